@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from roundtable.api.api import api
+from roundtable.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("", include("roundtable.accounts.urls")),
+    path("", include("roundtable.groups.urls")),
+]
+
+handler404 = "roundtable.core.views.not_found"

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from roundtable.api.auth import token_auth
+from roundtable.api.errors import Error
+
+from .models import User
+from .services import api_token_create, profile_ensure
+
+router = Router(tags=["account"])
+
+
+class TokenIn(Schema):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=512)
+    name: str = Field(default="API token", max_length=80)
+
+
+class TokenOut(Schema):
+    token: str
+    name: str
+    prefix: str
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    display_name: str
+    headline: str
+    location: str
+    time_zone: str
+    search_status: str
+
+
+@router.post("/auth/token", response={201: TokenOut, 400: Error, 401: Error, 429: Error}, auth=None)
+def auth_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+    """Exchange email and password for a personal API token (shown once)."""
+    # allauth's adapter applies the same failed-login throttle as the sign-in page.
+    try:
+        user = get_adapter(request).authenticate(
+            request, email=payload.email.strip().lower(), password=payload.password
+        )
+    except DjangoValidationError:
+        raise HttpError(429, "Too many failed attempts. Wait a few minutes and try again.") from None
+    if not isinstance(user, User) or not user.is_active:
+        raise HttpError(401, "That email and password do not match an account.")
+    token, secret = api_token_create(user=user, name=payload.name)
+    return 201, {"token": secret, "name": token.name, "prefix": token.prefix}
+
+
+@router.get("/me", response={200: MeOut, 401: Error}, auth=token_auth)
+def me(request: HttpRequest) -> dict[str, object]:
+    user: User = request.auth  # type: ignore[attr-defined]
+    p = profile_ensure(user=user)
+    return {
+        "id": user.pk, "email": user.email, "display_name": p.display_name, "headline": p.headline,
+        "location": p.location_label or p.location_text, "time_zone": p.time_zone,
+        "search_status": p.search_status,
+    }

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person. Email is the login; the public face is the Profile."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def display_name(self) -> str:
+        profile = getattr(self, "profile", None)
+        if profile is not None and profile.display_name:
+            return profile.display_name
+        return self.email.split("@", 1)[0]
+
+
+class Visibility(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    MEMBERS = "members", "Members of groups I am in"
+    ONLY_ME = "only_me", "Only me"
+
+
+class SearchStatus(models.TextChoices):
+    SEARCHING = "searching", "Searching"
+    LANDED = "landed", "Landed"
+    HELPING = "helping", "Employed and helping others"
+
+
+# Optional profile fields that carry their own visibility, with their defaults.
+PRIVATE_FIELDS: dict[str, str] = {
+    "headline": Visibility.EVERYONE,
+    "location": Visibility.MEMBERS,
+    "search_status": Visibility.MEMBERS,
+    "target_roles": Visibility.EVERYONE,
+    "industries": Visibility.EVERYONE,
+    "expertise": Visibility.EVERYONE,
+    "can_introduce": Visibility.MEMBERS,
+    "pitch": Visibility.MEMBERS,
+}
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(max_length=80)
+    headline = models.CharField(max_length=140, blank=True)
+    location_text = models.CharField("location", max_length=120, blank=True)
+    location_label = models.CharField(max_length=120, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="America/New_York")
+    search_status = models.CharField(
+        max_length=16, choices=SearchStatus.choices, default=SearchStatus.SEARCHING
+    )
+    target_roles = models.CharField(max_length=300, blank=True)
+    industries = models.CharField(max_length=300, blank=True)
+    expertise = models.CharField(max_length=300, blank=True)
+    can_introduce = models.CharField(
+        "companies or fields where I can introduce others", max_length=300, blank=True
+    )
+    pitch = models.TextField("30-second introduction", max_length=2000, blank=True)
+    visibility = models.JSONField(default=dict, blank=True)
+    interests = models.ManyToManyField("groups.Topic", blank=True, related_name="interested")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def visibility_of(self, field: str) -> str:
+        value = (self.visibility or {}).get(field)
+        if value in Visibility.values:
+            return str(value)
+        return PRIVATE_FIELDS[field]
+
+    @property
+    def pitch_words(self) -> int:
+        return len(self.pitch.split())
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, default="API token")
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,48 @@
+"""The JSON API, assembled from each app's router."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from roundtable.accounts.api import router as accounts_router
+from roundtable.groups.api import router as groups_router
+
+api = NinjaAPI(
+    title="Roundtable API",
+    version="1",
+    description=(
+        "Find and join job-seeker groups. Authenticate with `Authorization: Bearer <token>`; "
+        "get a token from `POST /api/v1/auth/token` or your profile page."
+    ),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for err in exc.errors:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload"))
+        problems.append(f"{loc}: {err.get('msg', 'invalid')}" if loc else str(err.get("msg", "invalid")))
+    return api.create_response(
+        request, {"detail": "The request is not valid: " + "; ".join(problems), "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "Authentication required: send a valid token as 'Authorization: Bearer <token>'."},
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
+
+
+api.add_router("/", accounts_router)
+api.add_router("/groups", groups_router)

