@@ -1,0 +1,125 @@
+"""factory_boy factories for every model."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from roundtable.accounts.models import ApiToken, Profile, User
+from roundtable.core.tokens import hash_secret
+from roundtable.groups.models import (
+    Format,
+    Group,
+    GroupVisibility,
+    Invite,
+    JoinPolicy,
+    Kind,
+    Membership,
+    MembershipRole,
+    MembershipState,
+    Topic,
+)
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        if create:
+            self.save()
+            EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True, "primary": True})
+
+    @factory.post_generation
+    def name(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        if create:
+            profile = Profile.objects.get(user=self)
+            profile.display_name = extracted or f"Person {self.pk}"
+            profile.save(update_fields=["display_name"])
+            self.profile = profile
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    """A group row. Use services.group_create in tests of creation itself."""
+
+    class Meta:
+        model = Group
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    kind = Kind.STRATEGIC
+    format = Format.IN_PERSON
+    purpose = "Turns, challenges and solutions."
+    location_text = "Boston, MA"
+    location_label = "Boston, MA"
+    latitude = 42.35843
+    longitude = -71.05977
+    join_policy = JoinPolicy.OPEN
+    visibility = GroupVisibility.LISTED
+
+    @factory.post_generation
+    def index(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            from roundtable.groups.services import group_reindex
+
+            group_reindex(group=self)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    group = factory.SubFactory(GroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = MembershipRole.MEMBER
+    state = MembershipState.ACTIVE
+
+    @classmethod
+    def _after_postgeneration(cls, instance: Membership, create: bool, results: object = None) -> None:
+        if create:
+            count = Membership.objects.filter(group=instance.group, state=MembershipState.ACTIVE).count()
+            Group.objects.filter(pk=instance.group_id).update(member_count=count)
+            instance.group.member_count = count
+
+
+class InviteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invite
+
+    group = factory.SubFactory(GroupFactory)
+    token_hash = factory.Sequence(lambda n: hash_secret(f"inv_test_{n}"))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    prefix = "rt_test"
+    token_hash = factory.Sequence(lambda n: hash_secret(f"rt_test_{n}"))
+
+
+def facilitator_of(group: Group, **kwargs: object) -> User:
+    m = MembershipFactory(group=group, role=MembershipRole.FACILITATOR, **kwargs)
+    return m.user
