@@ -26,7 +26,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 typecheck: setup
-	$(VENV)/bin/mypy
+	ROUNDTABLE_TESTING=true $(VENV)/bin/mypy
 
 checks: setup
 	scripts/checks

@@ -38,7 +38,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
         if create:
             self.save()
-            EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
     @factory.post_generation
     def name(self, create: bool, extracted: str | None, **kwargs: object) -> None:

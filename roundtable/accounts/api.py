@@ -3,7 +3,7 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -38,8 +38,8 @@ class MeOut(Schema):
     search_status: str
 
 
-@router.post("/auth/token", response={201: TokenOut, 400: Error, 401: Error, 429: Error}, auth=None)
-def auth_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+@router.post("/auth/token", response={201: TokenOut, 400: Error, 401: Error, 429: Error, 422: Error}, auth=None)
+def auth_token(request: HttpRequest, payload: TokenIn) -> Status:
     """Exchange email and password for a personal API token (shown once)."""
     # allauth's adapter applies the same failed-login throttle as the sign-in page.
     try:
@@ -51,10 +51,10 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, s
     if not isinstance(user, User) or not user.is_active:
         raise HttpError(401, "That email and password do not match an account.")
     token, secret = api_token_create(user=user, name=payload.name)
-    return 201, {"token": secret, "name": token.name, "prefix": token.prefix}
+    return Status(201, {"token": secret, "name": token.name, "prefix": token.prefix})
 
 
-@router.get("/me", response={200: MeOut, 401: Error}, auth=token_auth)
+@router.get("/me", response={200: MeOut, 401: Error, 422: Error}, auth=token_auth)
 def me(request: HttpRequest) -> dict[str, object]:
     user: User = request.auth  # type: ignore[attr-defined]
     p = profile_ensure(user=user)

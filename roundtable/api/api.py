@@ -34,7 +34,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
-        request, {"detail": "Authentication required: send a valid token as 'Authorization: Bearer <token>'."},
+        request,
+        {"detail": "Authentication required: send a valid token as 'Authorization: Bearer <token>'."},
         status=401,
     )
 

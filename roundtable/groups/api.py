@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -16,6 +16,9 @@ from .places import resolve
 from .selectors import PAGE_SIZE, DiscoveryFilters, GroupResult
 
 router = Router(tags=["groups"])
+
+# These reads work anonymously too; say so in the spec (an empty requirement is "none").
+OPTIONAL_AUTH_DOC: dict[str, Any] = {"security": [{}, {"OptionalTokenAuth": []}]}
 
 
 class TopicOut(Schema):
@@ -103,13 +106,22 @@ class MembershipOut(Schema):
     detail: str
 
 
-def _out(group: Group, *, distance: float | None = None, reasons: list[str] | None = None,
-         show_count: bool = True) -> dict[str, Any]:
+def _out(
+    group: Group, *, distance: float | None = None, reasons: list[str] | None = None, show_count: bool = True
+) -> dict[str, Any]:
     return {
-        "slug": group.slug, "name": group.name, "kind": group.kind, "format": group.format,
-        "purpose": group.purpose, "place": group.place_display,
-        "latitude": group.latitude, "longitude": group.longitude, "cadence": group.cadence,
-        "audience": group.audience, "join_policy": group.join_policy, "visibility": group.visibility,
+        "slug": group.slug,
+        "name": group.name,
+        "kind": group.kind,
+        "format": group.format,
+        "purpose": group.purpose,
+        "place": group.place_display,
+        "latitude": group.latitude,
+        "longitude": group.longitude,
+        "cadence": group.cadence,
+        "audience": group.audience,
+        "join_policy": group.join_policy,
+        "visibility": group.visibility,
         "member_count": group.member_count if show_count else None,
         "topics": [{"name": t.name, "slug": t.slug} for t in group.topics.all()],
         "url": f"/groups/{group.slug}/",
@@ -123,7 +135,12 @@ def _result_out(r: GroupResult, viewer: Any) -> dict[str, Any]:
     return _out(r.group, distance=r.distance_km, reasons=r.reasons, show_count=show)
 
 
-@router.get("", response={200: GroupPage, 400: Error, 401: Error}, auth=optional_auth)
+@router.get(
+    "",
+    response={200: GroupPage, 400: Error, 401: Error, 422: Error},
+    auth=optional_auth,
+    openapi_extra=OPTIONAL_AUTH_DOC,
+)
 def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> dict[str, Any]:
     """Groups the caller may discover, filtered and paginated (20 a page)."""
     near = None
@@ -135,30 +152,50 @@ def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> dict[str,
     page, results = selectors.discover(
         viewer,
         DiscoveryFilters(
-            q=filters.q, kind=filters.kind or "", format=filters.format or "", near=near,
-            radius_km=filters.radius_km, topic=filters.topic, page=filters.page,
+            q=filters.q,
+            kind=filters.kind or "",
+            format=filters.format or "",
+            near=near,
+            radius_km=filters.radius_km,
+            topic=filters.topic,
+            page=filters.page,
             sort="distance" if near and not filters.q else "relevance",
         ),
     )
     return {
-        "count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
-        "page_size": PAGE_SIZE, "results": [_result_out(r, viewer) for r in results],
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "page_size": PAGE_SIZE,
+        "results": [_result_out(r, viewer) for r in results],
     }
 
 
-@router.get("/{slug}", response={200: GroupDetailOut, 401: Error, 404: Error}, auth=optional_auth)
+@router.get(
+    "/{slug}",
+    response={200: GroupDetailOut, 401: Error, 404: Error, 422: Error},
+    auth=optional_auth,
+    openapi_extra=OPTIONAL_AUTH_DOC,
+)
 def get_group(request: HttpRequest, slug: str) -> dict[str, Any]:
     viewer = api_viewer(request)
     group = _visible(viewer, slug)
     m = permissions.membership_of(viewer, group)
     is_member = m is not None and m.state == MembershipState.ACTIVE
     data = _out(group, show_count=group.visibility != GroupVisibility.SECRET or is_member)
-    data.update({
-        "description": group.description, "description_html": group.description_html,
-        "ground_rules": group.ground_rules, "eligibility": group.eligibility,
-        "eligibility_question": group.eligibility_question, "venue": group.venue, "time_zone": group.time_zone,
-        "my_state": m.state if m else None, "my_role": m.role if m else None,
-    })
+    data.update(
+        {
+            "description": group.description,
+            "description_html": group.description_html,
+            "ground_rules": group.ground_rules,
+            "eligibility": group.eligibility,
+            "eligibility_question": group.eligibility_question,
+            "venue": group.venue,
+            "time_zone": group.time_zone,
+            "my_state": m.state if m else None,
+            "my_role": m.role if m else None,
+        }
+    )
     return data
 
 
@@ -172,25 +209,38 @@ def _visible(viewer: Any, slug: str) -> Group:
 
 
 @router.post("", response={201: GroupDetailOut, 400: Error, 401: Error, 422: Error}, auth=token_auth)
-def create_group(request: HttpRequest, payload: GroupIn) -> tuple[int, dict[str, Any]]:
+def create_group(request: HttpRequest, payload: GroupIn) -> Status:
     """Start a group; the caller becomes its facilitator."""
     data = services.GroupData(
-        name=payload.name, kind=payload.kind, format=payload.format, description=payload.description,
-        purpose=payload.purpose, ground_rules=payload.ground_rules, cadence=payload.cadence,
-        meeting_minutes=payload.meeting_minutes, location_text=payload.location, venue=payload.venue,
-        audience=payload.audience, eligibility=payload.eligibility, join_policy=payload.join_policy,
-        eligibility_question=payload.eligibility_question, visibility=payload.visibility,
+        name=payload.name,
+        kind=payload.kind,
+        format=payload.format,
+        description=payload.description,
+        purpose=payload.purpose,
+        ground_rules=payload.ground_rules,
+        cadence=payload.cadence,
+        meeting_minutes=payload.meeting_minutes,
+        location_text=payload.location,
+        venue=payload.venue,
+        audience=payload.audience,
+        eligibility=payload.eligibility,
+        join_policy=payload.join_policy,
+        eligibility_question=payload.eligibility_question,
+        visibility=payload.visibility,
         topics=tuple(payload.topics),
     )
     try:
         group = services.group_create(creator=request.auth, data=data)  # type: ignore[attr-defined]
     except services.GroupError as exc:
         raise HttpError(400, exc.message) from None
-    return 201, get_group(request, group.slug)
+    return Status(201, get_group(request, group.slug))
 
 
-@router.post("/{slug}/join", response={200: MembershipOut, 400: Error, 401: Error, 403: Error, 404: Error},
-             auth=token_auth)
+@router.post(
+    "/{slug}/join",
+    response={200: MembershipOut, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error},
+    auth=token_auth,
+)
 def join_group(request: HttpRequest, slug: str, payload: JoinIn | None = None) -> dict[str, Any]:
     """Join an open group, or ask to join an approval group (send `answer`)."""
     viewer = api_viewer(request)
@@ -199,12 +249,17 @@ def join_group(request: HttpRequest, slug: str, payload: JoinIn | None = None) -
         m = services.membership_join(group=group, user=viewer, answer=payload.answer if payload else "")
     except services.GroupError as exc:
         raise HttpError(exc.status, exc.message) from None
-    detail = "You asked to join; the facilitators will decide." if m.state == MembershipState.PENDING \
+    detail = (
+        "You asked to join; the facilitators will decide."
+        if m.state == MembershipState.PENDING
         else "You are a member."
+    )
     return {"group": group.slug, "state": m.state, "role": m.role, "detail": detail}
 
 
-@router.post("/{slug}/leave", response={200: MembershipOut, 401: Error, 404: Error, 409: Error}, auth=token_auth)
+@router.post(
+    "/{slug}/leave", response={200: MembershipOut, 401: Error, 404: Error, 409: Error, 422: Error}, auth=token_auth
+)
 def leave_group(request: HttpRequest, slug: str) -> dict[str, Any]:
     viewer = api_viewer(request)
     group = _visible(viewer, slug)

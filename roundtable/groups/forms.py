@@ -66,13 +66,17 @@ class GroupForm(forms.Form):
     kind = forms.ChoiceField(choices=Kind.choices, widget=forms.RadioSelect)
     purpose = forms.CharField(max_length=300, required=False, help_text="One sentence people see in search.")
     description = forms.CharField(
-        max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Markdown: **bold**, *italic*, lists and links.",
     )
     ground_rules = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     format = forms.ChoiceField(choices=Format.choices)
     location_text = forms.CharField(
-        label="City or ZIP code", max_length=120, required=False,
+        label="City or ZIP code",
+        max_length=120,
+        required=False,
         help_text="Needed for in-person and hybrid groups. Resolved on our server; no look-ups elsewhere.",
     )
     venue = forms.CharField(max_length=200, required=False, help_text="Shown on the group page.")
@@ -84,12 +88,15 @@ class GroupForm(forms.Form):
     meeting_minutes = forms.IntegerField(label="Meeting length (minutes)", min_value=15, max_value=480)
     audience = forms.CharField(max_length=120, required=False, help_text="For example: professionals under 30.")
     eligibility = forms.CharField(
-        label="Who can join", max_length=300, required=False,
+        label="Who can join",
+        max_length=300,
+        required=False,
         help_text="For example: LGBTQ+ community and allies; open to all job seekers.",
     )
     join_policy = forms.ChoiceField(choices=JoinPolicy.choices, widget=forms.RadioSelect)
     eligibility_question = forms.CharField(
-        max_length=300, required=False,
+        max_length=300,
+        required=False,
         help_text="Approval groups ask this of everyone who wants to join.",
     )
     visibility = forms.ChoiceField(choices=GroupVisibility.choices, widget=forms.RadioSelect)
@@ -101,21 +108,38 @@ class GroupForm(forms.Form):
     def initial_for_kind(cls, kind: str) -> dict[str, Any]:
         t = TEMPLATES.get(kind) or TEMPLATES[Kind.STRATEGIC]
         return {
-            "kind": t.kind, "purpose": t.purpose, "description": t.description,
-            "ground_rules": t.ground_rules, "cadence": t.cadence, "meeting_minutes": t.meeting_minutes,
-            "format": Format.IN_PERSON, "join_policy": JoinPolicy.OPEN, "visibility": GroupVisibility.LISTED,
+            "kind": t.kind,
+            "purpose": t.purpose,
+            "description": t.description,
+            "ground_rules": t.ground_rules,
+            "cadence": t.cadence,
+            "meeting_minutes": t.meeting_minutes,
+            "format": Format.IN_PERSON,
+            "join_policy": JoinPolicy.OPEN,
+            "visibility": GroupVisibility.LISTED,
         }
 
     def data_object(self) -> GroupData:
         d = self.cleaned_data
         topics = tuple(t.strip() for t in (d.get("topics") or "").split(",") if t.strip())
         return GroupData(
-            name=d["name"], kind=d["kind"], format=d["format"], description=d.get("description", ""),
-            purpose=d.get("purpose", ""), ground_rules=d.get("ground_rules", ""), cadence=d.get("cadence", ""),
-            meeting_minutes=d["meeting_minutes"], location_text=d.get("location_text", ""),
-            venue=d.get("venue", ""), audience=d.get("audience", ""), eligibility=d.get("eligibility", ""),
-            join_policy=d["join_policy"], eligibility_question=d.get("eligibility_question", ""),
-            visibility=d["visibility"], time_zone=d.get("time_zone") or "", topics=topics,
+            name=d["name"],
+            kind=d["kind"],
+            format=d["format"],
+            description=d.get("description", ""),
+            purpose=d.get("purpose", ""),
+            ground_rules=d.get("ground_rules", ""),
+            cadence=d.get("cadence", ""),
+            meeting_minutes=d["meeting_minutes"],
+            location_text=d.get("location_text", ""),
+            venue=d.get("venue", ""),
+            audience=d.get("audience", ""),
+            eligibility=d.get("eligibility", ""),
+            join_policy=d["join_policy"],
+            eligibility_question=d.get("eligibility_question", ""),
+            visibility=d["visibility"],
+            time_zone=d.get("time_zone") or "",
+            topics=topics,
         )
 
 

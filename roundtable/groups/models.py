@@ -63,17 +63,13 @@ class Group(models.Model):
     eligibility = models.CharField(max_length=300, blank=True)
     join_policy = models.CharField(max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN)
     eligibility_question = models.CharField(max_length=300, blank=True)
-    visibility = models.CharField(
-        max_length=16, choices=GroupVisibility.choices, default=GroupVisibility.LISTED
-    )
+    visibility = models.CharField(max_length=16, choices=GroupVisibility.choices, default=GroupVisibility.LISTED)
     topics = models.ManyToManyField(Topic, blank=True, related_name="groups")
     member_count = models.PositiveIntegerField(default=0)
     # Words that full-text search indexes (name, purpose, description, audience,
     # place, topics); kept by services.group_reindex.
     search_text = models.TextField(blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -117,9 +113,7 @@ class MembershipState(models.TextChoices):
 
 class Membership(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
     state = models.CharField(max_length=16, choices=MembershipState.choices)
     answer = models.TextField("answer to the eligibility question", max_length=2000, blank=True)
@@ -157,9 +151,7 @@ class Invite(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invites")
     token_hash = models.CharField(max_length=64, unique=True)
     note = models.CharField(max_length=120, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)

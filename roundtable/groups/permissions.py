@@ -104,9 +104,7 @@ def shares_a_group(viewer: Viewer, owner: User) -> bool:
     if viewer.pk == owner.pk:
         return True
     mine = Membership.objects.filter(user=viewer, state=MembershipState.ACTIVE).values("group_id")
-    return Membership.objects.filter(
-        user=owner, state=MembershipState.ACTIVE, group_id__in=mine
-    ).exists()
+    return Membership.objects.filter(user=owner, state=MembershipState.ACTIVE, group_id__in=mine).exists()
 
 
 __all__ = [

@@ -38,7 +38,7 @@ def apply_text_search(qs: QuerySet[Group], q: str) -> QuerySet[Group]:
         )
     # FTS5: quote each word so user input never becomes query syntax.
     match = " ".join(f'"{w}"' for w in words)
-    return qs.extra(  # noqa: S610 - parameters are bound; the SQL is ours
+    return qs.extra(
         tables=["groups_group_fts"],
         where=["groups_group_fts.rowid = groups_group.id", "groups_group_fts MATCH %s"],
         params=[match],

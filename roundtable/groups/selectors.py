@@ -14,7 +14,7 @@ from roundtable.accounts.models import Profile, User
 from .models import Format, Group, Membership, MembershipRole, MembershipState, Topic
 from .permissions import Viewer, discoverable_groups
 from .places import EARTH_RADIUS_KM, Place, bounding_box, haversine_km
-from .search import apply_text_search
+from .search import apply_text_search, terms
 
 PAGE_SIZE = 20
 KM_PER_DEGREE = math.pi / 180 * EARTH_RADIUS_KM
@@ -76,16 +76,19 @@ def discover(viewer: Viewer, f: DiscoveryFilters) -> tuple[Page, list[GroupResul
             + (F("longitude") - Value(lon0)) * Value(cos0) * (F("longitude") - Value(lon0)) * Value(cos0),
             output_field=FloatField(),
         )
-        qs = qs.filter(
-            latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon
-        ).annotate(dist2=dist2).filter(dist2__lte=(f.radius_km / KM_PER_DEGREE) ** 2)
-    if f.q:
+        qs = (
+            qs.filter(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon)
+            .annotate(dist2=dist2)
+            .filter(dist2__lte=(f.radius_km / KM_PER_DEGREE) ** 2)
+        )
+    searching = bool(terms(f.q))
+    if searching:
         qs = apply_text_search(qs, f.q)
     if f.sort == "distance" and f.near is not None:
         ordering = ["dist2", "id"]
     elif f.sort == "newest":
         ordering = ["-created_at", "-id"]
-    elif f.q:
+    elif searching:
         ordering = ["rank", "-member_count", "id"]
     elif f.near is not None:
         ordering = ["dist2", "id"]

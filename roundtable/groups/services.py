@@ -135,9 +135,7 @@ def _validate(data: GroupData) -> None:
     if data.format in (Format.IN_PERSON, Format.HYBRID) and not data.location_text.strip():
         raise GroupError("In-person and hybrid groups need a city or ZIP code.", field="location_text")
     if data.visibility == GroupVisibility.SECRET and data.join_policy != JoinPolicy.INVITE:
-        raise GroupError(
-            "Secret groups can only be joined by invitation: choose 'Invite only'.", field="join_policy"
-        )
+        raise GroupError("Secret groups can only be joined by invitation: choose 'Invite only'.", field="join_policy")
     if data.join_policy == JoinPolicy.APPROVAL and not data.eligibility_question.strip():
         raise GroupError(
             "Approval groups ask applicants one question: write it (e.g. 'What role are you looking for?').",
@@ -147,8 +145,16 @@ def _validate(data: GroupData) -> None:
 
 def group_reindex(*, group: Group) -> None:
     topics = " ".join(t.name for t in group.topics.all())
-    parts = [group.name, group.purpose, group.description, group.audience, group.eligibility,
-             group.location_label, group.get_kind_display(), topics]
+    parts = [
+        group.name,
+        group.purpose,
+        group.description,
+        group.audience,
+        group.eligibility,
+        group.location_label,
+        group.get_kind_display(),
+        topics,
+    ]
     group.search_text = "\n".join(p for p in parts if p)
     Group.objects.filter(pk=group.pk).update(search_text=group.search_text)
 
@@ -170,7 +176,10 @@ def group_create(*, creator: User, data: GroupData) -> Group:
         raise GroupError("Please try again.")
     group.topics.set(topics_from_names(data.topics))
     Membership.objects.create(
-        group=group, user=creator, role=MembershipRole.FACILITATOR, state=MembershipState.ACTIVE,
+        group=group,
+        user=creator,
+        role=MembershipRole.FACILITATOR,
+        state=MembershipState.ACTIVE,
         decided_at=timezone.now(),
     )
     group.member_count = 1
@@ -220,8 +229,9 @@ def membership_join(*, group: Group, user: User, answer: str = "", invite: Invit
     state = MembershipState.PENDING if needs_approval else MembershipState.ACTIVE
     now = timezone.now()
     if m is None:
-        m = Membership.objects.create(group=group, user=user, state=state, answer=answer.strip(),
-                                      decided_at=None if needs_approval else now)
+        m = Membership.objects.create(
+            group=group, user=user, state=state, answer=answer.strip(), decided_at=None if needs_approval else now
+        )
     else:
         m.state = state
         m.role = MembershipRole.MEMBER
@@ -239,9 +249,7 @@ def membership_join(*, group: Group, user: User, answer: str = "", invite: Invit
 
 
 def _facilitator_count(group: Group) -> int:
-    return Membership.objects.filter(
-        group=group, state=MembershipState.ACTIVE, role=MembershipRole.FACILITATOR
-    ).count()
+    return Membership.objects.filter(group=group, state=MembershipState.ACTIVE, role=MembershipRole.FACILITATOR).count()
 
 
 @transaction.atomic
@@ -324,7 +332,10 @@ def invite_create(*, group: Group, by: User, days: int = INVITE_DAYS_DEFAULT, no
         raise GroupError("Invite links last between 1 and 90 days.", field="days")
     token = new_secret("inv")
     invite = Invite.objects.create(
-        group=group, token_hash=hash_secret(token), created_by=by, note=note[:120],
+        group=group,
+        token_hash=hash_secret(token),
+        created_by=by,
+        note=note[:120],
         expires_at=timezone.now() + timedelta(days=days),
     )
     return invite, token

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roundtable.core.http import AuthedRequest, HtmxRequest
 
 from . import permissions, selectors, services
-from .selectors import DiscoveryFilters
 from .forms import DiscoveryForm, GroupForm, InviteForm, JoinRequestForm
 from .models import Group, Invite, JoinPolicy, Kind, Membership, MembershipRole, MembershipState
+from .selectors import DiscoveryFilters
 from .templates_of_kind import KIND_ADVICE, TEMPLATES
 
 
@@ -99,11 +99,7 @@ def create(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthedRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_facilitator(request.user, slug)
-    initial = {
-        f: getattr(group, f)
-        for f in GroupForm.base_fields
-        if f != "topics" and hasattr(group, f)
-    }
+    initial = {f: getattr(group, f) for f in GroupForm.base_fields if f != "topics" and hasattr(group, f)}
     initial["topics"] = ", ".join(t.name for t in group.topics.all())
     form = GroupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -130,10 +126,18 @@ def join(request: AuthedRequest, slug: str) -> HttpResponse:
     except services.GroupError as exc:
         if exc.field == "answer":
             form.is_valid()
-            ctx = {"group": group, "membership": None, "is_member": False, "is_facilitator": False,
-                   "topics": list(group.topics.all()), "facilitators": [], "join_form": form,
-                   "advice": KIND_ADVICE[group.kind], "show_count": group.visibility != "secret",
-                   "join_error": exc.message}
+            ctx = {
+                "group": group,
+                "membership": None,
+                "is_member": False,
+                "is_facilitator": False,
+                "topics": list(group.topics.all()),
+                "facilitators": [],
+                "join_form": form,
+                "advice": KIND_ADVICE[group.kind],
+                "show_count": group.visibility != "secret",
+                "join_error": exc.message,
+            }
             return render(request, "groups/detail.html", ctx, status=400)
         messages.error(request, exc.message)
         return redirect("groups:detail", slug=group.slug)

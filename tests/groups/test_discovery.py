@@ -105,7 +105,9 @@ def test_why_it_fits_reasons_for_a_signed_in_viewer() -> None:
     viewer = UserFactory()
     viewer.profile.interests.add(topic)
     assert BOSTON is not None
-    type(viewer.profile).objects.filter(pk=viewer.profile.pk).update(latitude=BOSTON.latitude, longitude=BOSTON.longitude)
+    type(viewer.profile).objects.filter(pk=viewer.profile.pk).update(
+        latitude=BOSTON.latitude, longitude=BOSTON.longitude
+    )
     c = Client()
     c.force_login(viewer)
     text = c.get("/groups/").text
@@ -148,8 +150,14 @@ def _populate(n: int) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url", ["/groups/", "/groups/?q=count", "/groups/?near=Boston,MA&radius=40&kind=strategic", "/api/v1/groups",
-            "/api/v1/groups?q=count&near=02108&radius_km=50"]
+    "url",
+    [
+        "/groups/",
+        "/groups/?q=count",
+        "/groups/?near=Boston,MA&radius=40&kind=strategic",
+        "/api/v1/groups",
+        "/api/v1/groups?q=count&near=02108&radius_km=50",
+    ],
 )
 def test_discovery_query_count_is_fixed(url: str) -> None:
     viewer = UserFactory()
@@ -160,3 +168,11 @@ def test_discovery_query_count_is_fixed(url: str) -> None:
     _populate(30)
     large = (_count_queries(anon, url), _count_queries(signed_in, url))
     assert small == large
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", [",", "   ", "_", "!!", '"', "*", "\u00a0", "a" * 200])
+def test_queries_without_words_answer_normally(q: str) -> None:
+    GroupFactory(name="Any Group")
+    assert Client().get("/api/v1/groups", {"q": q}).status_code == 200
+    assert Client().get("/groups/", {"q": q}).status_code == 200

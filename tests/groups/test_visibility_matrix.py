@@ -33,12 +33,17 @@ MEMBERS_SEE_LIST = {"member", "facilitator"}
 
 def _world(visibility: str) -> dict[str, object]:
     policy = JoinPolicy.INVITE if visibility == GroupVisibility.SECRET else JoinPolicy.APPROVAL
-    group = GroupFactory(name=NAME, slug="zanzibar-quokka", visibility=visibility, join_policy=policy,
-                         eligibility_question="Why?")
+    group = GroupFactory(
+        name=NAME, slug="zanzibar-quokka", visibility=visibility, join_policy=policy, eligibility_question="Why?"
+    )
     fac = MembershipFactory(group=group, role=MembershipRole.FACILITATOR, user=UserFactory(name=MEMBER_NAME)).user
     users: dict[str, User | None] = {"anonymous": None, "facilitator": fac, "stranger": UserFactory()}
-    for viewer, state in [("applicant", MembershipState.PENDING), ("member", MembershipState.ACTIVE),
-                          ("banned", MembershipState.BANNED), ("ex_member", MembershipState.LEFT)]:
+    for viewer, state in [
+        ("applicant", MembershipState.PENDING),
+        ("member", MembershipState.ACTIVE),
+        ("banned", MembershipState.BANNED),
+        ("ex_member", MembershipState.LEFT),
+    ]:
         users[viewer] = MembershipFactory(group=group, state=state).user
     return {"group": group, "users": users, "facilitator": fac}
 
