@@ -17,8 +17,6 @@ def send_templated(*, template: str, to: list[str], context: dict[str, Any]) -> 
     subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
     text = render_to_string(f"{template}.txt", ctx)
     html = render_to_string(f"{template}.html", ctx)
-    message = EmailMultiAlternatives(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=to
-    )
+    message = EmailMultiAlternatives(subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=to)
     message.attach_alternative(html, "text/html")
     return message.send()

@@ -4,8 +4,23 @@ import markdown as md
 import nh3
 
 _ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
-    "h2", "h3", "h4", "hr",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
 }
 
 
