@@ -59,7 +59,11 @@ def me(request: HttpRequest) -> dict[str, object]:
     user: User = request.auth  # type: ignore[attr-defined]
     p = profile_ensure(user=user)
     return {
-        "id": user.pk, "email": user.email, "display_name": p.display_name, "headline": p.headline,
-        "location": p.location_label or p.location_text, "time_zone": p.time_zone,
+        "id": user.pk,
+        "email": user.email,
+        "display_name": p.display_name,
+        "headline": p.headline,
+        "location": p.location_label or p.location_text,
+        "time_zone": p.time_zone,
         "search_status": p.search_status,
     }

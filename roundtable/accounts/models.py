@@ -85,15 +85,11 @@ class Profile(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     time_zone = models.CharField(max_length=64, default="America/New_York")
-    search_status = models.CharField(
-        max_length=16, choices=SearchStatus.choices, default=SearchStatus.SEARCHING
-    )
+    search_status = models.CharField(max_length=16, choices=SearchStatus.choices, default=SearchStatus.SEARCHING)
     target_roles = models.CharField(max_length=300, blank=True)
     industries = models.CharField(max_length=300, blank=True)
     expertise = models.CharField(max_length=300, blank=True)
-    can_introduce = models.CharField(
-        "companies or fields where I can introduce others", max_length=300, blank=True
-    )
+    can_introduce = models.CharField("companies or fields where I can introduce others", max_length=300, blank=True)
     pitch = models.TextField("30-second introduction", max_length=2000, blank=True)
     visibility = models.JSONField(default=dict, blank=True)
     interests = models.ManyToManyField("groups.Topic", blank=True, related_name="interested")

@@ -2,12 +2,56 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from roundtable.core.tokens import hash_secret, new_secret
+from roundtable.groups.models import Topic
+from roundtable.groups.places import resolve
+from roundtable.groups.services import topics_from_names
 
-from .models import ApiToken, Profile, User
+from .models import PRIVATE_FIELDS, ApiToken, Profile, SearchStatus, User, Visibility
+
+MAX_INTERESTS = 30
+PLACE_NOT_FOUND = "We couldn't find that place. Try a US ZIP code (e.g. 10001) or a city (e.g. Denver, CO)."
+
+
+class ProfileError(Exception):
+    """A profile change that cannot be saved, with a message for the person."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class ProfileData:
+    display_name: str
+    headline: str = ""
+    location_text: str = ""
+    time_zone: str = "America/New_York"
+    search_status: str = SearchStatus.SEARCHING
+    target_roles: str = ""
+    industries: str = ""
+    expertise: str = ""
+    can_introduce: str = ""
+    pitch: str = ""
+    # Field name to Visibility value; keys left out keep their current setting.
+    visibility: dict[str, str] = field(default_factory=dict)
+    # Existing topics picked from a list, plus free-text names (made into topics).
+    interests: tuple[Topic, ...] = ()
+    interest_names: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def profile_ensure(*, user: User) -> Profile:
@@ -16,6 +60,64 @@ def profile_ensure(*, user: User) -> Profile:
         profile, _ = Profile.objects.get_or_create(
             user=user, defaults={"display_name": user.email.split("@", 1)[0][:80]}
         )
+    return profile
+
+
+def _validate(data: ProfileData) -> None:
+    if not data.display_name.strip():
+        raise ProfileError("Tell people what to call you.", field="display_name")
+    if data.time_zone not in time_zones():
+        raise ProfileError("Choose a time zone from the list.", field="time_zone")
+    if data.search_status not in SearchStatus.values:
+        raise ProfileError("Choose where you are in your search.", field="search_status")
+    for name, level in data.visibility.items():
+        if name not in PRIVATE_FIELDS or level not in Visibility.values:
+            raise ProfileError("Choose who can see each detail from the list.")
+
+
+@transaction.atomic
+def profile_update(*, user: User, data: ProfileData) -> Profile:
+    """Save a person's profile, its privacy choices and interests, all or nothing.
+
+    A place that cannot be found, or any invalid value, raises ProfileError before
+    anything is written.
+    """
+    _validate(data)
+    location_text = " ".join(data.location_text.split())
+    place = None
+    if location_text:
+        place = resolve(location_text)
+        if place is None:
+            raise ProfileError(PLACE_NOT_FOUND, field="location_text")
+    profile = Profile.objects.select_for_update().get(pk=profile_ensure(user=user).pk)
+    profile.display_name = " ".join(data.display_name.split())
+    profile.headline = data.headline.strip()
+    profile.location_text = location_text
+    profile.location_label = place.label if place else ""
+    profile.latitude = place.latitude if place else None
+    profile.longitude = place.longitude if place else None
+    profile.time_zone = data.time_zone
+    profile.search_status = data.search_status
+    profile.target_roles = data.target_roles.strip()
+    profile.industries = data.industries.strip()
+    profile.expertise = data.expertise.strip()
+    profile.can_introduce = data.can_introduce.strip()
+    profile.pitch = data.pitch.strip()
+    visibility = {name: profile.visibility_of(name) for name in PRIVATE_FIELDS}
+    visibility.update(data.visibility)
+    profile.visibility = visibility
+    try:
+        profile.clean_fields(exclude=["user", "visibility", "created_at"])
+    except ValidationError as exc:
+        name, errors = next(iter(exc.message_dict.items()))
+        raise ProfileError(errors[0], field=name) from None
+    topics = list(data.interests)
+    if data.interest_names:
+        topics += [t for t in topics_from_names(list(data.interest_names)) if t not in topics]
+    if len(topics) > MAX_INTERESTS:
+        raise ProfileError(f"Pick up to {MAX_INTERESTS} interests.", field="interests")
+    profile.save()
+    profile.interests.set(topics)
     return profile
 
 
@@ -40,9 +142,9 @@ def api_token_authenticate(secret: str) -> User | None:
     """The active user behind a token secret, or None."""
     if not secret or len(secret) > 200:
         return None
-    token = ApiToken.objects.select_related("user").filter(
-        token_hash=hash_secret(secret), revoked_at__isnull=True
-    ).first()
+    token = (
+        ApiToken.objects.select_related("user").filter(token_hash=hash_secret(secret), revoked_at__isnull=True).first()
+    )
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

@@ -1,19 +1,115 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from roundtable.core.http import AuthedRequest, HtmxRequest
+
+from . import permissions, selectors, services
+from .forms import AUDIENCE_PHRASES, FIELD_LABELS, PITCH_COUNTER_ID, ProfileForm, TokenForm
+from .models import PRIVATE_FIELDS, ApiToken, SearchStatus
+
+NEW_TOKEN_SESSION_KEY = "new_api_token"  # noqa: S105 (a session key name, not a secret)
 
 
-def profile_edit(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("profile")
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: AuthedRequest) -> HttpResponse:
+    profile = services.profile_ensure(user=request.user)
+    # Bind on every POST, even an empty one: `request.POST or None` would treat an
+    # empty submission as a fresh page and hide its errors.
+    data = request.POST if request.method == "POST" else None
+    form = ProfileForm(data, initial=ProfileForm.initial_for(profile), topics=selectors.topic_choices(profile))
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.profile_update(user=request.user, data=form.data_object())
+        except services.ProfileError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Your profile is saved.")
+            stats = selectors.pitch_stats(profile.pitch)
+            if stats.over:
+                messages.warning(
+                    request,
+                    f"Your introduction is {stats.words} words, about {stats.seconds} seconds: past the "
+                    f"30-second mark. Try trimming it to {selectors.PITCH_MAX_WORDS} words or fewer.",
+                )
+            return redirect("accounts:profile_edit")
+    pitch_text = form["pitch"].value() or ""
+    ctx = {
+        "form": form,
+        "profile": profile,
+        "pitch": selectors.pitch_stats(str(pitch_text)),
+        "pitch_counter_id": PITCH_COUNTER_ID,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/profile_edit.html", ctx, status=status)
 
 
-def profile(request: HttpRequest, user_id: int) -> HttpResponse:
-    return HttpResponse("profile")
+@require_GET
+def profile(request: HtmxRequest, user_id: int) -> HttpResponse:
+    person = permissions.profile_for_viewer(selectors.profile_for_page(user_id))
+    # Everything private on this page comes from this one helper.
+    visible = permissions.visible_profile_fields(request.user, person)
+
+    def audience(name: str) -> str:
+        return AUDIENCE_PHRASES[person.visibility_of(name)]
+
+    rows = []
+    for name in PRIVATE_FIELDS:
+        value = visible.get(name, "")
+        if not value or name in ("headline", "pitch"):
+            continue  # absent, empty, or shown in its own place below
+        if name == "search_status" and value in SearchStatus.values:
+            value = SearchStatus(value).label
+        rows.append({"label": FIELD_LABELS[name], "value": value, "audience": audience(name)})
+    pitch = visible.get("pitch", "")
+    ctx = {
+        "person": person,
+        "display_name": visible["display_name"],
+        "headline": visible.get("headline", ""),
+        "headline_audience": audience("headline"),
+        "rows": rows,
+        "pitch": pitch,
+        "pitch_audience": audience("pitch"),
+        "pitch_stats": selectors.pitch_stats(pitch),
+        "interests": list(person.interests.all()),
+        "memberships": selectors.profile_groups(request.user, person.user),
+        "is_owner": request.user.is_authenticated and request.user.pk == person.user_id,
+    }
+    return render(request, "accounts/profile.html", ctx)
 
 
-def tokens(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("tokens")
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: AuthedRequest) -> HttpResponse:
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        token, secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        # Shown once, on the next page load, then gone: only its hash is kept.
+        request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "secret": secret}
+        return redirect("accounts:tokens")
+    new = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
+    ctx = {
+        "form": form,
+        "tokens": list(selectors.tokens_of(request.user)),
+        "new_token": new,
+        "api_me_url": request.build_absolute_uri("/api/v1/me"),
+    }
+    return render(request, "accounts/tokens.html", ctx, status=400 if request.method == "POST" else 200)
 
 
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    return HttpResponse("tokens")
+@login_required
+@require_POST
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    was_active = token.is_active
+    services.api_token_revoke(token=token)
+    if was_active:
+        messages.success(request, f"Revoked “{token.name}”. It no longer works.")
+    else:
+        messages.info(request, f"“{token.name}” was already revoked.")
+    return redirect("accounts:tokens")

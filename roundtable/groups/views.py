@@ -82,7 +82,7 @@ def create(request: AuthedRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if request.method == "GET" and kind not in Kind.values:
         return render(request, "groups/create_choose.html", {"kinds": _kinds(), "templates": TEMPLATES})
-    form = GroupForm(request.POST or None, initial=GroupForm.initial_for_kind(kind))
+    form = GroupForm(request.POST if request.method == "POST" else None, initial=GroupForm.initial_for_kind(kind))
     if request.method == "POST" and form.is_valid():
         try:
             group = services.group_create(creator=request.user, data=form.data_object())
@@ -101,7 +101,7 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_facilitator(request.user, slug)
     initial = {f: getattr(group, f) for f in GroupForm.base_fields if f != "topics" and hasattr(group, f)}
     initial["topics"] = ", ".join(t.name for t in group.topics.all())
-    form = GroupForm(request.POST or None, initial=initial)
+    form = GroupForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.group_update(group=group, data=form.data_object())

@@ -9,7 +9,7 @@
     function update() {
       var words = textarea.value.trim() ? textarea.value.trim().split(/\s+/).length : 0;
       var seconds = Math.round((words / 150) * 60);
-      var over = seconds > 30;
+      var over = words > 75;  // 30 seconds at 150 words a minute, as the server counts
       out.textContent = words + (words === 1 ? " word" : " words") + " · about " + seconds +
         " seconds" + (over ? " — over 30 seconds: try trimming it" : "");
       out.classList.toggle("warn", over);

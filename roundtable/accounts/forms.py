@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from roundtable.groups.models import Topic
+from roundtable.groups.places import resolve
+
+from .models import PRIVATE_FIELDS, Profile, SearchStatus, Visibility
+from .services import PLACE_NOT_FOUND, ProfileData, time_zones
+
+# What each private field is called on pages.
+FIELD_LABELS: dict[str, str] = {
+    "headline": "Headline",
+    "location": "Location",
+    "search_status": "Job search",
+    "target_roles": "Target roles",
+    "industries": "Industries",
+    "expertise": "Expertise",
+    "can_introduce": "Can introduce people at",
+    "pitch": "30-second introduction",
+}
+# The form field that holds each private field (they differ only for location).
+FORM_FIELD_OF: dict[str, str] = {name: ("location_text" if name == "location" else name) for name in PRIVATE_FIELDS}
+PITCH_COUNTER_ID = "pitch-counter"
+# Short enough to fit a narrow select; "my" is the profile's owner.
+VISIBILITY_LABELS: dict[str, str] = {
+    Visibility.EVERYONE: "Everyone",
+    Visibility.MEMBERS: "People in my groups",
+    Visibility.ONLY_ME: "Only me",
+}
+# The same choices as the owner reads them on their own profile page.
+AUDIENCE_PHRASES: dict[str, str] = {
+    Visibility.EVERYONE: "Visible to everyone",
+    Visibility.MEMBERS: "Visible to people in your groups",
+    Visibility.ONLY_ME: "Only you can see this",
+}
+# Fields whose audience is fixed, said beside them so every field answers "who sees this?".
+FIXED_AUDIENCE: dict[str, str] = {
+    "display_name": "Everyone, always",
+    "time_zone": "Only you",
+    "interests": "Everyone",
+}
+
+
+def _tz_choices() -> list[tuple[str, str]]:
+    zones = sorted(tz for tz in time_zones() if "/" in tz and not tz.startswith(("Etc/", "SystemV/")))
+    return [(tz, tz.replace("_", " ")) for tz in zones]
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label="Display name", max_length=80, help_text="A first name is enough.")
+    headline = forms.CharField(
+        max_length=140, required=False, help_text="One line, for example: Product manager, fintech, open to hybrid."
+    )
+    location_text = forms.CharField(
+        label="Location",
+        max_length=120,
+        required=False,
+        help_text="A city (e.g. Austin, TX) or a US ZIP code. Looked up on our server, never elsewhere.",
+    )
+    time_zone = forms.ChoiceField(label="Time zone", help_text="Meeting times are shown in it.")
+    search_status = forms.ChoiceField(label="Where you are in your search", choices=SearchStatus.choices)
+    target_roles = forms.CharField(
+        max_length=300, required=False, help_text="For example: data analyst, business intelligence."
+    )
+    industries = forms.CharField(max_length=300, required=False, help_text="For example: healthcare, logistics.")
+    expertise = forms.CharField(
+        max_length=300, required=False, help_text="What others can ask you about: SQL, negotiating offers, …"
+    )
+    can_introduce = forms.CharField(
+        label="Companies or fields where you can introduce others",
+        max_length=300,
+        required=False,
+    )
+    interests = forms.ModelMultipleChoiceField(
+        label="Topics you are interested in",
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interest_names = forms.CharField(
+        label="Other topics",
+        max_length=600,
+        required=False,
+        help_text="Comma-separated, for example: salary negotiation, career change.",
+    )
+    pitch = forms.CharField(
+        label="What you'd say",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 5,
+                "data-pitch-counter": PITCH_COUNTER_ID,
+                "aria-describedby": f"{PITCH_COUNTER_ID} id_pitch_helptext",
+            }
+        ),
+        help_text="Who you are, what you're looking for and how people can help. About 75 words is 30 seconds.",
+    )
+
+    def __init__(self, *args: Any, topics: QuerySet[Topic] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = _tz_choices()  # type: ignore[attr-defined]
+        self.fields["interests"].queryset = topics if topics is not None else Topic.objects.none()  # type: ignore[attr-defined]
+        for name in PRIVATE_FIELDS:
+            self.fields[f"vis_{name}"] = forms.ChoiceField(
+                label=f"Who can see your {FIELD_LABELS[name].lower()}",
+                choices=list(VISIBILITY_LABELS.items()),
+                required=False,
+            )
+
+    def clean_location_text(self) -> str:
+        # Checked here too (the service checks again) so an unknown place is reported
+        # alongside any other mistake, not only after the others are fixed.
+        text = " ".join((self.cleaned_data.get("location_text") or "").split())
+        if text and resolve(text) is None:
+            raise forms.ValidationError(PLACE_NOT_FOUND)
+        return text
+
+    @classmethod
+    def initial_for(cls, profile: Profile) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            name: getattr(profile, name)
+            for name in (
+                "display_name",
+                "headline",
+                "location_text",
+                "time_zone",
+                "search_status",
+                "target_roles",
+                "industries",
+                "expertise",
+                "can_introduce",
+                "pitch",
+            )
+        }
+        initial["interests"] = [t.pk for t in profile.interests.all()]
+        for name in PRIVATE_FIELDS:
+            initial[f"vis_{name}"] = profile.visibility_of(name)
+        return initial
+
+    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField | None, str]]:
+        """Fields in page order, each beside its visibility choice, or its fixed audience."""
+        private = {form_name: name for name, form_name in FORM_FIELD_OF.items()}
+        out = []
+        for name in (
+            "display_name",
+            "headline",
+            "location_text",
+            "time_zone",
+            "search_status",
+            "target_roles",
+            "industries",
+            "expertise",
+            "can_introduce",
+            "interests",
+        ):
+            vis = self[f"vis_{private[name]}"] if name in private else None
+            out.append((self[name], vis, FIXED_AUDIENCE.get(name, "")))
+        return out
+
+    def data_object(self) -> ProfileData:
+        d = self.cleaned_data
+        names = tuple(n.strip() for n in (d.get("interest_names") or "").split(",") if n.strip())
+        visibility = {name: d[f"vis_{name}"] for name in PRIVATE_FIELDS if d.get(f"vis_{name}")}
+        return ProfileData(
+            display_name=d["display_name"],
+            headline=d.get("headline", ""),
+            location_text=d.get("location_text", ""),
+            time_zone=d["time_zone"],
+            search_status=d["search_status"],
+            target_roles=d.get("target_roles", ""),
+            industries=d.get("industries", ""),
+            expertise=d.get("expertise", ""),
+            can_introduce=d.get("can_introduce", ""),
+            pitch=d.get("pitch", ""),
+            visibility=visibility,
+            interests=tuple(d.get("interests") or ()),
+            interest_names=names,
+        )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name", max_length=80, help_text="What will use it, for example: my calendar script."
+    )

@@ -1,0 +1,157 @@
+"""Sign-up, email confirmation, login throttling and password reset (django-allauth)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.test import Client
+
+from roundtable.accounts.models import User
+from tests.factories import PASSWORD, UserFactory
+
+EMAIL = "newcomer@example.com"
+NEW_PASSWORD = "lantern-quiet-harbor-42"
+LINK_RE = re.compile(r"http://testserver(/accounts/confirm-email/[^/\s]+/)")
+
+
+def _signup(client: Client) -> Any:
+    return client.post("/accounts/signup/", {"email": EMAIL, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+
+def _logged_in_user_id(client: Client) -> str | None:
+    return client.session.get("_auth_user_id")
+
+
+@pytest.mark.django_db
+def test_signup_sends_one_confirmation_email(mailoutbox: list[Any]) -> None:
+    client = Client()
+    r = _signup(client)
+    assert r.status_code == 302
+    assert r["Location"] == "/accounts/confirm-email/"
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [EMAIL]
+    assert LINK_RE.search(mailoutbox[0].body) is not None
+    user = User.objects.get(email=EMAIL)
+    assert EmailAddress.objects.get(user=user).verified is False
+    assert _logged_in_user_id(client) is None
+    page = client.get("/accounts/confirm-email/")
+    assert page.status_code == 200
+    assert "Verify Your Email Address" in page.text
+
+
+@pytest.mark.django_db
+def test_cannot_log_in_before_confirming(mailoutbox: list[Any]) -> None:
+    _signup(Client())
+    client = Client()
+    r = client.post("/accounts/login/", {"login": EMAIL, "password": NEW_PASSWORD})
+    assert r.status_code == 302
+    assert r["Location"] == "/accounts/confirm-email/"
+    assert _logged_in_user_id(client) is None
+    assert client.get("/me/profile/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_following_the_confirmation_link_confirms_and_logs_in(mailoutbox: list[Any]) -> None:
+    client = Client()
+    _signup(client)
+    match = LINK_RE.search(mailoutbox[0].body)
+    assert match is not None
+    link = match.group(1)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Confirm Email Address" in page.text
+    assert EMAIL in page.text
+    # A GET alone confirms nothing: mail scanners follow links.
+    assert EmailAddress.objects.get(email=EMAIL).verified is False
+    r = client.post(link)
+    assert r.status_code == 302
+    assert r["Location"] == "/me/profile/"
+    user = User.objects.get(email=EMAIL)
+    assert EmailAddress.objects.get(email=EMAIL).verified is True
+    assert _logged_in_user_id(client) == str(user.pk)
+    assert client.get("/me/profile/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_confirmed_user_can_log_in() -> None:
+    user = UserFactory()
+    client = Client()
+    r = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert r.status_code == 302
+    assert _logged_in_user_id(client) == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_wrong_password_is_a_clear_form_error() -> None:
+    user = UserFactory()
+    r = Client().post("/accounts/login/", {"login": user.email, "password": "not-it"})
+    assert r.status_code == 200
+    assert "The email address and/or password you specified are not correct." in r.text
+    assert '<div class="form-errors" role="alert">' in r.text
+
+
+@pytest.mark.django_db
+def test_six_wrong_passwords_show_too_many_attempts() -> None:
+    user = UserFactory()
+    client = Client()
+    for _ in range(5):
+        r = client.post("/accounts/login/", {"login": user.email, "password": "wrong-password"})
+        assert "Too many failed login attempts" not in r.text
+    r = client.post("/accounts/login/", {"login": user.email, "password": "wrong-password"})
+    assert r.status_code == 200
+    assert "Too many failed login attempts. Try again later." in r.text
+    # Even the right password is refused while the throttle holds.
+    r = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert "Too many failed login attempts. Try again later." in r.text
+    assert _logged_in_user_id(client) is None
+
+
+@pytest.mark.django_db
+def test_password_reset_sends_an_email(mailoutbox: list[Any]) -> None:
+    user = UserFactory()
+    r = Client().post("/accounts/password/reset/", {"email": user.email})
+    assert r.status_code == 302
+    assert r["Location"] == "/accounts/password/reset/done/"
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [user.email]
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/accounts/confirm-email/"],
+)
+def test_account_pages_use_the_site_layout(path: str) -> None:
+    r = Client().get(path)
+    assert r.status_code == 200
+    assert '<a class="skip-link" href="#main">Skip to content</a>' in r.text
+    assert "/static/core/site.css" in r.text
+    assert "style=" not in r.text
+    assert "<script>" not in r.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/logout/", "/accounts/email/", "/accounts/password/change/", "/accounts/reauthenticate/"],
+)
+def test_signed_in_account_pages_use_the_site_layout(path: str) -> None:
+    client = Client()
+    client.force_login(UserFactory())
+    r = client.get(path)
+    assert r.status_code == 200
+    assert '<a class="skip-link" href="#main">Skip to content</a>' in r.text
+    assert 'class="form-card auth-narrow' in r.text
+    assert "style=" not in r.text
+
+
+@pytest.mark.django_db
+def test_bad_reset_link_explains_itself() -> None:
+    r = Client().get("/accounts/password/reset/key/1-bad-key/")
+    assert r.status_code == 200
+    assert "Bad Token" in r.text
+    assert '<a class="skip-link" href="#main">Skip to content</a>' in r.text

@@ -1,0 +1,160 @@
+"""The profile page shows each viewer exactly the fields the owner chose to show them."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from roundtable.accounts.models import PRIVATE_FIELDS, Profile, User, Visibility
+from roundtable.accounts.permissions import visible_profile_fields
+from roundtable.groups.models import GroupVisibility, JoinPolicy, MembershipState
+from tests.factories import GroupFactory, MembershipFactory, UserFactory
+
+VIEWERS = ["anonymous", "stranger", "fellow_member", "ex_member", "banned", "owner"]
+SEES = {
+    Visibility.EVERYONE: set(VIEWERS),
+    Visibility.MEMBERS: {"fellow_member", "owner"},
+    Visibility.ONLY_ME: {"owner"},
+}
+EXPERTISE = "Zymurgy and barrel-aged fermentation"
+OWNER_NAME = "Philippa Quillfeather"
+
+
+def _world(level: str) -> dict[str, User | None]:
+    owner = UserFactory(name=OWNER_NAME)
+    profile = owner.profile
+    profile.expertise = EXPERTISE
+    profile.visibility = {"expertise": level}
+    profile.save()
+    group = GroupFactory(name="Harbor Roundtable")
+    MembershipFactory(group=group, user=owner)
+    users: dict[str, User | None] = {"anonymous": None, "stranger": UserFactory(), "owner": owner}
+    for viewer, state in [
+        ("fellow_member", MembershipState.ACTIVE),
+        ("ex_member", MembershipState.LEFT),
+        ("banned", MembershipState.BANNED),
+    ]:
+        users[viewer] = MembershipFactory(group=group, state=state).user
+    return users
+
+
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("level", list(Visibility))
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_profile_field_follows_its_visibility(level: str, viewer: str) -> None:
+    users = _world(level)
+    owner = users["owner"]
+    assert owner is not None
+    r = _client(users[viewer]).get(f"/people/{owner.pk}/")
+    assert r.status_code == 200
+    assert OWNER_NAME in r.text  # the display name is always public
+    assert (EXPERTISE in r.text) == (viewer in SEES[level])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("level", list(Visibility))
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_helper_returns_only_what_the_viewer_may_see(level: str, viewer: str) -> None:
+    users = _world(level)
+    owner = users["owner"]
+    assert owner is not None
+    profile = Profile.objects.select_related("user").get(user=owner)
+    profile.visibility = dict.fromkeys(PRIVATE_FIELDS, level)
+    fields = visible_profile_fields(users[viewer] or AnonymousUser(), profile)
+    expected = ["display_name", *PRIVATE_FIELDS] if viewer in SEES[level] else ["display_name"]
+    assert list(fields) == expected
+    assert fields["display_name"] == OWNER_NAME
+
+
+@pytest.mark.django_db
+def test_defaults_show_headline_to_everyone_and_location_to_members_only() -> None:
+    users = _world(Visibility.EVERYONE)
+    owner = users["owner"]
+    assert owner is not None
+    Profile.objects.filter(user=owner).update(
+        headline="Supply chain analyst, open to hybrid",
+        location_text="Boston, MA",
+        location_label="Boston, MA",
+        visibility={},
+    )
+    anonymous = _client(None).get(f"/people/{owner.pk}/").text
+    fellow = _client(users["fellow_member"]).get(f"/people/{owner.pk}/").text
+    assert "Supply chain analyst, open to hybrid" in anonymous
+    assert "Boston, MA" not in anonymous
+    assert "Boston, MA" in fellow
+
+
+@pytest.mark.django_db
+def test_owner_sees_a_note_an_edit_link_and_who_sees_each_field() -> None:
+    users = _world(Visibility.ONLY_ME)
+    owner = users["owner"]
+    assert owner is not None
+    r = _client(owner).get(f"/people/{owner.pk}/")
+    assert "This is how others see your profile." in r.text
+    assert 'href="/me/profile/"' in r.text
+    assert '<span class="audience">Only you can see this</span>' in r.text
+    other = _client(users["fellow_member"]).get(f"/people/{owner.pk}/")
+    assert "This is how others see your profile." not in other.text
+
+
+SECRET_NAME = "Hidden Heron Circle"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("viewer", "sees"),
+    [
+        ("anonymous", False),
+        ("stranger", False),
+        ("ex_member", False),
+        ("banned", False),
+        ("fellow_member", True),
+        ("owner", True),
+    ],
+)
+def test_secret_group_name_appears_only_for_its_members(viewer: str, sees: bool) -> None:
+    owner = UserFactory()
+    listed = GroupFactory(name="Open Lantern Roundtable")
+    secret = GroupFactory(name=SECRET_NAME, visibility=GroupVisibility.SECRET, join_policy=JoinPolicy.INVITE)
+    MembershipFactory(group=listed, user=owner)
+    MembershipFactory(group=secret, user=owner)
+    users: dict[str, User | None] = {"anonymous": None, "stranger": UserFactory(), "owner": owner}
+    for who, state in [
+        ("fellow_member", MembershipState.ACTIVE),
+        ("ex_member", MembershipState.LEFT),
+        ("banned", MembershipState.BANNED),
+    ]:
+        users[who] = MembershipFactory(group=secret, state=state).user
+    r = _client(users[viewer]).get(f"/people/{owner.pk}/")
+    assert r.status_code == 200
+    assert "Open Lantern Roundtable" in r.text
+    assert (SECRET_NAME in r.text) == sees
+    assert (f"/groups/{secret.slug}/" in r.text) == sees
+
+
+@pytest.mark.django_db
+def test_unlisted_group_shows_only_to_people_in_it() -> None:
+    owner = UserFactory()
+    unlisted = GroupFactory(name="Quiet Finch Circle", visibility=GroupVisibility.UNLISTED)
+    MembershipFactory(group=unlisted, user=owner)
+    fellow = MembershipFactory(group=unlisted).user
+    assert "Quiet Finch Circle" not in _client(UserFactory()).get(f"/people/{owner.pk}/").text
+    assert "Quiet Finch Circle" in _client(fellow).get(f"/people/{owner.pk}/").text
+
+
+@pytest.mark.django_db
+def test_unknown_or_inactive_person_is_404() -> None:
+    gone = UserFactory(name="Departed Person")
+    User.objects.filter(pk=gone.pk).update(is_active=False)
+    r = Client().get(f"/people/{gone.pk}/")
+    assert r.status_code == 404
+    assert "Departed Person" not in r.text
+    assert Client().get("/people/999999/").status_code == 404

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.test import Client
+
+from roundtable.accounts.models import Profile, User
+from roundtable.groups.models import Group, Kind, Membership, MembershipRole, MembershipState
+
+PASSWORD = "demo-pass-2026"
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "profiles": Profile.objects.count(),
+        "groups": Group.objects.count(),
+        "memberships": Membership.objects.count(),
+        "emails": EmailAddress.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_demo_data_loads_a_believable_demo_once(settings) -> None:
+    settings.ROUNDTABLE_DEMO_DATA = True
+    out = StringIO()
+    call_command("demo_data", "--if-empty", stdout=out)
+    assert "member@demo.roundtable" in out.getvalue()
+    assert "/accounts/login/" in out.getvalue()
+
+    assert Group.objects.count() >= 40
+    assert set(Group.objects.values_list("kind", flat=True)) == set(Kind.values)
+    assert Profile.objects.count() >= 150
+    assert set(Membership.objects.values_list("state", flat=True)) == set(MembershipState.values)
+    # Member counts are the services' own: active memberships, nothing else.
+    for group in Group.objects.all():
+        active = Membership.objects.filter(group=group, state=MembershipState.ACTIVE).count()
+        assert group.member_count == active, group.name
+        assert group.search_text
+    # Every demo person can sign in: a verified, primary address and a usable password.
+    assert EmailAddress.objects.filter(verified=True, primary=True).count() == User.objects.count()
+    pitches = [p.pitch_words for p in Profile.objects.exclude(pitch="")]
+    assert len(pitches) >= 150
+    assert all(50 <= n <= 80 for n in pitches)
+
+    facilitated = Membership.objects.filter(
+        user__email="facilitator@demo.roundtable", state=MembershipState.ACTIVE, role=MembershipRole.FACILITATOR
+    ).values_list("group", flat=True)
+    assert len(facilitated) >= 2
+    assert Membership.objects.filter(
+        group__in=facilitated, group__kind=Kind.STRATEGIC, state=MembershipState.PENDING
+    ).exists()
+    member_groups = Membership.objects.filter(user__email="member@demo.roundtable", state=MembershipState.ACTIVE)
+    assert member_groups.count() >= 3
+    assert User.objects.get(email="admin@demo.roundtable").is_superuser
+
+    assert Client().login(email="member@demo.roundtable", password=PASSWORD) is True
+    assert Client().login(email="facilitator@demo.roundtable", password=PASSWORD) is True
+
+    before = _counts()
+    again = StringIO()
+    call_command("demo_data", "--if-empty", stdout=again)
+    assert "not loaded" in again.getvalue()
+    assert _counts() == before
+
+
+@pytest.mark.django_db
+def test_demo_data_respects_the_off_switch(settings) -> None:
+    settings.ROUNDTABLE_DEMO_DATA = False
+    out = StringIO()
+    call_command("demo_data", "--if-empty", stdout=out)
+    assert "Demo data is off" in out.getvalue()
+    assert Group.objects.count() == 0
+    assert User.objects.count() == 0
