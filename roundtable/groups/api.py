@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -199,6 +200,19 @@ def get_group(request: HttpRequest, slug: str) -> dict[str, Any]:
     return data
 
 
+def _require_json_object(request: HttpRequest) -> None:
+    # Every field of JoinIn has a default, and ninja then accepts any JSON value as "{}";
+    # a body that is not an object is a client error worth naming.
+    if not request.body.strip():
+        return
+    try:
+        raw = json.loads(request.body)
+    except ValueError:
+        raw = None
+    if not isinstance(raw, dict):
+        raise HttpError(422, 'Send a JSON object, for example {"answer": "..."}.')
+
+
 def _visible(viewer: Any, slug: str) -> Group:
     from django.http import Http404
 
@@ -241,12 +255,13 @@ def create_group(request: HttpRequest, payload: GroupIn) -> Status:
     response={200: MembershipOut, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error},
     auth=token_auth,
 )
-def join_group(request: HttpRequest, slug: str, payload: JoinIn | None = None) -> dict[str, Any]:
+def join_group(request: HttpRequest, slug: str, payload: JoinIn) -> dict[str, Any]:
     """Join an open group, or ask to join an approval group (send `answer`)."""
+    _require_json_object(request)
     viewer = api_viewer(request)
     group = _visible(viewer, slug)
     try:
-        m = services.membership_join(group=group, user=viewer, answer=payload.answer if payload else "")
+        m = services.membership_join(group=group, user=viewer, answer=payload.answer)
     except services.GroupError as exc:
         raise HttpError(exc.status, exc.message) from None
     detail = (

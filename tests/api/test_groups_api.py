@@ -94,7 +94,7 @@ def test_create_join_leave_through_the_api() -> None:
         "facilitator",
     )
     assert body["topics"] == [{"name": "Career change", "slug": "career-change"}]
-    j = c.post("/api/v1/groups/seattle-career-changers/join", content_type="application/json", **_bearer(joiner))
+    j = c.post("/api/v1/groups/seattle-career-changers/join", {}, content_type="application/json", **_bearer(joiner))
     assert j.status_code == 200
     assert j.json() == {
         "group": "seattle-career-changers",
@@ -189,3 +189,15 @@ def test_api_create_needs_a_token_and_malformed_json_is_a_4xx() -> None:
     assert r.status_code in (400, 422)
     assert "detail" in r.json()
     assert Group.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["[null, null]", "[]", '"x"', "5", "null"])
+def test_join_body_must_be_an_object(body: str) -> None:
+    group = GroupFactory()
+    facilitator_of(group)
+    user = UserFactory()
+    r = Client().post(f"/api/v1/groups/{group.slug}/join", body, content_type="application/json", **_bearer(user))
+    assert r.status_code == 422
+    assert r.json() == {"detail": 'Send a JSON object, for example {"answer": "..."}.'}
+    assert not Membership.objects.filter(user=user).exists()

@@ -268,12 +268,40 @@ def test_a_colliding_name_gets_a_different_slug_silently_even_against_a_secret_g
     ("data", "message"),
     [
         ({}, "This field is required."),
-        ({"name": "x" * 10000, "kind": "support", "format": "virtual", "meeting_minutes": 60,
-          "join_policy": "open", "visibility": "listed"}, "Ensure this value has at most 120 characters"),
-        ({"name": "Near nowhere", "kind": "support", "format": "in_person", "location_text": "00000",
-          "meeting_minutes": 60, "join_policy": "open", "visibility": "listed"}, "We could not find that place"),
-        ({"name": "Odd", "kind": "circus", "format": "virtual", "meeting_minutes": 60,
-          "join_policy": "open", "visibility": "listed"}, "Select a valid choice"),
+        (
+            {
+                "name": "x" * 10000,
+                "kind": "support",
+                "format": "virtual",
+                "meeting_minutes": 60,
+                "join_policy": "open",
+                "visibility": "listed",
+            },
+            "Ensure this value has at most 120 characters",
+        ),
+        (
+            {
+                "name": "Near nowhere",
+                "kind": "support",
+                "format": "in_person",
+                "location_text": "00000",
+                "meeting_minutes": 60,
+                "join_policy": "open",
+                "visibility": "listed",
+            },
+            "We could not find that place",
+        ),
+        (
+            {
+                "name": "Odd",
+                "kind": "circus",
+                "format": "virtual",
+                "meeting_minutes": 60,
+                "join_policy": "open",
+                "visibility": "listed",
+            },
+            "Select a valid choice",
+        ),
     ],
 )
 def test_create_form_bad_input_is_a_400_with_a_message(data: dict[str, object], message: str) -> None:
@@ -288,17 +316,27 @@ def test_create_form_bad_input_is_a_400_with_a_message(data: dict[str, object], 
 def test_failed_settings_save_keeps_what_was_saved() -> None:
     group = GroupFactory(name="Keep Me")
     fac = facilitator_of(group)
-    r = _as(fac).post(f"/groups/{group.slug}/manage/settings/", {
-        "name": "Changed", "kind": "support", "format": "in_person", "location_text": "00000",
-        "meeting_minutes": 60, "join_policy": "open", "visibility": "listed",
-    })
+    r = _as(fac).post(
+        f"/groups/{group.slug}/manage/settings/",
+        {
+            "name": "Changed",
+            "kind": "support",
+            "format": "in_person",
+            "location_text": "00000",
+            "meeting_minutes": 60,
+            "join_policy": "open",
+            "visibility": "listed",
+        },
+    )
     assert r.status_code == 400
     group.refresh_from_db()
     assert (group.name, group.kind) == ("Keep Me", "strategic")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["radius=abc", "radius=-3", "near=99999", "kind=circus", "page=x", "topic=not%20a%20slug!"])
+@pytest.mark.parametrize(
+    "query", ["radius=abc", "radius=-3", "near=99999", "kind=circus", "page=x", "topic=not%20a%20slug!"]
+)
 def test_discovery_bad_input_is_a_400_with_a_message(query: str) -> None:
     r = Client().get(f"/groups/?{query}")
     assert r.status_code == 400
