@@ -88,7 +88,7 @@ class ProfileForm(forms.Form):
         help_text="Comma-separated, for example: salary negotiation, career change.",
     )
     pitch = forms.CharField(
-        label="What you'd say",
+        label="Your 30-second introduction",
         max_length=2000,
         required=False,
         widget=forms.Textarea(
