@@ -940,7 +940,7 @@ def _populate(rng: random.Random, loaded: Loaded, specs: list[GroupSpec]) -> Non
             chosen = rng.sample(local, n_local) + rng.sample(others, spec.size - n_local)
         else:
             chosen = rng.sample(candidates, spec.size)
-        # A coach or two sits in on some groups they do not run.
+        # Now and then a coach sits in on a group they do not run.
         if rng.random() < 0.3:
             chosen.append(rng.choice([c for c in loaded.coaches if c.pk != owner.pk]))
         memberships = [_join(rng, loaded, group, user, spec.audience) for user in chosen]

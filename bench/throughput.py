@@ -1,0 +1,225 @@
+#!/usr/bin/env python
+"""Requests per second of the production server: a bare view against the discovery page.
+
+Prepares a SQLite database with the demo data under var/bench/throughput/ (migrate,
+collectstatic, demo_data), starts the production server command (uvicorn, DEBUG off) on
+a free loopback port, and sends a fixed number of requests to /healthz (a bare view
+behind the same middleware), /groups/ and /groups/?q=interview with a small keep-alive
+HTTP/1.1 client (asyncio, standard library only). Prints requests per second for each,
+and the ratio discovery / healthz (bar: >= 0.33). Stops the server at the end.
+
+    .venv/bin/python bench/throughput.py
+    .venv/bin/python bench/throughput.py --requests 4000 --concurrency 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VENV_BIN = BASE_DIR / ".venv" / "bin"
+BAR = 0.33
+
+
+@dataclass
+class Result:
+    path: str
+    requests: int = 0
+    seconds: float = 0.0
+    errors: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+    latencies_ms: list[float] = field(default_factory=list)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def _env(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="false",
+        ROUNDTABLE_DEV_SECRET="1",  # noqa: S106 - a flag for the development key, not a secret
+        ROUNDTABLE_HTTPS="false",
+        ROUNDTABLE_VAR_DIR=str(var_dir),
+        SQLITE_PATH=str(var_dir / "roundtable.sqlite3"),
+        LOG_LEVEL="WARNING",
+        ROUNDTABLE_DEMO_DATA="true",
+    )
+    return env
+
+
+def _prepare(env: dict[str, str]) -> None:
+    python = str(VENV_BIN / "python")
+    for args in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo_data", "--if-empty"]):
+        started = time.monotonic()
+        out = subprocess.run([python, "manage.py", *args], cwd=BASE_DIR, env=env, check=True,
+                             capture_output=True, text=True)  # fmt: skip
+        first = (out.stdout.strip().splitlines() or ["done"])[0]
+        print(f"  manage.py {args[0]:<13} {time.monotonic() - started:5.1f} s  {first}")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not answer /healthz in time")
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            headers[name.strip().lower()] = value.strip()
+    if "content-length" in headers:
+        body = await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding", "").lower() == "chunked":
+        chunks = []
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            chunks.append(await reader.readexactly(size + 2))
+            if size == 0:
+                break
+        body = b"".join(c[:-2] for c in chunks)
+    else:
+        body = await reader.read()
+    return status, body
+
+
+async def _load(port: int, path: str, total: int, concurrency: int) -> Result:
+    """Send `total` GETs over `concurrency` keep-alive connections; time the whole batch."""
+    result = Result(path=path)
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: roundtable-bench\r\n"
+        "Accept: text/html\r\nConnection: keep-alive\r\n\r\n"
+    ).encode()
+    remaining = total
+
+    async def worker() -> None:
+        nonlocal remaining
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while remaining > 0:
+                remaining -= 1
+                t0 = time.perf_counter()
+                writer.write(request)
+                try:
+                    status, _body = await _read_response(reader)
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    result.errors += 1
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    continue
+                result.latencies_ms.append((time.perf_counter() - t0) * 1000)
+                result.statuses[status] = result.statuses.get(status, 0) + 1
+                result.requests += 1
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _merge(results: list[Result]) -> Result:
+    out = Result(path=results[0].path)
+    for r in results:
+        out.requests += r.requests
+        out.seconds += r.seconds
+        out.errors += r.errors
+        out.latencies_ms += r.latencies_ms
+        for k, v in r.statuses.items():
+            out.statuses[k] = out.statuses.get(k, 0) + v
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000, help="timed requests per URL (default 2000)")
+    parser.add_argument("--warmup", type=int, default=200, help="untimed requests per URL first (default 200)")
+    parser.add_argument("--concurrency", type=int, default=8, help="keep-alive connections (default 8)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds the requests are split over")
+    parser.add_argument("--var-dir", default=str(BASE_DIR / "var" / "bench" / "throughput"))
+    args = parser.parse_args()
+
+    var_dir = Path(args.var_dir)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = _env(var_dir)
+    print(f"Preparing {var_dir / 'roundtable.sqlite3'} (SQLite, demo data):")
+    _prepare(env)
+    port = _free_port()
+    cmd = [str(VENV_BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+           "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    print(f"Starting: DEBUG=false {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}")
+    server = subprocess.Popen(cmd, cwd=BASE_DIR, env=env)
+    paths = ["/healthz", "/groups/", "/groups/?q=interview"]
+    try:
+        _wait_ready(port, server)
+        for path in paths:
+            asyncio.run(_load(port, path, args.warmup, args.concurrency))
+        per_round = max(1, args.requests // args.rounds)
+        rounds: dict[str, list[Result]] = {p: [] for p in paths}
+        for _ in range(args.rounds):
+            for path in paths:
+                rounds[path].append(asyncio.run(_load(port, path, per_round, args.concurrency)))
+        results = {p: _merge(rs) for p, rs in rounds.items()}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+    print(f"{per_round * args.rounds} requests per URL over {args.concurrency} keep-alive connections, "
+          f"{args.rounds} interleaved rounds, after {args.warmup} warm-up requests; one uvicorn process, "
+          f"{os.cpu_count()} CPUs shared with this client.")  # fmt: skip
+    print(f"  {'path':<24} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}  statuses")
+    for path, r in results.items():
+        lat = sorted(r.latencies_ms)
+        p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r.statuses.items()))
+        errors = f", {r.errors} connection errors" if r.errors else ""
+        print(f"  {path:<24} {r.rps:>8.0f} {statistics.median(lat):>8.1f} {p95:>8.1f}  {statuses}{errors}")
+    hello = results["/healthz"].rps
+    for path in paths[1:]:
+        ratio = results[path].rps / hello if hello else 0.0
+        verdict = "ok" if ratio >= BAR else "BELOW BAR"
+        print(f"  ratio {path} / /healthz = {ratio:.2f}  (bar >= {BAR}: {verdict})")
+    bad = any(set(r.statuses) != {200} or r.errors for r in results.values())
+    if bad:
+        print("Some responses were not 200: the figures above are not trustworthy.")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
