@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "roundtable.core",
     "roundtable.accounts",
     "roundtable.groups",
+    "roundtable.meetings",
     "roundtable.api",
 ]
 
@@ -141,6 +142,9 @@ else:
                     "PRAGMA foreign_keys=ON; PRAGMA cache_size=-64000;"
                 ),
             },
+            # Tests use a file too (not shared-cache memory), so concurrency tests see the
+            # same locking as production: WAL, busy timeout, immediate transactions.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

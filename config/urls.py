@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("roundtable.accounts.urls")),
     path("", include("roundtable.groups.urls")),
+    path("", include("roundtable.meetings.urls")),
+    path("", include("roundtable.meetings.feed_urls")),
 ]
 
 handler404 = "roundtable.core.views.not_found"

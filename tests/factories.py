@@ -125,3 +125,43 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
 def facilitator_of(group: Group, **kwargs: object) -> User:
     m = MembershipFactory(group=group, role=MembershipRole.FACILITATOR, **kwargs)
     return m.user
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A one-off meeting a week from now, 18:00-19:30 New York time."""
+
+    class Meta:
+        model = "meetings.Meeting"
+
+    group = factory.SubFactory(GroupFactory)
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    time_zone = "America/New_York"
+    main_minutes = 90
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(
+        lambda o: (
+            o.starts_at + timedelta(minutes=o.main_minutes + o.networking_before_minutes + o.networking_after_minutes)
+        )
+    )
+    networking_before_minutes = 0
+    networking_after_minutes = 0
+    venue = "Public Library, Room 2"
+    address = "700 Boylston St, Boston, MA"
+
+
+class RsvpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Rsvp"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    status = "going"
+
+
+class TalkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Talk"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    speaker_name = "Jordan Lee"
+    title = "LinkedIn that gets you called back"

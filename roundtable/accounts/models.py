@@ -92,6 +92,10 @@ class Profile(models.Model):
     can_introduce = models.CharField("companies or fields where I can introduce others", max_length=300, blank=True)
     pitch = models.TextField("30-second introduction", max_length=2000, blank=True)
     visibility = models.JSONField(default=dict, blank=True)
+    # Email preferences (meetings): reminders before each meeting and a weekly digest.
+    remind_day_before = models.BooleanField("email me the day before a meeting", default=True)
+    remind_hour_before = models.BooleanField("email me an hour before a meeting", default=True)
+    weekly_digest = models.BooleanField("send me a weekly digest of upcoming meetings", default=True)
     interests = models.ManyToManyField("groups.Topic", blank=True, related_name="interested")
     created_at = models.DateTimeField(default=timezone.now)
 

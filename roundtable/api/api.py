@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from roundtable.accounts.api import router as accounts_router
 from roundtable.groups.api import router as groups_router
+from roundtable.meetings.api import router as meetings_router
 
 api = NinjaAPI(
     title="Roundtable API",
@@ -47,3 +48,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/groups", groups_router)
+api.add_router("/", meetings_router)

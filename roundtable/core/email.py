@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.message import MIMEPart
 from typing import Any
 
 from django.conf import settings
@@ -9,14 +10,36 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 
-def send_templated(*, template: str, to: list[str], context: dict[str, Any]) -> int:
-    """Render `<template>_subject.txt`, `.txt` and `.html` and send one message."""
+def send_templated(
+    *,
+    template: str,
+    to: list[str],
+    context: dict[str, Any],
+    calendar: bytes | None = None,
+    calendar_method: str | None = None,
+    reply_to: list[str] | None = None,
+) -> int:
+    """Render `<template>_subject.txt`, `.txt` and `.html` and send one message, optionally
+    with an iCalendar attachment (METHOD=calendar_method) and a Reply-To."""
     if not to:
         return 0
     ctx = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
     text = render_to_string(f"{template}.txt", ctx)
     html = render_to_string(f"{template}.html", ctx)
-    message = EmailMultiAlternatives(subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=to)
+    message = EmailMultiAlternatives(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=to, reply_to=reply_to
+    )
     message.attach_alternative(html, "text/html")
+    if calendar is not None:
+        part = MIMEPart()
+        part.set_content(
+            calendar.decode(),
+            subtype="calendar",
+            charset="utf-8",
+            params={"method": calendar_method} if calendar_method else None,
+            disposition="attachment",
+            filename="meeting.ics",
+        )
+        message.attach(part)
     return message.send()

@@ -60,7 +60,8 @@ class GroupDetailOut(GroupOut):
 
 
 class GroupPage(Schema):
-    count: int
+    count: int = Field(description="Matching groups, counted up to a cap (1,000 by default); see count_capped.")
+    count_capped: bool = Field(description="True when more groups match than `count` says; pages stop at the cap.")
     page: int
     pages: int
     page_size: int
@@ -165,6 +166,7 @@ def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> dict[str,
     )
     return {
         "count": page.paginator.count,
+        "count_capped": page.paginator.capped,  # type: ignore[attr-defined]
         "page": page.number,
         "pages": page.paginator.num_pages,
         "page_size": PAGE_SIZE,

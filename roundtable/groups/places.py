@@ -53,13 +53,37 @@ def _city_index() -> dict[str, list[Place]]:
     return index
 
 
+# Abbreviations spelt out the way the gazetteer spells them ("St. Louis" and "Saint Paul"
+# both become "saint ..."), applied to index keys and queries alike.
+_ABBREVIATIONS = {"st": "saint", "ft": "fort", "mt": "mount"}
+_ABBREV_RE = re.compile(r"\b(" + "|".join(_ABBREVIATIONS) + r")\b(?= )")
+# Everyday names the gazetteer spells differently: normalised alias -> normalised name.
+# An alias also matches at the start of "<alias> <state>" ("NYC, NY", "New York, New York").
+_ALIASES = {
+    "new york": "new york city",
+    "nyc": "new york city",
+    "dc": "washington dc",
+}
+
+
 def _norm(text: str) -> str:
-    text = re.sub(r"[\s,]+", " ", text.strip().lower())
-    return text
+    text = text.strip().lower().replace(".", "")
+    text = re.sub(r"[\s,]+", " ", text).strip()
+    return _ABBREV_RE.sub(lambda m: _ABBREVIATIONS[m.group(1)], text)
+
+
+def _keys(text: str) -> list[str]:
+    """The normalised key of text, then its spellings through the alias table."""
+    key = _norm(text)
+    keys = [key]
+    for alias, name in _ALIASES.items():
+        if key == alias or key.startswith(alias + " "):
+            keys.append(name + key[len(alias) :])
+    return keys
 
 
 def resolve(text: str) -> Place | None:
-    """Resolve a ZIP code or a city ("Austin", "Austin, TX") to a Place, or None."""
+    """Resolve a ZIP code or a city ("Austin", "Austin, TX", "St. Paul, MN", "NYC") to a Place, or None."""
     text = (text or "").strip()
     if not text or len(text) > 120:
         return None
@@ -76,9 +100,11 @@ def resolve(text: str) -> Place | None:
         except (KeyError, TypeError, ValueError):
             return None
         return Place(f"{row['city']}, {row['state']} {text[:5]}", lat, lon, row.get("timezone") or "")
-    candidates = _city_index().get(_norm(text))
-    if candidates:
-        return candidates[0]
+    index = _city_index()
+    for key in _keys(text):
+        candidates = index.get(key)
+        if candidates:
+            return candidates[0]
     # "Austin TX" without a comma: try splitting off a trailing two-letter state.
     match = re.match(r"^(.*\S)\s+([A-Za-z]{2})$", text)
     if match:

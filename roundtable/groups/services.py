@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -16,6 +16,7 @@ from roundtable.core.markdown import render_markdown
 from roundtable.core.tokens import hash_secret, new_secret
 
 from . import notifications
+from .cache import bump_discovery_generation
 from .models import (
     Format,
     Group,
@@ -185,6 +186,7 @@ def group_create(*, creator: User, data: GroupData) -> Group:
     group.member_count = 1
     Group.objects.filter(pk=group.pk).update(member_count=1)
     group_reindex(group=group)
+    bump_discovery_generation()
     return group
 
 
@@ -195,6 +197,7 @@ def group_update(*, group: Group, data: GroupData) -> Group:
     group.save()
     group.topics.set(topics_from_names(data.topics))
     group_reindex(group=group)
+    bump_discovery_generation()
     return group
 
 
@@ -241,11 +244,19 @@ def membership_join(*, group: Group, user: User, answer: str = "", invite: Invit
         m.decided_by = None
         m.save()
     if invite is not None:
-        Invite.objects.filter(pk=invite.pk).update(uses=invite.uses + 1)
+        Invite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)
     _recount(group)
     if needs_approval:
         transaction.on_commit(lambda: notifications.request_received(membership_id=m.pk))
+    bump_discovery_generation()
     return m
+
+
+def _free_seats(group: Group, user: User) -> None:
+    # Losing access frees the person's seats at once, so the waitlist moves up.
+    from roundtable.meetings.services import rsvp_withdraw_all
+
+    rsvp_withdraw_all(group=group, user=user)
 
 
 def _facilitator_count(group: Group) -> int:
@@ -263,6 +274,7 @@ def membership_decide(*, membership: Membership, by: User, approve: bool) -> Mem
     m.save()
     _recount(m.group)
     transaction.on_commit(lambda: notifications.request_decided(membership_id=m.pk))
+    bump_discovery_generation()
     return m
 
 
@@ -281,6 +293,8 @@ def membership_leave(*, group: Group, user: User) -> Membership:
     m.decided_at = timezone.now()
     m.save()
     _recount(group)
+    _free_seats(group, user)
+    bump_discovery_generation()
     return m
 
 
@@ -297,6 +311,8 @@ def membership_remove(*, membership: Membership, by: User, ban: bool) -> Members
     m.decided_by = by
     m.save()
     _recount(m.group)
+    _free_seats(m.group, m.user)
+    bump_discovery_generation()
     return m
 
 

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.core.http import AuthedRequest, HtmxRequest
+from roundtable.meetings.selectors import upcoming_for_group
 
+from . import cache as discovery_cache
 from . import permissions, selectors, services
 from .forms import DiscoveryForm, GroupForm, InviteForm, JoinRequestForm
 from .models import Group, Invite, JoinPolicy, Kind, Membership, MembershipRole, MembershipState
@@ -23,24 +28,46 @@ def _kinds() -> list[dict[str, str]]:
 @require_GET
 def discover(request: HtmxRequest) -> HttpResponse:
     form = DiscoveryForm(request.GET or None)
-    status = 200
-    page = results = None
-    if not request.GET or form.is_valid():
-        filters = form.filters() if request.GET else DiscoveryFilters()
-        page, results = selectors.discover(request.user, filters)
-    else:
-        status = 400
+    valid = not request.GET or form.is_valid()
+    querystring = _querystring_without_page(request)
+    results_html = _results_html(request, form, querystring) if valid else _invalid_results_html()
+    status = 200 if valid else 400
+    if request.htmx and not request.htmx.boosted:
+        return HttpResponse(results_html, status=status)
     ctx = {
         "form": form,
-        "page": page,
-        "results": results,
+        "results_html": results_html,
         "kinds": _kinds(),
-        "topics": selectors.popular_topics(),
-        "querystring": _querystring_without_page(request),
+        "topics": discovery_cache.cached("topics", "", selectors.popular_topics),
     }
-    if request.htmx and not request.htmx.boosted:
-        return render(request, "groups/discover.html#results", ctx, status=status)
     return render(request, "groups/discover.html", ctx, status=status)
+
+
+def _results_html(request: HtmxRequest, form: DiscoveryForm, querystring: str) -> str:
+    """The results region, rendered without the request: it holds no nonce, token or
+    per-person data, so what an anonymous visitor sees can be cached and shared."""
+
+    def make() -> str:
+        filters = form.filters() if request.GET else DiscoveryFilters()
+        page, results = selectors.discover(request.user, filters)
+        ctx = {"form": form, "page": page, "results": results, "querystring": querystring}
+        return render_to_string("groups/discover.html#results", ctx)
+
+    if request.user.is_authenticated:
+        # Signed-in viewers may see unlisted and secret groups, and reasons of their own.
+        return make()
+    return discovery_cache.cached("results", _normalised_query(request), make)
+
+
+def _invalid_results_html() -> str:
+    return render_to_string("groups/discover.html#results", {"results": None})
+
+
+def _normalised_query(request: HtmxRequest) -> str:
+    # The same parameters in another order are the same search. Only the keys are sorted:
+    # of repeated values the form reads the last, so their order stays.
+    pairs = [(k, v) for k, values in request.GET.lists() for v in values]
+    return urlencode(sorted(pairs, key=lambda kv: kv[0]))
 
 
 def _querystring_without_page(request: HtmxRequest) -> str:
@@ -64,6 +91,7 @@ def detail(request: HtmxRequest, slug: str) -> HttpResponse:
         "join_form": JoinRequestForm(),
         "advice": KIND_ADVICE[group.kind],
         "show_count": group.visibility != "secret" or is_member,
+        "upcoming": upcoming_for_group(group, request.user),
     }
     return render(request, "groups/detail.html", ctx)
 
@@ -137,6 +165,7 @@ def join(request: AuthedRequest, slug: str) -> HttpResponse:
                 "advice": KIND_ADVICE[group.kind],
                 "show_count": group.visibility != "secret",
                 "join_error": exc.message,
+                "upcoming": upcoming_for_group(group, request.user),
             }
             return render(request, "groups/detail.html", ctx, status=400)
         messages.error(request, exc.message)

@@ -176,3 +176,122 @@ def test_queries_without_words_answer_normally(q: str) -> None:
     GroupFactory(name="Any Group")
     assert Client().get("/api/v1/groups", {"q": q}).status_code == 200
     assert Client().get("/groups/", {"q": q}).status_code == 200
+
+
+# Capped counts, both full-text strategies, the topic filter, invite use counts.
+
+
+def _api(params: dict[str, object]) -> dict:  # type: ignore[type-arg]
+    r = Client().get("/api/v1/groups", params)
+    assert r.status_code == 200
+    return r.json()  # type: ignore[no-any-return]
+
+
+@pytest.mark.django_db
+def test_count_stops_at_the_cap_and_says_so(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ROUNDTABLE_DISCOVERY_COUNT_CAP = 5
+    for i in range(7):
+        GroupFactory(name=f"Capped group {i}", member_count=10 - i)
+    body = _api({})
+    assert (body["count"], body["count_capped"], body["pages"], body["page"]) == (5, True, 1, 1)
+    # The pages stop at the cap too, so what is listed always agrees with the count.
+    assert _names(Client().get("/api/v1/groups")) == [f"Capped group {i}" for i in range(5)]
+    assert "5+ groups" in Client().get("/groups/").text
+
+
+@pytest.mark.django_db
+def test_count_at_the_cap_is_exact(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ROUNDTABLE_DISCOVERY_COUNT_CAP = 5
+    for i in range(5):
+        GroupFactory(name=f"Exact group {i}")
+    body = _api({})
+    assert (body["count"], body["count_capped"], body["pages"]) == (5, False, 1)
+    text = Client().get("/groups/").text
+    assert "5 groups" in text
+    assert "5+ groups" not in text
+
+
+@pytest.mark.django_db
+def test_pages_stop_at_the_cap(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ROUNDTABLE_DISCOVERY_COUNT_CAP = 25
+    for i in range(45):
+        GroupFactory(name=f"Deep group {i:02d}", member_count=100 - i)
+    first, second = _api({"page": 1}), _api({"page": 2})
+    assert (first["count"], first["count_capped"], first["pages"]) == (25, True, 2)
+    assert [g["name"] for g in second["results"]] == [f"Deep group {i:02d}" for i in range(20, 25)]
+    # Past the last counted page: the last page, as for any page number too large.
+    assert _api({"page": 3})["page"] == 2
+    page = Client().get("/groups/").text
+    assert "25+ groups" in page
+    assert "Page 1 of 2" in page
+
+
+def _search_fixture() -> None:
+    boston = TopicFactory(name="Boston", slug="boston")
+    for i, members in enumerate([3, 9, 1, 7]):
+        g = GroupFactory(name=f"Alpha match {i}", description="alpha networking practice", member_count=members)
+        g.topics.add(boston)
+    GroupFactory(name="Alpha and beta", description="alpha beta", member_count=5)
+    GroupFactory(name="Only beta", description="beta", member_count=50)
+    GroupFactory(name="Secret alpha", description="alpha", visibility="secret", join_policy="invite")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "alpha"},
+        {"q": "alpha networking"},
+        {"q": "alpha", "kind": "strategic"},
+        {"q": "alpha", "topic": "boston"},
+        {"q": "alpha", "near": "Boston, MA", "radius_km": 30},
+    ],
+)
+def test_ranked_and_unranked_search_find_the_same_groups(settings, params: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
+    _search_fixture()
+    ranked = _api(params)
+    settings.ROUNDTABLE_FTS_RANK_LIMIT = 2  # every query above matches more than 2 groups
+    unranked = _api(params)
+    assert ranked["count"] == unranked["count"]
+    assert sorted(g["name"] for g in ranked["results"]) == sorted(g["name"] for g in unranked["results"])
+    assert "Secret alpha" not in [g["name"] for g in unranked["results"]]
+
+
+@pytest.mark.django_db
+def test_few_matches_are_ranked_and_many_are_ordered_by_members(settings) -> None:  # type: ignore[no-untyped-def]
+    GroupFactory(name="Gamma gamma gamma", description="gamma", purpose="", member_count=1)
+    GroupFactory(
+        name="Big group",
+        description="A long description of networking, resumes, interviews and gamma, among much else.",
+        member_count=99,
+    )
+    assert _names(Client().get("/api/v1/groups", {"q": "gamma"})) == ["Gamma gamma gamma", "Big group"]
+    settings.ROUNDTABLE_FTS_RANK_LIMIT = 1
+    assert _names(Client().get("/api/v1/groups", {"q": "gamma"})) == ["Big group", "Gamma gamma gamma"]
+
+
+@pytest.mark.django_db
+def test_topic_filter_lists_each_group_once() -> None:
+    a, b = TopicFactory(name="Resumes", slug="resumes"), TopicFactory(name="Salary", slug="salary")
+    both = GroupFactory(name="Both topics", member_count=4)
+    both.topics.add(a, b)
+    GroupFactory(name="One topic", member_count=2).topics.add(a)
+    GroupFactory(name="Other topic", member_count=9).topics.add(b)
+    body = _api({"topic": "resumes"})
+    assert (body["count"], [g["name"] for g in body["results"]]) == (2, ["Both topics", "One topic"])
+    assert _names(Client().get("/api/v1/groups", {"topic": "salary"})) == ["Other topic", "Both topics"]
+    assert _names(Client().get("/api/v1/groups", {"topic": "nobody-uses-this"})) == []
+
+
+@pytest.mark.django_db
+def test_invite_uses_count_every_join_even_from_a_stale_copy() -> None:
+    from roundtable.groups import services
+    from roundtable.groups.models import Invite, JoinPolicy
+
+    group = GroupFactory(join_policy=JoinPolicy.INVITE)
+    fac = MembershipFactory(group=group, role="facilitator").user
+    invite, _token = services.invite_create(group=group, by=fac)
+    stale = Invite.objects.get(pk=invite.pk)  # two requests load the invite before either joins
+    services.membership_join(group=group, user=UserFactory(), invite=stale)
+    services.membership_join(group=group, user=UserFactory(), invite=stale)
+    assert Invite.objects.get(pk=invite.pk).uses == 2

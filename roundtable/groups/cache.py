@@ -1,0 +1,106 @@
+"""The discovery cache: what anonymous visitors see, cached briefly and invalidated cheaply.
+
+Every cache key carries a "discovery generation" number. Any write that can change what
+discovery shows (a group created, edited, hidden or deleted; someone joining or leaving;
+topics changing) bumps the generation, so every entry made before it is simply never read
+again and expires on its own. Bumping is one `cache.incr`, whatever the number of entries.
+
+The services call `bump_discovery_generation()` explicitly. The signal receivers below
+catch the writes that bypass the services (the admin, the shell, fixtures): a group an
+operator hides in the admin must leave the anonymous results at once, not in a minute.
+
+Only what an anonymous visitor sees is cached: listed groups, no reasons, no counts of
+hidden groups. Nothing here is per person.
+
+Where entries live: a cache alias named "discovery" when settings define one; otherwise
+the default cache when it is shared (Redis); otherwise a local-memory store of its own.
+Anyone can add entries here by asking for new query strings, and the default local-memory
+cache holds the rate limits (login failures among them) in 300 entries: sharing it would
+let a flood of searches evict someone's rate-limit counters. The generation number stays
+in the default cache, so clearing that (as each test does) makes every entry stale too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import BaseCache, cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .models import Group, Membership, Topic
+
+GENERATION_KEY = "groups:discovery:generation"
+DEFAULT_TIMEOUT = 60
+_LOCAL_STORE = LocMemCache("roundtable-groups-discovery", {"OPTIONS": {"MAX_ENTRIES": 2000}})
+
+
+def timeout() -> int:
+    """Seconds a cached discovery entry lives (setting ROUNDTABLE_DISCOVERY_CACHE_SECONDS)."""
+    return int(getattr(settings, "ROUNDTABLE_DISCOVERY_CACHE_SECONDS", DEFAULT_TIMEOUT))
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # A fresh, time-based start: if the key was evicted, the new number can never
+        # match a generation some older entry was stored under.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY, time.time_ns())
+    return int(value)
+
+
+def store() -> BaseCache:
+    if "discovery" in settings.CACHES:
+        return caches["discovery"]
+    default = caches["default"]
+    return _LOCAL_STORE if isinstance(default, LocMemCache) else default
+
+
+def _incr() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # the key is missing (first write, or evicted)
+        generation()
+
+
+def bump_discovery_generation() -> None:
+    """Make every cached discovery entry stale.
+
+    Bumps at once and again after the surrounding transaction commits: a request that
+    reads between the two would otherwise cache the pre-commit rows under the new number.
+    """
+    _incr()
+    transaction.on_commit(_incr)
+
+
+def key(kind: str, raw: str) -> str:
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"groups:discovery:{kind}:{generation()}:{digest}"
+
+
+def cached[T](kind: str, raw: str, make: Callable[[], T]) -> T:
+    """The cached value for (kind, raw) at the current generation, made on a miss."""
+    k, where = key(kind, raw), store()
+    value: Any = where.get(k)
+    if value is None:
+        value = make()
+        where.set(k, value, timeout())
+    return value  # type: ignore[no-any-return]
+
+
+def _on_write(**kwargs: Any) -> None:
+    action = kwargs.get("action")
+    if action is None or action.startswith("post_"):  # m2m_changed also sends pre_* actions
+        bump_discovery_generation()
+
+
+for _model in (Group, Membership, Topic):
+    post_save.connect(_on_write, sender=_model, dispatch_uid=f"groups.discovery.save.{_model.__name__}")
+    post_delete.connect(_on_write, sender=_model, dispatch_uid=f"groups.discovery.delete.{_model.__name__}")
+m2m_changed.connect(_on_write, sender=Group.topics.through, dispatch_uid="groups.discovery.topics")

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import available_timezones
+
+from django import forms
+
+from roundtable.groups.models import Format, Group, Kind
+
+from . import recurrence
+from .models import Meeting
+from .services import MeetingData, TalkData
+
+_TZ = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc/"))
+
+REPEAT_CHOICES = [
+    ("none", "Does not repeat"),
+    ("weekly", "Every week"),
+    ("biweekly", "Every two weeks"),
+    ("monthly", "Monthly on the same weekday (e.g. the second Tuesday)"),
+    ("custom", "Custom rule (RRULE)"),
+]
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(max_length=140)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}))
+    time_zone = forms.ChoiceField(choices=[(t, t) for t in _TZ])
+    networking_before_minutes = forms.IntegerField(label="Open networking before (minutes)", min_value=0,
+                                                   max_value=240, initial=0)  # fmt: skip
+    main_minutes = forms.IntegerField(label="Main part (minutes)", min_value=1, max_value=600, initial=60)
+    networking_after_minutes = forms.IntegerField(label="Open networking after (minutes)", min_value=0,
+                                                  max_value=240, initial=0)  # fmt: skip
+    capacity = forms.IntegerField(required=False, min_value=1, max_value=100000,
+                                  help_text="Leave empty for no limit. When full, people join a waitlist.")  # fmt: skip
+    format = forms.ChoiceField(choices=Format.choices)
+    venue = forms.CharField(max_length=200, required=False)
+    address = forms.CharField(max_length=300, required=False,
+                              help_text="Groups not listed: only members going see it.")  # fmt: skip
+    accessibility_notes = forms.CharField(max_length=500, required=False,
+                                          help_text="Step-free entrance, parking, hearing loop...")  # fmt: skip
+    video_url = forms.URLField(label="Video meeting link", max_length=500, required=False,
+                               assume_scheme="https",
+                               help_text="Only members who are going (and facilitators) see it.")  # fmt: skip
+    description = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    repeat = forms.ChoiceField(choices=REPEAT_CHOICES, initial="none")
+    rule = forms.CharField(label="Custom rule", max_length=300, required=False,
+                           help_text="For example FREQ=MONTHLY;BYDAY=-1TH (last Thursday).")  # fmt: skip
+    # Strategic planning and support
+    roundtable_minutes = forms.IntegerField(label="Roundtable length (minutes)", required=False, min_value=5,
+                                            max_value=600)  # fmt: skip
+    turn_minutes = forms.IntegerField(label="Default turn length (minutes)", required=False, min_value=1,
+                                      max_value=120)  # fmt: skip
+    circle_minutes = forms.IntegerField(label="Circle length (minutes)", required=False, min_value=5, max_value=600)
+    # Speakers
+    speaker_name = forms.CharField(max_length=120, required=False)
+    talk_title = forms.CharField(max_length=200, required=False)
+    organisation = forms.CharField(max_length=160, required=False)
+    bio = forms.CharField(label="Speaker bio", max_length=2000, required=False,
+                          widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    abstract = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    talk_topics = forms.CharField(label="Talk topics", max_length=600, required=False,
+                                  help_text="Comma-separated: LinkedIn, resume, interviewing...")  # fmt: skip
+    slides_url = forms.URLField(label="Slides link", max_length=500, required=False, assume_scheme="https")
+    recording_url = forms.URLField(label="Recording link", max_length=500, required=False, assume_scheme="https")
+
+    def __init__(self, *args: Any, group: Group, editing: Meeting | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.group = group
+        if editing is not None:
+            for name in ("repeat", "rule"):
+                self.fields.pop(name)
+        if group.kind != Kind.SPEAKERS:
+            for name in ("speaker_name", "talk_title", "organisation", "bio", "abstract", "talk_topics",
+                         "slides_url", "recording_url"):  # fmt: skip
+                self.fields.pop(name)
+        if group.kind != Kind.STRATEGIC:
+            self.fields.pop("roundtable_minutes")
+            self.fields.pop("turn_minutes")
+        if group.kind != Kind.SUPPORT:
+            self.fields.pop("circle_minutes")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        repeat = data.get("repeat")
+        if repeat == "custom" and not data.get("rule"):
+            self.add_error("rule", "Write the custom rule, or choose another repeat option.")
+        if self.group.kind == Kind.SPEAKERS and (data.get("speaker_name") or data.get("talk_title")):
+            if not data.get("speaker_name"):
+                self.add_error("speaker_name", "Who is speaking?")
+            if not data.get("talk_title"):
+                self.add_error("talk_title", "What is the talk called?")
+        return data
+
+    def start_local(self) -> datetime:
+        d = self.cleaned_data
+        return datetime.combine(d["date"], d["start_time"]).replace(second=0, microsecond=0)
+
+    def rrule(self) -> str | None:
+        repeat = self.cleaned_data.get("repeat", "none")
+        if repeat == "weekly":
+            return recurrence.weekly(1)
+        if repeat == "biweekly":
+            return recurrence.weekly(2)
+        if repeat == "monthly":
+            return recurrence.monthly_nth_weekday(self.start_local())
+        if repeat == "custom":
+            return self.cleaned_data.get("rule") or None
+        return None
+
+    def meeting_data(self) -> MeetingData:
+        d = self.cleaned_data
+        return MeetingData(
+            title=d["title"], start_local=self.start_local(), time_zone=d["time_zone"],
+            main_minutes=d["main_minutes"], networking_before_minutes=d.get("networking_before_minutes") or 0,
+            networking_after_minutes=d.get("networking_after_minutes") or 0, description=d.get("description", ""),
+            capacity=d.get("capacity"), format=d["format"], venue=d.get("venue", ""), address=d.get("address", ""),
+            accessibility_notes=d.get("accessibility_notes", ""), video_url=d.get("video_url", ""),
+            roundtable_minutes=d.get("roundtable_minutes"), turn_minutes=d.get("turn_minutes"),
+            circle_minutes=d.get("circle_minutes"),
+        )  # fmt: skip
+
+    def talk_data(self) -> TalkData | None:
+        d = self.cleaned_data
+        if self.group.kind != Kind.SPEAKERS or not d.get("speaker_name"):
+            return None
+        topics = tuple(t.strip() for t in (d.get("talk_topics") or "").split(",") if t.strip())
+        return TalkData(
+            speaker_name=d["speaker_name"], title=d["talk_title"], organisation=d.get("organisation", ""),
+            bio=d.get("bio", ""), abstract=d.get("abstract", ""), topics=topics,
+            slides_url=d.get("slides_url", ""), recording_url=d.get("recording_url", ""),
+        )  # fmt: skip
+
+    @classmethod
+    def initial_for(cls, group: Group, meeting: Meeting | None = None) -> dict[str, Any]:
+        if meeting is None:
+            defaults: dict[str, Any] = {
+                "title": f"{group.name} meeting", "time_zone": group.time_zone, "format": group.format,
+                "main_minutes": group.meeting_minutes, "venue": group.venue, "repeat": "none",
+            }  # fmt: skip
+            if group.kind == Kind.SPEAKERS:
+                defaults.update(networking_before_minutes=15, main_minutes=60, networking_after_minutes=15)
+            if group.kind == Kind.STRATEGIC:
+                defaults.update(roundtable_minutes=max(30, group.meeting_minutes - 20), turn_minutes=10)
+            if group.kind == Kind.SUPPORT:
+                defaults.update(circle_minutes=group.meeting_minutes)
+            return defaults
+        from zoneinfo import ZoneInfo
+
+        local = meeting.starts_at.astimezone(ZoneInfo(meeting.time_zone))
+        out: dict[str, Any] = {
+            name: getattr(meeting, name)
+            for name in ("title", "time_zone", "networking_before_minutes", "main_minutes", "networking_after_minutes",
+                         "capacity", "format", "venue", "address", "accessibility_notes", "video_url", "description",
+                         "roundtable_minutes", "turn_minutes", "circle_minutes")
+        }  # fmt: skip
+        out["date"], out["start_time"] = local.date(), local.time().replace(tzinfo=None)
+        talk = getattr(meeting, "talk", None)
+        if talk is not None:
+            out.update(
+                speaker_name=talk.speaker_name, talk_title=talk.title, organisation=talk.organisation, bio=talk.bio,
+                abstract=talk.abstract, talk_topics=", ".join(t.name for t in talk.topics.all()),
+                slides_url=talk.slides_url, recording_url=talk.recording_url,
+            )  # fmt: skip
+        return out
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(max_length=150)
+    body = forms.CharField(label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))

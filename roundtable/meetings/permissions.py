@@ -1,0 +1,90 @@
+"""Who may see a meeting, its place and its link, and who may RSVP or manage it.
+
+A meeting is visible exactly when its group is (groups.permissions). Within it:
+- the video link is shown only to members who are going, and to facilitators;
+- the venue address of a group that is not listed follows the same rule;
+- RSVP is for active members; managing is for the group's facilitators.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from roundtable.groups import permissions as group_perms
+from roundtable.groups.models import GroupVisibility, MembershipState
+from roundtable.groups.permissions import Viewer
+
+from .models import Meeting, Rsvp, RsvpStatus
+
+
+def meeting_for_viewer(user: Viewer, meeting_id: int) -> Meeting:
+    meeting = Meeting.objects.select_related("group", "talk").filter(pk=meeting_id).first()
+    if meeting is None or not group_perms.can_view_group(user, meeting.group):
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def meeting_for_facilitator(user: Viewer, meeting_id: int) -> Meeting:
+    meeting = meeting_for_viewer(user, meeting_id)
+    if not group_perms.is_facilitator(user, meeting.group):
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def rsvp_of(user: Viewer, meeting: Meeting) -> Rsvp | None:
+    if not user.is_authenticated:
+        return None
+    cache: dict[int, Rsvp | None] = meeting.__dict__.setdefault("_rsvp_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = Rsvp.objects.filter(meeting=meeting, user=user).first()
+    return cache[user.pk]
+
+
+def is_going(user: Viewer, meeting: Meeting) -> bool:
+    r = rsvp_of(user, meeting)
+    return r is not None and r.status == RsvpStatus.GOING and group_perms.is_member(user, meeting.group)
+
+
+def can_manage(user: Viewer, meeting: Meeting) -> bool:
+    return group_perms.is_facilitator(user, meeting.group)
+
+
+def can_rsvp(user: Viewer, meeting: Meeting) -> bool:
+    m = group_perms.membership_of(user, meeting.group)
+    return m is not None and m.state == MembershipState.ACTIVE
+
+
+def can_see_link(user: Viewer, meeting: Meeting) -> bool:
+    return can_manage(user, meeting) or is_going(user, meeting)
+
+
+def can_see_address(user: Viewer, meeting: Meeting) -> bool:
+    if meeting.group.visibility == GroupVisibility.LISTED:
+        return True
+    return can_see_link(user, meeting)
+
+
+def place_for(user: Viewer, meeting: Meeting) -> dict[str, str]:
+    """The place fields this viewer may see (empty strings for the rest)."""
+    show_address = can_see_address(user, meeting)
+    return {
+        "venue": meeting.venue if show_address else "",
+        "address": meeting.address if show_address else "",
+        "accessibility_notes": meeting.accessibility_notes,
+        "video_url": meeting.video_url if can_see_link(user, meeting) else "",
+    }
+
+
+def prime(user: Viewer, meetings: list[Meeting]) -> None:
+    """Load the viewer's memberships and RSVPs for many meetings in two queries, so the
+    per-meeting checks above ask nothing more (lists, feeds, API pages)."""
+    from roundtable.groups.models import Membership
+
+    if not user.is_authenticated or not meetings:
+        return
+    group_ids = {m.group_id for m in meetings}
+    memberships = {m.group_id: m for m in Membership.objects.filter(user=user, group_id__in=group_ids)}
+    rsvps = {r.meeting_id: r for r in Rsvp.objects.filter(user=user, meeting_id__in=[m.pk for m in meetings])}
+    for meeting in meetings:
+        meeting.group.__dict__.setdefault("_membership_cache", {})[user.pk] = memberships.get(meeting.group_id)
+        meeting.__dict__.setdefault("_rsvp_cache", {})[user.pk] = rsvps.get(meeting.pk)

@@ -1,0 +1,399 @@
+"""Every write to meetings, series, talks and RSVPs goes through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from roundtable.accounts.models import User
+from roundtable.groups.models import Format, Group, Kind, Membership, MembershipState
+from roundtable.groups.services import topics_from_names
+
+from . import notifications, recurrence
+from .models import Meeting, MeetingFields, MeetingSeries, MeetingStatus, Rsvp, RsvpStatus, Talk
+
+# How far ahead recurring meetings exist as rows (the tick task keeps this topped up).
+HORIZON = timedelta(days=183)
+
+
+class MeetingError(Exception):
+    """A request that cannot be carried out, with a message for the person."""
+
+    def __init__(self, message: str, *, field: str | None = None, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+@dataclass
+class MeetingData:
+    title: str
+    start_local: datetime  # naive, in time_zone
+    time_zone: str
+    main_minutes: int = 60
+    networking_before_minutes: int = 0
+    networking_after_minutes: int = 0
+    description: str = ""
+    capacity: int | None = None
+    format: str = Format.IN_PERSON
+    venue: str = ""
+    address: str = ""
+    accessibility_notes: str = ""
+    video_url: str = ""
+    roundtable_minutes: int | None = None
+    turn_minutes: int | None = None
+    circle_minutes: int | None = None
+
+
+@dataclass
+class TalkData:
+    speaker_name: str
+    title: str
+    organisation: str = ""
+    bio: str = ""
+    abstract: str = ""
+    topics: tuple[str, ...] = field(default_factory=tuple)
+    slides_url: str = ""
+    recording_url: str = ""
+
+
+FIELDS = [
+    "title", "description", "networking_before_minutes", "main_minutes", "networking_after_minutes", "capacity",
+    "format", "venue", "address", "accessibility_notes", "video_url", "roundtable_minutes", "turn_minutes",
+    "circle_minutes",
+]  # fmt: skip
+# Changes to these are worth telling the people who are going.
+NOTIFY_FIELDS = {"format", "venue", "address", "video_url", "main_minutes", "networking_before_minutes",
+                 "networking_after_minutes"}  # fmt: skip
+
+
+def _validate(data: MeetingData, *, now: datetime | None = None, allow_past: bool = False) -> None:
+    if not data.title.strip():
+        raise MeetingError("Give the meeting a title.", field="title")
+    if len(data.title) > 140:
+        raise MeetingError("Keep the title to 140 characters or fewer.", field="title")
+    if data.main_minutes <= 0:
+        raise MeetingError("The meeting must end after it starts: give the main part a length.", field="main_minutes")
+    total = data.main_minutes + data.networking_before_minutes + data.networking_after_minutes
+    if total > 12 * 60:
+        raise MeetingError("Meetings last at most 12 hours.", field="main_minutes")
+    if data.capacity is not None and data.capacity <= 0:
+        raise MeetingError("Capacity must be at least 1, or left empty for no limit.", field="capacity")
+    if data.format in (Format.VIRTUAL, Format.HYBRID) and not data.video_url:
+        raise MeetingError("Online and hybrid meetings need a video meeting link.", field="video_url")
+    if data.video_url and not data.video_url.startswith(("https://", "http://")):
+        raise MeetingError("The video link must start with https://", field="video_url")
+    try:
+        starts = recurrence.to_utc(data.start_local, data.time_zone)
+    except recurrence.RuleError as exc:
+        raise MeetingError(str(exc), field="time_zone") from None
+    if not allow_past and starts < (now or timezone.now()):
+        raise MeetingError("That time has already passed: pick a future date.", field="start")
+
+
+def _apply(target: MeetingFields, data: MeetingData) -> list[str]:
+    changed = []
+    for name in FIELDS:
+        value = getattr(data, name)
+        if isinstance(value, str):
+            value = value.strip()
+        if getattr(target, name) != value:
+            setattr(target, name, value)
+            changed.append(name)
+    return changed
+
+
+def _set_times(meeting: Meeting, start_local: datetime, tz: str) -> bool:
+    starts = recurrence.to_utc(start_local, tz)
+    ends = starts + timedelta(minutes=meeting.total_minutes)
+    moved = meeting.starts_at != starts or meeting.ends_at != ends or meeting.time_zone != tz
+    meeting.starts_at, meeting.ends_at, meeting.time_zone = starts, ends, tz
+    return moved
+
+
+def _talk_save(meeting: Meeting, talk: TalkData | None) -> None:
+    if talk is None:
+        return
+    if not talk.speaker_name.strip() or not talk.title.strip():
+        raise MeetingError("A talk needs a speaker and a title.", field="speaker_name")
+    obj, _ = Talk.objects.update_or_create(
+        meeting=meeting,
+        defaults={
+            "speaker_name": talk.speaker_name.strip(), "title": talk.title.strip(),
+            "organisation": talk.organisation.strip(), "bio": talk.bio, "abstract": talk.abstract,
+            "slides_url": talk.slides_url, "recording_url": talk.recording_url,
+        },
+    )  # fmt: skip
+    obj.topics.set(topics_from_names(talk.topics))
+
+
+@transaction.atomic
+def meeting_create(
+    *, group: Group, by: User, data: MeetingData, rule: str | None = None, talk: TalkData | None = None,
+    now: datetime | None = None,
+) -> Meeting:  # fmt: skip
+    """Schedule a one-off meeting, or a series (rule) whose first occurrence is returned."""
+    _validate(data, now=now)
+    if talk is not None and group.kind != Kind.SPEAKERS:
+        talk = None
+    if rule:
+        try:
+            rule = recurrence.validate(rule, data.start_local)
+        except recurrence.RuleError as exc:
+            raise MeetingError(str(exc), field="rule") from None
+        series = MeetingSeries(group=group, rule=rule, first_start=data.start_local, time_zone=data.time_zone,
+                               created_by=by)  # fmt: skip
+        _apply(series, data)
+        series.save()
+        created = series_extend(series=series, until=(now or timezone.now()) + HORIZON, now=now)
+        if not created:
+            raise MeetingError("That rule produces no meeting in the next six months.", field="rule")
+        first = created[0]
+        if talk is not None:
+            _talk_save(first, talk)
+        return first
+    meeting = Meeting(group=group, time_zone=data.time_zone)
+    _apply(meeting, data)
+    _set_times(meeting, data.start_local, data.time_zone)
+    meeting.save()
+    _talk_save(meeting, talk)
+    return meeting
+
+
+def series_extend(*, series: MeetingSeries, until: datetime, now: datetime | None = None) -> list[Meeting]:
+    """Create the series' occurrences up to `until` that do not exist yet."""
+    if series.ended:
+        return []
+    start = series.generated_until or recurrence.to_utc(series.first_start, series.time_zone)
+    if series.generated_until is None:
+        start -= timedelta(seconds=1)
+    occurrences = recurrence.expand(series.rule, series.first_start, series.time_zone, start, until)
+    existing = set(
+        Meeting.objects.filter(
+            series=series, occurrence_local__in=[o.local.replace(tzinfo=UTC) for o in occurrences]
+        ).values_list("occurrence_local", flat=True)
+    )
+    new: list[Meeting] = []
+    for occ in occurrences:
+        key = occ.local.replace(tzinfo=UTC)  # naive wall clock stored as-is (UTC is only a carrier)
+        if key in existing:
+            continue
+        m = Meeting(group=series.group, series=series, occurrence_local=key, time_zone=series.time_zone)
+        for name in FIELDS:
+            setattr(m, name, getattr(series, name))
+        m.starts_at = occ.starts_at
+        m.ends_at = occ.starts_at + timedelta(minutes=series.total_minutes)
+        new.append(m)
+    Meeting.objects.bulk_create(new)
+    series.generated_until = until
+    series.save(update_fields=["generated_until"])
+    return list(Meeting.objects.filter(series=series, occurrence_local__in=[m.occurrence_local for m in new])) if new \
+        else []  # fmt: skip
+
+
+def _following(meeting: Meeting) -> list[Meeting]:
+    if meeting.series_id is None:
+        return [meeting]
+    return list(
+        Meeting.objects.select_for_update()
+        .filter(series_id=meeting.series_id, starts_at__gte=meeting.starts_at, detached=False)
+        .order_by("starts_at")
+    ) or [meeting]
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting: Meeting, by: User, data: MeetingData, scope: str = "one", talk: TalkData | None = None,
+    now: datetime | None = None,
+) -> Meeting:  # fmt: skip
+    """Edit one occurrence, or this one and all that follow in its series (scope="following")."""
+    if meeting.has_started(now):
+        raise MeetingError("This meeting has already started; it can no longer be changed.", status=409)
+    _validate(data, now=now)
+    if scope == "following" and meeting.series_id is not None:
+        series = MeetingSeries.objects.select_for_update().get(pk=meeting.series_id)
+        # The new wall-clock time applies to each following occurrence on its own date.
+        shift = data.start_local - (meeting.occurrence_local or meeting.starts_at).replace(tzinfo=None)
+        _apply(series, data)
+        series.save()
+        targets = _following(meeting)
+    else:
+        shift = None
+        targets = [meeting]
+    for target in targets:
+        changed = _apply(target, data)
+        if shift is None:
+            local = data.start_local
+        else:
+            assert target.occurrence_local is not None
+            local = target.occurrence_local.replace(tzinfo=None) + shift
+        moved = _set_times(target, local, data.time_zone)
+        if scope != "following" and target.series_id is not None:
+            target.detached = True
+        if changed or moved:
+            target.sequence += 1
+        target.save()
+        if target.pk == meeting.pk:
+            _talk_save(target, talk)
+        # One email per person per edit: a series-wide change is announced with its first meeting.
+        if (moved or NOTIFY_FIELDS.intersection(changed)) and (scope != "following" or target.pk == meeting.pk):
+            mid = target.pk
+            transaction.on_commit(lambda mid=mid: notifications.meeting_changed(meeting_id=mid))  # type: ignore[misc]
+    meeting.refresh_from_db()
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by: User, scope: str = "one", now: datetime | None = None) -> int:
+    """Cancel one occurrence, or it and all that follow (and end the series). Returns how many."""
+    if meeting.has_started(now):
+        raise MeetingError("This meeting has already started; it can no longer be cancelled.", status=409)
+    if scope == "following" and meeting.series_id is not None:
+        MeetingSeries.objects.filter(pk=meeting.series_id).update(ended=True)
+        targets = list(
+            Meeting.objects.select_for_update().filter(series_id=meeting.series_id, starts_at__gte=meeting.starts_at)
+        )
+    else:
+        targets = [meeting]
+    count = 0
+    for target in targets:
+        if target.status == MeetingStatus.CANCELLED:
+            continue
+        target.status = MeetingStatus.CANCELLED
+        target.sequence += 1
+        target.save(update_fields=["status", "sequence", "updated_at"])
+        count += 1
+        mid = target.pk
+        transaction.on_commit(lambda mid=mid: notifications.meeting_cancelled(meeting_id=mid))  # type: ignore[misc]
+    return count
+
+
+@dataclass
+class RsvpResult:
+    rsvp: Rsvp
+    position: int | None  # place on the waitlist, 1-based
+
+
+def _recount(meeting_id: int) -> tuple[int, int]:
+    going = Rsvp.objects.filter(meeting_id=meeting_id, status=RsvpStatus.GOING).count()
+    waiting = Rsvp.objects.filter(meeting_id=meeting_id, status=RsvpStatus.WAITLISTED).count()
+    Meeting.objects.filter(pk=meeting_id).update(going_count=going, waitlist_count=waiting)
+    return going, waiting
+
+
+def waitlist_position(rsvp: Rsvp) -> int | None:
+    if rsvp.status != RsvpStatus.WAITLISTED:
+        return None
+    ahead = Rsvp.objects.filter(
+        meeting_id=rsvp.meeting_id, status=RsvpStatus.WAITLISTED, waitlisted_at__lt=rsvp.waitlisted_at
+    ).count()
+    return ahead + 1
+
+
+@transaction.atomic
+def rsvp_set(*, meeting: Meeting, user: User, going: bool, now: datetime | None = None) -> RsvpResult:
+    """Say going (or join the waitlist when full) or not going. Capacity is enforced under a
+    row lock on the meeting, so simultaneous answers can never overfill it."""
+    moment = now or timezone.now()
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.status == MeetingStatus.CANCELLED:
+        raise MeetingError("This meeting was cancelled.", status=409)
+    if locked.has_started(moment):
+        raise MeetingError("RSVP closed when the meeting started.", status=409)
+    if not Membership.objects.filter(group_id=locked.group_id, user=user, state=MembershipState.ACTIVE).exists():
+        raise MeetingError("Join the group to RSVP to its meetings.", status=403)
+    rsvp = Rsvp.objects.select_for_update().filter(meeting=locked, user=user).first()
+    previous = rsvp.status if rsvp else None
+    if going:
+        if previous in (RsvpStatus.GOING, RsvpStatus.WAITLISTED):
+            assert rsvp is not None
+            return RsvpResult(rsvp, waitlist_position(rsvp))
+        going_now = Rsvp.objects.filter(meeting=locked, status=RsvpStatus.GOING).count()
+        full = locked.capacity is not None and going_now >= locked.capacity
+        status = RsvpStatus.WAITLISTED if full else RsvpStatus.GOING
+        if rsvp is None:
+            rsvp = Rsvp.objects.create(meeting=locked, user=user, status=status,
+                                       waitlisted_at=moment if full else None)  # fmt: skip
+        else:
+            rsvp.status, rsvp.waitlisted_at = status, (moment if full else None)
+            rsvp.save(update_fields=["status", "waitlisted_at", "updated_at"])
+    else:
+        if rsvp is None:
+            rsvp = Rsvp.objects.create(meeting=locked, user=user, status=RsvpStatus.DECLINED)
+        elif previous != RsvpStatus.DECLINED:
+            rsvp.status, rsvp.waitlisted_at = RsvpStatus.DECLINED, None
+            rsvp.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        if previous == RsvpStatus.GOING:
+            _promote(locked)
+    _recount(locked.pk)
+    return RsvpResult(rsvp, waitlist_position(rsvp))
+
+
+def _promote(meeting: Meeting) -> None:
+    """Fill free seats from the waitlist, first come first served (caller holds the lock)."""
+    if meeting.capacity is None:
+        free = None
+    else:
+        free = meeting.capacity - Rsvp.objects.filter(meeting=meeting, status=RsvpStatus.GOING).count()
+        if free <= 0:
+            return
+    waiting = Rsvp.objects.select_for_update().filter(meeting=meeting, status=RsvpStatus.WAITLISTED)
+    waiting = waiting.order_by("waitlisted_at", "id")
+    for r in waiting[:free] if free is not None else waiting:
+        r.status, r.waitlisted_at = RsvpStatus.GOING, None
+        r.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        rid = r.pk
+        transaction.on_commit(lambda rid=rid: notifications.promoted(rsvp_id=rid))  # type: ignore[misc]
+
+
+@transaction.atomic
+def rsvp_withdraw_all(*, group: Group, user: User) -> None:
+    """When someone leaves a group: free their seats in its upcoming meetings."""
+    upcoming = Meeting.objects.select_for_update().filter(group=group, starts_at__gt=timezone.now())
+    for meeting in upcoming.filter(rsvps__user=user, rsvps__status__in=[RsvpStatus.GOING, RsvpStatus.WAITLISTED]):
+        rsvp_was_going = Rsvp.objects.filter(meeting=meeting, user=user, status=RsvpStatus.GOING).exists()
+        Rsvp.objects.filter(meeting=meeting, user=user).update(status=RsvpStatus.DECLINED, waitlisted_at=None)
+        if rsvp_was_going:
+            _promote(meeting)
+        _recount(meeting.pk)
+
+
+@transaction.atomic
+def capacity_set(*, meeting: Meeting, capacity: int | None) -> Meeting:
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    locked.capacity = capacity
+    locked.save(update_fields=["capacity", "updated_at"])
+    _promote(locked)
+    _recount(locked.pk)
+    locked.refresh_from_db()
+    return locked
+
+
+def attendance_mark(*, meeting: Meeting, user_id: int, attended: bool | None) -> int:
+    return Rsvp.objects.filter(meeting=meeting, user_id=user_id).update(attended=attended)
+
+
+def meeting_message(*, meeting: Meeting, by: User, subject: str, body: str) -> None:
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise MeetingError("Write a subject and a message.", field="body")
+    if len(subject) > 150 or len(body) > 5000:
+        raise MeetingError("Keep the subject under 150 and the message under 5,000 characters.", field="body")
+    mid, uid = meeting.pk, by.pk
+    transaction.on_commit(
+        lambda: notifications.message_going(meeting_id=mid, sender_id=uid, subject=subject, body=body)
+    )
+
+
+def extend_all_series(*, now: datetime | None = None) -> int:
+    """Top up every open series to the horizon; returns how many meetings were created."""
+    until = (now or timezone.now()) + HORIZON
+    total = 0
+    for series in MeetingSeries.objects.filter(ended=False).exclude(generated_until__gte=until - timedelta(days=7)):
+        with transaction.atomic():
+            total += len(series_extend(series=series, until=until, now=now))
+    return total

@@ -1,0 +1,270 @@
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from roundtable.core.http import AuthedRequest, HtmxRequest
+from roundtable.groups import permissions as group_perms
+from roundtable.groups.models import Kind, Topic
+from roundtable.groups.places import Place, resolve
+
+from . import permissions, selectors, services
+from .forms import MeetingForm, MessageForm
+from .models import Meeting, RsvpStatus
+from .templatetags.meeting_time import viewer_zone
+
+
+def _bound(request: HtmxRequest) -> object:
+    return request.POST if request.method == "POST" else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: AuthedRequest, slug: str) -> HttpResponse:
+    group = group_perms.group_for_facilitator(request.user, slug)
+    form = MeetingForm(_bound(request), group=group, initial=MeetingForm.initial_for(group))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(
+                group=group, by=request.user, data=form.meeting_data(), rule=form.rrule(), talk=form.talk_data()
+            )
+        except services.MeetingError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            extra = " and the series that follows" if meeting.series_id else ""
+            messages.success(request, f"Scheduled {meeting.title}{extra}.")
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/form.html", {"form": form, "group": group, "creating": True}, status=status)
+
+
+@require_GET
+def detail(request: HtmxRequest, meeting_id: int) -> HttpResponse:
+    meeting = permissions.meeting_for_viewer(request.user, meeting_id)
+    return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+def _detail_context(request: HtmxRequest, meeting: Meeting) -> dict[str, object]:
+    user = request.user
+    manage = permissions.can_manage(user, meeting)
+    rsvp = permissions.rsvp_of(user, meeting)
+    return {
+        "meeting": meeting,
+        "group": meeting.group,
+        "talk": getattr(meeting, "talk", None),
+        "place": permissions.place_for(user, meeting),
+        "rsvp": rsvp,
+        "position": services.waitlist_position(rsvp) if rsvp else None,
+        "can_rsvp": permissions.can_rsvp(user, meeting),
+        "can_manage": manage,
+        "going": list(selectors.going(meeting)) if manage else [],
+        "waiting": list(selectors.waitlist(meeting)) if manage else [],
+        "message_form": MessageForm() if manage else None,
+        "started": meeting.has_started(),
+        "Kind": Kind,
+    }
+
+
+@login_required
+@require_POST
+def rsvp(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = permissions.meeting_for_viewer(request.user, meeting_id)
+    answer = request.POST.get("answer")
+    if answer not in ("going", "not_going"):
+        return HttpResponse("Answer going or not_going.", status=400)
+    status, level = 200, "success"
+    try:
+        result = services.rsvp_set(meeting=meeting, user=request.user, going=answer == "going")
+    except services.MeetingError as exc:
+        notice, status, level = exc.message, exc.status, "error"
+    else:
+        if result.rsvp.status == RsvpStatus.GOING:
+            notice = "You're going. It's on your agenda and in your calendar feed."
+        elif result.rsvp.status == RsvpStatus.WAITLISTED:
+            notice = (f"The meeting is full: you're number {result.position} on the waitlist. "
+                      "We'll email you if a seat opens.")  # fmt: skip
+        else:
+            notice = "Thanks for letting the group know."
+    if request.htmx:
+        meeting.refresh_from_db()
+        meeting.__dict__.pop("_rsvp_cache", None)
+        ctx = {**_detail_context(request, meeting), "notice": notice, "notice_level": level}
+        return render(request, "meetings/detail.html#rsvp", ctx, status=status)
+    getattr(messages, level)(request, notice)
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = permissions.meeting_for_facilitator(request.user, meeting_id)
+    form = MeetingForm(_bound(request), group=meeting.group, editing=meeting,
+                       initial=MeetingForm.initial_for(meeting.group, meeting))  # fmt: skip
+    scope = request.POST.get("scope", "one")
+    if request.method == "POST" and scope not in ("one", "following"):
+        return HttpResponse("Scope is one or following.", status=400)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, by=request.user, data=form.meeting_data(), scope=scope,
+                                    talk=form.talk_data())  # fmt: skip
+        except services.MeetingError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Saved. People who are going have been told about any change of time or place.")
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    status = 400 if request.method == "POST" else 200
+    ctx = {"form": form, "group": meeting.group, "meeting": meeting, "creating": False}
+    return render(request, "meetings/form.html", ctx, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = permissions.meeting_for_facilitator(request.user, meeting_id)
+    if request.method == "POST":
+        scope = request.POST.get("scope", "one")
+        if scope not in ("one", "following"):
+            return HttpResponse("Scope is one or following.", status=400)
+        try:
+            n = services.meeting_cancel(meeting=meeting, by=request.user, scope=scope)
+        except services.MeetingError as exc:
+            messages.error(request, exc.message)
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+        messages.success(request, f"Cancelled {n} meeting{'s' if n != 1 else ''}. Everyone going has been told.")
+        return redirect("groups:detail", slug=meeting.group.slug)
+    return render(request, "meetings/cancel.html", {"meeting": meeting, "group": meeting.group})
+
+
+@login_required
+@require_POST
+def attendance(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = permissions.meeting_for_facilitator(request.user, meeting_id)
+    try:
+        user_id = int(request.POST.get("user_id", ""))
+    except ValueError:
+        return HttpResponse("Say whose attendance to mark.", status=400)
+    value = {"yes": True, "no": False, "unknown": None}.get(request.POST.get("attended", ""), "bad")
+    if value == "bad":
+        return HttpResponse("Attended is yes, no or unknown.", status=400)
+    if not services.attendance_mark(meeting=meeting, user_id=user_id, attended=value):  # type: ignore[arg-type]
+        return HttpResponse("That person has not answered this meeting.", status=404)
+    messages.success(request, "Attendance saved.")
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@login_required
+@require_POST
+def message(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = permissions.meeting_for_facilitator(request.user, meeting_id)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write a subject and a message.")
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    services.meeting_message(meeting=meeting, by=request.user, subject=form.cleaned_data["subject"],
+                             body=form.cleaned_data["body"])  # fmt: skip
+    messages.success(request, f"Message sent to the {meeting.going_count} people going.")
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+def _parse_day(text: str | None, fallback: date) -> date:
+    try:
+        return date.fromisoformat(text) if text else fallback
+    except ValueError:
+        return fallback
+
+
+@login_required
+@require_GET
+def agenda(request: AuthedRequest) -> HttpResponse:
+    tz = viewer_zone(request.user, "UTC")
+    z = ZoneInfo(tz)
+    today = timezone.now().astimezone(z).date()
+    view = request.GET.get("view", "list")
+    if view not in ("list", "week", "month"):
+        view = "list"
+    day = _parse_day(request.GET.get("date"), today)
+    if view == "week":
+        first = day - timedelta(days=day.weekday())
+        last = first + timedelta(days=7)
+        prev_day, next_day = first - timedelta(days=7), last
+    elif view == "month":
+        first = day.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1)
+        prev_day, next_day = (first - timedelta(days=1)).replace(day=1), last
+    else:
+        first, last = today, today + timedelta(days=120)
+        prev_day = next_day = None  # type: ignore[assignment]
+
+    def at(d: date) -> datetime:
+        return datetime(d.year, d.month, d.day, tzinfo=z).astimezone(UTC)
+
+    meetings = selectors.agenda(request.user, at(first), at(last))
+    if view == "list":
+        meetings = [m for m in meetings if m.ends_at >= timezone.now()]
+    days: list[dict[str, object]] = []
+    if view in ("week", "month"):
+        by_day: dict[date, list[Meeting]] = {}
+        for m in meetings:
+            by_day.setdefault(m.starts_at.astimezone(z).date(), []).append(m)
+        if view == "week":
+            span = [first + timedelta(days=i) for i in range(7)]
+        else:
+            weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+            span = [d for w in weeks for d in w]
+        days = [{"date": d, "meetings": by_day.get(d, []), "in_month": d.month == first.month, "today": d == today}
+                for d in span]  # fmt: skip
+    ctx = {
+        "view": view, "meetings": meetings, "days": days, "first": first, "last": last - timedelta(days=1),
+        "prev": prev_day, "next": next_day, "today": today, "tz": tz,
+    }  # fmt: skip
+    return render(request, "meetings/agenda.html", ctx)
+
+
+@require_GET
+def talks(request: HtmxRequest) -> HttpResponse:
+    """Upcoming talks in listed groups near the viewer or online, by topic and date."""
+    topic = request.GET.get("topic", "")[:60]
+    near_text = request.GET.get("near", "").strip()
+    errors: list[str] = []
+    near = None
+    if near_text:
+        near = resolve(near_text)
+        if near is None:
+            errors.append("We couldn't find that place. Try a US ZIP code or a city such as Denver, CO.")
+    elif request.user.is_authenticated:
+        profile = getattr(request.user, "profile", None)
+        if profile is not None and profile.latitude is not None and profile.longitude is not None:
+            near = Place(profile.location_label, profile.latitude, profile.longitude, profile.time_zone)
+    today = timezone.now().date()
+    start_day = _parse_day(request.GET.get("from"), today)
+    end_day = _parse_day(request.GET.get("to"), today + timedelta(days=90))
+    if end_day < start_day:
+        errors.append("The end date is before the start date.")
+    followed: list[Topic] = []
+    if request.user.is_authenticated and not topic:
+        followed = list(request.user.profile.interests.all())  # type: ignore[union-attr]
+    meetings: list[Meeting] = []
+    if not errors:
+        f = selectors.MeetingFilters(
+            topic=topic, near=near, radius_km=80, talks_only=True, listed_only=True,
+            start=max(timezone.now(), datetime(start_day.year, start_day.month, start_day.day, tzinfo=UTC)),
+            end=datetime(end_day.year, end_day.month, end_day.day, tzinfo=UTC) + timedelta(days=1),
+        )  # fmt: skip
+        qs = selectors.visible_meetings(request.user, f)
+        if followed:
+            qs = qs.filter(talk__topics__in=followed).distinct()
+        meetings = list(qs[:60])
+    ctx = {
+        "meetings": meetings, "topic": topic, "near_text": near_text, "near": near, "errors": errors,
+        "topics": Topic.objects.filter(talks__isnull=False).distinct().order_by("name"),
+        "followed": followed, "from": start_day, "to": end_day,
+    }  # fmt: skip
+    return render(request, "meetings/talks.html", ctx, status=400 if errors else 200)
