@@ -48,7 +48,9 @@ class MeetingSeries(MeetingFields):
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="series")
     rule = models.CharField(max_length=300, help_text="An RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2")
-    first_start = models.DateTimeField(help_text="Local wall-clock start of the first occurrence (naive).")
+    first_start = models.DateTimeField(
+        help_text="Wall-clock start of the first occurrence in time_zone, stored with a UTC label: not an instant."
+    )
     time_zone = models.CharField(max_length=64)
     generated_until = models.DateTimeField(null=True, blank=True)
     ended = models.BooleanField(default=False)

@@ -145,7 +145,8 @@ def meeting_create(
             rule = recurrence.validate(rule, data.start_local)
         except recurrence.RuleError as exc:
             raise MeetingError(str(exc), field="rule") from None
-        series = MeetingSeries(group=group, rule=rule, first_start=data.start_local, time_zone=data.time_zone,
+        series = MeetingSeries(group=group, rule=rule, first_start=data.start_local.replace(tzinfo=UTC),
+                               time_zone=data.time_zone,
                                created_by=by)  # fmt: skip
         _apply(series, data)
         series.save()

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('turn_minutes', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('circle_minutes', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('rule', models.CharField(help_text='An RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2', max_length=300)),
-                ('first_start', models.DateTimeField(help_text='Local wall-clock start of the first occurrence (naive).')),
+                ('first_start', models.DateTimeField(help_text='Wall-clock start of the first occurrence in time_zone, stored with a UTC label: not an instant.')),
                 ('time_zone', models.CharField(max_length=64)),
                 ('generated_until', models.DateTimeField(blank=True, null=True)),
                 ('ended', models.BooleanField(default=False)),
