@@ -18,6 +18,7 @@ process with Django's test client: p50/p95 ms, SQL queries per request, response
     .venv/bin/python bench/meetings.py --pg            # part 2 on PostgreSQL as well
     .venv/bin/python bench/meetings.py --regenerate    # generate the part 2 data again
     .venv/bin/python bench/meetings.py --only rsvp     # or --only agenda
+    .venv/bin/python bench/meetings.py --conn-max-age 0   # part 1's server without persistent connections
 
 Exits 1 when a database check fails (going above capacity, promotion out of order,
 counters that disagree with the rows) or when a response was not the expected status.
@@ -222,7 +223,7 @@ async def _send_all(port: int, name: str, method: str, path: str, jobs: list[tup
                 phase.latencies_ms.append((time.perf_counter() - t0) * 1000)
                 phase.statuses[status] = phase.statuses.get(status, 0) + 1
                 if status != 200 and len(phase.bad_samples) < 3:
-                    phase.bad_samples.append(f"{status} {body[:120].decode('utf-8', 'replace')}")
+                    phase.bad_samples.append(f"{status} {' '.join(body.decode('utf-8', 'replace').split())[:90]}")
                 try:
                     phase.answers.append((user_id, json.loads(body)))
                 except ValueError:
@@ -751,7 +752,7 @@ def main() -> int:
     parser.add_argument("--conn-max-age", type=int, default=None,
                         help="run the server with this CONN_MAX_AGE instead of the settings' value")  # fmt: skip
     parser.add_argument("--runs", type=int, default=100, help="timed requests per agenda/feed URL (default 100)")
-    parser.add_argument("--budget", type=float, default=30.0, help="seconds at most per agenda/feed URL")
+    parser.add_argument("--budget", type=float, default=60.0, help="seconds at most per agenda/feed URL (default 60)")
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--part", choices=["rsvp", "agenda"], help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "roundtable.accounts",
     "roundtable.groups",
     "roundtable.meetings",
+    "roundtable.live",
     "roundtable.api",
 ]
 
@@ -123,7 +124,9 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+        # No persistent connections: under ASGI each request runs on its own thread, and kept
+        # connections pile up until the server refuses more (measured in bench/meetings.py).
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
 else:

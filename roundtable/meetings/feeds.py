@@ -30,6 +30,7 @@ from . import feed_services, ical, permissions
 from .models import CalendarFeed, Meeting, Rsvp, RsvpStatus
 
 # Feeds keep the last month, so a meeting just past (or just cancelled) stays visible.
+FEED_AHEAD = timedelta(days=183)
 FEED_PAST = timedelta(days=30)
 NEW_FEED_SESSION_KEY = "new_calendar_feed_url"
 
@@ -41,12 +42,15 @@ def private_feed_meetings(user: User, *, now: datetime | None = None) -> list[Me
     """Meetings from FEED_PAST ago on that the person is going to, in groups where they are
     still an active member and may see them. Two queries, whatever the number of meetings."""
     since = (now or timezone.now()) - FEED_PAST
+    # Calendar apps poll every hour: a bounded window keeps each answer small.
+    until = (now or timezone.now()) + FEED_AHEAD
     memberships = {m.group_id: m for m in Membership.objects.filter(user=user, state=MembershipState.ACTIVE).order_by()}
     rsvps = (
         Rsvp.objects.filter(
             user=user,
             status=RsvpStatus.GOING,
             meeting__starts_at__gte=since,
+            meeting__starts_at__lt=until,
             meeting__group__memberships__user=user,
             meeting__group__memberships__state=MembershipState.ACTIVE,
         )
@@ -82,7 +86,9 @@ def public_group(slug: str) -> Group:
 
 def group_feed_meetings(group: Group, *, now: datetime | None = None) -> list[Meeting]:
     since = (now or timezone.now()) - FEED_PAST
-    qs = Meeting.objects.filter(group=group, starts_at__gte=since).select_related("group", "talk")
+    # Calendar apps poll every hour: a bounded window keeps each answer small.
+    until = (now or timezone.now()) + FEED_AHEAD
+    qs = Meeting.objects.filter(group=group, starts_at__gte=since, starts_at__lt=until).select_related("group", "talk")
     return list(qs.order_by("starts_at", "id"))
 
 

@@ -299,15 +299,17 @@ def waitlist_position(rsvp: Rsvp) -> int | None:
 def rsvp_set(*, meeting: Meeting, user: User, going: bool, now: datetime | None = None) -> RsvpResult:
     """Say going (or join the waitlist when full) or not going. Capacity is enforced under a
     row lock on the meeting, so simultaneous answers can never overfill it."""
-    moment = now or timezone.now()
+    if not Membership.objects.filter(group_id=meeting.group_id, user=user, state=MembershipState.ACTIVE).exists():
+        raise MeetingError("Join the group to RSVP to its meetings.", status=403)
+    # Every RSVP write to this meeting waits here, so the work below sees a stable count.
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    # Stamp arrival only once the lock is held: waitlist order is the order answers were counted.
+    moment = now or timezone.now()
     if locked.status == MeetingStatus.CANCELLED:
         raise MeetingError("This meeting was cancelled.", status=409)
     if locked.has_started(moment):
         raise MeetingError("RSVP closed when the meeting started.", status=409)
-    if not Membership.objects.filter(group_id=locked.group_id, user=user, state=MembershipState.ACTIVE).exists():
-        raise MeetingError("Join the group to RSVP to its meetings.", status=403)
-    rsvp = Rsvp.objects.select_for_update().filter(meeting=locked, user=user).first()
+    rsvp = Rsvp.objects.filter(meeting=locked, user=user).first()
     previous = rsvp.status if rsvp else None
     if going:
         if previous in (RsvpStatus.GOING, RsvpStatus.WAITLISTED):

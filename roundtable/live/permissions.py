@@ -1,0 +1,69 @@
+"""Who may see a live room, control it, speak in its seat, and see a member's history.
+
+- The room is visible to whoever may see the meeting (meetings.permissions) and is in it:
+  a participant (walk-ins too), a member who is going, or a facilitator of the group.
+  Anyone else gets the same 404 as for a room that does not exist.
+- Losing the group (left, removed, banned) closes the room at once, walk-in or not.
+- Facilitators control the room; the member in the seat writes for their own turn.
+- A member's history is theirs; facilitators see it only if the member allows.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from roundtable.accounts.models import User
+from roundtable.groups import permissions as group_perms
+from roundtable.groups.models import Group, MembershipState
+from roundtable.groups.permissions import Viewer
+from roundtable.meetings import permissions as meeting_perms
+
+from .models import HistorySharing, Participant, Roundtable
+
+LOST = (MembershipState.LEFT, MembershipState.REMOVED, MembershipState.BANNED)
+
+
+def may_enter(user: Viewer, roundtable: Roundtable) -> bool:
+    """May this person be in the room (see it, join it)? Asked on every surface, every message."""
+    if not user.is_authenticated:
+        return False
+    group = roundtable.meeting.group
+    if group_perms.is_facilitator(user, group):
+        return True
+    membership = group_perms.membership_of(user, group)
+    if membership is not None and membership.state in LOST:
+        return False
+    if meeting_perms.is_going(user, roundtable.meeting):
+        return True
+    return Participant.objects.filter(roundtable=roundtable, user=user).exists()
+
+
+def roundtable_for_viewer(user: Viewer, meeting_id: int) -> Roundtable:
+    meeting = meeting_perms.meeting_for_viewer(user, meeting_id)
+    roundtable = Roundtable.objects.filter(meeting=meeting).first()
+    if roundtable is None:
+        raise Http404("No such roundtable.")
+    roundtable.meeting = meeting  # keeps the viewer's caches on meeting and group
+    if not may_enter(user, roundtable):
+        raise Http404("No such roundtable.")
+    return roundtable
+
+
+def can_control(user: Viewer, roundtable: Roundtable) -> bool:
+    return group_perms.is_facilitator(user, roundtable.meeting.group)
+
+
+def is_in_seat(user: Viewer, roundtable: Roundtable) -> bool:
+    if not user.is_authenticated or roundtable.current_turn_id is None or roundtable.is_ended:
+        return False
+    return roundtable.current_turn is not None and roundtable.current_turn.user_id == user.pk
+
+
+def history_visible(viewer: Viewer, owner: User, group: Group) -> bool:
+    if not viewer.is_authenticated:
+        return False
+    if viewer.pk == owner.pk:
+        return True
+    if not group_perms.is_facilitator(viewer, group):
+        return False
+    return HistorySharing.objects.filter(user=owner, share_with_facilitators=True).exists()

@@ -1,0 +1,122 @@
+"""Reads of the live room that cross relations: continuity between meetings, history, summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from roundtable.accounts.models import User
+from roundtable.accounts.permissions import Viewer, visible_profile_fields
+from roundtable.groups.models import Group
+
+from .models import Commitment, Participant, Roundtable, Suggestion, Turn, TurnStatus
+
+
+def _turns_in_group(user: User, group: Group) -> QuerySet[Turn]:
+    return Turn.objects.filter(user=user, roundtable__meeting__group=group)
+
+
+def previous_turn(user: User, group: Group, before_roundtable: Roundtable) -> Turn | None:
+    """The member's last turn they took at an earlier meeting of this group, with its
+    challenge and commitments loaded (two queries)."""
+    return (
+        _turns_in_group(user, group)
+        .filter(status=TurnStatus.DONE, roundtable__meeting__starts_at__lt=before_roundtable.meeting.starts_at)
+        .exclude(roundtable=before_roundtable)
+        .select_related("challenge", "roundtable__meeting")
+        .prefetch_related(Prefetch("commitments", queryset=Commitment.objects.order_by("created_at", "id")))
+        .order_by("-roundtable__meeting__starts_at", "-id")
+        .first()
+    )
+
+
+def previous_commitments(user: User, group: Group, before_roundtable: Roundtable) -> list[Commitment]:
+    """The member's commitments from their last roundtable in this group, to review at this one."""
+    turn = previous_turn(user, group, before_roundtable)
+    return list(turn.commitments.all()) if turn is not None else []
+
+
+def member_history(user: User, group: Group) -> list[Turn]:
+    """The member's turns over this group's meetings, newest first. Each turn carries
+    `challenge` (absent when none was written: use getattr(turn, "challenge", None)),
+    `starred_suggestions` (with author profiles) and `commitment_list` (with review status).
+    Callers check permissions.history_visible first."""
+    starred = Suggestion.objects.filter(starred=True).select_related("author__profile").order_by("created_at", "id")
+    return list(
+        _turns_in_group(user, group)
+        .filter(status__in=[TurnStatus.DONE, TurnStatus.ACTIVE])
+        .select_related("challenge", "roundtable__meeting")
+        .prefetch_related(
+            Prefetch("suggestions", queryset=starred, to_attr="starred_suggestions"),
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.select_related("reviewed_in__meeting").order_by("created_at", "id"),
+                to_attr="commitment_list",
+            ),
+        )
+        .order_by("-roundtable__meeting__starts_at", "-id")
+    )
+
+
+@dataclass
+class PersonSeen:
+    user_id: int
+    # visible_profile_fields(viewer, profile): display_name always, the rest as the owner allows.
+    fields: dict[str, str]
+
+
+@dataclass
+class TurnSummary:
+    roundtable: Roundtable
+    turn: Turn | None
+    challenge: str = ""
+    starred: list[Suggestion] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    people: list[PersonSeen] = field(default_factory=list)
+
+
+def turn_summary(roundtable: Roundtable, user: User) -> TurnSummary:
+    """What the after-meeting summary for one participant shows: their turn, and the other
+    people who were in the room with only what each profile lets this participant see.
+    Profile checks cost at most one query per person (visible_profile_fields)."""
+    turn = (
+        Turn.objects.filter(roundtable=roundtable, user=user)
+        .select_related("challenge")
+        .prefetch_related(
+            Prefetch(
+                "suggestions",
+                queryset=Suggestion.objects.filter(starred=True)
+                .select_related("author__profile")
+                .order_by("created_at", "id"),
+                to_attr="starred_suggestions",
+            ),
+            Prefetch(
+                "commitments", queryset=Commitment.objects.order_by("created_at", "id"), to_attr="commitment_list"
+            ),
+        )
+        .first()
+    )
+    others = (
+        Participant.objects.filter(roundtable=roundtable)
+        .exclude(user=user)
+        .select_related("user__profile")
+        .order_by("joined_at", "id")
+    )
+    viewer: Viewer = user
+    people = [
+        PersonSeen(user_id=p.user_id, fields=visible_profile_fields(viewer, p.user.profile))
+        for p in others
+        if p.user.is_active
+    ]
+    if turn is None:
+        return TurnSummary(roundtable=roundtable, turn=None, people=people)
+    challenge = getattr(turn, "challenge", None)
+    return TurnSummary(
+        roundtable=roundtable,
+        turn=turn,
+        challenge=challenge.text if challenge is not None else "",
+        starred=list(turn.starred_suggestions),  # type: ignore[attr-defined]
+        commitments=list(turn.commitment_list),  # type: ignore[attr-defined]
+        people=people,
+    )

@@ -1,0 +1,794 @@
+"""Every write to a live room. Each service is atomic, locks the room row, bumps its
+version by one when anything changed, and broadcasts "room.changed" after commit.
+
+Refusals raise LiveError with a message for the person and an HTTP-like status:
+403 not allowed, 404 no such thing, 409 not now (the room's state forbids it), 400 bad input.
+Services take `now` so tests (and replays) control the clock.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from roundtable.accounts.models import User
+from roundtable.groups import permissions as group_perms
+from roundtable.groups.models import Kind, Membership, MembershipRole, MembershipState
+from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
+
+from . import broadcast
+from .models import (
+    BRAINSTORM,
+    STRATEGIC_PLAN,
+    SUPPORT_PLAN,
+    Challenge,
+    Commitment,
+    CommitmentStatus,
+    HistorySharing,
+    Mode,
+    Participant,
+    Question,
+    QuestionStatus,
+    RoomStatus,
+    Roundtable,
+    Suggestion,
+    Turn,
+    TurnStatus,
+)
+from .permissions import LOST, can_control
+
+MAX_PHASES = 8
+PHASE_MIN_SECONDS = 30
+PHASE_MAX_SECONDS = 3600
+FIT_MIN_SECONDS = 60
+LABEL_MAX = 40
+MAX_COMMITMENTS = 5
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+class LiveError(Exception):
+    """A request the room refuses, with a message for the person."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else timezone.now()
+
+
+def _lock(roundtable_id: int) -> Roundtable:
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    rt = (
+        Roundtable.objects.select_for_update(of=("self",))
+        .select_related("meeting__group", "current_turn")
+        .filter(pk=roundtable_id)
+        .first()
+    )
+    if rt is None:
+        raise LiveError("This roundtable no longer exists.", 404)
+    return rt
+
+
+def _changed(rt: Roundtable, *fields: str) -> Roundtable:
+    rt.version += 1
+    rt.save(update_fields=[*fields, "version"])
+    rid = rt.pk
+    transaction.on_commit(lambda: broadcast.room_changed(rid))
+    return rt
+
+
+def _require_control(rt: Roundtable, by: User) -> None:
+    if not can_control(by, rt):
+        raise LiveError("Only a facilitator of this group can do that.", 403)
+
+
+def _require_not_ended(rt: Roundtable) -> None:
+    if rt.is_ended:
+        raise LiveError("This roundtable has ended.", 409)
+
+
+def _require_live(rt: Roundtable) -> None:
+    _require_not_ended(rt)
+    if not rt.is_live:
+        raise LiveError("Start the roundtable first.", 409)
+
+
+def _require_turn(rt: Roundtable) -> Turn:
+    _require_live(rt)
+    if rt.mode == Mode.QUESTIONS:
+        raise LiveError("This room has a question queue, not turns.", 409)
+    if rt.current_turn is None:
+        raise LiveError("Nobody is in the seat: everyone has had a turn.", 409)
+    return rt.current_turn
+
+
+def _text(value: str, *, limit: int, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise LiveError(f"Write the {what} first.")
+    if len(value) > limit:
+        raise LiveError(f"Keep the {what} to {limit} characters or fewer.")
+    return value
+
+
+STATE_FIELDS = ("current_turn", "phase_index", "phase_started_at", "paused_at", "elapsed_before_pause", "extra_seconds")
+
+
+def _reset_phase(rt: Roundtable, now: datetime, index: int) -> None:
+    """Start a phase from zero. A paused room stays paused: the clock waits for resume."""
+    rt.phase_index = index
+    rt.phase_started_at = now
+    rt.elapsed_before_pause = 0
+    rt.extra_seconds = 0
+    rt.paused_at = now if rt.status == RoomStatus.PAUSED else None
+
+
+def _end_current_turn(rt: Roundtable, now: datetime, status: str = TurnStatus.DONE) -> None:
+    turn = rt.current_turn
+    if turn is not None:
+        Turn.objects.filter(pk=turn.pk).update(status=status, ended_at=now)
+    rt.current_turn = None
+
+
+def _start_next_turn(rt: Roundtable, now: datetime) -> None:
+    """Seat the first waiting member at phase 0, or leave the seat empty: open discussion."""
+    turn = Turn.objects.filter(roundtable=rt, status=TurnStatus.PENDING).order_by("position", "id").first()
+    if turn is not None:
+        turn.status, turn.started_at = TurnStatus.ACTIVE, now
+        turn.save(update_fields=["status", "started_at"])
+    rt.current_turn = turn
+    _reset_phase(rt, now, 0)
+    if turn is None:
+        rt.phase_started_at = None
+        rt.paused_at = None
+
+
+def _next_position(rt: Roundtable) -> int:
+    top = Turn.objects.filter(roundtable=rt).aggregate(top=Max("position"))["top"]
+    return (top or 0) + 1
+
+
+def _gets_a_turn(rt: Roundtable, user: User) -> bool:
+    return rt.mode != Mode.QUESTIONS and not group_perms.is_facilitator(user, rt.meeting.group)
+
+
+def _scale(plan: Sequence[dict[str, Any]], total: int, minimum: int) -> list[dict[str, Any]]:
+    """The plan scaled to `total` seconds: whole seconds, the last phase takes the rounding."""
+    current = sum(int(p["seconds"]) for p in plan)
+    out = [{**p, "seconds": max(minimum, math.floor(int(p["seconds"]) * total / current))} for p in plan]
+    out[-1]["seconds"] = max(minimum, out[-1]["seconds"] + total - sum(p["seconds"] for p in out))
+    return out
+
+
+def default_plan(meeting: Meeting, mode: str) -> list[dict[str, Any]]:
+    if mode == Mode.QUESTIONS:
+        return []
+    plan = [dict(p) for p in (STRATEGIC_PLAN if mode == Mode.TURNS else SUPPORT_PLAN)]
+    if meeting.turn_minutes:
+        plan = _scale(plan, meeting.turn_minutes * 60, PHASE_MIN_SECONDS)
+    return plan
+
+
+MODE_OF_KIND = {Kind.STRATEGIC: Mode.TURNS, Kind.SUPPORT: Mode.CIRCLE, Kind.SPEAKERS: Mode.QUESTIONS}
+
+
+# ---------------------------------------------------------------- the room
+
+
+@transaction.atomic
+def roundtable_open(*, meeting: Meeting, by: User, now: datetime | None = None) -> Roundtable:
+    """Open the meeting's room (the lobby). The members who are going get turns in the
+    order they said yes; facilitators run the room and take no turn. Opening an open room
+    again returns it unchanged."""
+    now = _now(now)
+    meeting = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+    if not group_perms.is_facilitator(by, meeting.group):
+        raise LiveError("Only a facilitator of this group can open the roundtable.", 403)
+    if meeting.is_cancelled:
+        raise LiveError("This meeting was cancelled.", 409)
+    existing = Roundtable.objects.filter(meeting=meeting).first()
+    if existing is not None:
+        _require_not_ended(existing)
+        return existing
+    mode = MODE_OF_KIND[Kind(meeting.group.kind)]
+    rt = Roundtable.objects.create(
+        meeting=meeting, mode=mode, plan=default_plan(meeting, mode), opened_by=by, created_at=now
+    )
+    Participant.objects.create(roundtable=rt, user=by, joined_at=now)
+    if mode != Mode.QUESTIONS:
+        members = Membership.objects.filter(
+            group=meeting.group, state=MembershipState.ACTIVE, role=MembershipRole.MEMBER
+        ).values("user_id")
+        going = Rsvp.objects.filter(meeting=meeting, status=RsvpStatus.GOING, user_id__in=members).order_by(
+            "created_at", "id"
+        )
+        Turn.objects.bulk_create(
+            Turn(roundtable=rt, user_id=r.user_id, position=i) for i, r in enumerate(going, start=1)
+        )
+    rid = rt.pk
+    transaction.on_commit(lambda: broadcast.room_changed(rid))
+    return rt
+
+
+def _arrive(rt: Roundtable, user: User, now: datetime, admitted_by: User | None) -> Participant:
+    """Put a person in the room. Rejoining (a reload, a dropped connection) changes nothing;
+    someone arriving for the first time after the start goes to the end of the order."""
+    participant = Participant.objects.filter(roundtable=rt, user=user).first()
+    if participant is not None:
+        if participant.left_at is None and (admitted_by is None or participant.admitted_by_id is not None):
+            return participant
+        participant.left_at = None
+        fields = ["left_at"]
+        if admitted_by is not None and participant.admitted_by_id is None:
+            participant.admitted_by = admitted_by
+            fields.append("admitted_by")
+        participant.save(update_fields=fields)
+        _changed(rt)
+        return participant
+    participant = Participant.objects.create(roundtable=rt, user=user, joined_at=now, admitted_by=admitted_by)
+    if _gets_a_turn(rt, user):
+        turn = Turn.objects.filter(roundtable=rt, user=user).first()
+        if turn is None:
+            Turn.objects.create(roundtable=rt, user=user, position=_next_position(rt))
+        elif rt.is_live and turn.status in (TurnStatus.PENDING, TurnStatus.SKIPPED):
+            turn.position, turn.status = _next_position(rt), TurnStatus.PENDING
+            turn.save(update_fields=["position", "status"])
+    _changed(rt)
+    return participant
+
+
+@transaction.atomic
+def participant_join(*, roundtable: Roundtable, user: User, now: datetime | None = None) -> Participant:
+    """A member who is going (or a facilitator, or someone already let in) joins the room."""
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    _require_not_ended(rt)
+    group = rt.meeting.group
+    allowed = group_perms.is_facilitator(user, group)
+    if not allowed:
+        from roundtable.meetings.permissions import is_going
+
+        membership = group_perms.membership_of(user, group)
+        lost = membership is not None and membership.state in LOST
+        allowed = not lost and (
+            is_going(user, rt.meeting) or Participant.objects.filter(roundtable=rt, user=user).exists()
+        )
+    if not allowed:
+        raise LiveError("You're not on the list for this meeting: a facilitator can let you in.", 403)
+    return _arrive(rt, user, now, None)
+
+
+@transaction.atomic
+def participant_admit(*, roundtable: Roundtable, user: User, by: User, now: datetime | None = None) -> Participant:
+    """A facilitator lets in a walk-in: someone who was not going (or not a member)."""
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_not_ended(rt)
+    membership = group_perms.membership_of(user, rt.meeting.group)
+    if membership is not None and membership.state in LOST:
+        raise LiveError("This person is no longer in the group.", 409)
+    if not user.is_active:
+        raise LiveError("This account is closed.", 409)
+    return _arrive(rt, user, now, by)
+
+
+@transaction.atomic
+def participant_leave(*, roundtable: Roundtable, user: User, now: datetime | None = None) -> Participant | None:
+    """Leave the room. The turn stays in the order; the facilitator may skip it."""
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    participant = Participant.objects.filter(roundtable=rt, user=user, left_at__isnull=True).first()
+    if participant is None:
+        return None
+    participant.left_at = now
+    participant.save(update_fields=["left_at"])
+    _changed(rt)
+    return participant
+
+
+# ---------------------------------------------------------------- order of turns
+
+
+def _pending_turns(rt: Roundtable) -> list[Turn]:
+    return list(Turn.objects.filter(roundtable=rt, status=TurnStatus.PENDING).order_by("position", "id"))
+
+
+def _reorder(rt: Roundtable, pending: list[Turn], ordered: list[Turn]) -> None:
+    """Give the waiting turns the positions they already hold, in the new order; turns that
+    are done or in the seat keep theirs."""
+    slots = sorted(t.position for t in pending)
+    changed = []
+    for turn, position in zip(ordered, slots, strict=True):
+        if turn.position != position:
+            turn.position = position
+            changed.append(turn)
+    Turn.objects.bulk_update(changed, ["position"])
+
+
+def _control_order(roundtable: Roundtable, by: User) -> tuple[Roundtable, list[Turn]]:
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_not_ended(rt)
+    if rt.mode == Mode.QUESTIONS:
+        raise LiveError("This room has a question queue, not turns.", 409)
+    return rt, _pending_turns(rt)
+
+
+@transaction.atomic
+def order_set(*, roundtable: Roundtable, by: User, user_ids: Sequence[int]) -> Roundtable:
+    """Set the order of the members still waiting: user_ids must list each exactly once."""
+    rt, pending = _control_order(roundtable, by)
+    by_user = {t.user_id: t for t in pending}
+    if len(user_ids) != len(by_user) or set(user_ids) != set(by_user):
+        raise LiveError("List every member still waiting for a turn exactly once.")
+    _reorder(rt, pending, [by_user[u] for u in user_ids])
+    return _changed(rt)
+
+
+@transaction.atomic
+def order_move(*, roundtable: Roundtable, by: User, user_id: int, delta: int) -> Roundtable:
+    """Move a waiting member up (negative delta) or down the order; the ends stop it."""
+    rt, pending = _control_order(roundtable, by)
+    index = next((i for i, t in enumerate(pending) if t.user_id == user_id), None)
+    if index is None:
+        raise LiveError("Only members still waiting for their turn can be moved.", 409)
+    ordered = list(pending)
+    turn = ordered.pop(index)
+    ordered.insert(max(0, min(len(pending) - 1, index + delta)), turn)
+    _reorder(rt, pending, ordered)
+    return _changed(rt)
+
+
+@transaction.atomic
+def order_shuffle(*, roundtable: Roundtable, by: User, seed: int | None = None) -> Roundtable:
+    """Shuffle the members still waiting. A seed makes it repeatable."""
+    rt, pending = _control_order(roundtable, by)
+    ordered = list(pending)
+    random.Random(seed).shuffle(ordered)
+    _reorder(rt, pending, ordered)
+    return _changed(rt)
+
+
+@transaction.atomic
+def order_by_arrival(*, roundtable: Roundtable, by: User) -> Roundtable:
+    """Order the members still waiting by when they joined the room; those not here yet last."""
+    rt, pending = _control_order(roundtable, by)
+    joined = dict(Participant.objects.filter(roundtable=rt).values_list("user_id", "joined_at"))
+
+    def arrival(t: Turn) -> tuple[bool, float, int, int]:
+        moment = joined.get(t.user_id)
+        return (moment is None, moment.timestamp() if moment else 0.0, t.position, t.pk)
+
+    ordered = sorted(pending, key=arrival)
+    _reorder(rt, pending, ordered)
+    return _changed(rt)
+
+
+# ---------------------------------------------------------------- the plan
+
+
+def _validate_plan(phases: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not isinstance(phases, list | tuple) or not 1 <= len(phases) <= MAX_PHASES:
+        raise LiveError(f"A turn has between 1 and {MAX_PHASES} phases.")
+    out: list[dict[str, Any]] = []
+    for number, phase in enumerate(phases, start=1):
+        if not isinstance(phase, dict):
+            raise LiveError(f"Phase {number} needs a label and a length.")
+        label = str(phase.get("label", "")).strip()
+        if not label:
+            raise LiveError(f"Give phase {number} a name.")
+        if len(label) > LABEL_MAX:
+            raise LiveError(f"Keep the name of phase {number} to {LABEL_MAX} characters or fewer.")
+        seconds = phase.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, int):
+            raise LiveError(f"Give the length of phase {number} in whole seconds.")
+        if not PHASE_MIN_SECONDS <= seconds <= PHASE_MAX_SECONDS:
+            raise LiveError(f"Phase {number} must last between 30 seconds and 60 minutes.")
+        key = str(phase.get("key") or slugify(label) or f"phase-{number}")[:40]
+        if not KEY_RE.match(key):
+            raise LiveError(f"Phase {number} has a key that is not a simple word.")
+        if any(p["key"] == key for p in out):
+            raise LiveError(f"Two phases are called {label!r}: give each its own name.")
+        out.append({"key": key, "label": label, "seconds": seconds})
+    return out
+
+
+def _apply_plan(rt: Roundtable, plan: list[dict[str, Any]]) -> Roundtable:
+    rt.plan = plan
+    fields = ["plan"]
+    if rt.phase_index >= len(plan):
+        rt.phase_index = len(plan) - 1
+        fields.append("phase_index")
+    return _changed(rt, *fields)
+
+
+@transaction.atomic
+def plan_set(*, roundtable: Roundtable, by: User, phases: Sequence[dict[str, Any]]) -> Roundtable:
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_not_ended(rt)
+    if rt.mode == Mode.QUESTIONS:
+        raise LiveError("This room has a question queue, not turns.", 409)
+    return _apply_plan(rt, _validate_plan(phases))
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    available_seconds: int  # until the main part ends (networking after is kept)
+    needed_seconds: int  # turns not yet done x the plan's length
+    turns_left: int
+
+    @property
+    def overrun_seconds(self) -> int:
+        return max(0, self.needed_seconds - self.available_seconds)
+
+    @property
+    def overruns(self) -> bool:
+        return self.overrun_seconds > 0
+
+
+def plan_check(roundtable: Roundtable, now: datetime | None = None) -> PlanCheck:
+    """Does the plan fit in the time left? Every turn not done (the one in the seat too)
+    counts as a whole turn of the plan."""
+    now = _now(now)
+    meeting = roundtable.meeting
+    main_ends = meeting.ends_at - timedelta(minutes=meeting.networking_after_minutes)
+    available = max(0, math.floor((main_ends - now).total_seconds()))
+    turns_left = Turn.objects.filter(roundtable=roundtable, status__in=[TurnStatus.PENDING, TurnStatus.ACTIVE]).count()
+    per_turn = sum(int(p["seconds"]) for p in roundtable.plan or [])
+    return PlanCheck(available_seconds=available, needed_seconds=turns_left * per_turn, turns_left=turns_left)
+
+
+@transaction.atomic
+def plan_fit(*, roundtable: Roundtable, by: User, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Shrink every phase by the same factor so the turns left fit the time left (each phase
+    at least a minute, whole seconds rounded down). Returns the plan; unchanged if it fits."""
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_not_ended(rt)
+    check = plan_check(rt, now)
+    if not check.overruns:
+        return list(rt.plan)
+    factor = check.available_seconds / check.needed_seconds
+    plan = [{**p, "seconds": max(FIT_MIN_SECONDS, math.floor(int(p["seconds"]) * factor))} for p in rt.plan]
+    _apply_plan(rt, plan)
+    return plan
+
+
+# ---------------------------------------------------------------- the clock
+
+
+@transaction.atomic
+def roundtable_start(*, roundtable: Roundtable, by: User, now: datetime | None = None) -> Roundtable:
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_not_ended(rt)
+    if rt.status != RoomStatus.OPEN:
+        raise LiveError("The roundtable is already running.", 409)
+    rt.status, rt.started_at = RoomStatus.RUNNING, now
+    if rt.mode != Mode.QUESTIONS:
+        _start_next_turn(rt, now)
+    return _changed(rt, "status", "started_at", *STATE_FIELDS)
+
+
+@transaction.atomic
+def clock_pause(*, roundtable: Roundtable, by: User, now: datetime | None = None) -> Roundtable:
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_live(rt)
+    if rt.status == RoomStatus.PAUSED:
+        raise LiveError("The clock is already paused.", 409)
+    if rt.phase_started_at is not None:
+        rt.elapsed_before_pause += (now - rt.phase_started_at).total_seconds()
+    rt.status, rt.paused_at = RoomStatus.PAUSED, now
+    return _changed(rt, "status", "paused_at", "elapsed_before_pause")
+
+
+@transaction.atomic
+def clock_resume(*, roundtable: Roundtable, by: User, now: datetime | None = None) -> Roundtable:
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_live(rt)
+    if rt.status != RoomStatus.PAUSED:
+        raise LiveError("The clock is already running.", 409)
+    rt.status, rt.paused_at = RoomStatus.RUNNING, None
+    if rt.current_turn_id is not None:
+        rt.phase_started_at = now
+    return _changed(rt, "status", "paused_at", "phase_started_at")
+
+
+@transaction.atomic
+def clock_add_minute(*, roundtable: Roundtable, by: User, now: datetime | None = None) -> Roundtable:
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_turn(rt)
+    rt.extra_seconds += 60
+    return _changed(rt, "extra_seconds")
+
+
+@transaction.atomic
+def phase_next(*, roundtable: Roundtable, by: User, now: datetime | None = None) -> Roundtable:
+    """The next phase; after the last one the turn is done and the next member takes the seat
+    at its first phase; after the last turn the seat stays empty (open discussion)."""
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_turn(rt)
+    if rt.phase_index + 1 < len(rt.plan):
+        _reset_phase(rt, now, rt.phase_index + 1)
+    else:
+        _end_current_turn(rt, now)
+        _start_next_turn(rt, now)
+    return _changed(rt, *STATE_FIELDS)
+
+
+@transaction.atomic
+def turn_next(*, roundtable: Roundtable, by: User, now: datetime | None = None) -> Roundtable:
+    """End the turn in the seat now (it counts as done) and seat the next member."""
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_turn(rt)
+    _end_current_turn(rt, now)
+    _start_next_turn(rt, now)
+    return _changed(rt, *STATE_FIELDS)
+
+
+@transaction.atomic
+def turn_skip(*, roundtable: Roundtable, by: User, user_id: int, now: datetime | None = None) -> Roundtable:
+    """Pass over a member still waiting (not here). If they arrive later they go to the end."""
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_not_ended(rt)
+    done = Turn.objects.filter(roundtable=rt, user_id=user_id, status=TurnStatus.PENDING).update(
+        status=TurnStatus.SKIPPED
+    )
+    if not done:
+        raise LiveError("Only members still waiting for their turn can be skipped.", 409)
+    return _changed(rt)
+
+
+@transaction.atomic
+def roundtable_end(*, roundtable: Roundtable, by: User, now: datetime | None = None) -> Roundtable:
+    """End the room: the turn in the seat is done, turns never reached are skipped."""
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_not_ended(rt)
+    _end_current_turn(rt, now)
+    Turn.objects.filter(roundtable=rt, status=TurnStatus.PENDING).update(status=TurnStatus.SKIPPED)
+    Question.objects.filter(roundtable=rt, status=QuestionStatus.TAKEN).update(status=QuestionStatus.ANSWERED)
+    rt.status, rt.ended_at = RoomStatus.ENDED, now
+    rt.phase_started_at = rt.paused_at = None
+    rt.phase_index, rt.elapsed_before_pause, rt.extra_seconds = 0, 0, 0
+    return _changed(rt, "status", "ended_at", *STATE_FIELDS)
+
+
+@transaction.atomic
+def nudge_send(*, roundtable: Roundtable, by: User, now: datetime | None = None) -> Roundtable:
+    """ "Back to solutions": the room shows it (clients show it when nudge_at changes)."""
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_live(rt)
+    rt.nudge_at = now
+    return _changed(rt, "nudge_at")
+
+
+# ---------------------------------------------------------------- what a turn produces
+
+
+def _lock_for_turn(turn: Turn) -> tuple[Roundtable, Turn]:
+    rt = _lock(turn.roundtable_id)
+    fresh = Turn.objects.filter(pk=turn.pk).first()
+    if fresh is None:
+        raise LiveError("This turn no longer exists.", 404)
+    return rt, fresh
+
+
+def _is_present(rt: Roundtable, user: User) -> bool:
+    return Participant.objects.filter(roundtable=rt, user=user, left_at__isnull=True).exists()
+
+
+@transaction.atomic
+def challenge_set(*, turn: Turn, by: User, text: str, now: datetime | None = None) -> Challenge:
+    """The member writes their challenge (or a facilitator writes it for them)."""
+    now = _now(now)
+    rt, turn = _lock_for_turn(turn)
+    if by.pk != turn.user_id and not can_control(by, rt):
+        raise LiveError("Only the member whose turn it is, or a facilitator, can write the challenge.", 403)
+    _require_not_ended(rt)
+    text = _text(text, limit=1000, what="challenge")
+    challenge, _ = Challenge.objects.update_or_create(
+        turn=turn, defaults={"text": text, "written_by": by, "updated_at": now}
+    )
+    _changed(rt)
+    return challenge
+
+
+@transaction.atomic
+def suggestion_add(
+    *, turn: Turn, by: User, text: str, contact: str = "", link: str = "", now: datetime | None = None
+) -> Suggestion:
+    """Anyone in the room adds a suggestion, during the brainstorm of the turn in the seat."""
+    now = _now(now)
+    rt, turn = _lock_for_turn(turn)
+    if not (_is_present(rt, by) or can_control(by, rt)):
+        raise LiveError("Join the room to add suggestions.", 403)
+    _require_not_ended(rt)
+    phase = rt.plan[rt.phase_index] if rt.plan and rt.phase_index < len(rt.plan) else None
+    brainstorming = (
+        rt.mode == Mode.TURNS
+        and rt.is_live
+        and rt.current_turn_id == turn.pk
+        and phase is not None
+        and phase["key"] == BRAINSTORM
+    )
+    if not brainstorming:
+        raise LiveError("Suggestions are open during the brainstorm of the turn in the seat.", 409)
+    text = _text(text, limit=500, what="suggestion")
+    contact = (contact or "").strip()
+    if len(contact) > 200:
+        raise LiveError("Keep the contact to 200 characters or fewer.")
+    link = (link or "").strip()
+    if link:
+        try:
+            URLValidator(schemes=["http", "https"])(link)
+        except ValidationError:
+            raise LiveError("The link must be a web address starting with https://") from None
+        if len(link) > 500:
+            raise LiveError("Keep the link to 500 characters or fewer.")
+    suggestion = Suggestion.objects.create(turn=turn, author=by, text=text, contact=contact, link=link, created_at=now)
+    _changed(rt)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_star(*, suggestion: Suggestion, by: User, starred: bool, now: datetime | None = None) -> Suggestion:
+    """The member whose turn it was stars the suggestions they will use."""
+    fresh = Suggestion.objects.select_related("turn").filter(pk=suggestion.pk).first()
+    if fresh is None:
+        raise LiveError("This suggestion no longer exists.", 404)
+    rt = _lock(fresh.turn.roundtable_id)
+    if by.pk != fresh.turn.user_id:
+        raise LiveError("Only the member whose turn it is can star suggestions.", 403)
+    if fresh.starred != starred:
+        fresh.starred = starred
+        fresh.save(update_fields=["starred"])
+        _changed(rt)
+    return fresh
+
+
+@transaction.atomic
+def commitment_add(
+    *, turn: Turn, by: User, text: str, due_on: date | None = None, now: datetime | None = None
+) -> Commitment:
+    now = _now(now)
+    rt, turn = _lock_for_turn(turn)
+    if by.pk != turn.user_id and not can_control(by, rt):
+        raise LiveError("Only the member whose turn it is, or a facilitator, can write commitments.", 403)
+    _require_not_ended(rt)
+    text = _text(text, limit=300, what="commitment")
+    if Commitment.objects.filter(turn=turn).count() >= MAX_COMMITMENTS:
+        raise LiveError(f"Keep it to {MAX_COMMITMENTS} commitments: fewer, done, beats many.", 409)
+    commitment = Commitment.objects.create(turn=turn, user_id=turn.user_id, text=text, due_on=due_on, created_at=now)
+    _changed(rt)
+    return commitment
+
+
+REVIEW_STATUSES = (CommitmentStatus.DONE, CommitmentStatus.PARTLY, CommitmentStatus.NOT_DONE)
+
+
+@transaction.atomic
+def commitment_review(
+    *, commitment: Commitment, by: User, status: str, roundtable: Roundtable, now: datetime | None = None
+) -> Commitment:
+    """At a later roundtable of the same group, the owner says how a commitment went."""
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    fresh = Commitment.objects.select_related("turn__roundtable__meeting").filter(pk=commitment.pk).first()
+    if fresh is None:
+        raise LiveError("This commitment no longer exists.", 404)
+    if by.pk != fresh.user_id:
+        raise LiveError("Only the member who made a commitment can say how it went.", 403)
+    if status not in REVIEW_STATUSES:
+        raise LiveError("Say whether it is done, partly done or not done.")
+    origin = fresh.turn.roundtable
+    if origin.meeting.group_id != rt.meeting.group_id or origin.meeting.starts_at >= rt.meeting.starts_at:
+        raise LiveError("Commitments are reviewed at a later meeting of the same group.", 409)
+    fresh.status, fresh.reviewed_at, fresh.reviewed_in = status, now, rt
+    fresh.save(update_fields=["status", "reviewed_at", "reviewed_in"])
+    _changed(rt)
+    return fresh
+
+
+# ---------------------------------------------------------------- questions (speakers)
+
+
+def _require_questions(rt: Roundtable) -> None:
+    _require_not_ended(rt)
+    if rt.mode != Mode.QUESTIONS:
+        raise LiveError("Questions are for speakers meetings; this room runs turns.", 409)
+
+
+@transaction.atomic
+def question_raise(*, roundtable: Roundtable, by: User, text: str, now: datetime | None = None) -> Question:
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    if not _is_present(rt, by):
+        raise LiveError("Join the room to ask a question.", 403)
+    _require_questions(rt)
+    text = _text(text, limit=300, what="question")
+    if Question.objects.filter(roundtable=rt, user=by, status=QuestionStatus.WAITING).exists():
+        raise LiveError("Your hand is already up: wait for your question to be taken.", 409)
+    question = Question.objects.create(roundtable=rt, user=by, text=text, created_at=now)
+    _changed(rt)
+    return question
+
+
+@transaction.atomic
+def question_take_next(*, roundtable: Roundtable, by: User, now: datetime | None = None) -> Question | None:
+    """The question being answered is done; the longest-waiting hand is taken. None when no
+    hand is up."""
+    now = _now(now)
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_questions(rt)
+    Question.objects.filter(roundtable=rt, status=QuestionStatus.TAKEN).update(status=QuestionStatus.ANSWERED)
+    question = (
+        Question.objects.filter(roundtable=rt, status=QuestionStatus.WAITING).order_by("created_at", "id").first()
+    )
+    if question is not None:
+        question.status, question.taken_at = QuestionStatus.TAKEN, now
+        question.save(update_fields=["status", "taken_at"])
+    _changed(rt)
+    return question
+
+
+@transaction.atomic
+def question_done(*, question: Question, by: User, now: datetime | None = None) -> Question:
+    """A facilitator marks a question answered; the asker may withdraw their own."""
+    rt = _lock(question.roundtable_id)
+    fresh = Question.objects.filter(pk=question.pk).first()
+    if fresh is None:
+        raise LiveError("This question no longer exists.", 404)
+    if by.pk != fresh.user_id and not can_control(by, rt):
+        raise LiveError("Only a facilitator can close someone else's question.", 403)
+    if fresh.status != QuestionStatus.ANSWERED:
+        fresh.status = QuestionStatus.ANSWERED
+        fresh.save(update_fields=["status"])
+        _changed(rt)
+    return fresh
+
+
+# ---------------------------------------------------------------- the member's choice
+
+
+@transaction.atomic
+def history_sharing_set(*, user: User, share_with_facilitators: bool, now: datetime | None = None) -> HistorySharing:
+    sharing, _ = HistorySharing.objects.update_or_create(
+        user=user, defaults={"share_with_facilitators": share_with_facilitators, "updated_at": _now(now)}
+    )
+    return sharing
