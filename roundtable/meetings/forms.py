@@ -170,3 +170,8 @@ class MeetingForm(forms.Form):
 class MessageForm(forms.Form):
     subject = forms.CharField(max_length=150)
     body = forms.CharField(label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class TalkLinksForm(forms.Form):
+    slides_url = forms.URLField(label="Slides link", max_length=500, required=False, assume_scheme="https")
+    recording_url = forms.URLField(label="Recording link", max_length=500, required=False, assume_scheme="https")

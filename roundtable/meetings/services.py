@@ -400,3 +400,16 @@ def extend_all_series(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             total += len(series_extend(series=series, until=until, now=now))
     return total
+
+
+def talk_links_set(*, meeting: Meeting, by: User, slides_url: str, recording_url: str) -> Talk:
+    """Slides and recording usually arrive after the talk: allowed at any time, unlike edits."""
+    talk = Talk.objects.filter(meeting=meeting).first()
+    if talk is None:
+        raise MeetingError("This meeting has no talk.", status=404)
+    for url in (slides_url, recording_url):
+        if url and not url.startswith(("https://", "http://")):
+            raise MeetingError("Links must start with https://", field="slides_url")
+    talk.slides_url, talk.recording_url = slides_url.strip(), recording_url.strip()
+    talk.save(update_fields=["slides_url", "recording_url"])
+    return talk

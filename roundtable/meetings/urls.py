@@ -12,6 +12,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/cancel/", views.cancel, name="cancel"),
     path("meetings/<int:meeting_id>/attendance/", views.attendance, name="attendance"),
     path("meetings/<int:meeting_id>/message/", views.message, name="message"),
+    path("meetings/<int:meeting_id>/talk-links/", views.talk_links, name="talk_links"),
     path("me/agenda/", views.agenda, name="agenda"),
     path("talks/", views.talks, name="talks"),
 ]

@@ -17,7 +17,7 @@ from roundtable.groups.models import Kind, Topic
 from roundtable.groups.places import Place, resolve
 
 from . import permissions, selectors, services
-from .forms import MeetingForm, MessageForm
+from .forms import MeetingForm, MessageForm, TalkLinksForm
 from .models import Meeting, RsvpStatus
 from .templatetags.meeting_time import viewer_zone
 
@@ -68,6 +68,14 @@ def _detail_context(request: HtmxRequest, meeting: Meeting) -> dict[str, object]
         "going": list(selectors.going(meeting)) if manage else [],
         "waiting": list(selectors.waitlist(meeting)) if manage else [],
         "message_form": MessageForm() if manage else None,
+        "links_form": TalkLinksForm(
+            initial={
+                "slides_url": getattr(getattr(meeting, "talk", None), "slides_url", ""),
+                "recording_url": getattr(getattr(meeting, "talk", None), "recording_url", ""),
+            }
+        )
+        if manage
+        else None,
         "started": meeting.has_started(),
         "Kind": Kind,
     }
@@ -157,6 +165,23 @@ def attendance(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     if not services.attendance_mark(meeting=meeting, user_id=user_id, attended=value):  # type: ignore[arg-type]
         return HttpResponse("That person has not answered this meeting.", status=404)
     messages.success(request, "Attendance saved.")
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@login_required
+@require_POST
+def talk_links(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = permissions.meeting_for_facilitator(request.user, meeting_id)
+    form = TalkLinksForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Check the links: each must be a full web address.")
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    try:
+        services.talk_links_set(meeting=meeting, by=request.user, **form.cleaned_data)
+    except services.MeetingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Links saved: members can find them on the meeting page.")
     return redirect("meetings:detail", meeting_id=meeting.pk)
 
 

@@ -273,3 +273,25 @@ def test_time_shown_in_viewer_zone_with_group_time_beside() -> None:
     assert "Tue, Jan 8, 2030 · 6 PM EST – 7:30 PM EST" in anon
     assert "group time" not in anon
     assert timedelta(days=183) == services.HORIZON
+
+
+@pytest.mark.django_db
+def test_slides_and_recording_links_after_the_talk() -> None:
+    talk = TalkFactory()
+    meeting = talk.meeting
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=3),
+                                                 ends_at=timezone.now() - timedelta(hours=2))  # fmt: skip
+    fac = facilitator_of(meeting.group)
+    c = _client(fac)
+    r = c.post(f"/meetings/{meeting.pk}/talk-links/", {"slides_url": "https://slides.example.org/deck",
+                                                        "recording_url": "not a url"})  # fmt: skip
+    assert r.status_code == 302
+    talk.refresh_from_db()
+    assert (talk.slides_url, talk.recording_url) == ("", "")
+    c.post(f"/meetings/{meeting.pk}/talk-links/", {"slides_url": "https://slides.example.org/deck",
+                                                   "recording_url": "https://video.example.org/rec"})  # fmt: skip
+    talk.refresh_from_db()
+    assert (talk.slides_url, talk.recording_url) == ("https://slides.example.org/deck", "https://video.example.org/rec")
+    assert "https://video.example.org/rec" in Client().get(f"/meetings/{meeting.pk}/").text
+    member = MembershipFactory(group=meeting.group).user
+    assert _client(member).post(f"/meetings/{meeting.pk}/talk-links/", {"slides_url": ""}).status_code == 404
