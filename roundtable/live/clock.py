@@ -127,7 +127,9 @@ def _turn_block(roundtable: Roundtable, turn: Turn) -> dict[str, Any]:
 
 def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
     """The whole room as every client sees it: the same for every viewer, so it can be
-    broadcast as is. Only display names identify people. A fixed number of queries."""
+    broadcast as is. Only display names identify people. Five or six queries whatever the
+    room's size, given a roundtable with meeting__group loaded (roundtable_for_viewer and the
+    services return one)."""
     rt = roundtable
     turns = list(
         Turn.objects.filter(roundtable=rt).select_related("user__profile", "challenge").order_by("position", "id")

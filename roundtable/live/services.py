@@ -27,6 +27,7 @@ from roundtable.accounts.models import User
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Kind, Membership, MembershipRole, MembershipState
 from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
+from roundtable.meetings.permissions import is_going
 
 from . import broadcast
 from .models import (
@@ -264,8 +265,6 @@ def participant_join(*, roundtable: Roundtable, user: User, now: datetime | None
     group = rt.meeting.group
     allowed = group_perms.is_facilitator(user, group)
     if not allowed:
-        from roundtable.meetings.permissions import is_going
-
         membership = group_perms.membership_of(user, group)
         lost = membership is not None and membership.state in LOST
         allowed = not lost and (

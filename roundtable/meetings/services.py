@@ -131,6 +131,10 @@ def _talk_save(meeting: Meeting, talk: TalkData | None) -> None:
     obj.topics.set(topics_from_names(talk.topics))
 
 
+def talk_set(*, meeting: Meeting, talk: TalkData) -> None:
+    _talk_save(meeting, talk)
+
+
 @transaction.atomic
 def meeting_create(
     *, group: Group, by: User, data: MeetingData, rule: str | None = None, talk: TalkData | None = None,

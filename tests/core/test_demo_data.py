@@ -6,6 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from roundtable.accounts.models import Profile, User
 from roundtable.groups.models import Group, Kind, Membership, MembershipRole, MembershipState
@@ -75,3 +76,18 @@ def test_demo_data_respects_the_off_switch(settings) -> None:
     assert "Demo data is off" in out.getvalue()
     assert Group.objects.count() == 0
     assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_has_meetings_talks_and_rsvps_for_every_group() -> None:
+    from roundtable.meetings.models import Meeting, Rsvp, Talk
+
+    call_command("demo_data", "--if-empty", stdout=StringIO())
+    groups_with_meetings = set(Meeting.objects.values_list("group_id", flat=True).distinct())
+    assert groups_with_meetings == set(Group.objects.values_list("id", flat=True))
+    assert (
+        Talk.objects.filter(meeting__group__kind="speakers").count()
+        >= 3 * Group.objects.filter(kind="speakers").count()
+    )
+    assert Rsvp.objects.filter(status="going").exists()
+    assert not Meeting.objects.filter(starts_at__lt=timezone.now()).exists()
