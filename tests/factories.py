@@ -165,3 +165,76 @@ class TalkFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     speaker_name = "Jordan Lee"
     title = "LinkedIn that gets you called back"
+
+
+# ---------------------------------------------------------------- live roundtable
+
+
+def _strategic_plan() -> list[dict[str, object]]:
+    from roundtable.live.models import STRATEGIC_PLAN
+
+    return [dict(p) for p in STRATEGIC_PLAN]
+
+
+class RoundtableFactory(factory.django.DjangoModelFactory):
+    """A room row in the lobby. Use live.services.roundtable_open in tests of opening itself."""
+
+    class Meta:
+        model = "live.Roundtable"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    mode = "turns"
+    plan = factory.LazyFunction(_strategic_plan)
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "live.Participant"
+
+    roundtable = factory.SubFactory(RoundtableFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class TurnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "live.Turn"
+
+    roundtable = factory.SubFactory(RoundtableFactory)
+    user = factory.SubFactory(UserFactory)
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class ChallengeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "live.Challenge"
+
+    turn = factory.SubFactory(TurnFactory)
+    text = "Recruiters stop replying after the first call."
+    written_by = factory.LazyAttribute(lambda o: o.turn.user)
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "live.Suggestion"
+
+    turn = factory.SubFactory(TurnFactory)
+    author = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"Suggestion {n}")
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "live.Commitment"
+
+    turn = factory.SubFactory(TurnFactory)
+    user = factory.LazyAttribute(lambda o: o.turn.user)
+    text = factory.Sequence(lambda n: f"Commitment {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "live.Question"
+
+    roundtable = factory.SubFactory(RoundtableFactory, mode="questions", plan=[])
+    user = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"Question {n}?")

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -1102,7 +1102,7 @@ def _schedule_meetings(rng: random.Random, loaded: Loaded) -> int:
         local_today = now.astimezone(ZoneInfo(group.time_zone)).date()
         first_day = local_today + timedelta(days=rng.randint(2, 9))
         hour = rng.choice([9, 12, 18, 18, 19])
-        start = timezone.datetime(first_day.year, first_day.month, first_day.day, hour, rng.choice([0, 30]))
+        start = datetime(first_day.year, first_day.month, first_day.day, hour, rng.choice([0, 30]))
         cadence = (group.cadence or "").lower()
         rule = CADENCE_RULES.get(cadence) or recurrence.monthly_nth_weekday(start)
         online = group.format in (Format.VIRTUAL, Format.HYBRID)

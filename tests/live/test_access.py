@@ -1,0 +1,116 @@
+"""Who may enter a room; the broadcast after commit; the speakers' question queue."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+
+from roundtable.groups.models import GroupVisibility, Kind, MembershipState
+from roundtable.live import clock, permissions, services
+from roundtable.live.broadcast import group_name
+from roundtable.live.models import Question
+from roundtable.live.services import LiveError
+from tests.factories import MembershipFactory, UserFactory
+
+from .conftest import Room, at, make_room
+
+
+def _enters(user, room: Room) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        return permissions.roundtable_for_viewer(user, room.meeting.pk).pk == room.rt.pk
+    except Http404:
+        return False
+
+
+@pytest.mark.parametrize("visibility", [GroupVisibility.LISTED, GroupVisibility.SECRET])
+@pytest.mark.django_db
+def test_who_may_enter_the_room(visibility: str) -> None:
+    room = make_room()
+    room.group.visibility = visibility
+    room.group.save()
+    member_not_going = MembershipFactory(group=room.group).user
+    stranger = UserFactory()
+    assert [_enters(u, room) for u in (room.fac, room.ann, member_not_going, stranger, AnonymousUser())] == [
+        True, True, False, False, False,
+    ]  # fmt: skip
+    # A walk-in the facilitator admitted may enter (where the group is visible to them).
+    services.participant_admit(roundtable=room.rt, user=stranger, by=room.fac, now=at(1))
+    assert _enters(stranger, room) is (visibility == GroupVisibility.LISTED)
+    # Losing the group closes the room at once, even to someone already in it.
+    services.participant_join(roundtable=room.rt, user=room.ann, now=at(2))
+    room.group.memberships.filter(user=room.ann).update(state=MembershipState.REMOVED)
+    assert _enters(room.ann, room) is False
+    with pytest.raises(LiveError) as removed:
+        services.participant_join(roundtable=room.rt, user=room.ann, now=at(3))
+    assert removed.value.status == 403
+
+
+def test_no_room_yet_is_a_404(db: None) -> None:
+    room = make_room()
+    meeting_id = room.meeting.pk
+    room.rt.delete()
+    with pytest.raises(Http404):
+        permissions.roundtable_for_viewer(room.fac, meeting_id)
+
+
+def test_control_and_seat(room: Room) -> None:
+    assert (permissions.can_control(room.fac, room.rt), permissions.can_control(room.ann, room.rt)) == (True, False)
+    assert permissions.is_in_seat(room.ann, room.fresh()) is False
+    rt = services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
+    assert [permissions.is_in_seat(u, rt) for u in (room.ann, room.ben, room.fac)] == [True, False, False]
+
+
+def test_changes_broadcast_the_new_version_after_commit(room: Room, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(group_name(room.rt.pk), channel)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
+    # Nothing is sent inside the transaction; one message after it.
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert async_to_sync(layer.receive)(channel) == {"type": "room.changed", "version": 2}
+    # A refusal sends nothing.
+    with django_capture_on_commit_callbacks(execute=True) as refused, pytest.raises(LiveError):
+        services.clock_pause(roundtable=room.rt, by=room.ann, now=at(1))
+    assert refused == []
+    async_to_sync(layer.group_discard)(group_name(room.rt.pk), channel)
+
+
+def test_the_question_queue_of_a_speakers_meeting(db: None) -> None:
+    room = make_room(kind=Kind.SPEAKERS)
+    for u in (room.ann, room.ben):
+        services.participant_join(roundtable=room.rt, user=u, now=at(0))
+    services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
+    with pytest.raises(LiveError) as absent:
+        services.question_raise(roundtable=room.rt, by=room.cat, text="Hi?", now=at(1))
+    assert absent.value.status == 403
+    q1 = services.question_raise(roundtable=room.rt, by=room.ann, text="How long should a resume be?", now=at(2))
+    with pytest.raises(LiveError) as twice:
+        services.question_raise(roundtable=room.rt, by=room.ann, text="And another?", now=at(3))
+    assert twice.value.status == 409
+    q2 = services.question_raise(roundtable=room.rt, by=room.ben, text="Cover letters?", now=at(4))
+    with pytest.raises(LiveError) as member:
+        services.question_take_next(roundtable=room.rt, by=room.ann, now=at(5))
+    assert member.value.status == 403
+
+    taken = services.question_take_next(roundtable=room.rt, by=room.fac, now=at(5))
+    assert (taken.pk if taken else None, taken.taken_at if taken else None) == (q1.pk, at(5))
+    snap = clock.snapshot(room.fresh(), at(6))
+    assert snap["questions"] == [
+        {"id": q1.pk, "user_id": room.ann.pk, "name": "Ann", "text": "How long should a resume be?", "status": "taken"},
+        {"id": q2.pk, "user_id": room.ben.pk, "name": "Ben", "text": "Cover letters?", "status": "waiting"},
+    ]
+    assert (snap["turns"], snap["turn"], snap["phase_key"], snap["open_discussion"]) == ([], None, None, False)
+    # Taking the next one closes the one being answered.
+    services.question_take_next(roundtable=room.rt, by=room.fac, now=at(7))
+    services.question_done(question=q2, by=room.ben, now=at(8))  # the asker withdraws it
+    assert list(Question.objects.order_by("id").values_list("status", flat=True)) == ["answered", "answered"]
+    assert services.question_take_next(roundtable=room.rt, by=room.fac, now=at(9)) is None
+    # Turn controls do not apply here.
+    with pytest.raises(LiveError) as no_turns:
+        services.phase_next(roundtable=room.rt, by=room.fac, now=at(10))
+    assert no_turns.value.message == "This room has a question queue, not turns."
