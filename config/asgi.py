@@ -1,12 +1,27 @@
-"""ASGI entry point: HTTP pages and API, and (as apps add them) WebSocket routes."""
+"""ASGI entry point: HTTP pages and API, and the live room's WebSockets.
+
+WebSockets are authenticated by the session cookie (AuthMiddlewareStack) and refused
+during the handshake unless their Origin names one of ALLOWED_HOSTS, so another site
+cannot open a socket with a visitor's cookie.
+"""
 
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from channels.routing import ProtocolTypeRouter
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
 from django.core.asgi import get_asgi_application
 
+# Django must be set up (above) before anything that imports models.
 django_asgi_app = get_asgi_application()
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from roundtable.live.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("roundtable.groups.urls")),
     path("", include("roundtable.meetings.urls")),
     path("", include("roundtable.meetings.feed_urls")),
+    path("", include("roundtable.live.urls")),
 ]
 
 handler404 = "roundtable.core.views.not_found"

@@ -1,15 +1,19 @@
-"""Tell a room's clients that it changed. Called after commit, never inside a transaction.
+"""Tell a room's sockets that something happened. Nothing here runs inside a transaction:
+room_changed is called after commit by the services, and access_revoked defers itself
+until the surrounding transaction (if any) commits.
 
-Clients (consumers, a later piece) answer a "room.changed" by fetching the snapshot;
-the version lets them ignore anything older than what they have.
+Consumers answer a "room.changed" by reading the snapshot from the database; the version
+lets them ignore anything older than what they have. An "access.revoked" closes the
+sockets of that one person.
 """
 
 from __future__ import annotations
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
 
-from .models import Roundtable
+from .models import RoomStatus, Roundtable
 
 
 def group_name(roundtable_id: int) -> str:
@@ -22,3 +26,19 @@ def room_changed(roundtable_id: int) -> None:
     if version is None or layer is None:
         return
     async_to_sync(layer.group_send)(group_name(roundtable_id), {"type": "room.changed", "version": version})
+
+
+def access_revoked(group_id: int, user_id: int) -> None:
+    """The person lost the group (left, removed, banned): close their sockets in every room
+    of the group that has not ended. Safe to call inside a service's transaction: the
+    message goes out after commit, and not at all on rollback."""
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        rooms = Roundtable.objects.filter(meeting__group_id=group_id).exclude(status=RoomStatus.ENDED)
+        for roundtable_id in rooms.values_list("pk", flat=True):
+            async_to_sync(layer.group_send)(group_name(roundtable_id), {"type": "access.revoked", "user_id": user_id})
+
+    transaction.on_commit(send)

@@ -1,0 +1,458 @@
+"""The live room over a WebSocket: one socket per open page, at ws/rooms/<roundtable_id>/.
+
+The consumer is thin: it authorizes, turns a message into a call of a service in
+services.py, and relays snapshots. The database owns the room; nothing lives here that a
+reconnect or a restart would lose.
+
+Connecting
+    The session cookie authenticates (AuthMiddlewareStack) and the Origin header must name
+    one of ALLOWED_HOSTS (AllowedHostsOriginValidator: a foreign origin is refused during
+    the handshake, before any of this runs). A refused connection is accepted and then
+    closed at once with a code, so the page can tell "stop trying" from a dropped network:
+
+        4403  not signed in (also: access lost while connected, after a "revoked" frame)
+        4404  no such room, or a room this person may not enter: the same answer for both,
+              as on every other surface, so nobody can probe for a secret group's rooms
+        1011  a fault of ours while letting someone in (the page may try again)
+
+    Nothing is sent before such a close. An allowed person joins the room
+    (services.participant_join; a no-op on reconnect) and gets a snapshot. Closing the
+    socket does not leave the room: a reload or a dropped connection keeps one's place.
+
+Server -> client (JSON text frames)
+    {"type": "snapshot", "room": <clock.snapshot(roundtable, now)>,
+     "you": {"user_id": int, "can_control": bool, "in_seat": bool}}
+        On connect and after every change of the room. room["version"] goes up by one with
+        each change; a socket is never sent a version older than one it already has.
+    {"type": "error", "message": str, "status": int, "request_id": <as sent, or null>}
+        The action was refused and the room is unchanged. status as in HTTP: 400 bad
+        message or parameters, 403 not allowed, 404 no such thing, 409 not now (the
+        room's state forbids it), 500 a fault of ours (the socket stays open).
+    {"type": "pong", "server_now": ISO-8601 UTC, "request_id": <as sent, or null>}
+        The answer to "ping".
+    {"type": "revoked", "message": str}
+        The person lost access (left, removed or banned from the group, or no longer
+        allowed in the room). The server closes with 4403 right after; nothing else follows.
+
+Client -> server
+    {"action": str, "request_id": optional (echoed in "error" and "pong"), ...params}
+    A successful action sends no direct answer: the new snapshot reaches every socket of
+    the room, this one included (an action that changes nothing, such as starring a
+    starred suggestion, sends nothing). Access is checked again on every message.
+
+    action              params                                  who
+    ping                -                                       anyone in the room
+    start, pause, resume, add_minute, next_phase, next_turn,
+    end, nudge, order_shuffle, order_by_arrival, plan_fit,
+    question_take_next  -                                       facilitator
+    skip_turn           user_id: int                            facilitator
+    order_move          user_id: int, delta: int (-1 up, 1 down) facilitator
+    order_set           user_ids: [int] (everyone still waiting) facilitator
+    plan_set            phases: [{"label", "seconds", "key"?}]  facilitator
+    admit               user_id: int                            facilitator
+    challenge_set       text, turn_id?: int                     the member in the seat, facilitator
+    suggestion_add      text, contact?, link?, turn_id?: int    anyone here, during the brainstorm
+    suggestion_star     suggestion_id: int, starred: bool       the member whose turn it was
+    commitment_add      text, due_on?: "YYYY-MM-DD", turn_id?   the member in the seat, facilitator
+    commitment_review   commitment_id: int, status: "done" | "partly" | "not_done"
+                                                                the commitment's owner
+    question_raise      text                                    anyone here (speakers rooms)
+    question_withdraw   question_id: int                        the asker
+    question_done       question_id?: int (default: the question being answered)
+                                                                facilitator, or the asker
+
+    turn_id is optional and guards against a race: when given and the seat has moved on to
+    another turn, the action is refused with 409 instead of landing on the new turn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.http import Http404
+from django.utils import timezone
+
+from roundtable.accounts.models import User
+
+from . import broadcast, clock, permissions, services
+from .models import Commitment, Question, QuestionStatus, Roundtable, Suggestion, Turn
+from .services import LiveError
+
+logger = logging.getLogger(__name__)
+
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_SERVER_ERROR = 1011  # a fault of ours while letting someone in: the page may retry
+MAX_FRAME_CHARS = 64 * 1024
+REVOKED_MESSAGE = "You no longer have access to this room."
+
+
+class AccessDenied(Exception):  # noqa: N818 - a verdict, not a fault
+    """The person may not be in this room (any more)."""
+
+
+# ---------------------------------------------------------------- reading params
+
+
+def _int(params: dict[str, Any], name: str) -> int:
+    value = params.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise LiveError(f"Send {name} as a whole number.")
+    return value
+
+
+def _optional_int(params: dict[str, Any], name: str) -> int | None:
+    return None if params.get(name) is None else _int(params, name)
+
+
+def _str(params: dict[str, Any], name: str, *, required: bool = True) -> str:
+    value = params.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise LiveError(f"Send {name} as text.")
+    return value
+
+
+def _bool(params: dict[str, Any], name: str) -> bool:
+    value = params.get(name)
+    if not isinstance(value, bool):
+        raise LiveError(f"Send {name} as true or false.")
+    return value
+
+
+def _int_list(params: dict[str, Any], name: str) -> list[int]:
+    value = params.get(name)
+    if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
+        raise LiveError(f"Send {name} as a list of whole numbers.")
+    return value
+
+
+def _date(params: dict[str, Any], name: str) -> date | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise LiveError(f"Send {name} as a date like 2031-03-04.")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise LiveError(f"Send {name} as a date like 2031-03-04.") from None
+
+
+# ---------------------------------------------------------------- actions (sync, in a worker thread)
+
+
+@dataclass
+class Ctx:
+    rt: Roundtable
+    user: User
+    params: dict[str, Any]
+
+
+def _seat(ctx: Ctx) -> Turn:
+    """The turn in the seat, or the one the client names if it is still the one in the seat."""
+    turn = ctx.rt.current_turn
+    if turn is None or ctx.rt.is_ended:
+        raise LiveError("Nobody is in the seat right now.", 409)
+    wanted = _optional_int(ctx.params, "turn_id")
+    if wanted is not None and wanted != turn.pk:
+        raise LiveError("The room has moved on to another turn.", 409)
+    return turn
+
+
+def _admit(ctx: Ctx) -> object:
+    # Ask about control first, so that nobody else learns which user ids exist.
+    if not permissions.can_control(ctx.user, ctx.rt):
+        raise LiveError("Only a facilitator of this group can do that.", 403)
+    person = User.objects.filter(pk=_int(ctx.params, "user_id")).first()
+    if person is None:
+        raise LiveError("There is no such person.", 404)
+    return services.participant_admit(roundtable=ctx.rt, user=person, by=ctx.user)
+
+
+def _suggestion_star(ctx: Ctx) -> object:
+    suggestion = Suggestion.objects.filter(pk=_int(ctx.params, "suggestion_id"), turn__roundtable=ctx.rt).first()
+    if suggestion is None:
+        raise LiveError("There is no such suggestion in this room.", 404)
+    return services.suggestion_star(suggestion=suggestion, by=ctx.user, starred=_bool(ctx.params, "starred"))
+
+
+def _commitment_review(ctx: Ctx) -> object:
+    commitment = Commitment.objects.filter(pk=_int(ctx.params, "commitment_id"), user=ctx.user).first()
+    if commitment is None:
+        raise LiveError("There is no such commitment of yours.", 404)
+    return services.commitment_review(
+        commitment=commitment, by=ctx.user, status=_str(ctx.params, "status"), roundtable=ctx.rt
+    )
+
+
+def _question_withdraw(ctx: Ctx) -> object:
+    question = Question.objects.filter(
+        pk=_int(ctx.params, "question_id"), roundtable=ctx.rt, user=ctx.user, status=QuestionStatus.WAITING
+    ).first()
+    if question is None:
+        raise LiveError("You have no such question waiting.", 404)
+    return services.question_done(question=question, by=ctx.user)
+
+
+def _question_done(ctx: Ctx) -> object:
+    qid = _optional_int(ctx.params, "question_id")
+    questions = Question.objects.filter(roundtable=ctx.rt)
+    if qid is None:
+        question = questions.filter(status=QuestionStatus.TAKEN).order_by("taken_at", "id").first()
+        if question is None:
+            raise LiveError("No question is being answered.", 409)
+    else:
+        question = questions.filter(pk=qid).first()
+        if question is None:
+            raise LiveError("There is no such question in this room.", 404)
+    return services.question_done(question=question, by=ctx.user)
+
+
+def _room(service: Callable[..., object]) -> Callable[[Ctx], object]:
+    """An action that needs nothing but the room and who asks."""
+    return lambda ctx: service(roundtable=ctx.rt, by=ctx.user)
+
+
+ACTIONS: dict[str, Callable[[Ctx], object]] = {
+    "start": _room(services.roundtable_start),
+    "pause": _room(services.clock_pause),
+    "resume": _room(services.clock_resume),
+    "add_minute": _room(services.clock_add_minute),
+    "next_phase": _room(services.phase_next),
+    "next_turn": _room(services.turn_next),
+    "end": _room(services.roundtable_end),
+    "nudge": _room(services.nudge_send),
+    "order_shuffle": _room(services.order_shuffle),
+    "order_by_arrival": _room(services.order_by_arrival),
+    "plan_fit": _room(services.plan_fit),
+    "question_take_next": _room(services.question_take_next),
+    "skip_turn": lambda c: services.turn_skip(roundtable=c.rt, by=c.user, user_id=_int(c.params, "user_id")),
+    "order_move": lambda c: services.order_move(
+        roundtable=c.rt, by=c.user, user_id=_int(c.params, "user_id"), delta=_int(c.params, "delta")
+    ),
+    "order_set": lambda c: services.order_set(roundtable=c.rt, by=c.user, user_ids=_int_list(c.params, "user_ids")),
+    "plan_set": lambda c: services.plan_set(roundtable=c.rt, by=c.user, phases=c.params.get("phases")),  # type: ignore[arg-type]
+    "admit": _admit,
+    "challenge_set": lambda c: services.challenge_set(turn=_seat(c), by=c.user, text=_str(c.params, "text")),
+    "suggestion_add": lambda c: services.suggestion_add(
+        turn=_seat(c),
+        by=c.user,
+        text=_str(c.params, "text"),
+        contact=_str(c.params, "contact", required=False),
+        link=_str(c.params, "link", required=False),
+    ),
+    "suggestion_star": _suggestion_star,
+    "commitment_add": lambda c: services.commitment_add(
+        turn=_seat(c), by=c.user, text=_str(c.params, "text"), due_on=_date(c.params, "due_on")
+    ),
+    "commitment_review": _commitment_review,
+    "question_raise": lambda c: services.question_raise(roundtable=c.rt, by=c.user, text=_str(c.params, "text")),
+    "question_withdraw": _question_withdraw,
+    "question_done": _question_done,
+}
+
+
+# ---------------------------------------------------------------- access and snapshots
+
+
+def _authorize(user_id: int, roundtable_id: int) -> tuple[User, Roundtable]:
+    """The person (read again: a closed account counts) and the room, if they may be in it;
+    otherwise AccessDenied. The room comes through the one access helper every surface uses."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    meeting_id = Roundtable.objects.filter(pk=roundtable_id).values_list("meeting_id", flat=True).first()
+    if user is None or meeting_id is None:
+        raise AccessDenied
+    try:
+        rt = permissions.roundtable_for_viewer(user, meeting_id)
+    except Http404:
+        raise AccessDenied from None
+    return user, rt
+
+
+def _frame(user: User, rt: Roundtable) -> dict[str, Any]:
+    return {
+        "type": "snapshot",
+        "room": clock.snapshot(rt, timezone.now()),
+        "you": {
+            "user_id": user.pk,
+            "can_control": permissions.can_control(user, rt),
+            "in_seat": permissions.is_in_seat(user, rt),
+        },
+    }
+
+
+@database_sync_to_async
+def enter(user_id: int, roundtable_id: int) -> dict[str, Any]:
+    user, rt = _authorize(user_id, roundtable_id)
+    # An ended room can still be looked at; joining it is what is refused.
+    with contextlib.suppress(LiveError):
+        services.participant_join(roundtable=rt, user=user)
+    # The room as joining left it; the meeting (with the viewer's caches) stays.
+    meeting = rt.meeting
+    rt = Roundtable.objects.select_related("current_turn").get(pk=rt.pk)
+    rt.meeting = meeting
+    return _frame(user, rt)
+
+
+@database_sync_to_async
+def check(user_id: int, roundtable_id: int) -> None:
+    _authorize(user_id, roundtable_id)
+
+
+@database_sync_to_async
+def current_frame(user_id: int, roundtable_id: int) -> dict[str, Any]:
+    user, rt = _authorize(user_id, roundtable_id)
+    return _frame(user, rt)
+
+
+@database_sync_to_async
+def act(user_id: int, roundtable_id: int, action: str, params: dict[str, Any]) -> None:
+    user, rt = _authorize(user_id, roundtable_id)
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise LiveError(f"Unknown action {action!r}.")
+    handler(Ctx(rt=rt, user=user, params=params))
+
+
+@database_sync_to_async
+def leave(user_id: int, roundtable_id: int) -> None:
+    """Take someone who lost access out of the list of who is here."""
+    rt = Roundtable.objects.filter(pk=roundtable_id).first()
+    user = User.objects.filter(pk=user_id).first()
+    if rt is not None and user is not None:
+        services.participant_leave(roundtable=rt, user=user)
+
+
+# ---------------------------------------------------------------- the consumer
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    roundtable_id: int
+    user_id: int | None = None
+    group: str = ""
+    last_version: int = 0
+    done: bool = False  # closed by us: nothing more is read or sent
+
+    async def connect(self) -> None:
+        self.roundtable_id = int(self.scope["url_route"]["kwargs"]["roundtable_id"])
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self._shut(CLOSE_FORBIDDEN)
+            return
+        self.user_id = user.pk
+        self.group = broadcast.group_name(self.roundtable_id)
+        # Listen before reading, so no change between the read and the subscription is missed.
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        try:
+            frame = await enter(user.pk, self.roundtable_id)
+        except AccessDenied:
+            await self._shut(CLOSE_NOT_FOUND)
+            return
+        except Exception:
+            logger.exception("live room %s: could not let %s in", self.roundtable_id, user.pk)
+            await self._shut(CLOSE_SERVER_ERROR)
+            return
+        await self._send_snapshot(frame)
+
+    async def disconnect(self, code: int) -> None:
+        self.done = True
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.done or self.user_id is None:
+            return
+        request_id: Any = None
+        try:
+            message = self._parse(text_data)
+            request_id = message.get("request_id")
+            action = message.get("action")
+            if not isinstance(action, str) or not action:
+                raise LiveError('Say what to do: {"action": "..."}.')
+            if action == "ping":
+                await check(self.user_id, self.roundtable_id)  # access, checked as for any message
+                await self._send({"type": "pong", "server_now": clock.iso(timezone.now()), "request_id": request_id})
+                return
+            params = {k: v for k, v in message.items() if k not in ("action", "request_id")}
+            await act(self.user_id, self.roundtable_id, action, params)
+        except AccessDenied:
+            await self._revoke()
+        except LiveError as exc:
+            await self._error(exc.message, exc.status, request_id)
+        except Exception:
+            logger.exception("live room %s: message failed", self.roundtable_id)
+            await self._error("Something went wrong on our side; the room is unchanged.", 500, request_id)
+
+    # -- events from the channel layer
+
+    async def room_changed(self, event: dict[str, Any]) -> None:
+        if self.done or self.user_id is None or int(event.get("version", 0)) <= self.last_version:
+            return
+        try:
+            frame = await current_frame(self.user_id, self.roundtable_id)
+        except AccessDenied:
+            await self._revoke()
+            return
+        await self._send_snapshot(frame)
+
+    async def access_revoked(self, event: dict[str, Any]) -> None:
+        if not self.done and self.user_id is not None and event.get("user_id") == self.user_id:
+            await self._revoke()
+
+    # -- helpers
+
+    @staticmethod
+    def _parse(text_data: str | None) -> dict[str, Any]:
+        if text_data is None:
+            raise LiveError("Send JSON text, not binary frames.")
+        if len(text_data) > MAX_FRAME_CHARS:
+            raise LiveError("That message is too long.")
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            raise LiveError("That message is not valid JSON.") from None
+        if not isinstance(message, dict):
+            raise LiveError('Send a JSON object: {"action": "..."}.')
+        return message
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        if not self.done:
+            await self.send(text_data=json.dumps(payload))
+
+    async def _send_snapshot(self, frame: dict[str, Any]) -> None:
+        version = int(frame["room"]["version"])
+        if version <= self.last_version:
+            return
+        self.last_version = version
+        await self._send(frame)
+
+    async def _error(self, message: str, status: int, request_id: Any) -> None:
+        await self._send({"type": "error", "message": message, "status": status, "request_id": request_id})
+
+    async def _shut(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+        self.done = True
+        await self.close(code=code)
+
+    async def _revoke(self) -> None:
+        if self.done:
+            return
+        await self._send({"type": "revoked", "message": REVOKED_MESSAGE})
+        await self._shut(CLOSE_FORBIDDEN)
+        if self.user_id is not None:
+            try:
+                await leave(self.user_id, self.roundtable_id)
+            except Exception:
+                logger.exception("live room %s: could not mark %s as gone", self.roundtable_id, self.user_id)

@@ -1,0 +1,958 @@
+// The live room: renders the room snapshot, follows it over a WebSocket, and counts the
+// clock down locally from the server's timestamps (never from per-second messages).
+// Plain JavaScript, no build. The page embeds the first snapshot, so it works before the
+// socket connects; after a dropped connection the next snapshot brings it up to date.
+(function () {
+  "use strict";
+
+  var TICK_MS = 250;
+  var WARN_SECONDS = 60;
+  var NUDGE_MS = 10000;
+  var PING_MS = 20000;
+
+  // ------------------------------------------------------------ small helpers
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === null || v === undefined || v === false) return;
+        if (k === "text") node.textContent = v;
+        else if (k === "className") node.className = v;
+        else node.setAttribute(k, v === true ? "" : String(v));
+      });
+    }
+    (children || []).forEach(function (c) {
+      if (c === null || c === undefined) return;
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+
+  function clockText(seconds) {
+    var s = Math.max(0, seconds);
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    return h ? h + ":" + pad(m) + ":" + pad(sec) : m + ":" + pad(sec);
+  }
+
+  function minutesText(seconds) {
+    var m = Math.round(seconds / 60);
+    return m === 1 ? "1 min" : m + " min";
+  }
+
+  function firstName(name) {
+    var parts = String(name || "").trim().split(/\s+/);
+    return parts[0] || "Someone";
+  }
+
+  function possessive(name) { return name + "’s"; }
+
+  // ------------------------------------------------------------ the page waiting for a room
+
+  function waitForRoom(node) {
+    var url = node.dataset.statusUrl;
+    function check() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) {
+          if (body && body.open) { window.location.assign(body.url); return; }
+          setTimeout(check, 5000);
+        })
+        .catch(function () { setTimeout(check, 10000); });
+    }
+    setTimeout(check, 5000);
+  }
+
+  // ------------------------------------------------------------ the room
+
+  function Room(root) {
+    var dataNode = document.getElementById("room-data");
+    var initial = JSON.parse(dataNode.textContent);
+    this.root = root;
+    this.display = root.dataset.view === "display";
+    this.wsPath = root.dataset.wsPath;
+    this.room = initial.room;
+    this.you = initial.you;
+    this.mainEndsAt = initial.main_ends_at ? Date.parse(initial.main_ends_at) : null;
+    this.offset = Date.parse(this.room.server_now) - Date.now();
+    this.pingOffset = null;
+    this.bestRtt = Infinity;
+    this.ws = null;
+    this.attempts = 0;
+    this.everConnected = false;
+    this.revoked = false;
+    this.pending = {};
+    this.seq = 0;
+    this.lastAnnounceKey = null;
+    this.lastClockPhase = null;
+    this.clockStage = null;
+    this.wakeLock = null;
+    this.shownNudge = null;
+    this.sound = !this.display && window.localStorage && localStorage.getItem("roundtable.sound") === "on";
+    this.audio = null;
+    this.binds = {};
+    var self = this;
+    root.querySelectorAll("[data-bind]").forEach(function (n) { self.binds[n.dataset.bind] = n; });
+    this.alertNode = document.getElementById("room-alert");
+    this.nudgeNode = document.getElementById("room-nudge");
+    this.announceNode = document.getElementById("room-announce");
+    this.connNode = document.getElementById("room-conn");
+    this.wire();
+    this.render(true);
+    this.tick();
+    setInterval(function () { self.tick(); }, TICK_MS);
+    this.connect();
+  }
+
+  Room.prototype.name = function (name) { return this.display ? firstName(name) : name; };
+
+  Room.prototype.serverNow = function () {
+    return Date.now() + (this.pingOffset !== null ? this.pingOffset : this.offset);
+  };
+
+  // ---------------------------------------------------------- the connection
+
+  Room.prototype.connect = function () {
+    var self = this;
+    var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    var ws;
+    try {
+      ws = new WebSocket(scheme + "//" + window.location.host + this.wsPath);
+    } catch (e) {
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = function () {
+      self.attempts = 0;
+      self.setConn(self.everConnected ? "reconnected" : "connected");
+      self.everConnected = true;
+      self.ping();
+      clearInterval(self.pingTimer);
+      self.pingTimer = setInterval(function () { self.ping(); }, PING_MS);
+    };
+    ws.onmessage = function (event) {
+      var msg;
+      try { msg = JSON.parse(event.data); } catch (e) { return; }
+      self.receive(msg);
+    };
+    ws.onclose = function (event) {
+      clearInterval(self.pingTimer);
+      if (self.ws !== ws) return;
+      self.ws = null;
+      if (self.revoked || event.code === 4403 || event.code === 4404) {
+        self.revoke(self.revokedMessage || "You no longer have access to this room.");
+        return;
+      }
+      self.setConn("reconnecting");
+      self.scheduleReconnect();
+    };
+  };
+
+  Room.prototype.scheduleReconnect = function () {
+    var self = this;
+    var delay = Math.min(15000, 500 * Math.pow(2, this.attempts)) * (0.75 + Math.random() * 0.5);
+    this.attempts += 1;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(function () { self.connect(); }, delay);
+  };
+
+  Room.prototype.reconnectNow = function () {
+    if (this.ws || this.revoked) return;
+    clearTimeout(this.reconnectTimer);
+    this.connect();
+  };
+
+  Room.prototype.setConn = function (state) {
+    var labels = {
+      connecting: "Connecting…",
+      connected: "Connected",
+      reconnecting: "Reconnecting…",
+      reconnected: "Reconnected",
+      closed: "Disconnected",
+    };
+    if (!this.connNode) return;
+    this.connNode.dataset.state = state;
+    this.connNode.textContent = labels[state];
+    clearTimeout(this.connTimer);
+    if (state === "reconnected") {
+      var self = this;
+      this.connTimer = setTimeout(function () { self.setConn("connected"); }, 5000);
+    }
+  };
+
+  Room.prototype.ping = function () {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    this.pingSentAt = Date.now();
+    this.ws.send(JSON.stringify({ action: "ping" }));
+  };
+
+  Room.prototype.send = function (action, params, form) {
+    if (this.revoked) return null;
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
+      this.showAlert("Not connected right now: reconnecting. Try again in a moment.");
+      this.reconnectNow();
+      return null;
+    }
+    this.seq += 1;
+    var id = "r" + Date.now().toString(36) + "-" + this.seq;
+    var body = { action: action, request_id: id };
+    Object.keys(params || {}).forEach(function (k) { body[k] = params[k]; });
+    this.pending[id] = { form: form || null, params: params || {}, at: Date.now() };
+    this.ws.send(JSON.stringify(body));
+    return id;
+  };
+
+  Room.prototype.receive = function (msg) {
+    if (msg.type === "snapshot") {
+      if (!msg.room || (this.room && msg.room.version < this.room.version)) return;
+      if (msg.room.id !== this.room.id) return;
+      this.offset = Date.parse(msg.room.server_now) - Date.now();
+      this.room = msg.room;
+      if (msg.you) {
+        this.you = {
+          user_id: msg.you.user_id,
+          can_control: !this.display && msg.you.can_control,
+          in_seat: msg.you.in_seat,
+        };
+      }
+      this.render(false);
+    } else if (msg.type === "pong") {
+      if (this.pingSentAt && msg.server_now) {
+        var now = Date.now();
+        var rtt = now - this.pingSentAt;
+        // The best estimate comes from the fastest round trip; re-measure when it drifts.
+        if (rtt <= this.bestRtt * 1.5 || this.pingOffset === null) {
+          this.bestRtt = Math.min(this.bestRtt, rtt);
+          this.pingOffset = Date.parse(msg.server_now) + rtt / 2 - now;
+        }
+        this.pingSentAt = null;
+      }
+    } else if (msg.type === "error") {
+      this.showAlert(msg.message || "That didn't work.");
+      var req = msg.request_id && this.pending[msg.request_id];
+      if (req && req.form) {
+        if (req.form.dataset.form === "challenge_set") { this.editingChallenge = true; this.render(false); }
+        this.restoreForm(req.form, req.params);
+      }
+      if (msg.request_id) delete this.pending[msg.request_id];
+    } else if (msg.type === "revoked") {
+      this.revoked = true;
+      this.revokedMessage = msg.message;
+      this.revoke(msg.message);
+    }
+  };
+
+  Room.prototype.revoke = function (message) {
+    this.revoked = true;
+    this.setConn("closed");
+    this.showAlert(message || "You no longer have access to this room.", true);
+    this.root.classList.add("is-revoked");
+    this.root.querySelectorAll("button, input, textarea, select").forEach(function (n) {
+      if (n.id !== "room-sound") n.disabled = true;
+    });
+    this.releaseWakeLock();
+  };
+
+  Room.prototype.showAlert = function (message, sticky) {
+    var node = this.alertNode;
+    if (!node) return;
+    node.textContent = message;
+    node.hidden = false;
+    clearTimeout(this.alertTimer);
+    if (!sticky) this.alertTimer = setTimeout(function () { node.hidden = true; }, 8000);
+  };
+
+  Room.prototype.announce = function (text) {
+    if (!this.announceNode || !text) return;
+    var node = this.announceNode;
+    node.textContent = "";
+    setTimeout(function () { node.textContent = text; }, 50);
+  };
+
+  // ---------------------------------------------------------- the clock
+
+  Room.prototype.remaining = function () {
+    var r = this.room;
+    if (r.phase_seconds === null || r.phase_seconds === undefined || r.phase_index === null) return null;
+    var elapsed = r.elapsed_before_pause || 0;
+    if (!r.paused && r.phase_started_at) elapsed += (this.serverNow() - Date.parse(r.phase_started_at)) / 1000;
+    return r.phase_seconds - elapsed;
+  };
+
+  Room.prototype.tick = function () {
+    var r = this.room;
+    var b = this.binds;
+    var rem = this.remaining();
+    var stage, timer, note;
+    if (r.mode === "questions") {
+      stage = "idle"; timer = ""; note = "";
+    } else if (rem === null) {
+      stage = "idle";
+      timer = r.status === "ended" ? "Done" : r.open_discussion ? "Open" : "–:––";
+      note = r.status === "open" ? "The clock starts when the facilitator presses Start." :
+        r.open_discussion ? "Everyone has had a turn: open discussion." : "";
+    } else {
+      var label = r.phase_label || "This phase";
+      if (rem < 0) {
+        var over = Math.floor(-rem);
+        stage = "overtime";
+        timer = "+" + clockText(over);
+        note = label + " · overtime +" + clockText(over);
+      } else {
+        var left = Math.ceil(rem);
+        timer = clockText(left);
+        if (left <= WARN_SECONDS) {
+          stage = "warning";
+          note = label + " · " + (left <= 1 ? "time is up" : "1 min left");
+        } else {
+          stage = "normal";
+          note = label + " · " + minutesText(r.phase_seconds) + " phase";
+        }
+      }
+      if (r.paused) {
+        stage = "paused";
+        note = "Paused · " + label + (rem < 0 ? " · overtime" : "");
+      }
+    }
+    if (b.timer && b.timer.textContent !== timer) b.timer.textContent = timer;
+    if (b["timer-note"] && b["timer-note"].textContent !== note) b["timer-note"].textContent = note;
+    if (b.clock && b.clock.dataset.state !== stage) b.clock.dataset.state = stage;
+    if (b.clock) b.clock.hidden = r.mode === "questions";
+    this.clockCues(rem);
+    this.tickPhaseFill(rem);
+    this.tickNudge();
+    this.tickPlanNote();
+  };
+
+  Room.prototype.phaseIdentity = function () {
+    var r = this.room;
+    if (!r.turn || r.phase_index === null) return null;
+    return r.turn.id + ":" + r.phase_index + ":" + r.phase_started_at + ":" + r.phase_seconds;
+  };
+
+  // Announce "1 minute left" and "time is up" once per phase, and beep at time-up if asked.
+  Room.prototype.clockCues = function (rem) {
+    var id = this.phaseIdentity();
+    if (id === null || rem === null || this.room.paused) { this.lastClockPhase = id; return; }
+    var cue = rem <= 0 ? "up" : rem <= WARN_SECONDS ? "warn" : "ok";
+    if (id !== this.lastClockPhase) {
+      // A fresh phase (or the first look at one) sets the baseline without a cue.
+      this.lastClockPhase = id;
+      this.clockStage = cue;
+      return;
+    }
+    if (cue === this.clockStage) return;
+    var was = this.clockStage;
+    this.clockStage = cue;
+    if (cue === "warn" && was === "ok") this.announce("1 minute left in " + (this.room.phase_label || "this phase") + ".");
+    if (cue === "up" && was !== "up") {
+      this.announce("Time is up for " + (this.room.phase_label || "this phase") + ". The clock now counts overtime.");
+      this.beep();
+    }
+  };
+
+  Room.prototype.tickPhaseFill = function (rem) {
+    var fill = this.root.querySelector(".phasebar [aria-current] .phase-fill");
+    if (!fill || rem === null) return;
+    var total = this.room.phase_seconds || 1;
+    var done = Math.min(1, Math.max(0, (total - rem) / total));
+    fill.style.transform = "scaleX(" + done.toFixed(4) + ")";
+  };
+
+  Room.prototype.tickNudge = function () {
+    var node = this.nudgeNode;
+    if (!node) return;
+    var at = this.room.nudge_at ? Date.parse(this.room.nudge_at) : null;
+    var show = at !== null && this.room.status !== "ended" && this.serverNow() - at < NUDGE_MS && this.serverNow() - at > -2000;
+    if (show && this.shownNudge !== at) {
+      this.shownNudge = at;
+      var who = this.room.turn ? this.name(this.room.turn.name) : "the member in the seat";
+      node.textContent = "";
+      node.appendChild(el("strong", { text: "Back to solutions." }));
+      node.appendChild(document.createTextNode(" What could " + who + " try before the next meeting?"));
+    }
+    if (node.hidden === show) node.hidden = !show;
+  };
+
+  Room.prototype.tickPlanNote = function () {
+    var node = this.binds["plan-note"];
+    if (!node) return;
+    var r = this.room;
+    var text = "";
+    var over = false;
+    if (r.mode !== "questions" && r.status !== "ended" && this.mainEndsAt) {
+      var perTurn = (r.phases || []).reduce(function (a, p) { return a + p.seconds; }, 0);
+      var left = r.turns.filter(function (t) { return t.status === "pending" || t.status === "active"; }).length;
+      var needed = left * perTurn;
+      var available = Math.max(0, Math.floor((this.mainEndsAt - this.serverNow()) / 1000));
+      if (left === 0) text = "Everyone has had a turn.";
+      else if (needed > available) {
+        over = true;
+        text = left + (left === 1 ? " turn" : " turns") + " of " + minutesText(perTurn) + " need " + minutesText(needed) +
+          ", but " + minutesText(available) + " are left." + (this.you.can_control ? " Fit the plan to share the time evenly." : "");
+      } else {
+        text = left + (left === 1 ? " turn" : " turns") + " of " + minutesText(perTurn) + " · the plan fits the time left.";
+      }
+    }
+    if (node.textContent !== text) node.textContent = text;
+    node.classList.toggle("is-over", over);
+    var fit = this.binds.fit;
+    if (fit) fit.hidden = !over;
+  };
+
+  Room.prototype.beep = function () {
+    if (!this.sound) return;
+    try {
+      var ctx = this.audio || new (window.AudioContext || window.webkitAudioContext)();
+      this.audio = ctx;
+      var osc = ctx.createOscillator();
+      var gain = ctx.createGain();
+      osc.type = "sine";
+      osc.frequency.value = 660;
+      gain.gain.setValueAtTime(0.0001, ctx.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.18, ctx.currentTime + 0.05);
+      gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + 0.9);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start();
+      osc.stop(ctx.currentTime + 1);
+    } catch (e) { /* no audio here: the visual cue stands alone */ }
+  };
+
+  // ---------------------------------------------------------- wake lock
+
+  Room.prototype.updateWakeLock = function () {
+    var want = !this.revoked && this.room.status === "running" && !!this.room.turn && document.visibilityState === "visible";
+    if (want && !this.wakeLock && !this.wakeLockPending && navigator.wakeLock) {
+      var self = this;
+      this.wakeLockPending = true;
+      navigator.wakeLock.request("screen").then(function (lock) {
+        self.wakeLockPending = false;
+        self.wakeLock = lock;
+        lock.addEventListener("release", function () { if (self.wakeLock === lock) self.wakeLock = null; });
+        if (self.room.status !== "running") self.releaseWakeLock();
+      }).catch(function () { self.wakeLockPending = false; });
+    } else if (!want) {
+      this.releaseWakeLock();
+    }
+  };
+
+  Room.prototype.releaseWakeLock = function () {
+    var lock = this.wakeLock;
+    this.wakeLock = null;
+    if (lock) lock.release().catch(function () {});
+  };
+
+  // ---------------------------------------------------------- rendering
+
+  Room.prototype.render = function (first) {
+    var r = this.room;
+    var b = this.binds;
+    var you = this.you;
+    var turn = r.turn;
+    var inSeat = !!turn && turn.user_id === you.user_id && r.status !== "ended";
+    var present = r.participants.some(function (p) { return p.user_id === you.user_id; });
+    this.root.dataset.status = r.status;
+    this.root.dataset.phase = r.phase_key || "";
+
+    // Whose turn, and what state the room is in.
+    var kicker, seat;
+    if (r.status === "open") { kicker = "Lobby"; seat = "Waiting to start"; }
+    else if (r.status === "ended") { kicker = "Ended"; seat = "The roundtable has ended"; }
+    else if (r.mode === "questions") { kicker = r.paused ? "Paused" : "Questions"; seat = "Question time"; }
+    else if (turn) {
+      kicker = (r.paused ? "Paused · " : "") + "Turn " + this.turnNumber() + " of " + r.turns.filter(function (t) { return t.status !== "skipped"; }).length;
+      seat = inSeat && !this.display ? "Your turn" : possessive(this.name(turn.name)) + " turn";
+    } else { kicker = r.paused ? "Paused" : "Open discussion"; seat = "Everyone has had a turn"; }
+    setText(b.kicker, kicker);
+    setText(b.seat, seat);
+    if (b.ended) b.ended.hidden = r.status !== "ended";
+
+    this.renderPhasebar();
+    this.renderControls();
+    this.renderSeatPanel(inSeat, present);
+    this.renderQuestions(present);
+    this.renderOrder();
+    this.renderPeople();
+    this.announceChanges(first);
+    this.updateWakeLock();
+    this.tick();
+  };
+
+  function setText(node, text) { if (node && node.textContent !== text) node.textContent = text; }
+
+  Room.prototype.turnNumber = function () {
+    var n = 0;
+    var turns = this.room.turns;
+    for (var i = 0; i < turns.length; i += 1) {
+      if (turns[i].status === "skipped") continue;
+      n += 1;
+      if (turns[i].current) return n;
+    }
+    return n;
+  };
+
+  Room.prototype.renderPhasebar = function () {
+    var node = this.binds.phasebar;
+    if (!node) return;
+    var r = this.room;
+    node.textContent = "";
+    node.hidden = r.mode === "questions" || !(r.phases || []).length || r.status === "ended";
+    (r.phases || []).forEach(function (p, i) {
+      var state = r.phase_index === null ? "" : i < r.phase_index ? "done" : i === r.phase_index ? "current" : "";
+      var li = el("li", { className: "phase" + (state ? " is-" + state : ""), "aria-current": state === "current" ? "step" : null }, [
+        el("span", { className: "phase-track", "aria-hidden": "true" }, [el("span", { className: "phase-fill" })]),
+        el("span", { className: "phase-label" }, [
+          p.label,
+          el("span", { className: "phase-len" }, [" " + minutesText(p.seconds)]),
+          state === "done" ? el("span", { className: "visually-hidden", text: " (done)" }) : null,
+          state === "current" ? el("span", { className: "visually-hidden", text: " (now)" }) : null,
+        ]),
+      ]);
+      node.appendChild(li);
+    });
+  };
+
+  Room.prototype.renderControls = function () {
+    var node = this.binds.controls;
+    if (!node) return;
+    var r = this.room;
+    var questions = r.mode === "questions";
+    var live = r.status === "running" || r.status === "paused";
+    var seated = live && !!r.turn;
+    var taken = (r.questions || []).some(function (q) { return q.status === "taken"; });
+    var show = {
+      start: r.status === "open",
+      pause: r.status === "running",
+      resume: r.status === "paused",
+      add_minute: seated,
+      next_phase: seated,
+      next_turn: seated,
+      nudge: seated && r.mode === "turns",
+      question_take_next: questions && live,
+      question_done: questions && live && taken,
+      end: r.status !== "ended",
+    };
+    node.querySelectorAll("[data-action]").forEach(function (btn) {
+      btn.hidden = !show[btn.dataset.action];
+    });
+    node.hidden = r.status === "ended";
+    if (this.binds["shortcut-help"]) this.binds["shortcut-help"].hidden = r.status === "ended" || questions;
+    if (this.binds["order-tools"]) this.binds["order-tools"].hidden = r.status === "ended" || questions;
+  };
+
+  Room.prototype.renderSeatPanel = function (inSeat, present) {
+    var b = this.binds;
+    var r = this.room;
+    var turn = r.turn;
+    var panel = b["seat-panel"];
+    var showPanel = !!turn && r.status !== "ended" && r.mode !== "questions";
+    if (panel) panel.hidden = !showPanel;
+    var sugBlock = b["suggestions-block"];
+    if (!turn) {
+      if (this.display && sugBlock) {
+        setText(b["suggestion-count"], "");
+        if (b.suggestions) b.suggestions.textContent = "";
+        setText(b["suggestions-note"], r.status === "ended" ? "" : "Suggestions appear here during each brainstorm.");
+      }
+      return;
+    }
+    var self = this;
+    var control = this.you.can_control;
+    var canWrite = !this.display && (inSeat || control);
+    var brainstorm = r.phase_key === "brainstorm";
+    var who = this.name(turn.name);
+
+    // Since last time: the previous challenge and commitments, reviewed by their owner.
+    var prev = b.previous;
+    if (prev) {
+      var prevItems = turn.previous_commitments || [];
+      prev.hidden = this.display || (!turn.previous_challenge && !prevItems.length);
+      setText(b["previous-challenge"], turn.previous_challenge ? "Last time: " + turn.previous_challenge : "");
+      this.rebuild(b["previous-commitments"], prevItems.map(function (c) {
+        var labels = { open: "Not reviewed yet", done: "Done", partly: "Partly done", not_done: "Not done" };
+        var li = el("li", { className: "review status-" + c.status }, [
+          el("span", { className: "review-text", text: c.text }),
+          c.due_on ? el("span", { className: "muted small", text: " · by " + c.due_on }) : null,
+          el("span", { className: "pill review-status", text: labels[c.status] || c.status }),
+        ]);
+        if (inSeat) {
+          var group = el("span", { className: "review-buttons", role: "group", "aria-label": "How did it go: " + c.text });
+          [["done", "Done"], ["partly", "Partly"], ["not_done", "Not done"]].forEach(function (o) {
+            group.appendChild(el("button", {
+              type: "button", className: "button button-small " + (c.status === o[0] ? "" : "button-secondary"),
+              "data-action": "commitment_review", "data-commitment-id": c.id, "data-status": o[0],
+              "aria-pressed": c.status === o[0] ? "true" : "false", "data-fkey": "review-" + c.id + "-" + o[0],
+              text: o[1],
+            }));
+          });
+          li.appendChild(group);
+        }
+        return li;
+      }));
+    }
+
+    // The challenge.
+    if (b["challenge-block"]) b["challenge-block"].hidden = r.mode !== "turns" || this.display;
+    setText(b.challenge, turn.challenge || (inSeat ? "Write what has held you back since last time: the group brainstorms on it." :
+      who + " hasn't written the challenge yet."));
+    if (b.challenge) b.challenge.classList.toggle("muted", !turn.challenge);
+    var chForm = this.root.querySelector('[data-form="challenge_set"]');
+    if (chForm) {
+      var area = chForm.elements.text;
+      if (this.challengeTurn !== turn.id) {
+        this.challengeTurn = turn.id;
+        this.editingChallenge = false;
+        area.value = turn.challenge;
+        area.dataset.dirty = "";
+      } else if (document.activeElement !== area && !area.dataset.dirty) area.value = turn.challenge;
+      // Once written, the challenge reads as text with an Edit button; empty, the form is open.
+      var open = canWrite && (!turn.challenge || this.editingChallenge);
+      chForm.hidden = !open;
+      if (b["challenge-edit"]) b["challenge-edit"].hidden = !canWrite || open;
+      if (b["challenge-cancel"]) b["challenge-cancel"].hidden = !turn.challenge;
+      if (b.challenge) b.challenge.hidden = open && !turn.challenge;
+      var labelNode = chForm.querySelector("label");
+      labelNode.textContent = inSeat ? "What has kept you from success since last time?" : "The challenge, in " + possessive(who) + " words";
+    }
+
+    // Suggestions.
+    if (sugBlock) sugBlock.hidden = r.mode !== "turns";
+    var sugs = turn.suggestions || [];
+    if (this.display) sugs = sugs.slice(-8);
+    setText(b["suggestion-count"], (turn.suggestions || []).length ? "(" + turn.suggestions.length + ")" : "");
+    this.rebuild(b.suggestions, sugs.map(function (s) {
+      var meta = [el("span", { className: "by", text: "from " + self.name(s.author) })];
+      if (!self.display && s.contact) meta.push(el("span", { text: " · contact: " + s.contact }));
+      if (!self.display && s.link) {
+        meta.push(document.createTextNode(" · "));
+        meta.push(el("a", { href: s.link, rel: "noopener noreferrer nofollow", target: "_blank", text: "link" }));
+      }
+      var li = el("li", { className: "suggestion" + (s.starred ? " is-starred" : ""), "data-id": s.id }, [
+        el("p", { className: "suggestion-text", text: s.text }),
+        el("p", { className: "suggestion-meta small" }, meta),
+      ]);
+      if (s.starred) li.insertBefore(el("span", { className: "star-mark", text: "★ Starred" }), li.firstChild);
+      if (inSeat && !self.display) {
+        li.appendChild(el("button", {
+          type: "button", className: "button button-small " + (s.starred ? "" : "button-secondary"),
+          "data-action": "suggestion_star", "data-suggestion-id": s.id, "data-starred": s.starred ? "false" : "true",
+          "aria-pressed": s.starred ? "true" : "false", "data-fkey": "star-" + s.id,
+          "aria-label": (s.starred ? "Unstar: " : "Star: ") + s.text,
+          text: s.starred ? "★ Starred" : "☆ Star",
+        }));
+      }
+      return li;
+    }));
+    var sugNote = "";
+    if (!sugs.length) sugNote = brainstorm ? "No suggestions yet: add the first." : "Suggestions open during the brainstorm.";
+    else if (!brainstorm && !this.display) sugNote = "Suggestions are closed until the next brainstorm.";
+    if (inSeat && sugs.length && !this.display) sugNote = "Star the suggestions you will use: they go into your summary.";
+    setText(b["suggestions-note"], sugNote);
+    var sForm = this.root.querySelector('[data-form="suggestion_add"]');
+    if (sForm) sForm.hidden = !(brainstorm && r.status !== "ended" && (present || control));
+
+    // Commitments.
+    var comBlock = b["commitments-block"];
+    var coms = turn.commitments || [];
+    var commitPhase = r.phase_key === "commitments";
+    if (comBlock) comBlock.hidden = r.mode !== "turns" || (!coms.length && !commitPhase);
+    this.rebuild(b.commitments, coms.map(function (c) {
+      return el("li", {}, [c.text, c.due_on ? el("span", { className: "muted small", text: " · by " + c.due_on }) : null]);
+    }));
+    var cForm = this.root.querySelector('[data-form="commitment_add"]');
+    if (cForm) {
+      cForm.hidden = !(canWrite && commitPhase);
+      cForm.querySelector("label").textContent = inSeat ? "Before the next meeting, I will…" : "Before the next meeting, " + who + " will…";
+    }
+  };
+
+  Room.prototype.renderQuestions = function (present) {
+    var b = this.binds;
+    var r = this.room;
+    var panel = b["questions-panel"];
+    var stage = b["question-stage"];
+    var questions = r.mode === "questions" && r.status !== "ended";
+    if (panel) panel.hidden = !questions;
+    if (stage) stage.hidden = !questions;
+    if (!questions) return;
+    var self = this;
+    var you = this.you;
+    var taken = (r.questions || []).filter(function (q) { return q.status === "taken"; })[0];
+    var waiting = (r.questions || []).filter(function (q) { return q.status === "waiting"; });
+    if (stage) {
+      stage.textContent = "";
+      if (taken) {
+        stage.appendChild(el("p", { className: "room-kicker", text: "Now answering " + possessive(this.name(taken.name)) + " question" }));
+        stage.appendChild(el("p", { className: "question-now", text: taken.text }));
+      } else {
+        stage.appendChild(el("p", { className: "question-now muted", text: r.status === "open" ? "Questions open when the talk starts." : "No question being answered." }));
+      }
+      stage.appendChild(el("p", { className: "muted", text: waiting.length === 1 ? "1 hand raised" : waiting.length + " hands raised" }));
+    }
+    this.rebuild(b.questions, waiting.map(function (q) {
+      var li = el("li", {}, [el("strong", { text: self.name(q.name) }), ": " + q.text]);
+      if (q.user_id === you.user_id && !self.display) {
+        li.appendChild(el("button", {
+          type: "button", className: "button button-small button-secondary", "data-action": "question_withdraw",
+          "data-question-id": q.id, "data-fkey": "withdraw-" + q.id, text: "Lower my hand",
+        }));
+      }
+      return li;
+    }));
+    var mine = waiting.some(function (q) { return q.user_id === you.user_id; });
+    var form = this.root.querySelector('[data-form="question_raise"]');
+    if (form) form.hidden = this.display || you.can_control || !present || mine || r.status === "open";
+  };
+
+  Room.prototype.renderOrder = function () {
+    var b = this.binds;
+    var r = this.room;
+    var node = b.order;
+    if (!node) return;
+    var self = this;
+    var control = this.you.can_control;
+    var hereIds = {};
+    r.participants.forEach(function (p) { hereIds[p.user_id] = true; });
+    if (b["order-title"]) b["order-title"].parentNode.hidden = r.mode === "questions" && !this.display;
+    var turns = r.turns;
+    if (this.display) {
+      turns = turns.filter(function (t) { return t.status === "pending"; }).slice(0, 5);
+      setText(b["order-title"], turns.length ? "Up next" : "");
+    }
+    var pending = r.turns.filter(function (t) { return t.status === "pending"; });
+    var labels = { pending: "Waiting", active: "In the seat", done: "Done", skipped: "Skipped" };
+    if (r.mode === "questions") turns = [];
+    this.rebuild(node, turns.map(function (t) {
+      var name = self.name(t.name);
+      var status = labels[t.status] || t.status;
+      var here = hereIds[t.user_id];
+      var li = el("li", { className: "turn status-" + t.status + (t.current ? " is-current" : ""), "aria-current": t.current ? "true" : null }, [
+        el("span", { className: "turn-name", text: name }),
+        self.display ? null : el("span", { className: "turn-status small", text: status + (t.status === "pending" && !here ? " · not here yet" : "") }),
+      ]);
+      if (control && t.status === "pending" && r.status !== "ended") {
+        var i = pending.indexOf(t);
+        var tools = el("span", { className: "turn-tools" });
+        tools.appendChild(el("button", {
+          type: "button", className: "icon-button", "data-action": "order_move", "data-user-id": t.user_id, "data-delta": "-1",
+          "aria-label": "Move " + name + " up", disabled: i === 0, "data-fkey": "up-" + t.user_id, text: "↑",
+        }));
+        tools.appendChild(el("button", {
+          type: "button", className: "icon-button", "data-action": "order_move", "data-user-id": t.user_id, "data-delta": "1",
+          "aria-label": "Move " + name + " down", disabled: i === pending.length - 1, "data-fkey": "down-" + t.user_id, text: "↓",
+        }));
+        if (r.status !== "open") {
+          tools.appendChild(el("button", {
+            type: "button", className: "icon-button icon-text", "data-action": "skip_turn", "data-user-id": t.user_id,
+            "aria-label": "Skip " + name, "data-fkey": "skip-" + t.user_id, text: "Skip",
+          }));
+        }
+        li.appendChild(tools);
+      }
+      return li;
+    }));
+    if (!turns.length && !this.display && r.mode !== "questions") {
+      node.appendChild(el("li", { className: "muted", text: "No one has a turn yet: members who are going get one when they join." }));
+    }
+  };
+
+  Room.prototype.renderPeople = function () {
+    var b = this.binds;
+    var self = this;
+    var people = this.room.participants;
+    setText(b["people-count"], "(" + people.length + ")");
+    this.rebuild(b.people, people.map(function (p) {
+      return el("li", { text: self.name(p.name) + (p.user_id === self.you.user_id ? " (you)" : "") });
+    }));
+  };
+
+  // Replace a list's items, keeping keyboard focus on the same control if it is still there.
+  Room.prototype.rebuild = function (node, items) {
+    if (!node) return;
+    var active = document.activeElement;
+    var key = active && node.contains(active) ? active.getAttribute("data-fkey") : null;
+    node.textContent = "";
+    items.forEach(function (item) { node.appendChild(item); });
+    if (key) {
+      var again = node.querySelector('[data-fkey="' + key + '"]');
+      if (again && !again.disabled) {
+        again.focus();
+      } else {
+        node.setAttribute("tabindex", "-1");
+        node.focus();
+      }
+    }
+  };
+
+  Room.prototype.announceChanges = function (first) {
+    var r = this.room;
+    var key = r.status + "|" + (r.turn ? r.turn.user_id : "") + "|" + r.phase_index + "|" + r.paused;
+    if (key === this.lastAnnounceKey) return;
+    var before = this.lastAnnounceKey;
+    this.lastAnnounceKey = key;
+    if (first || before === null) return;
+    var text;
+    if (r.status === "ended") text = "The roundtable has ended.";
+    else if (r.status === "paused") text = "The clock is paused.";
+    else if (r.turn) {
+      text = possessive(this.name(r.turn.name)) + " turn: " + (r.phase_label || "") + ", " + minutesText(r.phase_seconds || 0) + ".";
+    } else if (r.open_discussion) text = "Everyone has had a turn: open discussion.";
+    else if (r.status === "running") text = "The roundtable has started.";
+    this.announce(text);
+  };
+
+  // ---------------------------------------------------------- input
+
+  function toInt(v) { var n = parseInt(v, 10); return isNaN(n) ? null : n; }
+
+  Room.prototype.act = function (action, params) {
+    return this.send(action, params || {});
+  };
+
+  Room.prototype.wire = function () {
+    var self = this;
+    this.root.addEventListener("click", function (e) {
+      var btn = e.target.closest("[data-action]");
+      if (!btn || !self.root.contains(btn) || btn.disabled) return;
+      var d = btn.dataset;
+      // After a mouse or touch press, give focus back to the page so that Space means
+      // pause/resume rather than pressing the same button again (keyboard users keep focus).
+      if (e.detail > 0 && btn.closest(".controls")) btn.blur();
+      if (d.confirm && !window.confirm(d.confirm)) return;
+      var params = {};
+      if (d.userId) params.user_id = toInt(d.userId);
+      if (d.delta) params.delta = toInt(d.delta);
+      if (d.suggestionId) { params.suggestion_id = toInt(d.suggestionId); params.starred = d.starred === "true"; }
+      if (d.commitmentId) { params.commitment_id = toInt(d.commitmentId); params.status = d.status; }
+      if (d.questionId) params.question_id = toInt(d.questionId);
+      self.act(d.action, params);
+    });
+    this.root.addEventListener("submit", function (e) {
+      var form = e.target.closest("form[data-form]");
+      if (!form) return;
+      e.preventDefault();
+      var action = form.dataset.form;
+      var params = {};
+      new FormData(form).forEach(function (value, key) {
+        var v = String(value).trim();
+        if (key === "user_id") { params.user_id = toInt(v); return; }
+        if ((key === "due_on" || key === "contact" || key === "link") && !v) return;
+        params[key] = v;
+      });
+      // The seat may move on while someone types: turn_id makes the server refuse (409)
+      // rather than put the words on the next person's turn.
+      var turn = self.room.turn;
+      if (turn && (action === "challenge_set" || action === "suggestion_add" || action === "commitment_add")) {
+        params.turn_id = turn.id;
+      }
+      var id = self.send(action, params, form);
+      if (!id) return;
+      if (action === "challenge_set") {
+        form.elements.text.dataset.dirty = "";
+        self.editingChallenge = false;
+        self.render(false);
+        return;
+      }
+      form.reset();
+      var details = form.querySelector("details");
+      if (details) details.open = false;
+    });
+    var edit = this.binds["challenge-edit"];
+    if (edit) {
+      edit.addEventListener("click", function () {
+        self.editingChallenge = true;
+        self.render(false);
+        var area = self.root.querySelector('[data-form="challenge_set"] textarea');
+        if (area) area.focus();
+      });
+    }
+    var cancel = this.binds["challenge-cancel"];
+    if (cancel) {
+      cancel.addEventListener("click", function () {
+        var area = self.root.querySelector('[data-form="challenge_set"] textarea');
+        if (area) { area.value = self.room.turn ? self.room.turn.challenge : ""; area.dataset.dirty = ""; }
+        self.editingChallenge = false;
+        self.render(false);
+        if (edit && !edit.hidden) edit.focus();
+      });
+    }
+    this.root.addEventListener("input", function (e) {
+      if (e.target.name === "text" && e.target.closest('[data-form="challenge_set"]')) e.target.dataset.dirty = "1";
+    });
+    document.addEventListener("keydown", function (e) { self.shortcut(e); });
+    var sound = document.getElementById("room-sound");
+    if (sound) {
+      var paint = function () {
+        sound.setAttribute("aria-pressed", self.sound ? "true" : "false");
+        sound.textContent = "Sound at time-up: " + (self.sound ? "on" : "off");
+      };
+      paint();
+      sound.addEventListener("click", function () {
+        self.sound = !self.sound;
+        try { localStorage.setItem("roundtable.sound", self.sound ? "on" : "off"); } catch (err) { /* private mode */ }
+        paint();
+        if (self.sound) {
+          // Browsers allow audio only after a gesture: create the context now, and play a sample.
+          try { self.audio = self.audio || new (window.AudioContext || window.webkitAudioContext)(); } catch (err) { /* none */ }
+          self.beep();
+        }
+      });
+    }
+    document.addEventListener("visibilitychange", function () {
+      self.updateWakeLock();
+      if (document.visibilityState === "visible") self.reconnectNow();
+    });
+    window.addEventListener("online", function () { self.reconnectNow(); });
+  };
+
+  Room.prototype.restoreForm = function (form, params) {
+    Object.keys(params).forEach(function (k) {
+      var field = form.elements[k];
+      if (field && !field.value && params[k] !== null && params[k] !== undefined) field.value = params[k];
+    });
+    if (params.contact || params.link) {
+      var details = form.querySelector("details");
+      if (details) details.open = true;
+    }
+  };
+
+  Room.prototype.shortcut = function (e) {
+    if (!this.you.can_control || this.revoked || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    var t = e.target;
+    if (t && t.closest && t.closest("input, textarea, select, [contenteditable], dialog")) return;
+    var r = this.room;
+    var key = e.key;
+    if (key === " " || key === "Spacebar") {
+      if (t && t.closest && t.closest("button, a, summary")) return;  // Space presses the focused control
+      if (r.status !== "running" && r.status !== "paused") return;
+      e.preventDefault();
+      this.act(r.status === "running" ? "pause" : "resume");
+    } else if (key === "n" || key === "N") {
+      if (!r.turn) return;
+      e.preventDefault();
+      this.act("next_phase");
+    } else if (key === "t" || key === "T") {
+      if (!r.turn) return;
+      e.preventDefault();
+      this.act("next_turn");
+    } else if (key === "+" || (key === "=" && e.shiftKey)) {
+      if (!r.turn) return;
+      e.preventDefault();
+      this.act("add_minute");
+    }
+  };
+
+  function init() {
+    var waiting = document.querySelector("[data-room-waiting]");
+    if (waiting) waitForRoom(waiting);
+    var root = document.getElementById("room");
+    if (root && document.getElementById("room-data")) window.roundtableRoom = new Room(root);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

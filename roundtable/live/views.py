@@ -1,0 +1,256 @@
+"""Pages of the live room. The room itself changes over the WebSocket (consumers.py); these
+pages render the first snapshot so the room shows at once, also before the socket connects."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from roundtable.accounts.models import PRIVATE_FIELDS, SearchStatus, User
+from roundtable.core.http import AuthedRequest
+from roundtable.groups import permissions as group_perms
+from roundtable.groups.models import Group, Membership, MembershipState
+from roundtable.meetings import permissions as meeting_perms
+from roundtable.meetings.models import Meeting
+
+from . import clock, permissions, selectors, services
+from .models import HistorySharing, Participant, Roundtable
+
+FIELD_LABELS = {
+    "headline": "Headline",
+    "location": "Location",
+    "search_status": "Job search",
+    "target_roles": "Looking for",
+    "industries": "Industries",
+    "expertise": "Can help with",
+    "can_introduce": "Can introduce to",
+    "pitch": "Introduction",
+}
+# A new private field needs a label here.
+assert set(FIELD_LABELS) == set(PRIVATE_FIELDS)
+
+
+def _room_or_lobby(user: User, meeting_id: int) -> tuple[Meeting, Roundtable | None]:
+    """The room the viewer may enter, or (meeting, None) when it is not open yet and the
+    viewer would be let in once it is (a facilitator, or a member who is going).
+    Anyone else gets the same 404 as for a meeting that does not exist."""
+    try:
+        rt = permissions.roundtable_for_viewer(user, meeting_id)
+    except Http404:
+        meeting = meeting_perms.meeting_for_viewer(user, meeting_id)
+        waiting = group_perms.is_facilitator(user, meeting.group) or meeting_perms.is_going(user, meeting)
+        if not waiting or Roundtable.objects.filter(meeting=meeting).exists():
+            raise
+        return meeting, None
+    return rt.meeting, rt
+
+
+def _first_name(name: str) -> str:
+    parts = (name or "").split()
+    return parts[0] if parts else "Someone"
+
+
+def _for_display(snap: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot a projector shows: first names, and nothing personal beyond them."""
+    out = dict(snap)
+    out["turns"] = [{**t, "name": _first_name(t["name"])} for t in snap["turns"]]
+    out["participants"] = [{**p, "name": _first_name(p["name"])} for p in snap["participants"]]
+    out["questions"] = [{**q, "name": _first_name(q["name"])} for q in snap["questions"]]
+    turn = snap["turn"]
+    if turn is not None:
+        out["turn"] = {
+            "id": turn["id"],
+            "user_id": turn["user_id"],
+            "name": _first_name(turn["name"]),
+            "challenge": "",
+            "suggestions": [
+                {
+                    "id": s["id"],
+                    "text": s["text"],
+                    "author": _first_name(s["author"]),
+                    "author_id": s["author_id"],
+                    "contact": "",
+                    "link": "",
+                    "starred": s["starred"],
+                }
+                for s in turn["suggestions"]
+            ],
+            "commitments": [],
+            "previous_challenge": "",
+            "previous_commitments": [],
+        }
+    return out
+
+
+def _room_context(request: AuthedRequest, rt: Roundtable, *, display: bool = False) -> dict[str, Any]:
+    user = request.user
+    snap = clock.snapshot(rt, timezone.now())
+    control = permissions.can_control(user, rt)
+    seat = snap["turn"]
+    you = {
+        "user_id": user.pk,
+        "can_control": control and not display,
+        "in_seat": seat is not None and seat["user_id"] == user.pk and not rt.is_ended,
+    }
+    meeting = rt.meeting
+    main_ends = meeting.ends_at - timedelta(minutes=meeting.networking_after_minutes)
+    data = {"room": _for_display(snap) if display else snap, "you": you, "main_ends_at": clock.iso(main_ends)}
+    walk_ins: list[Membership] = []
+    if control and not display and not rt.is_ended and rt.mode != "questions":
+        inside = Participant.objects.filter(roundtable=rt, left_at__isnull=True).values("user_id")
+        walk_ins = list(
+            Membership.objects.filter(group=meeting.group, state=MembershipState.ACTIVE)
+            .exclude(user_id__in=inside)
+            .exclude(user=user)
+            .select_related("user__profile")
+            .order_by("user__profile__display_name", "id")
+        )
+    return {
+        "roundtable": rt,
+        "meeting": meeting,
+        "group": meeting.group,
+        "snap": data["room"],
+        "data": data,
+        "can_control": you["can_control"],
+        "walk_ins": walk_ins,
+        "ws_path": f"/ws/rooms/{rt.pk}/",
+    }
+
+
+@login_required
+@require_GET
+def room(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting, rt = _room_or_lobby(request.user, meeting_id)
+    if rt is None:
+        return render(
+            request,
+            "live/not_open.html",
+            {
+                "meeting": meeting,
+                "group": meeting.group,
+                "can_open": group_perms.is_facilitator(request.user, meeting.group) and not meeting.is_cancelled,
+            },
+        )
+    return render(request, "live/room.html", _room_context(request, rt))
+
+
+@login_required
+@require_GET
+def display(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    rt = permissions.roundtable_for_viewer(request.user, meeting_id)
+    return render(request, "live/display.html", _room_context(request, rt, display=True))
+
+
+@login_required
+@require_GET
+def status(request: AuthedRequest, meeting_id: int) -> JsonResponse:
+    """Has the room opened? The "not open yet" page asks every few seconds."""
+    meeting, rt = _room_or_lobby(request.user, meeting_id)
+    return JsonResponse(
+        {
+            "open": rt is not None,
+            "status": rt.status if rt is not None else None,
+            "url": reverse("live:room", args=[meeting.pk]),
+        }
+    )
+
+
+@login_required
+@require_POST
+def open_room(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = meeting_perms.meeting_for_facilitator(request.user, meeting_id)
+    try:
+        services.roundtable_open(meeting=meeting, by=request.user)
+    except services.LiveError as exc:
+        messages.error(request, exc.message)
+    return redirect("live:room", meeting_id=meeting.pk)
+
+
+def _people(summary: selectors.TurnSummary) -> list[dict[str, Any]]:
+    out = []
+    for person in summary.people:
+        fields = person.fields
+        rows = []
+        for key, label in FIELD_LABELS.items():
+            value = fields.get(key, "")
+            if key == "search_status" and value:
+                value = SearchStatus(value).label if value in SearchStatus.values else value
+            if value:
+                rows.append({"label": label, "value": value})
+        out.append({"user_id": person.user_id, "name": fields["display_name"], "rows": rows})
+    return out
+
+
+@login_required
+@require_GET
+def summary(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    rt = permissions.roundtable_for_viewer(request.user, meeting_id)
+    context: dict[str, Any] = {"roundtable": rt, "meeting": rt.meeting, "group": rt.meeting.group}
+    if rt.is_ended:
+        result = selectors.turn_summary(rt, request.user)
+        context.update(summary=result, people=_people(result))
+    return render(request, "live/summary.html", context)
+
+
+def _history_groups(user: User) -> list[Group]:
+    return list(Group.objects.filter(meetings__roundtable__turns__user=user).distinct().order_by("name"))
+
+
+@login_required
+@require_GET
+def my_history(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    groups = [(group, selectors.member_history(user, group)) for group in _history_groups(user)]
+    sharing = HistorySharing.objects.filter(user=user).first()
+    return render(
+        request,
+        "live/history.html",
+        {
+            "owner": user,
+            "is_owner": True,
+            "groups": [(g, turns) for g, turns in groups if turns],
+            "sharing": sharing is not None and sharing.share_with_facilitators,
+        },
+    )
+
+
+@login_required
+@require_POST
+def history_sharing(request: AuthedRequest) -> HttpResponse:
+    share = request.POST.get("share")
+    if share not in ("yes", "no"):
+        messages.error(request, "Choose whether to share your history with facilitators.")
+        return redirect("live:my_history")
+    services.history_sharing_set(user=request.user, share_with_facilitators=share == "yes")
+    if share == "yes":
+        messages.success(request, "Facilitators of your groups can now see your roundtable history.")
+    else:
+        messages.success(request, "Your roundtable history is yours alone again.")
+    return redirect("live:my_history")
+
+
+@login_required
+@require_GET
+def member_history(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
+    """A facilitator looks at one member's history in their group, if the member allows."""
+    group = group_perms.group_for_viewer(request.user, slug)
+    owner = User.objects.filter(pk=user_id, is_active=True).select_related("profile").first()
+    # Only of someone in the group now: leaving it ends what its facilitators may see.
+    if owner is None or not group_perms.is_member(owner, group):
+        raise Http404("No such history.")
+    if not permissions.history_visible(request.user, owner, group):
+        raise Http404("No such history.")
+    if owner.pk == request.user.pk:
+        return redirect("live:my_history")
+    turns = selectors.member_history(owner, group)
+    return render(
+        request, "live/history.html", {"owner": owner, "is_owner": False, "groups": [(group, turns)] if turns else []}
+    )

@@ -1,0 +1,479 @@
+"""The live room's WebSocket, end to end through the real ASGI application: session auth,
+origin check, routing, consumer, services, the channel layer and the database."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+import config.asgi
+from roundtable.accounts.models import User
+from roundtable.groups import services as group_services
+from roundtable.groups.models import Kind, Membership, MembershipState
+from roundtable.live import broadcast, clock
+from roundtable.live.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
+from roundtable.live.models import Participant, Question, QuestionStatus, Roundtable, Suggestion
+from tests.factories import MembershipFactory, UserFactory
+
+from .conftest import Room, make_room
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+Headers = list[tuple[bytes, bytes]]
+WAIT = 3  # seconds to wait for a frame that must come (the database runs in a thread)
+
+
+def cookie_headers(user: User | None, origin: bytes = b"http://testserver") -> Headers:
+    headers = [(b"origin", origin)]
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
+    return headers
+
+
+@pytest.fixture
+def live(transactional_db: None) -> Room:
+    # The in-memory layer outlives a test's event loop: start each test with it empty.
+    async_to_sync(get_channel_layer().flush)()  # type: ignore[union-attr]
+    return make_room()
+
+
+@pytest.fixture
+def heads(live: Room) -> dict[str, Headers]:
+    return {name: cookie_headers(getattr(live, name)) for name in ("fac", "ann", "ben", "cat")}
+
+
+async def open_socket(roundtable_id: int, headers: Headers, app: Any = None) -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(app or config.asgi.application, f"/ws/rooms/{roundtable_id}/", headers=headers)
+    connected, _ = await comm.connect(timeout=WAIT)
+    assert connected
+    return comm
+
+
+async def enter(roundtable_id: int, headers: Headers, app: Any = None) -> tuple[WebsocketCommunicator, dict]:
+    comm = await open_socket(roundtable_id, headers, app)
+    frame = await comm.receive_json_from(timeout=WAIT)
+    assert frame["type"] == "snapshot"
+    return comm, frame
+
+
+async def closed_with(comm: WebsocketCommunicator) -> int:
+    output = await comm.receive_output(timeout=WAIT)
+    assert output["type"] == "websocket.close"
+    return int(output["code"])
+
+
+async def until(comm: WebsocketCommunicator, wanted: Callable[[dict], bool]) -> dict:
+    """Read frames until one matches (snapshots of intermediate versions may come first)."""
+    while True:
+        frame = await comm.receive_json_from(timeout=WAIT)
+        if wanted(frame):
+            return frame
+
+
+async def quiet(*comms: WebsocketCommunicator) -> None:
+    """Let every socket catch up with the room, and drop what it was sent."""
+    for comm in comms:
+        while not await comm.receive_nothing(timeout=0.15):
+            await comm.receive_from()
+
+
+def _db_version(roundtable_id: int) -> int:
+    return Roundtable.objects.get(pk=roundtable_id).version
+
+
+db_version = database_sync_to_async(_db_version)
+
+
+async def close_all(*comms: WebsocketCommunicator) -> None:
+    for comm in comms:
+        await comm.disconnect()
+
+
+# ---------------------------------------------------------------- connecting
+
+
+async def test_a_member_who_is_going_gets_the_whole_room(live: Room, heads: dict[str, Headers]) -> None:
+    comm, frame = await enter(live.rt.pk, heads["ann"])
+    version = await db_version(live.rt.pk)
+    assert frame["room"]["version"] == version
+    assert frame["room"]["id"] == live.rt.pk
+    assert frame["room"]["status"] == "open"
+    assert frame["you"] == {"user_id": live.ann.pk, "can_control": False, "in_seat": False}
+    # Joining put Ann in the room; the broadcast of that join (same version) is not sent twice.
+    assert sorted(p["name"] for p in frame["room"]["participants"]) == ["Ann", "Fay"]
+    assert await comm.receive_nothing(timeout=0.3)
+    await close_all(comm)
+
+
+async def test_the_facilitator_is_told_they_have_the_controls(live: Room, heads: dict[str, Headers]) -> None:
+    comm, frame = await enter(live.rt.pk, heads["fac"])
+    assert frame["you"] == {"user_id": live.fac.pk, "can_control": True, "in_seat": False}
+    await close_all(comm)
+
+
+@pytest.mark.parametrize("who", ["stranger", "member_not_going", "removed_member"])
+async def test_people_who_may_not_enter_are_refused_as_if_no_room(live: Room, who: str) -> None:
+    def person() -> User:
+        if who == "stranger":
+            return UserFactory()
+        if who == "member_not_going":
+            return MembershipFactory(group=live.group).user
+        Membership.objects.filter(group=live.group, user=live.ann).update(state=MembershipState.REMOVED)
+        return live.ann
+
+    headers = await database_sync_to_async(lambda: cookie_headers(person()))()
+    comm = await open_socket(live.rt.pk, headers)
+    # The same close as for a room that does not exist: nothing tells them it does.
+    assert await closed_with(comm) == CLOSE_NOT_FOUND
+    joined = await database_sync_to_async(lambda: Participant.objects.filter(roundtable=live.rt).count())()
+    assert joined == 1  # only the facilitator who opened it
+
+
+async def test_a_forged_room_id_is_refused(live: Room, heads: dict[str, Headers]) -> None:
+    comm = await open_socket(live.rt.pk + 1000, heads["ann"])
+    assert await closed_with(comm) == CLOSE_NOT_FOUND
+
+
+async def test_an_anonymous_visitor_is_refused(live: Room) -> None:
+    comm = await open_socket(live.rt.pk, cookie_headers(None))
+    assert await closed_with(comm) == CLOSE_FORBIDDEN
+
+
+async def test_a_foreign_origin_is_refused_at_the_handshake(live: Room) -> None:
+    headers = await database_sync_to_async(lambda: cookie_headers(live.ann, origin=b"https://evil.example"))()
+    comm = WebsocketCommunicator(config.asgi.application, f"/ws/rooms/{live.rt.pk}/", headers=headers)
+    connected, _ = await comm.connect(timeout=WAIT)
+    assert connected is False
+    no_origin = [h for h in headers if h[0] != b"origin"]
+    comm = WebsocketCommunicator(config.asgi.application, f"/ws/rooms/{live.rt.pk}/", headers=no_origin)
+    connected, _ = await comm.connect(timeout=WAIT)
+    assert connected is False
+
+
+# ---------------------------------------------------------------- refusals
+
+
+FACILITATOR_ONLY: list[dict[str, Any]] = [
+    {"action": "start"},
+    {"action": "pause"},
+    {"action": "resume"},
+    {"action": "add_minute"},
+    {"action": "next_phase"},
+    {"action": "next_turn"},
+    {"action": "skip_turn", "user_id": 0},
+    {"action": "end"},
+    {"action": "nudge"},
+    {"action": "order_move", "user_id": 0, "delta": 1},
+    {"action": "order_shuffle"},
+    {"action": "order_by_arrival"},
+    {"action": "order_set", "user_ids": []},
+    {"action": "plan_set", "phases": [{"label": "Talk", "seconds": 60}]},
+    {"action": "plan_fit"},
+    {"action": "admit", "user_id": 0},
+]
+
+
+async def test_a_member_cannot_run_the_room_and_nothing_changes(live: Room, heads: dict[str, Headers]) -> None:
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    ben, _ = await enter(live.rt.pk, heads["ben"])
+    await quiet(ann, ben)
+    before = await db_version(live.rt.pk)
+    for number, message in enumerate(FACILITATOR_ONLY):
+        params = dict(message)
+        if "user_id" in params:
+            params["user_id"] = live.cat.pk
+        if "user_ids" in params:
+            params["user_ids"] = [live.cat.pk, live.ben.pk, live.ann.pk]
+        await ann.send_json_to({**params, "request_id": number})
+        reply = await ann.receive_json_from(timeout=WAIT)
+        assert reply == {
+            "type": "error",
+            "message": "Only a facilitator of this group can do that.",
+            "status": 403,
+            "request_id": number,
+        }, message["action"]
+    assert await db_version(live.rt.pk) == before
+    assert (await database_sync_to_async(lambda: live.fresh().status)()) == "open"
+    assert await ben.receive_nothing(timeout=0.3)  # the others saw nothing happen
+    await close_all(ann, ben)
+
+
+async def test_bad_messages_get_a_clear_400_and_the_socket_lives_on(live: Room, heads: dict[str, Headers]) -> None:
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    before = await db_version(live.rt.pk)
+
+    async def error_for(text: str | None = None, data: bytes | None = None) -> dict:
+        await fac.send_to(text_data=text, bytes_data=data)
+        reply = await fac.receive_json_from(timeout=WAIT)
+        assert reply["type"] == "error"
+        assert reply["status"] == 400
+        return reply
+
+    assert (await error_for("{not json"))["message"] == "That message is not valid JSON."
+    assert (await error_for("[1, 2]"))["message"] == 'Send a JSON object: {"action": "..."}.'
+    assert (await error_for(data=b"\x00\x01"))["message"] == "Send JSON text, not binary frames."
+    assert (await error_for('{"request_id": 7}'))["request_id"] == 7
+    reply = await error_for('{"action": "fly", "request_id": "r1"}')
+    assert reply == {"type": "error", "message": "Unknown action 'fly'.", "status": 400, "request_id": "r1"}
+    reply = await error_for('{"action": "skip_turn"}')
+    assert reply["message"] == "Send user_id as a whole number."
+    reply = await error_for('{"action": "skip_turn", "user_id": true}')
+    assert reply["message"] == "Send user_id as a whole number."
+    reply = await error_for('{"action": "order_set", "user_ids": "1,2"}')
+    assert reply["message"] == "Send user_ids as a list of whole numbers."
+    reply = await error_for('{"action": "plan_set", "phases": "long"}')
+    assert reply["message"] == "A turn has between 1 and 8 phases."
+    reply = await error_for("x" * 70_000)
+    assert reply["message"] == "That message is too long."
+    assert await db_version(live.rt.pk) == before
+    await fac.send_json_to({"action": "ping", "request_id": 9})
+    pong = await fac.receive_json_from(timeout=WAIT)
+    assert pong["type"] == "pong"
+    assert pong["request_id"] == 9
+    assert pong["server_now"].endswith("+00:00")
+    await close_all(fac)
+
+
+async def test_a_refusal_by_the_room_state_is_a_409(live: Room, heads: dict[str, Headers]) -> None:
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    await fac.send_json_to({"action": "pause"})
+    reply = await fac.receive_json_from(timeout=WAIT)
+    assert reply == {"type": "error", "message": "Start the roundtable first.", "status": 409, "request_id": None}
+    await close_all(fac)
+
+
+# ---------------------------------------------------------------- broadcast
+
+
+async def test_a_facilitator_action_reaches_every_member(live: Room, heads: dict[str, Headers]) -> None:
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    ben, _ = await enter(live.rt.pk, heads["ben"])
+    await quiet(fac, ann, ben)
+    await fac.send_json_to({"action": "start", "request_id": 1})
+    version = None
+    for comm, user in ((ann, live.ann), (ben, live.ben), (fac, live.fac)):
+        frame = await comm.receive_json_from(timeout=WAIT)
+        assert frame["type"] == "snapshot"
+        assert frame["room"]["status"] == "running"
+        assert frame["room"]["turn"]["name"] == "Ann"
+        assert frame["room"]["phase_key"] == "update"
+        assert frame["you"]["user_id"] == user.pk
+        assert frame["you"]["in_seat"] is (user == live.ann)
+        version = frame["room"]["version"]
+    assert version == await db_version(live.rt.pk)
+    await close_all(fac, ann, ben)
+
+
+async def test_a_suggestion_in_the_brainstorm_appears_on_every_screen(live: Room, heads: dict[str, Headers]) -> None:
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    ben, _ = await enter(live.rt.pk, heads["ben"])
+    cat, _ = await enter(live.rt.pk, heads["cat"])
+    for message in ({"action": "start"}, {"action": "next_phase"}, {"action": "next_phase"}):
+        await fac.send_json_to(message)
+    await until(ben, lambda f: f["room"]["phase_key"] == "brainstorm")
+    await quiet(fac, ann, ben, cat)
+
+    await ann.send_json_to({"action": "challenge_set", "text": "No replies from recruiters"})
+    await ben.send_json_to(
+        {"action": "suggestion_add", "text": "Ask Dana at Acme", "contact": "Dana", "link": "https://acme.example"}
+    )
+    for comm in (fac, ann, cat, ben):
+        frame = await until(comm, lambda f: bool(f["room"]["turn"]["suggestions"]))
+        turn = frame["room"]["turn"]
+        assert turn["challenge"] == "No replies from recruiters"
+        assert [(s["text"], s["author"], s["contact"], s["link"], s["starred"]) for s in turn["suggestions"]] == [
+            ("Ask Dana at Acme", "Ben", "Dana", "https://acme.example", False)
+        ]
+    suggestion_id = turn["suggestions"][0]["id"]
+
+    # Only the member in the seat stars it; a star shows on every screen.
+    await ben.send_json_to({"action": "suggestion_star", "suggestion_id": suggestion_id, "starred": True})
+    assert (await ben.receive_json_from(timeout=WAIT))["status"] == 403
+    await ann.send_json_to({"action": "suggestion_star", "suggestion_id": suggestion_id, "starred": True})
+    frame = await until(cat, lambda f: f["room"]["turn"]["suggestions"][0]["starred"])
+    assert frame["room"]["version"] == await db_version(live.rt.pk)
+
+    # A turn_id from a turn no longer in the seat is refused rather than landing on the next.
+    seat = frame["room"]["turn"]["id"]
+    await fac.send_json_to({"action": "next_turn"})
+    await until(ann, lambda f: f["room"]["turn"]["name"] == "Ben")
+    await ann.send_json_to({"action": "commitment_add", "text": "Email Dana", "turn_id": seat})
+    reply = await ann.receive_json_from(timeout=WAIT)
+    assert reply == {
+        "type": "error",
+        "message": "The room has moved on to another turn.",
+        "status": 409,
+        "request_id": None,
+    }
+    await ben.send_json_to({"action": "commitment_add", "text": "Email Dana", "due_on": "next week"})
+    reply = await until(ben, lambda f: f["type"] == "error")
+    assert reply["message"] == "Send due_on as a date like 2031-03-04."
+    await ben.send_json_to({"action": "commitment_add", "text": "Email Dana", "due_on": "2031-03-11"})
+    frame = await until(cat, lambda f: bool(f["room"]["turn"]["commitments"]))
+    assert frame["room"]["turn"]["commitments"][0]["due_on"] == "2031-03-11"
+    count = await database_sync_to_async(lambda: Suggestion.objects.filter(starred=True).count())()
+    assert count == 1
+    await close_all(fac, ann, ben, cat)
+
+
+# ---------------------------------------------------------------- reconnect and restart
+
+
+def _remaining_now(roundtable_id: int) -> float | None:
+    rt = Roundtable.objects.get(pk=roundtable_id)
+    return clock.remaining_seconds(rt, timezone.now())
+
+
+remaining_now = database_sync_to_async(_remaining_now)
+
+
+async def test_a_reconnecting_socket_gets_the_current_state(live: Room, heads: dict[str, Headers]) -> None:
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    await fac.send_json_to({"action": "start"})
+    await fac.send_json_to({"action": "add_minute"})
+    before = await until(ann, lambda f: f["room"]["extra_seconds"] == 60)
+    await ann.disconnect()
+
+    again, frame = await enter(live.rt.pk, heads["ann"])
+    assert frame["room"]["version"] == before["room"]["version"] == await db_version(live.rt.pk)
+    assert frame["room"]["turn"]["name"] == "Ann"
+    assert frame["you"]["in_seat"] is True
+    assert frame["room"]["remaining_seconds"] == pytest.approx(await remaining_now(live.rt.pk), abs=1)
+    assert frame["room"]["remaining_seconds"] == pytest.approx(before["room"]["remaining_seconds"], abs=1)
+    await close_all(fac, again)
+
+
+async def test_after_a_restart_the_room_is_whole(live: Room, heads: dict[str, Headers]) -> None:
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    for message in ({"action": "start"}, {"action": "next_phase"}, {"action": "next_phase"}, {"action": "pause"}):
+        await fac.send_json_to(message)
+    await fac.send_json_to({"action": "challenge_set", "text": "Stuck at final rounds"})
+    before = await until(ann, lambda f: f["room"]["paused"] and f["room"]["turn"]["challenge"] != "")
+    await close_all(fac, ann)
+
+    # A new process: a fresh application and channel layer, nothing in memory from before.
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    fresh_app = importlib.reload(config.asgi).application
+    ben, frame = await enter(live.rt.pk, heads["ben"], app=fresh_app)
+    room = frame["room"]
+    assert room["version"] == await db_version(live.rt.pk)
+    assert (room["status"], room["phase_key"], room["turn"]["name"], room["turn"]["challenge"]) == (
+        "paused",
+        "brainstorm",
+        "Ann",
+        "Stuck at final rounds",
+    )
+    # Paused: the clock stood still while everything was down.
+    assert room["remaining_seconds"] == pytest.approx(before["room"]["remaining_seconds"], abs=0.01)
+    # Ben arrives after the start, so his turn moves to the end of the order.
+    assert [t["name"] for t in room["turns"]] == ["Ann", "Cat", "Ben"]
+    await close_all(ben)
+
+
+# ---------------------------------------------------------------- losing access
+
+
+def _remove(room: Room, user: User, *, broadcast_it: bool) -> None:
+    with transaction.atomic():
+        membership = Membership.objects.get(group=room.group, user=user)
+        group_services.membership_remove(membership=membership, by=room.fac, ban=False)
+        if broadcast_it:
+            broadcast.access_revoked(room.group.pk, user.pk)
+
+
+async def test_a_removed_member_is_disconnected_at_once(live: Room, heads: dict[str, Headers]) -> None:
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    ben, _ = await enter(live.rt.pk, heads["ben"])
+    await quiet(fac, ann, ben)
+
+    await database_sync_to_async(_remove)(live, live.ann, broadcast_it=True)
+    assert await ann.receive_json_from(timeout=WAIT) == {
+        "type": "revoked",
+        "message": "You no longer have access to this room.",
+    }
+    assert await closed_with(ann) == CLOSE_FORBIDDEN
+    # The others see Ann gone from the room; Ann's socket processes nothing more.
+    frame = await until(ben, lambda f: "Ann" not in [p["name"] for p in f["room"]["participants"]])
+    assert frame["you"]["user_id"] == live.ben.pk
+    await ann.send_json_to({"action": "ping"})
+    await fac.send_json_to({"action": "start"})
+    await until(ben, lambda f: f["room"]["status"] == "running")
+    assert await ann.receive_nothing(timeout=0.3)
+    await close_all(fac, ben, ann)
+
+
+async def test_access_is_checked_again_on_every_message(live: Room, heads: dict[str, Headers]) -> None:
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    # Removed without any broadcast: the next message finds out.
+    await database_sync_to_async(_remove)(live, live.ann, broadcast_it=False)
+    await ann.send_json_to({"action": "ping"})
+    assert (await ann.receive_json_from(timeout=WAIT))["type"] == "revoked"
+    assert await closed_with(ann) == CLOSE_FORBIDDEN
+
+
+async def test_revoking_someone_else_leaves_a_socket_alone(live: Room, heads: dict[str, Headers]) -> None:
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    await quiet(ann)
+
+    def revoke_ben() -> None:
+        broadcast.access_revoked(live.group.pk, live.ben.pk)
+
+    await database_sync_to_async(revoke_ben)()
+    assert await ann.receive_nothing(timeout=0.3)
+    await ann.send_json_to({"action": "ping"})
+    assert (await ann.receive_json_from(timeout=WAIT))["type"] == "pong"
+    await close_all(ann)
+
+
+# ---------------------------------------------------------------- speakers: the question queue
+
+
+@pytest.fixture
+def speakers_room(transactional_db: None) -> Room:
+    async_to_sync(get_channel_layer().flush)()  # type: ignore[union-attr]
+    return make_room(kind=Kind.SPEAKERS)
+
+
+async def test_the_question_queue(speakers_room: Room) -> None:
+    room = speakers_room
+    heads = await database_sync_to_async(lambda: {u.pk: cookie_headers(u) for u in (room.fac, room.ann, room.ben)})()
+    fac, _ = await enter(room.rt.pk, heads[room.fac.pk])
+    ann, _ = await enter(room.rt.pk, heads[room.ann.pk])
+    ben, _ = await enter(room.rt.pk, heads[room.ben.pk])
+    await fac.send_json_to({"action": "start"})
+    await ann.send_json_to({"action": "question_raise", "text": "How long should a resume be?"})
+    await ben.send_json_to({"action": "question_raise", "text": "Is LinkedIn Premium worth it?"})
+    frame = await until(fac, lambda f: len(f["room"]["questions"]) == 2)
+    bens = next(q["id"] for q in frame["room"]["questions"] if q["name"] == "Ben")
+    await ann.send_json_to({"action": "question_withdraw", "question_id": bens})
+    assert (await until(ann, lambda f: f["type"] == "error"))["status"] == 404
+    await ben.send_json_to({"action": "question_withdraw", "question_id": bens})
+    await fac.send_json_to({"action": "question_take_next"})
+    frame = await until(ann, lambda f: [q["status"] for q in f["room"]["questions"]] == ["taken"])
+    assert frame["room"]["questions"][0]["name"] == "Ann"
+    await fac.send_json_to({"action": "question_done"})
+    await until(ben, lambda f: f["room"]["questions"] == [])
+    statuses = await database_sync_to_async(
+        lambda: sorted(Question.objects.filter(roundtable=room.rt).values_list("status", flat=True))
+    )()
+    assert statuses == [QuestionStatus.ANSWERED, QuestionStatus.ANSWERED]
+    await close_all(fac, ann, ben)

@@ -1,0 +1,271 @@
+"""Pages of the live room: who gets in, what each page shows, and fixed query counts."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from roundtable.accounts.models import Profile, User
+from roundtable.groups.models import MembershipState
+from roundtable.live import services
+from roundtable.live.models import HistorySharing, Roundtable, Turn
+from tests.factories import MeetingFactory, MembershipFactory, UserFactory
+
+from .conftest import Room, at, going_member, make_room
+
+
+def _client(user: User | None) -> Client:
+    c = Client()
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def _data(html: str) -> dict[str, Any]:
+    found = re.search(r'<script id="room-data" type="application/json">(.*?)</script>', html, re.S)
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+def _url(room: Room, page: str = "") -> str:
+    return f"/meetings/{room.meeting.pk}/live/{page}"
+
+
+def _run_a_turn(room: Room) -> Turn:
+    """Ann takes her turn: a challenge, two suggestions (Ben's starred), one commitment."""
+    for i, u in enumerate((room.ann, room.ben, room.cat)):
+        services.participant_join(roundtable=room.rt, user=u, now=at(i))
+    services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(10))
+    turn = Turn.objects.get(roundtable=room.rt, user=room.ann)
+    services.challenge_set(turn=turn, by=room.ann, text="No callbacks after first interviews.", now=at(20))
+    services.phase_next(roundtable=room.rt, by=room.fac, now=at(30))
+    services.phase_next(roundtable=room.rt, by=room.fac, now=at(40))
+    s = services.suggestion_add(turn=turn, by=room.ben, text="Send a thank-you note", contact="Dee", now=at(50))
+    services.suggestion_add(turn=turn, by=room.cat, text="Ask for feedback", now=at(55))
+    services.suggestion_star(suggestion=s, by=room.ann, starred=True)
+    services.phase_next(roundtable=room.rt, by=room.fac, now=at(60))
+    services.commitment_add(turn=turn, by=room.ann, text="Follow up with two recruiters", now=at(70))
+    return turn
+
+
+# ---------------------------------------------------------------- the room page
+
+
+@pytest.mark.django_db
+def test_who_gets_the_room_page() -> None:
+    room = make_room()
+    member_not_going = MembershipFactory(group=room.group).user
+    banned = going_member(room.group, room.meeting, "Bo Banned", 9)
+    ex_member = going_member(room.group, room.meeting, "Ed Gone", 10)
+    room.group.memberships.filter(user=banned).update(state=MembershipState.BANNED)
+    room.group.memberships.filter(user=ex_member).update(state=MembershipState.LEFT)
+    url = _url(room)
+
+    anonymous = _client(None).get(url)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == f"/accounts/login/?next={url}"
+    for user in (UserFactory(), member_not_going, banned, ex_member):
+        assert _client(user).get(url).status_code == 404
+
+    member = _client(room.ann).get(url)
+    assert member.status_code == 200
+    data = _data(member.content.decode())
+    assert data["room"]["version"] == room.fresh().version
+    assert data["room"]["id"] == room.rt.pk
+    assert [t["name"] for t in data["room"]["turns"]] == ["Ann", "Ben", "Cat"]
+    assert data["you"] == {"user_id": room.ann.pk, "can_control": False, "in_seat": False}
+    assert b'data-action="start"' not in member.content
+    assert b'data-ws-path="/ws/rooms/%d/"' % room.rt.pk in member.content
+
+    fac = _client(room.fac).get(url)
+    assert fac.status_code == 200
+    assert _data(fac.content.decode())["you"] == {"user_id": room.fac.pk, "can_control": True, "in_seat": False}
+    for action in ("start", "pause", "resume", "add_minute", "next_phase", "next_turn", "end", "nudge", "plan_fit"):
+        assert f'data-action="{action}"'.encode() in fac.content
+
+
+@pytest.mark.django_db
+def test_the_member_in_the_seat_is_told_so() -> None:
+    room = make_room()
+    services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
+    data = _data(_client(room.ann).get(_url(room)).content.decode())
+    assert data["you"]["in_seat"] is True
+    assert data["room"]["turn"]["name"] == "Ann"
+    assert data["room"]["phase_key"] == "update"
+
+
+@pytest.mark.django_db
+def test_a_room_not_open_yet() -> None:
+    room = make_room()
+    room.rt.delete()
+    url = _url(room)
+    fac = _client(room.fac).get(url)
+    assert fac.status_code == 200
+    assert b"Open the live room" in fac.content
+    going = _client(room.ann).get(url)
+    assert going.status_code == 200
+    assert "The room isn't open yet" in going.content.decode()
+    assert b"Open the live room</button>" not in going.content
+    assert _client(room.ann).get(url + "status.json").json() == {"open": False, "status": None, "url": url}
+    # Members who are not going, and strangers, learn nothing.
+    other = MembershipFactory(group=room.group).user
+    for user in (other, UserFactory()):
+        assert _client(user).get(url).status_code == 404
+        assert _client(user).get(url + "status.json").status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_a_facilitator_opens_the_room() -> None:
+    room = make_room()
+    meeting = MeetingFactory(group=room.group)
+    going_member(room.group, meeting, "Gia", 1)
+    url = f"/meetings/{meeting.pk}/live/open/"
+    assert _client(room.ann).post(url).status_code == 404
+    assert not Roundtable.objects.filter(meeting=meeting).exists()
+    assert _client(room.fac).get(url).status_code == 405
+    opened = _client(room.fac).post(url)
+    assert opened.status_code == 302
+    assert opened["Location"] == f"/meetings/{meeting.pk}/live/"
+    rt = Roundtable.objects.get(meeting=meeting)
+    assert rt.status == "open"
+    assert _client(room.ann).get(f"/meetings/{meeting.pk}/live/status.json").status_code == 404
+    assert _client(room.fac).get(f"/meetings/{meeting.pk}/live/status.json").json() == {
+        "open": True,
+        "status": "open",
+        "url": f"/meetings/{meeting.pk}/live/",
+    }
+
+
+@pytest.mark.django_db
+def test_room_page_queries_do_not_grow_with_the_room() -> None:
+    small = make_room()
+    _run_a_turn(small)
+    big = make_room()
+    for i in range(12):
+        user = going_member(big.group, big.meeting, f"Extra {i}", 10 + i)
+        services.participant_join(roundtable=big.rt, user=user, now=at(i))
+    _run_a_turn(big)
+    for _ in range(10):
+        MembershipFactory(group=big.group)  # people the facilitator could let in
+    services.phase_next(roundtable=big.rt, by=big.fac, now=at(80))
+    services.phase_next(roundtable=small.rt, by=small.fac, now=at(80))
+
+    def count(room: Room, user: User, page: str = "") -> int:
+        client = _client(user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(_url(room, page)).status_code == 200
+        return len(ctx.captured_queries)
+
+    for page in ("", "display/"):
+        assert count(small, small.fac, page) == count(big, big.fac, page)
+        assert count(small, small.ben, page) == count(big, big.ben, page)
+
+
+# ---------------------------------------------------------------- display mode
+
+
+@pytest.mark.django_db
+def test_display_mode_has_first_names_and_no_controls() -> None:
+    room = make_room()
+    for user, full in ((room.ann, "Ann Abernathy"), (room.ben, "Ben Barrowclough"), (room.fac, "Fay Fairweather")):
+        Profile.objects.filter(user=user).update(display_name=full)
+    _run_a_turn(room)
+    page = _client(room.fac).get(_url(room, "display/"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for last in ("Abernathy", "Barrowclough", "Fairweather"):
+        assert last not in html
+    assert "<button" not in html
+    assert "data-action" not in html
+    data = _data(html)
+    assert data["you"]["can_control"] is False
+    assert data["room"]["turn"]["name"] == "Ann"
+    assert [s["author"] for s in data["room"]["turn"]["suggestions"]] == ["Ben", "Cat"]
+    # The challenge, contacts and commitments stay on the participants' own screens.
+    assert data["room"]["turn"]["challenge"] == ""
+    assert "Dee" not in html
+    assert "Follow up with two recruiters" not in html
+    assert "Send a thank-you note" in html
+
+
+# ---------------------------------------------------------------- the summary
+
+
+@pytest.mark.django_db
+def test_summary_shows_the_turn_and_only_what_profiles_allow() -> None:
+    room = make_room()
+    Profile.objects.filter(user=room.ben).update(
+        headline="Data analyst, hiring-side experience",
+        location_text="Somerville",
+        pitch="A private pitch",
+        visibility={"location": "only_me", "pitch": "only_me", "headline": "everyone"},
+    )
+    Profile.objects.filter(user=room.cat).update(headline="Cat's public headline", location_text="Medford")
+    _run_a_turn(room)
+    before = _client(room.ann).get(_url(room, "summary/"))
+    assert before.status_code == 200
+    assert b"The summary is ready when the roundtable ends" in before.content
+    services.roundtable_end(roundtable=room.rt, by=room.fac, now=at(100))
+
+    html = _client(room.ann).get(_url(room, "summary/")).content.decode()
+    assert "No callbacks after first interviews." in html
+    assert "Send a thank-you note" in html  # starred, with who offered it
+    assert "from Ben" in html
+    assert "Ask for feedback" not in html  # not starred
+    assert "Follow up with two recruiters" in html
+    assert "Data analyst, hiring-side experience" in html
+    assert "Somerville" not in html
+    assert "A private pitch" not in html
+    # Cat's location is for members of her groups by default: Ann shares the group.
+    assert "Medford" in html
+    # Someone outside the room gets nothing.
+    assert _client(UserFactory()).get(_url(room, "summary/")).status_code == 404
+
+
+# ---------------------------------------------------------------- history
+
+
+@pytest.mark.django_db
+def test_history_is_the_members_own_unless_they_share_it() -> None:
+    room = make_room()
+    _run_a_turn(room)
+    services.roundtable_end(roundtable=room.rt, by=room.fac, now=at(100))
+    mine = _client(room.ann).get("/me/roundtables/")
+    assert mine.status_code == 200
+    assert b"No callbacks after first interviews." in mine.content
+    assert b"Follow up with two recruiters" in mine.content
+    assert b"Send a thank-you note" in mine.content
+
+    url = f"/groups/{room.group.slug}/people/{room.ann.pk}/roundtables/"
+    assert _client(room.ben).get(url).status_code == 404
+    assert _client(room.fac).get(url).status_code == 404
+    assert _client(None).get(url).status_code == 302
+
+    shared = _client(room.ann).post("/me/roundtables/sharing/", {"share": "yes"})
+    assert shared.status_code == 302
+    assert HistorySharing.objects.get(user=room.ann).share_with_facilitators is True
+    seen = _client(room.fac).get(url)
+    assert seen.status_code == 200
+    assert b"No callbacks after first interviews." in seen.content
+    assert _client(room.ben).get(url).status_code == 404  # other members still never
+    # A facilitator of another group sees nothing either.
+    other = make_room()
+    assert _client(other.fac).get(f"/groups/{other.group.slug}/people/{room.ann.pk}/roundtables/").status_code == 404
+
+    _client(room.ann).post("/me/roundtables/sharing/", {"share": "no"})
+    assert _client(room.fac).get(url).status_code == 404
+    assert _client(room.ann).post("/me/roundtables/sharing/", {"share": "maybe"}).status_code == 302
+    assert HistorySharing.objects.get(user=room.ann).share_with_facilitators is False
+
+
+@pytest.mark.django_db
+def test_empty_history_says_what_to_do() -> None:
+    page = _client(UserFactory()).get("/me/roundtables/")
+    assert page.status_code == 200
+    assert b"No roundtable turns yet" in page.content
