@@ -2,8 +2,9 @@
 room_changed is called after commit by the services, and access_revoked defers itself
 until the surrounding transaction (if any) commits.
 
-Consumers answer a "room.changed" by reading the snapshot from the database; the version
-lets them ignore anything older than what they have. An "access.revoked" closes the
+A "room.changed" carries the room's snapshot, built once per change here (not once per
+socket): consumers add their own "you" part and forward it; the version lets them ignore
+anything older than what they have. An "access.revoked" closes the
 sockets of that one person.
 """
 
@@ -12,7 +13,9 @@ from __future__ import annotations
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.utils import timezone
 
+from . import clock
 from .models import RoomStatus, Roundtable
 
 
@@ -21,11 +24,14 @@ def group_name(roundtable_id: int) -> str:
 
 
 def room_changed(roundtable_id: int) -> None:
-    version = Roundtable.objects.filter(pk=roundtable_id).values_list("version", flat=True).first()
     layer = get_channel_layer()
-    if version is None or layer is None:
+    rt = Roundtable.objects.select_related("meeting__group", "current_turn").filter(pk=roundtable_id).first()
+    if rt is None or layer is None:
         return
-    async_to_sync(layer.group_send)(group_name(roundtable_id), {"type": "room.changed", "version": version})
+    room = clock.snapshot(rt, timezone.now())
+    async_to_sync(layer.group_send)(
+        group_name(roundtable_id), {"type": "room.changed", "version": rt.version, "room": room}
+    )
 
 
 def access_revoked(group_id: int, user_id: int) -> None:

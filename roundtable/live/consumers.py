@@ -341,6 +341,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     user_id: int | None = None
     group: str = ""
     last_version: int = 0
+    can_control: bool = False  # from the access check on connect
     done: bool = False  # closed by us: nothing more is read or sent
 
     async def connect(self) -> None:
@@ -363,6 +364,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             logger.exception("live room %s: could not let %s in", self.roundtable_id, user.pk)
             await self._shut(CLOSE_SERVER_ERROR)
             return
+        self.can_control = bool(frame["you"]["can_control"])
         await self._send_snapshot(frame)
 
     async def disconnect(self, code: int) -> None:
@@ -399,11 +401,23 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def room_changed(self, event: dict[str, Any]) -> None:
         if self.done or self.user_id is None or int(event.get("version", 0)) <= self.last_version:
             return
-        try:
-            frame = await current_frame(self.user_id, self.roundtable_id)
-        except AccessDenied:
-            await self._revoke()
-            return
+        room = event.get("room")
+        if room is None:  # a message without the snapshot: read it (and access) ourselves
+            try:
+                frame = await current_frame(self.user_id, self.roundtable_id)
+            except AccessDenied:
+                await self._revoke()
+                return
+        else:
+            # The snapshot was built once for the whole room; only "you" is ours. Losing access
+            # arrives as access.revoked, and every action still re-checks access in full.
+            turn = room.get("turn")
+            in_seat = bool(turn) and room.get("status") != "ended" and turn.get("user_id") == self.user_id
+            frame = {
+                "type": "snapshot",
+                "room": room,
+                "you": {"user_id": self.user_id, "can_control": self.can_control, "in_seat": in_seat},
+            }
         await self._send_snapshot(frame)
 
     async def access_revoked(self, event: dict[str, Any]) -> None:

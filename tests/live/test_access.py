@@ -72,7 +72,10 @@ def test_changes_broadcast_the_new_version_after_commit(room: Room, django_captu
     # Nothing is sent inside the transaction; one message after it.
     assert len(callbacks) == 1
     callbacks[0]()
-    assert async_to_sync(layer.receive)(channel) == {"type": "room.changed", "version": 2}
+    message = async_to_sync(layer.receive)(channel)
+    # The snapshot rides along, built once for every socket in the room.
+    assert (message["type"], message["version"]) == ("room.changed", 2)
+    assert (message["room"]["version"], message["room"]["status"]) == (2, "running")
     # A refusal sends nothing.
     with django_capture_on_commit_callbacks(execute=True) as refused, pytest.raises(LiveError):
         services.clock_pause(roundtable=room.rt, by=room.ann, now=at(1))

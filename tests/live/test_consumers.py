@@ -470,8 +470,10 @@ async def test_the_question_queue(speakers_room: Room) -> None:
     await fac.send_json_to({"action": "question_take_next"})
     frame = await until(ann, lambda f: [q["status"] for q in f["room"]["questions"]] == ["taken"])
     assert frame["room"]["questions"][0]["name"] == "Ann"
+    taken_version = frame["room"]["version"]
     await fac.send_json_to({"action": "question_done"})
-    await until(ben, lambda f: f["room"]["questions"] == [])
+    # Frames queue up in order; wait for the one the "done" produced, not an older empty list.
+    await until(ben, lambda f: f["room"]["questions"] == [] and f["room"]["version"] > taken_version)
     statuses = await database_sync_to_async(
         lambda: sorted(Question.objects.filter(roundtable=room.rt).values_list("status", flat=True))
     )()
