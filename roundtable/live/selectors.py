@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from roundtable.accounts.models import User
+from roundtable.accounts.models import PRIVATE_FIELDS, SearchStatus, User
 from roundtable.accounts.permissions import Viewer, visible_profile_fields
 from roundtable.groups.models import Group
 
@@ -120,3 +121,34 @@ def turn_summary(roundtable: Roundtable, user: User) -> TurnSummary:
         commitments=list(turn.commitment_list),  # type: ignore[attr-defined]
         people=people,
     )
+
+
+# Labels for the private profile fields shown on summaries (page and email).
+FIELD_LABELS = {
+    "headline": "Headline",
+    "location": "Location",
+    "search_status": "Job search",
+    "target_roles": "Looking for",
+    "industries": "Industries",
+    "expertise": "Can help with",
+    "can_introduce": "Can introduce to",
+    "pitch": "Introduction",
+}
+# A new private field needs a label here.
+assert set(FIELD_LABELS) == set(PRIVATE_FIELDS)
+
+
+def people_rows(summary: TurnSummary) -> list[dict[str, Any]]:
+    """The people present, each with the labelled fields their profile lets the viewer see."""
+    out = []
+    for person in summary.people:
+        fields = person.fields
+        rows = []
+        for key, label in FIELD_LABELS.items():
+            value = fields.get(key, "")
+            if key == "search_status" and value:
+                value = SearchStatus(value).label if value in SearchStatus.values else value
+            if value:
+                rows.append({"label": label, "value": value})
+        out.append({"user_id": person.user_id, "name": fields["display_name"], "rows": rows})
+    return out

@@ -29,7 +29,7 @@ from roundtable.groups.models import Kind, Membership, MembershipRole, Membershi
 from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
 from roundtable.meetings.permissions import is_going
 
-from . import broadcast
+from . import broadcast, notifications
 from .models import (
     BRAINSTORM,
     STRATEGIC_PLAN,
@@ -582,7 +582,11 @@ def roundtable_end(*, roundtable: Roundtable, by: User, now: datetime | None = N
     rt.status, rt.ended_at = RoomStatus.ENDED, now
     rt.phase_started_at = rt.paused_at = None
     rt.phase_index, rt.elapsed_before_pause, rt.extra_seconds = 0, 0, 0
-    return _changed(rt, "status", "ended_at", *STATE_FIELDS)
+    rt = _changed(rt, "status", "ended_at", *STATE_FIELDS)
+    # The summary emails, enqueued once: a room that has ended cannot be ended again (above).
+    rid = rt.pk
+    transaction.on_commit(lambda: notifications.roundtable_ended(roundtable_id=rid), robust=True)
+    return rt
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from roundtable.accounts.models import PRIVATE_FIELDS, SearchStatus, User
+from roundtable.accounts.models import User
 from roundtable.core.http import AuthedRequest
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group, Membership, MembershipState
@@ -23,19 +23,6 @@ from roundtable.meetings.models import Meeting
 
 from . import clock, permissions, selectors, services
 from .models import HistorySharing, Participant, Roundtable
-
-FIELD_LABELS = {
-    "headline": "Headline",
-    "location": "Location",
-    "search_status": "Job search",
-    "target_roles": "Looking for",
-    "industries": "Industries",
-    "expertise": "Can help with",
-    "can_introduce": "Can introduce to",
-    "pitch": "Introduction",
-}
-# A new private field needs a label here.
-assert set(FIELD_LABELS) == set(PRIVATE_FIELDS)
 
 
 def _room_or_lobby(user: User, meeting_id: int) -> tuple[Meeting, Roundtable | None]:
@@ -174,21 +161,6 @@ def open_room(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     return redirect("live:room", meeting_id=meeting.pk)
 
 
-def _people(summary: selectors.TurnSummary) -> list[dict[str, Any]]:
-    out = []
-    for person in summary.people:
-        fields = person.fields
-        rows = []
-        for key, label in FIELD_LABELS.items():
-            value = fields.get(key, "")
-            if key == "search_status" and value:
-                value = SearchStatus(value).label if value in SearchStatus.values else value
-            if value:
-                rows.append({"label": label, "value": value})
-        out.append({"user_id": person.user_id, "name": fields["display_name"], "rows": rows})
-    return out
-
-
 @login_required
 @require_GET
 def summary(request: AuthedRequest, meeting_id: int) -> HttpResponse:
@@ -196,7 +168,7 @@ def summary(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     context: dict[str, Any] = {"roundtable": rt, "meeting": rt.meeting, "group": rt.meeting.group}
     if rt.is_ended:
         result = selectors.turn_summary(rt, request.user)
-        context.update(summary=result, people=_people(result))
+        context.update(summary=result, people=selectors.people_rows(result))
     return render(request, "live/summary.html", context)
 
 
