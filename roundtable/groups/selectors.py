@@ -79,6 +79,25 @@ def _viewer_profile(viewer: Viewer) -> Profile | None:
     return Profile.objects.filter(user=viewer).prefetch_related("interests").first()
 
 
+def within_radius(qs: QuerySet[Group], place: Place, radius_km: float) -> QuerySet[Group]:
+    """Groups within radius_km of place, annotated with `dist2` (for ordering by distance)."""
+    lat0, lon0 = place.latitude, place.longitude
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat0, lon0, radius_km)
+    cos0 = math.cos(math.radians(lat0))
+    # Equirectangular distance in degrees, squared: plain arithmetic that both
+    # databases evaluate fast; exact to well under 1% at these radii.
+    dist2 = ExpressionWrapper(
+        (F("latitude") - Value(lat0)) * (F("latitude") - Value(lat0))
+        + (F("longitude") - Value(lon0)) * Value(cos0) * (F("longitude") - Value(lon0)) * Value(cos0),
+        output_field=FloatField(),
+    )
+    return (
+        qs.filter(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon)
+        .annotate(dist2=dist2)
+        .filter(dist2__lte=(radius_km / KM_PER_DEGREE) ** 2)
+    )
+
+
 def discover(viewer: Viewer, f: DiscoveryFilters) -> tuple[Page, list[GroupResult]]:
     """Groups this viewer may discover, filtered, sorted and paginated.
 
@@ -101,21 +120,7 @@ def discover(viewer: Viewer, f: DiscoveryFilters) -> tuple[Page, list[GroupResul
         qs = qs.filter(Exists(tagged))
     ordering: list[str] = []
     if f.near is not None:
-        lat0, lon0 = f.near.latitude, f.near.longitude
-        min_lat, max_lat, min_lon, max_lon = bounding_box(lat0, lon0, f.radius_km)
-        cos0 = math.cos(math.radians(lat0))
-        # Equirectangular distance in degrees, squared: plain arithmetic that both
-        # databases evaluate fast; exact to well under 1% at these radii.
-        dist2 = ExpressionWrapper(
-            (F("latitude") - Value(lat0)) * (F("latitude") - Value(lat0))
-            + (F("longitude") - Value(lon0)) * Value(cos0) * (F("longitude") - Value(lon0)) * Value(cos0),
-            output_field=FloatField(),
-        )
-        qs = (
-            qs.filter(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon)
-            .annotate(dist2=dist2)
-            .filter(dist2__lte=(f.radius_km / KM_PER_DEGREE) ** 2)
-        )
+        qs = within_radius(qs, f.near, f.radius_km)
     ranked = False
     if terms(f.q):
         # Near a place distance decides the order, and "newest" is by date: no ranking.

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.expressions import ExpressionWrapper, Value
+from django.db.models import FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import Value
 from django.utils import timezone
 
 from roundtable.accounts.models import User
 from roundtable.groups.models import Format, Group, GroupVisibility, MembershipState, Topic
 from roundtable.groups.permissions import Viewer, discoverable_groups
-from roundtable.groups.places import EARTH_RADIUS_KM, Place, bounding_box
+from roundtable.groups.places import Place
+from roundtable.groups.selectors import within_radius
 
 from .models import Meeting, MeetingStatus, Rsvp, RsvpStatus
-
-KM_PER_DEGREE = math.pi / 180 * EARTH_RADIUS_KM
 
 
 def _with_related(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
@@ -64,19 +62,7 @@ def visible_meetings(viewer: Viewer, f: MeetingFilters, *, now: datetime | None 
     if f.group:
         groups = groups.filter(slug=f.group)
     if f.near is not None:
-        lat0, lon0 = f.near.latitude, f.near.longitude
-        min_lat, max_lat, min_lon, max_lon = bounding_box(lat0, lon0, f.radius_km)
-        cos0 = math.cos(math.radians(lat0))
-        dist2 = ExpressionWrapper(
-            (F("latitude") - Value(lat0)) * (F("latitude") - Value(lat0))
-            + (F("longitude") - Value(lon0)) * Value(cos0) * (F("longitude") - Value(lon0)) * Value(cos0),
-            output_field=FloatField(),
-        )
-        near = (
-            groups.filter(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon)
-            .annotate(dist2=dist2)
-            .filter(dist2__lte=(f.radius_km / KM_PER_DEGREE) ** 2)
-        )
+        near = within_radius(groups, f.near, f.radius_km)
         groups = groups.filter(Q(id__in=near.values("id")) | Q(format=Format.VIRTUAL))
     qs = Meeting.objects.filter(group__in=groups.values("id"))
     start = f.start or (now or timezone.now()) - timedelta(hours=3)
