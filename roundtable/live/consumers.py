@@ -464,9 +464,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.done:
             return
         await self._send({"type": "revoked", "message": REVOKED_MESSAGE})
-        await self._shut(CLOSE_FORBIDDEN)
+        self.done = True  # nothing more is read or sent from here on
+        # Mark them gone before closing, so the close means the room has caught up.
         if self.user_id is not None:
             try:
                 await leave(self.user_id, self.roundtable_id)
             except Exception:
                 logger.exception("live room %s: could not mark %s as gone", self.roundtable_id, self.user_id)
+        await self._shut(CLOSE_FORBIDDEN)
