@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from common import percentile  # bench/common.py (scripts run from bench/)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DB_NAME = "roundtable_bench"
 BUDGET_MS = 50.0
@@ -194,12 +196,6 @@ def _generate(n: int, rng: random.Random) -> None:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--groups", type=int, default=100_000, help="groups to generate (default 100,000)")
@@ -310,7 +306,7 @@ def main() -> int:
             timings.append(elapsed)
             if f.q:
                 slow_text.setdefault(f"{label.split()[0]}: {f.q!r}", []).append(elapsed)
-        p50, p95 = statistics.median(timings), _percentile(timings, 95)
+        p50, p95 = statistics.median(timings), percentile(timings, 95)
         verdict = "ok" if p95 < BUDGET_MS else "OVER BUDGET"
         if p95 >= BUDGET_MS:
             misses.append(label)

@@ -50,6 +50,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from common import free_port, percentile  # bench/common.py (scripts run from bench/)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = BASE_DIR / ".venv" / "bin"
 VAR_DIR = BASE_DIR / "var" / "bench" / "live"
@@ -58,12 +60,6 @@ EMAIL = "bench-live-r{:03d}-p{:02d}@example.com"
 SLUG = "bench-live-{:03d}"
 BUDGET_MS = 100.0
 PHASE_BUDGET_S = 170.0  # per part: connecting, settling, load and draining together
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
 
 
 def _env() -> dict[str, str]:
@@ -231,12 +227,6 @@ def prepare_rooms(rooms: int, per_room: int) -> list[list[Seat]]:
 # Servers ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -252,7 +242,7 @@ class Server:
 
 
 def start_server(name: str, extra: dict[str, str]) -> Server:
-    port = _free_port()
+    port = free_port()
     log = VAR_DIR / f"server-{name}.log"
     cmd = [str(VENV_BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
            "--no-access-log", "--log-level", "warning"]  # fmt: skip
@@ -502,7 +492,7 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
     print(f"  deliveries: {len(latencies)} received of {expected} expected ({missing} not in by 5 s after the load)")
     ok = not failed and missing == 0
     if latencies:
-        p50, p95, p99 = statistics.median(latencies), _percentile(latencies, 95), _percentile(latencies, 99)
+        p50, p95, p99 = statistics.median(latencies), percentile(latencies, 95), percentile(latencies, 99)
         verdict = "ok" if p99 < BUDGET_MS else "OVER BUDGET"
         print(f"  latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}  max {max(latencies):.1f}  "
               f"(budget p99 < {BUDGET_MS:.0f} ms: {verdict})")  # fmt: skip

@@ -32,13 +32,11 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +44,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from common import free_port, percentile, read_response, wait_ready  # bench/common.py (scripts run from bench/)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = BASE_DIR / ".venv" / "bin"
@@ -64,12 +64,6 @@ TOPICS = ["LinkedIn", "Resume", "Networking", "Interviewing", "Salary negotiatio
 
 
 # Shared helpers ---------------------------------------------------------------------
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
 
 
 def _base_env() -> dict[str, str]:
@@ -151,50 +145,6 @@ class Phase:
         return len(self.latencies_ms)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited early with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not answer /healthz in time")
-
-
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split(" ", 2)[1])
-    headers = {}
-    for line in lines[1:]:
-        if ":" in line:
-            name, value = line.split(":", 1)
-            headers[name.strip().lower()] = value.strip()
-    if "content-length" in headers:
-        body = await reader.readexactly(int(headers["content-length"]))
-    elif headers.get("transfer-encoding", "").lower() == "chunked":
-        chunks = []
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            chunks.append(await reader.readexactly(size + 2))
-            if size == 0:
-                break
-        body = b"".join(c[:-2] for c in chunks)
-    else:
-        body = await reader.read()
-    return status, body
-
-
 async def _send_all(port: int, name: str, method: str, path: str, jobs: list[tuple[int, str]], clients: int) -> Phase:
     """Send one request per (user_id, token) job over `clients` keep-alive connections."""
     phase = Phase(name=name)
@@ -214,7 +164,7 @@ async def _send_all(port: int, name: str, method: str, path: str, jobs: list[tup
                 t0 = time.perf_counter()
                 writer.write(request(token))
                 try:
-                    status, body = await _read_response(reader)
+                    status, body = await read_response(reader)
                 except (asyncio.IncompleteReadError, ConnectionError):
                     phase.errors += 1
                     writer.close()
@@ -346,7 +296,7 @@ def _phase_line(p: Phase) -> str:
     statuses = ", ".join(f"{k}: {v}" for k, v in sorted(p.statuses.items()))
     errors = f", {p.errors} connection errors" if p.errors else ""
     rps = p.requests / p.seconds if p.seconds else 0.0
-    p50, p95, p99 = statistics.median(lat), _percentile(lat, 95), _percentile(lat, 99)
+    p50, p95, p99 = statistics.median(lat), percentile(lat, 95), percentile(lat, 99)
     return (f"  {p.name:<22} {p.requests:>8} {p.seconds:>7.1f} {rps:>7.0f} {p50:>7.1f} {p95:>7.1f} {p99:>7.1f} "
             f"{max(lat):>7.1f}  {statuses}{errors}")  # fmt: skip
 
@@ -380,7 +330,7 @@ def part_rsvp(args: argparse.Namespace) -> int:
         )
         env.update(DJANGO_SETTINGS_MODULE="bench_settings", PYTHONPATH=os.pathsep.join([str(VAR_DIR), str(BASE_DIR)]))
         settings_note = f"config.settings with CONN_MAX_AGE={args.conn_max_age} (--conn-max-age)"
-    port = _free_port()
+    port = free_port()
     cmd = [str(VENV_BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"]  # fmt: skip
     print(f"  server: DEBUG=false {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}")
@@ -392,7 +342,7 @@ def part_rsvp(args: argparse.Namespace) -> int:
     rng = random.Random(args.seed)
     path = f"/api/v1/meetings/{meeting_id}/rsvp"
     try:
-        _wait_ready(port, server)
+        wait_ready(port, server)
         warm = [jobs[0]] * (4 * args.clients)  # one token: the others stay unused until they RSVP
         warmup = asyncio.run(
             _send_all(port, "warm-up GET", "GET", f"/api/v1/meetings/{meeting_id}", warm, args.clients)
@@ -719,12 +669,12 @@ def part_agenda(args: argparse.Namespace) -> int:
     print(f"  {'request (force_login, in process)':<32} {'runs':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
           f"{'queries':>8} {'bytes':>10} {'items':>6}")  # fmt: skip
     for r in results:
-        print(f"  {r.label:<32} {len(r.ms):>5} {statistics.median(r.ms):>8.1f} {_percentile(r.ms, 95):>8.1f} "
+        print(f"  {r.label:<32} {len(r.ms):>5} {statistics.median(r.ms):>8.1f} {percentile(r.ms, 95):>8.1f} "
               f"{max(r.ms):>8.1f} {r.queries:>8} {r.size:>10,} {r.items:>6}")  # fmt: skip
     print(f"  {'  selectors.agenda (120 days)':<32} {len(sel_agenda):>5} {statistics.median(sel_agenda):>8.1f} "
-          f"{_percentile(sel_agenda, 95):>8.1f} {max(sel_agenda):>8.1f}")  # fmt: skip
+          f"{percentile(sel_agenda, 95):>8.1f} {max(sel_agenda):>8.1f}")  # fmt: skip
     print(f"  {'  feeds.private_feed_meetings':<32} {len(sel_feed):>5} {statistics.median(sel_feed):>8.1f} "
-          f"{_percentile(sel_feed, 95):>8.1f} {max(sel_feed):>8.1f}")  # fmt: skip
+          f"{percentile(sel_feed, 95):>8.1f} {max(sel_feed):>8.1f}")  # fmt: skip
     print("  (items: meeting cards, calendar entries or VEVENTs in the body; runs stop early after "
           f"{args.budget:.0f} s per row; the selector rows exclude rendering)")  # fmt: skip
     if bad:

@@ -21,7 +21,6 @@ import asyncio
 import itertools
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,8 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from common import free_port, read_response, wait_ready  # bench/common.py (scripts run from bench/)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = BASE_DIR / ".venv" / "bin"
@@ -81,50 +82,6 @@ def _prepare(env: dict[str, str]) -> None:
         print(f"  manage.py {args[0]:<13} {time.monotonic() - started:5.1f} s  {first}")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited early with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not answer /healthz in time")
-
-
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split(" ", 2)[1])
-    headers = {}
-    for line in lines[1:]:
-        if ":" in line:
-            name, value = line.split(":", 1)
-            headers[name.strip().lower()] = value.strip()
-    if "content-length" in headers:
-        body = await reader.readexactly(int(headers["content-length"]))
-    elif headers.get("transfer-encoding", "").lower() == "chunked":
-        chunks = []
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            chunks.append(await reader.readexactly(size + 2))
-            if size == 0:
-                break
-        body = b"".join(c[:-2] for c in chunks)
-    else:
-        body = await reader.read()
-    return status, body
-
-
 def _varied_paths(seed: int = 11) -> Iterator[str]:
     """Endless discovery URLs, each different from every other (the radius alone differs)."""
     rng = random.Random(seed)
@@ -161,7 +118,7 @@ async def _load(port: int, path: str, total: int, concurrency: int, paths: Itera
                 t0 = time.perf_counter()
                 writer.write(request)
                 try:
-                    status, _body = await _read_response(reader)
+                    status, _body = await read_response(reader)
                 except (asyncio.IncompleteReadError, ConnectionError):
                     result.errors += 1
                     writer.close()
@@ -205,7 +162,7 @@ def main() -> int:
     env = _env(var_dir)
     print(f"Preparing {var_dir / 'roundtable.sqlite3'} (SQLite, demo data):")
     _prepare(env)
-    port = _free_port()
+    port = free_port()
     cmd = [str(VENV_BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
            "--no-access-log", "--log-level", "warning"]  # fmt: skip
     print(f"Starting: DEBUG=false {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}")
@@ -217,7 +174,7 @@ def main() -> int:
         return asyncio.run(_load(port, path, total, args.concurrency, varied if path == VARIED else None))
 
     try:
-        _wait_ready(port, server)
+        wait_ready(port, server)
         for path in paths:
             load(path, args.warmup)
         per_round = max(1, args.requests // args.rounds)

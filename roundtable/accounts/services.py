@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from roundtable.core.errors import ServiceError
 from roundtable.core.tokens import hash_secret, new_secret
 from roundtable.groups.models import Topic
 from roundtable.groups.places import resolve
@@ -21,13 +22,8 @@ MAX_INTERESTS = 30
 PLACE_NOT_FOUND = "We couldn't find that place. Try a US ZIP code (e.g. 10001) or a city (e.g. Denver, CO)."
 
 
-class ProfileError(Exception):
-    """A profile change that cannot be saved, with a message for the person."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ProfileError(ServiceError):
+    """A profile change that cannot be saved."""
 
 
 @dataclass

@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from roundtable.api.auth import api_viewer, optional_auth, token_auth
+from roundtable.api.auth import OPTIONAL_AUTH_DOC, api_viewer, optional_auth, token_auth
 from roundtable.api.errors import Error
 
 from . import permissions, selectors, services
@@ -17,9 +17,6 @@ from .places import resolve
 from .selectors import PAGE_SIZE, DiscoveryFilters, GroupResult
 
 router = Router(tags=["groups"])
-
-# These reads work anonymously too; say so in the spec (an empty requirement is "none").
-OPTIONAL_AUTH_DOC: dict[str, Any] = {"security": [{}, {"OptionalTokenAuth": []}]}
 
 
 class TopicOut(Schema):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from roundtable.accounts.models import User
+from roundtable.core.errors import ServiceError
 from roundtable.core.markdown import render_markdown
 from roundtable.core.tokens import hash_secret, new_secret
 
@@ -31,14 +32,8 @@ from .models import (
 from .places import resolve
 
 
-class GroupError(Exception):
-    """A request that cannot be carried out, with a message for the person."""
-
-    def __init__(self, message: str, *, field: str | None = None, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.status = status
+class GroupError(ServiceError):
+    """A group, membership or invite change that cannot be carried out."""
 
 
 @dataclass

@@ -79,21 +79,27 @@ def _querystring_without_page(request: HtmxRequest) -> str:
 @require_GET
 def detail(request: HtmxRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_viewer(request.user, slug)
+    return render(request, "groups/detail.html", _detail_context(request, group))
+
+
+def _detail_context(
+    request: HtmxRequest, group: Group, *, join_form: JoinRequestForm | None = None, join_error: str = ""
+) -> dict[str, object]:
     membership = permissions.membership_of(request.user, group)
     is_member = membership is not None and membership.state == MembershipState.ACTIVE
-    ctx = {
+    return {
         "group": group,
         "membership": membership,
         "is_member": is_member,
         "is_facilitator": membership is not None and membership.is_facilitator,
         "topics": list(group.topics.all()),
         "facilitators": list(selectors.facilitators_of(group)) if is_member else [],
-        "join_form": JoinRequestForm(),
+        "join_form": join_form or JoinRequestForm(),
+        "join_error": join_error,
         "advice": KIND_ADVICE[group.kind],
         "show_count": group.visibility != "secret" or is_member,
         "upcoming": upcoming_for_group(group, request.user),
     }
-    return render(request, "groups/detail.html", ctx)
 
 
 @require_GET
@@ -154,19 +160,7 @@ def join(request: AuthedRequest, slug: str) -> HttpResponse:
     except services.GroupError as exc:
         if exc.field == "answer":
             form.is_valid()
-            ctx = {
-                "group": group,
-                "membership": None,
-                "is_member": False,
-                "is_facilitator": False,
-                "topics": list(group.topics.all()),
-                "facilitators": [],
-                "join_form": form,
-                "advice": KIND_ADVICE[group.kind],
-                "show_count": group.visibility != "secret",
-                "join_error": exc.message,
-                "upcoming": upcoming_for_group(group, request.user),
-            }
+            ctx = _detail_context(request, group, join_form=form, join_error=exc.message)
             return render(request, "groups/detail.html", ctx, status=400)
         messages.error(request, exc.message)
         return redirect("groups:detail", slug=group.slug)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from roundtable.accounts.models import User
+from roundtable.core.errors import ServiceError
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Kind, Membership, MembershipRole, MembershipState
 from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
@@ -59,13 +60,11 @@ MAX_COMMITMENTS = 5
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
-class LiveError(Exception):
-    """A request the room refuses, with a message for the person."""
+class LiveError(ServiceError):
+    """A request the room refuses."""
 
     def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+        super().__init__(message, status=status)
 
 
 # ---------------------------------------------------------------- helpers

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from roundtable.api.auth import api_viewer, optional_auth, token_auth
+from roundtable.api.auth import OPTIONAL_AUTH_DOC, api_viewer, optional_auth, token_auth
 from roundtable.api.errors import Error
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Format
@@ -19,7 +19,6 @@ from . import permissions, selectors, services
 from .models import Meeting, MeetingStatus, RsvpStatus
 
 router = Router(tags=["meetings"])
-OPTIONAL_AUTH_DOC: dict[str, Any] = {"security": [{}, {"OptionalTokenAuth": []}]}
 PAGE_SIZE = 20
 
 

@@ -63,17 +63,10 @@ def private_feed_meetings(user: User, *, now: datetime | None = None) -> list[Me
         membership = memberships.get(meeting.group_id)
         if membership is None:  # left between the two queries
             continue
-        _prime(user, meeting, membership, rsvp)
+        permissions.prime_one(user, meeting, membership, rsvp)
         if group_perms.can_view_group(user, meeting.group, membership):
             out.append(meeting)
     return out
-
-
-def _prime(user: User, meeting: Meeting, membership: Membership, rsvp: Rsvp) -> None:
-    # Fill the per-instance caches that groups.permissions.membership_of and
-    # meetings.permissions.rsvp_of read, so place_for asks no query per meeting.
-    meeting.group.__dict__.setdefault("_membership_cache", {})[user.pk] = membership
-    meeting.__dict__.setdefault("_rsvp_cache", {})[user.pk] = rsvp
 
 
 def public_group(slug: str) -> Group:

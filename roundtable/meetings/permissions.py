@@ -86,5 +86,11 @@ def prime(user: Viewer, meetings: list[Meeting]) -> None:
     memberships = {m.group_id: m for m in Membership.objects.filter(user=user, group_id__in=group_ids)}
     rsvps = {r.meeting_id: r for r in Rsvp.objects.filter(user=user, meeting_id__in=[m.pk for m in meetings])}
     for meeting in meetings:
-        meeting.group.__dict__.setdefault("_membership_cache", {})[user.pk] = memberships.get(meeting.group_id)
-        meeting.__dict__.setdefault("_rsvp_cache", {})[user.pk] = rsvps.get(meeting.pk)
+        prime_one(user, meeting, memberships.get(meeting.group_id), rsvps.get(meeting.pk))
+
+
+def prime_one(user: Viewer, meeting: Meeting, membership: object, rsvp: Rsvp | None) -> None:
+    """Record what is already known of the viewer's membership and RSVP for one meeting,
+    so membership_of and rsvp_of answer without a query."""
+    meeting.group.__dict__.setdefault("_membership_cache", {})[user.pk] = membership
+    meeting.__dict__.setdefault("_rsvp_cache", {})[user.pk] = rsvp

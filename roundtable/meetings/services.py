@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roundtable.accounts.models import User
+from roundtable.core.errors import ServiceError
 from roundtable.groups.models import Format, Group, Kind, Membership, MembershipState
 from roundtable.groups.services import topics_from_names
 
@@ -19,14 +20,8 @@ from .models import Meeting, MeetingFields, MeetingSeries, MeetingStatus, Rsvp, 
 HORIZON = timedelta(days=183)
 
 
-class MeetingError(Exception):
-    """A request that cannot be carried out, with a message for the person."""
-
-    def __init__(self, message: str, *, field: str | None = None, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.status = status
+class MeetingError(ServiceError):
+    """A meeting or RSVP change that cannot be carried out."""
 
 
 @dataclass
