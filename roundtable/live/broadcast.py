@@ -2,9 +2,10 @@
 room_changed is called after commit by the services, and access_revoked defers itself
 until the surrounding transaction (if any) commits.
 
-A "room.changed" carries the room's snapshot, built once per change here (not once per
-socket): consumers add their own "you" part and forward it; the version lets them ignore
-anything older than what they have. An "access.revoked" closes the
+A "room.changed" carries the room's snapshot as JSON text, built and serialized once per
+change here (not once per socket): consumers wrap it with their own "you" part and forward
+it; the version lets them ignore anything older than what they have, and seat_user_id tells
+each socket whether its person is in the seat. An "access.revoked" closes the
 sockets of that one person.
 """
 
@@ -23,14 +24,22 @@ def group_name(roundtable_id: int) -> str:
     return f"room-{roundtable_id}"
 
 
-def room_changed(roundtable_id: int) -> None:
+def room_changed(roundtable_id: int, roundtable: Roundtable | None = None) -> None:
+    """Send the room's snapshot to its sockets. A service passes the room row it locked and
+    saved (after commit, that is the committed state); anyone else passes just the id."""
     layer = get_channel_layer()
-    rt = Roundtable.objects.select_related("meeting__group", "current_turn").filter(pk=roundtable_id).first()
-    if rt is None or layer is None:
+    if layer is None:
+        return
+    rt = roundtable or (
+        Roundtable.objects.select_related("meeting__group", "current_turn").filter(pk=roundtable_id).first()
+    )
+    if rt is None:
         return
     room = clock.snapshot(rt, timezone.now())
+    seat = room["turn"]["user_id"] if room["turn"] is not None and room["status"] != RoomStatus.ENDED else None
     async_to_sync(layer.group_send)(
-        group_name(roundtable_id), {"type": "room.changed", "version": rt.version, "room": room}
+        group_name(roundtable_id),
+        {"type": "room.changed", "version": rt.version, "room_json": clock.dumps(room), "seat_user_id": seat},
     )
 
 

@@ -12,19 +12,12 @@ There is a phase only while the room is running or paused and someone is in the 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from .models import (
-    Commitment,
-    Participant,
-    Question,
-    QuestionStatus,
-    RoomStatus,
-    Roundtable,
-    Suggestion,
-    Turn,
-)
+from . import rows
+from .models import RoomStatus, Roundtable
 
 
 class ClockState(Protocol):
@@ -79,49 +72,21 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment is not None else None
 
 
-def _name(user: Any) -> str:
-    return str(user.display_name) if user is not None else "Someone"
+def _turn_block(roundtable: Roundtable, turn: dict[str, Any]) -> dict[str, Any]:
+    from .selectors import previous_turns
 
-
-def _turn_block(roundtable: Roundtable, turn: Turn) -> dict[str, Any]:
-    from .selectors import previous_turn
-
-    challenge = getattr(turn, "challenge", None)
-    suggestions = Suggestion.objects.filter(turn=turn).select_related("author__profile").order_by("created_at", "id")
-    commitments = Commitment.objects.filter(turn=turn).order_by("created_at", "id")
-    before = previous_turn(turn.user, roundtable.meeting.group, roundtable)
-    previous: list[Commitment] = list(before.commitments.all()) if before is not None else []
-    previous_challenge = getattr(before, "challenge", None) if before is not None else None
+    before = (
+        previous_turns(turn["user_id"], roundtable.meeting.group_id, roundtable).values("id", "challenge__text").first()
+    )
     return {
-        "id": turn.pk,
-        "user_id": turn.user_id,
-        "name": _name(turn.user),
-        "challenge": challenge.text if challenge is not None else "",
-        "suggestions": [
-            {
-                "id": s.pk,
-                "text": s.text,
-                "author": _name(s.author),
-                "author_id": s.author_id,
-                "contact": s.contact,
-                "link": s.link,
-                "starred": s.starred,
-            }
-            for s in suggestions
-        ],
-        "commitments": [
-            {"id": c.pk, "text": c.text, "due_on": c.due_on.isoformat() if c.due_on else None} for c in commitments
-        ],
-        "previous_challenge": previous_challenge.text if previous_challenge is not None else "",
-        "previous_commitments": [
-            {
-                "id": c.pk,
-                "text": c.text,
-                "due_on": c.due_on.isoformat() if c.due_on else None,
-                "status": c.status,
-            }
-            for c in previous
-        ],
+        "id": turn["id"],
+        "user_id": turn["user_id"],
+        "name": turn["name"],
+        "challenge": turn["challenge"],
+        "suggestions": rows.suggestions(turn["id"]),
+        "commitments": rows.commitments(turn["id"]),
+        "previous_challenge": (before["challenge__text"] or "") if before is not None else "",
+        "previous_commitments": rows.commitments(before["id"], with_status=True) if before is not None else [],
     }
 
 
@@ -131,27 +96,10 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
     room's size, given a roundtable with meeting__group loaded (roundtable_for_viewer and the
     services return one)."""
     rt = roundtable
-    turns = list(
-        Turn.objects.filter(roundtable=rt).select_related("user__profile", "challenge").order_by("position", "id")
-    )
-    present = list(
-        Participant.objects.filter(roundtable=rt, left_at__isnull=True)
-        .select_related("user__profile")
-        .order_by("joined_at", "id")
-    )
-    current = next((t for t in turns if t.pk == rt.current_turn_id), None)
+    turns = rows.turns(rt.pk)
+    current = next((t for t in turns if t["id"] == rt.current_turn_id), None)
     phase = current_phase(rt)
     remaining = remaining_seconds(rt, now)
-    questions: list[dict[str, Any]] = []
-    if rt.mode == "questions":
-        queue = (
-            Question.objects.filter(roundtable=rt, status__in=[QuestionStatus.WAITING, QuestionStatus.TAKEN])
-            .select_related("user__profile")
-            .order_by("created_at", "id")
-        )
-        questions = [
-            {"id": q.pk, "user_id": q.user_id, "name": _name(q.user), "text": q.text, "status": q.status} for q in queue
-        ]
     return {
         "id": rt.pk,
         "meeting_id": rt.meeting_id,
@@ -176,15 +124,57 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
         "open_discussion": rt.is_live and current is None and rt.mode != "questions",
         "turns": [
             {
-                "user_id": t.user_id,
-                "name": _name(t.user),
-                "position": t.position,
-                "status": t.status,
-                "current": t.pk == rt.current_turn_id,
+                "user_id": t["user_id"],
+                "name": t["name"],
+                "position": t["position"],
+                "status": t["status"],
+                "current": t["id"] == rt.current_turn_id,
             }
             for t in turns
         ],
-        "participants": [{"user_id": p.user_id, "name": _name(p.user)} for p in present],
+        "participants": rows.present(rt.pk),
         "turn": _turn_block(rt, current) if current is not None else None,
-        "questions": questions,
+        "questions": rows.questions(rt.pk) if rt.mode == "questions" else [],
     }
+
+
+def dumps(room: dict[str, Any]) -> str:
+    """A snapshot as the JSON text sent to sockets (built once per change, not per socket)."""
+    return json.dumps(room, separators=(",", ":"))
+
+
+def _first_name(name: str) -> str:
+    parts = (name or "").split()
+    return parts[0] if parts else "Someone"
+
+
+def for_display(snap: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot a projector shows: first names, and nothing personal beyond them."""
+    out = dict(snap)
+    out["turns"] = [{**t, "name": _first_name(t["name"])} for t in snap["turns"]]
+    out["participants"] = [{**p, "name": _first_name(p["name"])} for p in snap["participants"]]
+    out["questions"] = [{**q, "name": _first_name(q["name"])} for q in snap["questions"]]
+    turn = snap["turn"]
+    if turn is not None:
+        out["turn"] = {
+            "id": turn["id"],
+            "user_id": turn["user_id"],
+            "name": _first_name(turn["name"]),
+            "challenge": "",
+            "suggestions": [
+                {
+                    "id": s["id"],
+                    "text": s["text"],
+                    "author": _first_name(s["author"]),
+                    "author_id": s["author_id"],
+                    "contact": "",
+                    "link": "",
+                    "starred": s["starred"],
+                }
+                for s in turn["suggestions"]
+            ],
+            "commitments": [],
+            "previous_challenge": "",
+            "previous_commitments": [],
+        }
+    return out

@@ -15,6 +15,10 @@ Connecting
               as on every other surface, so nobody can probe for a secret group's rooms
         1011  a fault of ours while letting someone in (the page may try again)
 
+    A screen for the room (display mode) connects with ?view=display: its snapshots carry
+    first names only and no contacts, links, challenges or commitments
+    (clock.for_display), and its "you" has no controls and no seat.
+
     Nothing is sent before such a close. An allowed person joins the room
     (services.participant_join; a no-op on reconnect) and gets a snapshot. Closing the
     socket does not leave the room: a reload or a dropped connection keeps one's place.
@@ -74,9 +78,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
+from asgiref.sync import SyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import connections
 from django.http import Http404
 from django.utils import timezone
 
@@ -262,60 +268,98 @@ ACTIONS: dict[str, Callable[[Ctx], object]] = {
 }
 
 
+# ---------------------------------------------------------------- the database, from the socket
+
+
+class RoomDatabaseSyncToAsync(SyncToAsync):
+    """channels' database_sync_to_async, keeping the connection open between calls.
+
+    Every room call runs on asgiref's one shared thread, so keeping its connection costs one
+    connection per process. channels' version closes it after each call when CONN_MAX_AGE
+    is 0 (as here), and reconnecting was about a tenth of a busy server's room work
+    (bench/live.py). A connection is still dropped as Django drops one after a request: when
+    a transaction was left open, or when an error occurred and it no longer answers.
+    """
+
+    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        finally:
+            for conn in connections.all(initialized_only=True):
+                if conn.connection is None:
+                    continue
+                if conn.get_autocommit() != conn.settings_dict["AUTOCOMMIT"]:
+                    conn.close()
+                elif conn.errors_occurred:
+                    if conn.is_usable():
+                        conn.errors_occurred = False
+                    else:
+                        conn.close()
+
+
+room_db = RoomDatabaseSyncToAsync
+
+
 # ---------------------------------------------------------------- access and snapshots
 
 
 def _authorize(user_id: int, roundtable_id: int) -> tuple[User, Roundtable]:
     """The person (read again: a closed account counts) and the room, if they may be in it;
-    otherwise AccessDenied. The room comes through the one access helper every surface uses."""
+    otherwise AccessDenied. The same checks as every other surface (permissions)."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    meeting_id = Roundtable.objects.filter(pk=roundtable_id).values_list("meeting_id", flat=True).first()
-    if user is None or meeting_id is None:
+    if user is None:
         raise AccessDenied
     try:
-        rt = permissions.roundtable_for_viewer(user, meeting_id)
+        return user, permissions.room_for_viewer(user, roundtable_id)
     except Http404:
         raise AccessDenied from None
-    return user, rt
 
 
-def _frame(user: User, rt: Roundtable) -> dict[str, Any]:
+def _you(user: User, rt: Roundtable) -> dict[str, Any]:
     return {
-        "type": "snapshot",
-        "room": clock.snapshot(rt, timezone.now()),
-        "you": {
-            "user_id": user.pk,
-            "can_control": permissions.can_control(user, rt),
-            "in_seat": permissions.is_in_seat(user, rt),
-        },
+        "user_id": user.pk,
+        "can_control": permissions.can_control(user, rt),
+        "in_seat": permissions.is_in_seat(user, rt),
     }
 
 
-@database_sync_to_async
-def enter(user_id: int, roundtable_id: int) -> dict[str, Any]:
+def _frame(user: User, rt: Roundtable) -> dict[str, Any]:
+    return {"type": "snapshot", "room": clock.snapshot(rt, timezone.now()), "you": _you(user, rt)}
+
+
+@dataclass
+class Entry:
+    you: dict[str, Any]
+    room: dict[str, Any] | None  # None: joining changed the room, and its broadcast brings the snapshot
+
+
+@room_db
+def enter(user_id: int, roundtable_id: int) -> Entry:
     user, rt = _authorize(user_id, roundtable_id)
+    before = rt.version
     # An ended room can still be looked at; joining it is what is refused.
     with contextlib.suppress(LiveError):
         services.participant_join(roundtable=rt, user=user)
-    # The room as joining left it; the meeting (with the viewer's caches) stays.
-    meeting = rt.meeting
-    rt = Roundtable.objects.select_related("current_turn").get(pk=rt.pk)
-    rt.meeting = meeting
-    return _frame(user, rt)
+    after = Roundtable.objects.filter(pk=rt.pk).values_list("version", flat=True).first()
+    if after is not None and after > before:
+        # A change committed after this socket subscribed (its own joining, or anyone's):
+        # that change's broadcast is on its way here, so the snapshot is not built twice.
+        return Entry(you={"user_id": user.pk, "can_control": permissions.can_control(user, rt)}, room=None)
+    return Entry(you=_you(user, rt), room=clock.snapshot(rt, timezone.now()))
 
 
-@database_sync_to_async
+@room_db
 def check(user_id: int, roundtable_id: int) -> None:
     _authorize(user_id, roundtable_id)
 
 
-@database_sync_to_async
+@room_db
 def current_frame(user_id: int, roundtable_id: int) -> dict[str, Any]:
     user, rt = _authorize(user_id, roundtable_id)
     return _frame(user, rt)
 
 
-@database_sync_to_async
+@room_db
 def act(user_id: int, roundtable_id: int, action: str, params: dict[str, Any]) -> None:
     user, rt = _authorize(user_id, roundtable_id)
     handler = ACTIONS.get(action)
@@ -324,7 +368,7 @@ def act(user_id: int, roundtable_id: int, action: str, params: dict[str, Any]) -
     handler(Ctx(rt=rt, user=user, params=params))
 
 
-@database_sync_to_async
+@room_db
 def leave(user_id: int, roundtable_id: int) -> None:
     """Take someone who lost access out of the list of who is here."""
     rt = Roundtable.objects.filter(pk=roundtable_id).first()
@@ -342,10 +386,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
     group: str = ""
     last_version: int = 0
     can_control: bool = False  # from the access check on connect
+    display: bool = False  # a screen for the room (?view=display): first names only, no controls
     done: bool = False  # closed by us: nothing more is read or sent
 
     async def connect(self) -> None:
         self.roundtable_id = int(self.scope["url_route"]["kwargs"]["roundtable_id"])
+        self.display = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("view") == ["display"]
         user = self.scope.get("user")
         await self.accept()
         if user is None or not user.is_authenticated:
@@ -356,7 +402,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # Listen before reading, so no change between the read and the subscription is missed.
         await self.channel_layer.group_add(self.group, self.channel_name)
         try:
-            frame = await enter(user.pk, self.roundtable_id)
+            entry = await enter(user.pk, self.roundtable_id)
         except AccessDenied:
             await self._shut(CLOSE_NOT_FOUND)
             return
@@ -364,8 +410,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             logger.exception("live room %s: could not let %s in", self.roundtable_id, user.pk)
             await self._shut(CLOSE_SERVER_ERROR)
             return
-        self.can_control = bool(frame["you"]["can_control"])
-        await self._send_snapshot(frame)
+        self.can_control = bool(entry.you["can_control"])
+        if entry.room is not None:
+            await self._send_snapshot({"type": "snapshot", "room": entry.room, "you": self._you(entry.you)})
 
     async def disconnect(self, code: int) -> None:
         self.done = True
@@ -399,26 +446,26 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # -- events from the channel layer
 
     async def room_changed(self, event: dict[str, Any]) -> None:
-        if self.done or self.user_id is None or int(event.get("version", 0)) <= self.last_version:
+        version = int(event.get("version", 0))
+        if self.done or self.user_id is None or version <= self.last_version:
             return
-        room = event.get("room")
-        if room is None:  # a message without the snapshot: read it (and access) ourselves
+        room_json = event.get("room_json")
+        if room_json is None:  # a message without the snapshot: read it (and access) ourselves
             try:
                 frame = await current_frame(self.user_id, self.roundtable_id)
             except AccessDenied:
                 await self._revoke()
                 return
-        else:
-            # The snapshot was built once for the whole room; only "you" is ours. Losing access
-            # arrives as access.revoked, and every action still re-checks access in full.
-            turn = room.get("turn")
-            in_seat = bool(turn) and room.get("status") != "ended" and turn.get("user_id") == self.user_id
-            frame = {
-                "type": "snapshot",
-                "room": room,
-                "you": {"user_id": self.user_id, "can_control": self.can_control, "in_seat": in_seat},
-            }
-        await self._send_snapshot(frame)
+            frame["you"] = self._you(frame["you"])
+            await self._send_snapshot(frame)
+            return
+        # The snapshot was built and serialized once for the whole room; only "you" is ours.
+        # Losing access arrives as access.revoked, and every action re-checks access in full.
+        if self.display:
+            room_json = clock.dumps(clock.for_display(json.loads(room_json)))
+        you = self._you({"in_seat": event.get("seat_user_id") == self.user_id})
+        self.last_version = version
+        await self._send_text(f'{{"type":"snapshot","room":{room_json},"you":{json.dumps(you)}}}')
 
     async def access_revoked(self, event: dict[str, Any]) -> None:
         if not self.done and self.user_id is not None and event.get("user_id") == self.user_id:
@@ -440,15 +487,28 @@ class RoomConsumer(AsyncWebsocketConsumer):
             raise LiveError('Send a JSON object: {"action": "..."}.')
         return message
 
+    def _you(self, you: dict[str, Any]) -> dict[str, Any]:
+        """This socket's "you": a display screen has no controls and nobody in its seat."""
+        return {
+            "user_id": self.user_id,
+            "can_control": self.can_control and not self.display,
+            "in_seat": bool(you.get("in_seat")) and not self.display,
+        }
+
     async def _send(self, payload: dict[str, Any]) -> None:
+        await self._send_text(json.dumps(payload))
+
+    async def _send_text(self, text: str) -> None:
         if not self.done:
-            await self.send(text_data=json.dumps(payload))
+            await self.send(text_data=text)
 
     async def _send_snapshot(self, frame: dict[str, Any]) -> None:
         version = int(frame["room"]["version"])
         if version <= self.last_version:
             return
         self.last_version = version
+        if self.display:
+            frame = {**frame, "room": clock.for_display(frame["room"])}
         await self._send(frame)
 
     async def _error(self, message: str, status: int, request_id: Any) -> None:

@@ -49,6 +49,16 @@ def roundtable_for_viewer(user: Viewer, meeting_id: int) -> Roundtable:
     return roundtable
 
 
+def room_for_viewer(user: Viewer, roundtable_id: int) -> Roundtable:
+    """roundtable_for_viewer by the room's own id (the WebSocket's address): the same checks
+    (the meeting's group visible to the viewer, then may_enter), with the room, its meeting,
+    group and seat read in one query, since every message of every socket asks."""
+    rt = Roundtable.objects.select_related("meeting__group", "current_turn").filter(pk=roundtable_id).first()
+    if rt is None or not group_perms.can_view_group(user, rt.meeting.group) or not may_enter(user, rt):
+        raise Http404("No such roundtable.")
+    return rt
+
+
 def can_control(user: Viewer, roundtable: Roundtable) -> bool:
     return group_perms.is_facilitator(user, roundtable.meeting.group)
 

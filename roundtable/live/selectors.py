@@ -18,16 +18,28 @@ def _turns_in_group(user: User, group: Group) -> QuerySet[Turn]:
     return Turn.objects.filter(user=user, roundtable__meeting__group=group)
 
 
-def previous_turn(user: User, group: Group, before_roundtable: Roundtable) -> Turn | None:
-    """The member's last turn they took at an earlier meeting of this group, with its
-    challenge and commitments loaded (two queries)."""
+def previous_turns(user_id: int, group_id: int, before_roundtable: Roundtable) -> QuerySet[Turn]:
+    """The member's turns taken at earlier meetings of this group, the latest first: the first
+    is the one whose challenge and commitments the next turn follows up."""
     return (
-        _turns_in_group(user, group)
-        .filter(status=TurnStatus.DONE, roundtable__meeting__starts_at__lt=before_roundtable.meeting.starts_at)
+        Turn.objects.filter(
+            user_id=user_id,
+            roundtable__meeting__group_id=group_id,
+            status=TurnStatus.DONE,
+            roundtable__meeting__starts_at__lt=before_roundtable.meeting.starts_at,
+        )
         .exclude(roundtable=before_roundtable)
+        .order_by("-roundtable__meeting__starts_at", "-id")
+    )
+
+
+def previous_turn(user: User, group: Group, before_roundtable: Roundtable) -> Turn | None:
+    """The member's last turn at an earlier meeting of this group, with its challenge and
+    commitments loaded (two queries)."""
+    return (
+        previous_turns(user.pk, group.pk, before_roundtable)
         .select_related("challenge", "roundtable__meeting")
         .prefetch_related(Prefetch("commitments", queryset=Commitment.objects.order_by("created_at", "id")))
-        .order_by("-roundtable__meeting__starts_at", "-id")
         .first()
     )
 

@@ -90,8 +90,8 @@ def _lock(roundtable_id: int) -> Roundtable:
 def _changed(rt: Roundtable, *fields: str) -> Roundtable:
     rt.version += 1
     rt.save(update_fields=[*fields, "version"])
-    rid = rt.pk
-    transaction.on_commit(lambda: broadcast.room_changed(rid))
+    # The locked row, as saved, is what committed: the broadcast builds on it without reading it again.
+    transaction.on_commit(lambda: broadcast.room_changed(rt.pk, rt))
     return rt
 
 

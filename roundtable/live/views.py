@@ -40,43 +40,6 @@ def _room_or_lobby(user: User, meeting_id: int) -> tuple[Meeting, Roundtable | N
     return rt.meeting, rt
 
 
-def _first_name(name: str) -> str:
-    parts = (name or "").split()
-    return parts[0] if parts else "Someone"
-
-
-def _for_display(snap: dict[str, Any]) -> dict[str, Any]:
-    """The snapshot a projector shows: first names, and nothing personal beyond them."""
-    out = dict(snap)
-    out["turns"] = [{**t, "name": _first_name(t["name"])} for t in snap["turns"]]
-    out["participants"] = [{**p, "name": _first_name(p["name"])} for p in snap["participants"]]
-    out["questions"] = [{**q, "name": _first_name(q["name"])} for q in snap["questions"]]
-    turn = snap["turn"]
-    if turn is not None:
-        out["turn"] = {
-            "id": turn["id"],
-            "user_id": turn["user_id"],
-            "name": _first_name(turn["name"]),
-            "challenge": "",
-            "suggestions": [
-                {
-                    "id": s["id"],
-                    "text": s["text"],
-                    "author": _first_name(s["author"]),
-                    "author_id": s["author_id"],
-                    "contact": "",
-                    "link": "",
-                    "starred": s["starred"],
-                }
-                for s in turn["suggestions"]
-            ],
-            "commitments": [],
-            "previous_challenge": "",
-            "previous_commitments": [],
-        }
-    return out
-
-
 def _room_context(request: AuthedRequest, rt: Roundtable, *, display: bool = False) -> dict[str, Any]:
     user = request.user
     snap = clock.snapshot(rt, timezone.now())
@@ -89,7 +52,7 @@ def _room_context(request: AuthedRequest, rt: Roundtable, *, display: bool = Fal
     }
     meeting = rt.meeting
     main_ends = meeting.ends_at - timedelta(minutes=meeting.networking_after_minutes)
-    data = {"room": _for_display(snap) if display else snap, "you": you, "main_ends_at": clock.iso(main_ends)}
+    data = {"room": clock.for_display(snap) if display else snap, "you": you, "main_ends_at": clock.iso(main_ends)}
     walk_ins: list[Membership] = []
     if control and not display and not rt.is_ended and rt.mode != "questions":
         inside = Participant.objects.filter(roundtable=rt, left_at__isnull=True).values("user_id")
@@ -108,7 +71,7 @@ def _room_context(request: AuthedRequest, rt: Roundtable, *, display: bool = Fal
         "data": data,
         "can_control": you["can_control"],
         "walk_ins": walk_ins,
-        "ws_path": f"/ws/rooms/{rt.pk}/",
+        "ws_path": f"/ws/rooms/{rt.pk}/" + ("?view=display" if display else ""),
     }
 
 

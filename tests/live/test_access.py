@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -73,9 +75,10 @@ def test_changes_broadcast_the_new_version_after_commit(room: Room, django_captu
     assert len(callbacks) == 1
     callbacks[0]()
     message = async_to_sync(layer.receive)(channel)
-    # The snapshot rides along, built once for every socket in the room.
-    assert (message["type"], message["version"]) == ("room.changed", 2)
-    assert (message["room"]["version"], message["room"]["status"]) == (2, "running")
+    # The snapshot rides along as JSON text, built once for every socket in the room.
+    assert (message["type"], message["version"], message["seat_user_id"]) == ("room.changed", 2, room.ann.pk)
+    room_sent = json.loads(message["room_json"])
+    assert (room_sent["version"], room_sent["status"], room_sent["turn"]["user_id"]) == (2, "running", room.ann.pk)
     # A refusal sends nothing.
     with django_capture_on_commit_callbacks(execute=True) as refused, pytest.raises(LiveError):
         services.clock_pause(roundtable=room.rt, by=room.ann, now=at(1))
