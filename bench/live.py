@@ -21,8 +21,9 @@ version is at least the one the action made (the actor's version + 1). Prints p5
 p99 / max, deliveries received and missing, connections held and failed, and the RSS of
 each server process before connecting, after connecting and after the load.
 
-Finally it measures in process what one socket's snapshot frame costs (SQL queries and
-milliseconds), the work the server repeats for every socket of a room on every change.
+Finally it measures in process what one change costs the server's database thread (SQL
+queries and milliseconds): the access check, the service and the snapshot, which is built
+and serialized once per change for all the sockets of the room.
 
     .venv/bin/python bench/live.py
     .venv/bin/python bench/live.py --rooms 10 --per-room 15 --seconds 10
@@ -225,6 +226,12 @@ def prepare_rooms(rooms: int, per_room: int) -> list[list[Seat]]:
 
 
 # Servers ------------------------------------------------------------------------------
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_mb(pid: int) -> float:
@@ -443,11 +450,16 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
     failed = [s for s in flat if s.failed]
     rss_connected = [_rss_mb(s.proc.pid) for s in servers]
 
-    until = time.perf_counter() + args.seconds
+    cpu_before = [_cpu_seconds(s.proc.pid) for s in servers] + [_cpu_seconds(os.getpid())]
+    load_started = time.perf_counter()
+    until = load_started + args.seconds
     await asyncio.gather(
         *(_drive(r, rooms[r], socks[r], args.per_room, args.interval, until, random.Random(args.seed + r))
           for r in range(len(seats)))
     )  # fmt: skip
+    cpu_after = [_cpu_seconds(s.proc.pid) for s in servers] + [_cpu_seconds(os.getpid())]
+    load_seconds = time.perf_counter() - load_started
+    cpu_share = [(a - b) / load_seconds * 100 for a, b in zip(cpu_after, cpu_before, strict=True)]
     drain_until = time.perf_counter() + 5
     while time.perf_counter() < drain_until:
         if all(len(a.got) >= len(socks[r]) - 1 for r, st in enumerate(rooms) for a in st.actions):
@@ -484,6 +496,8 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
         print(f"  server {i + 1} RSS: {rss_before[i]:.0f} MB before connecting, {rss_connected[i]:.0f} MB with "
               f"{sum(1 for s in held if s.port == srv.port)} sockets (~{per_conn:.0f} KB each), "
               f"{rss_after[i]:.0f} MB after the load")  # fmt: skip
+    shares = ", ".join(f"server {i + 1} {share:.0f}%" for i, share in enumerate(cpu_share[:-1]))
+    print(f"  CPU during the load (% of one core): {shares}, the client {cpu_share[-1]:.0f}%")
     print(f"  actions: {sent} sent over {args.seconds:.0f} s ({sent / args.seconds:.1f}/s), {refused} refused, "
           f"{skipped} ticks skipped (the previous change had not reached its actor yet)")  # fmt: skip
     for e in errors[:3]:
@@ -516,42 +530,46 @@ def part(label: str, seats: list[list[Seat]], extra: list[dict[str, str]], args:
 # Where the time goes --------------------------------------------------------------------
 
 
-def frame_cost(seats: list[list[Seat]], per_room: int) -> None:
-    """What one socket's answer to "room.changed" costs: consumers.current_frame's work."""
+def change_cost(seats: list[list[Seat]], per_room: int) -> None:
+    """What one change costs the server's database thread, whatever the room's size: the
+    access check, the service, and the snapshot built and serialized once for every socket."""
+    from asgiref.sync import async_to_sync
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from roundtable.live import clock, consumers
 
-    seat = seats[0][1]
-    # Warm up, then time the pieces.
-    for _ in range(5):
-        consumers._frame(*consumers._authorize(seat.user_id, seat.rt_id))
+    fac = seats[0][0]
+    act = consumers.act.func  # the synchronous body, run here on this thread
+
+    def one_change() -> None:
+        act(fac.user_id, fac.rt_id, "add_minute", {})
+
+    async_to_sync(consumers.act)(fac.user_id, fac.rt_id, "add_minute", {})  # warm up
     runs = 100
-    t_auth = t_snap = t_all = 0.0
+    t0 = time.perf_counter()
     for _ in range(runs):
-        a = time.perf_counter()
-        user, rt = consumers._authorize(seat.user_id, seat.rt_id)
-        b = time.perf_counter()
+        one_change()
+    per_change = (time.perf_counter() - t0) / runs * 1000
+    t0 = time.perf_counter()
+    for _ in range(runs):
+        _user, rt = consumers._authorize(fac.user_id, fac.rt_id)
+    per_check = (time.perf_counter() - t0) / runs * 1000
+    t0 = time.perf_counter()
+    for _ in range(runs):
+        text = clock.dumps(clock.snapshot(rt, timezone.now()))
+    per_snapshot = (time.perf_counter() - t0) / runs * 1000
+    with CaptureQueriesContext(connection) as change_q:
+        one_change()
+    with CaptureQueriesContext(connection) as snap_q:
         clock.snapshot(rt, timezone.now())
-        c = time.perf_counter()
-        consumers._frame(*consumers._authorize(seat.user_id, seat.rt_id))
-        d = time.perf_counter()
-        t_auth, t_snap, t_all = t_auth + b - a, t_snap + c - b, t_all + d - c
-    with CaptureQueriesContext(connection) as auth_q:
-        user, rt = consumers._authorize(seat.user_id, seat.rt_id)
-    with CaptureQueriesContext(connection) as frame_q:
-        frame = consumers._frame(user, rt)
-    size = len(json.dumps(frame))
-    per_frame = t_all / runs * 1000
-    print("\nWhere the time goes (in process, the same database, one member's frame)")
-    print(f"  _authorize: {len(auth_q)} queries, {t_auth / runs * 1000:.2f} ms; clock.snapshot + you: "
-          f"{len(frame_q)} queries, {t_snap / runs * 1000:.2f} ms; a whole frame {per_frame:.2f} ms, "
-          f"{size:,} bytes of JSON")  # fmt: skip
-    print(f"  every change: {per_room} sockets x {per_frame:.2f} ms = {per_room * per_frame:.0f} ms of ORM work, "
-          f"{per_room * (len(auth_q) + len(frame_q))} queries, all on the one thread that database_sync_to_async "
-          "uses per process")  # fmt: skip
+    print("\nWhere the time goes (in process, the same database, the facilitator adding a minute)")
+    print(f"  one change: {len(change_q)} queries (with BEGIN/COMMIT), {per_change:.2f} ms, of which the access "
+          f"check {per_check:.2f} ms and the snapshot ({len(snap_q)} queries, {len(text):,} bytes of JSON) "
+          f"{per_snapshot:.2f} ms")  # fmt: skip
+    print(f"  the same for a room of any size: the {per_room} sockets of a room only wrap the JSON text "
+          "with their own \"you\" part, with no database work")  # fmt: skip
     connection.close()
 
 
@@ -590,7 +608,7 @@ def main() -> int:
         env = {"REDIS_URL": args.redis}
         label = "2. two server processes, channels-redis, one SQLite file (WAL) shared by both"
         ok &= part(label, seats, [env, env], args)
-    frame_cost(seats, args.per_room)
+    change_cost(seats, args.per_room)
     return 0 if ok else 1
 
 

@@ -215,7 +215,12 @@ STORAGES = {
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    # Every socket's join and leave borrows a pool connection: a crowd leaving at once (a proxy
+    # restart) would pass redis-py's default of 100 and fail its leaves (bench/live.py).
+    _redis_host = {"address": REDIS_URL, "max_connections": env_int("REDIS_MAX_CONNECTIONS", 2000)}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_redis_host]}}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "roundtable.live.layers.SweepingInMemoryChannelLayer"}}

@@ -81,6 +81,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from asgiref.sync import SyncToAsync
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import connections
 from django.http import Http404
@@ -389,6 +390,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
     display: bool = False  # a screen for the room (?view=display): first names only, no controls
     done: bool = False  # closed by us: nothing more is read or sent
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """channels' dispatch without its aclose_old_connections() before every message: that
+        is a hop onto the one database thread for each socket of a room on every change, even
+        when the handler touches no database, so deliveries queued behind other rooms' work
+        (bench/live.py). Every database call here goes through room_db, which looks after
+        its connection itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self) -> None:
         self.roundtable_id = int(self.scope["url_route"]["kwargs"]["roundtable_id"])
         self.display = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("view") == ["display"]
@@ -417,7 +429,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         self.done = True
         if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(self.group, self.channel_name)
+            except Exception:
+                # The membership then lapses by itself (the layer's group expiry); messages to
+                # a closed socket are dropped.
+                logger.warning("live room %s: could not leave the channel group", self.roundtable_id, exc_info=True)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.done or self.user_id is None:

@@ -54,8 +54,9 @@ def heads(live: Room) -> dict[str, Headers]:
     return {name: cookie_headers(getattr(live, name)) for name in ("fac", "ann", "ben", "cat")}
 
 
-async def open_socket(roundtable_id: int, headers: Headers, app: Any = None) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(app or config.asgi.application, f"/ws/rooms/{roundtable_id}/", headers=headers)
+async def open_socket(roundtable_id: int, headers: Headers, app: Any = None, query: str = "") -> WebsocketCommunicator:
+    path = f"/ws/rooms/{roundtable_id}/" + (f"?{query}" if query else "")
+    comm = WebsocketCommunicator(app or config.asgi.application, path, headers=headers)
     connected, _ = await comm.connect(timeout=WAIT)
     assert connected
     return comm
@@ -328,6 +329,56 @@ async def test_a_suggestion_in_the_brainstorm_appears_on_every_screen(live: Room
     count = await database_sync_to_async(lambda: Suggestion.objects.filter(starred=True).count())()
     assert count == 1
     await close_all(fac, ann, ben, cat)
+
+
+def _full_names(room: Room) -> None:
+    from roundtable.accounts.models import Profile
+
+    for user, name in ((room.ann, "Ann Archer"), (room.ben, "Ben Brook"), (room.fac, "Fay Field")):
+        Profile.objects.filter(user=user).update(display_name=name)
+
+
+async def test_a_display_screen_gets_first_names_and_nothing_personal(live: Room, heads: dict[str, Headers]) -> None:
+    await database_sync_to_async(_full_names)(live)
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    ben, _ = await enter(live.rt.pk, heads["ben"])
+    for message in ({"action": "start"}, {"action": "next_phase"}, {"action": "next_phase"}):
+        await fac.send_json_to(message)
+    await until(ben, lambda f: f["room"]["phase_key"] == "brainstorm")
+    await ann.send_json_to({"action": "challenge_set", "text": "No replies from recruiters"})
+    await ann.send_json_to({"action": "commitment_add", "text": "Email Dana"})
+    await ben.send_json_to(
+        {"action": "suggestion_add", "text": "Ask Dana", "contact": "Dana", "link": "https://a.example"}
+    )
+    await until(ann, lambda f: bool(f["room"]["turn"] and f["room"]["turn"]["suggestions"]))
+    await quiet(fac, ann, ben)
+
+    # The facilitator opens the display on the projector: the same room, first names only.
+    screen = await open_socket(live.rt.pk, heads["fac"], query="view=display")
+    first = await screen.receive_json_from(timeout=WAIT)
+    for frame in (first, await _after_a_change(fac, screen)):
+        room = frame["room"]
+        assert frame["you"] == {"user_id": live.fac.pk, "can_control": False, "in_seat": False}
+        assert [t["name"] for t in room["turns"]] == ["Ann", "Ben", "Cat"]
+        assert sorted(p["name"] for p in room["participants"]) == ["Ann", "Ben", "Fay"]
+        assert (room["turn"]["name"], room["turn"]["challenge"], room["turn"]["commitments"]) == ("Ann", "", [])
+        assert [(s["text"], s["author"], s["contact"], s["link"]) for s in room["turn"]["suggestions"]] == [
+            ("Ask Dana", "Ben", "", "")
+        ]
+    # The room's own screens still carry full names and details.
+    frame = await until(ann, lambda f: f["type"] == "snapshot")
+    assert (frame["room"]["turn"]["name"], frame["room"]["turn"]["challenge"]) == (
+        "Ann Archer",
+        "No replies from recruiters",
+    )
+    assert frame["room"]["turn"]["suggestions"][0]["contact"] == "Dana"
+    await close_all(fac, ann, ben, screen)
+
+
+async def _after_a_change(fac: WebsocketCommunicator, screen: WebsocketCommunicator) -> dict:
+    await fac.send_json_to({"action": "add_minute"})
+    return await until(screen, lambda f: f["room"]["extra_seconds"] == 60)
 
 
 # ---------------------------------------------------------------- reconnect and restart

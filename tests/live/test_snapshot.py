@@ -10,7 +10,7 @@ from roundtable.live import clock, services
 from roundtable.live.models import Roundtable, Turn
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
 
-from .conftest import T0, Room, at
+from .conftest import T0, Room, at, going_member
 
 ISO0 = "2031-03-04T23:00:00+00:00"
 
@@ -162,3 +162,28 @@ def test_snapshot_queries_do_not_grow_with_the_room(size: int, django_assert_num
     assert (len(snap["turns"]), len(snap["participants"]), len(snap["turn"]["suggestions"])) == (
         size, size + 1, size - 1,
     )  # fmt: skip
+
+
+def test_names_fall_back_as_on_every_page(room: Room) -> None:
+    """A person without a display name shows as the start of their email, as User.display_name
+    does; a suggestion whose author's account was deleted shows as from "Someone"."""
+    from roundtable.accounts.models import Profile
+
+    Profile.objects.filter(user=room.ben).update(display_name="")
+    dee = going_member(room.group, room.meeting, "Dee", 4)
+    for i, u in enumerate((room.ann, room.ben, dee)):
+        services.participant_join(roundtable=room.rt, user=u, now=at(i + 1))
+    services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(10))
+    services.phase_next(roundtable=room.rt, by=room.fac, now=at(20))
+    services.phase_next(roundtable=room.rt, by=room.fac, now=at(30))
+    turn = Turn.objects.get(roundtable=room.rt, user=room.ann)
+    services.suggestion_add(turn=turn, by=dee, text="Call Eve", now=at(40))
+    services.suggestion_add(turn=turn, by=room.ben, text="Try the alumni list", now=at(41))
+    dee.delete()
+    snap = clock.snapshot(room.fresh(), at(50))
+    ben_name = room.ben.email.split("@")[0]
+    assert [t["name"] for t in snap["turns"]] == ["Ann", ben_name, "Cat"]
+    assert [(s["text"], s["author"], s["author_id"]) for s in snap["turn"]["suggestions"]] == [
+        ("Call Eve", "Someone", None),
+        ("Try the alumni list", ben_name, room.ben.pk),
+    ]
