@@ -50,16 +50,14 @@ def previous_commitments(user: User, group: Group, before_roundtable: Roundtable
     return list(turn.commitments.all()) if turn is not None else []
 
 
-def member_history(user: User, group: Group) -> list[Turn]:
-    """The member's turns over this group's meetings, newest first. Each turn carries
-    `challenge` (absent when none was written: use getattr(turn, "challenge", None)),
-    `starred_suggestions` (with author profiles) and `commitment_list` (with review status).
-    Callers check permissions.history_visible first."""
+def _with_history(turns: QuerySet[Turn]) -> QuerySet[Turn]:
+    """Turns taken or under way, newest first, each with `challenge` (absent when none was
+    written: use getattr(turn, "challenge", None)), `starred_suggestions` (with author
+    profiles) and `commitment_list` (with review status): three queries in all."""
     starred = Suggestion.objects.filter(starred=True).select_related("author__profile").order_by("created_at", "id")
-    return list(
-        _turns_in_group(user, group)
-        .filter(status__in=[TurnStatus.DONE, TurnStatus.ACTIVE])
-        .select_related("challenge", "roundtable__meeting")
+    return (
+        turns.filter(status__in=[TurnStatus.DONE, TurnStatus.ACTIVE])
+        .select_related("challenge", "roundtable__meeting__group")
         .prefetch_related(
             Prefetch("suggestions", queryset=starred, to_attr="starred_suggestions"),
             Prefetch(
@@ -70,6 +68,22 @@ def member_history(user: User, group: Group) -> list[Turn]:
         )
         .order_by("-roundtable__meeting__starts_at", "-id")
     )
+
+
+def member_history(user: User, group: Group) -> list[Turn]:
+    """The member's turns over this group's meetings (see _with_history).
+    Callers check permissions.history_visible first."""
+    return list(_with_history(_turns_in_group(user, group)))
+
+
+def my_history(user: User) -> list[tuple[Group, list[Turn]]]:
+    """The member's own turns in every group, grouped by group (groups by name), in three
+    queries however many groups there are. Only for the member themselves."""
+    by_group: dict[int, tuple[Group, list[Turn]]] = {}
+    for turn in _with_history(Turn.objects.filter(user=user)):
+        group = turn.roundtable.meeting.group
+        by_group.setdefault(group.pk, (group, []))[1].append(turn)
+    return sorted(by_group.values(), key=lambda pair: (pair[0].name.casefold(), pair[0].pk))
 
 
 @dataclass

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from roundtable.accounts.models import User
 from roundtable.core.http import AuthedRequest
 from roundtable.groups import permissions as group_perms
-from roundtable.groups.models import Group, Membership, MembershipState
+from roundtable.groups.models import Membership, MembershipState
 from roundtable.meetings import permissions as meeting_perms
 from roundtable.meetings.models import Meeting
 
@@ -135,15 +135,10 @@ def summary(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     return render(request, "live/summary.html", context)
 
 
-def _history_groups(user: User) -> list[Group]:
-    return list(Group.objects.filter(meetings__roundtable__turns__user=user).distinct().order_by("name"))
-
-
 @login_required
 @require_GET
 def my_history(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    groups = [(group, selectors.member_history(user, group)) for group in _history_groups(user)]
     sharing = HistorySharing.objects.filter(user=user).first()
     return render(
         request,
@@ -151,7 +146,7 @@ def my_history(request: AuthedRequest) -> HttpResponse:
         {
             "owner": user,
             "is_owner": True,
-            "groups": [(g, turns) for g, turns in groups if turns],
+            "groups": selectors.my_history(user),
             "sharing": sharing is not None and sharing.share_with_facilitators,
         },
     )

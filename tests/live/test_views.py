@@ -269,3 +269,33 @@ def test_empty_history_says_what_to_do() -> None:
     page = _client(UserFactory()).get("/me/roundtables/")
     assert page.status_code == 200
     assert b"No roundtable turns yet" in page.content
+
+
+def _history_in_groups(count: int) -> User:
+    """One person with a finished turn in each of `count` groups."""
+    from roundtable.live.models import Commitment
+
+    person = UserFactory(name="Zoe")
+    for _ in range(count):
+        room = make_room()
+        turn = _run_a_turn(room)
+        services.roundtable_end(roundtable=room.rt, by=room.fac, now=at(100))
+        MembershipFactory(group=room.group, user=person)
+        Turn.objects.filter(pk=turn.pk).update(user=person)
+        Commitment.objects.filter(turn=turn).update(user=person)
+    return person
+
+
+@pytest.mark.parametrize("groups", [1, 4])
+@pytest.mark.django_db
+def test_my_history_takes_the_same_queries_for_any_number_of_groups(groups: int) -> None:
+    person = _history_in_groups(groups)
+    client = _client(person)
+    client.get("/me/roundtables/")  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/me/roundtables/")
+    assert page.status_code == 200
+    assert page.content.count(b"No callbacks after first interviews.") == groups
+    assert page.content.count(b'class="card history-turn"') == groups
+    # session, user, sharing, turns (with groups), starred suggestions, commitments, the header's profile
+    assert len(queries) == 7, "\n".join(q["sql"][:90] for q in queries.captured_queries)

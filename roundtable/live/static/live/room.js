@@ -432,7 +432,11 @@
       navigator.wakeLock.request("screen").then(function (lock) {
         self.wakeLockPending = false;
         self.wakeLock = lock;
-        lock.addEventListener("release", function () { if (self.wakeLock === lock) self.wakeLock = null; });
+        self.root.dataset.wakeLock = "held";
+        lock.addEventListener("release", function () {
+          if (self.wakeLock === lock) self.wakeLock = null;
+          if (!self.wakeLock) self.root.dataset.wakeLock = "released";
+        });
         if (self.room.status !== "running") self.releaseWakeLock();
       }).catch(function () { self.wakeLockPending = false; });
     } else if (!want) {
@@ -440,10 +444,15 @@
     }
   };
 
+  // data-wake-lock on the room tells whether this screen is kept awake ("held" or
+  // "released"); the browser tests read it.
   Room.prototype.releaseWakeLock = function () {
     var lock = this.wakeLock;
     this.wakeLock = null;
-    if (lock) lock.release().catch(function () {});
+    if (lock) {
+      this.root.dataset.wakeLock = "released";
+      lock.release().catch(function () {});
+    }
   };
 
   // ---------------------------------------------------------- rendering
