@@ -90,6 +90,9 @@
     this.lastClockPhase = null;
     this.clockStage = null;
     this.wakeLock = null;
+    this.planDirty = false;  // the facilitator changed the plan editor's fields
+    this.planSent = null;  // the plan they saved, until the room's plan matches it
+    this.planShown = null;  // the plan the editor was last filled with
     this.shownNudge = null;
     this.sound = !this.display && window.localStorage && localStorage.getItem("roundtable.sound") === "on";
     this.audio = null;
@@ -234,7 +237,9 @@
     } else if (msg.type === "error") {
       this.showAlert(msg.message || "That didn't work.");
       var req = msg.request_id && this.pending[msg.request_id];
-      if (req && req.form) {
+      if (req && req.form && req.form.hasAttribute("data-plan-form")) {
+        this.planSent = null;  // the edits stay in the form
+      } else if (req && req.form) {
         if (req.form.dataset.form === "challenge_set") { this.editingChallenge = true; this.render(false); }
         this.restoreForm(req.form, req.params);
       }
@@ -486,6 +491,7 @@
     this.renderQuestions(present);
     this.renderOrder();
     this.renderPeople();
+    this.renderPlan();
     this.announceChanges(first);
     this.updateWakeLock();
     this.tick();
@@ -779,6 +785,148 @@
     }));
   };
 
+  // ---------------------------------------------------------- the turn plan (facilitators)
+  //
+  // The editor shows the room's plan until the facilitator changes a field; from then on it
+  // keeps what they typed (a snapshot never overwrites it) until the room's plan equals what
+  // they saved, or they undo. A refusal leaves their edits in place, with the reason shown.
+
+  function planKey(phases) {
+    return JSON.stringify((phases || []).map(function (p) { return [p.label, p.seconds]; }));
+  }
+
+  Room.prototype.renderPlan = function () {
+    var box = this.binds["plan-editor"];
+    if (!box) return;
+    var r = this.room;
+    box.hidden = !this.you.can_control || r.mode === "questions" || r.status === "ended";
+    if (this.planDirty && this.planSent !== null && this.planSent === planKey(r.phases)) {
+      this.planDirty = false;
+      this.planSent = null;
+    }
+    if (!this.planDirty && this.planShown !== planKey(r.phases)) this.fillPlan(r.phases);
+    this.planTotal();
+  };
+
+  Room.prototype.fillPlan = function (phases) {
+    var list = this.binds["plan-rows"];
+    if (!list) return;
+    this.planShown = planKey(phases);
+    list.textContent = "";
+    var self = this;
+    (phases || []).forEach(function (p) { list.appendChild(self.planRow(p.label, p.seconds, p.key)); });
+    this.planNumbers();
+  };
+
+  Room.prototype.planRow = function (label, seconds, key) {
+    this.planSeq = (this.planSeq || 0) + 1;
+    var id = "plan-" + this.planSeq;
+    var minutes = Math.round((seconds / 60) * 2) / 2;
+    // data-seconds keeps a phase's exact length while its minutes field shows the rounded one.
+    return el("li", { className: "plan-row", "data-key": key || "", "data-seconds": seconds, "data-minutes": minutes }, [
+      el("label", { for: id + "-label", className: "plan-label-label" }),
+      el("input", { id: id + "-label", type: "text", name: "label", value: label, maxlength: 40, required: true,
+                    autocomplete: "off" }),
+      el("label", { for: id + "-minutes", text: "minutes" }),
+      el("input", { id: id + "-minutes", type: "number", name: "minutes", value: minutes, min: 0.5, max: 60, step: 0.5,
+                    inputmode: "decimal", required: true, className: "plan-minutes" }),
+      el("button", { type: "button", className: "button button-secondary button-small", "data-plan-remove": "" }, ["Remove"]),
+    ]);
+  };
+
+  // Number the rows' labels ("Phase 1 name") and their Remove buttons' accessible names.
+  Room.prototype.planNumbers = function () {
+    var rows = this.binds["plan-rows"].querySelectorAll(".plan-row");
+    rows.forEach(function (row, i) {
+      row.querySelector(".plan-label-label").textContent = "Phase " + (i + 1) + " name";
+      var remove = row.querySelector("[data-plan-remove]");
+      var name = row.querySelector("input[name=label]").value.trim() || "phase " + (i + 1);
+      remove.setAttribute("aria-label", "Remove " + name);
+      remove.disabled = rows.length === 1;
+    });
+  };
+
+  Room.prototype.planRead = function () {
+    var phases = [];
+    var problem = null;
+    this.binds["plan-rows"].querySelectorAll(".plan-row").forEach(function (row, i) {
+      var label = row.querySelector("input[name=label]");
+      var minutes = row.querySelector("input[name=minutes]");
+      var m = parseFloat(minutes.value);
+      if (!problem && !label.value.trim()) problem = { field: label, text: "Give phase " + (i + 1) + " a name." };
+      if (!problem && (isNaN(m) || m < 0.5 || m > 60)) {
+        problem = { field: minutes, text: "Phase " + (i + 1) + " must last between half a minute and 60 minutes." };
+      }
+      var untouched = minutes.value === row.dataset.minutes && row.dataset.seconds;
+      var seconds = untouched ? parseInt(row.dataset.seconds, 10) : Math.round((isNaN(m) ? 0 : m) * 60);
+      var phase = { label: label.value.trim(), seconds: seconds };
+      if (row.dataset.key) phase.key = row.dataset.key;
+      phases.push(phase);
+    });
+    return { phases: phases, problem: problem };
+  };
+
+  Room.prototype.planTotal = function () {
+    var node = this.binds["plan-total"];
+    if (!node || !this.binds["plan-rows"]) return;
+    var read = this.planRead();
+    var per = read.phases.reduce(function (a, p) { return a + p.seconds; }, 0);
+    var left = this.room.turns.filter(function (t) { return t.status === "pending" || t.status === "active"; }).length;
+    var text = "A turn takes " + minutesText(per) + (left ? "; " + left + (left === 1 ? " turn" : " turns") + " left need " + minutesText(per * left) + "." : ".");
+    if (this.planDirty) text += " Not saved yet.";
+    setText(node, text);
+  };
+
+  Room.prototype.wirePlan = function () {
+    var form = this.root.querySelector("[data-plan-form]");
+    if (!form) return;
+    var self = this;
+    var list = this.binds["plan-rows"];
+    form.addEventListener("input", function () {
+      self.planDirty = true;
+      self.planNumbers();
+      self.planTotal();
+    });
+    form.addEventListener("click", function (e) {
+      var remove = e.target.closest("[data-plan-remove]");
+      if (remove && !remove.disabled) {
+        var row = remove.closest(".plan-row");
+        var next = row.nextElementSibling || row.previousElementSibling;
+        row.remove();
+        self.planDirty = true;
+        self.planNumbers();
+        self.planTotal();
+        if (next) next.querySelector("input").focus();
+      }
+    });
+    this.binds["plan-add"].addEventListener("click", function () {
+      if (list.children.length >= 8) { self.showAlert("A turn has at most 8 phases."); return; }
+      var row = self.planRow("", 120, "");
+      list.appendChild(row);
+      self.planDirty = true;
+      self.planNumbers();
+      self.planTotal();
+      row.querySelector("input").focus();
+    });
+    this.binds["plan-reset"].addEventListener("click", function () {
+      self.planDirty = false;
+      self.planSent = null;
+      self.fillPlan(self.room.phases);
+      self.planTotal();
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var read = self.planRead();
+      if (read.problem) {
+        self.showAlert(read.problem.text);
+        read.problem.field.focus();
+        return;
+      }
+      var id = self.send("plan_set", { phases: read.phases }, form);
+      if (id) self.planSent = planKey(read.phases);
+    });
+  };
+
   // Replace a list's items, keeping keyboard focus on the same control if it is still there.
   Room.prototype.rebuild = function (node, items) {
     if (!node) return;
@@ -892,6 +1040,7 @@
     this.root.addEventListener("input", function (e) {
       if (e.target.name === "text" && e.target.closest('[data-form="challenge_set"]')) e.target.dataset.dirty = "1";
     });
+    this.wirePlan();
     document.addEventListener("keydown", function (e) { self.shortcut(e); });
     var sound = document.getElementById("room-sound");
     if (sound) {
