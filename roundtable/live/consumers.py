@@ -208,7 +208,7 @@ def _question_withdraw(ctx: Ctx) -> object:
     ).first()
     if question is None:
         raise LiveError("You have no such question waiting.", 404)
-    return services.question_done(question=question, by=ctx.user)
+    return services.question_withdraw(question=question, by=ctx.user)
 
 
 def _question_done(ctx: Ctx) -> object:

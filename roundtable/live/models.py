@@ -193,6 +193,7 @@ class QuestionStatus(models.TextChoices):
     WAITING = "waiting", "Hand raised"
     TAKEN = "taken", "Being answered"
     ANSWERED = "answered", "Answered"
+    WITHDRAWN = "withdrawn", "Withdrawn by the asker"
 
 
 class Question(models.Model):

@@ -404,7 +404,7 @@ def _validate_plan(phases: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         key = str(phase.get("key") or slugify(label) or f"phase-{number}")[:40]
         if not KEY_RE.match(key):
             raise LiveError(f"Phase {number} has a key that is not a simple word.")
-        if any(p["key"] == key for p in out):
+        if any(p["key"] == key or p["label"].casefold() == label.casefold() for p in out):
             raise LiveError(f"Two phases are called {label!r}: give each its own name.")
         out.append({"key": key, "label": label, "seconds": seconds})
     return out
@@ -782,6 +782,21 @@ def question_done(*, question: Question, by: User, now: datetime | None = None) 
         fresh.status = QuestionStatus.ANSWERED
         fresh.save(update_fields=["status"])
         _changed(rt)
+    return fresh
+
+
+@transaction.atomic
+def question_withdraw(*, question: Question, by: User) -> Question:
+    """The asker lowers their hand while the question is still waiting."""
+    rt = _lock(question.roundtable_id)
+    fresh = Question.objects.filter(pk=question.pk).first()
+    if fresh is None or fresh.user_id != by.pk:
+        raise LiveError("You have no such question waiting.", 404)
+    if fresh.status != QuestionStatus.WAITING:
+        raise LiveError("This question is no longer waiting: it is being answered or done.", 409)
+    fresh.status = QuestionStatus.WITHDRAWN
+    fresh.save(update_fields=["status"])
+    _changed(rt)
     return fresh
 
 

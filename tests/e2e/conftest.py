@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.e2e.live_helpers import AsgiServer, _server_env, collectstatic
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -52,6 +54,20 @@ def new_page(browser: Browser) -> Iterator[object]:
     yield make
     for ctx in contexts:
         ctx.close()
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None) -> Iterator[AsgiServer]:
+    """The production command (uvicorn) in a subprocess, on a free port, against the test
+    database. The test may stop() it and start() it again on the same port."""
+    env = _server_env()
+    collectstatic(env)
+    server = AsgiServer(env)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def shot(page: Page, name: str) -> Path:

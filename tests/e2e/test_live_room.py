@@ -7,127 +7,27 @@ first member's commitments come up for follow-up at the start of her turn."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
 import time
-import urllib.request
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from roundtable.groups.models import Kind
 from roundtable.live.models import Commitment, Roundtable, Suggestion
 from tests.e2e.conftest import shot
+from tests.e2e.live_helpers import AsgiServer, _same_clock, _timers, _watch_console
 from tests.e2e.test_join_journey import _login
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
 
 pytestmark = pytest.mark.e2e
 
-BASE_DIR = Path(settings.BASE_DIR)
-VENV_BIN = BASE_DIR / ".venv" / "bin"
-LOG = BASE_DIR / "test-results" / "live-room-server.log"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _server_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH", "REDIS_URL"}}
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        env["SQLITE_PATH"] = str(db["NAME"])
-    else:
-        # The test database pytest-django created, on the same server.
-        env["DATABASE_URL"] = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(
-            **{k: db.get(k) or "" for k in ("USER", "PASSWORD", "HOST", "PORT", "NAME")}
-        )
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        ROUNDTABLE_TESTING="1",
-        ROUNDTABLE_HTTPS="false",
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-@pytest.fixture
-def asgi_server(transactional_db: None) -> Iterator[str]:
-    """The production command in a subprocess, on a free port, against the test database."""
-    env = _server_env()
-    subprocess.run(  # noqa: S603 - our own manage.py
-        [str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=BASE_DIR, env=env, check=True,
-    )  # fmt: skip
-    port = _free_port()
-    LOG.parent.mkdir(parents=True, exist_ok=True)
-    log = LOG.open("w")
-    server = subprocess.Popen(  # noqa: S603 - the project's own server command
-        [str(VENV_BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310 - loopback
-                    break
-            except OSError:
-                assert server.poll() is None, LOG.read_text()
-                assert time.monotonic() < deadline, "the ASGI server did not start"
-                time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
-def _seconds(text: str) -> int:
-    found = re.fullmatch(r"\+?(\d+):(\d\d)", text.strip())
-    assert found, f"not a clock: {text!r}"
-    return int(found.group(1)) * 60 + int(found.group(2))
-
-
-def _timers(pages: list[Page]) -> list[int]:
-    """Every screen's timer, read as close to the same moment as the browsers allow."""
-    return [_seconds(p.locator("[data-bind=timer]").inner_text()) for p in pages]
-
-
-def _same_clock(pages: list[Page]) -> list[int]:
-    values = _timers(pages)
-    assert max(values) - min(values) <= 1, values
-    return values
-
-
-def _seat(page: Page) -> str:
-    return page.locator("[data-bind=seat]").inner_text()
-
-
-def _watch_console(page: Page, problems: list[str]) -> None:
-    page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-
 
 @pytest.mark.django_db(transaction=True)
-def test_two_turns_live_then_follow_up_at_the_next_meeting(asgi_server: str, new_page) -> None:  # type: ignore[no-untyped-def]
-    base = asgi_server
+def test_two_turns_live_then_follow_up_at_the_next_meeting(asgi_server: AsgiServer, new_page) -> None:  # type: ignore[no-untyped-def]
+    base = asgi_server.url
     now = timezone.now()
     group = GroupFactory(name="Boston Strategic Roundtable", kind=Kind.STRATEGIC)
     fac = facilitator_of(group, user=UserFactory(email="rosa@example.com", name="Rosa Martinez"))

@@ -113,9 +113,19 @@ def test_the_question_queue_of_a_speakers_meeting(db: None) -> None:
     assert (snap["turns"], snap["turn"], snap["phase_key"], snap["open_discussion"]) == ([], None, None, False)
     # Taking the next one closes the one being answered.
     services.question_take_next(roundtable=room.rt, by=room.fac, now=at(7))
-    services.question_done(question=q2, by=room.ben, now=at(8))  # the asker withdraws it
+    services.question_done(question=q2, by=room.ben, now=at(8))  # the asker may close their own
     assert list(Question.objects.order_by("id").values_list("status", flat=True)) == ["answered", "answered"]
     assert services.question_take_next(roundtable=room.rt, by=room.fac, now=at(9)) is None
+    # A hand lowered while waiting is withdrawn, not answered; only the asker lowers it.
+    q3 = services.question_raise(roundtable=room.rt, by=room.ann, text="Portfolio or resume?", now=at(10))
+    with pytest.raises(LiveError) as other:
+        services.question_withdraw(question=q3, by=room.ben)
+    assert (other.value.status, other.value.message) == (404, "You have no such question waiting.")
+    assert services.question_withdraw(question=q3, by=room.ann).status == "withdrawn"
+    with pytest.raises(LiveError) as again:
+        services.question_withdraw(question=q3, by=room.ann)
+    assert again.value.status == 409
+    assert clock.snapshot(room.fresh(), at(11))["questions"] == []
     # Turn controls do not apply here.
     with pytest.raises(LiveError) as no_turns:
         services.phase_next(roundtable=room.rt, by=room.fac, now=at(10))

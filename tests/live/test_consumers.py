@@ -528,5 +528,5 @@ async def test_the_question_queue(speakers_room: Room) -> None:
     statuses = await database_sync_to_async(
         lambda: sorted(Question.objects.filter(roundtable=room.rt).values_list("status", flat=True))
     )()
-    assert statuses == [QuestionStatus.ANSWERED, QuestionStatus.ANSWERED]
+    assert statuses == [QuestionStatus.ANSWERED, QuestionStatus.WITHDRAWN]
     await close_all(fac, ann, ben)

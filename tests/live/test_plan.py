@@ -34,6 +34,14 @@ def test_plan_set_validates_and_keeps_keys(room: Room) -> None:
             [{"label": "A", "seconds": 60}, {"label": "a", "seconds": 60}],
             "Two phases are called 'a': give each its own name.",
         ),
+        # The same name under different keys (a renamed phase) is as confusing on the clock.
+        (
+            [
+                {"key": "update", "label": "Update", "seconds": 60},
+                {"key": "challenge", "label": "update", "seconds": 60},
+            ],
+            "Two phases are called 'update': give each its own name.",
+        ),
     ]
     for phases, message in cases:
         with pytest.raises(LiveError) as bad:

@@ -131,6 +131,7 @@
     this.ws = ws;
     ws.onopen = function () {
       self.attempts = 0;
+      if (self.offlineAlert) { self.offlineAlert = false; self.hideAlert(); }
       self.setConn(self.everConnected ? "reconnected" : "connected");
       self.everConnected = true;
       self.ping();
@@ -197,6 +198,7 @@
     if (this.revoked) return null;
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
       this.showAlert("Not connected right now: reconnecting. Try again in a moment.");
+      this.offlineAlert = true;
       this.reconnectNow();
       return null;
     }
@@ -204,7 +206,11 @@
     var id = "r" + Date.now().toString(36) + "-" + this.seq;
     var body = { action: action, request_id: id };
     Object.keys(params || {}).forEach(function (k) { body[k] = params[k]; });
-    this.pending[id] = { form: form || null, params: params || {}, at: Date.now() };
+    // Only refusals answer a request by id: forget requests that got none within a minute.
+    var now = Date.now();
+    var pending = this.pending;
+    Object.keys(pending).forEach(function (k) { if (now - pending[k].at > 60000) delete pending[k]; });
+    pending[id] = { form: form || null, params: params || {}, at: now };
     this.ws.send(JSON.stringify(body));
     return id;
   };
@@ -262,9 +268,15 @@
     this.releaseWakeLock();
   };
 
+  Room.prototype.hideAlert = function () {
+    clearTimeout(this.alertTimer);
+    if (this.alertNode) this.alertNode.hidden = true;
+  };
+
   Room.prototype.showAlert = function (message, sticky) {
     var node = this.alertNode;
     if (!node) return;
+    this.offlineAlert = false;
     node.textContent = message;
     node.hidden = false;
     clearTimeout(this.alertTimer);
@@ -299,7 +311,7 @@
       stage = "idle";
       timer = r.status === "ended" ? "Done" : r.open_discussion ? "Open" : "–:––";
       note = r.status === "open" ? "The clock starts when the facilitator presses Start." :
-        r.open_discussion ? "Everyone has had a turn: open discussion." : "";
+        r.open_discussion ? "Talk freely until the facilitator ends the roundtable." : "";
     } else {
       var label = r.phase_label || "This phase";
       if (rem < 0) {
@@ -394,7 +406,7 @@
       var left = r.turns.filter(function (t) { return t.status === "pending" || t.status === "active"; }).length;
       var needed = left * perTurn;
       var available = Math.max(0, Math.floor((this.mainEndsAt - this.serverNow()) / 1000));
-      if (left === 0) text = "Everyone has had a turn.";
+      if (left === 0) text = "";
       else if (needed > available) {
         over = true;
         text = left + (left === 1 ? " turn" : " turns") + " of " + minutesText(perTurn) + " need " + minutesText(needed) +
@@ -522,7 +534,7 @@
         el("span", { className: "phase-track", "aria-hidden": "true" }, [el("span", { className: "phase-fill" })]),
         el("span", { className: "phase-label" }, [
           p.label,
-          el("span", { className: "phase-len" }, [" " + minutesText(p.seconds)]),
+          el("span", { className: "phase-len" }, [" " + minutesText(state === "current" && r.phase_seconds ? r.phase_seconds : p.seconds)]),
           state === "done" ? el("span", { className: "visually-hidden", text: " (done)" }) : null,
           state === "current" ? el("span", { className: "visually-hidden", text: " (now)" }) : null,
         ]),
@@ -564,7 +576,8 @@
     var r = this.room;
     var turn = r.turn;
     var panel = b["seat-panel"];
-    var showPanel = !!turn && r.status !== "ended" && r.mode !== "questions";
+    // A circle's turn has no challenge, suggestions or commitments: only a strategic turn has the panel.
+    var showPanel = !!turn && r.status !== "ended" && r.mode === "turns";
     if (panel) panel.hidden = !showPanel;
     var sugBlock = b["suggestions-block"];
     if (!turn) {
@@ -732,7 +745,9 @@
     var control = this.you.can_control;
     var hereIds = {};
     r.participants.forEach(function (p) { hereIds[p.user_id] = true; });
-    if (b["order-title"]) b["order-title"].parentNode.hidden = r.mode === "questions" && !this.display;
+    // A question queue has no turns: the panel keeps only who is here.
+    var noTurns = r.mode === "questions" && !this.display;
+    [b["order-title"], b["plan-note"], node].forEach(function (n) { if (n) n.hidden = noTurns; });
     var turns = r.turns;
     if (this.display) {
       turns = turns.filter(function (t) { return t.status === "pending"; }).slice(0, 5);

@@ -1,0 +1,140 @@
+"""The facilitator shapes the turn plan in the room, and every screen follows: against the
+production ASGI server (uvicorn), a facilitator on a laptop and a member on a phone.
+
+The plan says when the turns left will not fit the time left and fits them with one press;
+the editor renames, lengthens, adds and removes phases; a refused plan keeps what the
+facilitator typed, with the reason."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from roundtable.groups.models import Kind
+from roundtable.live.models import Roundtable
+from tests.e2e.conftest import shot
+from tests.e2e.live_helpers import AsgiServer, _watch_console
+from tests.e2e.test_join_journey import _login
+from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
+
+pytestmark = pytest.mark.e2e
+
+
+def _labels(page: Page) -> list[str]:
+    return [
+        t.replace(" (now)", "").replace(" (done)", "")
+        for t in page.locator(".phasebar .phase-label").all_text_contents()
+    ]
+
+
+def _row(page: Page, number: int) -> tuple[str, str]:
+    return (
+        page.get_by_label(f"Phase {number} name").input_value(),
+        page.locator(".plan-row").nth(number - 1).get_by_label("minutes").input_value(),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_facilitator_fits_and_edits_the_plan(asgi_server: AsgiServer, new_page) -> None:  # type: ignore[no-untyped-def]
+    base = asgi_server.url
+    now = timezone.now()
+    group = GroupFactory(name="Somerville Strategic Roundtable", kind=Kind.STRATEGIC)
+    fac = facilitator_of(group, user=UserFactory(email="rosa@example.com", name="Rosa Martinez"))
+    # A short meeting: 40 minutes for the main part, and three members going.
+    meeting = MeetingFactory(
+        group=group, title="Lunch roundtable", starts_at=now - timedelta(minutes=1), main_minutes=40,
+        networking_before_minutes=0, networking_after_minutes=0,
+    )  # fmt: skip
+    for i, (email, name) in enumerate([("ann@example.com", "Ann Alvarez"), ("ben@example.com", "Ben Brooks"),
+                                       ("cat@example.com", "Cat Chen")]):  # fmt: skip
+        user = UserFactory(email=email, name=name)
+        MembershipFactory(group=group, user=user)
+        RsvpFactory(meeting=meeting, user=user, created_at=now - timedelta(days=1) + timedelta(minutes=i))
+    problems: list[str] = []
+    rosa = new_page(1280, 900)
+    ann = new_page(390, 844)
+    for page, email in ((rosa, fac.email), (ann, "ann@example.com")):
+        _watch_console(page, problems)
+        _login(page, base, email)
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    room_url = f"{base}/meetings/{meeting.pk}/live/"
+    rosa.goto(room_url)
+    rosa.get_by_role("button", name="Open the live room").click()
+    expect(rosa.locator("#room-conn")).to_have_text("Connected")
+    ann.goto(room_url)
+    expect(ann.locator("#room-conn")).to_have_text("Connected")
+
+    # Three turns of 22 minutes do not fit in the 39 minutes left: the plan says so.
+    note = rosa.locator("[data-bind=plan-note]")
+    expect(note).to_have_text(re.compile(r"^3 turns of 22 min need 66 min, but (38|39) min are left\. Fit the plan"))
+    expect(ann.locator("[data-bind=plan-note]")).to_have_text(re.compile(r"^3 turns of 22 min need 66 min, but"))
+    expect(ann.get_by_role("button", name="Fit the plan")).to_have_count(0)  # members read, facilitators act
+    expect(ann.get_by_text("Change the turn plan")).to_have_count(0)
+    rosa.get_by_role("button", name="Fit the plan").click()
+    expect(note).to_have_text(re.compile(r"^3 turns of 1[23] min · the plan fits the time left\.$"))
+    expect(rosa.get_by_role("button", name="Fit the plan")).to_be_hidden()
+    fitted = Roundtable.objects.get(meeting=meeting).plan
+    assert [p["key"] for p in fitted] == ["update", "challenge", "brainstorm", "commitments"]
+    assert 3 * sum(p["seconds"] for p in fitted) <= 39 * 60
+
+    # The editor: Brainstorm to 8 minutes, a new "Wrap-up" phase, Commitments removed.
+    rosa.get_by_text("Change the turn plan").click()
+    assert _row(rosa, 1)[0] == "Update"
+    assert [_row(rosa, n)[0] for n in (2, 3, 4)] == ["Challenge", "Brainstorm", "Commitments"]
+    rosa.locator(".plan-row").nth(0).get_by_label("minutes").fill("4")
+    rosa.locator(".plan-row").nth(1).get_by_label("minutes").fill("3.5")
+    rosa.locator(".plan-row").nth(2).get_by_label("minutes").fill("8")
+    rosa.get_by_role("button", name="Remove Commitments").click()
+    expect(rosa.get_by_label("Phase 4 name")).to_have_count(0)
+    rosa.get_by_role("button", name="Add a phase").click()
+    expect(rosa.get_by_label("Phase 4 name")).to_be_focused()
+    rosa.get_by_label("Phase 4 name").fill("Wrap-up")
+    rosa.locator(".plan-row").nth(3).get_by_label("minutes").fill("1.5")
+    expect(rosa.locator("[data-bind=plan-total]")).to_have_text(
+        "A turn takes 17 min; 3 turns left need 51 min. Not saved yet."
+    )
+    shot(rosa, "plan01-editor-unsaved")
+    rosa.get_by_role("button", name="Save the plan").click()
+    for page in (rosa, ann):
+        expect(page.locator(".phasebar .phase-label")).to_have_count(4)
+    assert _labels(ann) == ["Update 4 min", "Challenge 4 min", "Brainstorm 8 min", "Wrap-up 2 min"]
+    assert Roundtable.objects.get(meeting=meeting).plan == [
+        {"key": "update", "label": "Update", "seconds": 240},
+        {"key": "challenge", "label": "Challenge", "seconds": 210},
+        {"key": "brainstorm", "label": "Brainstorm", "seconds": 480},
+        {"key": "wrap-up", "label": "Wrap-up", "seconds": 90},
+    ]
+    expect(rosa.locator("[data-bind=plan-total]")).to_have_text("A turn takes 17 min; 3 turns left need 51 min.")
+
+    # A plan the room refuses (two phases with one name) keeps what was typed, with the reason.
+    rosa.get_by_label("Phase 2 name").fill("Update")
+    rosa.get_by_role("button", name="Save the plan").click()
+    expect(rosa.locator("#room-alert")).to_have_text("Two phases are called 'Update': give each its own name.")
+    assert _row(rosa, 2) == ("Update", "3.5")
+    # An impossible length is caught before sending, with the field focused.
+    rosa.locator(".plan-row").nth(2).get_by_label("minutes").fill("0")
+    rosa.get_by_role("button", name="Save the plan").click()
+    expect(rosa.locator("#room-alert")).to_have_text("Phase 3 must last between half a minute and 60 minutes.")
+    expect(rosa.locator(".plan-row").nth(2).get_by_label("minutes")).to_be_focused()
+    # Undo brings back the room's plan.
+    rosa.get_by_role("button", name="Undo my changes").click()
+    assert [_row(rosa, n) for n in (1, 2, 3, 4)] == [
+        ("Update", "4"), ("Challenge", "3.5"), ("Brainstorm", "8"), ("Wrap-up", "1.5"),
+    ]  # fmt: skip
+    assert _labels(ann) == ["Update 4 min", "Challenge 4 min", "Brainstorm 8 min", "Wrap-up 2 min"]
+
+    # The new plan runs: the brainstorm is 8 minutes on every screen.
+    rosa.get_by_role("button", name="Start the roundtable").click()
+    expect(rosa.locator("[data-bind=seat]")).to_have_text("Ann Alvarez’s turn")
+    for phase in ("Challenge", "Brainstorm"):
+        rosa.locator("body").press("n")
+        expect(rosa.locator(".phasebar [aria-current=step]")).to_contain_text(phase)
+    for page in (rosa, ann):
+        expect(page.locator("[data-bind=timer-note]")).to_have_text("Brainstorm · 8 min phase")
+    shot(rosa, "plan02-facilitator-running")
+    shot(ann, "plan03-member-phone-running")
+    assert problems == []
