@@ -137,4 +137,13 @@ def test_the_facilitator_fits_and_edits_the_plan(asgi_server: AsgiServer, new_pa
         expect(page.locator("[data-bind=timer-note]")).to_have_text("Brainstorm · 8 min phase")
     shot(rosa, "plan02-facilitator-running")
     shot(ann, "plan03-member-phone-running")
+
+    # Past the end of the phase the clock counts up, marked in words as well as colour; a
+    # reload shows the same (the clock comes from the server's timestamps).
+    Roundtable.objects.filter(meeting=meeting).update(phase_started_at=timezone.now() - timedelta(minutes=9))
+    ann.reload()
+    expect(ann.locator("[data-bind=clock]")).to_have_attribute("data-state", "overtime")
+    expect(ann.locator("[data-bind=timer]")).to_have_text(re.compile(r"^\+1:0\d$"))
+    expect(ann.locator("[data-bind=timer-note]")).to_have_text(re.compile(r"^Brainstorm · overtime \+1:0\d$"))
+    shot(ann, "plan04-member-phone-overtime")
     assert problems == []
