@@ -41,12 +41,29 @@
     update();
   }
 
+  // On a phone the main menu scrolls sideways: fade its edge while more of it is hidden
+  // there, so people can tell there is more to see.
+  function wireNavOverflow(nav) {
+    function update() {
+      var more = nav.scrollWidth - nav.clientWidth - nav.scrollLeft > 2;
+      if (more) nav.setAttribute("data-more", "");
+      else nav.removeAttribute("data-more");
+    }
+    nav.addEventListener("scroll", update, { passive: true });
+    window.addEventListener("resize", update);
+    update();
+  }
+
   function init(root) {
     root.querySelectorAll("textarea[data-pitch-counter]").forEach(wirePitch);
     root.querySelectorAll("button[data-copy]").forEach(wireCopy);
     root.querySelectorAll("form[data-group-form]").forEach(wireJoinPolicy);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+    var nav = document.querySelector(".site-nav");
+    if (nav) wireNavOverflow(nav);
+  });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();
