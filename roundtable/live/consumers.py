@@ -74,6 +74,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -90,7 +91,7 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 
 from . import broadcast, clock, permissions, services
-from .models import Commitment, Question, QuestionStatus, Roundtable, Suggestion, Turn
+from .models import Commitment, Participant, Question, QuestionStatus, Roundtable, Suggestion, Turn
 from .services import LiveError
 
 logger = logging.getLogger(__name__)
@@ -279,14 +280,24 @@ class RoomDatabaseSyncToAsync(SyncToAsync):
     connection per process. channels' version closes it after each call when CONN_MAX_AGE
     is 0 (as here), and reconnecting was about a tenth of a busy server's room work
     (bench/live.py). A connection is still dropped as Django drops one after a request: when
-    a transaction was left open, or when an error occurred and it no longer answers.
+    a transaction was left open, or when an error occurred and it no longer answers. One
+    idle for IDLE_CHECK_SECONDS is asked first whether it still answers (a database restart,
+    or a proxy's idle timeout, may have closed it meanwhile).
     """
 
+    IDLE_CHECK_SECONDS = 30.0
+
     def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        now = time.monotonic()
+        for conn in connections.all(initialized_only=True):
+            idle = now - getattr(conn, "room_used_at", now)
+            if conn.connection is not None and idle > self.IDLE_CHECK_SECONDS and not conn.is_usable():
+                conn.close()
         try:
             return super().thread_handler(loop, *args, **kwargs)
         finally:
             for conn in connections.all(initialized_only=True):
+                conn.room_used_at = time.monotonic()  # type: ignore[attr-defined]
                 if conn.connection is None:
                     continue
                 if conn.get_autocommit() != conn.settings_dict["AUTOCOMMIT"]:
@@ -337,15 +348,15 @@ class Entry:
 @room_db
 def enter(user_id: int, roundtable_id: int) -> Entry:
     user, rt = _authorize(user_id, roundtable_id)
-    before = rt.version
-    # An ended room can still be looked at; joining it is what is refused.
-    with contextlib.suppress(LiveError):
-        services.participant_join(roundtable=rt, user=user)
-    after = Roundtable.objects.filter(pk=rt.pk).values_list("version", flat=True).first()
-    if after is not None and after > before:
-        # A change committed after this socket subscribed (its own joining, or anyone's):
-        # that change's broadcast is on its way here, so the snapshot is not built twice.
-        return Entry(you={"user_id": user.pk, "can_control": permissions.can_control(user, rt)}, room=None)
+    here = Participant.objects.filter(roundtable=rt, user=user, left_at__isnull=True).exists()
+    if not here:
+        # An ended room can still be looked at; joining it is what is refused.
+        with contextlib.suppress(LiveError):
+            services.participant_join(roundtable=rt, user=user)
+            # Joining changed the room, and its broadcast, sent from this thread after the
+            # commit and before this line, is already on its way to this socket (subscribed
+            # before the room was read): the snapshot is not built twice.
+            return Entry(you={"user_id": user.pk, "can_control": permissions.can_control(user, rt)}, room=None)
     return Entry(you=_you(user, rt), room=clock.snapshot(rt, timezone.now()))
 
 

@@ -50,7 +50,7 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def _date(value: Any) -> str | None:
-    # PostgreSQL returns a date, SQLite the stored text "YYYY-MM-DD": both print the same.
+    # A date on both engines (Django's SQLite adapter converts DATE columns): ISO text.
     return str(value) if value else None
 
 

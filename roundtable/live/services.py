@@ -88,6 +88,9 @@ def _lock(roundtable_id: int) -> Roundtable:
 
 
 def _changed(rt: Roundtable, *fields: str) -> Roundtable:
+    """Save the room's changed fields with the next version and broadcast it after commit.
+    The broadcast is built from this object: callers must not change `rt` afterwards, and
+    services are not combined inside one outer transaction."""
     rt.version += 1
     rt.save(update_fields=[*fields, "version"])
     # The locked row, as saved, is what committed: the broadcast builds on it without reading it again.
@@ -385,12 +388,17 @@ def order_by_arrival(*, roundtable: Roundtable, by: User) -> Roundtable:
 
 
 def _validate_plan(phases: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A plan as sent: each phase a name, a length and optionally its key. A phase keeps its key
+    when renamed (the key "brainstorm" is when suggestions open); a new phase gets one made
+    from its name, made unique among the others."""
     if not isinstance(phases, list | tuple) or not 1 <= len(phases) <= MAX_PHASES:
         raise LiveError(f"A turn has between 1 and {MAX_PHASES} phases.")
+    if not all(isinstance(phase, dict) for phase in phases):
+        number = next(i for i, phase in enumerate(phases, start=1) if not isinstance(phase, dict))
+        raise LiveError(f"Phase {number} needs a label and a length.")
+    sent_keys = [str(phase["key"]) for phase in phases if phase.get("key")]
     out: list[dict[str, Any]] = []
     for number, phase in enumerate(phases, start=1):
-        if not isinstance(phase, dict):
-            raise LiveError(f"Phase {number} needs a label and a length.")
         label = str(phase.get("label", "")).strip()
         if not label:
             raise LiveError(f"Give phase {number} a name.")
@@ -401,11 +409,18 @@ def _validate_plan(phases: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             raise LiveError(f"Give the length of phase {number} in whole seconds.")
         if not PHASE_MIN_SECONDS <= seconds <= PHASE_MAX_SECONDS:
             raise LiveError(f"Phase {number} must last between 30 seconds and 60 minutes.")
-        key = str(phase.get("key") or slugify(label) or f"phase-{number}")[:40]
+        if any(p["label"].casefold() == label.casefold() for p in out):
+            raise LiveError(f"Two phases are called {label!r}: give each its own name.")
+        if phase.get("key"):
+            key = str(phase["key"])[:40]
+            if any(p["key"] == key for p in out):
+                raise LiveError(f"Phase {number} has the same key as another phase.")
+        else:
+            base = (slugify(label) or f"phase-{number}")[:36]
+            taken = set(sent_keys) | {p["key"] for p in out}
+            key = next(k for k in [base, *(f"{base}-{n}" for n in range(2, MAX_PHASES + 2))] if k not in taken)
         if not KEY_RE.match(key):
             raise LiveError(f"Phase {number} has a key that is not a simple word.")
-        if any(p["key"] == key or p["label"].casefold() == label.casefold() for p in out):
-            raise LiveError(f"Two phases are called {label!r}: give each its own name.")
         out.append({"key": key, "label": label, "seconds": seconds})
     return out
 

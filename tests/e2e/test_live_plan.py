@@ -7,6 +7,7 @@ facilitator typed, with the reason."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 
@@ -74,15 +75,26 @@ def test_the_facilitator_fits_and_edits_the_plan(asgi_server: AsgiServer, new_pa
     expect(ann.locator("[data-bind=plan-note]")).to_have_text(re.compile(r"^3 turns of 22 min need 66 min, but"))
     expect(ann.get_by_role("button", name="Fit the plan")).to_have_count(0)  # members read, facilitators act
     expect(ann.get_by_text("Change the turn plan")).to_have_count(0)
+    # The facilitator has started renaming a phase when the plan is fitted: the fields they did
+    # not change follow the fitted plan, their new name stays, and the page says so.
+    rosa.get_by_text("Change the turn plan").click()
+    rosa.get_by_label("Phase 1 name").fill("Status update")
     rosa.get_by_role("button", name="Fit the plan").click()
     expect(note).to_have_text(re.compile(r"^3 turns of 1[23] min · the plan fits the time left\.$"))
     expect(rosa.get_by_role("button", name="Fit the plan")).to_be_hidden()
     fitted = Roundtable.objects.get(meeting=meeting).plan
     assert [p["key"] for p in fitted] == ["update", "challenge", "brainstorm", "commitments"]
     assert 3 * sum(p["seconds"] for p in fitted) <= 39 * 60
+    expect(rosa.locator("#room-alert")).to_have_text(
+        "The plan changed while you were editing: the fields you had not changed now show the new plan."
+    )
+    halves = [f"{math.floor(p['seconds'] / 30 + 0.5) / 2:g}" for p in fitted]  # as the page rounds (halves up)
+    assert [_row(rosa, n) for n in (1, 2, 3, 4)] == [
+        ("Status update", halves[0]), ("Challenge", halves[1]), ("Brainstorm", halves[2]), ("Commitments", halves[3]),
+    ]  # fmt: skip
+    rosa.get_by_role("button", name="Undo my changes").click()
 
     # The editor: Brainstorm to 8 minutes, a new "Wrap-up" phase, Commitments removed.
-    rosa.get_by_text("Change the turn plan").click()
     assert _row(rosa, 1)[0] == "Update"
     assert [_row(rosa, n)[0] for n in (2, 3, 4)] == ["Challenge", "Brainstorm", "Commitments"]
     rosa.locator(".plan-row").nth(0).get_by_label("minutes").fill("4")

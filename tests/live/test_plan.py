@@ -43,11 +43,26 @@ def test_plan_set_validates_and_keeps_keys(room: Room) -> None:
             "Two phases are called 'update': give each its own name.",
         ),
     ]
+    cases.append(
+        (
+            [{"key": "x", "label": "One", "seconds": 60}, {"key": "x", "label": "Two", "seconds": 60}],
+            "Phase 2 has the same key as another phase.",
+        )
+    )
     for phases, message in cases:
         with pytest.raises(LiveError) as bad:
             services.plan_set(roundtable=room.rt, by=room.fac, phases=phases)
         assert (bad.value.status, bad.value.message) == (400, message)
     assert room.fresh().version == 2
+    # A renamed phase keeps its key; a new phase with the old name gets a key of its own.
+    rt = services.plan_set(
+        roundtable=room.rt, by=room.fac,
+        phases=[{"key": "status", "label": "Intro", "seconds": 60}, {"label": "Status", "seconds": 90}],
+    )  # fmt: skip
+    assert rt.plan == [
+        {"key": "status", "label": "Intro", "seconds": 60},
+        {"key": "status-2", "label": "Status", "seconds": 90},
+    ]
 
 
 def test_plan_check_and_fit_exact(db: None) -> None:

@@ -815,34 +815,82 @@
     if (!box) return;
     var r = this.room;
     box.hidden = !this.you.can_control || r.mode === "questions" || r.status === "ended";
-    if (this.planDirty && this.planSent !== null && this.planSent === planKey(r.phases)) {
-      this.planDirty = false;
-      this.planSent = null;
+    var roomKey = planKey(r.phases);
+    if (this.planShown !== roomKey) {
+      var ours = this.planSent !== null && this.planSent === roomKey;  // our own save came back
+      if (ours) {
+        this.planSent = null;
+        if (planKey(this.planRead().phases) === roomKey) this.planDirty = false;
+      }
+      if (!this.planDirty) {
+        this.fillPlan(r.phases);
+      } else {
+        this.mergePlan(r.phases);
+        if (!ours) this.showAlert("The plan changed while you were editing: the fields you had not changed now show the new plan.");
+      }
     }
-    if (!this.planDirty && this.planShown !== planKey(r.phases)) this.fillPlan(r.phases);
     this.planTotal();
   };
 
+  function halfMinutes(seconds) { return Math.round((seconds / 60) * 2) / 2; }
+
+  // Rebuild the rows from the room's plan, keeping keyboard focus on the same field.
   Room.prototype.fillPlan = function (phases) {
     var list = this.binds["plan-rows"];
     if (!list) return;
     this.planShown = planKey(phases);
+    var active = document.activeElement;
+    var focus = null;
+    if (active && list.contains(active)) {
+      var rows = Array.prototype.slice.call(list.children);
+      focus = { row: rows.indexOf(active.closest(".plan-row")), name: active.name || null };
+    }
     list.textContent = "";
     var self = this;
     (phases || []).forEach(function (p) { list.appendChild(self.planRow(p.label, p.seconds, p.key)); });
+    this.planNumbers();
+    if (focus && focus.row >= 0) {
+      var row = list.children[Math.min(focus.row, list.children.length - 1)];
+      var field = row && (focus.name ? row.querySelector('[name="' + focus.name + '"]') : row.querySelector("input"));
+      if (field) field.focus();
+    }
+  };
+
+  // The room's plan changed while the facilitator has unsaved edits: the fields they did not
+  // change follow the room (so saving does not undo someone else's change); theirs stay.
+  Room.prototype.mergePlan = function (phases) {
+    var byKey = {};
+    (phases || []).forEach(function (p) { byKey[p.key] = p; });
+    this.binds["plan-rows"].querySelectorAll(".plan-row").forEach(function (row, i) {
+      var label = row.querySelector("input[name=label]");
+      var minutes = row.querySelector("input[name=minutes]");
+      var p = row.dataset.key ? byKey[row.dataset.key] :
+        (phases[i] && phases[i].label === label.value.trim() ? phases[i] : null);
+      if (!p) return;
+      row.dataset.key = p.key;
+      if (label.value === row.dataset.label) label.value = p.label;
+      row.dataset.label = p.label;
+      var m = halfMinutes(p.seconds);
+      if (minutes.value === row.dataset.minutes) minutes.value = m;
+      row.dataset.seconds = p.seconds;
+      row.dataset.minutes = m;
+    });
+    this.planShown = planKey(phases);
     this.planNumbers();
   };
 
   Room.prototype.planRow = function (label, seconds, key) {
     this.planSeq = (this.planSeq || 0) + 1;
     var id = "plan-" + this.planSeq;
-    var minutes = Math.round((seconds / 60) * 2) / 2;
-    // data-seconds keeps a phase's exact length while its minutes field shows the rounded one.
-    return el("li", { className: "plan-row", "data-key": key || "", "data-seconds": seconds, "data-minutes": minutes }, [
+    var minutes = halfMinutes(seconds);
+    // data-label, data-seconds and data-minutes hold the room's values for the row, so the
+    // fields the facilitator did not change keep the exact length (to the second).
+    return el("li", { className: "plan-row", "data-key": key || "", "data-label": label, "data-seconds": seconds,
+                      "data-minutes": minutes }, [
       el("label", { for: id + "-label", className: "plan-label-label" }),
       el("input", { id: id + "-label", type: "text", name: "label", value: label, maxlength: 40, required: true,
                     autocomplete: "off" }),
-      el("label", { for: id + "-minutes", text: "minutes" }),
+      el("label", { for: id + "-minutes", className: "plan-minutes-label" }),
       el("input", { id: id + "-minutes", type: "number", name: "minutes", value: minutes, min: 0.5, max: 60, step: 0.5,
                     inputmode: "decimal", required: true, className: "plan-minutes" }),
       el("button", { type: "button", className: "button button-secondary button-small", "data-plan-remove": "" }, ["Remove"]),
@@ -854,6 +902,10 @@
     var rows = this.binds["plan-rows"].querySelectorAll(".plan-row");
     rows.forEach(function (row, i) {
       row.querySelector(".plan-label-label").textContent = "Phase " + (i + 1) + " name";
+      var minutesLabel = row.querySelector(".plan-minutes-label");
+      minutesLabel.textContent = "";
+      minutesLabel.appendChild(el("span", { className: "visually-hidden", text: "Phase " + (i + 1) + " " }));
+      minutesLabel.appendChild(document.createTextNode("minutes"));
       var remove = row.querySelector("[data-plan-remove]");
       var name = row.querySelector("input[name=label]").value.trim() || "phase " + (i + 1);
       remove.setAttribute("aria-label", "Remove " + name);
