@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.core.http import AuthedRequest, HtmxRequest
+from roundtable.live import selectors as live_selectors
 from roundtable.meetings.selectors import upcoming_for_group
 
 from . import cache as discovery_cache
@@ -190,10 +191,13 @@ def leave(request: AuthedRequest, slug: str) -> HttpResponse:
 @require_GET
 def dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_facilitator(request.user, slug)
+    members = list(selectors.members_of(group))
     ctx = {
         "group": group,
         "pending": list(selectors.pending_requests(group)),
-        "members": list(selectors.members_of(group)),
+        "members": members,
+        # Members who let facilitators see their roundtable history get a link to it.
+        "sharing": live_selectors.sharing_history([m.user_id for m in members]),
         "banned": list(selectors.banned_of(group)),
         "invites": list(Invite.objects.filter(group=group, revoked_at__isnull=True).order_by("-created_at")[:50]),
         "invite_form": InviteForm(),

@@ -11,7 +11,7 @@ from roundtable.accounts.models import PRIVATE_FIELDS, SearchStatus, User
 from roundtable.accounts.permissions import Viewer, visible_profile_fields
 from roundtable.groups.models import Group
 
-from .models import Commitment, Participant, Roundtable, Suggestion, Turn, TurnStatus
+from .models import Commitment, HistorySharing, Participant, Roundtable, Suggestion, Turn, TurnStatus
 
 
 def _turns_in_group(user: User, group: Group) -> QuerySet[Turn]:
@@ -84,6 +84,16 @@ def my_history(user: User) -> list[tuple[Group, list[Turn]]]:
         group = turn.roundtable.meeting.group
         by_group.setdefault(group.pk, (group, []))[1].append(turn)
     return sorted(by_group.values(), key=lambda pair: (pair[0].name.casefold(), pair[0].pk))
+
+
+def sharing_history(user_ids: list[int]) -> set[int]:
+    """Which of these people let the facilitators of their groups see their roundtable history
+    (one query): facilitators' member lists link to it."""
+    return set(
+        HistorySharing.objects.filter(user_id__in=user_ids, share_with_facilitators=True).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 @dataclass

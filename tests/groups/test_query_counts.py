@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from roundtable.groups.models import JoinPolicy, MembershipState
+from roundtable.live.models import HistorySharing
 from tests.factories import GroupFactory, InviteFactory, MembershipFactory, UserFactory, facilitator_of
 
 
@@ -35,7 +36,8 @@ def test_member_list_and_dashboard() -> None:
 
     def grow(n: int) -> None:
         for _ in range(n):
-            MembershipFactory(group=group)
+            sharing = MembershipFactory(group=group).user
+            HistorySharing.objects.create(user=sharing, share_with_facilitators=True)
             MembershipFactory(group=group, state=MembershipState.PENDING)
             MembershipFactory(group=group, state=MembershipState.BANNED)
             InviteFactory(group=group)

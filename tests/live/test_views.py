@@ -258,8 +258,14 @@ def test_history_is_the_members_own_unless_they_share_it() -> None:
     other = make_room()
     assert _client(other.fac).get(f"/groups/{other.group.slug}/people/{room.ann.pk}/roundtables/").status_code == 404
 
+    # The facilitator's member list links to the history of members who share it, only theirs.
+    dashboard = _client(room.fac).get(f"/groups/{room.group.slug}/manage/").content.decode()
+    assert dashboard.count("/roundtables/") == 1
+    assert f'href="{url}"' in dashboard
+
     _client(room.ann).post("/me/roundtables/sharing/", {"share": "no"})
     assert _client(room.fac).get(url).status_code == 404
+    assert "/roundtables/" not in _client(room.fac).get(f"/groups/{room.group.slug}/manage/").content.decode()
     assert _client(room.ann).post("/me/roundtables/sharing/", {"share": "maybe"}).status_code == 302
     assert HistorySharing.objects.get(user=room.ann).share_with_facilitators is False
 
