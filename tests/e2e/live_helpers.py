@@ -12,12 +12,16 @@ import time
 import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import connections
-from playwright.sync_api import Page
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VENV_BIN = BASE_DIR / ".venv" / "bin"
@@ -156,3 +160,47 @@ def _seat(page: Page) -> str:
 def _watch_console(page: Page, problems: list[str]) -> None:
     page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+
+
+# Building a room --------------------------------------------------------------------------
+
+PEOPLE = [("ann@example.com", "Ann Alvarez"), ("ben@example.com", "Ben Brooks"), ("cat@example.com", "Cat Chen")]
+
+
+def room_of(kind: str, group_name: str, title: str, members: int = 2, **meeting_kw: Any) -> tuple[Any, Any, list[Any]]:
+    """A group of the kind with Rosa Martinez as its facilitator, a meeting under way (started
+    two minutes ago, two hours long, unless meeting_kw says otherwise) and the first `members`
+    of PEOPLE going, in that order. Returns (Rosa, the meeting, the members)."""
+    now = timezone.now()
+    group = GroupFactory(name=group_name, kind=kind)
+    fac = facilitator_of(group, user=UserFactory(email="rosa@example.com", name="Rosa Martinez"))
+    meeting_kw = {"starts_at": now - timedelta(minutes=2), "main_minutes": 120, **meeting_kw}
+    meeting = MeetingFactory(group=group, title=title, **meeting_kw)
+    users = []
+    for i, (email, name) in enumerate(PEOPLE[:members]):
+        user = UserFactory(email=email, name=name)
+        MembershipFactory(group=group, user=user)
+        RsvpFactory(meeting=meeting, user=user, created_at=now - timedelta(days=1) + timedelta(minutes=i))
+        users.append(user)
+    return fac, meeting, users
+
+
+def sign_in(page: Page, base: str, email: str, problems: list[str]) -> None:
+    """Watch the page's console for errors, and sign in."""
+    from tests.e2e.test_join_journey import _login  # here: that module imports conftest, which imports this one
+
+    _watch_console(page, problems)
+    _login(page, base, email)
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def open_and_join(base: str, meeting_id: int, facilitator: Page, members: list[Page]) -> str:
+    """The facilitator opens the live room, then each member's page joins it. The room's URL."""
+    room_url = f"{base}/meetings/{meeting_id}/live/"
+    facilitator.goto(room_url)
+    facilitator.get_by_role("button", name="Open the live room").click()
+    expect(facilitator.locator("#room-conn")).to_have_text("Connected")
+    for page in members:
+        page.goto(room_url)
+        expect(page.locator("#room-conn")).to_have_text("Connected")
+    return room_url

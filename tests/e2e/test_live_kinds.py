@@ -10,36 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from roundtable.groups.models import Kind
 from roundtable.live.models import SUPPORT_PLAN, Question, Roundtable
 from tests.e2e.conftest import shot
-from tests.e2e.live_helpers import AsgiServer, _same_clock, _watch_console
-from tests.e2e.test_join_journey import _login
-from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
+from tests.e2e.live_helpers import AsgiServer, _same_clock, open_and_join, room_of, sign_in
 
 pytestmark = pytest.mark.e2e
 
 MEMBERS = [("ann@example.com", "Ann Alvarez"), ("ben@example.com", "Ben Brooks")]
-
-
-def _group_with_a_meeting(kind: str, name: str, title: str):  # type: ignore[no-untyped-def]
-    """A group of the kind, its facilitator Rosa, and a meeting under way that Ann and then Ben
-    said they are going to."""
-    now = timezone.now()
-    group = GroupFactory(name=name, kind=kind)
-    fac = facilitator_of(group, user=UserFactory(email="rosa@example.com", name="Rosa Martinez"))
-    meeting = MeetingFactory(group=group, title=title, starts_at=now - timedelta(minutes=2), main_minutes=90)
-    for i, (email, full_name) in enumerate(MEMBERS):
-        user = UserFactory(email=email, name=full_name)
-        MembershipFactory(group=group, user=user)
-        RsvpFactory(meeting=meeting, user=user, created_at=now - timedelta(days=2) + timedelta(minutes=i))
-    return fac, meeting
 
 
 def _everyone_in(
@@ -55,17 +37,9 @@ def _everyone_in(
     rosa = new_page(1280, 900)
     ann = new_page(390, 844)
     ben = new_page(*ben_size)
-    for page, email in ((rosa, fac_email), (ann, MEMBERS[0][0]), (ben, MEMBERS[1][0])):
-        _watch_console(page, problems)
-        _login(page, base, email)
-        expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    room_url = f"{base}/meetings/{meeting_id}/live/"
-    rosa.goto(room_url)
-    rosa.get_by_role("button", name="Open the live room").click()
-    expect(rosa.locator("#room-conn")).to_have_text("Connected")
-    for page in (ann, ben):
-        page.goto(room_url)
-        expect(page.locator("#room-conn")).to_have_text("Connected")
+    for page, email in ((rosa, fac_email), (ann, "ann@example.com"), (ben, "ben@example.com")):
+        sign_in(page, base, email, problems)
+    open_and_join(base, meeting_id, rosa, [ann, ben])
     expect(rosa.locator("[data-bind=people] li")).to_have_count(3)
     return [rosa, ann, ben]
 
@@ -77,7 +51,7 @@ def _current_phase(page: Page) -> Locator:
 @pytest.mark.django_db(transaction=True)
 def test_support_circle_shares_and_reflects_without_suggestions(asgi_server: AsgiServer, new_page) -> None:  # type: ignore[no-untyped-def]
     base = asgi_server.url
-    fac, meeting = _group_with_a_meeting(Kind.SUPPORT, "Cambridge Support Circle", "Tuesday circle")
+    fac, meeting, _ = room_of(Kind.SUPPORT, "Cambridge Support Circle", "Tuesday circle", main_minutes=90)
     problems: list[str] = []
     rosa, ann, ben = screens = _everyone_in(base, meeting.pk, fac.email, new_page, problems, ben_size=(1280, 900))
     assert [p["label"] for p in SUPPORT_PLAN] == ["Share", "Reflect"]
@@ -143,7 +117,7 @@ def test_support_circle_shares_and_reflects_without_suggestions(asgi_server: Asg
 @pytest.mark.django_db(transaction=True)
 def test_speakers_questions_queue_in_order_on_every_screen(asgi_server: AsgiServer, new_page) -> None:  # type: ignore[no-untyped-def]
     base = asgi_server.url
-    fac, meeting = _group_with_a_meeting(Kind.SPEAKERS, "Boston Speaker Series", "Salary negotiation talk")
+    fac, meeting, _ = room_of(Kind.SPEAKERS, "Boston Speaker Series", "Salary negotiation talk", main_minutes=90)
     problems: list[str] = []
     rosa, ann, ben = screens = _everyone_in(base, meeting.pk, fac.email, new_page, problems, ben_size=(390, 844))
     members = [ann, ben]

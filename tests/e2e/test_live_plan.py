@@ -18,9 +18,7 @@ from playwright.sync_api import Page, expect
 from roundtable.groups.models import Kind
 from roundtable.live.models import Roundtable
 from tests.e2e.conftest import shot
-from tests.e2e.live_helpers import AsgiServer, _watch_console
-from tests.e2e.test_join_journey import _login
-from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
+from tests.e2e.live_helpers import AsgiServer, open_and_join, room_of, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -42,32 +40,17 @@ def _row(page: Page, number: int) -> tuple[str, str]:
 @pytest.mark.django_db(transaction=True)
 def test_the_facilitator_fits_and_edits_the_plan(asgi_server: AsgiServer, new_page) -> None:  # type: ignore[no-untyped-def]
     base = asgi_server.url
-    now = timezone.now()
-    group = GroupFactory(name="Somerville Strategic Roundtable", kind=Kind.STRATEGIC)
-    fac = facilitator_of(group, user=UserFactory(email="rosa@example.com", name="Rosa Martinez"))
     # A short meeting: 40 minutes for the main part, and three members going.
-    meeting = MeetingFactory(
-        group=group, title="Lunch roundtable", starts_at=now - timedelta(minutes=1), main_minutes=40,
-        networking_before_minutes=0, networking_after_minutes=0,
+    fac, meeting, _ = room_of(
+        Kind.STRATEGIC, "Somerville Strategic Roundtable", "Lunch roundtable", members=3,
+        starts_at=timezone.now() - timedelta(minutes=1), main_minutes=40,
     )  # fmt: skip
-    for i, (email, name) in enumerate([("ann@example.com", "Ann Alvarez"), ("ben@example.com", "Ben Brooks"),
-                                       ("cat@example.com", "Cat Chen")]):  # fmt: skip
-        user = UserFactory(email=email, name=name)
-        MembershipFactory(group=group, user=user)
-        RsvpFactory(meeting=meeting, user=user, created_at=now - timedelta(days=1) + timedelta(minutes=i))
     problems: list[str] = []
     rosa = new_page(1280, 900)
     ann = new_page(390, 844)
-    for page, email in ((rosa, fac.email), (ann, "ann@example.com")):
-        _watch_console(page, problems)
-        _login(page, base, email)
-        expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    room_url = f"{base}/meetings/{meeting.pk}/live/"
-    rosa.goto(room_url)
-    rosa.get_by_role("button", name="Open the live room").click()
-    expect(rosa.locator("#room-conn")).to_have_text("Connected")
-    ann.goto(room_url)
-    expect(ann.locator("#room-conn")).to_have_text("Connected")
+    sign_in(rosa, base, fac.email, problems)
+    sign_in(ann, base, "ann@example.com", problems)
+    open_and_join(base, meeting.pk, rosa, [ann])
 
     # Three turns of 22 minutes do not fit in the 39 minutes left: the plan says so.
     note = rosa.locator("[data-bind=plan-note]")

@@ -10,7 +10,6 @@ agree to the second."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -20,9 +19,7 @@ from roundtable.groups.models import Kind
 from roundtable.live import services
 from roundtable.live.models import Roundtable
 from tests.e2e.conftest import shot
-from tests.e2e.live_helpers import AsgiServer, _off_loop, _same_clock, _timers, _watch_console
-from tests.e2e.test_join_journey import _login
-from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
+from tests.e2e.live_helpers import AsgiServer, _off_loop, _same_clock, _timers, open_and_join, room_of, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -48,29 +45,13 @@ def _phase(page: Page) -> Locator:
 @pytest.mark.django_db(transaction=True)
 def test_both_screens_catch_up_after_the_server_restarts(asgi_server: AsgiServer, new_page) -> None:  # type: ignore[no-untyped-def]
     base = asgi_server.url
-    now = timezone.now()
-    group = GroupFactory(name="Boston Strategic Roundtable", kind=Kind.STRATEGIC)
-    fac = facilitator_of(group, user=UserFactory(email="rosa@example.com", name="Rosa Martinez"))
-    meeting = MeetingFactory(
-        group=group, title="March roundtable", starts_at=now - timedelta(minutes=2), main_minutes=120
-    )
-    ann_user = UserFactory(email="ann@example.com", name="Ann Alvarez")
-    MembershipFactory(group=group, user=ann_user)
-    RsvpFactory(meeting=meeting, user=ann_user)
-
+    fac, meeting, (ann_user,) = room_of(Kind.STRATEGIC, "Boston Strategic Roundtable", "March roundtable", members=1)
     rosa = new_page(1280, 900)
     ann = new_page(390, 844)
     problems: dict[str, list[str]] = {"rosa": [], "ann": []}
-    for page, email, name in ((rosa, fac.email, "rosa"), (ann, ann_user.email, "ann")):
-        _watch_console(page, problems[name])
-        _login(page, base, email)
-        expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    room_url = f"{base}/meetings/{meeting.pk}/live/"
-    rosa.goto(room_url)
-    rosa.get_by_role("button", name="Open the live room").click()
-    expect(rosa.locator("#room-conn")).to_have_text("Connected")
-    ann.goto(room_url)
-    expect(ann.locator("#room-conn")).to_have_text("Connected")
+    sign_in(rosa, base, fac.email, problems["rosa"])
+    sign_in(ann, base, ann_user.email, problems["ann"])
+    open_and_join(base, meeting.pk, rosa, [ann])
     rosa.get_by_role("button", name="Start the roundtable").click()
     expect(ann.locator("[data-bind=seat]")).to_have_text("Your turn")
     expect(rosa.locator("[data-bind=seat]")).to_have_text("Ann Alvarez’s turn")

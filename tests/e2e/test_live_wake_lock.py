@@ -7,17 +7,13 @@ context) without asking, so the lock here is the browser's own, not a stand-in."
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from roundtable.groups.models import Kind
 from tests.e2e.conftest import shot
-from tests.e2e.live_helpers import AsgiServer, _watch_console
-from tests.e2e.test_join_journey import _login
-from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
+from tests.e2e.live_helpers import AsgiServer, open_and_join, room_of, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -43,33 +39,16 @@ def _lock_state(page: Page) -> str | None:
 @pytest.mark.django_db(transaction=True)
 def test_phones_stay_awake_while_a_turn_runs(asgi_server: AsgiServer, new_page) -> None:  # type: ignore[no-untyped-def]
     base = asgi_server.url
-    now = timezone.now()
-    group = GroupFactory(name="Boston Strategic Roundtable", kind=Kind.STRATEGIC)
-    fac = facilitator_of(group, user=UserFactory(email="rosa@example.com", name="Rosa Martinez"))
-    meeting = MeetingFactory(
-        group=group, title="March roundtable", starts_at=now - timedelta(minutes=2), main_minutes=120
-    )
-    for i, (email, name) in enumerate([("ann@example.com", "Ann Alvarez"), ("ben@example.com", "Ben Brooks")]):
-        user = UserFactory(email=email, name=name)
-        MembershipFactory(group=group, user=user)
-        RsvpFactory(meeting=meeting, user=user, created_at=now - timedelta(days=1) + timedelta(minutes=i))
-
+    fac, meeting, _ = room_of(Kind.STRATEGIC, "Boston Strategic Roundtable", "March roundtable")
     problems: list[str] = []
     rosa = new_page(1280, 900)
     ann = new_page(390, 844)
     ben = new_page(390, 844)
     for page, email in ((rosa, fac.email), (ann, "ann@example.com"), (ben, "ben@example.com")):
-        _watch_console(page, problems)
-        _login(page, base, email)
-        expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    room_url = f"{base}/meetings/{meeting.pk}/live/"
-    rosa.goto(room_url)
-    rosa.get_by_role("button", name="Open the live room").click()
-    expect(rosa.locator("#room-conn")).to_have_text("Connected")
+        sign_in(page, base, email, problems)
+    open_and_join(base, meeting.pk, rosa, [ann, ben])
     phones = [ann, ben]
     for page in phones:
-        page.goto(room_url)
-        expect(page.locator("#room-conn")).to_have_text("Connected")
         assert page.evaluate("() => navigator.wakeLock !== undefined && window.isSecureContext") is True
         page.evaluate(RECORD_WAKE_LOCK)
     expect(rosa.locator("[data-bind=people] li")).to_have_count(3)
