@@ -1,13 +1,16 @@
-"""Small helpers the benchmark scripts share: percentiles, a free port, waiting for the
-server, and reading one HTTP/1.1 response from a keep-alive connection."""
+"""Small helpers the benchmark scripts share: percentiles, a free port, the environment of a
+server they start, waiting for the server, and reading one HTTP/1.1 response from a
+keep-alive connection."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -20,6 +23,26 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def server_env(var_dir: Path, **settings: str) -> dict[str, str]:
+    """The environment of a production server (or manage.py) that a benchmark starts: DEBUG
+    off, the development key, plain HTTP, quiet logs, no demo data, the benchmark's own var
+    directory, and none of the caller's database, Redis or settings variables. `settings` adds
+    to it or overrides it."""
+    drop = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SQLITE_PATH", "ROUNDTABLE_TESTING", "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="false",
+        ROUNDTABLE_DEV_SECRET="1",  # noqa: S106 - a flag for the development key, not a secret
+        ROUNDTABLE_HTTPS="false",
+        ROUNDTABLE_VAR_DIR=str(var_dir),
+        ROUNDTABLE_DEMO_DATA="false",
+        LOG_LEVEL="WARNING",
+    )
+    env.update(settings)
+    return env
 
 
 def wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:

@@ -51,7 +51,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from common import free_port, percentile  # bench/common.py (scripts run from bench/)
+from common import free_port, percentile, server_env  # bench/common.py (scripts run from bench/)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = BASE_DIR / ".venv" / "bin"
@@ -64,20 +64,7 @@ PHASE_BUDGET_S = 170.0  # per part: connecting, settling, load and draining toge
 
 
 def _env() -> dict[str, str]:
-    drop = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SQLITE_PATH", "ROUNDTABLE_TESTING", "DJANGO_SETTINGS_MODULE"}
-    env = {k: v for k, v in os.environ.items() if k not in drop}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="false",
-        ROUNDTABLE_DEV_SECRET="1",  # noqa: S106 - a flag for the development key, not a secret
-        ROUNDTABLE_HTTPS="false",
-        ROUNDTABLE_VAR_DIR=str(VAR_DIR),
-        ROUNDTABLE_DEMO_DATA="false",
-        SQLITE_PATH=str(DB_PATH),
-        ALLOWED_HOSTS="127.0.0.1",
-        LOG_LEVEL="WARNING",
-    )
-    return env
+    return server_env(VAR_DIR, SQLITE_PATH=str(DB_PATH), ALLOWED_HOSTS="127.0.0.1")
 
 
 def _django_setup() -> None:

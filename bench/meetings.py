@@ -45,7 +45,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from common import free_port, percentile, read_response, wait_ready  # bench/common.py (scripts run from bench/)
+from common import (  # bench/common.py (scripts run from bench/)
+    free_port,
+    percentile,
+    read_response,
+    server_env,
+    wait_ready,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = BASE_DIR / ".venv" / "bin"
@@ -67,17 +73,7 @@ TOPICS = ["LinkedIn", "Resume", "Networking", "Interviewing", "Salary negotiatio
 
 
 def _base_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SQLITE_PATH"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="false",
-        ROUNDTABLE_DEV_SECRET="1",  # noqa: S106 - a flag for the development key, not a secret
-        ROUNDTABLE_HTTPS="false",
-        ROUNDTABLE_VAR_DIR=str(VAR_DIR),
-        LOG_LEVEL="WARNING",
-        ROUNDTABLE_DEMO_DATA="false",
-    )
-    return env
+    return server_env(VAR_DIR)
 
 
 def _pg_urls(server: str) -> tuple[str, str]:

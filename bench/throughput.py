@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import free_port, read_response, wait_ready  # bench/common.py (scripts run from bench/)
+from common import free_port, read_response, server_env, wait_ready  # bench/common.py (scripts run from bench/)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = BASE_DIR / ".venv" / "bin"
@@ -58,18 +58,7 @@ class Result:
 
 
 def _env(var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="false",
-        ROUNDTABLE_DEV_SECRET="1",  # noqa: S106 - a flag for the development key, not a secret
-        ROUNDTABLE_HTTPS="false",
-        ROUNDTABLE_VAR_DIR=str(var_dir),
-        SQLITE_PATH=str(var_dir / "roundtable.sqlite3"),
-        LOG_LEVEL="WARNING",
-        ROUNDTABLE_DEMO_DATA="true",
-    )
-    return env
+    return server_env(var_dir, SQLITE_PATH=str(var_dir / "roundtable.sqlite3"), ROUNDTABLE_DEMO_DATA="true")
 
 
 def _prepare(env: dict[str, str]) -> None:
