@@ -140,8 +140,9 @@ def test_speakers_questions_queue_in_order_on_every_screen(asgi_server: AsgiServ
     for page in members:
         expect(page.get_by_label(ask)).to_be_visible()
     expect(rosa.get_by_label(ask)).to_be_hidden()  # the facilitator runs the queue
-    # No order of turns in a queue, but everyone sees who is here.
+    # No order of turns in a queue (nor a time-up sound), but everyone sees who is here.
     for page in screens:
+        expect(page.get_by_role("button", name=re.compile("^Sound at time-up"))).to_be_hidden()
         expect(page.get_by_role("heading", name="Order of turns")).to_be_hidden()
         expect(page.locator("[data-bind=people] li")).to_have_count(3)
 

@@ -483,6 +483,8 @@
     var present = r.participants.some(function (p) { return p.user_id === you.user_id; });
     this.root.dataset.status = r.status;
     this.root.dataset.phase = r.phase_key || "";
+    var sound = document.getElementById("room-sound");
+    if (sound) sound.hidden = r.mode === "questions";  // a question queue has no clock to ring
 
     // Whose turn, and what state the room is in.
     var kicker, seat;
