@@ -327,21 +327,10 @@ def _authorize(user_id: int, roundtable_id: int) -> tuple[User, Roundtable]:
         raise AccessDenied from None
 
 
-def _you(user: User, rt: Roundtable) -> dict[str, Any]:
-    return {
-        "user_id": user.pk,
-        "can_control": permissions.can_control(user, rt),
-        "in_seat": permissions.is_in_seat(user, rt),
-    }
-
-
-def _frame(user: User, rt: Roundtable) -> dict[str, Any]:
-    return {"type": "snapshot", "room": clock.snapshot(rt, timezone.now()), "you": _you(user, rt)}
-
-
 @dataclass
 class Entry:
-    you: dict[str, Any]
+    can_control: bool
+    in_seat: bool
     room: dict[str, Any] | None  # None: joining changed the room, and its broadcast brings the snapshot
 
 
@@ -356,19 +345,17 @@ def enter(user_id: int, roundtable_id: int) -> Entry:
             # Joining changed the room, and its broadcast, sent from this thread after the
             # commit and before this line, is already on its way to this socket (subscribed
             # before the room was read): the snapshot is not built twice.
-            return Entry(you={"user_id": user.pk, "can_control": permissions.can_control(user, rt)}, room=None)
-    return Entry(you=_you(user, rt), room=clock.snapshot(rt, timezone.now()))
+            return Entry(can_control=permissions.can_control(user, rt), in_seat=False, room=None)
+    return Entry(
+        can_control=permissions.can_control(user, rt),
+        in_seat=permissions.is_in_seat(user, rt),
+        room=clock.snapshot(rt, timezone.now()),
+    )
 
 
 @room_db
 def check(user_id: int, roundtable_id: int) -> None:
     _authorize(user_id, roundtable_id)
-
-
-@room_db
-def current_frame(user_id: int, roundtable_id: int) -> dict[str, Any]:
-    user, rt = _authorize(user_id, roundtable_id)
-    return _frame(user, rt)
 
 
 @room_db
@@ -433,9 +420,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             logger.exception("live room %s: could not let %s in", self.roundtable_id, user.pk)
             await self._shut(CLOSE_SERVER_ERROR)
             return
-        self.can_control = bool(entry.you["can_control"])
+        self.can_control = entry.can_control
         if entry.room is not None:
-            await self._send_snapshot({"type": "snapshot", "room": entry.room, "you": self._you(entry.you)})
+            await self._send_snapshot({"type": "snapshot", "room": entry.room, "you": self._you(entry.in_seat)})
 
     async def disconnect(self, code: int) -> None:
         self.done = True
@@ -477,21 +464,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         version = int(event.get("version", 0))
         if self.done or self.user_id is None or version <= self.last_version:
             return
-        room_json = event.get("room_json")
-        if room_json is None:  # a message without the snapshot: read it (and access) ourselves
-            try:
-                frame = await current_frame(self.user_id, self.roundtable_id)
-            except AccessDenied:
-                await self._revoke()
-                return
-            frame["you"] = self._you(frame["you"])
-            await self._send_snapshot(frame)
-            return
+        room_json = str(event["room_json"])
         # The snapshot was built and serialized once for the whole room; only "you" is ours.
         # Losing access arrives as access.revoked, and every action re-checks access in full.
         if self.display:
             room_json = clock.dumps(clock.for_display(json.loads(room_json)))
-        you = self._you({"in_seat": event.get("seat_user_id") == self.user_id})
+        you = self._you(event.get("seat_user_id") == self.user_id)
         self.last_version = version
         await self._send_text(f'{{"type":"snapshot","room":{room_json},"you":{json.dumps(you)}}}')
 
@@ -515,12 +493,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
             raise LiveError('Send a JSON object: {"action": "..."}.')
         return message
 
-    def _you(self, you: dict[str, Any]) -> dict[str, Any]:
+    def _you(self, in_seat: bool) -> dict[str, Any]:
         """This socket's "you": a display screen has no controls and nobody in its seat."""
         return {
             "user_id": self.user_id,
             "can_control": self.can_control and not self.display,
-            "in_seat": bool(you.get("in_seat")) and not self.display,
+            "in_seat": in_seat and not self.display,
         }
 
     async def _send(self, payload: dict[str, Any]) -> None:

@@ -33,23 +33,6 @@ def previous_turns(user_id: int, group_id: int, before_roundtable: Roundtable) -
     )
 
 
-def previous_turn(user: User, group: Group, before_roundtable: Roundtable) -> Turn | None:
-    """The member's last turn at an earlier meeting of this group, with its challenge and
-    commitments loaded (two queries)."""
-    return (
-        previous_turns(user.pk, group.pk, before_roundtable)
-        .select_related("challenge", "roundtable__meeting")
-        .prefetch_related(Prefetch("commitments", queryset=Commitment.objects.order_by("created_at", "id")))
-        .first()
-    )
-
-
-def previous_commitments(user: User, group: Group, before_roundtable: Roundtable) -> list[Commitment]:
-    """The member's commitments from their last roundtable in this group, to review at this one."""
-    turn = previous_turn(user, group, before_roundtable)
-    return list(turn.commitments.all()) if turn is not None else []
-
-
 def _with_history(turns: QuerySet[Turn]) -> QuerySet[Turn]:
     """Turns taken or under way, newest first, each with `challenge` (absent when none was
     written: use getattr(turn, "challenge", None)), `starred_suggestions` (with author

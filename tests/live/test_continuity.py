@@ -47,13 +47,16 @@ def _next_roundtable(room: Room):  # type: ignore[no-untyped-def]
 def test_commitments_come_up_at_the_next_meeting_and_are_reviewed(room: Room) -> None:
     _ann_takes_a_turn(room)
     later = _next_roundtable(room)
-    earlier = selectors.previous_commitments(room.ann, room.group, later)
+    last_turn = selectors.previous_turns(room.ann.pk, room.group.pk, later).first()
+    assert last_turn is not None
+    earlier = list(last_turn.commitments.order_by("created_at", "id"))
     assert [(c.text, c.due_on, c.status) for c in earlier] == [
         ("Contact two hiring managers at Acme", date(2031, 3, 11), "open"),
         ("Ask for interview feedback", None, "open"),
     ]
     # Ben had no turn last time (the room ended first): nothing to review.
-    assert selectors.previous_commitments(room.ben, room.group, later) == []
+    ben_last = selectors.previous_turns(room.ben.pk, room.group.pk, later)[:1]
+    assert list(Commitment.objects.filter(turn__in=ben_last)) == []
 
     # When Ann's turn starts, the room shows what she said last time.
     services.participant_join(roundtable=later, user=room.ann, now=NEXT)
