@@ -9,6 +9,7 @@ from pydantic import Field
 
 from roundtable.api.auth import token_auth
 from roundtable.api.errors import Error
+from roundtable.core.text import SingleLine
 
 from .models import User
 from .services import api_token_create, profile_ensure
@@ -17,9 +18,9 @@ router = Router(tags=["account"])
 
 
 class TokenIn(Schema):
-    email: str = Field(max_length=254)
+    email: SingleLine = Field(max_length=254)
     password: str = Field(max_length=512)
-    name: str = Field(default="API token", max_length=80)
+    name: SingleLine = Field(default="API token", max_length=80)
 
 
 class TokenOut(Schema):

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from roundtable.core.text import MultiLineField, SingleLineField
 from roundtable.groups.models import Topic
 from roundtable.groups.places import resolve
 
@@ -51,11 +52,11 @@ def _tz_choices() -> list[tuple[str, str]]:
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label="Display name", max_length=80, help_text="A first name is enough.")
-    headline = forms.CharField(
+    display_name = SingleLineField(label="Display name", max_length=80, help_text="A first name is enough.")
+    headline = SingleLineField(
         max_length=140, required=False, help_text="One line, for example: Product manager, fintech, open to hybrid."
     )
-    location_text = forms.CharField(
+    location_text = SingleLineField(
         label="Location",
         max_length=120,
         required=False,
@@ -63,14 +64,14 @@ class ProfileForm(forms.Form):
     )
     time_zone = forms.ChoiceField(label="Time zone", help_text="Meeting times are shown in it.")
     search_status = forms.ChoiceField(label="Where you are in your search", choices=SearchStatus.choices)
-    target_roles = forms.CharField(
+    target_roles = SingleLineField(
         max_length=300, required=False, help_text="For example: data analyst, business intelligence."
     )
-    industries = forms.CharField(max_length=300, required=False, help_text="For example: healthcare, logistics.")
-    expertise = forms.CharField(
+    industries = SingleLineField(max_length=300, required=False, help_text="For example: healthcare, logistics.")
+    expertise = SingleLineField(
         max_length=300, required=False, help_text="What others can ask you about: SQL, negotiating offers, …"
     )
-    can_introduce = forms.CharField(
+    can_introduce = SingleLineField(
         label="Companies or fields where you can introduce others",
         max_length=300,
         required=False,
@@ -81,13 +82,13 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    interest_names = forms.CharField(
+    interest_names = SingleLineField(
         label="Other topics",
         max_length=600,
         required=False,
         help_text="Comma-separated, for example: salary negotiation, career change.",
     )
-    pitch = forms.CharField(
+    pitch = MultiLineField(
         label="Your 30-second introduction",
         max_length=2000,
         required=False,
@@ -184,6 +185,6 @@ class ProfileForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineField(
         label="Token name", max_length=80, help_text="What will use it, for example: my calendar script."
     )

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from roundtable.core.text import scrub
+
 
 def send_templated(
     *,
@@ -24,9 +26,11 @@ def send_templated(
     if not to:
         return 0
     ctx = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
-    text = render_to_string(f"{template}.txt", ctx)
-    html = render_to_string(f"{template}.html", ctx)
+    # A subject is one header line (RFC 5322 2.2), and text stored before core.text's rule may
+    # hold line breaks or control characters: scrubbed, so an odd title never stops a message.
+    subject = " ".join(scrub(render_to_string(f"{template}_subject.txt", ctx), multiline=False).split())
+    text = scrub(render_to_string(f"{template}.txt", ctx), multiline=True)
+    html = scrub(render_to_string(f"{template}.html", ctx), multiline=True)
     message = EmailMultiAlternatives(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=to, reply_to=reply_to
     )

@@ -205,3 +205,15 @@ def _pydantic_check(multiline: bool) -> AfterValidator:
 
 SingleLine = Annotated[str, _pydantic_check(False)]
 MultiLine = Annotated[str, _pydantic_check(True)]
+
+
+class LinkField(forms.URLField):
+    """forms.URLField under the single-line rule: URLValidator lets control characters through
+    in a path (`https://example.com/a<U+0001>`), and a link is written into HTML and iCalendar."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(single_line)
+
+    def prepare_value(self, value: Any) -> Any:
+        return scrub(value, multiline=False) if isinstance(value, str) else value

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from roundtable.api.auth import OPTIONAL_AUTH_DOC, api_viewer, optional_auth, token_auth
 from roundtable.api.errors import Error
+from roundtable.core.text import MultiLine, SingleLine
 
 from . import permissions, selectors, services
 from .models import Format, Group, GroupVisibility, JoinPolicy, Kind, MembershipState
@@ -66,36 +67,36 @@ class GroupPage(Schema):
 
 
 class GroupFilters(Schema):
-    q: str = Field(default="", max_length=200)
+    q: SingleLine = Field(default="", max_length=200)
     kind: Kind | None = None
     format: Format | None = None
-    near: str = Field(default="", max_length=120, description="A US ZIP code or a city, e.g. 'Austin, TX'.")
+    near: SingleLine = Field(default="", max_length=120, description="A US ZIP code or a city, e.g. 'Austin, TX'.")
     radius_km: float = Field(default=40.0, gt=0, le=1000)
-    topic: str = Field(default="", max_length=60)
+    topic: SingleLine = Field(default="", max_length=60)
     page: int = Field(default=1, ge=1, le=100000)
 
 
 class GroupIn(Schema):
-    name: str = Field(min_length=1, max_length=120)
+    name: SingleLine = Field(min_length=1, max_length=120)
     kind: Kind
     format: Format = Format.IN_PERSON
-    description: str = Field(default="", max_length=10000)
-    purpose: str = Field(default="", max_length=300)
-    ground_rules: str = Field(default="", max_length=4000)
-    cadence: str = Field(default="", max_length=80)
+    description: MultiLine = Field(default="", max_length=10000)
+    purpose: SingleLine = Field(default="", max_length=300)
+    ground_rules: MultiLine = Field(default="", max_length=4000)
+    cadence: SingleLine = Field(default="", max_length=80)
     meeting_minutes: int = Field(default=90, ge=15, le=480)
-    location: str = Field(default="", max_length=120)
-    venue: str = Field(default="", max_length=200)
-    audience: str = Field(default="", max_length=120)
-    eligibility: str = Field(default="", max_length=300)
+    location: SingleLine = Field(default="", max_length=120)
+    venue: SingleLine = Field(default="", max_length=200)
+    audience: SingleLine = Field(default="", max_length=120)
+    eligibility: SingleLine = Field(default="", max_length=300)
     join_policy: JoinPolicy = JoinPolicy.OPEN
-    eligibility_question: str = Field(default="", max_length=300)
+    eligibility_question: SingleLine = Field(default="", max_length=300)
     visibility: GroupVisibility = GroupVisibility.LISTED
-    topics: list[str] = Field(default=[], max_length=12)
+    topics: list[SingleLine] = Field(default=[], max_length=12)
 
 
 class JoinIn(Schema):
-    answer: str = Field(default="", max_length=2000)
+    answer: MultiLine = Field(default="", max_length=2000)
 
 
 class MembershipOut(Schema):

@@ -5,6 +5,8 @@ from zoneinfo import available_timezones
 
 from django import forms
 
+from roundtable.core.text import MultiLineField, SingleLineField
+
 from .models import Format, GroupVisibility, JoinPolicy, Kind
 from .places import KM_PER_MILE, resolve
 from .selectors import DiscoveryFilters
@@ -15,14 +17,14 @@ _TZ_CHOICES = sorted(tz for tz in available_timezones() if "/" in tz and not tz.
 
 
 class DiscoveryForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = SingleLineField(label="Search", required=False, max_length=200)
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *Kind.choices])
     format = forms.ChoiceField(label="Format", required=False, choices=[("", "Any format"), *Format.choices])
     online = forms.BooleanField(label="Online only", required=False)
-    near = forms.CharField(label="Near (city or ZIP)", required=False, max_length=120)
+    near = SingleLineField(label="Near (city or ZIP)", required=False, max_length=120)
     radius = forms.FloatField(label="Within", required=False, min_value=1, max_value=500)
     unit = forms.ChoiceField(label="Unit", required=False, choices=[("km", "km"), ("mi", "miles")])
-    audience = forms.CharField(label="Audience", required=False, max_length=120)
+    audience = SingleLineField(label="Audience", required=False, max_length=120)
     topic = forms.SlugField(label="Topic", required=False, max_length=60)
     sort = forms.ChoiceField(
         label="Sort by",
@@ -62,45 +64,45 @@ class DiscoveryForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(max_length=120, help_text="Plain and specific: who it is for and where.")
+    name = SingleLineField(max_length=120, help_text="Plain and specific: who it is for and where.")
     kind = forms.ChoiceField(choices=Kind.choices, widget=forms.RadioSelect)
-    purpose = forms.CharField(max_length=300, required=False, help_text="One sentence people see in search.")
-    description = forms.CharField(
+    purpose = SingleLineField(max_length=300, required=False, help_text="One sentence people see in search.")
+    description = MultiLineField(
         max_length=10000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Markdown: **bold**, *italic*, lists and links.",
     )
-    ground_rules = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    ground_rules = MultiLineField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     format = forms.ChoiceField(choices=Format.choices)
-    location_text = forms.CharField(
+    location_text = SingleLineField(
         label="City or ZIP code",
         max_length=120,
         required=False,
         help_text="Needed for in-person and hybrid groups. Resolved on our server; no look-ups elsewhere.",
     )
-    venue = forms.CharField(max_length=200, required=False, help_text="Shown on the group page.")
+    venue = SingleLineField(max_length=200, required=False, help_text="Shown on the group page.")
     time_zone = forms.ChoiceField(
         choices=[("", "From the place (or New York for online groups)"), *[(t, t) for t in _TZ_CHOICES]],
         required=False,
     )
-    cadence = forms.CharField(max_length=80, required=False, help_text="For example: every second Tuesday.")
+    cadence = SingleLineField(max_length=80, required=False, help_text="For example: every second Tuesday.")
     meeting_minutes = forms.IntegerField(label="Meeting length (minutes)", min_value=15, max_value=480)
-    audience = forms.CharField(max_length=120, required=False, help_text="For example: professionals under 30.")
-    eligibility = forms.CharField(
+    audience = SingleLineField(max_length=120, required=False, help_text="For example: professionals under 30.")
+    eligibility = SingleLineField(
         label="Who can join",
         max_length=300,
         required=False,
         help_text="For example: LGBTQ+ community and allies; open to all job seekers.",
     )
     join_policy = forms.ChoiceField(choices=JoinPolicy.choices, widget=forms.RadioSelect)
-    eligibility_question = forms.CharField(
+    eligibility_question = SingleLineField(
         max_length=300,
         required=False,
         help_text="Approval groups ask this of everyone who wants to join.",
     )
     visibility = forms.ChoiceField(choices=GroupVisibility.choices, widget=forms.RadioSelect)
-    topics = forms.CharField(
+    topics = SingleLineField(
         max_length=600, required=False, help_text="Comma-separated, for example: interviewing, LinkedIn."
     )
 
@@ -144,9 +146,9 @@ class GroupForm(forms.Form):
 
 
 class JoinRequestForm(forms.Form):
-    answer = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    answer = MultiLineField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class InviteForm(forms.Form):
     days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=14)
-    note = forms.CharField(label="Note (who it is for)", max_length=120, required=False)
+    note = SingleLineField(label="Note (who it is for)", max_length=120, required=False)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.core.http import AuthedRequest, HtmxRequest
+from roundtable.core.text import TextError, clean_text
 from roundtable.live import selectors as live_selectors
 from roundtable.meetings.selectors import upcoming_for_group
 
@@ -155,9 +156,14 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
 def join(request: AuthedRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_viewer(request.user, slug)
     form = JoinRequestForm(request.POST)
-    answer = request.POST.get("answer", "")
     try:
+        # Read without the form (an open group asks no question), under the same text rule.
+        answer = clean_text(request.POST.get("answer", ""), multiline=True)
         m = services.membership_join(group=group, user=request.user, answer=answer)
+    except TextError as exc:
+        form.is_valid()
+        ctx = _detail_context(request, group, join_form=form, join_error=exc.reason)
+        return render(request, "groups/detail.html", ctx, status=400)
     except services.GroupError as exc:
         if exc.field == "answer":
             form.is_valid()

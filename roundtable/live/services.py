@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from roundtable.accounts.models import User
 from roundtable.core.errors import ServiceError
+from roundtable.core.text import TextError, clean_text
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Kind, Membership, MembershipRole, MembershipState
 from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
@@ -123,9 +124,14 @@ def _require_turn(rt: Roundtable) -> Turn:
     return rt.current_turn
 
 
-def _text(value: str, *, limit: int, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
+def _text(value: str, *, limit: int, what: str, multiline: bool = False, required: bool = True) -> str:
+    """Text from the room under the shared rule (core.text): a refused character answers
+    400 with its reason, as a form or the API would."""
+    try:
+        value = clean_text((value or "").strip(), multiline=multiline)
+    except TextError as exc:
+        raise LiveError(f"The {what}: {exc.reason}") from None
+    if required and not value:
         raise LiveError(f"Write the {what} first.")
     if len(value) > limit:
         raise LiveError(f"Keep the {what} to {limit} characters or fewer.")
@@ -399,7 +405,7 @@ def _validate_plan(phases: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     sent_keys = [str(phase["key"]) for phase in phases if phase.get("key")]
     out: list[dict[str, Any]] = []
     for number, phase in enumerate(phases, start=1):
-        label = str(phase.get("label", "")).strip()
+        label = _text(str(phase.get("label", "")), limit=1000, what=f"name of phase {number}", required=False)
         if not label:
             raise LiveError(f"Give phase {number} a name.")
         if len(label) > LABEL_MAX:
@@ -637,7 +643,7 @@ def challenge_set(*, turn: Turn, by: User, text: str, now: datetime | None = Non
     if by.pk != turn.user_id and not can_control(by, rt):
         raise LiveError("Only the member whose turn it is, or a facilitator, can write the challenge.", 403)
     _require_not_ended(rt)
-    text = _text(text, limit=1000, what="challenge")
+    text = _text(text, limit=1000, what="challenge", multiline=True)
     challenge, _ = Challenge.objects.update_or_create(
         turn=turn, defaults={"text": text, "written_by": by, "updated_at": now}
     )
@@ -665,18 +671,14 @@ def suggestion_add(
     )
     if not brainstorming:
         raise LiveError("Suggestions are open during the brainstorm of the turn in the seat.", 409)
-    text = _text(text, limit=500, what="suggestion")
-    contact = (contact or "").strip()
-    if len(contact) > 200:
-        raise LiveError("Keep the contact to 200 characters or fewer.")
-    link = (link or "").strip()
+    text = _text(text, limit=500, what="suggestion", multiline=True)
+    contact = _text(contact, limit=200, what="contact", required=False)
+    link = _text(link, limit=500, what="link", required=False)
     if link:
         try:
             URLValidator(schemes=["http", "https"])(link)
         except ValidationError:
             raise LiveError("The link must be a web address starting with https://") from None
-        if len(link) > 500:
-            raise LiveError("Keep the link to 500 characters or fewer.")
     suggestion = Suggestion.objects.create(turn=turn, author=by, text=text, contact=contact, link=link, created_at=now)
     _changed(rt)
     return suggestion

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from roundtable.api.auth import OPTIONAL_AUTH_DOC, api_viewer, optional_auth, token_auth
 from roundtable.api.errors import Error
+from roundtable.core.text import MultiLine, SingleLine
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Format
 from roundtable.groups.places import resolve
@@ -69,11 +70,11 @@ class MeetingPage(Schema):
 
 
 class MeetingFilters(Schema):
-    group: str = Field(default="", max_length=140)
+    group: SingleLine = Field(default="", max_length=140)
     from_: str = Field(default="", alias="from", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="YYYY-MM-DD")
     to: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="YYYY-MM-DD")
-    topic: str = Field(default="", max_length=60)
-    near: str = Field(default="", max_length=120)
+    topic: SingleLine = Field(default="", max_length=60)
+    near: SingleLine = Field(default="", max_length=120)
     radius_km: float = Field(default=40.0, gt=0, le=1000)
     page: int = Field(default=1, ge=1, le=100000)
 
@@ -91,29 +92,29 @@ class RsvpOut(Schema):
 
 
 class TalkIn(Schema):
-    speaker_name: str = Field(min_length=1, max_length=120)
-    title: str = Field(min_length=1, max_length=200)
-    organisation: str = Field(default="", max_length=160)
-    bio: str = Field(default="", max_length=2000)
-    abstract: str = Field(default="", max_length=4000)
-    topics: list[str] = Field(default=[], max_length=12)
+    speaker_name: SingleLine = Field(min_length=1, max_length=120)
+    title: SingleLine = Field(min_length=1, max_length=200)
+    organisation: SingleLine = Field(default="", max_length=160)
+    bio: MultiLine = Field(default="", max_length=2000)
+    abstract: MultiLine = Field(default="", max_length=4000)
+    topics: list[SingleLine] = Field(default=[], max_length=12)
 
 
 class MeetingIn(Schema):
-    title: str = Field(min_length=1, max_length=140)
+    title: SingleLine = Field(min_length=1, max_length=140)
     start: dt.datetime = Field(description="Local wall-clock start in time_zone, e.g. 2027-03-02T18:00")
-    time_zone: str = Field(default="", max_length=64, description="Defaults to the group's time zone.")
+    time_zone: SingleLine = Field(default="", max_length=64, description="Defaults to the group's time zone.")
     main_minutes: int = Field(default=60, ge=1, le=600)
     networking_before_minutes: int = Field(default=0, ge=0, le=240)
     networking_after_minutes: int = Field(default=0, ge=0, le=240)
     capacity: int | None = Field(default=None, ge=1, le=100000)
     format: Format = Format.IN_PERSON
-    venue: str = Field(default="", max_length=200)
-    address: str = Field(default="", max_length=300)
-    accessibility_notes: str = Field(default="", max_length=500)
-    video_url: str = Field(default="", max_length=500)
-    description: str = Field(default="", max_length=5000)
-    rule: str = Field(default="", max_length=300, description="RRULE for a series, e.g. FREQ=WEEKLY;INTERVAL=2")
+    venue: SingleLine = Field(default="", max_length=200)
+    address: SingleLine = Field(default="", max_length=300)
+    accessibility_notes: SingleLine = Field(default="", max_length=500)
+    video_url: SingleLine = Field(default="", max_length=500)
+    description: MultiLine = Field(default="", max_length=5000)
+    rule: SingleLine = Field(default="", max_length=300, description="RRULE for a series, e.g. FREQ=WEEKLY;INTERVAL=2")
     roundtable_minutes: int | None = Field(default=None, ge=5, le=600)
     turn_minutes: int | None = Field(default=None, ge=1, le=120)
     circle_minutes: int | None = Field(default=None, ge=5, le=600)

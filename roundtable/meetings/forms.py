@@ -6,6 +6,7 @@ from zoneinfo import available_timezones
 
 from django import forms
 
+from roundtable.core.text import LinkField, MultiLineField, SingleLineField
 from roundtable.groups.models import Format, Group, Kind
 
 from . import recurrence
@@ -24,7 +25,7 @@ REPEAT_CHOICES = [
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(max_length=140)
+    title = SingleLineField(max_length=140)
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}))
     time_zone = forms.ChoiceField(choices=[(t, t) for t in _TZ])
@@ -36,17 +37,17 @@ class MeetingForm(forms.Form):
     capacity = forms.IntegerField(required=False, min_value=1, max_value=100000,
                                   help_text="Leave empty for no limit. When full, people join a waitlist.")  # fmt: skip
     format = forms.ChoiceField(choices=Format.choices)
-    venue = forms.CharField(max_length=200, required=False)
-    address = forms.CharField(max_length=300, required=False,
+    venue = SingleLineField(max_length=200, required=False)
+    address = SingleLineField(max_length=300, required=False,
                               help_text="Groups not listed: only members going see it.")  # fmt: skip
-    accessibility_notes = forms.CharField(max_length=500, required=False,
+    accessibility_notes = SingleLineField(max_length=500, required=False,
                                           help_text="Step-free entrance, parking, hearing loop...")  # fmt: skip
-    video_url = forms.URLField(label="Video meeting link", max_length=500, required=False,
+    video_url = LinkField(label="Video meeting link", max_length=500, required=False,
                                assume_scheme="https",
                                help_text="Only members who are going (and facilitators) see it.")  # fmt: skip
-    description = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = MultiLineField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     repeat = forms.ChoiceField(choices=REPEAT_CHOICES, initial="none")
-    rule = forms.CharField(label="Custom rule", max_length=300, required=False,
+    rule = SingleLineField(label="Custom rule", max_length=300, required=False,
                            help_text="For example FREQ=MONTHLY;BYDAY=-1TH (last Thursday).")  # fmt: skip
     # Strategic planning and support
     roundtable_minutes = forms.IntegerField(label="Roundtable length (minutes)", required=False, min_value=5,
@@ -55,16 +56,16 @@ class MeetingForm(forms.Form):
                                       max_value=120)  # fmt: skip
     circle_minutes = forms.IntegerField(label="Circle length (minutes)", required=False, min_value=5, max_value=600)
     # Speakers
-    speaker_name = forms.CharField(max_length=120, required=False)
-    talk_title = forms.CharField(max_length=200, required=False)
-    organisation = forms.CharField(max_length=160, required=False)
-    bio = forms.CharField(label="Speaker bio", max_length=2000, required=False,
+    speaker_name = SingleLineField(max_length=120, required=False)
+    talk_title = SingleLineField(max_length=200, required=False)
+    organisation = SingleLineField(max_length=160, required=False)
+    bio = MultiLineField(label="Speaker bio", max_length=2000, required=False,
                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
-    abstract = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    talk_topics = forms.CharField(label="Talk topics", max_length=600, required=False,
+    abstract = MultiLineField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    talk_topics = SingleLineField(label="Talk topics", max_length=600, required=False,
                                   help_text="Comma-separated: LinkedIn, resume, interviewing...")  # fmt: skip
-    slides_url = forms.URLField(label="Slides link", max_length=500, required=False, assume_scheme="https")
-    recording_url = forms.URLField(label="Recording link", max_length=500, required=False, assume_scheme="https")
+    slides_url = LinkField(label="Slides link", max_length=500, required=False, assume_scheme="https")
+    recording_url = LinkField(label="Recording link", max_length=500, required=False, assume_scheme="https")
 
     def __init__(self, *args: Any, group: Group, editing: Meeting | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,10 +169,10 @@ class MeetingForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    subject = forms.CharField(max_length=150)
-    body = forms.CharField(label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    subject = SingleLineField(max_length=150)
+    body = MultiLineField(label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class TalkLinksForm(forms.Form):
-    slides_url = forms.URLField(label="Slides link", max_length=500, required=False, assume_scheme="https")
-    recording_url = forms.URLField(label="Recording link", max_length=500, required=False, assume_scheme="https")
+    slides_url = LinkField(label="Slides link", max_length=500, required=False, assume_scheme="https")
+    recording_url = LinkField(label="Recording link", max_length=500, required=False, assume_scheme="https")

@@ -19,6 +19,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
+from roundtable.core.text import scrub
 from roundtable.groups.models import Format, Kind
 from roundtable.groups.permissions import Viewer
 
@@ -52,6 +53,13 @@ def summary_of(meeting: Meeting) -> str:
     return meeting.title
 
 
+def _line(text: str) -> str:
+    # Rows stored before core.text's rule may hold line breaks or control characters: RFC 5545
+    # 3.3.11 allows neither in TEXT (a line break only as the escape \n, which a one-line
+    # property such as SUMMARY should not carry), and icalendar refuses a raw line break.
+    return scrub(text, multiline=False)
+
+
 def _location(place: dict[str, str], meeting: Meeting) -> str:
     parts = [p for p in (place["venue"], place["address"]) if p]
     if parts:
@@ -82,7 +90,7 @@ def _description(meeting: Meeting, place: dict[str, str]) -> str:
 def _organizer(meeting: Meeting) -> vCalAddress:
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "hello@roundtable.localhost"
     organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["CN"] = meeting.group.name
+    organizer.params["CN"] = _line(meeting.group.name)
     return organizer
 
 
@@ -91,7 +99,7 @@ def _attendee(viewer: Viewer, method: str) -> vCalAddress | None:
     if not viewer.is_authenticated or not email:
         return None
     attendee = vCalAddress(f"mailto:{email}")
-    attendee.params["CN"] = getattr(viewer, "display_name", email)
+    attendee.params["CN"] = _line(getattr(viewer, "display_name", email))
     attendee.params["ROLE"] = "REQ-PARTICIPANT"
     attendee.params["PARTSTAT"] = "ACCEPTED" if method == "REQUEST" else "NEEDS-ACTION"
     attendee.params["RSVP"] = "FALSE"
@@ -113,9 +121,9 @@ def meeting_event(
     event.add("created", meeting.created_at)
     event.add("last-modified", meeting.updated_at)
     event.add("sequence", meeting.sequence)
-    event.add("summary", summary_of(meeting))
-    event.add("description", _description(meeting, place))
-    location = _location(place, meeting)
+    event.add("summary", _line(summary_of(meeting)))
+    event.add("description", scrub(_description(meeting, place), multiline=True))
+    location = _line(_location(place, meeting))
     if location:
         event.add("location", location)
     event.add("url", meeting_url(meeting))
@@ -148,7 +156,7 @@ def calendar_for(
     cal.add("calscale", "GREGORIAN")
     if method is not None:
         cal.add("method", method)
-    cal.calendar_name = name
+    cal.calendar_name = _line(name)
     if feed:
         cal.refresh_interval = REFRESH
         cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # RFC 7986 requires it; icalendar leaves it out

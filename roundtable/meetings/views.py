@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.core.http import AuthedRequest, HtmxRequest
+from roundtable.core.text import problem_in
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Kind, Topic
 from roundtable.groups.places import Place, resolve
@@ -258,7 +259,8 @@ def talks(request: HtmxRequest) -> HttpResponse:
     """Upcoming talks in listed groups near the viewer or online, by topic and date."""
     topic = request.GET.get("topic", "")[:60]
     near_text = request.GET.get("near", "").strip()
-    errors: list[str] = []
+    # The same text rule as every form: PostgreSQL cannot even compare a topic holding U+0000.
+    errors = [p.reason for p in (problem_in(topic, multiline=False), problem_in(near_text, multiline=False)) if p]
     near = None
     if near_text:
         near = resolve(near_text)
