@@ -178,7 +178,7 @@ def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> dict[str,
     auth=optional_auth,
     openapi_extra=OPTIONAL_AUTH_DOC,
 )
-def get_group(request: HttpRequest, slug: str) -> dict[str, Any]:
+def get_group(request: HttpRequest, slug: SingleLine) -> dict[str, Any]:
     viewer = api_viewer(request)
     group = _visible(viewer, slug)
     m = permissions.membership_of(viewer, group)
@@ -255,7 +255,7 @@ def create_group(request: HttpRequest, payload: GroupIn) -> Status:
     response={200: MembershipOut, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error},
     auth=token_auth,
 )
-def join_group(request: HttpRequest, slug: str, payload: JoinIn) -> dict[str, Any]:
+def join_group(request: HttpRequest, slug: SingleLine, payload: JoinIn) -> dict[str, Any]:
     """Join an open group, or ask to join an approval group (send `answer`)."""
     _require_json_object(request)
     viewer = api_viewer(request)
@@ -275,7 +275,7 @@ def join_group(request: HttpRequest, slug: str, payload: JoinIn) -> dict[str, An
 @router.post(
     "/{slug}/leave", response={200: MembershipOut, 401: Error, 404: Error, 409: Error, 422: Error}, auth=token_auth
 )
-def leave_group(request: HttpRequest, slug: str) -> dict[str, Any]:
+def leave_group(request: HttpRequest, slug: SingleLine) -> dict[str, Any]:
     viewer = api_viewer(request)
     group = _visible(viewer, slug)
     try:

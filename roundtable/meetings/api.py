@@ -244,7 +244,7 @@ def my_meetings(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]
 
 @router.post("/groups/{slug}/meetings", response={201: MeetingOut, 400: Error, 401: Error, 404: Error, 422: Error},
              auth=token_auth)  # fmt: skip
-def create_meeting(request: HttpRequest, slug: str, payload: MeetingIn) -> Status:
+def create_meeting(request: HttpRequest, slug: SingleLine, payload: MeetingIn) -> Status:
     """Facilitators schedule a one-off meeting, or a series with `rule`."""
     viewer = api_viewer(request)
     try:
