@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from roundtable.core.text import ADMIN_TEXT_RULE
+
 from .models import ApiToken, Profile, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    formfield_overrides = ADMIN_TEXT_RULE
     ordering = ("email",)
     list_display = ("email", "is_active", "is_staff", "date_joined")
     search_fields = ("email", "profile__display_name")
@@ -19,6 +22,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT_RULE
     list_display = ("display_name", "user", "location_label", "search_status")
     search_fields = ("display_name", "user__email")
     raw_id_fields = ("user",)
@@ -27,6 +31,7 @@ class ProfileAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT_RULE
     list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
     raw_id_fields = ("user",)
     exclude = ("token_hash",)

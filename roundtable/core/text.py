@@ -42,6 +42,7 @@ from typing import Annotated, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.deconstruct import deconstructible
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
@@ -186,6 +187,18 @@ class MultiLineField(_TextField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.Textarea)
         super().__init__(**kwargs)
+
+
+# The admin's forms under the same rule: a model's CharField is one line, a TextField many.
+# Every ModelAdmin and inline sets formfield_overrides = ADMIN_TEXT_RULE (a test checks).
+ADMIN_TEXT_RULE: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    # The admin's own defaults name EmailField and URLField apart from CharField, and the first
+    # class found in a field's MRO wins, so they are named here too.
+    models.CharField: {"validators": [single_line]},
+    models.EmailField: {"validators": [single_line]},
+    models.URLField: {"validators": [single_line]},
+    models.TextField: {"validators": [multi_line]},
+}
 
 
 # ---------------------------------------------------------------- pydantic (django-ninja schemas)

@@ -207,3 +207,25 @@ def test_html_pages_never_carry_forbidden_code_points() -> None:
 def test_other_content_types_pass_untouched() -> None:
     body = b'{"a": "\\u0012"}\x12'
     assert _through_middleware(body, "application/json") == body
+
+
+def test_every_text_field_in_the_admin_follows_the_rule() -> None:
+    from django.contrib import admin
+    from django.db import models
+
+    request = RequestFactory().get("/admin/")
+    missing, checked = [], 0
+    for model, model_admin in admin.site._registry.items():
+        if not model.__module__.startswith("roundtable."):
+            continue
+        admins = [(model, model_admin), *((i.model, i(model, admin.site)) for i in model_admin.inlines)]
+        for each_model, each_admin in admins:
+            for field in each_model._meta.get_fields():
+                if not isinstance(field, models.CharField | models.TextField) or field.choices:
+                    continue
+                form_field = each_admin.formfield_for_dbfield(field, request)
+                checked += 1
+                if not any(isinstance(v, TextValidator) for v in form_field.validators):
+                    missing.append(f"{each_model.__name__}.{field.name}")
+    assert checked >= 20
+    assert missing == []
