@@ -291,3 +291,30 @@ def test_join_answer_and_talk_filters_refuse_control_characters_with_the_reason(
     answer = "Line one\r\nline two"
     assert _as(user).post(reverse("groups:join", args=[group.slug]), {"answer": answer}).status_code == 302
     assert group.memberships.get(user=user).answer == "Line one\nline two"
+
+
+# ---------------------------------------------------------------- search words and filters
+
+
+@pytest.mark.django_db
+@EXAMPLES
+@given(words=TEXT)
+def test_search_words_and_filters_with_any_text(words: str) -> None:
+    GroupFactory(name="Harbor Circle", visibility=GroupVisibility.LISTED)
+    client = Client(raise_request_exception=False)
+    sent = words.strip()
+    problem = problem_in(sent, multiline=False)
+    page = client.get(reverse("groups:discover"), {"q": words})
+    assert page.status_code == (400 if problem or len(sent) > 200 else 200)
+    text = _valid_html(page)
+    if problem is not None:
+        assert html.escape(problem.reason) in text
+    api_problem = problem_in(words, multiline=False)
+    listing = client.get("/api/v1/groups", {"q": words})
+    assert listing.status_code == (422 if api_problem or len(words) > 200 else 200)
+    if api_problem is not None:
+        assert api_problem.reason in listing.json()["detail"]
+    for url in ("/api/v1/meetings", reverse("meetings:talks")):
+        answer = client.get(url, {"topic": words[:60]})
+        assert answer.status_code in (200, 400, 422)
+        assert (answer.status_code == 200) == (problem_in(words[:60], multiline=False) is None)
