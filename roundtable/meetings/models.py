@@ -52,7 +52,16 @@ class MeetingSeries(MeetingFields):
         help_text="Wall-clock start of the first occurrence in time_zone, stored with a UTC label: not an instant."
     )
     time_zone = models.CharField(max_length=64)
+    # A "this and following" edit splits a series (RFC 5545 practice, as calendar programs do):
+    # the new series keeps the rule and first_start, so its occurrences keep their keys
+    # (Meeting.occurrence_local), covers only the keys from `from_local` on, and moves each by
+    # `shift` on the wall clock.
+    from_local = models.DateTimeField(
+        null=True, blank=True, help_text="First occurrence key this series covers (wall clock, UTC label)."
+    )
+    shift = models.DurationField(default=timedelta(0), help_text="Wall-clock move applied to every occurrence.")
     generated_until = models.DateTimeField(null=True, blank=True)
+    # No more occurrences: cancelled from a date on, or split (every earlier one exists as a row).
     ended = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
