@@ -186,15 +186,20 @@ class ReminderKind(models.TextChoices):
 
 
 class ReminderSent(models.Model):
-    """One row per email that must never go twice."""
+    """One row per email that must never go twice for one start of a meeting: a meeting
+    that moves is owed its reminders again for the new start."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    # The meeting's start when the email went.
+    starts_at = models.DateTimeField()
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["meeting", "user", "kind"], name="reminder_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user", "kind", "starts_at"], name="reminder_once_per_start")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} reminder to {self.user} for {self.meeting_id}"

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.accounts.services import api_token_create
 from roundtable.groups.models import Format
 from roundtable.meetings import recurrence, services, tasks
-from roundtable.meetings.models import Meeting, MeetingSeries
-from tests.factories import GroupFactory, facilitator_of
+from roundtable.meetings.forms import MeetingForm
+from roundtable.meetings.models import Meeting, MeetingSeries, ReminderSent, Rsvp
+from tests.factories import GroupFactory, MembershipFactory, facilitator_of
 
 NY = "America/New_York"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -247,4 +251,126 @@ def test_a_stored_rule_that_breaks_the_minimum_still_never_makes_two_meetings_a_
     assert [_local(m) for m in made] == [
         datetime(2026, 12, 8, 18, 0), datetime(2026, 12, 9, 18, 0), datetime(2026, 12, 10, 18, 0),
         datetime(2026, 12, 11, 18, 0),
+    ]  # fmt: skip
+
+
+# Capacity changes move the waitlist -------------------------------------------------------------
+
+
+def _edit_url(meeting: Meeting) -> str:
+    # The one place this file builds a meeting's address.
+    return reverse("meetings:edit", args=[meeting.id])
+
+
+def _run_tasks() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+
+
+def _full_meeting() -> dict[str, Any]:
+    """Capacity 1, A going, B and C waiting (B first), a month from now."""
+    group = GroupFactory(time_zone=NY)
+    fac = facilitator_of(group)
+    start = datetime.combine(timezone.now().astimezone(ZoneInfo(NY)).date() + timedelta(days=30), time(18, 0))
+    data = services.MeetingData(title="Harbor circle", start_local=start, time_zone=NY, capacity=1)
+    meeting = services.meeting_create(group=group, by=fac, data=data)
+    a, b, c, d = (MembershipFactory(group=group).user for _ in range(4))
+    for person in (a, b, c):
+        services.rsvp_set(meeting=meeting, user=person, going=True)
+    return {"group": group, "fac": fac, "meeting": meeting, "a": a, "b": b, "c": c, "d": d}
+
+
+def _status(meeting: Meeting, *people: Any) -> list[tuple[str, int | None]]:
+    rsvps = {r.user_id: r for r in Rsvp.objects.filter(meeting=meeting)}
+    return [(rsvps[p.pk].status, services.waitlist_position(rsvps[p.pk])) for p in people]
+
+
+@pytest.mark.parametrize(("capacity", "d_status"), [("3", ("waitlisted", 1)), ("", ("going", None))])
+@pytest.mark.django_db(transaction=True)
+def test_raising_or_clearing_capacity_in_the_edit_form_promotes_in_order_with_email(
+    mailoutbox: list[Any], capacity: str, d_status: tuple[str, int | None]
+) -> None:
+    w = _full_meeting()
+    meeting = w["meeting"]
+    form = MeetingForm.initial_for(w["group"], meeting)
+    post = {k: ("" if v is None else v) for k, v in form.items()}
+    post.update(date=form["date"].isoformat(), start_time="18:00", capacity=capacity, scope="one")
+    client = Client()
+    client.force_login(w["fac"])
+    r = client.post(_edit_url(meeting), post)
+    assert r.status_code == 302
+    assert _status(meeting, w["b"], w["c"]) == [("going", None), ("going", None)]
+    meeting.refresh_from_db()
+    assert (meeting.capacity, meeting.going_count, meeting.waitlist_count) == (
+        int(capacity) if capacity else None, 3, 0,
+    )  # fmt: skip
+    # The newcomer comes after the people who were waiting.
+    services.rsvp_set(meeting=meeting, user=w["d"], going=True)
+    assert _status(meeting, w["d"]) == [d_status]
+    _run_tasks()
+    promoted = [m for m in mailoutbox if m.subject == "[Roundtable] You're in: a seat opened up for Harbor circle"]
+    assert sorted(m.to[0] for m in promoted) == sorted([w["b"].email, w["c"].email])
+
+
+@pytest.mark.django_db
+def test_raising_capacity_promotes_only_as_many_as_the_new_seats_first_come_first_served() -> None:
+    w = _full_meeting()
+    edit = services.MeetingData(
+        title="Harbor circle", start_local=_local(w["meeting"]), time_zone=NY, capacity=2
+    )  # fmt: skip
+    services.meeting_update(meeting=w["meeting"], by=w["fac"], data=edit)
+    assert _status(w["meeting"], w["a"], w["b"], w["c"]) == [("going", None), ("going", None), ("waitlisted", 1)]
+
+
+@pytest.mark.django_db
+def test_a_series_edit_that_raises_capacity_promotes_on_every_following_meeting() -> None:
+    group = GroupFactory(time_zone=NY)
+    fac = facilitator_of(group)
+    start = datetime.combine(timezone.now().astimezone(ZoneInfo(NY)).date() + timedelta(days=7), time(18, 0))
+    data = services.MeetingData(title="Weekly", start_local=start, time_zone=NY, capacity=1)
+    first = services.meeting_create(group=group, by=fac, data=data, rule="FREQ=WEEKLY")
+    rows = _all(first)[:3]
+    a, b = (MembershipFactory(group=group).user for _ in range(2))
+    for meeting in rows:
+        for person in (a, b):
+            services.rsvp_set(meeting=meeting, user=person, going=True)
+    bigger = services.MeetingData(title="Weekly", start_local=start + timedelta(weeks=1), time_zone=NY, capacity=None)
+    services.meeting_update(meeting=rows[1], by=fac, data=bigger, scope="following")
+    assert [_status(m, b) for m in rows] == [[("waitlisted", 1)], [("going", None)], [("going", None)]]
+
+
+@pytest.mark.django_db
+def test_a_newcomer_never_takes_a_seat_while_someone_waits() -> None:
+    # Seats freed behind the services' back (an operator's update) still go to the waitlist first.
+    w = _full_meeting()
+    Meeting.objects.filter(pk=w["meeting"].pk).update(capacity=4)
+    services.rsvp_set(meeting=w["meeting"], user=w["d"], going=True)
+    assert _status(w["meeting"], w["b"], w["c"], w["d"]) == [("going", None)] * 3
+
+
+# Reminders follow the meeting, not its first date ----------------------------------------------
+
+AT = datetime(2027, 3, 16, 22, 0, tzinfo=UTC)  # 18:00 in New York (daylight time)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moved_meeting_gets_its_day_before_reminder_for_the_new_date(mailoutbox: list[Any]) -> None:
+    group = GroupFactory(time_zone=NY)
+    fac = facilitator_of(group)
+    data = services.MeetingData(title="Harbor circle", start_local=datetime(2027, 3, 17, 18, 0), time_zone=NY)
+    meeting = services.meeting_create(group=group, by=fac, data=data, now=AT - timedelta(days=7))
+    member = MembershipFactory(group=group).user
+    services.rsvp_set(meeting=meeting, user=member, going=True, now=AT - timedelta(days=7))
+    assert tasks.send_due_reminders(AT) == 1
+    moved = services.MeetingData(title="Harbor circle", start_local=datetime(2027, 3, 19, 18, 0), time_zone=NY)
+    services.meeting_update(meeting=meeting, by=fac, data=moved, now=AT + timedelta(minutes=5))
+    assert tasks.send_due_reminders(AT + timedelta(hours=1)) == 0
+    assert tasks.send_due_reminders(AT + timedelta(hours=48)) == 1
+    assert tasks.send_due_reminders(AT + timedelta(hours=48, minutes=5)) == 0
+    reminders = [m for m in mailoutbox if m.subject.startswith("[Roundtable] Reminder:")]
+    assert [m.subject for m in reminders] == [
+        "[Roundtable] Reminder: Harbor circle on Wed, Mar 17 at 6 PM EDT",
+        "[Roundtable] Reminder: Harbor circle on Fri, Mar 19 at 6 PM EDT",
+    ]
+    assert sorted(ReminderSent.objects.filter(kind="day").values_list("starts_at", flat=True)) == [
+        AT + timedelta(hours=24), AT + timedelta(hours=72),
     ]  # fmt: skip
