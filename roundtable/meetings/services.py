@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from roundtable.accounts.models import User
+from roundtable.core import dates
 from roundtable.core.errors import ServiceError
 from roundtable.groups.models import Format, Group, Kind, Membership, MembershipState
 from roundtable.groups.services import topics_from_names
@@ -83,6 +84,8 @@ def _validate(data: MeetingData, *, now: datetime | None = None, allow_past: boo
         raise MeetingError("Online and hybrid meetings need a video meeting link.", field="video_url")
     if data.video_url and not data.video_url.startswith(("https://", "http://")):
         raise MeetingError("The video link must start with https://", field="video_url")
+    if not dates.in_range(data.start_local.date()):
+        raise MeetingError(f"Pick a date {dates.RANGE_TEXT}.", field="date")
     try:
         starts = recurrence.to_utc(data.start_local, data.time_zone)
     except recurrence.RuleError as exc:
