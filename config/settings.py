@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that it sees every error answer under /api/ and makes it JSON.
+    "roundtable.api.middleware.JsonApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outermost but for security: whatever a page holds, forbidden code points never leave.
     "roundtable.core.middleware.ForbiddenCodePointsMiddleware",

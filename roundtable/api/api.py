@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from roundtable.accounts.api import router as accounts_router
+from roundtable.api.middleware import DETAILS
 from roundtable.groups.api import router as groups_router
 from roundtable.meetings.api import router as meetings_router
+
+request_logger = logging.getLogger("django.request")
 
 api = NinjaAPI(
     title="Roundtable API",
@@ -39,6 +44,16 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
         {"detail": "Authentication required: send a valid token as 'Authorization: Bearer <token>'."},
         status=401,
     )
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Logged where Django logs its own 500s, so the same handlers (mail to admins, error
+    # trackers) hear of it; the client gets JSON, never the HTML error page.
+    request_logger.error(
+        "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request}
+    )
+    return api.create_response(request, {"detail": DETAILS[500]}, status=500)
 
 
 @api.exception_handler(HttpError)

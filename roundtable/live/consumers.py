@@ -89,6 +89,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from roundtable.accounts.models import User
+from roundtable.core import dates
 
 from . import broadcast, clock, permissions, services
 from .models import Commitment, Participant, Question, QuestionStatus, Roundtable, Suggestion, Turn
@@ -151,9 +152,12 @@ def _date(params: dict[str, Any], name: str) -> date | None:
     if not isinstance(value, str):
         raise LiveError(f"Send {name} as a date like 2031-03-04.")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise LiveError(f"Send {name} as a date like 2031-03-04.") from None
+    if not dates.in_range(day):
+        raise LiveError(f"Send {name} as a date {dates.RANGE_TEXT}.")
+    return day
 
 
 # ---------------------------------------------------------------- actions (sync, in a worker thread)

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from roundtable.api.auth import OPTIONAL_AUTH_DOC, api_viewer, optional_auth, token_auth
 from roundtable.api.errors import Error
+from roundtable.core import dates
 from roundtable.core.text import MultiLine, SingleLine
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Format
@@ -71,8 +72,9 @@ class MeetingPage(Schema):
 
 class MeetingFilters(Schema):
     group: SingleLine = Field(default="", max_length=140)
-    from_: str = Field(default="", alias="from", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="YYYY-MM-DD")
-    to: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="YYYY-MM-DD")
+    from_: str = Field(default="", alias="from", pattern=r"^(\d{4}-\d{2}-\d{2})?$",
+                       description=f"YYYY-MM-DD, {dates.RANGE_TEXT}")  # fmt: skip
+    to: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description=f"YYYY-MM-DD, {dates.RANGE_TEXT}")
     topic: SingleLine = Field(default="", max_length=60)
     near: SingleLine = Field(default="", max_length=120)
     radius_km: float = Field(default=40.0, gt=0, le=1000)
@@ -153,12 +155,10 @@ def _page(qs: Any, page: int, viewer: Any) -> dict[str, Any]:
 
 
 def _date(text: str, name: str) -> dt.date | None:
-    if not text:
-        return None
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise HttpError(400, f"'{name}' is not a real date: {text}.") from None
+        return dates.parse_day(text, name)
+    except dates.DateParamError as exc:
+        raise HttpError(400, str(exc)) from None
 
 
 def _day_start(d: dt.date) -> dt.datetime:

@@ -52,7 +52,16 @@ class MeetingSeries(MeetingFields):
         help_text="Wall-clock start of the first occurrence in time_zone, stored with a UTC label: not an instant."
     )
     time_zone = models.CharField(max_length=64)
+    # A "this and following" edit splits a series (RFC 5545 practice, as calendar programs do):
+    # the new series keeps the rule and first_start, so its occurrences keep their keys
+    # (Meeting.occurrence_local), covers only the keys from `from_local` on, and moves each by
+    # `shift` on the wall clock.
+    from_local = models.DateTimeField(
+        null=True, blank=True, help_text="First occurrence key this series covers (wall clock, UTC label)."
+    )
+    shift = models.DurationField(default=timedelta(0), help_text="Wall-clock move applied to every occurrence.")
     generated_until = models.DateTimeField(null=True, blank=True)
+    # No more occurrences: cancelled from a date on, or split (every earlier one exists as a row).
     ended = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -177,15 +186,20 @@ class ReminderKind(models.TextChoices):
 
 
 class ReminderSent(models.Model):
-    """One row per email that must never go twice."""
+    """One row per email that must never go twice for one start of a meeting: a meeting
+    that moves is owed its reminders again for the new start."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    # The meeting's start when the email went.
+    starts_at = models.DateTimeField()
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["meeting", "user", "kind"], name="reminder_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user", "kind", "starts_at"], name="reminder_once_per_start")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} reminder to {self.user} for {self.meeting_id}"

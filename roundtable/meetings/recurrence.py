@@ -2,19 +2,47 @@
 
 Rules are expanded over *local wall-clock* datetimes and only then given the zone, so a
 weekly 18:00 meeting stays at 18:00 local across daylight-saving changes.
+
+What RFC 5545 (section 3.3.10 and 3.8.5.3) says, and how it is followed here:
+- UNTIL may be a DATE, a floating DATE-TIME, or a UTC DATE-TIME ("...Z", the form the RFC
+  requires when DTSTART has a time zone). A UTC UNTIL is turned into the group's wall clock
+  before expansion; a DATE UNTIL includes every meeting on that day.
+- DTSTART always counts as the first occurrence, even when it does not match the rule,
+  and COUNT includes it.
+- COUNT and UNTIL must not both appear.
+
+What the product adds: two meetings of one series are never closer than MIN_GAP (in local
+wall-clock time), whatever rule parts produce them, and a rule must repeat within
+REPEAT_WINDOW. BYEASTER (a dateutil extension, not RFC 5545) is refused.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
+from dateutil.rrule import DAILY, HOURLY, MINUTELY, MONTHLY, SECONDLY, WEEKLY, YEARLY, rrule, rrulestr
 
 MAX_OCCURRENCES = 520
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+# Two meetings of one series are at least this far apart, in local wall-clock time.
+MIN_GAP = timedelta(days=1)
+# A rule must give a second meeting within this window: eight years, because a yearly
+# 29 February rule skips 2100 (no leap day), so two of its meetings can be 8 years apart.
+REPEAT_WINDOW = timedelta(days=8 * 366)
+# The Gregorian calendar repeats exactly every 400 years (146,097 days = 20,871 weeks).
+CALENDAR_CYCLE_YEARS = 400
+_FREQ_SECONDS = {HOURLY: 3600, MINUTELY: 60, SECONDLY: 1}
+_UNTIL = re.compile(r"(?:^|;)UNTIL=([^;]*)")
+_UNTIL_FORMS = {
+    re.compile(r"^\d{8}$"): "date",
+    re.compile(r"^\d{8}T\d{6}Z$"): "utc",
+    re.compile(r"^\d{8}T\d{6}$"): "floating",
+}
 
 
 class RuleError(ValueError):
@@ -25,6 +53,9 @@ class RuleError(ValueError):
 class Occurrence:
     local: datetime  # naive, the group's wall clock
     starts_at: datetime  # aware, UTC
+    # The rule's own wall-clock start for this occurrence (before any shift a
+    # "this and following" edit applied): identifies it within its series.
+    key: datetime
 
 
 def zone(name: str) -> ZoneInfo:
@@ -35,7 +66,26 @@ def zone(name: str) -> ZoneInfo:
 
 
 def to_utc(local: datetime, tz: str) -> datetime:
+    """Wall-clock `local` (naive) in zone `tz` as an aware UTC datetime.
+    Raises RuleError for an unknown zone, OverflowError past datetime's range."""
     return local.replace(tzinfo=zone(tz)).astimezone(UTC)
+
+
+def add_clamped(moment: datetime, delta: timedelta) -> datetime:
+    """moment + delta, held at datetime's smallest or largest value instead of overflowing."""
+    try:
+        return moment + delta
+    except OverflowError:
+        edge = datetime.max if delta > timedelta(0) else datetime.min
+        return edge.replace(tzinfo=moment.tzinfo)
+
+
+def wall_clock(moment: datetime, z: ZoneInfo) -> datetime:
+    """An aware moment as naive wall-clock time in `z`, clamped to datetime's range."""
+    try:
+        return moment.astimezone(z).replace(tzinfo=None)
+    except OverflowError:
+        return datetime.max if moment.year > 1 else datetime.min
 
 
 def weekly(interval: int = 1) -> str:
@@ -53,49 +103,179 @@ def monthly_nth_weekday(first_local: datetime, nth: int | None = None) -> str:
     return f"FREQ=MONTHLY;BYDAY={nth}{day}"
 
 
-def parse(rule: str, first_local: datetime) -> rrule:
+@dataclass(frozen=True)
+class Rule:
+    """A parsed rule: `base` without COUNT and with UNTIL in the group's wall clock."""
+
+    base: rrule
+    count: int | None
+    first: datetime  # naive DTSTART
+
+    def raw(self) -> Iterator[datetime]:
+        """The RFC 5545 occurrence set, wall clock, oldest first: DTSTART, then the rule's
+        matches after it, COUNT in all (RFC 5545 3.3.10: DTSTART always counts)."""
+        yield self.first
+        n = 1
+        for local in self.base:
+            if self.count is not None and n >= self.count:
+                return
+            if local <= self.first:
+                continue
+            yield local
+            n += 1
+
+    def starts(self) -> Iterator[datetime]:
+        """raw(), less any start closer than MIN_GAP to the one before: a backstop for rules
+        stored before the limit, since validate() refuses such rules."""
+        previous: datetime | None = None
+        for local in self.raw():
+            if previous is None or local - previous >= MIN_GAP:
+                previous = local
+                yield local
+
+    def shifted_near_the_end(self) -> Rule:
+        """The same rule with DTSTART (and UNTIL) moved by whole 400-year cycles to a few
+        years before datetime's last year. The calendar repeats exactly every 400 years, so
+        the occurrences fall on the same weekdays, dates and times; but dateutil walks
+        period by period up to year 9999 looking for a match, so a rule whose parts match
+        nothing now stops after at most one cycle instead of 8,000 years of days."""
+        cycles = max(0, (datetime.max.year - 9 - self.first.year) // CALENDAR_CYCLE_YEARS)
+        years = cycles * CALENDAR_CYCLE_YEARS
+        if not years:
+            return self
+        until = self.base._until
+        if until is not None:
+            try:
+                until = until.replace(year=until.year + years)
+            except ValueError:
+                until = None  # beyond datetime's range: the same as no end here
+        first = self.first.replace(year=self.first.year + years)
+        return Rule(base=self.base.replace(dtstart=first, until=until), count=self.count, first=first)
+
+
+def _until_local(value: str, tz: str) -> datetime:
+    form = next((f for pattern, f in _UNTIL_FORMS.items() if pattern.match(value)), None)
+    try:
+        if form == "date":
+            # A DATE end includes every meeting on that day.
+            return datetime.combine(date(int(value[:4]), int(value[4:6]), int(value[6:8])), time(23, 59, 59))
+        if form in ("utc", "floating"):
+            moment = datetime.strptime(value[:15], "%Y%m%dT%H%M%S")
+            if form == "utc":
+                return wall_clock(moment.replace(tzinfo=UTC), zone(tz))
+            return moment
+    except ValueError:
+        pass
+    raise RuleError(
+        "Write UNTIL as a date (20271231) or a UTC time (20271231T230000Z), as RFC 5545 describes."
+    ) from None
+
+
+def parse(rule: str, first_local: datetime, tz: str) -> Rule:
+    """Parse an RRULE value for a series starting at `first_local` (naive) in zone `tz`.
+    Raises RuleError with a message for the person."""
     text = (rule or "").strip().upper()
     if text.startswith("RRULE:"):
         text = text[6:]
-    if not text or len(text) > 300 or "\n" in text:
+    if not text or len(text) > 300 or "\n" in text or "\r" in text:
         raise RuleError("Write the rule as an RRULE, for example FREQ=WEEKLY;INTERVAL=2.")
     if "DTSTART" in text:
         raise RuleError("Leave the start out of the rule; the first date and time set it.")
+    if "BYEASTER" in text:
+        raise RuleError("BYEASTER is not part of RFC 5545; describe the dates with BYMONTH and BYMONTHDAY.")
+    first = first_local.replace(tzinfo=None, microsecond=0)
+    until = None
+    found = _UNTIL.findall(text)
+    if len(found) > 1:
+        raise RuleError("Give UNTIL once.")
+    if found:
+        until = _until_local(found[0], tz)
+        text = _UNTIL.sub("", text).lstrip(";")
     try:
-        parsed = rrulestr(f"RRULE:{text}", dtstart=first_local.replace(tzinfo=None))
-    except (ValueError, TypeError, KeyError, IndexError):
+        parsed = rrulestr(f"RRULE:{text}", dtstart=first)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError):
         raise RuleError("That recurrence rule is not valid. Example: FREQ=MONTHLY;BYDAY=2TU") from None
     if not isinstance(parsed, rrule):
         raise RuleError("Use a single RRULE.")
+    count = parsed._count
+    if count is not None and until is not None:
+        raise RuleError("Use COUNT or UNTIL, not both (RFC 5545).")
+    if count is not None and count < 1:
+        raise RuleError("COUNT must be at least 1.")
     freq = parsed._freq
-    if freq not in (YEARLY, MONTHLY, WEEKLY, DAILY):
-        raise RuleError("Meetings can repeat at most daily.")
-    return parsed
+    step = _FREQ_SECONDS.get(freq)
+    if freq not in (YEARLY, MONTHLY, WEEKLY, DAILY) and (
+        step is None or step * parsed._interval < MIN_GAP.total_seconds()
+    ):
+        raise RuleError(_too_close(timedelta(seconds=(step or 1) * parsed._interval)))
+    try:
+        base = parsed.replace(count=None, until=until)
+    except (ValueError, TypeError):
+        raise RuleError("That recurrence rule is not valid. Example: FREQ=MONTHLY;BYDAY=2TU") from None
+    return Rule(base=base, count=count, first=first)
 
 
-def validate(rule: str, first_local: datetime) -> str:
-    """Check a rule can be used; return it normalised. Raises RuleError."""
-    parsed = parse(rule, first_local)
-    horizon = first_local + timedelta(days=3 * 366)
-    upcoming = parsed.between(first_local - timedelta(seconds=1), horizon, inc=True)
-    if not upcoming:
-        raise RuleError("That rule never produces a meeting in the next three years.")
+def _span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return f"{int(delta.total_seconds())} seconds"
+    if minutes < 120:
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    hours = minutes // 60
+    return f"{hours} hours" if minutes % 60 == 0 else f"{hours} hours {minutes % 60} minutes"
+
+
+def _too_close(gap: timedelta) -> str:
+    return f"Meetings in a series must be at least 1 day apart; this rule puts two meetings {_span(gap)} apart."
+
+
+def validate(rule: str, first_local: datetime, tz: str) -> str:
+    """Check a rule can be used for a series starting at `first_local` (naive) in `tz`;
+    return it normalised (upper case, no "RRULE:"). Raises RuleError when the rule is not
+    RFC 5545, puts two meetings closer than MIN_GAP, or never repeats within REPEAT_WINDOW."""
+    probe = parse(rule, first_local, tz).shifted_near_the_end()
+    end = add_clamped(probe.first, REPEAT_WINDOW)
+    previous: datetime | None = None
+    repeats = False
+    for local in probe.raw():
+        if local > end:
+            break
+        if previous is not None:
+            if local - previous < MIN_GAP:
+                raise RuleError(_too_close(local - previous))
+            repeats = True
+        previous = local
+    if not repeats:
+        raise RuleError("That rule never repeats in the next eight years: schedule a single meeting instead.")
     text = rule.strip().upper()
     return text[6:] if text.startswith("RRULE:") else text
 
 
-def expand(rule: str, first_local: datetime, tz: str, start: datetime, end: datetime) -> list[Occurrence]:
-    """Occurrences whose start falls in [start, end) (aware datetimes), oldest first."""
-    parsed = parse(rule, first_local)
+def expand(
+    rule: str, first_local: datetime, tz: str, start: datetime, end: datetime, *,
+    shift: timedelta = timedelta(0), from_key: datetime | None = None,
+) -> list[Occurrence]:  # fmt: skip
+    """Occurrences whose start falls in [start, end) (aware datetimes), oldest first, at
+    most MAX_OCCURRENCES. `shift` moves every occurrence's wall clock (a "this and
+    following" edit); `from_key` leaves out the rule's occurrences before it."""
+    parsed = parse(rule, first_local, tz)
     z = zone(tz)
-    # Widen by a day each side in local time, then filter exactly in UTC.
-    lo = start.astimezone(z).replace(tzinfo=None) - timedelta(days=1)
-    hi = end.astimezone(z).replace(tzinfo=None) + timedelta(days=1)
+    # Widen by a day each side in local time (and undo the shift), then filter exactly in UTC.
+    lo = add_clamped(wall_clock(start, z), -timedelta(days=1) - shift)
+    hi = add_clamped(wall_clock(end, z), timedelta(days=1) - shift)
     out: list[Occurrence] = []
-    for local in parsed.between(lo, hi, inc=True):
-        at = to_utc(local, tz)
+    for key in parsed.starts():
+        if key > hi:
+            break
+        if key < lo or (from_key is not None and key < from_key):
+            continue
+        try:
+            local = key + shift
+            at = to_utc(local, tz)
+        except OverflowError:
+            break
         if start <= at < end:
-            out.append(Occurrence(local=local, starts_at=at))
+            out.append(Occurrence(local=local, starts_at=at, key=key))
         if len(out) >= MAX_OCCURRENCES:
             break
     return out

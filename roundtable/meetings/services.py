@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from roundtable.accounts.models import User
+from roundtable.core import dates
 from roundtable.core.errors import ServiceError
 from roundtable.groups.models import Format, Group, Kind, Membership, MembershipState
 from roundtable.groups.services import topics_from_names
@@ -82,6 +84,8 @@ def _validate(data: MeetingData, *, now: datetime | None = None, allow_past: boo
         raise MeetingError("Online and hybrid meetings need a video meeting link.", field="video_url")
     if data.video_url and not data.video_url.startswith(("https://", "http://")):
         raise MeetingError("The video link must start with https://", field="video_url")
+    if not dates.in_range(data.start_local.date()):
+        raise MeetingError(f"Pick a date {dates.RANGE_TEXT}.", field="date")
     try:
         starts = recurrence.to_utc(data.start_local, data.time_zone)
     except recurrence.RuleError as exc:
@@ -141,7 +145,7 @@ def meeting_create(
         talk = None
     if rule:
         try:
-            rule = recurrence.validate(rule, data.start_local)
+            rule = recurrence.validate(rule, data.start_local, data.time_zone)
         except recurrence.RuleError as exc:
             raise MeetingError(str(exc), field="rule") from None
         series = MeetingSeries(group=group, rule=rule, first_start=data.start_local.replace(tzinfo=UTC),
@@ -149,9 +153,11 @@ def meeting_create(
                                created_by=by)  # fmt: skip
         _apply(series, data)
         series.save()
-        created = series_extend(series=series, until=(now or timezone.now()) + HORIZON, now=now)
-        if not created:
-            raise MeetingError("That rule produces no meeting in the next six months.", field="rule")
+        # The first meeting is the start the facilitator chose (RFC 5545: DTSTART is always the
+        # first occurrence), even when it lies beyond the horizon (a yearly 29 February).
+        first_at = recurrence.to_utc(data.start_local, data.time_zone)
+        until = max((now or timezone.now()) + HORIZON, first_at + timedelta(minutes=1))
+        created = series_extend(series=series, until=until, now=now)
         first = created[0]
         if talk is not None:
             _talk_save(first, talk)
@@ -165,21 +171,28 @@ def meeting_create(
 
 
 def series_extend(*, series: MeetingSeries, until: datetime, now: datetime | None = None) -> list[Meeting]:
-    """Create the series' occurrences up to `until` that do not exist yet."""
+    """Create the series' occurrences up to `until` that do not exist yet; returns them, oldest first."""
     if series.ended:
         return []
-    start = series.generated_until or recurrence.to_utc(series.first_start, series.time_zone)
+    first_key = (series.from_local or series.first_start).replace(tzinfo=None)
     if series.generated_until is None:
-        start -= timedelta(seconds=1)
-    occurrences = recurrence.expand(series.rule, series.first_start, series.time_zone, start, until)
+        start = recurrence.to_utc(first_key + series.shift, series.time_zone) - timedelta(seconds=1)
+    else:
+        # Look back by the shift too: an occurrence whose rule time lies after generated_until
+        # may have been moved before it. Existing keys are skipped below.
+        start = recurrence.add_clamped(series.generated_until, -abs(series.shift))
+    occurrences = recurrence.expand(
+        series.rule, series.first_start, series.time_zone, start, until, shift=series.shift,
+        from_key=series.from_local.replace(tzinfo=None) if series.from_local else None,
+    )  # fmt: skip
     existing = set(
         Meeting.objects.filter(
-            series=series, occurrence_local__in=[o.local.replace(tzinfo=UTC) for o in occurrences]
+            series=series, occurrence_local__in=[o.key.replace(tzinfo=UTC) for o in occurrences]
         ).values_list("occurrence_local", flat=True)
     )
     new: list[Meeting] = []
     for occ in occurrences:
-        key = occ.local.replace(tzinfo=UTC)  # naive wall clock stored as-is (UTC is only a carrier)
+        key = occ.key.replace(tzinfo=UTC)  # naive wall clock stored as-is (UTC is only a carrier)
         if key in existing:
             continue
         m = Meeting(group=series.group, series=series, occurrence_local=key, time_zone=series.time_zone)
@@ -189,20 +202,32 @@ def series_extend(*, series: MeetingSeries, until: datetime, now: datetime | Non
         m.ends_at = occ.starts_at + timedelta(minutes=series.total_minutes)
         new.append(m)
     Meeting.objects.bulk_create(new)
-    series.generated_until = until
+    series.generated_until = max(until, series.generated_until) if series.generated_until else until
     series.save(update_fields=["generated_until"])
-    return list(Meeting.objects.filter(series=series, occurrence_local__in=[m.occurrence_local for m in new])) if new \
-        else []  # fmt: skip
+    if not new:
+        return []
+    keys = [m.occurrence_local for m in new]
+    return list(Meeting.objects.filter(series=series, occurrence_local__in=keys).order_by("starts_at", "id"))
 
 
-def _following(meeting: Meeting) -> list[Meeting]:
-    if meeting.series_id is None:
-        return [meeting]
-    return list(
-        Meeting.objects.select_for_update()
-        .filter(series_id=meeting.series_id, starts_at__gte=meeting.starts_at, detached=False)
-        .order_by("starts_at")
-    ) or [meeting]
+def _series_split(series: MeetingSeries, key: datetime) -> MeetingSeries:
+    """The series that carries occurrence `key` and all after it, on its own (caller holds
+    the series' lock). Like calendar programs (RFC 5545 practice), a "this and following"
+    edit ends the old series before `key` and starts a new one at it, so meetings generated
+    later follow the edit. A series with no meeting before `key` is returned as it is."""
+    if not Meeting.objects.filter(series=series, occurrence_local__lt=key).exists():
+        return series
+    old_pk = series.pk
+    new = MeetingSeries.objects.get(pk=old_pk)
+    new.pk = None
+    new._state.adding = True
+    new.from_local, new.created_at = key, timezone.now()
+    new.save()
+    Meeting.objects.filter(series_id=old_pk, occurrence_local__gte=key).update(series=new)
+    # Every occurrence before `key` already exists as a row (series are generated in order),
+    # so the old series has nothing left to generate.
+    MeetingSeries.objects.filter(pk=old_pk).update(ended=True)
+    return new
 
 
 @transaction.atomic
@@ -210,21 +235,35 @@ def meeting_update(
     *, meeting: Meeting, by: User, data: MeetingData, scope: str = "one", talk: TalkData | None = None,
     now: datetime | None = None,
 ) -> Meeting:  # fmt: skip
-    """Edit one occurrence, or this one and all that follow in its series (scope="following")."""
+    """Edit one occurrence, or this one and all that follow in its series (scope="following").
+
+    A "following" edit also holds for the meetings the series generates later (the series is
+    split at this occurrence: see _series_split). Raising or removing the capacity promotes
+    people from the waitlist at once, in order, with the promotion email.
+    Raises MeetingError (409 once the meeting has started, 400 for bad data)."""
     if meeting.has_started(now):
         raise MeetingError("This meeting has already started; it can no longer be changed.", status=409)
     _validate(data, now=now)
     if scope == "following" and meeting.series_id is not None:
-        series = MeetingSeries.objects.select_for_update().get(pk=meeting.series_id)
+        assert meeting.occurrence_local is not None
+        key = meeting.occurrence_local
+        series = _series_split(MeetingSeries.objects.select_for_update().get(pk=meeting.series_id), key)
         # The new wall-clock time applies to each following occurrence on its own date.
-        shift = data.start_local - (meeting.occurrence_local or meeting.starts_at).replace(tzinfo=None)
+        shift = data.start_local - key.replace(tzinfo=None)
         _apply(series, data)
+        series.shift, series.time_zone = shift, data.time_zone
         series.save()
-        targets = _following(meeting)
+        targets = list(
+            Meeting.objects.select_for_update()
+            .filter(series=series, occurrence_local__gte=key)
+            .filter(Q(detached=False) | Q(pk=meeting.pk))
+            .order_by("starts_at", "id")
+        )
     else:
         shift = None
-        targets = [meeting]
+        targets = [Meeting.objects.select_for_update().get(pk=meeting.pk)]
     for target in targets:
+        capacity_before = target.capacity
         changed = _apply(target, data)
         if shift is None:
             local = data.start_local
@@ -232,11 +271,15 @@ def meeting_update(
             assert target.occurrence_local is not None
             local = target.occurrence_local.replace(tzinfo=None) + shift
         moved = _set_times(target, local, data.time_zone)
-        if scope != "following" and target.series_id is not None:
-            target.detached = True
+        # Edited alone, it keeps its own values through later series-wide edits; edited with
+        # the ones that follow, it follows the series again.
+        target.detached = scope != "following" and target.series_id is not None
         if changed or moved:
             target.sequence += 1
         target.save()
+        if _more_seats(capacity_before, target.capacity):
+            _promote(target)
+            _recount(target.pk)
         if target.pk == meeting.pk:
             _talk_save(target, talk)
         # One email per person per edit: a series-wide change is announced with its first meeting.
@@ -245,6 +288,11 @@ def meeting_update(
             transaction.on_commit(lambda mid=mid: notifications.meeting_changed(meeting_id=mid))  # type: ignore[misc]
     meeting.refresh_from_db()
     return meeting
+
+
+def _more_seats(before: int | None, after: int | None) -> bool:
+    """Whether a capacity change frees seats: raised, or removed (None is no limit)."""
+    return before is not None and (after is None or after > before)
 
 
 @transaction.atomic
@@ -314,6 +362,8 @@ def rsvp_set(*, meeting: Meeting, user: User, going: bool, now: datetime | None 
         if previous in (RsvpStatus.GOING, RsvpStatus.WAITLISTED):
             assert rsvp is not None
             return RsvpResult(rsvp, waitlist_position(rsvp))
+        # Seats freed some other way go to the people waiting first, never to a newcomer.
+        _promote(locked)
         going_now = Rsvp.objects.filter(meeting=locked, status=RsvpStatus.GOING).count()
         full = locked.capacity is not None and going_now >= locked.capacity
         status = RsvpStatus.WAITLISTED if full else RsvpStatus.GOING
@@ -366,6 +416,7 @@ def rsvp_withdraw_all(*, group: Group, user: User) -> None:
 
 @transaction.atomic
 def capacity_set(*, meeting: Meeting, capacity: int | None) -> Meeting:
+    """Set the capacity (None: no limit); freed seats go to the waitlist at once, in order."""
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     locked.capacity = capacity
     locked.save(update_fields=["capacity", "updated_at"])

@@ -199,7 +199,9 @@ def email_promoted(*, rsvp_id: int) -> int:
     ).exists():
         return 0
     return _claim_and_send(
-        lambda: ReminderSent.objects.create(meeting=meeting, user=rsvp.user, kind=ReminderKind.PROMOTED),
+        lambda: ReminderSent.objects.create(
+            meeting=meeting, user=rsvp.user, kind=ReminderKind.PROMOTED, starts_at=meeting.starts_at
+        ),
         lambda: _send_about_meeting("promoted", meeting, rsvp.user, method="REQUEST"),
     )
 
@@ -225,9 +227,15 @@ def email_message_going(*, meeting_id: int, sender_id: int, subject: str, body: 
 
 
 def due_reminders(kind: str, now: datetime) -> QuerySet[Rsvp]:
-    """RSVPs owed a reminder of this kind now: going, still a member, wanting it, not yet sent."""
+    """RSVPs owed a reminder of this kind now: going, still a member, wanting it, not yet
+    sent for the meeting's current start (a reminder sent before a move does not count)."""
     lo, hi = REMINDER_WINDOWS[kind]
-    sent = ReminderSent.objects.filter(meeting_id=OuterRef("meeting_id"), user_id=OuterRef("user_id"), kind=kind)
+    sent = ReminderSent.objects.filter(
+        meeting_id=OuterRef("meeting_id"),
+        user_id=OuterRef("user_id"),
+        kind=kind,
+        starts_at=OuterRef("meeting__starts_at"),
+    )
     return (
         Rsvp.objects.filter(
             status=RsvpStatus.GOING,
@@ -252,7 +260,9 @@ def send_due_reminders(now: datetime | None = None) -> int:
 
         def send(rsvp: Rsvp, kind: str = kind) -> int:
             return _claim_and_send(
-                lambda: ReminderSent.objects.create(meeting_id=rsvp.meeting_id, user_id=rsvp.user_id, kind=kind),
+                lambda: ReminderSent.objects.create(
+                    meeting_id=rsvp.meeting_id, user_id=rsvp.user_id, kind=kind, starts_at=rsvp.meeting.starts_at
+                ),
                 lambda: _send_about_meeting(
                     "reminder", rsvp.meeting, rsvp.user, method="REQUEST", extra={"kind": kind}
                 ),

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from roundtable.core import dates
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.text import problem_in
 from roundtable.groups import permissions as group_perms
@@ -201,8 +202,9 @@ def message(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 
 def _parse_day(text: str | None, fallback: date) -> date:
+    """A navigation date: garbage gives the fallback, a date out of range the nearest one in it."""
     try:
-        return date.fromisoformat(text) if text else fallback
+        return dates.clamp(date.fromisoformat(text)) if text else fallback
     except ValueError:
         return fallback
 
@@ -271,8 +273,15 @@ def talks(request: HtmxRequest) -> HttpResponse:
         if profile is not None and profile.latitude is not None and profile.longitude is not None:
             near = Place(profile.location_label, profile.latitude, profile.longitude, profile.time_zone)
     today = timezone.now().date()
-    start_day = _parse_day(request.GET.get("from"), today)
-    end_day = _parse_day(request.GET.get("to"), today + timedelta(days=90))
+    start_day, end_day = today, today + timedelta(days=90)
+    try:
+        start_day = dates.parse_day(request.GET.get("from"), "from") or start_day
+    except dates.DateParamError as exc:
+        errors.append(str(exc))
+    try:
+        end_day = dates.parse_day(request.GET.get("to"), "to") or end_day
+    except dates.DateParamError as exc:
+        errors.append(str(exc))
     if end_day < start_day:
         errors.append("The end date is before the start date.")
     followed: list[Topic] = []

@@ -323,6 +323,9 @@ async def test_a_suggestion_in_the_brainstorm_appears_on_every_screen(live: Room
     await ben.send_json_to({"action": "commitment_add", "text": "Email Dana", "due_on": "next week"})
     reply = await until(ben, lambda f: f["type"] == "error")
     assert reply["message"] == "Send due_on as a date like 2031-03-04."
+    await ben.send_json_to({"action": "commitment_add", "text": "Email Dana", "due_on": "9999-12-31"})
+    reply = await until(ben, lambda f: f["type"] == "error")
+    assert reply["message"] == "Send due_on as a date between 1900-01-01 and 2999-12-31."
     await ben.send_json_to({"action": "commitment_add", "text": "Email Dana", "due_on": "2031-03-11"})
     frame = await until(cat, lambda f: bool(f["room"]["turn"]["commitments"]))
     assert frame["room"]["turn"]["commitments"][0]["due_on"] == "2031-03-11"

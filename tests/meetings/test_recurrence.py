@@ -71,8 +71,14 @@ def test_every_two_weeks() -> None:
 @pytest.mark.parametrize(
     ("rule", "message"),
     [
-        ("FREQ=HOURLY", "Meetings can repeat at most daily."),
-        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "That rule never produces a meeting in the next three years."),
+        (
+            "FREQ=HOURLY",
+            "Meetings in a series must be at least 1 day apart; this rule puts two meetings 60 minutes apart.",
+        ),
+        (
+            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+            "That rule never repeats in the next eight years: schedule a single meeting instead.",
+        ),
         ("nonsense", "That recurrence rule is not valid. Example: FREQ=MONTHLY;BYDAY=2TU"),
         ("FREQ=WEEKLY;BYDAY=XX", "That recurrence rule is not valid. Example: FREQ=MONTHLY;BYDAY=2TU"),
         (
@@ -83,7 +89,7 @@ def test_every_two_weeks() -> None:
 )
 def test_impossible_or_bad_rules_are_refused_with_a_reason(rule: str, message: str) -> None:
     with pytest.raises(recurrence.RuleError) as exc:
-        recurrence.validate(rule, datetime(2027, 1, 5, 18, 0))
+        recurrence.validate(rule, datetime(2027, 1, 5, 18, 0), NY)
     assert str(exc.value) == message
 
 
@@ -118,9 +124,11 @@ def test_two_years_of_occurrences_have_no_gaps_or_duplicates(
         expected = (hi - lo).days // step
         assert len(occ) in (expected, expected + 1)
     else:
-        # The last day of every month.
-        assert len(occ) in (23, 24, 25)  # 730 days can fall short of the 24th month end by a day
-        assert all((d + timedelta(days=1)).day == 1 for d in locals_)
+        # The start (RFC 5545: DTSTART is always the first occurrence), then the last day of every month.
+        assert locals_[0] == first
+        month_ends = locals_[1:] if (first + timedelta(days=1)).day != 1 else locals_
+        assert len(month_ends) in (23, 24, 25)  # 730 days can fall short of the 24th month end by a day
+        assert all((d + timedelta(days=1)).day == 1 for d in month_ends)
 
 
 @pytest.mark.django_db
@@ -141,7 +149,7 @@ def test_series_rows_edit_from_a_date_on_and_cancel_an_occurrence() -> None:
     moved = services.MeetingData(title="Roundtable (new time)", start_local=datetime(2027, 3, 2, 19, 30),
                                  time_zone=NY, main_minutes=90)  # fmt: skip
     services.meeting_update(meeting=fifth, by=fac, data=moved, scope="following", now=NOW)
-    after = list(Meeting.objects.filter(series=first.series).order_by("starts_at"))
+    after = list(Meeting.objects.filter(group=group).order_by("starts_at"))
     assert [_local(m).strftime("%m-%d %H:%M") for m in after] == [
         "01-05 18:00", "01-19 18:00", "02-02 18:00", "02-16 18:00", "03-02 19:30", "03-16 19:30", "03-30 19:30",
         "04-13 19:30", "04-27 19:30", "05-11 19:30", "05-25 19:30",
@@ -151,10 +159,12 @@ def test_series_rows_edit_from_a_date_on_and_cancel_an_occurrence() -> None:
     assert {m.title for m in after[4:]} == {"Roundtable (new time)"}
     assert {m.title for m in after[:4]} == {"Roundtable"}
     assert after[4].sequence == 1
-    # The series template now carries the new time for occurrences generated later.
-    series_row = first.series
-    series_row.refresh_from_db()
-    assert series_row.title == "Roundtable (new time)"
+    # The series was split at the 5th: the new one carries the edit for occurrences generated later.
+    assert {m.series_id for m in after[:4]} == {first.series_id}
+    assert {m.series_id for m in after[4:]} == {after[4].series_id}
+    assert after[4].series is not None
+    assert after[4].series.title == "Roundtable (new time)"
+    assert after[4].series.shift == timedelta(minutes=90)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,16 @@
+"""The project's URLs plus one page under /api/ that fails outside any endpoint."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from config.urls import urlpatterns as project_urlpatterns
+
+
+def fails(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("a fault outside the API's endpoints")
+
+
+urlpatterns = [path("api/v1/failing-outside", fails), *project_urlpatterns]
+handler404 = "roundtable.core.views.not_found"
