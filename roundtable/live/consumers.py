@@ -464,9 +464,23 @@ class RoomConsumer(AsyncWebsocketConsumer):
         version = int(event.get("version", 0))
         if self.done or self.user_id is None or version <= self.last_version:
             return
+        if self.user_id not in event.get("present_ids", ()):
+            # Not listed as here: losing access (services.access_end) takes people out of the
+            # room in the same transaction, so this may be someone who lost it and whose
+            # "access.revoked" is still on its way. Ask before pushing them anything. A person
+            # who is allowed but not listed (looking at an ended room) is rare and passes.
+            try:
+                await check(self.user_id, self.roundtable_id)
+            except AccessDenied:
+                await self._revoke()
+                return
+            except Exception:
+                logger.exception("live room %s: could not re-check %s", self.roundtable_id, self.user_id)
+                return
+            if self.done:
+                return
         room_json = str(event["room_json"])
         # The snapshot was built and serialized once for the whole room; only "you" is ours.
-        # Losing access arrives as access.revoked, and every action re-checks access in full.
         if self.display:
             room_json = clock.dumps(clock.for_display(json.loads(room_json)))
         you = self._you(event.get("seat_user_id") == self.user_id)
