@@ -181,8 +181,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_SIGNUP_REDIRECT_URL = "/me/profile/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Roundtable] "
-# Failed logins are throttled per address and per account; allauth answers with
-# a plain "too many failed login attempts" form error.
+# Failed logins are throttled per address and per account on every way of signing in
+# (accounts/adapter.py lists them); allauth answers with a plain "too many failed login
+# attempts" form error, the API with a 429.
+ACCOUNT_ADAPTER = "roundtable.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -191,6 +193,18 @@ ACCOUNT_RATE_LIMITS = {
 }
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
+
+# The real client address behind reverse proxies, for every limit keyed on an address
+# (failed logins on every surface, sign-ups, password resets): either the number of proxies
+# of ours that each append to X-Forwarded-For (the address that many places from its right
+# end is the client's), or the name of a header one trusted proxy sets to the client's
+# address (X-Real-IP). Neither: the connection's own address. docs/operations.md.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER", "").strip() or None
+if ALLAUTH_TRUSTED_CLIENT_IP_HEADER and ALLAUTH_TRUSTED_PROXY_COUNT:
+    raise ImproperlyConfigured("Set TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER, not both.")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
