@@ -25,6 +25,7 @@ from roundtable.meetings import permissions as meeting_perms
 
 from .models import HistorySharing, Participant, Roundtable
 
+
 def may_enter(user: Viewer, roundtable: Roundtable) -> bool:
     """May this person be in the room (see it, join it)? Asked on every surface, every message."""
     if not user.is_authenticated or not user.is_active:
