@@ -5,10 +5,11 @@ services.py, and relays snapshots. The database owns the room; nothing lives her
 reconnect or a restart would lose.
 
 Connecting
-    The session cookie authenticates (AuthMiddlewareStack) and the Origin header must name
-    one of ALLOWED_HOSTS (AllowedHostsOriginValidator: a foreign origin is refused during
-    the handshake, before any of this runs). A refused connection is accepted and then
-    closed at once with a code, so the page can tell "stop trying" from a dropped network:
+    The session cookie authenticates (AuthMiddlewareStack) and the Origin header must be the
+    site's own origin, the same scheme, host and port (origin.SameOriginValidator: any other
+    origin, or none, is refused during the handshake, before any of this runs). A refused
+    connection is accepted and then closed at once with a code, so the page can tell "stop
+    trying" from a dropped network:
 
         4403  not signed in (also: access lost while connected, after a "revoked" frame)
         4404  no such room, or a room this person may not enter: the same answer for both,
