@@ -285,6 +285,11 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Live rooms: each socket may send this many messages at once, then this many a second
+# (roundtable/live/consumers.py, "Flooding"). A facilitator's busiest minute is a few keys.
+LIVE_SOCKET_BURST = env_int("LIVE_SOCKET_BURST", 20)
+LIVE_SOCKET_PER_SECOND = float(env_int("LIVE_SOCKET_PER_SECOND", 5))
+
 # Demo data: make run loads it into an empty database unless this is off.
 ROUNDTABLE_DEMO_DATA = env_bool("ROUNDTABLE_DEMO_DATA", True)
 

@@ -32,7 +32,8 @@ Server -> client (JSON text frames)
     {"type": "error", "message": str, "status": int, "request_id": <as sent, or null>}
         The action was refused and the room is unchanged. status as in HTTP: 400 bad
         message or parameters, 403 not allowed, 404 no such thing, 409 not now (the
-        room's state forbids it), 500 a fault of ours (the socket stays open).
+        room's state forbids it), 429 too many messages (see "Flooding"), 500 a fault of
+        ours (the socket stays open).
     {"type": "pong", "server_now": ISO-8601 UTC, "request_id": <as sent, or null>}
         The answer to "ping".
     {"type": "revoked", "message": str}
@@ -66,6 +67,13 @@ Client -> server
     question_done       question_id?: int (default: the question being answered)
                                                                 facilitator, or the asker
 
+    Flooding: each socket may send LIVE_SOCKET_BURST messages at once and LIVE_SOCKET_PER_SECOND
+    a second after that (a token bucket; settings.py). A message beyond that is not acted on
+    and gets the error frame with status 429 and the message TOO_FAST; the socket stays open.
+    A turn takes at most services.MAX_SUGGESTIONS_PER_TURN suggestions, and
+    services.MAX_SUGGESTIONS_PER_PERSON from one person (409 beyond), so a snapshot, which
+    carries only the turn in the seat, stays bounded however long the room runs.
+
     turn_id is optional and guards against a race: when given and the seat has moved on to
     another turn, the action is refused with 409 instead of landing on the new turn.
 """
@@ -85,6 +93,7 @@ from urllib.parse import parse_qs
 from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.db import connections
 from django.http import Http404
 from django.utils import timezone
@@ -102,6 +111,26 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_SERVER_ERROR = 1011  # a fault of ours while letting someone in: the page may retry
 MAX_FRAME_CHARS = 64 * 1024
 REVOKED_MESSAGE = "You no longer have access to this room."
+TOO_FAST = "Too many messages at once: wait a moment, then try again."
+
+
+class TokenBucket:
+    """`burst` tokens, refilled at `per_second`; each message takes one. Times are the caller's
+    (time.monotonic() in the consumer), so the arithmetic is testable without waiting."""
+
+    def __init__(self, burst: int, per_second: float, now: float) -> None:
+        self.burst = float(burst)
+        self.per_second = per_second
+        self.tokens = float(burst)
+        self.at = now
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(self.burst, self.tokens + max(0.0, now - self.at) * self.per_second)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
 class AccessDenied(Exception):  # noqa: N818 - a verdict, not a fault
@@ -388,6 +417,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     can_control: bool = False  # from the access check on connect
     display: bool = False  # a screen for the room (?view=display): first names only, no controls
     done: bool = False  # closed by us: nothing more is read or sent
+    bucket: TokenBucket
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """channels' dispatch without its aclose_old_connections() before every message: that
@@ -403,6 +433,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.roundtable_id = int(self.scope["url_route"]["kwargs"]["roundtable_id"])
         self.display = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("view") == ["display"]
+        self.bucket = TokenBucket(settings.LIVE_SOCKET_BURST, settings.LIVE_SOCKET_PER_SECOND, time.monotonic())
         user = self.scope.get("user")
         await self.accept()
         if user is None or not user.is_authenticated:
@@ -439,9 +470,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.done or self.user_id is None:
             return
         request_id: Any = None
+        # Every frame takes a token, a malformed one too; the answer still echoes request_id.
+        allowed = self.bucket.take(time.monotonic())
         try:
             message = self._parse(text_data)
             request_id = message.get("request_id")
+            if not allowed:
+                raise LiveError(TOO_FAST, 429)
             action = message.get("action")
             if not isinstance(action, str) or not action:
                 raise LiveError('Say what to do: {"action": "..."}.')

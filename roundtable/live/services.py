@@ -56,6 +56,10 @@ PHASE_MAX_SECONDS = 3600
 FIT_MIN_SECONDS = 60
 LABEL_MAX = 40
 MAX_COMMITMENTS = 5
+# A turn's suggestions ride in every snapshot while it is in the seat: capped, so no one (or
+# no crowd) can make each broadcast of the room grow without end (issue 8).
+MAX_SUGGESTIONS_PER_TURN = 40
+MAX_SUGGESTIONS_PER_PERSON = 5
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
@@ -699,6 +703,13 @@ def suggestion_add(
     if not brainstorming:
         raise LiveError("Suggestions are open during the brainstorm of the turn in the seat.", 409)
     text = _text(text, limit=500, what="suggestion")
+    made = Suggestion.objects.filter(turn=turn)
+    if made.filter(author=by).count() >= MAX_SUGGESTIONS_PER_PERSON:
+        raise LiveError(
+            f"You've made {MAX_SUGGESTIONS_PER_PERSON} suggestions for this turn: leave room for others.", 409
+        )
+    if made.count() >= MAX_SUGGESTIONS_PER_TURN:
+        raise LiveError(f"This turn has {MAX_SUGGESTIONS_PER_TURN} suggestions already: plenty to work on.", 409)
     contact = (contact or "").strip()
     if len(contact) > 200:
         raise LiveError("Keep the contact to 200 characters or fewer.")
