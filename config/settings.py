@@ -51,13 +51,16 @@ DEBUG = env_bool("DEBUG", False)
 # Under pytest the test settings apply without any extra environment.
 TESTING = env_bool("ROUNDTABLE_TESTING", "pytest" in sys.modules)
 
+# The development key: make run (a demo), tests and benchmarks. A production start
+# (scripts/serve) refuses it (roundtable/core/checks.py), and only under it does demo data load.
+DEV_SECRET_KEY = "dev-insecure-key-not-for-production-use-only-on-your-own-machine"  # noqa: S105 - dev/test only
 _secret = os.environ.get("SECRET_KEY", "")
 if not _secret:
     if not DEBUG and not TESTING and not env_bool("ROUNDTABLE_DEV_SECRET", False):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment (make run sets a development key)."
         )
-    _secret = "dev-insecure-key-not-for-production-use-only-on-your-own-machine"  # noqa: S105 - dev/test only
+    _secret = DEV_SECRET_KEY
 SECRET_KEY = _secret
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -169,6 +172,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The demo's published password belongs to demo accounts only (roundtable/core/checks.py).
+    {"NAME": "roundtable.accounts.validators.NotTheDemoPassword"},
 ]
 
 # django-allauth: email is the login; it must be confirmed before first sign-in.
@@ -290,7 +295,8 @@ SECURE_CSP = {
 LIVE_SOCKET_BURST = env_int("LIVE_SOCKET_BURST", 20)
 LIVE_SOCKET_PER_SECOND = float(env_int("LIVE_SOCKET_PER_SECOND", 5))
 
-# Demo data: make run loads it into an empty database unless this is off.
+# Demo data: make run loads it into an empty database unless this is off. It loads only
+# under the development key (demo_data refuses otherwise): production is never a demo.
 ROUNDTABLE_DEMO_DATA = env_bool("ROUNDTABLE_DEMO_DATA", True)
 
 LOGGING = {
