@@ -1,5 +1,6 @@
 # Roundtable: two commands for a new user.
-#   make run   set up, migrate, load demo data on first run, serve with the task worker
+#   make run   a DEMO: set up, migrate, load demo data on first run, serve with the task worker
+#              (production is scripts/serve, which refuses demo settings: docs/operations.md)
 #   make test  set up, lint, type-check, and run every test (browser tests included)
 
 VENV := .venv

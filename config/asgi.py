@@ -1,8 +1,8 @@
 """ASGI entry point: HTTP pages and API, and the live room's WebSockets.
 
 WebSockets are authenticated by the session cookie (AuthMiddlewareStack) and refused
-during the handshake unless their Origin names one of ALLOWED_HOSTS, so another site
-cannot open a socket with a visitor's cookie.
+during the handshake unless their Origin is the site's own origin, scheme, host and port
+(roundtable/live/origin.py), so another site cannot open a socket with a visitor's cookie.
 """
 
 import os
@@ -11,17 +11,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 from django.core.asgi import get_asgi_application
 
 # Django must be set up (above) before anything that imports models.
 django_asgi_app = get_asgi_application()
 
+from roundtable.live.origin import SameOriginValidator  # noqa: E402
 from roundtable.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

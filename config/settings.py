@@ -51,13 +51,16 @@ DEBUG = env_bool("DEBUG", False)
 # Under pytest the test settings apply without any extra environment.
 TESTING = env_bool("ROUNDTABLE_TESTING", "pytest" in sys.modules)
 
+# The development key: make run (a demo), tests and benchmarks. A production start
+# (scripts/serve) refuses it (roundtable/core/checks.py), and only under it does demo data load.
+DEV_SECRET_KEY = "dev-insecure-key-not-for-production-use-only-on-your-own-machine"  # noqa: S105 - dev/test only
 _secret = os.environ.get("SECRET_KEY", "")
 if not _secret:
     if not DEBUG and not TESTING and not env_bool("ROUNDTABLE_DEV_SECRET", False):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment (make run sets a development key)."
         )
-    _secret = "dev-insecure-key-not-for-production-use-only-on-your-own-machine"  # noqa: S105 - dev/test only
+    _secret = DEV_SECRET_KEY
 SECRET_KEY = _secret
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -173,6 +176,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The demo's published password belongs to demo accounts only (roundtable/core/checks.py).
+    {"NAME": "roundtable.accounts.validators.NotTheDemoPassword"},
 ]
 
 # django-allauth: email is the login; it must be confirmed before first sign-in.
@@ -185,8 +190,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_SIGNUP_REDIRECT_URL = "/me/profile/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Roundtable] "
-# Failed logins are throttled per address and per account; allauth answers with
-# a plain "too many failed login attempts" form error.
+# Failed logins are throttled per address and per account on every way of signing in
+# (accounts/adapter.py lists them); allauth answers with a plain "too many failed login
+# attempts" form error, the API with a 429.
+ACCOUNT_ADAPTER = "roundtable.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -195,6 +202,18 @@ ACCOUNT_RATE_LIMITS = {
 }
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
+
+# The real client address behind reverse proxies, for every limit keyed on an address
+# (failed logins on every surface, sign-ups, password resets): either the number of proxies
+# of ours that each append to X-Forwarded-For (the address that many places from its right
+# end is the client's), or the name of a header one trusted proxy sets to the client's
+# address (X-Real-IP). Neither: the connection's own address. docs/operations.md.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER", "").strip() or None
+if ALLAUTH_TRUSTED_CLIENT_IP_HEADER and ALLAUTH_TRUSTED_PROXY_COUNT:
+    raise ImproperlyConfigured("Set TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER, not both.")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -275,7 +294,13 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Demo data: make run loads it into an empty database unless this is off.
+# Live rooms: each socket may send this many messages at once, then this many a second
+# (roundtable/live/consumers.py, "Flooding"). A facilitator's busiest minute is a few keys.
+LIVE_SOCKET_BURST = env_int("LIVE_SOCKET_BURST", 20)
+LIVE_SOCKET_PER_SECOND = float(env_int("LIVE_SOCKET_PER_SECOND", 5))
+
+# Demo data: make run loads it into an empty database unless this is off. It loads only
+# under the development key (demo_data refuses otherwise): production is never a demo.
 ROUNDTABLE_DEMO_DATA = env_bool("ROUNDTABLE_DEMO_DATA", True)
 
 LOGGING = {

@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from roundtable.api.api import api
 from roundtable.core import views as core_views
+
+# The admin signs in through the site's own sign-in (allauth): the same failed-login limits,
+# the same confirmed-email rule, one way in. Signed-in people who are not staff get 403.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -39,9 +40,15 @@ class MeOut(Schema):
     search_status: str
 
 
-@router.post("/auth/token", response={201: TokenOut, 400: Error, 401: Error, 429: Error, 422: Error}, auth=None)
+@router.post(
+    "/auth/token", response={201: TokenOut, 400: Error, 401: Error, 403: Error, 429: Error, 422: Error}, auth=None
+)
 def auth_token(request: HttpRequest, payload: TokenIn) -> Status:
-    """Exchange email and password for a personal API token (shown once)."""
+    """Exchange email and password for a personal API token (shown once).
+
+    The same rules as signing in on the site: allauth's failed-login throttle (429), and an
+    email address that was never confirmed gets no token (403; ACCOUNT_EMAIL_VERIFICATION is
+    "mandatory", and a token must not be a way around it). Wrong credentials answer 401."""
     # allauth's adapter applies the same failed-login throttle as the sign-in page.
     try:
         user = get_adapter(request).authenticate(
@@ -51,6 +58,8 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Status:
         raise HttpError(429, "Too many failed attempts. Wait a few minutes and try again.") from None
     if not isinstance(user, User) or not user.is_active:
         raise HttpError(401, "That email and password do not match an account.")
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        raise HttpError(403, "Confirm your email address first: follow the link we emailed you, then try again.")
     token, secret = api_token_create(user=user, name=payload.name)
     return Status(201, {"token": secret, "name": token.name, "prefix": token.prefix})
 

@@ -43,6 +43,26 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
+    # What accounts/signals.py needs to tell a password change or a deactivation on save,
+    # whichever surface made it (allauth's change and reset, the admin, the shell), without
+    # reading the row again: a new password was set, and is_active as last read or saved.
+    _password_replaced: bool = False
+    _saved_is_active: bool | None = None
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any, *, fetch_mode: Any = None) -> User:
+        user = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        user._saved_is_active = user.__dict__.get("is_active")
+        return user
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self._password_replaced = True
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._password_replaced = True
+
     @property
     def display_name(self) -> str:
         profile = getattr(self, "profile", None)

@@ -134,6 +134,13 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every live API token of a person; returns how many. Called when their password
+    changes or is reset (accounts/signals.py): whoever held the old password may have made
+    tokens with it, and a token must not outlive the credential that made it."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def api_token_authenticate(secret: str) -> User | None:
     """The active user behind a token secret, or None."""
     if not secret or len(secret) > 200:

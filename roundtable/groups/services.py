@@ -249,11 +249,11 @@ def membership_join(*, group: Group, user: User, answer: str = "", invite: Invit
 
 def _free_seats(group: Group, user: User) -> None:
     # Losing access takes effect at once: seats go to the waitlist, live rooms close the socket.
-    from roundtable.live import broadcast as live_broadcast
+    from roundtable.live import services as live_services
     from roundtable.meetings.services import rsvp_withdraw_all
 
     rsvp_withdraw_all(group=group, user=user)
-    live_broadcast.access_revoked(group.pk, user.pk)
+    live_services.access_end(user=user, group_id=group.pk)
 
 
 def _facilitator_count(group: Group) -> int:

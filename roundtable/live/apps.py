@@ -1,6 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class LiveConfig(AppConfig):
     name = "roundtable.live"
     label = "live"
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+
+        from roundtable.accounts.models import User
+        from roundtable.accounts.signals import account_deactivated
+
+        account_deactivated.connect(_account_closed, sender=User, dispatch_uid="live-account-closed")
+        pre_delete.connect(_account_deleted, sender=User, dispatch_uid="live-account-deleted")
+
+
+def _account_closed(sender: type, user: Any, **kwargs: Any) -> None:
+    # A deactivated account leaves every room at once, as a removed member does.
+    from .services import access_end
+
+    access_end(user=user)
+
+
+def _account_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
+    # Its rows go with it (cascade); its open sockets are told after the deletion commits.
+    from .broadcast import access_revoked_in
+    from .models import Participant, RoomStatus
+
+    rooms = (
+        Participant.objects.filter(user=instance)
+        .exclude(roundtable__status=RoomStatus.ENDED)
+        .values_list("roundtable_id", flat=True)
+    )
+    access_revoked_in(list(rooms), instance.pk)

@@ -5,7 +5,9 @@ until the surrounding transaction (if any) commits.
 A "room.changed" carries the room's snapshot as JSON text, built and serialized once per
 change here (not once per socket): consumers wrap it with their own "you" part and forward
 it; the version lets them ignore anything older than what they have, and seat_user_id tells
-each socket whether its person is in the seat. An "access.revoked" closes the
+each socket whether its person is in the seat, and present_ids who is in the room: a socket
+whose person is not listed asks the database before it forwards anything (consumers.py), so
+no room pushes a frame to someone who may no longer be there. An "access.revoked" closes the
 sockets of that one person.
 """
 
@@ -37,10 +39,31 @@ def room_changed(roundtable_id: int, roundtable: Roundtable | None = None) -> No
         return
     room = clock.snapshot(rt, timezone.now())
     seat = room["turn"]["user_id"] if room["turn"] is not None and room["status"] != RoomStatus.ENDED else None
+    present = [p["user_id"] for p in room["participants"]]
     async_to_sync(layer.group_send)(
         group_name(roundtable_id),
-        {"type": "room.changed", "version": rt.version, "room_json": clock.dumps(room), "seat_user_id": seat},
+        {
+            "type": "room.changed",
+            "version": rt.version,
+            "room_json": clock.dumps(room),
+            "seat_user_id": seat,
+            "present_ids": present,
+        },
     )
+
+
+def access_revoked_in(roundtable_ids: list[int], user_id: int) -> None:
+    """Close one person's sockets in these rooms, after the surrounding transaction commits
+    (their account was closed: services.access_end)."""
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        for roundtable_id in roundtable_ids:
+            async_to_sync(layer.group_send)(group_name(roundtable_id), {"type": "access.revoked", "user_id": user_id})
+
+    transaction.on_commit(send)
 
 
 def access_revoked(group_id: int, user_id: int) -> None:

@@ -5,10 +5,11 @@ services.py, and relays snapshots. The database owns the room; nothing lives her
 reconnect or a restart would lose.
 
 Connecting
-    The session cookie authenticates (AuthMiddlewareStack) and the Origin header must name
-    one of ALLOWED_HOSTS (AllowedHostsOriginValidator: a foreign origin is refused during
-    the handshake, before any of this runs). A refused connection is accepted and then
-    closed at once with a code, so the page can tell "stop trying" from a dropped network:
+    The session cookie authenticates (AuthMiddlewareStack) and the Origin header must be the
+    site's own origin, the same scheme, host and port (origin.SameOriginValidator: any other
+    origin, or none, is refused during the handshake, before any of this runs). A refused
+    connection is accepted and then closed at once with a code, so the page can tell "stop
+    trying" from a dropped network:
 
         4403  not signed in (also: access lost while connected, after a "revoked" frame)
         4404  no such room, or a room this person may not enter: the same answer for both,
@@ -31,7 +32,8 @@ Server -> client (JSON text frames)
     {"type": "error", "message": str, "status": int, "request_id": <as sent, or null>}
         The action was refused and the room is unchanged. status as in HTTP: 400 bad
         message or parameters, 403 not allowed, 404 no such thing, 409 not now (the
-        room's state forbids it), 500 a fault of ours (the socket stays open).
+        room's state forbids it), 429 too many messages (see "Flooding"), 500 a fault of
+        ours (the socket stays open).
     {"type": "pong", "server_now": ISO-8601 UTC, "request_id": <as sent, or null>}
         The answer to "ping".
     {"type": "revoked", "message": str}
@@ -65,6 +67,13 @@ Client -> server
     question_done       question_id?: int (default: the question being answered)
                                                                 facilitator, or the asker
 
+    Flooding: each socket may send LIVE_SOCKET_BURST messages at once and LIVE_SOCKET_PER_SECOND
+    a second after that (a token bucket; settings.py). A message beyond that is not acted on
+    and gets the error frame with status 429 and the message TOO_FAST; the socket stays open.
+    A turn takes at most services.MAX_SUGGESTIONS_PER_TURN suggestions, and
+    services.MAX_SUGGESTIONS_PER_PERSON from one person (409 beyond), so a snapshot, which
+    carries only the turn in the seat, stays bounded however long the room runs.
+
     turn_id is optional and guards against a race: when given and the seat has moved on to
     another turn, the action is refused with 409 instead of landing on the new turn.
 """
@@ -84,6 +93,7 @@ from urllib.parse import parse_qs
 from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.db import connections
 from django.http import Http404
 from django.utils import timezone
@@ -102,6 +112,26 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_SERVER_ERROR = 1011  # a fault of ours while letting someone in: the page may retry
 MAX_FRAME_CHARS = 64 * 1024
 REVOKED_MESSAGE = "You no longer have access to this room."
+TOO_FAST = "Too many messages at once: wait a moment, then try again."
+
+
+class TokenBucket:
+    """`burst` tokens, refilled at `per_second`; each message takes one. Times are the caller's
+    (time.monotonic() in the consumer), so the arithmetic is testable without waiting."""
+
+    def __init__(self, burst: int, per_second: float, now: float) -> None:
+        self.burst = float(burst)
+        self.per_second = per_second
+        self.tokens = float(burst)
+        self.at = now
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(self.burst, self.tokens + max(0.0, now - self.at) * self.per_second)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
 class AccessDenied(Exception):  # noqa: N818 - a verdict, not a fault
@@ -336,6 +366,7 @@ class Entry:
     can_control: bool
     in_seat: bool
     room: dict[str, Any] | None  # None: joining changed the room, and its broadcast brings the snapshot
+    version: int  # the room's version when the person was let in
 
 
 @room_db
@@ -349,11 +380,14 @@ def enter(user_id: int, roundtable_id: int) -> Entry:
             # Joining changed the room, and its broadcast, sent from this thread after the
             # commit and before this line, is already on its way to this socket (subscribed
             # before the room was read): the snapshot is not built twice.
-            return Entry(can_control=permissions.can_control(user, rt), in_seat=False, room=None)
+            joined = Roundtable.objects.filter(pk=rt.pk).values_list("version", flat=True).first()
+            return Entry(can_control=permissions.can_control(user, rt), in_seat=False, room=None, version=joined or 0)
+    room = clock.snapshot(rt, timezone.now())
     return Entry(
         can_control=permissions.can_control(user, rt),
         in_seat=permissions.is_in_seat(user, rt),
-        room=clock.snapshot(rt, timezone.now()),
+        room=room,
+        version=int(room["version"]),
     )
 
 
@@ -389,8 +423,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
     group: str = ""
     last_version: int = 0
     can_control: bool = False  # from the access check on connect
+    entered_version: int = 0  # the room's version when the access check on connect let them in
     display: bool = False  # a screen for the room (?view=display): first names only, no controls
     done: bool = False  # closed by us: nothing more is read or sent
+    bucket: TokenBucket
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """channels' dispatch without its aclose_old_connections() before every message: that
@@ -406,6 +442,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.roundtable_id = int(self.scope["url_route"]["kwargs"]["roundtable_id"])
         self.display = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("view") == ["display"]
+        self.bucket = TokenBucket(settings.LIVE_SOCKET_BURST, settings.LIVE_SOCKET_PER_SECOND, time.monotonic())
         user = self.scope.get("user")
         await self.accept()
         if user is None or not user.is_authenticated:
@@ -425,6 +462,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._shut(CLOSE_SERVER_ERROR)
             return
         self.can_control = entry.can_control
+        self.entered_version = entry.version
         if entry.room is not None:
             await self._send_snapshot({"type": "snapshot", "room": entry.room, "you": self._you(entry.in_seat)})
 
@@ -442,9 +480,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.done or self.user_id is None:
             return
         request_id: Any = None
+        # Every frame takes a token, a malformed one too; the answer still echoes request_id.
+        allowed = self.bucket.take(time.monotonic())
         try:
             message = self._parse(text_data)
             request_id = message.get("request_id")
+            if not allowed:
+                raise LiveError(TOO_FAST, 429)
             action = message.get("action")
             if not isinstance(action, str) or not action:
                 raise LiveError('Say what to do: {"action": "..."}.')
@@ -468,9 +510,25 @@ class RoomConsumer(AsyncWebsocketConsumer):
         version = int(event.get("version", 0))
         if self.done or self.user_id is None or version <= self.last_version:
             return
+        if version > self.entered_version and self.user_id not in event.get("present_ids", ()):
+            # Not listed as here in a state newer than the check that let them in: losing
+            # access (services.access_end) takes people out of the room in the same
+            # transaction, so this may be someone who lost it and whose "access.revoked" is
+            # still on its way. Ask before pushing them anything. (States up to their entry
+            # predate that check: a join storm's earlier joins need no second look.) A person
+            # who is allowed but not listed (looking at an ended room) is rare and passes.
+            try:
+                await check(self.user_id, self.roundtable_id)
+            except AccessDenied:
+                await self._revoke()
+                return
+            except Exception:
+                logger.exception("live room %s: could not re-check %s", self.roundtable_id, self.user_id)
+                return
+            if self.done:
+                return
         room_json = str(event["room_json"])
         # The snapshot was built and serialized once for the whole room; only "you" is ours.
-        # Losing access arrives as access.revoked, and every action re-checks access in full.
         if self.display:
             room_json = clock.dumps(clock.for_display(json.loads(room_json)))
         you = self._you(event.get("seat_user_id") == self.user_id)

@@ -1,41 +1,46 @@
 """Who may see a live room, control it, speak in its seat, and see a member's history.
 
-- The room is visible to whoever may see the meeting (meetings.permissions) and is in it:
-  a participant (walk-ins too), a member who is going, or a facilitator of the group.
-  Anyone else gets the same 404 as for a room that does not exist.
-- Losing the group (left, removed, banned) closes the room at once, walk-in or not.
+- The room is visible to whoever may see the meeting (meetings.permissions) and holds an
+  active membership of its group (issue 8: never "was once a participant"), and is then one
+  of: a facilitator of the group, a member who is going, a member a facilitator let in
+  (a walk-in), or a member who is in the room now. Anyone else gets the same 404 as for a
+  room that does not exist.
+- Losing the group (left, removed, banned, a request pending or declined after that) or
+  the account (deactivated) closes the room at once, walk-in or not; a facilitator's earlier
+  admission is forgotten then (services.access_end), so only a new one lets them back.
 - Facilitators control the room; the member in the seat writes for their own turn.
 - A member's history is theirs; facilitators see it only if the member allows.
 """
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 
 from roundtable.accounts.models import User
 from roundtable.groups import permissions as group_perms
-from roundtable.groups.models import Group, MembershipState
+from roundtable.groups.models import Group
 from roundtable.groups.permissions import Viewer
 from roundtable.meetings import permissions as meeting_perms
 
 from .models import HistorySharing, Participant, Roundtable
 
-LOST = (MembershipState.LEFT, MembershipState.REMOVED, MembershipState.BANNED)
-
 
 def may_enter(user: Viewer, roundtable: Roundtable) -> bool:
     """May this person be in the room (see it, join it)? Asked on every surface, every message."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return False
     group = roundtable.meeting.group
-    if group_perms.is_facilitator(user, group):
-        return True
-    membership = group_perms.membership_of(user, group)
-    if membership is not None and membership.state in LOST:
+    # An active membership first: pending, declined, left, removed and banned all fail here.
+    if not group_perms.is_member(user, group):
         return False
-    if meeting_perms.is_going(user, roundtable.meeting):
+    if group_perms.is_facilitator(user, group) or meeting_perms.is_going(user, roundtable.meeting):
         return True
-    return Participant.objects.filter(roundtable=roundtable, user=user).exists()
+    return (
+        Participant.objects.filter(roundtable=roundtable, user=user)
+        .filter(Q(admitted_by__isnull=False) | Q(left_at__isnull=True))
+        .exists()
+    )
 
 
 def roundtable_for_viewer(user: Viewer, meeting_id: int) -> Roundtable:

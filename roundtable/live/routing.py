@@ -1,5 +1,5 @@
 """WebSocket routes of the live room (config/asgi.py mounts them behind session auth and
-the origin check)."""
+the same-origin check (origin.py))."""
 
 from django.urls import path
 

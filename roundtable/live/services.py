@@ -29,7 +29,6 @@ from roundtable.core.text import TextError, clean_text
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Kind, Membership, MembershipRole, MembershipState
 from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
-from roundtable.meetings.permissions import is_going
 
 from . import broadcast, notifications
 from .models import (
@@ -50,7 +49,7 @@ from .models import (
     Turn,
     TurnStatus,
 )
-from .permissions import LOST, can_control
+from .permissions import can_control, may_enter
 
 MAX_PHASES = 8
 PHASE_MIN_SECONDS = 30
@@ -58,6 +57,10 @@ PHASE_MAX_SECONDS = 3600
 FIT_MIN_SECONDS = 60
 LABEL_MAX = 40
 MAX_COMMITMENTS = 5
+# A turn's suggestions ride in every snapshot while it is in the seat: capped, so no one (or
+# no crowd) can make each broadcast of the room grow without end (issue 8).
+MAX_SUGGESTIONS_PER_TURN = 40
+MAX_SUGGESTIONS_PER_PERSON = 5
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
@@ -270,31 +273,24 @@ def participant_join(*, roundtable: Roundtable, user: User, now: datetime | None
     now = _now(now)
     rt = _lock(roundtable.pk)
     _require_not_ended(rt)
-    group = rt.meeting.group
-    allowed = group_perms.is_facilitator(user, group)
-    if not allowed:
-        membership = group_perms.membership_of(user, group)
-        lost = membership is not None and membership.state in LOST
-        allowed = not lost and (
-            is_going(user, rt.meeting) or Participant.objects.filter(roundtable=rt, user=user).exists()
-        )
-    if not allowed:
+    if not may_enter(user, rt):
         raise LiveError("You're not on the list for this meeting: a facilitator can let you in.", 403)
     return _arrive(rt, user, now, None)
 
 
 @transaction.atomic
 def participant_admit(*, roundtable: Roundtable, user: User, by: User, now: datetime | None = None) -> Participant:
-    """A facilitator lets in a walk-in: someone who was not going (or not a member)."""
+    """A facilitator lets in a walk-in: an active member of the group who was not going.
+    Only members: room access always rests on an active membership (issue 8), so a
+    non-member, or someone whose request is pending, must join the group first (409)."""
     now = _now(now)
     rt = _lock(roundtable.pk)
     _require_control(rt, by)
     _require_not_ended(rt)
-    membership = group_perms.membership_of(user, rt.meeting.group)
-    if membership is not None and membership.state in LOST:
-        raise LiveError("This person is no longer in the group.", 409)
     if not user.is_active:
         raise LiveError("This account is closed.", 409)
+    if not group_perms.is_member(user, rt.meeting.group):
+        raise LiveError("Only members of the group can be let in: ask them to join it first.", 409)
     return _arrive(rt, user, now, by)
 
 
@@ -310,6 +306,38 @@ def participant_leave(*, roundtable: Roundtable, user: User, now: datetime | Non
     participant.save(update_fields=["left_at"])
     _changed(rt)
     return participant
+
+
+@transaction.atomic
+def access_end(*, user: User, group_id: int | None = None, now: datetime | None = None) -> list[int]:
+    """Someone lost the right to be in rooms: they left, were removed or banned from the group
+    `group_id`, or (group_id None) their account was closed, which ends every group.
+
+    In every room concerned that has not ended they stop being present (the room's snapshot
+    changes, so no later broadcast lists them), a facilitator's earlier admission is forgotten
+    in every room concerned, ended ones too (only a new admission lets them back: issue 8,
+    "never was once a participant"), and after commit their sockets get "access.revoked".
+    Safe inside the caller's transaction. Returns the ids of the rooms whose snapshot changed.
+    """
+    now = _now(now)
+    mine = Participant.objects.filter(user=user)
+    if group_id is not None:
+        mine = mine.filter(roundtable__meeting__group_id=group_id)
+    mine.filter(admitted_by__isnull=False).update(admitted_by=None)
+    if group_id is not None:
+        broadcast.access_revoked(group_id, user.pk)
+    else:
+        open_rooms = mine.exclude(roundtable__status=RoomStatus.ENDED).values_list("roundtable_id", flat=True)
+        broadcast.access_revoked_in(list(open_rooms), user.pk)
+    here = mine.filter(left_at__isnull=True).exclude(roundtable__status=RoomStatus.ENDED)
+    changed = []
+    # Rooms locked in id order, so two of these running at once cannot deadlock.
+    for roundtable_id in sorted(here.values_list("roundtable_id", flat=True)):
+        rt = _lock(roundtable_id)
+        if Participant.objects.filter(roundtable=rt, user=user, left_at__isnull=True).update(left_at=now):
+            _changed(rt)
+            changed.append(roundtable_id)
+    return changed
 
 
 # ---------------------------------------------------------------- order of turns
@@ -631,6 +659,13 @@ def _lock_for_turn(turn: Turn) -> tuple[Roundtable, Turn]:
     return rt, fresh
 
 
+def _require_in_room(rt: Roundtable, by: User) -> None:
+    """Every write by a person checks, here too, that they may still be in the room: the
+    consumer asks before each message, and a service must not rely on that (issue 8)."""
+    if not may_enter(by, rt):
+        raise LiveError("You no longer have access to this room.", 403)
+
+
 def _is_present(rt: Roundtable, user: User) -> bool:
     return Participant.objects.filter(roundtable=rt, user=user, left_at__isnull=True).exists()
 
@@ -640,6 +675,7 @@ def challenge_set(*, turn: Turn, by: User, text: str, now: datetime | None = Non
     """The member writes their challenge (or a facilitator writes it for them)."""
     now = _now(now)
     rt, turn = _lock_for_turn(turn)
+    _require_in_room(rt, by)
     if by.pk != turn.user_id and not can_control(by, rt):
         raise LiveError("Only the member whose turn it is, or a facilitator, can write the challenge.", 403)
     _require_not_ended(rt)
@@ -658,6 +694,7 @@ def suggestion_add(
     """Anyone in the room adds a suggestion, during the brainstorm of the turn in the seat."""
     now = _now(now)
     rt, turn = _lock_for_turn(turn)
+    _require_in_room(rt, by)
     if not (_is_present(rt, by) or can_control(by, rt)):
         raise LiveError("Join the room to add suggestions.", 403)
     _require_not_ended(rt)
@@ -672,6 +709,13 @@ def suggestion_add(
     if not brainstorming:
         raise LiveError("Suggestions are open during the brainstorm of the turn in the seat.", 409)
     text = _text(text, limit=500, what="suggestion", multiline=True)
+    made = Suggestion.objects.filter(turn=turn)
+    if made.filter(author=by).count() >= MAX_SUGGESTIONS_PER_PERSON:
+        raise LiveError(
+            f"You've made {MAX_SUGGESTIONS_PER_PERSON} suggestions for this turn: leave room for others.", 409
+        )
+    if made.count() >= MAX_SUGGESTIONS_PER_TURN:
+        raise LiveError(f"This turn has {MAX_SUGGESTIONS_PER_TURN} suggestions already: plenty to work on.", 409)
     contact = _text(contact, limit=200, what="contact", required=False)
     link = _text(link, limit=500, what="link", required=False)
     if link:
@@ -691,6 +735,7 @@ def suggestion_star(*, suggestion: Suggestion, by: User, starred: bool, now: dat
     if fresh is None:
         raise LiveError("This suggestion no longer exists.", 404)
     rt = _lock(fresh.turn.roundtable_id)
+    _require_in_room(rt, by)
     if by.pk != fresh.turn.user_id:
         raise LiveError("Only the member whose turn it is can star suggestions.", 403)
     if fresh.starred != starred:
@@ -706,6 +751,7 @@ def commitment_add(
 ) -> Commitment:
     now = _now(now)
     rt, turn = _lock_for_turn(turn)
+    _require_in_room(rt, by)
     if by.pk != turn.user_id and not can_control(by, rt):
         raise LiveError("Only the member whose turn it is, or a facilitator, can write commitments.", 403)
     _require_not_ended(rt)
@@ -727,6 +773,7 @@ def commitment_review(
     """At a later roundtable of the same group, the owner says how a commitment went."""
     now = _now(now)
     rt = _lock(roundtable.pk)
+    _require_in_room(rt, by)
     fresh = Commitment.objects.select_related("turn__roundtable__meeting").filter(pk=commitment.pk).first()
     if fresh is None:
         raise LiveError("This commitment no longer exists.", 404)
@@ -756,6 +803,7 @@ def _require_questions(rt: Roundtable) -> None:
 def question_raise(*, roundtable: Roundtable, by: User, text: str, now: datetime | None = None) -> Question:
     now = _now(now)
     rt = _lock(roundtable.pk)
+    _require_in_room(rt, by)
     if not _is_present(rt, by):
         raise LiveError("Join the room to ask a question.", 403)
     _require_questions(rt)
@@ -790,6 +838,7 @@ def question_take_next(*, roundtable: Roundtable, by: User, now: datetime | None
 def question_done(*, question: Question, by: User, now: datetime | None = None) -> Question:
     """A facilitator marks a question answered; the asker may withdraw their own."""
     rt = _lock(question.roundtable_id)
+    _require_in_room(rt, by)
     fresh = Question.objects.filter(pk=question.pk).first()
     if fresh is None:
         raise LiveError("This question no longer exists.", 404)
@@ -806,6 +855,7 @@ def question_done(*, question: Question, by: User, now: datetime | None = None) 
 def question_withdraw(*, question: Question, by: User) -> Question:
     """The asker lowers their hand while the question is still waiting."""
     rt = _lock(question.roundtable_id)
+    _require_in_room(rt, by)
     fresh = Question.objects.filter(pk=question.pk).first()
     if fresh is None or fresh.user_id != by.pk:
         raise LiveError("You have no such question waiting.", 404)

@@ -38,9 +38,12 @@ def test_who_may_enter_the_room(visibility: str) -> None:
     assert [_enters(u, room) for u in (room.fac, room.ann, member_not_going, stranger, AnonymousUser())] == [
         True, True, False, False, False,
     ]  # fmt: skip
-    # A walk-in the facilitator admitted may enter (where the group is visible to them).
-    services.participant_admit(roundtable=room.rt, user=stranger, by=room.fac, now=at(1))
-    assert _enters(stranger, room) is (visibility == GroupVisibility.LISTED)
+    # A walk-in must be a member: a stranger cannot be let in, a member who is not going can.
+    with pytest.raises(LiveError) as not_member:
+        services.participant_admit(roundtable=room.rt, user=stranger, by=room.fac, now=at(1))
+    assert (not_member.value.status, _enters(stranger, room)) == (409, False)
+    services.participant_admit(roundtable=room.rt, user=member_not_going, by=room.fac, now=at(1))
+    assert _enters(member_not_going, room) is True
     # Losing the group closes the room at once, even to someone already in it.
     services.participant_join(roundtable=room.rt, user=room.ann, now=at(2))
     room.group.memberships.filter(user=room.ann).update(state=MembershipState.REMOVED)

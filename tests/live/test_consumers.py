@@ -34,7 +34,7 @@ WAIT = 3  # seconds to wait for a frame that must come (the database runs in a t
 
 
 def cookie_headers(user: User | None, origin: bytes = b"http://testserver") -> Headers:
-    headers = [(b"origin", origin)]
+    headers = [(b"host", b"testserver"), (b"origin", origin)]
     if user is not None:
         client = Client()
         client.force_login(user)
@@ -533,3 +533,25 @@ async def test_the_question_queue(speakers_room: Room) -> None:
     )()
     assert statuses == [QuestionStatus.ANSWERED, QuestionStatus.WITHDRAWN]
     await close_all(fac, ann, ben)
+
+
+# ---------------------------------------------------------------- the origin: scheme, host and port
+
+
+@pytest.mark.parametrize(
+    ("origin", "accepted"),
+    [
+        (b"http://testserver", True),
+        (b"http://TestServer:80", True),  # the same origin, written differently
+        (b"https://testserver", False),  # another scheme
+        (b"http://testserver:8080", False),  # another port
+        (b"http://testserver.evil.example", False),
+        (b"null", False),
+    ],
+)
+async def test_the_origin_must_match_in_scheme_host_and_port(live: Room, origin: bytes, accepted: bool) -> None:
+    headers = await database_sync_to_async(lambda: cookie_headers(live.ann, origin=origin))()
+    comm = WebsocketCommunicator(config.asgi.application, f"/ws/rooms/{live.rt.pk}/", headers=headers)
+    connected, _ = await comm.connect(timeout=WAIT)
+    assert connected is accepted
+    await comm.disconnect()

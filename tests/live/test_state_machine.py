@@ -73,8 +73,8 @@ def test_join_admit_and_late_arrivals(room: Room) -> None:
     services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(60))
     # Ben arrives after the start: his turn goes to the end of the order.
     services.participant_join(roundtable=room.rt, user=room.ben, now=at(90))
-    # So does a walk-in who is not even a member of the group.
-    eve = UserFactory(name="Eve")
+    # So does a walk-in (a member who was not going).
+    eve = MembershipFactory(group=room.group, user=UserFactory(name="Eve")).user
     services.participant_admit(roundtable=room.rt, user=eve, by=room.fac, now=at(95))
     assert order(room) == [
         ("Ann", "active"),

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roundtable.accounts.models import PRIVATE_FIELDS, Profile, SearchStatus, User, Visibility
+from roundtable.core.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from roundtable.groups import notifications, services
 from roundtable.groups.models import (
     Format,
@@ -44,8 +45,6 @@ from roundtable.groups.models import (
 from roundtable.groups.places import Place, resolve
 from roundtable.groups.templates_of_kind import TEMPLATES
 
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - a published demo password, for demo data only
-DEMO_DOMAIN = "demo.roundtable"
 MEMBER_EMAIL = f"member@{DEMO_DOMAIN}"
 FACILITATOR_EMAIL = f"facilitator@{DEMO_DOMAIN}"
 ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
@@ -1181,6 +1180,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Production is never a demo: the shared published password and the demo superuser
+        # exist only where the development key is in use (make run, tests, benchmarks).
+        if settings.SECRET_KEY != settings.DEV_SECRET_KEY:
+            raise CommandError(
+                "Demo data loads only into a demo (make run, with the development key), never "
+                "into a site with its own SECRET_KEY: it shares one published password."
+            )
         if options["if_empty"]:
             if not settings.ROUNDTABLE_DEMO_DATA:
                 self.stdout.write("Demo data is off (ROUNDTABLE_DEMO_DATA=false); starting empty.")

@@ -1,0 +1,161 @@
+"""Access to a live room ends when the membership or the account does, on every surface
+(issue 8): pages, the display, the summary, the socket and every action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.test import Client
+from django.urls import reverse
+
+from roundtable.accounts.models import User
+from roundtable.groups import services as group_services
+from roundtable.groups.models import JoinPolicy, Membership, MembershipState
+from roundtable.live import permissions, services
+from roundtable.live.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
+from roundtable.live.models import Participant, Roundtable
+from roundtable.live.services import LiveError
+from tests.factories import MembershipFactory
+
+from .conftest import Room, at, make_room
+from .test_consumers import closed_with, cookie_headers, enter, open_socket, quiet, until
+
+
+def room_urls(room: Room) -> list[str]:
+    """Every page of the room, built in one place (meeting addresses may change)."""
+    return [reverse(f"live:{name}", args=[room.meeting.pk]) for name in ("room", "display", "summary", "status")]
+
+
+def _approval_room_with_ann_removed(then: str) -> Room:
+    """Ann was in the room of an approval group, was removed, and asked to join again:
+    her request is pending, or was declined."""
+    room = make_room()
+    room.group.join_policy = JoinPolicy.APPROVAL
+    room.group.eligibility_question = "What are you looking for?"
+    room.group.save()
+    services.participant_join(roundtable=room.rt, user=room.ann, now=at(1))
+    services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(2))
+    services.phase_next(roundtable=room.rt, by=room.fac, now=at(3))
+    services.phase_next(roundtable=room.rt, by=room.fac, now=at(4))  # Ann's brainstorm
+    membership = Membership.objects.get(group=room.group, user=room.ann)
+    group_services.membership_remove(membership=membership, by=room.fac, ban=False)
+    again = group_services.membership_join(group=room.group, user=room.ann, answer="A second chance")
+    assert again.state == MembershipState.PENDING
+    if then == "declined":
+        group_services.membership_decide(membership=again, by=room.fac, approve=False)
+    return room
+
+
+@pytest.mark.parametrize("then", ["pending", "declined"])
+@pytest.mark.django_db
+def test_a_removed_member_who_asks_again_stays_out_of_the_room(then: str) -> None:
+    room = _approval_room_with_ann_removed(then)
+    client = Client()
+    client.force_login(room.ann)
+    assert [client.get(url).status_code for url in room_urls(room)] == [404, 404, 404, 404]
+    with pytest.raises(LiveError) as join:
+        services.participant_join(roundtable=room.rt, user=room.ann, now=at(5))
+    assert join.value.status == 403
+    rt = Roundtable.objects.select_related("meeting__group", "current_turn").get(pk=room.rt.pk)
+    assert rt.current_turn is not None
+    with pytest.raises(LiveError) as suggest:
+        services.suggestion_add(turn=rt.current_turn, by=room.ann, text="Let me back in", now=at(6))
+    assert (suggest.value.status, suggest.value.message) == (403, "You no longer have access to this room.")
+    # Her place in the room ended with the removal, so no snapshot lists her.
+    assert Participant.objects.get(roundtable=room.rt, user=room.ann).left_at is not None
+
+
+@pytest.mark.django_db
+def test_an_earlier_admission_does_not_outlive_the_membership() -> None:
+    room = make_room()
+    dan = MembershipFactory(group=room.group).user
+    services.participant_admit(roundtable=room.rt, user=dan, by=room.fac, now=at(1))
+    assert permissions.may_enter(dan, room.fresh()) is True
+    group_services.membership_leave(group=room.group, user=dan)
+    group_services.membership_join(group=room.group, user=dan)  # an open group: active again
+    # Active again, but the admission was for the membership that ended: ask again.
+    assert Participant.objects.get(roundtable=room.rt, user=dan).admitted_by_id is None
+    assert permissions.may_enter(dan, room.fresh()) is False
+    services.participant_admit(roundtable=room.rt, user=dan, by=room.fac, now=at(2))
+    assert permissions.may_enter(dan, room.fresh()) is True
+
+
+@pytest.mark.django_db
+def test_a_deactivated_account_leaves_every_room() -> None:
+    room = make_room()
+    services.participant_join(roundtable=room.rt, user=room.ann, now=at(1))
+    version = room.fresh().version
+    ann = User.objects.get(pk=room.ann.pk)  # as the admin reads it
+    ann.is_active = False
+    ann.save()
+    assert Participant.objects.get(roundtable=room.rt, user=room.ann).left_at is not None
+    assert room.fresh().version == version + 1
+    assert permissions.may_enter(ann, room.fresh()) is False
+
+
+# ---------------------------------------------------------------- sockets
+
+
+@pytest.fixture
+def live(transactional_db: None) -> Room:
+    async_to_sync(get_channel_layer().flush)()  # type: ignore[union-attr]
+    return make_room()
+
+
+@pytest.mark.parametrize("then", ["pending", "declined"])
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_removed_member_who_asks_again_cannot_open_a_socket(then: str) -> None:
+    await get_channel_layer().flush()  # type: ignore[union-attr]
+    room = await database_sync_to_async(_approval_room_with_ann_removed)(then)
+    headers = await database_sync_to_async(lambda: cookie_headers(room.ann))()
+    comm = await open_socket(room.rt.pk, headers)
+    assert await closed_with(comm) == CLOSE_NOT_FOUND
+
+
+def _deactivate(user_id: int) -> None:
+    user = User.objects.get(pk=user_id)
+    user.is_active = False
+    user.save()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_deactivated_accounts_socket_closes_at_once(live: Room) -> None:
+    heads = await database_sync_to_async(lambda: {n: cookie_headers(getattr(live, n)) for n in ("fac", "ann")})()
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    await quiet(fac, ann)
+    await database_sync_to_async(_deactivate)(live.ann.pk)
+    assert await ann.receive_json_from(timeout=3) == {
+        "type": "revoked",
+        "message": "You no longer have access to this room.",
+    }
+    assert await closed_with(ann) == CLOSE_FORBIDDEN
+    frame: dict[str, Any] = await until(fac, lambda f: f["type"] == "snapshot")
+    assert [p["name"] for p in frame["room"]["participants"]] == ["Fay"]
+    await fac.disconnect()
+
+
+def _taken_out_quietly(room: Room) -> None:
+    # Out of the group and out of the room, with no "access.revoked" on its way (as when
+    # that message is lost): the room's next change must not reach her.
+    Membership.objects.filter(group=room.group, user=room.ann).update(state=MembershipState.REMOVED)
+    services.participant_leave(roundtable=room.rt, user=room.ann)
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_room_pushes_nothing_to_someone_who_may_no_longer_be_there(live: Room) -> None:
+    heads = await database_sync_to_async(lambda: {n: cookie_headers(getattr(live, n)) for n in ("fac", "ann")})()
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    await quiet(fac, ann)
+    await database_sync_to_async(_taken_out_quietly)(live)
+    assert (await ann.receive_json_from(timeout=3))["type"] == "revoked"
+    assert await closed_with(ann) == CLOSE_FORBIDDEN
+    await fac.disconnect()
