@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -57,17 +57,23 @@ class GroupData:
     topics: tuple[str, ...] = ()
 
 
-def _unique_slug(name: str, *, exclude_id: int | None = None) -> str:
+SLUG_SUFFIX_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+SLUG_SUFFIX_LENGTH = 8
+
+
+def _unique_slug(name: str) -> str:
+    """A new group's slug: its name, slugified, and always a random suffix
+    ("career-changers-k3m9q2xa", 8 characters of a 32-letter alphabet: 40 bits).
+
+    The suffix is there whether or not the name is taken. Adding it only on a collision
+    would tell the creator that a group they cannot see (secret, unlisted) holds the
+    plain slug; and an unlisted group's address would be guessable from its name.
+    Design rule: "nothing lets an outsider test whether a secret group exists".
+    """
     base = slugify(name)[:100] or "group"
-    taken = Group.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-"))
-    if exclude_id:
-        taken = taken.exclude(id=exclude_id)
-    if not taken.filter(slug=base).exists():
-        return base
-    # A collision (possibly with a secret group) gets a random suffix, silently:
-    # counting suffixes would let an outsider probe for hidden groups.
     while True:
-        candidate = f"{base}-{secrets.token_hex(3)}"
+        suffix = "".join(secrets.choice(SLUG_SUFFIX_ALPHABET) for _ in range(SLUG_SUFFIX_LENGTH))
+        candidate = f"{base}-{suffix}"
         if not Group.objects.filter(slug=candidate).exists():
             return candidate
 
