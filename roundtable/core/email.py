@@ -19,27 +19,35 @@ def send_templated(
     calendar_method: str | None = None,
     reply_to: list[str] | None = None,
 ) -> int:
-    """Render `<template>_subject.txt`, `.txt` and `.html` and send one message, optionally
-    with an iCalendar attachment (METHOD=calendar_method) and a Reply-To."""
+    """Render `<template>_subject.txt`, `.txt` and `.html` and send it, optionally with an
+    iCalendar attachment (METHOD=calendar_method) and a Reply-To.
+
+    Each address in `to` gets its own message with only itself in To: people on one list
+    (the facilitators of a group, say) never see each other's addresses. Returns the number
+    of messages sent.
+    """
     if not to:
         return 0
     ctx = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
     text = render_to_string(f"{template}.txt", ctx)
     html = render_to_string(f"{template}.html", ctx)
-    message = EmailMultiAlternatives(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=to, reply_to=reply_to
-    )
-    message.attach_alternative(html, "text/html")
-    if calendar is not None:
-        part = MIMEPart()
-        part.set_content(
-            calendar.decode(),
-            subtype="calendar",
-            charset="utf-8",
-            params={"method": calendar_method} if calendar_method else None,
-            disposition="attachment",
-            filename="meeting.ics",
+    sent = 0
+    for address in dict.fromkeys(to):
+        message = EmailMultiAlternatives(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=[address], reply_to=reply_to
         )
-        message.attach(part)
-    return message.send()
+        message.attach_alternative(html, "text/html")
+        if calendar is not None:
+            part = MIMEPart()
+            part.set_content(
+                calendar.decode(),
+                subtype="calendar",
+                charset="utf-8",
+                params={"method": calendar_method} if calendar_method else None,
+                disposition="attachment",
+                filename="meeting.ics",
+            )
+            message.attach(part)
+        sent += message.send()
+    return sent

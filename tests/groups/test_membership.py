@@ -75,6 +75,19 @@ def test_approval_request_approve_notifies_applicant(mailoutbox) -> None:  # typ
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_request_email_to_several_facilitators_shows_none_of_the_others(mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    group = GroupFactory(join_policy=JoinPolicy.APPROVAL, eligibility_question="Why?")
+    first, second = facilitator_of(group), facilitator_of(group)
+    _as(UserFactory()).post(f"/groups/{group.slug}/join/", {"answer": "To practise interviews"})
+    _run_tasks()
+    assert sorted(msg.to for msg in mailoutbox) == sorted([[first.email], [second.email]])
+    assert [(msg.cc, msg.bcc) for msg in mailoutbox] == [([], []), ([], [])]
+    for msg in mailoutbox:
+        other = second.email if msg.to == [first.email] else first.email
+        assert other not in msg.message().as_string()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_decline_tells_the_applicant(mailoutbox) -> None:  # type: ignore[no-untyped-def]
     group = GroupFactory(join_policy=JoinPolicy.APPROVAL, eligibility_question="Why?")
     fac = facilitator_of(group)
