@@ -37,12 +37,13 @@ def pitch_stats(text: str) -> PitchStats:
     return PitchStats(words=words, seconds=seconds, over=words > PITCH_MAX_WORDS)
 
 
-def profile_for_page(user_id: int) -> Profile | None:
-    """An active person's profile with its owner and interests: two queries."""
+def profile_for_page(public_id: str) -> Profile | None:
+    """An active person's profile, by the owner's public identifier, with its owner and
+    interests: two queries."""
     return (
         Profile.objects.select_related("user")
         .prefetch_related("interests")
-        .filter(user_id=user_id, user__is_active=True)
+        .filter(user__public_id=public_id, user__is_active=True)
         .first()
     )
 

@@ -50,8 +50,8 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
 
 
 @require_GET
-def profile(request: HtmxRequest, user_id: int) -> HttpResponse:
-    person = permissions.profile_for_viewer(selectors.profile_for_page(user_id))
+def profile(request: HtmxRequest, public_id: str) -> HttpResponse:
+    person = permissions.profile_for_viewer(selectors.profile_for_page(public_id))
     # Everything private on this page comes from this one helper.
     visible = permissions.visible_profile_fields(request.user, person)
 

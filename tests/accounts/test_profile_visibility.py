@@ -53,7 +53,7 @@ def test_profile_field_follows_its_visibility(level: str, viewer: str) -> None:
     users = _world(level)
     owner = users["owner"]
     assert owner is not None
-    r = _client(users[viewer]).get(f"/people/{owner.pk}/")
+    r = _client(users[viewer]).get(f"/people/{owner.public_id}/")
     assert r.status_code == 200
     assert OWNER_NAME in r.text  # the display name is always public
     assert (EXPERTISE in r.text) == (viewer in SEES[level])
@@ -85,8 +85,8 @@ def test_defaults_show_headline_to_everyone_and_location_to_members_only() -> No
         location_label="Boston, MA",
         visibility={},
     )
-    anonymous = _client(None).get(f"/people/{owner.pk}/").text
-    fellow = _client(users["fellow_member"]).get(f"/people/{owner.pk}/").text
+    anonymous = _client(None).get(f"/people/{owner.public_id}/").text
+    fellow = _client(users["fellow_member"]).get(f"/people/{owner.public_id}/").text
     assert "Supply chain analyst, open to hybrid" in anonymous
     assert "Boston, MA" not in anonymous
     assert "Boston, MA" in fellow
@@ -97,11 +97,11 @@ def test_owner_sees_a_note_an_edit_link_and_who_sees_each_field() -> None:
     users = _world(Visibility.ONLY_ME)
     owner = users["owner"]
     assert owner is not None
-    r = _client(owner).get(f"/people/{owner.pk}/")
+    r = _client(owner).get(f"/people/{owner.public_id}/")
     assert "This is how others see your profile." in r.text
     assert 'href="/me/profile/"' in r.text
     assert '<span class="audience">Only you can see this</span>' in r.text
-    other = _client(users["fellow_member"]).get(f"/people/{owner.pk}/")
+    other = _client(users["fellow_member"]).get(f"/people/{owner.public_id}/")
     assert "This is how others see your profile." not in other.text
 
 
@@ -133,7 +133,7 @@ def test_secret_group_name_appears_only_for_its_members(viewer: str, sees: bool)
         ("banned", MembershipState.BANNED),
     ]:
         users[who] = MembershipFactory(group=secret, state=state).user
-    r = _client(users[viewer]).get(f"/people/{owner.pk}/")
+    r = _client(users[viewer]).get(f"/people/{owner.public_id}/")
     assert r.status_code == 200
     assert "Open Lantern Roundtable" in r.text
     assert (SECRET_NAME in r.text) == sees
@@ -146,15 +146,15 @@ def test_unlisted_group_shows_only_to_people_in_it() -> None:
     unlisted = GroupFactory(name="Quiet Finch Circle", visibility=GroupVisibility.UNLISTED)
     MembershipFactory(group=unlisted, user=owner)
     fellow = MembershipFactory(group=unlisted).user
-    assert "Quiet Finch Circle" not in _client(UserFactory()).get(f"/people/{owner.pk}/").text
-    assert "Quiet Finch Circle" in _client(fellow).get(f"/people/{owner.pk}/").text
+    assert "Quiet Finch Circle" not in _client(UserFactory()).get(f"/people/{owner.public_id}/").text
+    assert "Quiet Finch Circle" in _client(fellow).get(f"/people/{owner.public_id}/").text
 
 
 @pytest.mark.django_db
 def test_unknown_or_inactive_person_is_404() -> None:
     gone = UserFactory(name="Departed Person")
     User.objects.filter(pk=gone.pk).update(is_active=False)
-    r = Client().get(f"/people/{gone.pk}/")
+    r = Client().get(f"/people/{gone.public_id}/")
     assert r.status_code == 404
     assert "Departed Person" not in r.text
     assert Client().get("/people/999999/").status_code == 404

@@ -34,7 +34,7 @@ def _data(html: str) -> dict[str, Any]:
 
 
 def _url(room: Room, page: str = "") -> str:
-    return f"/meetings/{room.meeting.pk}/live/{page}"
+    return f"/meetings/{room.meeting.public_id}/live/{page}"
 
 
 def _run_a_turn(room: Room) -> Turn:
@@ -125,20 +125,20 @@ def test_only_a_facilitator_opens_the_room() -> None:
     room = make_room()
     meeting = MeetingFactory(group=room.group)
     going_member(room.group, meeting, "Gia", 1)
-    url = f"/meetings/{meeting.pk}/live/open/"
+    url = f"/meetings/{meeting.public_id}/live/open/"
     assert _client(room.ann).post(url).status_code == 404
     assert not Roundtable.objects.filter(meeting=meeting).exists()
     assert _client(room.fac).get(url).status_code == 405
     opened = _client(room.fac).post(url)
     assert opened.status_code == 302
-    assert opened["Location"] == f"/meetings/{meeting.pk}/live/"
+    assert opened["Location"] == f"/meetings/{meeting.public_id}/live/"
     rt = Roundtable.objects.get(meeting=meeting)
     assert rt.status == "open"
-    assert _client(room.ann).get(f"/meetings/{meeting.pk}/live/status.json").status_code == 404
-    assert _client(room.fac).get(f"/meetings/{meeting.pk}/live/status.json").json() == {
+    assert _client(room.ann).get(f"/meetings/{meeting.public_id}/live/status.json").status_code == 404
+    assert _client(room.fac).get(f"/meetings/{meeting.public_id}/live/status.json").json() == {
         "open": True,
         "status": "open",
-        "url": f"/meetings/{meeting.pk}/live/",
+        "url": f"/meetings/{meeting.public_id}/live/",
     }
 
 
