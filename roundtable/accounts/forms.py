@@ -9,7 +9,7 @@ from roundtable.groups.models import Topic
 from roundtable.groups.places import resolve
 
 from .models import PRIVATE_FIELDS, Profile, SearchStatus, Visibility
-from .services import PLACE_NOT_FOUND, ProfileData, time_zones
+from .services import PLACE_NOT_FOUND, ProfileData, profile_name_set, time_zones
 
 # What each private field is called on pages.
 FIELD_LABELS: dict[str, str] = {
@@ -181,6 +181,28 @@ class ProfileForm(forms.Form):
             interests=tuple(d.get("interests") or ()),
             interest_names=names,
         )
+
+
+class SignupNameForm(forms.Form):
+    """The extra field of allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): the name shown
+    to others. Asked for here so it is never made up from the email address."""
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=80,
+        help_text="Shown to other members. A first name is enough; you can change it later.",
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+
+    def clean_display_name(self) -> str:
+        name = " ".join((self.cleaned_data.get("display_name") or "").split())
+        if not name:
+            raise forms.ValidationError("Tell people what to call you.")
+        return name
+
+    def signup(self, request: Any, user: Any) -> None:
+        # allauth calls this once the account exists (its profile too: accounts.signals).
+        profile_name_set(user=user, display_name=self.cleaned_data["display_name"])
 
 
 class TokenForm(forms.Form):

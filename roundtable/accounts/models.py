@@ -52,7 +52,8 @@ class User(AbstractUser):
         profile = getattr(self, "profile", None)
         if profile is not None and profile.display_name:
             return profile.display_name
-        return self.email.split("@", 1)[0]
+        # Never the email's local part: that would publish part of a private address.
+        return "New member"
 
 
 class Visibility(models.TextChoices):
