@@ -31,6 +31,11 @@ VISIBILITY_LABELS: dict[str, str] = {
     Visibility.MEMBERS: "People in my groups",
     Visibility.ONLY_ME: "Only me",
 }
+# What "People in my groups" means, said on the form and checked by shares_a_group.
+MEMBERS_MEANING = (
+    "“People in my groups” means people who are members with you of a group that reviews "
+    "requests or is invite-only. Joining an open group takes one click, so it does not count."
+)
 # The same choices as the owner reads them on their own profile page.
 AUDIENCE_PHRASES: dict[str, str] = {
     Visibility.EVERYONE: "Visible to everyone",
@@ -110,6 +115,7 @@ class ProfileForm(forms.Form):
                 label=f"Who can see your {FIELD_LABELS[name].lower()}",
                 choices=list(VISIBILITY_LABELS.items()),
                 required=False,
+                help_text=MEMBERS_MEANING,
             )
 
     def clean_location_text(self) -> str:

@@ -20,7 +20,10 @@ from django.http import Http404
 
 from roundtable.accounts.models import User
 
-from .models import Group, GroupVisibility, Membership, MembershipRole, MembershipState
+from .models import Group, GroupVisibility, JoinPolicy, Membership, MembershipRole, MembershipState
+
+# Groups whose members a facilitator let in: only these make people 'people in my groups'.
+GATED_POLICIES = (JoinPolicy.APPROVAL, JoinPolicy.INVITE)
 
 Viewer = User | AnonymousUser
 
@@ -111,11 +114,17 @@ def visible_group_ids_for_profile(viewer: Viewer, owner: User) -> QuerySet[Membe
 
 
 def shares_a_group(viewer: Viewer, owner: User) -> bool:
+    """Whether the viewer counts among the owner's "people in my groups" (accounts.permissions):
+    both are active members of one group that admits people only through a facilitator,
+    an approval or invite-only group. An open group does not count: anyone can join it in
+    one click, so sharing it would hand "members only" details to whoever asks."""
     if not viewer.is_authenticated:
         return False
     if viewer.pk == owner.pk:
         return True
-    mine = Membership.objects.filter(user=viewer, state=MembershipState.ACTIVE).values("group_id")
+    mine = Membership.objects.filter(
+        user=viewer, state=MembershipState.ACTIVE, group__join_policy__in=GATED_POLICIES
+    ).values("group_id")
     return Membership.objects.filter(user=owner, state=MembershipState.ACTIVE, group_id__in=mine).exists()
 
 

@@ -27,7 +27,8 @@ def _world(level: str) -> dict[str, User | None]:
     profile.expertise = EXPERTISE
     profile.visibility = {"expertise": level}
     profile.save()
-    group = GroupFactory(name="Harbor Roundtable")
+    # An approval group: only such groups (and invite-only ones) make "people in my groups".
+    group = GroupFactory(name="Harbor Roundtable", join_policy=JoinPolicy.APPROVAL, eligibility_question="Why?")
     MembershipFactory(group=group, user=owner)
     users: dict[str, User | None] = {"anonymous": None, "stranger": UserFactory(), "owner": owner}
     for viewer, state in [
@@ -158,3 +159,33 @@ def test_unknown_or_inactive_person_is_404() -> None:
     assert r.status_code == 404
     assert "Departed Person" not in r.text
     assert Client().get("/people/999999/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("policy", "sees"),
+    [(JoinPolicy.OPEN, False), (JoinPolicy.APPROVAL, True), (JoinPolicy.INVITE, True)],
+)
+def test_people_in_my_groups_means_a_group_a_facilitator_let_both_into(policy: str, sees: bool) -> None:
+    """Joining an open group the owner's profile lists takes one click: it must not unlock
+    "people in my groups" fields. An approval or invite-only group does."""
+    owner = UserFactory(name=OWNER_NAME)
+    profile = owner.profile
+    profile.expertise = EXPERTISE
+    profile.visibility = {"expertise": Visibility.MEMBERS}
+    profile.save()
+    group = GroupFactory(name="Lantern Street Circle", join_policy=policy, eligibility_question="Why?")
+    MembershipFactory(group=group, user=owner)
+    fellow = MembershipFactory(group=group).user
+    page = _client(fellow).get(f"/people/{owner.public_id}/")
+    assert page.status_code == 200
+    assert (EXPERTISE in page.text) is sees
+    assert ("expertise" in visible_profile_fields(fellow, profile)) is sees
+
+
+@pytest.mark.django_db
+def test_the_profile_form_says_what_people_in_my_groups_means() -> None:
+    owner = UserFactory()
+    page = _client(owner).get("/me/profile/")
+    assert "means people who are members with you of a group that reviews requests or is invite-only" in page.text
+    assert "Joining an open group takes one click, so it does not count." in page.text
