@@ -83,6 +83,9 @@ class ProfileForm(forms.Form):
     interests = forms.ModelMultipleChoiceField(
         label="Topics you are interested in",
         queryset=Topic.objects.none(),
+        # Slugs, not ids: ids count up, and a new topic's id beside an old one's would
+        # tell whether a name was already in use somewhere hidden.
+        to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -143,7 +146,7 @@ class ProfileForm(forms.Form):
                 "pitch",
             )
         }
-        initial["interests"] = [t.pk for t in profile.interests.all()]
+        initial["interests"] = [t.slug for t in profile.interests.all()]
         for name in PRIVATE_FIELDS:
             initial[f"vis_{name}"] = profile.visibility_of(name)
         return initial

@@ -8,6 +8,7 @@ from django.db.models import F, Q, QuerySet
 
 from roundtable.groups.models import Membership, Topic
 from roundtable.groups.permissions import Viewer, visible_group_ids_for_profile
+from roundtable.groups.selectors import visible_topics
 
 from .models import ApiToken, Profile, User
 
@@ -54,8 +55,9 @@ def profile_groups(viewer: Viewer, owner: User) -> list[Membership]:
 
 
 def topic_choices(profile: Profile, limit: int = 30) -> QuerySet[Topic]:
-    """Topics offered as checkboxes: the first few by name plus the profile's own."""
-    first = list(Topic.objects.order_by("name").values_list("id", flat=True)[:limit])
+    """Topics offered as checkboxes: the first few by name of those the owner may see
+    (groups.selectors.visible_topics: never a hidden group's), plus the profile's own."""
+    first = list(visible_topics(profile.user).order_by("name").values_list("id", flat=True)[:limit])
     return Topic.objects.filter(Q(id__in=first) | Q(interested=profile)).distinct().order_by("name")
 
 

@@ -30,6 +30,7 @@ from .models import (
     Topic,
 )
 from .places import resolve
+from .selectors import public_topics
 
 
 class GroupError(ServiceError):
@@ -79,6 +80,13 @@ def _unique_slug(name: str) -> str:
 
 
 def topics_from_names(names: tuple[str, ...] | list[str]) -> list[Topic]:
+    """Topics for typed names (at most 12), found by slug or made.
+
+    A topic found by slug keeps its stored spelling only when it is public (selectors.
+    public_topics). One known only to hidden groups takes the caller's spelling instead,
+    exactly as a new topic would: returning "SeCrEt Layoffs" for "secret layoffs" would
+    tell the caller that some hidden group uses it.
+    """
     out: list[Topic] = []
     for raw in names:
         name = " ".join(str(raw).split())[:60]
@@ -88,6 +96,9 @@ def topics_from_names(names: tuple[str, ...] | list[str]) -> list[Topic]:
         topic = Topic.objects.filter(slug=slug).first()
         if topic is None:
             topic, _ = Topic.objects.get_or_create(slug=slug, defaults={"name": name})
+        elif topic.name != name and not public_topics().filter(pk=topic.pk).exists():
+            Topic.objects.filter(pk=topic.pk).update(name=name)
+            topic.name = name
         if topic not in out:
             out.append(topic)
     return out[:12]

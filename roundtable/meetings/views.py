@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.groups import permissions as group_perms
+from roundtable.groups import selectors as group_selectors
 from roundtable.groups.models import Kind, Topic
 from roundtable.groups.places import Place, resolve
 
@@ -297,7 +298,7 @@ def talks(request: HtmxRequest) -> HttpResponse:
         meetings = list(qs[:60])
     ctx = {
         "meetings": meetings, "topic": topic, "near_text": near_text, "near": near, "errors": errors,
-        "topics": Topic.objects.filter(talks__isnull=False).distinct().order_by("name"),
+        "topics": group_selectors.talk_topics_listed(),
         "followed": followed, "from": start_day, "to": end_day,
     }  # fmt: skip
     return render(request, "meetings/talks.html", ctx, status=400 if errors else 200)

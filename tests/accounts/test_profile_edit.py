@@ -70,7 +70,7 @@ def test_saving_updates_the_profile_place_privacy_and_interests() -> None:
     user = UserFactory()
     existing = TopicFactory(name="Interviewing", slug="interviewing")
     data = _post(
-        interests=[str(existing.pk)],
+        interests=[existing.slug],
         interest_names="Salary negotiation, interviewing",
         vis_headline=Visibility.ONLY_ME,
         vis_location=Visibility.MEMBERS,
