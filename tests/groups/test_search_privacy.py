@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from roundtable.accounts.models import User
+from roundtable.accounts.services import api_token_create
 from roundtable.groups.models import GroupVisibility, JoinPolicy
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
 
 def _names(user: User | None, q: str) -> list[str]:
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    # The page and the API share discover(); the API answers in plain data.
-    from roundtable.accounts.services import api_token_create
-
+    """Result names of an API search (the pages use the same discover())."""
     headers = {}
     if user is not None:
         _token, secret = api_token_create(user=user)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-    r = c.get("/api/v1/groups", {"q": q}, **headers)
+    r = Client().get("/api/v1/groups", {"q": q}, **headers)
     assert r.status_code == 200
     return [g["name"] for g in r.json()["results"]]
 
@@ -81,4 +78,12 @@ def test_a_member_of_a_matching_hidden_group_finds_it_in_the_browse_order() -> N
     GroupFactory(name="Big circle", purpose="", description="plimsoll and much else", member_count=50)
     (secret,) = _hidden(1, "plimsoll")
     member = MembershipFactory(group=secret).user
-    assert _names(member, "plimsoll") == ["Big circle", "Plimsoll plimsoll plimsoll", "Hidden 0"]
+    names = _names(member, "plimsoll")
+    if connection.vendor == "sqlite":
+        # No rank from the full index (it would carry other hidden groups' statistics):
+        # most members first, as a browse.
+        assert names == ["Big circle", "Plimsoll plimsoll plimsoll", "Hidden 0"]
+    else:
+        # PostgreSQL's ts_rank reads only the row it ranks, so the member's search is ranked.
+        assert sorted(names) == ["Big circle", "Hidden 0", "Plimsoll plimsoll plimsoll"]
+        assert names.index("Plimsoll plimsoll plimsoll") < names.index("Big circle")
