@@ -183,6 +183,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-allauth: email is the login; it must be confirmed before first sign-in.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks for the public name, so it is never derived from the email address.
+ACCOUNT_SIGNUP_FORM_CLASS = "roundtable.accounts.forms.SignupNameForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

@@ -10,7 +10,7 @@ from roundtable.groups.models import Topic
 from roundtable.groups.places import resolve
 
 from .models import PRIVATE_FIELDS, Profile, SearchStatus, Visibility
-from .services import PLACE_NOT_FOUND, ProfileData, time_zones
+from .services import PLACE_NOT_FOUND, ProfileData, profile_name_set, time_zones
 
 # What each private field is called on pages.
 FIELD_LABELS: dict[str, str] = {
@@ -32,6 +32,11 @@ VISIBILITY_LABELS: dict[str, str] = {
     Visibility.MEMBERS: "People in my groups",
     Visibility.ONLY_ME: "Only me",
 }
+# What "People in my groups" means, said on the form and checked by shares_a_group.
+MEMBERS_MEANING = (
+    "“People in my groups” means people who are members with you of a group that reviews "
+    "requests or is invite-only. Joining an open group takes one click, so it does not count."
+)
 # The same choices as the owner reads them on their own profile page.
 AUDIENCE_PHRASES: dict[str, str] = {
     Visibility.EVERYONE: "Visible to everyone",
@@ -79,6 +84,9 @@ class ProfileForm(forms.Form):
     interests = forms.ModelMultipleChoiceField(
         label="Topics you are interested in",
         queryset=Topic.objects.none(),
+        # Slugs, not ids: ids count up, and a new topic's id beside an old one's would
+        # tell whether a name was already in use somewhere hidden.
+        to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -111,6 +119,7 @@ class ProfileForm(forms.Form):
                 label=f"Who can see your {FIELD_LABELS[name].lower()}",
                 choices=list(VISIBILITY_LABELS.items()),
                 required=False,
+                help_text=MEMBERS_MEANING,
             )
 
     def clean_location_text(self) -> str:
@@ -138,7 +147,7 @@ class ProfileForm(forms.Form):
                 "pitch",
             )
         }
-        initial["interests"] = [t.pk for t in profile.interests.all()]
+        initial["interests"] = [t.slug for t in profile.interests.all()]
         for name in PRIVATE_FIELDS:
             initial[f"vis_{name}"] = profile.visibility_of(name)
         return initial
@@ -182,6 +191,28 @@ class ProfileForm(forms.Form):
             interests=tuple(d.get("interests") or ()),
             interest_names=names,
         )
+
+
+class SignupNameForm(forms.Form):
+    """The extra field of allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): the name shown
+    to others. Asked for here so it is never made up from the email address."""
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=80,
+        help_text="Shown to other members. A first name is enough; you can change it later.",
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+
+    def clean_display_name(self) -> str:
+        name = " ".join((self.cleaned_data.get("display_name") or "").split())
+        if not name:
+            raise forms.ValidationError("Tell people what to call you.")
+        return name
+
+    def signup(self, request: Any, user: Any) -> None:
+        # allauth calls this once the account exists (its profile too: accounts.signals).
+        profile_name_set(user=user, display_name=self.cleaned_data["display_name"])
 
 
 class TokenForm(forms.Form):

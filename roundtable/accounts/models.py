@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 
+from roundtable.core.ids import new_public_id
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -34,6 +36,8 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
+    # What the profile URL calls this person; the integer id stays inside (roundtable.core.ids).
+    public_id = models.CharField(max_length=12, unique=True, default=new_public_id, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -68,7 +72,8 @@ class User(AbstractUser):
         profile = getattr(self, "profile", None)
         if profile is not None and profile.display_name:
             return profile.display_name
-        return self.email.split("@", 1)[0]
+        # Never the email's local part: that would publish part of a private address.
+        return "New member"
 
 
 class Visibility(models.TextChoices):

@@ -3,8 +3,10 @@
 The rules:
 - the display name is always public;
 - a private field (a key of PRIVATE_FIELDS) follows its owner's choice:
-  "everyone" is shown to all, anonymous visitors too; "members" to the owner and to
-  people who share an active membership in at least one group with the owner;
+  "everyone" is shown to all, anonymous visitors too; "members" ("people in my groups")
+  to the owner and to people who are active members with the owner of at least one
+  approval or invite-only group (groups.permissions.shares_a_group): an open group does
+  not count, since anyone can join it to read what was meant for fellow members;
   "only_me" to the owner alone;
 - a deactivated person has no public profile at all.
 """

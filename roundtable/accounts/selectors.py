@@ -8,6 +8,7 @@ from django.db.models import F, Q, QuerySet
 
 from roundtable.groups.models import Membership, Topic
 from roundtable.groups.permissions import Viewer, visible_group_ids_for_profile
+from roundtable.groups.selectors import visible_topics
 
 from .models import ApiToken, Profile, User
 
@@ -37,12 +38,13 @@ def pitch_stats(text: str) -> PitchStats:
     return PitchStats(words=words, seconds=seconds, over=words > PITCH_MAX_WORDS)
 
 
-def profile_for_page(user_id: int) -> Profile | None:
-    """An active person's profile with its owner and interests: two queries."""
+def profile_for_page(public_id: str) -> Profile | None:
+    """An active person's profile, by the owner's public identifier, with its owner and
+    interests: two queries."""
     return (
         Profile.objects.select_related("user")
         .prefetch_related("interests")
-        .filter(user_id=user_id, user__is_active=True)
+        .filter(user__public_id=public_id, user__is_active=True)
         .first()
     )
 
@@ -53,8 +55,9 @@ def profile_groups(viewer: Viewer, owner: User) -> list[Membership]:
 
 
 def topic_choices(profile: Profile, limit: int = 30) -> QuerySet[Topic]:
-    """Topics offered as checkboxes: the first few by name plus the profile's own."""
-    first = list(Topic.objects.order_by("name").values_list("id", flat=True)[:limit])
+    """Topics offered as checkboxes: the first few by name of those the owner may see
+    (groups.selectors.visible_topics: never a hidden group's), plus the profile's own."""
+    first = list(visible_topics(profile.user).order_by("name").values_list("id", flat=True)[:limit])
     return Topic.objects.filter(Q(id__in=first) | Q(interested=profile)).distinct().order_by("name")
 
 

@@ -50,12 +50,30 @@ def time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+# The public name of an account that has not given one (made by an operator, say).
+# Never anything taken from the email address: its local part is often a full name or a
+# handle the person keeps private, and addresses must not be guessable from pages.
+UNNAMED = "New member"
+
+
 def profile_ensure(*, user: User) -> Profile:
     profile = Profile.objects.filter(user=user).first()
     if profile is None:
-        profile, _ = Profile.objects.get_or_create(
-            user=user, defaults={"display_name": user.email.split("@", 1)[0][:80]}
-        )
+        profile, _ = Profile.objects.get_or_create(user=user, defaults={"display_name": UNNAMED})
+    return profile
+
+
+def profile_name_set(*, user: User, display_name: str) -> Profile:
+    """Set the public name a person chose (at sign-up). Whitespace is collapsed.
+    Raises ProfileError for an empty name or one over 80 characters."""
+    name = " ".join(display_name.split())
+    if not name:
+        raise ProfileError("Tell people what to call you.", field="display_name")
+    if len(name) > 80:
+        raise ProfileError("Keep your name to 80 characters or fewer.", field="display_name")
+    profile = profile_ensure(user=user)
+    profile.display_name = name
+    profile.save(update_fields=["display_name"])
     return profile
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roundtable.core.http import AuthedRequest, HtmxRequest
 
 from . import permissions, selectors, services
-from .forms import AUDIENCE_PHRASES, FIELD_LABELS, PITCH_COUNTER_ID, ProfileForm, TokenForm
+from .forms import AUDIENCE_PHRASES, FIELD_LABELS, MEMBERS_MEANING, PITCH_COUNTER_ID, ProfileForm, TokenForm
 from .models import PRIVATE_FIELDS, ApiToken, SearchStatus
 
 NEW_TOKEN_SESSION_KEY = "new_api_token"  # noqa: S105 (a session key name, not a secret)
@@ -44,14 +44,15 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
         "profile": profile,
         "pitch": selectors.pitch_stats(str(pitch_text)),
         "pitch_counter_id": PITCH_COUNTER_ID,
+        "members_meaning": MEMBERS_MEANING,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/profile_edit.html", ctx, status=status)
 
 
 @require_GET
-def profile(request: HtmxRequest, user_id: int) -> HttpResponse:
-    person = permissions.profile_for_viewer(selectors.profile_for_page(user_id))
+def profile(request: HtmxRequest, public_id: str) -> HttpResponse:
+    person = permissions.profile_for_viewer(selectors.profile_for_page(public_id))
     # Everything private on this page comes from this one helper.
     visible = permissions.visible_profile_fields(request.user, person)
 

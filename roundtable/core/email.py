@@ -6,7 +6,7 @@ from email.message import MIMEPart
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 
 from roundtable.core.text import scrub
@@ -21,8 +21,13 @@ def send_templated(
     calendar_method: str | None = None,
     reply_to: list[str] | None = None,
 ) -> int:
-    """Render `<template>_subject.txt`, `.txt` and `.html` and send one message, optionally
-    with an iCalendar attachment (METHOD=calendar_method) and a Reply-To."""
+    """Render `<template>_subject.txt`, `.txt` and `.html` and send it, optionally with an
+    iCalendar attachment (METHOD=calendar_method) and a Reply-To.
+
+    Each address in `to` gets its own message with only itself in To: people on one list
+    (the facilitators of a group, say) never see each other's addresses. Returns the number
+    of messages sent.
+    """
     if not to:
         return 0
     ctx = {"site_url": settings.SITE_URL, **context}
@@ -31,19 +36,23 @@ def send_templated(
     subject = " ".join(scrub(render_to_string(f"{template}_subject.txt", ctx), multiline=False).split())
     text = scrub(render_to_string(f"{template}.txt", ctx), multiline=True)
     html = scrub(render_to_string(f"{template}.html", ctx), multiline=True)
-    message = EmailMultiAlternatives(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=to, reply_to=reply_to
-    )
-    message.attach_alternative(html, "text/html")
-    if calendar is not None:
-        part = MIMEPart()
-        part.set_content(
-            calendar.decode(),
-            subtype="calendar",
-            charset="utf-8",
-            params={"method": calendar_method} if calendar_method else None,
-            disposition="attachment",
-            filename="meeting.ics",
+    messages = []
+    for address in dict.fromkeys(to):
+        message = EmailMultiAlternatives(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=[address], reply_to=reply_to
         )
-        message.attach(part)
-    return message.send()
+        message.attach_alternative(html, "text/html")
+        if calendar is not None:
+            part = MIMEPart()
+            part.set_content(
+                calendar.decode(),
+                subtype="calendar",
+                charset="utf-8",
+                params={"method": calendar_method} if calendar_method else None,
+                disposition="attachment",
+                filename="meeting.ics",
+            )
+            message.attach(part)
+        messages.append(message)
+    # One connection for all of them: a meeting's hundred attendees are not a hundred SMTP sessions.
+    return get_connection().send_messages(messages) or 0

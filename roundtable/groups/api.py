@@ -191,7 +191,7 @@ def get_group(request: HttpRequest, slug: SingleLine) -> dict[str, Any]:
             "ground_rules": group.ground_rules,
             "eligibility": group.eligibility,
             "eligibility_question": group.eligibility_question,
-            "venue": group.venue,
+            "venue": permissions.venue_for(viewer, group),
             "time_zone": group.time_zone,
             "my_state": m.state if m else None,
             "my_role": m.role if m else None,

@@ -5,7 +5,10 @@ The rules:
   but they can never rejoin);
 - unlisted groups are visible to anyone holding the link, except people banned from them;
 - secret groups are visible only to their active members.
-- member lists are visible only to active members.
+- member lists are visible only to active members;
+- the venue of a group that is not listed is shown only to its active members, as the
+  address of its meetings is (meetings.permissions): its link may travel further than
+  its members would have their meeting place go.
 A group someone may not see answers exactly as a group that does not exist (404).
 """
 
@@ -17,7 +20,10 @@ from django.http import Http404
 
 from roundtable.accounts.models import User
 
-from .models import Group, GroupVisibility, Membership, MembershipRole, MembershipState
+from .models import Group, GroupVisibility, JoinPolicy, Membership, MembershipRole, MembershipState
+
+# Groups whose members a facilitator let in: only these make people 'people in my groups'.
+GATED_POLICIES = (JoinPolicy.APPROVAL, JoinPolicy.INVITE)
 
 Viewer = User | AnonymousUser
 
@@ -60,6 +66,15 @@ def can_manage(user: Viewer, group: Group) -> bool:
     return is_facilitator(user, group)
 
 
+def can_see_venue(user: Viewer, group: Group) -> bool:
+    return group.visibility == GroupVisibility.LISTED or is_member(user, group)
+
+
+def venue_for(user: Viewer, group: Group) -> str:
+    """The group's venue for this viewer: "" where they may not see it (see the module rules)."""
+    return group.venue if can_see_venue(user, group) else ""
+
+
 def group_for_viewer(user: Viewer, slug: str) -> Group:
     """The group behind a slug if the viewer may see it; otherwise Http404."""
     group = Group.objects.filter(slug=slug).first()
@@ -99,11 +114,17 @@ def visible_group_ids_for_profile(viewer: Viewer, owner: User) -> QuerySet[Membe
 
 
 def shares_a_group(viewer: Viewer, owner: User) -> bool:
+    """Whether the viewer counts among the owner's "people in my groups" (accounts.permissions):
+    both are active members of one group that admits people only through a facilitator,
+    an approval or invite-only group. An open group does not count: anyone can join it in
+    one click, so sharing it would hand "members only" details to whoever asks."""
     if not viewer.is_authenticated:
         return False
     if viewer.pk == owner.pk:
         return True
-    mine = Membership.objects.filter(user=viewer, state=MembershipState.ACTIVE).values("group_id")
+    mine = Membership.objects.filter(
+        user=viewer, state=MembershipState.ACTIVE, group__join_policy__in=GATED_POLICIES
+    ).values("group_id")
     return Membership.objects.filter(user=owner, state=MembershipState.ACTIVE, group_id__in=mine).exists()
 
 
@@ -111,6 +132,7 @@ __all__ = [
     "MembershipRole",
     "can_manage",
     "can_see_members",
+    "can_see_venue",
     "can_view_group",
     "discoverable_groups",
     "group_for_facilitator",
@@ -119,5 +141,6 @@ __all__ = [
     "is_member",
     "membership_of",
     "shares_a_group",
+    "venue_for",
     "visible_group_ids_for_profile",
 ]

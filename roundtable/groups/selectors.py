@@ -219,3 +219,36 @@ def popular_topics(limit: int = 30) -> list[Topic]:
     """
     listed = Group.topics.through.objects.filter(topic_id=OuterRef("pk"), group__visibility=GroupVisibility.LISTED)
     return list(Topic.objects.filter(Exists(listed)).order_by("name")[:limit])
+
+
+def _tagged_groups(groups: QuerySet[Group]) -> Exists:
+    return Exists(Group.topics.through.objects.filter(topic_id=OuterRef("pk"), group_id__in=groups.values("pk")))
+
+
+def _tagged_talks(groups: QuerySet[Group]) -> Exists:
+    # Talk lives in meetings, above this app: reach its topic table through the reverse
+    # relation rather than an import.
+    through = Topic.talks.through  # type: ignore[attr-defined]
+    return Exists(through.objects.filter(topic_id=OuterRef("pk"), talk__meeting__group_id__in=groups.values("pk")))
+
+
+def visible_topics(viewer: Viewer) -> QuerySet[Topic]:
+    """Topics this viewer may know exist: those of groups, or of talks in groups, that the
+    viewer may discover (listed ones, and hidden ones the viewer is an active member of).
+    Every list of topics shown to someone starts here (design.md, "Privacy, precisely")."""
+    groups = discoverable_groups(viewer)
+    return Topic.objects.filter(_tagged_groups(groups) | _tagged_talks(groups))
+
+
+def talk_topics_listed() -> QuerySet[Topic]:
+    """Topics of talks in listed groups: the filter of the talks page, which lists only those."""
+    listed = Group.objects.filter(visibility=GroupVisibility.LISTED)
+    return Topic.objects.filter(_tagged_talks(listed)).order_by("name")
+
+
+def public_topics() -> QuerySet[Topic]:
+    """Topics anyone may know exist, whoever asks: those of listed groups and of their
+    talks, and those on people's profiles (interests are shown to everyone)."""
+    listed = Group.objects.filter(visibility=GroupVisibility.LISTED)
+    interested = Profile.interests.through.objects.filter(topic_id=OuterRef("pk"), profile__user__is_active=True)
+    return Topic.objects.filter(_tagged_groups(listed) | _tagged_talks(listed) | Exists(interested))

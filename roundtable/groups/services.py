@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -30,6 +30,7 @@ from .models import (
     Topic,
 )
 from .places import resolve
+from .selectors import public_topics
 
 
 class GroupError(ServiceError):
@@ -57,22 +58,35 @@ class GroupData:
     topics: tuple[str, ...] = ()
 
 
-def _unique_slug(name: str, *, exclude_id: int | None = None) -> str:
+SLUG_SUFFIX_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+SLUG_SUFFIX_LENGTH = 8
+
+
+def _unique_slug(name: str) -> str:
+    """A new group's slug: its name, slugified, and always a random suffix
+    ("career-changers-k3m9q2xa", 8 characters of a 32-letter alphabet: 40 bits).
+
+    The suffix is there whether or not the name is taken. Adding it only on a collision
+    would tell the creator that a group they cannot see (secret, unlisted) holds the
+    plain slug; and an unlisted group's address would be guessable from its name.
+    Design rule: "nothing lets an outsider test whether a secret group exists".
+    """
     base = slugify(name)[:100] or "group"
-    taken = Group.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-"))
-    if exclude_id:
-        taken = taken.exclude(id=exclude_id)
-    if not taken.filter(slug=base).exists():
-        return base
-    # A collision (possibly with a secret group) gets a random suffix, silently:
-    # counting suffixes would let an outsider probe for hidden groups.
     while True:
-        candidate = f"{base}-{secrets.token_hex(3)}"
+        suffix = "".join(secrets.choice(SLUG_SUFFIX_ALPHABET) for _ in range(SLUG_SUFFIX_LENGTH))
+        candidate = f"{base}-{suffix}"
         if not Group.objects.filter(slug=candidate).exists():
             return candidate
 
 
 def topics_from_names(names: tuple[str, ...] | list[str]) -> list[Topic]:
+    """Topics for typed names (at most 12), found by slug or made.
+
+    A topic found by slug keeps its stored spelling only when it is public (selectors.
+    public_topics). One known only to hidden groups takes the caller's spelling instead,
+    exactly as a new topic would: returning "SeCrEt Layoffs" for "secret layoffs" would
+    tell the caller that some hidden group uses it.
+    """
     out: list[Topic] = []
     for raw in names:
         name = " ".join(str(raw).split())[:60]
@@ -82,6 +96,9 @@ def topics_from_names(names: tuple[str, ...] | list[str]) -> list[Topic]:
         topic = Topic.objects.filter(slug=slug).first()
         if topic is None:
             topic, _ = Topic.objects.get_or_create(slug=slug, defaults={"name": name})
+        elif topic.name != name and not public_topics().filter(pk=topic.pk).exists():
+            Topic.objects.filter(pk=topic.pk).update(name=name)
+            topic.name = name
         if topic not in out:
             out.append(topic)
     return out[:12]

@@ -95,6 +95,7 @@ def _detail_context(
         "is_member": is_member,
         "is_facilitator": membership is not None and membership.is_facilitator,
         "topics": list(group.topics.all()),
+        "venue": permissions.venue_for(request.user, group),
         "facilitators": list(selectors.facilitators_of(group)) if is_member else [],
         "join_form": join_form or JoinRequestForm(),
         "join_error": join_error,

@@ -43,8 +43,9 @@ def may_enter(user: Viewer, roundtable: Roundtable) -> bool:
     )
 
 
-def roundtable_for_viewer(user: Viewer, meeting_id: int) -> Roundtable:
-    meeting = meeting_perms.meeting_for_viewer(user, meeting_id)
+def roundtable_for_viewer(user: Viewer, public_id: str) -> Roundtable:
+    """The room of the meeting with this public identifier, if the viewer may enter it."""
+    meeting = meeting_perms.meeting_for_viewer(user, public_id)
     roundtable = Roundtable.objects.filter(meeting=meeting).first()
     if roundtable is None:
         raise Http404("No such roundtable.")

@@ -82,6 +82,7 @@ def sharing_history(user_ids: list[int]) -> set[int]:
 @dataclass
 class PersonSeen:
     user_id: int
+    public_id: str  # for the profile link
     # visible_profile_fields(viewer, profile): display_name always, the rest as the owner allows.
     fields: dict[str, str]
 
@@ -125,7 +126,7 @@ def turn_summary(roundtable: Roundtable, user: User) -> TurnSummary:
     )
     viewer: Viewer = user
     people = [
-        PersonSeen(user_id=p.user_id, fields=visible_profile_fields(viewer, p.user.profile))
+        PersonSeen(user_id=p.user_id, public_id=p.user.public_id, fields=visible_profile_fields(viewer, p.user.profile))
         for p in others
         if p.user.is_active
     ]
@@ -169,5 +170,7 @@ def people_rows(summary: TurnSummary) -> list[dict[str, Any]]:
                 value = SearchStatus(value).label if value in SearchStatus.values else value
             if value:
                 rows.append({"label": label, "value": value})
-        out.append({"user_id": person.user_id, "name": fields["display_name"], "rows": rows})
+        out.append(
+            {"user_id": person.user_id, "public_id": person.public_id, "name": fields["display_name"], "rows": rows}
+        )
     return out

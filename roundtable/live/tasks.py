@@ -48,7 +48,7 @@ def summary_recipients(roundtable: Roundtable) -> list[Participant]:
 def _people(summary: selectors.TurnSummary) -> list[dict[str, Any]]:
     """The people present, with only the fields their profiles let the recipient see."""
     return [
-        {**row, "url": settings.SITE_URL + reverse("accounts:profile", args=[row["user_id"]])}
+        {**row, "url": settings.SITE_URL + reverse("accounts:profile", args=[row["public_id"]])}
         for row in selectors.people_rows(summary)
     ]
 
@@ -65,7 +65,7 @@ def summary_context(roundtable: Roundtable, user: User) -> dict[str, Any]:
         "when": when(meeting, zone_of(user, meeting.time_zone)),
         "summary": summary,
         "people": _people(summary),
-        "summary_url": settings.SITE_URL + reverse("live:summary", args=[meeting.pk]),
+        "summary_url": settings.SITE_URL + reverse("live:summary", args=[meeting.public_id]),
         "history_url": settings.SITE_URL + reverse("live:my_history"),
     }
 

@@ -25,14 +25,14 @@ from . import clock, permissions, selectors, services
 from .models import HistorySharing, Participant, Roundtable
 
 
-def _room_or_lobby(user: User, meeting_id: int) -> tuple[Meeting, Roundtable | None]:
+def _room_or_lobby(user: User, public_id: str) -> tuple[Meeting, Roundtable | None]:
     """The room the viewer may enter, or (meeting, None) when it is not open yet and the
     viewer would be let in once it is (a facilitator, or a member who is going).
     Anyone else gets the same 404 as for a meeting that does not exist."""
     try:
-        rt = permissions.roundtable_for_viewer(user, meeting_id)
+        rt = permissions.roundtable_for_viewer(user, public_id)
     except Http404:
-        meeting = meeting_perms.meeting_for_viewer(user, meeting_id)
+        meeting = meeting_perms.meeting_for_viewer(user, public_id)
         waiting = group_perms.is_facilitator(user, meeting.group) or meeting_perms.is_going(user, meeting)
         if not waiting or Roundtable.objects.filter(meeting=meeting).exists():
             raise
@@ -77,8 +77,8 @@ def _room_context(request: AuthedRequest, rt: Roundtable, *, display: bool = Fal
 
 @login_required
 @require_GET
-def room(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, rt = _room_or_lobby(request.user, meeting_id)
+def room(request: AuthedRequest, public_id: str) -> HttpResponse:
+    meeting, rt = _room_or_lobby(request.user, public_id)
     if rt is None:
         return render(
             request,
@@ -94,40 +94,40 @@ def room(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def display(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    rt = permissions.roundtable_for_viewer(request.user, meeting_id)
+def display(request: AuthedRequest, public_id: str) -> HttpResponse:
+    rt = permissions.roundtable_for_viewer(request.user, public_id)
     return render(request, "live/display.html", _room_context(request, rt, display=True))
 
 
 @login_required
 @require_GET
-def status(request: AuthedRequest, meeting_id: int) -> JsonResponse:
+def status(request: AuthedRequest, public_id: str) -> JsonResponse:
     """Has the room opened? The "not open yet" page asks every few seconds."""
-    meeting, rt = _room_or_lobby(request.user, meeting_id)
+    meeting, rt = _room_or_lobby(request.user, public_id)
     return JsonResponse(
         {
             "open": rt is not None,
             "status": rt.status if rt is not None else None,
-            "url": reverse("live:room", args=[meeting.pk]),
+            "url": reverse("live:room", args=[meeting.public_id]),
         }
     )
 
 
 @login_required
 @require_POST
-def open_room(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = meeting_perms.meeting_for_facilitator(request.user, meeting_id)
+def open_room(request: AuthedRequest, public_id: str) -> HttpResponse:
+    meeting = meeting_perms.meeting_for_facilitator(request.user, public_id)
     try:
         services.roundtable_open(meeting=meeting, by=request.user)
     except services.LiveError as exc:
         messages.error(request, exc.message)
-    return redirect("live:room", meeting_id=meeting.pk)
+    return redirect("live:room", public_id=meeting.public_id)
 
 
 @login_required
 @require_GET
-def summary(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    rt = permissions.roundtable_for_viewer(request.user, meeting_id)
+def summary(request: AuthedRequest, public_id: str) -> HttpResponse:
+    rt = permissions.roundtable_for_viewer(request.user, public_id)
     context: dict[str, Any] = {"roundtable": rt, "meeting": rt.meeting, "group": rt.meeting.group}
     if rt.is_ended:
         result = selectors.turn_summary(rt, request.user)

@@ -36,7 +36,7 @@ class TalkOut(Schema):
 
 
 class MeetingOut(Schema):
-    id: int
+    id: str = Field(description="The meeting's public identifier (12 characters); integer ids are not accepted.")
     title: str
     group: str
     group_name: str
@@ -86,7 +86,7 @@ class PageQuery(Schema):
 
 
 class RsvpOut(Schema):
-    meeting: int
+    meeting: str = Field(description="The meeting's public identifier.")
     status: RsvpStatus
     waitlist_position: int | None
     going_count: int
@@ -127,7 +127,7 @@ def meeting_out(m: Meeting, viewer: Any, my_rsvp: str | None = None) -> dict[str
     place = permissions.place_for(viewer, m)
     talk = getattr(m, "talk", None)
     return {
-        "id": m.pk, "title": m.title, "group": m.group.slug, "group_name": m.group.name, "kind": m.group.kind,
+        "id": m.public_id, "title": m.title, "group": m.group.slug, "group_name": m.group.name, "kind": m.group.kind,
         "starts_at": m.starts_at, "ends_at": m.ends_at, "time_zone": m.time_zone, "status": m.status,
         "format": m.format, "recurring": m.series_id is not None, "capacity": m.capacity,
         "going_count": m.going_count, "waitlist_count": m.waitlist_count,
@@ -139,7 +139,7 @@ def meeting_out(m: Meeting, viewer: Any, my_rsvp: str | None = None) -> dict[str
             "slides_url": talk.slides_url, "recording_url": talk.recording_url,
         },
         "my_rsvp": my_rsvp if my_rsvp is not None else getattr(m, "my_rsvp", None),
-        "url": f"/meetings/{m.pk}/",
+        "url": m.get_absolute_url(),
     }  # fmt: skip
 
 
@@ -187,25 +187,27 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> dict[
     return _page(qs, filters.page, viewer)
 
 
-def _visible(viewer: Any, meeting_id: int) -> Meeting:
+def _visible(viewer: Any, public_id: str) -> Meeting:
+    # Only public identifiers: an integer id answers 404 like any unknown one, whatever
+    # the meeting's group (old numeric page addresses redirect; the API never did).
     try:
-        return permissions.meeting_for_viewer(viewer, meeting_id)
+        return permissions.meeting_for_viewer(viewer, public_id)
     except Http404:
         raise HttpError(404, "No such meeting.") from None
 
 
-@router.get("/meetings/{meeting_id}", response={200: MeetingOut, 401: Error, 404: Error, 422: Error},
+@router.get("/meetings/{public_id}", response={200: MeetingOut, 401: Error, 404: Error, 422: Error},
             auth=optional_auth, openapi_extra=OPTIONAL_AUTH_DOC)  # fmt: skip
-def get_meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def get_meeting(request: HttpRequest, public_id: str) -> dict[str, Any]:
     viewer = api_viewer(request)
-    m = _visible(viewer, meeting_id)
+    m = _visible(viewer, public_id)
     r = permissions.rsvp_of(viewer, m)
     return meeting_out(m, viewer, my_rsvp=r.status if r else None)
 
 
-def _rsvp(request: HttpRequest, meeting_id: int, going: bool) -> dict[str, Any]:
+def _rsvp(request: HttpRequest, public_id: str, going: bool) -> dict[str, Any]:
     viewer = api_viewer(request)
-    m = _visible(viewer, meeting_id)
+    m = _visible(viewer, public_id)
     try:
         result = services.rsvp_set(meeting=m, user=viewer, going=going)
     except services.MeetingError as exc:
@@ -216,23 +218,23 @@ def _rsvp(request: HttpRequest, meeting_id: int, going: bool) -> dict[str, Any]:
         RsvpStatus.WAITLISTED: f"The meeting is full: you're number {result.position} on the waitlist.",
         RsvpStatus.DECLINED: "You're not going.",
     }[RsvpStatus(result.rsvp.status)]
-    return {"meeting": m.pk, "status": result.rsvp.status, "waitlist_position": result.position,
+    return {"meeting": m.public_id, "status": result.rsvp.status, "waitlist_position": result.position,
             "going_count": m.going_count, "detail": detail}  # fmt: skip
 
 
 RSVP_RESPONSES = {200: RsvpOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
-@router.post("/meetings/{meeting_id}/rsvp", response=RSVP_RESPONSES, auth=token_auth)
-def rsvp_going(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+@router.post("/meetings/{public_id}/rsvp", response=RSVP_RESPONSES, auth=token_auth)
+def rsvp_going(request: HttpRequest, public_id: str) -> dict[str, Any]:
     """Say you're going; when the meeting is full you join the waitlist (the answer says where)."""
-    return _rsvp(request, meeting_id, True)
+    return _rsvp(request, public_id, True)
 
 
-@router.delete("/meetings/{meeting_id}/rsvp", response=RSVP_RESPONSES, auth=token_auth)
-def rsvp_not_going(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+@router.delete("/meetings/{public_id}/rsvp", response=RSVP_RESPONSES, auth=token_auth)
+def rsvp_not_going(request: HttpRequest, public_id: str) -> dict[str, Any]:
     """Cancel your RSVP (or say you're not going); the first person waiting gets the seat."""
-    return _rsvp(request, meeting_id, False)
+    return _rsvp(request, public_id, False)
 
 
 @router.get("/me/meetings", response={200: MeetingPage, 401: Error, 422: Error}, auth=token_auth)
@@ -273,4 +275,4 @@ def create_meeting(request: HttpRequest, slug: SingleLine, payload: MeetingIn) -
         raise HttpError(exc.status, exc.message) from None
     except services.recurrence.RuleError as exc:
         raise HttpError(400, str(exc)) from None
-    return Status(201, meeting_out(permissions.meeting_for_viewer(viewer, meeting.pk), viewer))
+    return Status(201, meeting_out(permissions.meeting_for_viewer(viewer, meeting.public_id), viewer))

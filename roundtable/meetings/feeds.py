@@ -97,10 +97,10 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 
 @require_safe
-def meeting_ics(request: HtmxRequest, meeting_id: int) -> HttpResponse:
-    meeting = permissions.meeting_for_viewer(request.user, meeting_id)
+def meeting_ics(request: HtmxRequest, public_id: str) -> HttpResponse:
+    meeting = permissions.meeting_for_viewer(request.user, public_id)
     body = ical.calendar_for([meeting], request.user, meeting.title, fallback_zone=meeting.time_zone)
-    return _ics(body, f"meeting-{meeting.pk}.ics")
+    return _ics(body, f"meeting-{meeting.public_id}.ics")
 
 
 @require_safe

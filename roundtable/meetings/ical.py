@@ -32,11 +32,14 @@ REFRESH = timedelta(hours=1)
 
 
 def uid_of(meeting: Meeting) -> str:
+    # Kept on the integer id, not the public one: calendars that already hold a meeting
+    # match updates by UID, and a new UID would show every meeting twice (RFC 5545 3.8.4.7).
+    # Nothing answers to it: old numeric addresses redirect only for listed groups.
     return f"meeting-{meeting.pk}@roundtable"
 
 
 def meeting_url(meeting: Meeting) -> str:
-    return f"{settings.SITE_URL}/meetings/{meeting.pk}/"
+    return f"{settings.SITE_URL}{meeting.get_absolute_url()}"
 
 
 def talk_of(meeting: Meeting) -> Talk | None:

@@ -5,8 +5,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.core.ids import new_public_id
 from roundtable.groups.models import Format, Group, Topic
 
 
@@ -74,6 +76,9 @@ class MeetingSeries(MeetingFields):
 
 
 class Meeting(MeetingFields):
+    # What URLs, emails, calendars and the API call it; the integer id stays inside
+    # (roundtable.core.ids says why).
+    public_id = models.CharField(max_length=12, unique=True, default=new_public_id, editable=False)
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
     series = models.ForeignKey(MeetingSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings")
     # The occurrence's original local start within its series: identifies it even after a move.
@@ -108,6 +113,9 @@ class Meeting(MeetingFields):
 
     def __str__(self) -> str:
         return f"{self.title} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", args=[self.public_id])
 
     @property
     def is_cancelled(self) -> bool:

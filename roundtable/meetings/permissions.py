@@ -17,15 +17,27 @@ from roundtable.groups.permissions import Viewer
 from .models import Meeting, Rsvp, RsvpStatus
 
 
-def meeting_for_viewer(user: Viewer, meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.select_related("group", "talk").filter(pk=meeting_id).first()
+def meeting_for_viewer(user: Viewer, public_id: str) -> Meeting:
+    """The meeting behind a public identifier if the viewer may see it; otherwise Http404.
+    Integer ids are never accepted here: they can be counted (roundtable.core.ids)."""
+    meeting = Meeting.objects.select_related("group", "talk").filter(public_id=str(public_id)).first()
     if meeting is None or not group_perms.can_view_group(user, meeting.group):
         raise Http404("No such meeting.")
     return meeting
 
 
-def meeting_for_facilitator(user: Viewer, meeting_id: int) -> Meeting:
-    meeting = meeting_for_viewer(user, meeting_id)
+def legacy_meeting(meeting_id: int) -> Meeting:
+    """The meeting an old numeric address named, for a redirect to its public address:
+    only a listed group's meeting, which anyone may see anyway. Any other answers Http404,
+    exactly as a missing meeting, so counting through numbers finds nothing hidden."""
+    meeting = Meeting.objects.filter(pk=meeting_id, group__visibility=GroupVisibility.LISTED).first()
+    if meeting is None:
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def meeting_for_facilitator(user: Viewer, public_id: str) -> Meeting:
+    meeting = meeting_for_viewer(user, public_id)
     if not group_perms.is_facilitator(user, meeting.group):
         raise Http404("No such meeting.")
     return meeting

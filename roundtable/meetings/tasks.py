@@ -120,8 +120,8 @@ def _meeting_context(meeting: Meeting, user: User, *, with_place: bool = True) -
         "when": when(meeting, zone_of(user, meeting.time_zone)),
         "place": permissions.place_for(user, meeting) if with_place else None,
         "format_label": Format(meeting.format).label if meeting.format in Format.values else "",
-        "meeting_url": settings.SITE_URL + reverse("meetings:detail", args=[meeting.pk]),
-        "ics_url": settings.SITE_URL + reverse("feeds:meeting_ics", args=[meeting.pk]),
+        "meeting_url": settings.SITE_URL + meeting.get_absolute_url(),
+        "ics_url": settings.SITE_URL + reverse("feeds:meeting_ics", args=[meeting.public_id]),
         "preferences_url": settings.SITE_URL + reverse("feeds:mine"),
     }
 
@@ -324,7 +324,7 @@ def _digest_item(meeting: Meeting, user: User, tz: str) -> dict[str, Any]:
         "topics": [t.name for t in talk.topics.all()] if talk is not None else [],
         "when": when(meeting, tz),
         "format_label": Format(meeting.format).label if meeting.format in Format.values else "",
-        "url": settings.SITE_URL + reverse("meetings:detail", args=[meeting.pk]),
+        "url": settings.SITE_URL + meeting.get_absolute_url(),
     }
 
 

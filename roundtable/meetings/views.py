@@ -15,6 +15,7 @@ from roundtable.core import dates
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.text import problem_in
 from roundtable.groups import permissions as group_perms
+from roundtable.groups import selectors as group_selectors
 from roundtable.groups.models import Kind, Topic
 from roundtable.groups.places import Place, resolve
 
@@ -43,14 +44,22 @@ def create(request: AuthedRequest, slug: str) -> HttpResponse:
         else:
             extra = " and the series that follows" if meeting.series_id else ""
             messages.success(request, f"Scheduled {meeting.title}{extra}.")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
+            return redirect(meeting)
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/form.html", {"form": form, "group": group, "creating": True}, status=status)
 
 
 @require_GET
-def detail(request: HtmxRequest, meeting_id: int) -> HttpResponse:
-    meeting = permissions.meeting_for_viewer(request.user, meeting_id)
+def legacy_redirect(request: HtmxRequest, meeting_id: int, target: str) -> HttpResponse:
+    """An address from before public identifiers (/meetings/42/...): a listed group's meeting
+    moves to its public address for good; anything else is the site's usual 404."""
+    meeting = permissions.legacy_meeting(meeting_id)
+    return redirect(target, public_id=meeting.public_id, permanent=True)
+
+
+@require_GET
+def detail(request: HtmxRequest, public_id: str) -> HttpResponse:
+    meeting = permissions.meeting_for_viewer(request.user, public_id)
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
@@ -85,8 +94,8 @@ def _detail_context(request: HtmxRequest, meeting: Meeting) -> dict[str, object]
 
 @login_required
 @require_POST
-def rsvp(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = permissions.meeting_for_viewer(request.user, meeting_id)
+def rsvp(request: AuthedRequest, public_id: str) -> HttpResponse:
+    meeting = permissions.meeting_for_viewer(request.user, public_id)
     answer = request.POST.get("answer")
     if answer not in ("going", "not_going"):
         return HttpResponse("Answer going or not_going.", status=400)
@@ -109,13 +118,13 @@ def rsvp(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         ctx = {**_detail_context(request, meeting), "notice": notice, "notice_level": level}
         return render(request, "meetings/detail.html#rsvp", ctx, status=status)
     getattr(messages, level)(request, notice)
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    return redirect(meeting)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = permissions.meeting_for_facilitator(request.user, meeting_id)
+def edit(request: AuthedRequest, public_id: str) -> HttpResponse:
+    meeting = permissions.meeting_for_facilitator(request.user, public_id)
     form = MeetingForm(_bound(request), group=meeting.group, editing=meeting,
                        initial=MeetingForm.initial_for(meeting.group, meeting))  # fmt: skip
     scope = request.POST.get("scope", "one")
@@ -129,7 +138,7 @@ def edit(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Saved. People who are going have been told about any change of time or place.")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
+            return redirect(meeting)
     status = 400 if request.method == "POST" else 200
     ctx = {"form": form, "group": meeting.group, "meeting": meeting, "creating": False}
     return render(request, "meetings/form.html", ctx, status=status)
@@ -137,8 +146,8 @@ def edit(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = permissions.meeting_for_facilitator(request.user, meeting_id)
+def cancel(request: AuthedRequest, public_id: str) -> HttpResponse:
+    meeting = permissions.meeting_for_facilitator(request.user, public_id)
     if request.method == "POST":
         scope = request.POST.get("scope", "one")
         if scope not in ("one", "following"):
@@ -147,7 +156,7 @@ def cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             n = services.meeting_cancel(meeting=meeting, by=request.user, scope=scope)
         except services.MeetingError as exc:
             messages.error(request, exc.message)
-            return redirect("meetings:detail", meeting_id=meeting.pk)
+            return redirect(meeting)
         messages.success(request, f"Cancelled {n} meeting{'s' if n != 1 else ''}. Everyone going has been told.")
         return redirect("groups:detail", slug=meeting.group.slug)
     return render(request, "meetings/cancel.html", {"meeting": meeting, "group": meeting.group})
@@ -155,8 +164,8 @@ def cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attendance(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = permissions.meeting_for_facilitator(request.user, meeting_id)
+def attendance(request: AuthedRequest, public_id: str) -> HttpResponse:
+    meeting = permissions.meeting_for_facilitator(request.user, public_id)
     try:
         user_id = int(request.POST.get("user_id", ""))
     except ValueError:
@@ -167,38 +176,38 @@ def attendance(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     if not services.attendance_mark(meeting=meeting, user_id=user_id, attended=value):  # type: ignore[arg-type]
         return HttpResponse("That person has not answered this meeting.", status=404)
     messages.success(request, "Attendance saved.")
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    return redirect(meeting)
 
 
 @login_required
 @require_POST
-def talk_links(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = permissions.meeting_for_facilitator(request.user, meeting_id)
+def talk_links(request: AuthedRequest, public_id: str) -> HttpResponse:
+    meeting = permissions.meeting_for_facilitator(request.user, public_id)
     form = TalkLinksForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Check the links: each must be a full web address.")
-        return redirect("meetings:detail", meeting_id=meeting.pk)
+        return redirect(meeting)
     try:
         services.talk_links_set(meeting=meeting, by=request.user, **form.cleaned_data)
     except services.MeetingError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "Links saved: members can find them on the meeting page.")
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    return redirect(meeting)
 
 
 @login_required
 @require_POST
-def message(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = permissions.meeting_for_facilitator(request.user, meeting_id)
+def message(request: AuthedRequest, public_id: str) -> HttpResponse:
+    meeting = permissions.meeting_for_facilitator(request.user, public_id)
     form = MessageForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Write a subject and a message.")
-        return redirect("meetings:detail", meeting_id=meeting.pk)
+        return redirect(meeting)
     services.meeting_message(meeting=meeting, by=request.user, subject=form.cleaned_data["subject"],
                              body=form.cleaned_data["body"])  # fmt: skip
     messages.success(request, f"Message sent to the {meeting.going_count} people going.")
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    return redirect(meeting)
 
 
 def _parse_day(text: str | None, fallback: date) -> date:
@@ -300,7 +309,7 @@ def talks(request: HtmxRequest) -> HttpResponse:
         meetings = list(qs[:60])
     ctx = {
         "meetings": meetings, "topic": topic, "near_text": near_text, "near": near, "errors": errors,
-        "topics": Topic.objects.filter(talks__isnull=False).distinct().order_by("name"),
+        "topics": group_selectors.talk_topics_listed(),
         "followed": followed, "from": start_day, "to": end_day,
     }  # fmt: skip
     return render(request, "meetings/talks.html", ctx, status=400 if errors else 200)

@@ -17,8 +17,9 @@ NEW_PASSWORD = "lantern-quiet-harbor-42"
 LINK_RE = re.compile(r"http://testserver(/accounts/confirm-email/[^/\s]+/)")
 
 
-def _signup(client: Client) -> Any:
-    return client.post("/accounts/signup/", {"email": EMAIL, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+def _signup(client: Client, **extra: str) -> Any:
+    data = {"email": EMAIL, "display_name": "Noor", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    return client.post("/accounts/signup/", {**data, **extra})
 
 
 def _logged_in_user_id(client: Client) -> str | None:
@@ -40,6 +41,35 @@ def test_signup_sends_one_confirmation_email(mailoutbox: list[Any]) -> None:
     page = client.get("/accounts/confirm-email/")
     assert page.status_code == 200
     assert "Verify Your Email Address" in page.text
+
+
+@pytest.mark.django_db
+def test_signup_asks_for_the_public_name_and_uses_it(mailoutbox: list[Any]) -> None:
+    form = Client().get("/accounts/signup/")
+    assert 'name="display_name"' in form.text
+    r = _signup(Client(), email="jordan.q.whitfield1987@example.com", display_name="  Jordan   W ")
+    assert r.status_code == 302
+    user = User.objects.get(email="jordan.q.whitfield1987@example.com")
+    assert (user.profile.display_name, user.display_name) == ("Jordan W", "Jordan W")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["", "   "])
+def test_signup_without_a_name_is_refused_and_creates_nothing(name: str, mailoutbox: list[Any]) -> None:
+    r = _signup(Client(), display_name=name)
+    assert r.status_code == 200
+    assert "This field is required." in r.text or "Tell people what to call you." in r.text
+    assert User.objects.filter(email=EMAIL).exists() is False
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_an_account_made_without_a_name_shows_no_part_of_its_email() -> None:
+    user = User.objects.create_user("jordan.q.whitfield1987@example.com", password=NEW_PASSWORD)
+    assert (user.profile.display_name, user.display_name) == ("New member", "New member")
+    page = Client().get(f"/people/{user.public_id}/")
+    assert page.status_code == 200
+    assert "whitfield" not in page.text
 
 
 @pytest.mark.django_db

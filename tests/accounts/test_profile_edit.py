@@ -11,7 +11,7 @@ from roundtable.accounts.models import PRIVATE_FIELDS, Profile, User, Visibility
 from roundtable.accounts.selectors import pitch_stats
 from roundtable.accounts.services import ProfileData, ProfileError, profile_update
 from roundtable.groups.models import Topic
-from tests.factories import TopicFactory, UserFactory
+from tests.factories import GroupFactory, TopicFactory, UserFactory
 
 
 def _client(user: User) -> Client:
@@ -69,8 +69,10 @@ def test_page_shows_the_form_with_current_values() -> None:
 def test_saving_updates_the_profile_place_privacy_and_interests() -> None:
     user = UserFactory()
     existing = TopicFactory(name="Interviewing", slug="interviewing")
+    # Offered as a checkbox because a listed group uses it (accounts.selectors.topic_choices).
+    GroupFactory().topics.add(existing)
     data = _post(
-        interests=[str(existing.pk)],
+        interests=[existing.slug],
         interest_names="Salary negotiation, interviewing",
         vis_headline=Visibility.ONLY_ME,
         vis_location=Visibility.MEMBERS,

@@ -27,7 +27,8 @@ def _world(level: str) -> dict[str, User | None]:
     profile.expertise = EXPERTISE
     profile.visibility = {"expertise": level}
     profile.save()
-    group = GroupFactory(name="Harbor Roundtable")
+    # An approval group: only such groups (and invite-only ones) make "people in my groups".
+    group = GroupFactory(name="Harbor Roundtable", join_policy=JoinPolicy.APPROVAL, eligibility_question="Why?")
     MembershipFactory(group=group, user=owner)
     users: dict[str, User | None] = {"anonymous": None, "stranger": UserFactory(), "owner": owner}
     for viewer, state in [
@@ -53,7 +54,7 @@ def test_profile_field_follows_its_visibility(level: str, viewer: str) -> None:
     users = _world(level)
     owner = users["owner"]
     assert owner is not None
-    r = _client(users[viewer]).get(f"/people/{owner.pk}/")
+    r = _client(users[viewer]).get(f"/people/{owner.public_id}/")
     assert r.status_code == 200
     assert OWNER_NAME in r.text  # the display name is always public
     assert (EXPERTISE in r.text) == (viewer in SEES[level])
@@ -85,8 +86,8 @@ def test_defaults_show_headline_to_everyone_and_location_to_members_only() -> No
         location_label="Boston, MA",
         visibility={},
     )
-    anonymous = _client(None).get(f"/people/{owner.pk}/").text
-    fellow = _client(users["fellow_member"]).get(f"/people/{owner.pk}/").text
+    anonymous = _client(None).get(f"/people/{owner.public_id}/").text
+    fellow = _client(users["fellow_member"]).get(f"/people/{owner.public_id}/").text
     assert "Supply chain analyst, open to hybrid" in anonymous
     assert "Boston, MA" not in anonymous
     assert "Boston, MA" in fellow
@@ -97,11 +98,11 @@ def test_owner_sees_a_note_an_edit_link_and_who_sees_each_field() -> None:
     users = _world(Visibility.ONLY_ME)
     owner = users["owner"]
     assert owner is not None
-    r = _client(owner).get(f"/people/{owner.pk}/")
+    r = _client(owner).get(f"/people/{owner.public_id}/")
     assert "This is how others see your profile." in r.text
     assert 'href="/me/profile/"' in r.text
     assert '<span class="audience">Only you can see this</span>' in r.text
-    other = _client(users["fellow_member"]).get(f"/people/{owner.pk}/")
+    other = _client(users["fellow_member"]).get(f"/people/{owner.public_id}/")
     assert "This is how others see your profile." not in other.text
 
 
@@ -133,7 +134,7 @@ def test_secret_group_name_appears_only_for_its_members(viewer: str, sees: bool)
         ("banned", MembershipState.BANNED),
     ]:
         users[who] = MembershipFactory(group=secret, state=state).user
-    r = _client(users[viewer]).get(f"/people/{owner.pk}/")
+    r = _client(users[viewer]).get(f"/people/{owner.public_id}/")
     assert r.status_code == 200
     assert "Open Lantern Roundtable" in r.text
     assert (SECRET_NAME in r.text) == sees
@@ -146,15 +147,45 @@ def test_unlisted_group_shows_only_to_people_in_it() -> None:
     unlisted = GroupFactory(name="Quiet Finch Circle", visibility=GroupVisibility.UNLISTED)
     MembershipFactory(group=unlisted, user=owner)
     fellow = MembershipFactory(group=unlisted).user
-    assert "Quiet Finch Circle" not in _client(UserFactory()).get(f"/people/{owner.pk}/").text
-    assert "Quiet Finch Circle" in _client(fellow).get(f"/people/{owner.pk}/").text
+    assert "Quiet Finch Circle" not in _client(UserFactory()).get(f"/people/{owner.public_id}/").text
+    assert "Quiet Finch Circle" in _client(fellow).get(f"/people/{owner.public_id}/").text
 
 
 @pytest.mark.django_db
 def test_unknown_or_inactive_person_is_404() -> None:
     gone = UserFactory(name="Departed Person")
     User.objects.filter(pk=gone.pk).update(is_active=False)
-    r = Client().get(f"/people/{gone.pk}/")
+    r = Client().get(f"/people/{gone.public_id}/")
     assert r.status_code == 404
     assert "Departed Person" not in r.text
     assert Client().get("/people/999999/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("policy", "sees"),
+    [(JoinPolicy.OPEN, False), (JoinPolicy.APPROVAL, True), (JoinPolicy.INVITE, True)],
+)
+def test_people_in_my_groups_means_a_group_a_facilitator_let_both_into(policy: str, sees: bool) -> None:
+    """Joining an open group the owner's profile lists takes one click: it must not unlock
+    "people in my groups" fields. An approval or invite-only group does."""
+    owner = UserFactory(name=OWNER_NAME)
+    profile = owner.profile
+    profile.expertise = EXPERTISE
+    profile.visibility = {"expertise": Visibility.MEMBERS}
+    profile.save()
+    group = GroupFactory(name="Lantern Street Circle", join_policy=policy, eligibility_question="Why?")
+    MembershipFactory(group=group, user=owner)
+    fellow = MembershipFactory(group=group).user
+    page = _client(fellow).get(f"/people/{owner.public_id}/")
+    assert page.status_code == 200
+    assert (EXPERTISE in page.text) is sees
+    assert ("expertise" in visible_profile_fields(fellow, profile)) is sees
+
+
+@pytest.mark.django_db
+def test_the_profile_form_says_what_people_in_my_groups_means() -> None:
+    owner = UserFactory()
+    page = _client(owner).get("/me/profile/")
+    assert "means people who are members with you of a group that reviews requests or is invite-only" in page.text
+    assert "Joining an open group takes one click, so it does not count." in page.text

@@ -32,7 +32,7 @@ def _owner_in(n_groups: int, viewer: User) -> User:
 
 def _count(client: Client, owner: User, expected_groups: int) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        r = client.get(f"/people/{owner.pk}/")
+        r = client.get(f"/people/{owner.public_id}/")
     assert r.status_code == 200
     assert r.text.count('class="badge badge-strategic"') == expected_groups
     return len(ctx.captured_queries)

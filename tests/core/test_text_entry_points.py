@@ -51,11 +51,11 @@ FORBIDDEN_IN_HTML = re.compile(f"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\u
 
 def meeting_url(meeting: Meeting, name: str = "meetings:detail") -> str:
     # The one place this file builds a meeting's address (its identifier is changing).
-    return reverse(name, args=[meeting.id])
+    return reverse(name, args=[meeting.public_id])
 
 
 def profile_url(user: User) -> str:
-    return reverse("accounts:profile", args=[user.id])
+    return reverse("accounts:profile", args=[user.public_id])
 
 
 def _valid_html(response) -> str:  # type: ignore[no-untyped-def]

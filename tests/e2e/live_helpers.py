@@ -194,7 +194,7 @@ def sign_in(page: Page, base: str, email: str, problems: list[str]) -> None:
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
-def open_and_join(base: str, meeting_id: int, facilitator: Page, members: list[Page]) -> str:
+def open_and_join(base: str, meeting_id: str, facilitator: Page, members: list[Page]) -> str:
     """The facilitator opens the live room, then each member's page joins it. The room's URL."""
     room_url = f"{base}/meetings/{meeting_id}/live/"
     facilitator.goto(room_url)

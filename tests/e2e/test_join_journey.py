@@ -31,6 +31,7 @@ def test_sign_up_start_a_group_and_admit_a_neighbour(live_server, new_page) -> N
     maya.goto(f"{base}/accounts/signup/")
     shot(maya, "01-signup")
     maya.get_by_label("Email").fill("maya@example.com")
+    maya.get_by_label("Your name").fill("Maya")
     maya.get_by_label("Password", exact=True).fill("a-long-secret-phrase-42")
     maya.get_by_label(re.compile("Password \\(again\\)")).fill("a-long-secret-phrase-42")
     maya.get_by_role("button", name=re.compile("Sign Up", re.I)).click()

@@ -26,7 +26,7 @@ MEMBERS = [("ann@example.com", "Ann Alvarez"), ("ben@example.com", "Ben Brooks")
 
 def _everyone_in(
     base: str,
-    meeting_id: int,
+    meeting_id: str,
     fac_email: str,
     new_page: Callable[..., Page],
     problems: list[str],
@@ -53,7 +53,9 @@ def test_support_circle_shares_and_reflects_without_suggestions(asgi_server: Asg
     base = asgi_server.url
     fac, meeting, _ = room_of(Kind.SUPPORT, "Cambridge Support Circle", "Tuesday circle", main_minutes=90)
     problems: list[str] = []
-    rosa, ann, ben = screens = _everyone_in(base, meeting.pk, fac.email, new_page, problems, ben_size=(1280, 900))
+    rosa, ann, ben = screens = _everyone_in(
+        base, meeting.public_id, fac.email, new_page, problems, ben_size=(1280, 900)
+    )
     assert [p["label"] for p in SUPPORT_PLAN] == ["Share", "Reflect"]
 
     # The circle's plan: Share, then Reflect; no update, challenge, brainstorm or commitments.
@@ -119,7 +121,7 @@ def test_speakers_questions_queue_in_order_on_every_screen(asgi_server: AsgiServ
     base = asgi_server.url
     fac, meeting, _ = room_of(Kind.SPEAKERS, "Boston Speaker Series", "Salary negotiation talk", main_minutes=90)
     problems: list[str] = []
-    rosa, ann, ben = screens = _everyone_in(base, meeting.pk, fac.email, new_page, problems, ben_size=(390, 844))
+    rosa, ann, ben = screens = _everyone_in(base, meeting.public_id, fac.email, new_page, problems, ben_size=(390, 844))
     members = [ann, ben]
     queue = "[data-bind=questions] li"
     stage = "[data-bind=question-stage]"

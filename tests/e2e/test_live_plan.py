@@ -50,7 +50,7 @@ def test_the_facilitator_fits_and_edits_the_plan(asgi_server: AsgiServer, new_pa
     ann = new_page(390, 844)
     sign_in(rosa, base, fac.email, problems)
     sign_in(ann, base, "ann@example.com", problems)
-    open_and_join(base, meeting.pk, rosa, [ann])
+    open_and_join(base, meeting.public_id, rosa, [ann])
 
     # Three turns of 22 minutes do not fit in the 39 minutes left: the plan says so.
     note = rosa.locator("[data-bind=plan-note]")

@@ -51,7 +51,7 @@ def test_both_screens_catch_up_after_the_server_restarts(asgi_server: AsgiServer
     problems: dict[str, list[str]] = {"rosa": [], "ann": []}
     sign_in(rosa, base, fac.email, problems["rosa"])
     sign_in(ann, base, ann_user.email, problems["ann"])
-    open_and_join(base, meeting.pk, rosa, [ann])
+    open_and_join(base, meeting.public_id, rosa, [ann])
     rosa.get_by_role("button", name="Start the roundtable").click()
     expect(ann.locator("[data-bind=seat]")).to_have_text("Your turn")
     expect(rosa.locator("[data-bind=seat]")).to_have_text("Ann Alvarez’s turn")

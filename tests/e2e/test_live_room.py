@@ -56,7 +56,7 @@ def test_two_turns_live_then_follow_up_at_the_next_meeting(asgi_server: AsgiServ
         _watch_console(page, problems)
         _login(page, base, email)
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    room_url = f"{base}/meetings/{first.pk}/live/"
+    room_url = f"{base}/meetings/{first.public_id}/live/"
     ann.goto(room_url)
     expect(ann.get_by_role("heading", name="The room isn't open yet")).to_be_visible()
     shot(ann, "live01-not-open-phone")
@@ -194,7 +194,7 @@ def test_two_turns_live_then_follow_up_at_the_next_meeting(asgi_server: AsgiServ
     ]
 
     # The next meeting: Ann's commitments come up for follow-up when her turn starts.
-    next_url = f"{base}/meetings/{second.pk}/live/"
+    next_url = f"{base}/meetings/{second.public_id}/live/"
     rosa.goto(next_url)
     rosa.get_by_role("button", name="Open the live room").click()
     expect(rosa.locator("#room-conn")).to_have_text("Connected")

@@ -46,7 +46,7 @@ def test_phones_stay_awake_while_a_turn_runs(asgi_server: AsgiServer, new_page) 
     ben = new_page(390, 844)
     for page, email in ((rosa, fac.email), (ann, "ann@example.com"), (ben, "ben@example.com")):
         sign_in(page, base, email, problems)
-    open_and_join(base, meeting.pk, rosa, [ann, ben])
+    open_and_join(base, meeting.public_id, rosa, [ann, ben])
     phones = [ann, ben]
     for page in phones:
         assert page.evaluate("() => navigator.wakeLock !== undefined && window.isSecureContext") is True

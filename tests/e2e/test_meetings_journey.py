@@ -48,7 +48,7 @@ def test_biweekly_roundtable_waitlist_and_promotion(live_server, new_page) -> No
     meeting = Meeting.objects.filter(group=group).order_by("starts_at").first()
     assert meeting is not None
     assert meeting.series.rule == "FREQ=WEEKLY;INTERVAL=2"  # type: ignore[union-attr]
-    url = f"{base}/meetings/{meeting.pk}/"
+    url = f"{base}/meetings/{meeting.public_id}/"
 
     # Four members answer; the fourth lands on the waitlist.
     pages = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -71,6 +72,19 @@ def test_approval_request_approve_notifies_applicant(mailoutbox) -> None:  # typ
     html = mailoutbox[1].alternatives[0].content
     assert f"/groups/{group.slug}/" in html
     assert _as(person).get(f"/groups/{group.slug}/members/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_email_to_several_facilitators_shows_none_of_the_others(mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    group = GroupFactory(join_policy=JoinPolicy.APPROVAL, eligibility_question="Why?")
+    first, second = facilitator_of(group), facilitator_of(group)
+    _as(UserFactory()).post(f"/groups/{group.slug}/join/", {"answer": "To practise interviews"})
+    _run_tasks()
+    assert sorted(msg.to for msg in mailoutbox) == sorted([[first.email], [second.email]])
+    assert [(msg.cc, msg.bcc) for msg in mailoutbox] == [([], []), ([], [])]
+    for msg in mailoutbox:
+        other = second.email if msg.to == [first.email] else first.email
+        assert other not in msg.message().as_string()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -239,16 +253,11 @@ def test_create_group_from_template_through_the_form() -> None:
     assert Membership.objects.get(group=g).is_facilitator
 
 
-@pytest.mark.django_db
-def test_a_colliding_name_gets_a_different_slug_silently_even_against_a_secret_group() -> None:
-    GroupFactory(
-        name="Secret Society", slug="secret-society", visibility=GroupVisibility.SECRET, join_policy=JoinPolicy.INVITE
-    )
-    person = UserFactory()
+def _create_listed_group(person: object, name: str) -> Group:
     r = _as(person).post(
         "/groups/new/",
         {
-            "name": "Secret Society",
+            "name": name,
             "kind": "support",
             "format": "virtual",
             "meeting_minutes": 60,
@@ -257,10 +266,25 @@ def test_a_colliding_name_gets_a_different_slug_silently_even_against_a_secret_g
         },
     )
     assert r.status_code == 302
-    mine = Group.objects.get(created_by=person)
-    assert mine.slug != "secret-society"
-    assert mine.slug.startswith("secret-society-")
-    assert len(mine.slug) == len("secret-society-") + 6
+    return Group.objects.get(created_by=person, name=name)
+
+
+@pytest.mark.django_db
+def test_a_new_slug_is_independent_of_a_secret_group_with_the_same_name() -> None:
+    """A name a secret group holds and a name nobody holds give slugs of the same shape:
+    the plain slug plus a random 8-character suffix, so the creator learns nothing."""
+    GroupFactory(
+        name="Secret Society", slug="secret-society", visibility=GroupVisibility.SECRET, join_policy=JoinPolicy.INVITE
+    )
+    colliding = _create_listed_group(UserFactory(), "Secret Society")
+    fresh = _create_listed_group(UserFactory(), "Public Society")
+    suffix = re.compile(r"^[a-z2-9]{8}$")
+    assert colliding.slug != "secret-society"
+    assert colliding.slug.startswith("secret-society-")
+    assert fresh.slug.startswith("public-society-")
+    assert suffix.match(colliding.slug.removeprefix("secret-society-")) is not None
+    assert suffix.match(fresh.slug.removeprefix("public-society-")) is not None
+    assert len(colliding.slug) - len("secret-society") == len(fresh.slug) - len("public-society") == 9
 
 
 @pytest.mark.django_db

@@ -139,7 +139,7 @@ def test_member_list(visibility: str, viewer: str) -> None:
 def test_profile_page_lists_only_visible_groups(visibility: str, viewer: str) -> None:
     w = _world(visibility)
     fac: User = w["facilitator"]  # type: ignore[assignment]
-    r = _client(w["users"][viewer]).get(f"/people/{fac.pk}/")  # type: ignore[index]
+    r = _client(w["users"][viewer]).get(f"/people/{fac.public_id}/")  # type: ignore[index]
     assert r.status_code == 200
     shows = visibility == GroupVisibility.LISTED or viewer in {"member", "facilitator"}
     assert (NAME in r.text) is shows

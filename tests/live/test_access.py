@@ -22,7 +22,7 @@ from .conftest import Room, at, make_room
 
 def _enters(user, room: Room) -> bool:  # type: ignore[no-untyped-def]
     try:
-        return permissions.roundtable_for_viewer(user, room.meeting.pk).pk == room.rt.pk
+        return permissions.roundtable_for_viewer(user, room.meeting.public_id).pk == room.rt.pk
     except Http404:
         return False
 
@@ -55,7 +55,7 @@ def test_who_may_enter_the_room(visibility: str) -> None:
 
 def test_no_room_yet_is_a_404(db: None) -> None:
     room = make_room()
-    meeting_id = room.meeting.pk
+    meeting_id = room.meeting.public_id
     room.rt.delete()
     with pytest.raises(Http404):
         permissions.roundtable_for_viewer(room.fac, meeting_id)

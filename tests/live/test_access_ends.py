@@ -27,7 +27,7 @@ from .test_consumers import closed_with, cookie_headers, enter, open_socket, qui
 
 def room_urls(room: Room) -> list[str]:
     """Every page of the room, built in one place (meeting addresses may change)."""
-    return [reverse(f"live:{name}", args=[room.meeting.pk]) for name in ("room", "display", "summary", "status")]
+    return [reverse(f"live:{name}", args=[room.meeting.public_id]) for name in ("room", "display", "summary", "status")]
 
 
 def _approval_room_with_ann_removed(then: str) -> Room:

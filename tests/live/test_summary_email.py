@@ -100,10 +100,10 @@ def test_each_participant_gets_their_own_summary_once(mailoutbox) -> None:  # ty
         assert "Tue 11 Mar 2031" in part
         assert BEN_CHALLENGE not in part  # someone else's turn
         assert "Data analyst, hiring-side experience" in part  # Ben shows it to everyone
-        assert f"/meetings/{room.meeting.pk}/live/summary/" in part
+        assert f"/meetings/{room.meeting.public_id}/live/summary/" in part
         for private in PRIVATE:
             assert private not in part
-    assert f'href="http://127.0.0.1:8000/meetings/{room.meeting.pk}/live/summary/"' in _html(ann)
+    assert f'href="http://127.0.0.1:8000/meetings/{room.meeting.public_id}/live/summary/"' in _html(ann)
 
     ben = _only_for(mailoutbox, room.ben)
     for part in (ben.body, _html(ben)):

@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from roundtable.accounts.models import Profile, User
-from roundtable.groups.models import MembershipState
+from roundtable.groups.models import Group, JoinPolicy, MembershipState
 from roundtable.live import services
 from roundtable.live.models import HistorySharing, Roundtable, Turn
 from tests.factories import MeetingFactory, MembershipFactory, UserFactory
@@ -34,7 +34,7 @@ def _data(html: str) -> dict[str, Any]:
 
 
 def _url(room: Room, page: str = "") -> str:
-    return f"/meetings/{room.meeting.pk}/live/{page}"
+    return f"/meetings/{room.meeting.public_id}/live/{page}"
 
 
 def _run_a_turn(room: Room) -> Turn:
@@ -125,20 +125,20 @@ def test_only_a_facilitator_opens_the_room() -> None:
     room = make_room()
     meeting = MeetingFactory(group=room.group)
     going_member(room.group, meeting, "Gia", 1)
-    url = f"/meetings/{meeting.pk}/live/open/"
+    url = f"/meetings/{meeting.public_id}/live/open/"
     assert _client(room.ann).post(url).status_code == 404
     assert not Roundtable.objects.filter(meeting=meeting).exists()
     assert _client(room.fac).get(url).status_code == 405
     opened = _client(room.fac).post(url)
     assert opened.status_code == 302
-    assert opened["Location"] == f"/meetings/{meeting.pk}/live/"
+    assert opened["Location"] == f"/meetings/{meeting.public_id}/live/"
     rt = Roundtable.objects.get(meeting=meeting)
     assert rt.status == "open"
-    assert _client(room.ann).get(f"/meetings/{meeting.pk}/live/status.json").status_code == 404
-    assert _client(room.fac).get(f"/meetings/{meeting.pk}/live/status.json").json() == {
+    assert _client(room.ann).get(f"/meetings/{meeting.public_id}/live/status.json").status_code == 404
+    assert _client(room.fac).get(f"/meetings/{meeting.public_id}/live/status.json").json() == {
         "open": True,
         "status": "open",
-        "url": f"/meetings/{meeting.pk}/live/",
+        "url": f"/meetings/{meeting.public_id}/live/",
     }
 
 
@@ -200,6 +200,8 @@ def test_display_mode_has_first_names_and_no_controls() -> None:
 @pytest.mark.django_db
 def test_summary_shows_the_turn_and_only_what_profiles_allow() -> None:
     room = make_room()
+    # "People in my groups" counts approval and invite-only groups (not open ones).
+    Group.objects.filter(pk=room.group.pk).update(join_policy=JoinPolicy.APPROVAL, eligibility_question="Why?")
     Profile.objects.filter(user=room.ben).update(
         headline="Data analyst, hiring-side experience",
         location_text="Somerville",
@@ -222,7 +224,7 @@ def test_summary_shows_the_turn_and_only_what_profiles_allow() -> None:
     assert "Data analyst, hiring-side experience" in html
     assert "Somerville" not in html
     assert "A private pitch" not in html
-    # Cat's location is for members of her groups by default: Ann shares the group.
+    # Cat's location is for members of her groups by default: Ann shares an approval group.
     assert "Medford" in html
     # Someone outside the room gets nothing.
     assert _client(UserFactory()).get(_url(room, "summary/")).status_code == 404

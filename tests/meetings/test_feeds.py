@@ -67,7 +67,7 @@ def _feed_url(user) -> str:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("visibility", [GroupVisibility.SECRET, GroupVisibility.UNLISTED])
 def test_link_and_address_never_reach_non_members(visibility: str) -> None:
     w = _world(visibility)
-    url = f"/meetings/{w['meeting'].pk}.ics"
+    url = f"/meetings/{w['meeting'].public_id}.ics"
     # An unlisted group's meeting is visible by link (the idle member sees even a secret one),
     # but never its place: that is for people going.
     expected = {GroupVisibility.SECRET: [404, 404, 200], GroupVisibility.UNLISTED: [200, 200, 200]}[visibility]
@@ -90,11 +90,11 @@ def test_secret_meeting_download_is_404_for_outsiders_like_a_missing_one() -> No
     w = _world(GroupVisibility.SECRET)
     for client in (Client(), _as(w["stranger"])):
         missing = client.get("/meetings/999999.ics")
-        hidden = client.get(f"/meetings/{w['meeting'].pk}.ics")
+        hidden = client.get(f"/meetings/{w['meeting'].public_id}.ics")
         assert hidden.status_code == missing.status_code == 404
         assert _unmask(hidden.text) == _unmask(missing.text)
     # The member who is not going sees the meeting, without its place.
-    idle = _as(w["idle"]).get(f"/meetings/{w['meeting'].pk}.ics")
+    idle = _as(w["idle"]).get(f"/meetings/{w['meeting'].public_id}.ics")
     assert idle.status_code == 200
     assert "Harbor circle" in idle.text
     assert (VIDEO in idle.text, ADDRESS in idle.text) == (False, False)
@@ -105,7 +105,7 @@ def test_secret_meeting_download_is_404_for_outsiders_like_a_missing_one() -> No
 def test_going_member_and_facilitator_get_link_and_address(visibility: str) -> None:
     w = _world(visibility)
     for person in (w["going"], w["fac"]):
-        r = _as(person).get(f"/meetings/{w['meeting'].pk}.ics")
+        r = _as(person).get(f"/meetings/{w['meeting'].public_id}.ics")
         assert r.status_code == 200
         assert VIDEO in r.text
         assert "12 Hidden Lane\\, Springfield" in r.text  # commas are escaped in iCalendar text
@@ -125,7 +125,7 @@ def test_listed_group_feed_has_address_but_never_the_link() -> None:
     [event] = icalendar.Calendar.from_ical(r.content).events
     assert str(event["LOCATION"]) == f"Room 4, {ADDRESS}"
     assert VIDEO not in r.text
-    anon = Client().get(f"/meetings/{w['meeting'].pk}.ics")
+    anon = Client().get(f"/meetings/{w['meeting'].public_id}.ics")
     assert (VIDEO in anon.text, "12 Hidden Lane" in anon.text) == (False, True)
 
 

@@ -52,10 +52,10 @@ def test_meeting_download_parses_twice_with_tzid_vtimezone_and_exact_instants() 
     group = GroupFactory(name="Harbor Roundtable")
     fac = facilitator_of(group)
     meeting = services.meeting_create(group=group, by=fac, data=_data())
-    r = Client().get(f"/meetings/{meeting.pk}.ics")
+    r = Client().get(f"/meetings/{meeting.public_id}.ics")
     assert r.status_code == 200
     assert r["Content-Type"] == "text/calendar; charset=utf-8"
-    assert r["Content-Disposition"] == f'attachment; filename="meeting-{meeting.pk}.ics"'
+    assert r["Content-Disposition"] == f'attachment; filename="meeting-{meeting.public_id}.ics"'
     text = r.content.decode()
     assert "DTSTART;TZID=America/New_York:20270316T180000" in text
     assert "DTEND;TZID=America/New_York:20270316T193000" in text
@@ -68,12 +68,12 @@ def test_meeting_download_parses_twice_with_tzid_vtimezone_and_exact_instants() 
     assert [tz.tz_name for tz in first.timezones] == [NY]
     assert first.get_missing_tzids() == set()
     assert str(event["SUMMARY"]) == "Tuesday roundtable"
-    assert str(event["URL"]) == f"http://127.0.0.1:8000/meetings/{meeting.pk}/"
+    assert str(event["URL"]) == f"http://127.0.0.1:8000/meetings/{meeting.public_id}/"
     assert str(event["LOCATION"]) == "Library, 1 Main St"
     assert str(event["STATUS"]) == "CONFIRMED"
     assert event["SEQUENCE"] == 0
     assert "Group: Harbor Roundtable" in str(event["DESCRIPTION"])
-    assert f"Details and RSVP: http://127.0.0.1:8000/meetings/{meeting.pk}/" in str(event["DESCRIPTION"])
+    assert f"Details and RSVP: http://127.0.0.1:8000/meetings/{meeting.public_id}/" in str(event["DESCRIPTION"])
     [other] = second.events  # type: ignore[attr-defined]
     assert other.uid == f"meeting-{meeting.pk}@roundtable"
     assert other.dtstart == meeting.starts_at
@@ -150,11 +150,11 @@ def test_sequence_and_times_follow_meeting_update() -> None:
     group = GroupFactory()
     fac = facilitator_of(group)
     meeting = services.meeting_create(group=group, by=fac, data=_data())
-    before, _ = _both(Client().get(f"/meetings/{meeting.pk}.ics").content)
+    before, _ = _both(Client().get(f"/meetings/{meeting.public_id}.ics").content)
     assert before.events[0]["SEQUENCE"] == 0
     services.meeting_update(meeting=meeting, by=fac, data=_data(start_local=datetime(2027, 3, 16, 19, 30)))
     meeting.refresh_from_db()
-    after, second = _both(Client().get(f"/meetings/{meeting.pk}.ics").content)
+    after, second = _both(Client().get(f"/meetings/{meeting.public_id}.ics").content)
     [event] = after.events
     assert event["SEQUENCE"] == meeting.sequence == 1
     assert event["UID"] == before.events[0]["UID"]

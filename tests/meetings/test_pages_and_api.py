@@ -70,9 +70,9 @@ def test_meeting_page_api_and_ics_privacy(visibility: str, viewer: str) -> None:
     w = _world(visibility)
     meeting: Meeting = w["meeting"]  # type: ignore[assignment]
     user = w["users"][viewer]  # type: ignore[index]
-    page = _client(user).get(f"/meetings/{meeting.pk}/")
-    api = Client().get(f"/api/v1/meetings/{meeting.pk}", **_bearer(user))
-    ics = _client(user).get(f"/meetings/{meeting.pk}.ics")
+    page = _client(user).get(f"/meetings/{meeting.public_id}/")
+    api = Client().get(f"/api/v1/meetings/{meeting.public_id}", **_bearer(user))
+    ics = _client(user).get(f"/meetings/{meeting.public_id}.ics")
     listing = Client().get("/api/v1/meetings", **_bearer(user))
     if viewer not in CAN_VIEW[visibility]:
         assert (page.status_code, api.status_code, ics.status_code) == (404, 404, 404)
@@ -90,24 +90,24 @@ def test_meeting_page_api_and_ics_privacy(visibility: str, viewer: str) -> None:
         unfolded = body.replace("\r\n ", "").replace("\\,", ",")  # iCalendar folds lines and escapes commas
         assert (ADDRESS in unfolded) is sees_address
     discoverable = visibility == GroupVisibility.LISTED or viewer in ("member", "going", "facilitator")
-    assert [m["id"] for m in listing.json()["results"]] == ([meeting.pk] if discoverable else [])
+    assert [m["id"] for m in listing.json()["results"]] == ([meeting.public_id] if discoverable else [])
 
 
 @pytest.mark.django_db
 def test_api_rsvp_reports_going_then_waitlist_position() -> None:
     meeting = MeetingFactory(capacity=1)
     a, b = (MembershipFactory(group=meeting.group).user for _ in range(2))
-    r1 = Client().post(f"/api/v1/meetings/{meeting.pk}/rsvp", **_bearer(a))
-    r2 = Client().post(f"/api/v1/meetings/{meeting.pk}/rsvp", **_bearer(b))
-    assert r1.json() == {"meeting": meeting.pk, "status": "going", "waitlist_position": None, "going_count": 1,
+    r1 = Client().post(f"/api/v1/meetings/{meeting.public_id}/rsvp", **_bearer(a))
+    r2 = Client().post(f"/api/v1/meetings/{meeting.public_id}/rsvp", **_bearer(b))
+    assert r1.json() == {"meeting": meeting.public_id, "status": "going", "waitlist_position": None, "going_count": 1,
                          "detail": "You're going."}  # fmt: skip
-    assert r2.json() == {"meeting": meeting.pk, "status": "waitlisted", "waitlist_position": 1, "going_count": 1,
+    assert r2.json() == {"meeting": meeting.public_id, "status": "waitlisted", "waitlist_position": 1, "going_count": 1,
                          "detail": "The meeting is full: you're number 1 on the waitlist."}  # fmt: skip
-    r3 = Client().delete(f"/api/v1/meetings/{meeting.pk}/rsvp", **_bearer(a))
+    r3 = Client().delete(f"/api/v1/meetings/{meeting.public_id}/rsvp", **_bearer(a))
     assert r3.json()["status"] == "declined"
     assert Rsvp.objects.get(meeting=meeting, user=b).status == "going"
     mine = Client().get("/api/v1/me/meetings", **_bearer(b)).json()
-    assert [m["id"] for m in mine["results"]] == [meeting.pk]
+    assert [m["id"] for m in mine["results"]] == [meeting.public_id]
     assert mine["results"][0]["my_rsvp"] == "going"
 
 
@@ -196,11 +196,11 @@ def test_page_create_biweekly_meeting_then_edit_and_cancel() -> None:
     assert r.status_code == 302
     first = Meeting.objects.order_by("starts_at").first()
     assert first is not None
-    assert r["Location"] == f"/meetings/{first.pk}/"
+    assert r["Location"] == f"/meetings/{first.public_id}/"
     assert (first.capacity, first.turn_minutes, first.series.rule) == (3, 10, "FREQ=WEEKLY;INTERVAL=2")  # type: ignore[union-attr]
-    page = c.get(f"/meetings/{first.pk}/")
+    page = c.get(f"/meetings/{first.public_id}/")
     assert "Roundtable: timed turns of about 10 min" in page.text
-    r = c.post(f"/meetings/{first.pk}/cancel/", {"scope": "one"})
+    r = c.post(f"/meetings/{first.public_id}/cancel/", {"scope": "one"})
     assert r.status_code == 302
     first.refresh_from_db()
     assert first.status == "cancelled"
@@ -266,10 +266,10 @@ def test_time_shown_in_viewer_zone_with_group_time_beside() -> None:
     viewer = MembershipFactory(group=meeting.group).user
     viewer.profile.time_zone = "America/Los_Angeles"
     viewer.profile.save()
-    text = _client(viewer).get(f"/meetings/{meeting.pk}/").text
+    text = _client(viewer).get(f"/meetings/{meeting.public_id}/").text
     assert "Tue, Jan 8, 2030 · 3 PM PST – 4:30 PM PST" in text
     assert "(6 PM EST group time)" in text
-    anon = Client().get(f"/meetings/{meeting.pk}/").text
+    anon = Client().get(f"/meetings/{meeting.public_id}/").text
     assert "Tue, Jan 8, 2030 · 6 PM EST – 7:30 PM EST" in anon
     assert "group time" not in anon
     assert timedelta(days=183) == services.HORIZON
@@ -283,15 +283,15 @@ def test_slides_and_recording_links_after_the_talk() -> None:
                                                  ends_at=timezone.now() - timedelta(hours=2))  # fmt: skip
     fac = facilitator_of(meeting.group)
     c = _client(fac)
-    r = c.post(f"/meetings/{meeting.pk}/talk-links/", {"slides_url": "https://slides.example.org/deck",
+    r = c.post(f"/meetings/{meeting.public_id}/talk-links/", {"slides_url": "https://slides.example.org/deck",
                                                         "recording_url": "not a url"})  # fmt: skip
     assert r.status_code == 302
     talk.refresh_from_db()
     assert (talk.slides_url, talk.recording_url) == ("", "")
-    c.post(f"/meetings/{meeting.pk}/talk-links/", {"slides_url": "https://slides.example.org/deck",
+    c.post(f"/meetings/{meeting.public_id}/talk-links/", {"slides_url": "https://slides.example.org/deck",
                                                    "recording_url": "https://video.example.org/rec"})  # fmt: skip
     talk.refresh_from_db()
     assert (talk.slides_url, talk.recording_url) == ("https://slides.example.org/deck", "https://video.example.org/rec")
-    assert "https://video.example.org/rec" in Client().get(f"/meetings/{meeting.pk}/").text
+    assert "https://video.example.org/rec" in Client().get(f"/meetings/{meeting.public_id}/").text
     member = MembershipFactory(group=meeting.group).user
-    assert _client(member).post(f"/meetings/{meeting.pk}/talk-links/", {"slides_url": ""}).status_code == 404
+    assert _client(member).post(f"/meetings/{meeting.public_id}/talk-links/", {"slides_url": ""}).status_code == 404

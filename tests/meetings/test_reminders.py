@@ -81,7 +81,7 @@ def test_day_before_reminder_rendered_with_ics_and_sent_once(mailoutbox) -> None
     [(html, mimetype)] = msg.alternatives
     assert mimetype == "text/html"
     assert f'<a href="{VIDEO}">{VIDEO}</a>' in html
-    assert f'href="http://127.0.0.1:8000/meetings/{w["meeting"].pk}/"' in html
+    assert f'href="http://127.0.0.1:8000/meetings/{w["meeting"].public_id}/"' in html
     [part] = msg.attachments
     assert part.get_content_type() == "text/calendar"
     assert part.get_param("method") == "REQUEST"

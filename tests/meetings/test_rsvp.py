@@ -90,7 +90,7 @@ def test_rsvp_refusals(case: str, status: int, message: str) -> None:
     # The same through the page and the API: a clear 4xx, nothing saved.
     c = Client()
     c.force_login(user)
-    r = c.post(f"/meetings/{meeting.pk}/rsvp/", {"answer": "going"}, HTTP_HX_REQUEST="true")
+    r = c.post(f"/meetings/{meeting.public_id}/rsvp/", {"answer": "going"}, HTTP_HX_REQUEST="true")
     assert r.status_code == status
     assert message in r.text
     assert Rsvp.objects.count() == 0
@@ -103,9 +103,9 @@ def test_rsvp_to_a_meeting_one_cannot_see_is_404() -> None:
     meeting = MeetingFactory(group=group)
     c = Client()
     c.force_login(UserFactory())
-    assert c.post(f"/meetings/{meeting.pk}/rsvp/", {"answer": "going"}).status_code == 404
-    assert c.post(f"/meetings/{meeting.pk + 1000}/rsvp/", {"answer": "going"}).status_code == 404
-    assert c.post(f"/meetings/{meeting.pk}/rsvp/", {"answer": "maybe"}).status_code == 404
+    assert c.post(f"/meetings/{meeting.public_id}/rsvp/", {"answer": "going"}).status_code == 404
+    assert c.post("/meetings/zzzzzzzzzzzz/rsvp/", {"answer": "going"}).status_code == 404
+    assert c.post(f"/meetings/{meeting.public_id}/rsvp/", {"answer": "maybe"}).status_code == 404
     assert Rsvp.objects.count() == 0
 
 

@@ -259,7 +259,7 @@ def test_a_stored_rule_that_breaks_the_minimum_still_never_makes_two_meetings_a_
 
 def _edit_url(meeting: Meeting) -> str:
     # The one place this file builds a meeting's address.
-    return reverse("meetings:edit", args=[meeting.id])
+    return reverse("meetings:edit", args=[meeting.public_id])
 
 
 def _run_tasks() -> None:
