@@ -671,9 +671,12 @@
           type: "button", className: "button button-small " + (s.starred ? "" : "button-secondary"),
           "data-action": "suggestion_star", "data-suggestion-id": s.id, "data-starred": s.starred ? "false" : "true",
           "aria-pressed": s.starred ? "true" : "false", "data-fkey": "star-" + s.id,
-          "aria-label": (s.starred ? "Unstar: " : "Star: ") + s.text,
-          text: s.starred ? "★ Starred" : "☆ Star",
-        }));
+        }, [
+          // The visible words start the button's name (WCAG 2.5.3); which suggestion follows
+          // for screen readers, and aria-pressed says whether it is starred.
+          s.starred ? "★ Starred" : "☆ Star",
+          el("span", { className: "visually-hidden", text: ": " + s.text }),
+        ]));
       }
       return li;
     }));

@@ -1,0 +1,159 @@
+"""Every page, for each kind of viewer, in every state that changes its markup (tests/e2e/
+pages.py), loaded in Chromium from the production server: axe-core finds no violation at
+any impact (every rule on, experimental ones too), and the W3C Nu HTML checker finds no
+error in what the server sent nor in the page as its scripts left it.
+
+The checkers come from scripts/ensure-checkers (run by `make e2e`): exact versions under
+var/node/. The HTML of every load is kept under test-results/page-sweep/ to read after a
+failure. WCAG 2.2 AA is the bar (axe's wcag2a/wcag2aa/wcag21aa/wcag22aa rules, plus its
+best practices); the Nu checker is the WHATWG HTML standard's conformance checker."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
+
+from tests.e2e.live_helpers import AsgiServer, _off_loop
+from tests.e2e.pages import EMAILS, VIEWERS, Visit, build_world, visits
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+NODE_MODULES = BASE_DIR / "var" / "node" / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+OUT = BASE_DIR / "test-results" / "page-sweep"
+
+# Every axe rule, the experimental ones too (label-content-name-mismatch is one).
+AXE_RUN = """async () => {
+  axe.configure({rules: axe.getRules().map(r => ({id: r.ruleId, enabled: true}))});
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(" ") + " | " + (n.failureSummary || "").replace(/\\s+/g, " ")),
+  }));
+}"""
+
+# Post the page's form with these values, browser validation off: the server's own answer.
+SUBMIT = """([selector, values]) => {
+  const form = document.querySelector(selector);
+  if (!form) throw new Error("no form " + selector);
+  form.noValidate = true;
+  for (const [name, value] of Object.entries(values)) {
+    const field = form.elements.namedItem(name);
+    if (!field) throw new Error("no field " + name);
+    field.value = value;
+  }
+  form.requestSubmit();
+}"""
+
+
+def _sign_in(context: BrowserContext, base: str, email: str) -> None:
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form[method=post] button[type=submit]").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    page.close()
+
+
+def _load(page: Page, base: str, visit: Visit) -> Response:
+    response = page.goto(base + visit.path)
+    assert response is not None
+    if visit.submit is not None:
+        with page.expect_navigation() as navigation:
+            page.evaluate(SUBMIT, [visit.form, visit.submit])
+        response = navigation.value
+        assert response is not None
+    if visit.ready:
+        page.locator(visit.ready).wait_for(state="attached")
+    return response
+
+
+def _nu_errors(files: list[Path]) -> list[dict[str, Any]]:
+    """The Nu checker over every file in one JVM. Its errors (warnings and info aside)."""
+    java = shutil.which("java")
+    assert java, "the Nu HTML checker needs Java: scripts/ensure-checkers installs it"
+    done = subprocess.run(  # noqa: S603 - the pinned checker on our own files
+        [java, "-jar", str(VNU), "--format", "json", "--stdout", "--exit-zero-always", *map(str, files)],
+        capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    messages = json.loads(done.stdout)["messages"]
+    return [m for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_page_is_accessible_and_valid_html(asgi_server: AsgiServer, browser: Browser) -> None:
+    assert AXE.is_file() and VNU.is_file(), "run scripts/ensure-checkers (make e2e does)"
+    base = asgi_server.url
+    world = _off_loop(build_world)
+    shutil.rmtree(OUT, ignore_errors=True)
+    (OUT / "served").mkdir(parents=True)
+    (OUT / "rendered").mkdir(parents=True)
+
+    contexts: dict[str, BrowserContext] = {}
+    pages: dict[str, Page] = {}
+    for viewer in VIEWERS:
+        # Bypass the CSP only so that axe itself can be injected.
+        contexts[viewer] = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+        contexts[viewer].set_default_timeout(15_000)
+        if viewer in EMAILS:
+            _sign_in(contexts[viewer], base, EMAILS[viewer])
+        pages[viewer] = contexts[viewer].new_page()
+
+    loads: list[tuple[Visit, str]] = []
+    server_errors: list[str] = []
+    violations: dict[str, list[dict[str, Any]]] = {}
+    files: dict[Path, str] = {}
+    try:
+        for visit in visits(world):
+            for viewer in visit.viewers:
+                page = pages[viewer]
+                name = re.sub(r"[^a-z0-9_-]+", "-", f"{visit.route}--{visit.state}--{viewer}".lower())
+                label = f"{visit.route} [{visit.state}] as {viewer}"
+                response = _load(page, base, visit)
+                loads.append((visit, viewer))
+                if response.status >= 500:
+                    server_errors.append(f"{label}: {response.status}")
+                    continue
+                served, rendered = OUT / "served" / f"{name}.html", OUT / "rendered" / f"{name}.html"
+                served.write_text(response.text())
+                rendered.write_text(page.content())
+                files[served], files[rendered] = label + " (served)", label + " (after scripts)"
+                page.add_script_tag(path=str(AXE))
+                found = page.evaluate(AXE_RUN)
+                if found:
+                    violations[label] = found
+    finally:
+        for context in contexts.values():
+            context.close()
+
+    errors = _nu_errors(sorted(files))
+    by_file = Counter(files[Path(m["url"].removeprefix("file:"))] for m in errors)
+    distinct_pages = len({(v.route, v.state) for v, _ in loads})
+    n_violations = sum(len(v["nodes"]) for found in violations.values() for v in found)
+    print(  # noqa: T201 - the figure the closing note quotes
+        f"\npage sweep: {distinct_pages} page states x viewers = {len(loads)} loads "
+        f"({len({v.route for v, _ in loads})} routes); axe violations: {n_violations} "
+        f"on {len(violations)} loads; Nu errors: {len(errors)} in {len(files)} files"
+    )
+    report = [*server_errors]
+    for label, found in violations.items():
+        for v in found:
+            report.append(f"axe {v['id']} ({v['impact']}) on {label}: {v['help']}")
+            report.extend(f"    {node}" for node in v["nodes"][:5])
+    for m in errors:
+        report.append(f"Nu on {files[Path(m['url'].removeprefix('file:'))]}: line {m.get('lastLine')}: {m['message']}")
+    (OUT / "report.txt").write_text("\n".join(report))
+    assert not report, "\n".join(report)
+    assert by_file == Counter()
