@@ -51,7 +51,7 @@ def type_html(schema: dict[str, Any]) -> SafeString:
 def limits(schema: dict[str, Any]) -> str:
     """Bounds and defaults a caller needs: "max 200 characters", "1 to 100000", "default 40"."""
     parts = []
-    if "minLength" in schema and schema["minLength"]:
+    if schema.get("minLength"):
         parts.append(f"at least {schema['minLength']} characters")
     if "maxLength" in schema:
         parts.append(f"at most {schema['maxLength']} characters")
@@ -87,8 +87,11 @@ def _body(operation: dict[str, Any]) -> dict[str, Any] | None:
 def _responses(operation: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for status, spec in sorted(operation.get("responses", {}).items()):
-        schema = next(iter(spec.get("content", {}).values()), {}).get("schema")
-        rows.append({"status": status, "description": spec.get("description", ""), "type": schema and type_html(schema)})
+        media: dict[str, Any] = next(iter(spec.get("content", {}).values()), {})
+        schema = media.get("schema")
+        rows.append(
+            {"status": status, "description": spec.get("description", ""), "type": schema and type_html(schema)}
+        )
     return rows
 
 
@@ -146,7 +149,9 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
                 "name": name,
                 "anchor": schema_anchor(name),
                 "about": spec.get("description", ""),
-                "enum": format_html_join(", ", "<code>{}</code>", ((v,) for v in spec["enum"])) if "enum" in spec else "",
+                "enum": format_html_join(", ", "<code>{}</code>", ((v,) for v in spec["enum"]))
+                if "enum" in spec
+                else "",
                 "fields": _fields(spec),
             }
         )

@@ -111,7 +111,12 @@ def test_lists_of_cards_do_not_skip_heading_levels() -> None:
     RsvpFactory(meeting=meeting, user=fac)
     client = Client()
     client.force_login(fac)
-    for url in (reverse("groups:mine"), reverse("groups:discover"), reverse("meetings:agenda"), reverse("meetings:talks")):
+    for url in (
+        reverse("groups:mine"),
+        reverse("groups:discover"),
+        reverse("meetings:agenda"),
+        reverse("meetings:talks"),
+    ):
         response = client.get(url)
         assert response.status_code == 200
         html = response.content.decode()

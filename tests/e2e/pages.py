@@ -64,6 +64,9 @@ class Visit:
     form: str = "main form[method=post]"
     # The page's script is done once this is visible (the live room: connected).
     ready: str | None = None
+    # The status the state answers with: an error state that answered 200 or 302 would
+    # not be the state it claims.
+    status: int = 200
 
 
 @dataclass
@@ -151,7 +154,9 @@ def build_world() -> World:
     RsvpFactory(meeting=past, user=cat)
     cancelled = MeetingFactory(group=strategic, title="Holiday roundtable", starts_at=now + timedelta(days=10))
     meeting_cancel(meeting=cancelled, by=rosa)
-    waiting = MeetingFactory(group=speakers, title="Resumes that get read", capacity=1, starts_at=now + timedelta(days=6))
+    waiting = MeetingFactory(
+        group=speakers, title="Resumes that get read", capacity=1, starts_at=now + timedelta(days=6)
+    )
     rsvp_set(meeting=waiting, user=rosa, going=True)
     rsvp_set(meeting=waiting, user=ann, going=True)
 
@@ -219,12 +224,19 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     "groups:discover": lambda w: [
         Visit("groups:discover", "full", _url("groups:discover"), EVERYONE),
         Visit("groups:discover", "empty", _url("groups:discover") + "?q=zebra+xylophone", (ANONYMOUS,)),
-        Visit("groups:discover", "error", _url("groups:discover") + "?near=02139&radius=0", (ANONYMOUS,)),
+        Visit("groups:discover", "error", _url("groups:discover") + "?near=02139&radius=0", (ANONYMOUS,), status=400),
     ],
     "groups:create": lambda w: [
         Visit("groups:create", "choose", _url("groups:create"), (MEMBER,)),
         Visit("groups:create", "form", _url("groups:create") + "?kind=strategic", (MEMBER,)),
-        Visit("groups:create", "error", _url("groups:create") + "?kind=speakers", (MEMBER,), submit={"name": ""}),
+        Visit(
+            "groups:create",
+            "error",
+            _url("groups:create") + "?kind=speakers",
+            (MEMBER,),
+            submit={"name": ""},
+            status=400,
+        ),
     ],
     "groups:mine": lambda w: [
         Visit("groups:mine", "full", _url("groups:mine"), SIGNED_IN),
@@ -232,7 +244,7 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     ],
     "groups:invite": lambda w: [
         Visit("groups:invite", "valid", _url("groups:invite", token=w.invite_token), (ANONYMOUS, MEMBER)),
-        Visit("groups:invite", "error", _url("groups:invite", token="inv_not-a-real-one"), (ANONYMOUS,)),
+        Visit("groups:invite", "bad-link", _url("groups:invite", token="inv_not-a-real-one"), (ANONYMOUS,), status=404),
     ],
     "groups:detail": lambda w: [
         Visit("groups:detail", "full", _url("groups:detail", w.groups["strategic"]), EVERYONE),
@@ -240,13 +252,18 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
         Visit("groups:detail", "empty", _url("groups:detail", w.groups["empty"]), (ANONYMOUS, FACILITATOR)),
         Visit("groups:detail", "approval", _url("groups:detail", w.groups["approval"]), (ANONYMOUS, MEMBER)),
         Visit(
-            "groups:detail", "error", _url("groups:detail", w.groups["approval"]), (MEMBER,),
-            submit={"answer": ""}, form="form[action$='/join/']",
-        ),  # fmt: skip
+            "groups:detail",
+            "error",
+            _url("groups:detail", w.groups["approval"]),
+            (MEMBER,),
+            submit={"answer": ""},
+            form="form[action$='/join/']",
+            status=400,
+        ),
     ],
     "groups:members": lambda w: [
         Visit("groups:members", "full", _url("groups:members", w.groups["strategic"]), SIGNED_IN),
-        Visit("groups:members", "hidden", _url("groups:members", w.groups["strategic"]), (ANONYMOUS,)),
+        Visit("groups:members", "hidden", _url("groups:members", w.groups["strategic"]), (ANONYMOUS,), status=403),
     ],
     "groups:dashboard": lambda w: [
         Visit("groups:dashboard", "full", _url("groups:dashboard", w.groups["approval"]), (FACILITATOR,)),
@@ -254,14 +271,25 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     ],
     "groups:edit": lambda w: [
         Visit("groups:edit", "form", _url("groups:edit", w.groups["strategic"]), (FACILITATOR,)),
-        Visit("groups:edit", "error", _url("groups:edit", w.groups["strategic"]), (FACILITATOR,), submit={"name": ""}),
+        Visit(
+            "groups:edit",
+            "error",
+            _url("groups:edit", w.groups["strategic"]),
+            (FACILITATOR,),
+            submit={"name": ""},
+            status=400,
+        ),
     ],
     "meetings:create": lambda w: [
         Visit("meetings:create", "form", _url("meetings:create", w.groups["speakers"]), (FACILITATOR,)),
         Visit(
-            "meetings:create", "error", _url("meetings:create", w.groups["strategic"]), (FACILITATOR,),
+            "meetings:create",
+            "error",
+            _url("meetings:create", w.groups["strategic"]),
+            (FACILITATOR,),
             submit={"title": "", "date": "not a date"},
-        ),  # fmt: skip
+            status=400,
+        ),
     ],
     "meetings:detail": lambda w: [
         Visit("meetings:detail", "full", _url("meetings:detail", w.meetings["full"]), EVERYONE),
@@ -273,7 +301,14 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     ],
     "meetings:edit": lambda w: [
         Visit("meetings:edit", "form", _url("meetings:edit", w.meetings["talk"]), (FACILITATOR,)),
-        Visit("meetings:edit", "error", _url("meetings:edit", w.meetings["full"]), (FACILITATOR,), submit={"title": ""}),
+        Visit(
+            "meetings:edit",
+            "error",
+            _url("meetings:edit", w.meetings["full"]),
+            (FACILITATOR,),
+            submit={"title": ""},
+            status=400,
+        ),
     ],
     "meetings:cancel": lambda w: [
         Visit("meetings:cancel", "confirm", _url("meetings:cancel", w.meetings["full"]), (FACILITATOR,)),
@@ -287,16 +322,20 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     "meetings:talks": lambda w: [
         Visit("meetings:talks", "full", _url("meetings:talks"), (ANONYMOUS, MEMBER)),
         Visit("meetings:talks", "empty", _url("meetings:talks") + "?topic=no-such-topic", (ANONYMOUS,)),
-        Visit("meetings:talks", "error", _url("meetings:talks") + "?to=not-a-date", (ANONYMOUS,)),
+        Visit("meetings:talks", "error", _url("meetings:talks") + "?near=zzqx+nowhere", (ANONYMOUS,), status=400),
     ],
     "feeds:mine": lambda w: [Visit("feeds:mine", "default", _url("feeds:mine"), SIGNED_IN)],
     "accounts:profile_edit": lambda w: [
         Visit("accounts:profile_edit", "full", _url("accounts:profile_edit"), (MEMBER,)),
         Visit("accounts:profile_edit", "empty", _url("accounts:profile_edit"), (NEWCOMER,)),
         Visit(
-            "accounts:profile_edit", "error", _url("accounts:profile_edit"), (MEMBER,),
+            "accounts:profile_edit",
+            "error",
+            _url("accounts:profile_edit"),
+            (MEMBER,),
             submit={"display_name": "", "time_zone": "Not/AZone"},
-        ),  # fmt: skip
+            status=400,
+        ),
     ],
     "accounts:profile": lambda w: [
         Visit("accounts:profile", "full", _url("accounts:profile", w.users["ann"]), EVERYONE),
@@ -305,7 +344,7 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     "accounts:tokens": lambda w: [
         Visit("accounts:tokens", "empty", _url("accounts:tokens"), (MEMBER,)),
         Visit("accounts:tokens", "full", _url("accounts:tokens"), (FACILITATOR,)),
-        Visit("accounts:tokens", "error", _url("accounts:tokens"), (MEMBER,), submit={"name": ""}),
+        Visit("accounts:tokens", "error", _url("accounts:tokens"), (MEMBER,), submit={"name": ""}, status=400),
     ],
     "live:room": lambda w: [
         Visit("live:room", "not-open", _url("live:room", w.meetings["unopened"]), SIGNED_IN),
@@ -313,9 +352,12 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
         Visit("live:room", "during", _url("live:room", w.meetings["running"]), SIGNED_IN, ready=CONNECTED),
         Visit("live:room", "after", _url("live:room", w.meetings["ended"]), SIGNED_IN),
         Visit(
-            "live:room", "questions", _url("live:room", w.meetings["questions"]), SIGNED_IN,
+            "live:room",
+            "questions",
+            _url("live:room", w.meetings["questions"]),
+            SIGNED_IN,
             ready=CONNECTED,
-        ),  # fmt: skip
+        ),
     ],
     "live:display": lambda w: [
         Visit("live:display", "before", _url("live:display", w.meetings["lobby"]), SIGNED_IN, ready=CONNECTED),
@@ -332,25 +374,33 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     ],
     "live:member_history": lambda w: [
         Visit(
-            "live:member_history", "full", _url("live:member_history", w.groups["strategic"], user=w.users["ann"]),
+            "live:member_history",
+            "full",
+            _url("live:member_history", w.groups["strategic"], user=w.users["ann"]),
             (FACILITATOR,),
-        ),  # fmt: skip
+        ),
     ],
     "api:openapi-view": lambda w: [Visit("api:openapi-view", "default", _url("api:openapi-view"), (ANONYMOUS,))],
     # allauth's pages, in the site's layout.
     "account_login": lambda w: [
         Visit("account_login", "form", _url("account_login"), (ANONYMOUS,)),
         Visit(
-            "account_login", "error", _url("account_login"), (ANONYMOUS,),
+            "account_login",
+            "error",
+            _url("account_login"),
+            (ANONYMOUS,),
             submit={"login": "nobody@example.com", "password": "wrong-password-1"},
-        ),  # fmt: skip
+        ),
     ],
     "account_signup": lambda w: [
         Visit("account_signup", "form", _url("account_signup"), (ANONYMOUS,)),
         Visit(
-            "account_signup", "error", _url("account_signup"), (ANONYMOUS,),
+            "account_signup",
+            "error",
+            _url("account_signup"),
+            (ANONYMOUS,),
             submit={"email": "not-an-address", "password1": "short", "password2": "other"},
-        ),  # fmt: skip
+        ),
     ],
     "account_logout": lambda w: [Visit("account_logout", "confirm", _url("account_logout"), (MEMBER,))],
     "account_inactive": lambda w: [Visit("account_inactive", "default", _url("account_inactive"), (ANONYMOUS,))],
@@ -363,14 +413,17 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     ],
     "account_confirm_email": lambda w: [
         Visit("account_confirm_email", "valid", _url("account_confirm_email", key=w.confirm_key), (ANONYMOUS,)),
-        Visit("account_confirm_email", "error", _url("account_confirm_email", key="not-a-key"), (ANONYMOUS,)),
+        Visit("account_confirm_email", "bad-link", _url("account_confirm_email", key="not-a-key"), (ANONYMOUS,)),
     ],
     "account_change_password": lambda w: [
         Visit("account_change_password", "form", _url("account_change_password"), (MEMBER,)),
         Visit(
-            "account_change_password", "error", _url("account_change_password"), (MEMBER,),
+            "account_change_password",
+            "error",
+            _url("account_change_password"),
+            (MEMBER,),
             submit={"oldpassword": "wrong-password-1", "password1": "short", "password2": "other"},
-        ),  # fmt: skip
+        ),
     ],
     "account_reset_password": lambda w: [
         Visit("account_reset_password", "form", _url("account_reset_password"), (ANONYMOUS,)),
@@ -380,14 +433,26 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
         Visit("account_reset_password_done", "default", _url("account_reset_password_done"), (ANONYMOUS,)),
     ],
     "account_reset_password_from_key": lambda w: [
-        Visit("account_reset_password_from_key", "valid", _url("account_reset_password_from_key", **w.reset_key), (ANONYMOUS,)),
         Visit(
-            "account_reset_password_from_key", "error",
-            _url("account_reset_password_from_key", uidb36=w.reset_key["uidb36"], key="bad-key"), (ANONYMOUS,),
-        ),  # fmt: skip
+            "account_reset_password_from_key",
+            "valid",
+            _url("account_reset_password_from_key", **w.reset_key),
+            (ANONYMOUS,),
+        ),
+        Visit(
+            "account_reset_password_from_key",
+            "bad-link",
+            _url("account_reset_password_from_key", uidb36=w.reset_key["uidb36"], key="bad-key"),
+            (ANONYMOUS,),
+        ),
     ],
     "account_reset_password_from_key_done": lambda w: [
-        Visit("account_reset_password_from_key_done", "default", _url("account_reset_password_from_key_done"), (ANONYMOUS,)),
+        Visit(
+            "account_reset_password_from_key_done",
+            "default",
+            _url("account_reset_password_from_key_done"),
+            (ANONYMOUS,),
+        ),
     ],
 }
 
@@ -420,7 +485,7 @@ EXCLUDED: dict[str, str] = {
 
 # Not a route but a page all the same.
 EXTRA: dict[str, Callable[[World], list[Visit]]] = {
-    "404": lambda w: [Visit("404", "missing", "/no-such-page/", (ANONYMOUS, MEMBER))],
+    "404": lambda w: [Visit("404", "missing", "/no-such-page/", (ANONYMOUS, MEMBER), status=404)],
 }
 
 

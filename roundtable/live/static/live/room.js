@@ -756,7 +756,10 @@
     var turns = r.turns;
     if (this.display) {
       turns = turns.filter(function (t) { return t.status === "pending"; }).slice(0, 5);
-      setText(b["order-title"], turns.length ? "Up next" : "");
+      // Nobody up next: hide the heading with its empty list (an empty heading is noise
+      // to a screen reader, and axe's empty-heading rule says so).
+      var nobody = !turns.length;
+      [b["order-title"], node].forEach(function (n) { if (n) n.hidden = noTurns || nobody; });
     }
     var pending = r.turns.filter(function (t) { return t.status === "pending"; });
     var labels = { pending: "Waiting", active: "In the seat", done: "Done", skipped: "Skipped" };
