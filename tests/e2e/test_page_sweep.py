@@ -11,18 +11,20 @@ best practices); the Nu checker is the WHATWG HTML standard's conformance checke
 from __future__ import annotations
 
 import json
+import queue
 import re
 import shutil
 import subprocess
 import time
-from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
+from playwright.sync_api import BrowserContext, Page, Response, expect, sync_playwright
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import CHROMIUM_FLAGS, shot
 from tests.e2e.live_helpers import AsgiServer, _off_loop
 from tests.e2e.pages import ANONYMOUS, EMAILS, FACILITATOR, MEMBER, VIEWERS, Visit, build_world, visits
 from tests.factories import PASSWORD
@@ -34,6 +36,7 @@ NODE_MODULES = BASE_DIR / "var" / "node" / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 OUT = BASE_DIR / "test-results" / "page-sweep"
+WORKERS = 2
 
 # Every axe rule at every impact, the experimental ones too (css-orientation-lock,
 # p-as-heading, td-has-header...), except those for WCAG's AAA level: the project's bar is
@@ -110,9 +113,76 @@ def _nu_errors(files: list[Path]) -> list[dict[str, Any]]:
     return [m for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
 
 
+@dataclass
+class Checked:
+    """What one worker found over its share of the loads."""
+
+    loads: list[tuple[Visit, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    violations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    files: dict[Path, str] = field(default_factory=dict)
+    spent: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("load", "axe"), 0.0))
+
+
+def _check(base: str, work: queue.SimpleQueue[tuple[Visit, str] | None], shots: list[Visit]) -> Checked:
+    """One browser of its own (Playwright's sync API keeps to its thread), a context per kind
+    of viewer, signed in; takes loads off the shared queue until it is empty."""
+    found = Checked()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS, headless=True)
+        pages: dict[str, Page] = {}
+        for viewer in VIEWERS:
+            # The CSP is bypassed only so that axe itself can be injected.
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+            context.set_default_timeout(15_000)
+            if viewer in EMAILS:
+                _sign_in(context, base, EMAILS[viewer])
+            pages[viewer] = context.new_page()
+        while (item := work.get()) is not None:
+            visit, viewer = item
+            _check_one(base, pages[viewer], visit, viewer, found)
+        # A look at pages this sweep changed, on a laptop and on a phone.
+        for visit in shots:
+            page = pages[visit.viewers[0]]
+            for width in (1280, 360):
+                page.set_viewport_size({"width": width, "height": 900})
+                _load(page, base, visit)
+                shot(page, f"sweep-{visit.route.replace(':', '-')}-{visit.state}-{width}")
+        browser.close()
+    return found
+
+
+def _check_one(base: str, page: Page, visit: Visit, viewer: str, found: Checked) -> None:
+    name = re.sub(r"[^a-z0-9_-]+", "-", f"{visit.route}--{visit.state}--{viewer}".lower())
+    label = f"{visit.route} [{visit.state}] as {viewer}"
+    started = time.monotonic()
+    response = _load(page, base, visit)
+    found.spent["load"] += time.monotonic() - started
+    found.loads.append((visit, viewer))
+    if response.status != visit.status:
+        found.problems.append(f"{label}: answered {response.status}, not {visit.status}")
+        if response.status >= 500:
+            return
+    if visit.state == "error" and page.locator(ERROR_SHOWN).count() == 0:
+        found.problems.append(f"{label}: shows no error message")
+    served = OUT / "served" / f"{name}.html"
+    served.write_text(response.text())
+    found.files[served] = label + " (served)"
+    if visit.route in SCRIPTED:
+        rendered = OUT / "rendered" / f"{name}.html"
+        rendered.write_text(page.content())
+        found.files[rendered] = label + " (after scripts)"
+    started = time.monotonic()
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(AXE_RUN)
+    found.spent["axe"] += time.monotonic() - started
+    if violations:
+        found.violations[label] = violations
+
+
 @pytest.mark.timeout(900)
 @pytest.mark.django_db(transaction=True)
-def test_every_page_is_accessible_and_valid_html(asgi_server: AsgiServer, browser: Browser) -> None:
+def test_every_page_is_accessible_and_valid_html(asgi_server: AsgiServer) -> None:
     assert AXE.is_file(), "run scripts/ensure-checkers (make e2e does)"
     assert VNU.is_file(), "run scripts/ensure-checkers (make e2e does)"
     base = asgi_server.url
@@ -121,80 +191,45 @@ def test_every_page_is_accessible_and_valid_html(asgi_server: AsgiServer, browse
     (OUT / "served").mkdir(parents=True)
     (OUT / "rendered").mkdir(parents=True)
 
-    contexts: dict[str, BrowserContext] = {}
-    pages: dict[str, Page] = {}
-    for viewer in VIEWERS:
-        # Bypass the CSP only so that axe itself can be injected.
-        contexts[viewer] = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-        contexts[viewer].set_default_timeout(15_000)
-        if viewer in EMAILS:
-            _sign_in(contexts[viewer], base, EMAILS[viewer])
-        pages[viewer] = contexts[viewer].new_page()
-
-    loads: list[tuple[Visit, str]] = []
-    problems: list[str] = []
-    violations: dict[str, list[dict[str, Any]]] = {}
-    files: dict[Path, str] = {}
-    spent = dict.fromkeys(("load", "axe", "nu"), 0.0)
-    try:
-        for visit in visits(world):
-            for viewer in visit.viewers:
-                page = pages[viewer]
-                name = re.sub(r"[^a-z0-9_-]+", "-", f"{visit.route}--{visit.state}--{viewer}".lower())
-                label = f"{visit.route} [{visit.state}] as {viewer}"
-                started = time.monotonic()
-                response = _load(page, base, visit)
-                spent["load"] += time.monotonic() - started
-                loads.append((visit, viewer))
-                if response.status != visit.status:
-                    problems.append(f"{label}: answered {response.status}, not {visit.status}")
-                    if response.status >= 500:
-                        continue
-                if visit.state == "error" and page.locator(ERROR_SHOWN).count() == 0:
-                    problems.append(f"{label}: shows no error message")
-                served = OUT / "served" / f"{name}.html"
-                served.write_text(response.text())
-                files[served] = label + " (served)"
-                if visit.route in SCRIPTED:
-                    rendered = OUT / "rendered" / f"{name}.html"
-                    rendered.write_text(page.content())
-                    files[rendered] = label + " (after scripts)"
-                started = time.monotonic()
-                page.add_script_tag(path=str(AXE))
-                found = page.evaluate(AXE_RUN)
-                spent["axe"] += time.monotonic() - started
-                if found:
-                    violations[label] = found
-        # A look at pages this sweep changed, on a laptop and on a phone.
-        for route, state, viewer in SHOTS:
-            visit = next(v for v in visits(world) if (v.route, v.state) == (route, state))
-            for width in (1280, 360):
-                pages[viewer].set_viewport_size({"width": width, "height": 900})
-                _load(pages[viewer], base, visit)
-                shot(pages[viewer], f"sweep-{route.replace(':', '-')}-{state}-{width}")
-    finally:
-        for context in contexts.values():
-            context.close()
+    # Two browsers take the loads from one queue: the checks are CPU-bound, in the browser
+    # and the server, and the machine has two cores.
+    work: queue.SimpleQueue[tuple[Visit, str] | None] = queue.SimpleQueue()
+    all_visits = visits(world)
+    for visit in all_visits:
+        for viewer in visit.viewers:
+            work.put((visit, viewer))
+    shots = [
+        Visit(v.route, v.state, v.path, (viewer,), v.submit, v.form, v.ready, v.status)
+        for route, state, viewer in SHOTS
+        for v in all_visits
+        if (v.route, v.state) == (route, state)
+    ]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for _ in range(WORKERS):
+            work.put(None)
+        results = list(pool.map(lambda i: _check(base, work, shots if i == 0 else []), range(WORKERS)))
+    loads = [load for r in results for load in r.loads]
+    files = {path: label for r in results for path, label in r.files.items()}
+    violations = {label: v for r in results for label, v in r.violations.items()}
+    spent = {key: sum(r.spent[key] for r in results) for key in ("load", "axe")}
 
     started = time.monotonic()
     errors = _nu_errors(sorted(files))
-    spent["nu"] += time.monotonic() - started
-    by_file = Counter(files[Path(m["url"].removeprefix("file:"))] for m in errors)
-    distinct_pages = len({(v.route, v.state) for v, _ in loads})
+    spent["nu"] = time.monotonic() - started
     n_violations = sum(len(v["nodes"]) for found in violations.values() for v in found)
     print(
-        f"\npage sweep: {distinct_pages} page states x viewers = {len(loads)} loads "
-        f"({len({v.route for v, _ in loads})} routes); axe violations: {n_violations} "
-        f"on {len(violations)} loads; Nu errors: {len(errors)} in {len(files)} files; "
-        + ", ".join(f"{k} {v:.0f} s" for k, v in spent.items())
+        f"\npage sweep: {len({(v.route, v.state) for v, _ in loads})} page states, "
+        f"{len({v.route for v, _ in loads})} routes, {len(loads)} loads (page state x viewer); "
+        f"axe violations: {n_violations}; Nu errors: {len(errors)} in {len(files)} files; "
+        f"time in {WORKERS} browsers: " + ", ".join(f"{k} {v:.0f} s" for k, v in spent.items())
     )
-    report = [*problems]
-    for label, found in violations.items():
+    report = [problem for r in results for problem in r.problems]
+    for label, found in sorted(violations.items()):
         for v in found:
             report.append(f"axe {v['id']} ({v['impact']}) on {label}: {v['help']}")
             report.extend(f"    {node}" for node in v["nodes"][:5])
     for m in errors:
         report.append(f"Nu on {files[Path(m['url'].removeprefix('file:'))]}: line {m.get('lastLine')}: {m['message']}")
     (OUT / "report.txt").write_text("\n".join(report))
-    assert not report, "\n".join(report)
-    assert by_file == Counter()
+    assert report == [], "\n".join(report)
+    assert len(loads) == sum(len(v.viewers) for v in all_visits)
