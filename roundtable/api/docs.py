@@ -25,6 +25,14 @@ METHODS = ("get", "post", "put", "patch", "delete")
 REF_PREFIX = "#/components/schemas/"
 
 
+def prose_html(text: str) -> SafeString:
+    """Plain text with `backticks` as <code>, as the API's descriptions are written."""
+    parts = str(text).split("`")
+    return format_html_join(
+        "", "{}", ((format_html("<code>{}</code>", p) if i % 2 else format_html("{}", p),) for i, p in enumerate(parts))
+    )
+
+
 def schema_anchor(name: str) -> str:
     return f"schema-{name.lower()}"
 
@@ -125,7 +133,7 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
                     "method": method.upper(),
                     "path": path,
                     "summary": operation.get("summary", ""),
-                    "description": operation.get("description", ""),
+                    "description": prose_html(operation.get("description", "")),
                     "auth": _auth(operation),
                     "parameters": [
                         {
@@ -155,7 +163,9 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
                 "fields": _fields(spec),
             }
         )
-    return {"info": schema.get("info", {}), "tags": list(tags.items()), "schemas": schemas}
+    info = dict(schema.get("info", {}))
+    info["description"] = prose_html(info.get("description", ""))
+    return {"info": info, "tags": list(tags.items()), "schemas": schemas}
 
 
 class ReadableDocs(DocsBase):

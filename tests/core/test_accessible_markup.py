@@ -182,6 +182,8 @@ def test_api_docs_are_server_rendered_html_in_the_site_layout() -> None:
     assert '<h3 id="roundtable_groups_api_list_groups"><code>GET /api/v1/groups</code></h3>' in html
     assert '<a href="#schema-groupout">GroupOut</a>' in html
     assert '<a href="/api/v1/openapi.json">' in html
+    # The descriptions' `backticks` become code, escaped.
+    assert "Authenticate with <code>Authorization: Bearer &lt;token&gt;</code>;" in html
     # No Swagger UI, no script of its own: only the site's two.
     assert "swagger" not in html.lower()
     assert re.findall(r'<script src="([^"]+)"', html) == ["/static/vendor/htmx-2.0.11.min.js", "/static/core/site.js"]
