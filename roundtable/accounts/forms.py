@@ -197,7 +197,7 @@ class SignupNameForm(forms.Form):
     """The extra field of allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): the name shown
     to others. Asked for here so it is never made up from the email address."""
 
-    display_name = forms.CharField(
+    display_name = SingleLineField(
         label="Your name",
         max_length=80,
         help_text="Shown to other members. A first name is enough; you can change it later.",

@@ -198,7 +198,7 @@ def _visible(viewer: Any, public_id: str) -> Meeting:
 
 @router.get("/meetings/{public_id}", response={200: MeetingOut, 401: Error, 404: Error, 422: Error},
             auth=optional_auth, openapi_extra=OPTIONAL_AUTH_DOC)  # fmt: skip
-def get_meeting(request: HttpRequest, public_id: str) -> dict[str, Any]:
+def get_meeting(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
     viewer = api_viewer(request)
     m = _visible(viewer, public_id)
     r = permissions.rsvp_of(viewer, m)
@@ -226,13 +226,13 @@ RSVP_RESPONSES = {200: RsvpOut, 401: Error, 403: Error, 404: Error, 409: Error, 
 
 
 @router.post("/meetings/{public_id}/rsvp", response=RSVP_RESPONSES, auth=token_auth)
-def rsvp_going(request: HttpRequest, public_id: str) -> dict[str, Any]:
+def rsvp_going(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
     """Say you're going; when the meeting is full you join the waitlist (the answer says where)."""
     return _rsvp(request, public_id, True)
 
 
 @router.delete("/meetings/{public_id}/rsvp", response=RSVP_RESPONSES, auth=token_auth)
-def rsvp_not_going(request: HttpRequest, public_id: str) -> dict[str, Any]:
+def rsvp_not_going(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
     """Cancel your RSVP (or say you're not going); the first person waiting gets the seat."""
     return _rsvp(request, public_id, False)
 

@@ -39,7 +39,10 @@ def _live_tokens(user: User) -> int:
 @pytest.mark.django_db
 def test_no_api_token_before_the_email_is_confirmed(mailoutbox: list[Any]) -> None:
     email = "newcomer@example.com"
-    signup = Client().post("/accounts/signup/", {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    signup = Client().post(
+        "/accounts/signup/",
+        {"email": email, "display_name": "Nadia", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
     assert signup.status_code == 302
     r = _token(Client(), email, NEW_PASSWORD)
     assert (r.status_code, r.json()) == (

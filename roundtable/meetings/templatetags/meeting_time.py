@@ -39,7 +39,8 @@ def meeting_when(context: template.Context, meeting: Meeting) -> SafeString:
     tz = viewer_zone(context.get("user"), meeting.time_zone)
     main = _fmt(meeting.starts_at, tz)
     end = _fmt(meeting.ends_at, tz, with_date=False)
-    iso = meeting.starts_at.isoformat()
+    # A valid HTML date string has at most milliseconds: whole seconds here.
+    iso = meeting.starts_at.isoformat(timespec="seconds")
     at = meeting.starts_at
     if at.astimezone(ZoneInfo(tz)).utcoffset() == at.astimezone(ZoneInfo(meeting.time_zone)).utcoffset():
         return format_html('<time datetime="{}">{} – {}</time>', iso, main, end)

@@ -671,9 +671,12 @@
           type: "button", className: "button button-small " + (s.starred ? "" : "button-secondary"),
           "data-action": "suggestion_star", "data-suggestion-id": s.id, "data-starred": s.starred ? "false" : "true",
           "aria-pressed": s.starred ? "true" : "false", "data-fkey": "star-" + s.id,
-          "aria-label": (s.starred ? "Unstar: " : "Star: ") + s.text,
-          text: s.starred ? "★ Starred" : "☆ Star",
-        }));
+        }, [
+          // The visible words start the button's name (WCAG 2.5.3); which suggestion follows
+          // for screen readers, and aria-pressed says whether it is starred.
+          s.starred ? "★ Starred" : "☆ Star",
+          el("span", { className: "visually-hidden", text: ": " + s.text }),
+        ]));
       }
       return li;
     }));
@@ -753,7 +756,10 @@
     var turns = r.turns;
     if (this.display) {
       turns = turns.filter(function (t) { return t.status === "pending"; }).slice(0, 5);
-      setText(b["order-title"], turns.length ? "Up next" : "");
+      // Nobody up next: hide the heading with its empty list (an empty heading is noise
+      // to a screen reader, and axe's empty-heading rule says so).
+      var nobody = !turns.length;
+      [b["order-title"], node].forEach(function (n) { if (n) n.hidden = noTurns || nobody; });
     }
     var pending = r.turns.filter(function (t) { return t.status === "pending"; });
     var labels = { pending: "Waiting", active: "In the seat", done: "Done", skipped: "Skipped" };

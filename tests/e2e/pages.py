@@ -1,0 +1,493 @@
+"""Every page of the app, in every state that changes its markup, for each kind of viewer:
+the list that the page sweep (test_page_sweep.py) checks with axe-core and the W3C Nu
+HTML checker, and that tests/core/test_page_list.py holds against the URL resolver.
+
+A route is either in PAGES (how to reach each of its states) or in EXCLUDED (why it is
+not a page: JSON, iCalendar, POST-only, a redirect). A new route in neither fails.
+
+Page URLs are built in one place, `_url` below, from the objects the world holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from django.urls import reverse
+from django.utils import timezone
+
+from roundtable.accounts.models import User
+from roundtable.accounts.services import api_token_create
+from roundtable.groups.models import Group, GroupVisibility, JoinPolicy, Kind, Membership, MembershipState
+from roundtable.groups.services import invite_create, membership_remove
+from roundtable.live import services as live
+from roundtable.live.models import HistorySharing, Roundtable
+from roundtable.meetings.models import Meeting
+from roundtable.meetings.services import meeting_cancel, rsvp_set
+from tests.factories import (
+    GroupFactory,
+    MeetingFactory,
+    MembershipFactory,
+    RsvpFactory,
+    TalkFactory,
+    TopicFactory,
+    UserFactory,
+    facilitator_of,
+)
+
+# The kinds of viewer. A newcomer is a signed-in member with nothing yet: the empty
+# states of personal pages (my groups, agenda, history).
+ANONYMOUS, NEWCOMER, MEMBER, FACILITATOR = "anonymous", "newcomer", "member", "facilitator"
+VIEWERS = (ANONYMOUS, NEWCOMER, MEMBER, FACILITATOR)
+EMAILS = {NEWCOMER: "nia@example.com", MEMBER: "ann@example.com", FACILITATOR: "rosa@example.com"}
+EVERYONE = (ANONYMOUS, MEMBER, FACILITATOR)
+CONNECTED = "#room-conn[data-state=connected]"
+SIGNED_IN = (MEMBER, FACILITATOR)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One page in one state. `submit` makes it an error state: the page's form
+    (`form`, a CSS selector) is posted with these values, browser validation off, and the
+    answer is what gets checked."""
+
+    route: str
+    state: str
+    path: str
+    viewers: tuple[str, ...]
+    submit: dict[str, str] | None = None
+    form: str = "main form[method=post]"
+    # The page's script is done once this is visible (the live room: connected).
+    ready: str | None = None
+    # The status the state answers with: an error state that answered 200 or 302 would
+    # not be the state it claims.
+    status: int = 200
+
+
+@dataclass
+class World:
+    users: dict[str, User] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    invite_token: str = ""
+    confirm_key: str = ""
+    reset_key: dict[str, str] = field(default_factory=dict)
+
+
+def _url(name: str, obj: Any = None, **kwargs: Any) -> str:
+    """Every page URL of the sweep, from the object it shows. The one place that knows how
+    a meeting, a profile or a group is addressed."""
+    if isinstance(obj, Meeting):
+        return reverse(name, args=[obj.public_id])
+    if isinstance(obj, User):
+        return reverse(name, args=[obj.public_id])
+    if isinstance(obj, Group):
+        if "user" in kwargs:
+            return reverse(name, args=[obj.slug, kwargs.pop("user").id])
+        return reverse(name, args=[obj.slug])
+    return reverse(name, kwargs=kwargs or None)
+
+
+def build_world() -> World:
+    """Groups, meetings and live rooms so that every page has each of its states."""
+    now = timezone.now()
+    w = World()
+    rosa = UserFactory(email=EMAILS[FACILITATOR], name="Rosa Martinez")
+    ann = UserFactory(email=EMAILS[MEMBER], name="Ann Alvarez")
+    nia = UserFactory(email=EMAILS[NEWCOMER], name="Nia Okafor")
+    ben = UserFactory(email="ben@example.com", name="Ben Brooks")
+    cat = UserFactory(email="cat@example.com", name="Cat Chen")
+    dan = UserFactory(email="dan@example.com", name="Dan Diaz")
+    w.users = {"rosa": rosa, "ann": ann, "nia": nia, "ben": ben, "cat": cat, "dan": dan}
+    profile = ann.profile
+    profile.headline = "Data analyst moving into product"
+    profile.pitch = "I turn messy questions into clear decisions, and I'm looking for a product role."
+    profile.save()
+    profile.interests.add(TopicFactory(name="Interviewing"))
+
+    # A strategic group in full: members, rules, meetings in every state.
+    strategic = GroupFactory(
+        name="Boston Strategic Roundtable", slug="boston-strategic", kind=Kind.STRATEGIC,
+        ground_rules="What is said here stays here.", description="Each of us gets a turn.",
+    )  # fmt: skip
+    strategic.topics.add(TopicFactory(name="Networking"))
+    facilitator_of(strategic, user=rosa)
+    for user in (ann, ben, cat):
+        MembershipFactory(group=strategic, user=user)
+    # A speakers group with a talk; an approval group with a request and a ban; an empty
+    # group (a facilitator, nothing scheduled); a members-only group Ann is not in.
+    speakers = GroupFactory(name="LinkedIn Speakers Night", slug="speakers-night", kind=Kind.SPEAKERS)
+    facilitator_of(speakers, user=rosa)
+    MembershipFactory(group=speakers, user=ann)
+    approval = GroupFactory(
+        name="Career Changers Circle", slug="changers", kind=Kind.SUPPORT, join_policy=JoinPolicy.APPROVAL,
+        eligibility_question="What are you changing from and to?",
+    )  # fmt: skip
+    facilitator_of(approval, user=rosa)
+    MembershipFactory(group=approval, user=dan, state=MembershipState.PENDING, answer="Teaching to UX research.")
+    banned = MembershipFactory(group=approval, user=ben)
+    membership_remove(membership=banned, by=rosa, ban=True)
+    empty = GroupFactory(name="Quiet Start Group", slug="quiet-start", kind=Kind.STRATEGIC, ground_rules="")
+    facilitator_of(empty, user=rosa)
+    unlisted = GroupFactory(name="Invite Only Group", slug="invite-only", visibility=GroupVisibility.UNLISTED)
+    facilitator_of(unlisted, user=rosa)
+    _, w.invite_token = invite_create(group=unlisted, by=rosa, note="Welcome!")
+    w.groups = {"strategic": strategic, "speakers": speakers, "approval": approval, "empty": empty}
+
+    # Meetings: full with a waitlist, a talk, past, cancelled.
+    full = MeetingFactory(group=strategic, title="Weekly roundtable", capacity=2, starts_at=now + timedelta(days=3))
+    for user in (ann, ben):
+        RsvpFactory(meeting=full, user=user)
+    RsvpFactory(meeting=full, user=cat, status="waitlisted")
+    Meeting.objects.filter(pk=full.pk).update(going_count=2, waitlist_count=1)
+    talk_meeting = MeetingFactory(group=speakers, title="LinkedIn that works", starts_at=now + timedelta(days=5))
+    TalkFactory(meeting=talk_meeting).topics.add(TopicFactory(name="LinkedIn"))
+    RsvpFactory(meeting=talk_meeting, user=ann)
+    past = MeetingFactory(group=strategic, title="Last week's roundtable", starts_at=now - timedelta(days=7))
+    RsvpFactory(meeting=past, user=ann, attended=True)
+    RsvpFactory(meeting=past, user=ben, attended=False)
+    RsvpFactory(meeting=past, user=cat)
+    cancelled = MeetingFactory(group=strategic, title="Holiday roundtable", starts_at=now + timedelta(days=10))
+    meeting_cancel(meeting=cancelled, by=rosa)
+    waiting = MeetingFactory(
+        group=speakers, title="Resumes that get read", capacity=1, starts_at=now + timedelta(days=6)
+    )
+    rsvp_set(meeting=waiting, user=rosa, going=True)
+    rsvp_set(meeting=waiting, user=ann, going=True)
+
+    # Live rooms: not open yet, open (before), running (during), ended (after), and a
+    # speakers question queue.
+    def started(title: str, group: Group = strategic) -> Meeting:
+        m = MeetingFactory(group=group, title=title, starts_at=now - timedelta(minutes=5), main_minutes=120)
+        for i, user in enumerate((ann, ben)):
+            if group is strategic or user is ann:
+                RsvpFactory(meeting=m, user=user, created_at=now - timedelta(days=1, minutes=-i))
+        return m
+
+    unopened = started("Room not open yet")
+    lobby = started("Room in the lobby")
+    rt = live.roundtable_open(meeting=lobby, by=rosa)
+    live.participant_join(roundtable=rt, user=ann)
+    running = started("Room under way")
+    rt = live.roundtable_open(meeting=running, by=rosa)
+    for user in (ann, ben):
+        live.participant_join(roundtable=rt, user=user)
+    rt = live.roundtable_start(roundtable=rt, by=rosa)
+    turn = rt.current_turn
+    assert turn is not None
+    live.challenge_set(turn=turn, by=ann, text="Recruiters stop replying after the first call.")
+    for _ in range(2):  # update, challenge: on to the brainstorm
+        live.phase_next(roundtable=rt, by=rosa)
+    live.suggestion_add(turn=turn, by=ben, text="Ask for the next step before the call ends.")
+    live.commitment_add(turn=turn, by=ann, text="Send three follow-ups this week.")
+    ended = started("Room that has ended")
+    rt = live.roundtable_open(meeting=ended, by=rosa)
+    for user in (ann, ben):
+        live.participant_join(roundtable=rt, user=user)
+    rt = live.roundtable_start(roundtable=rt, by=rosa)
+    assert rt.current_turn is not None
+    for _ in range(2):
+        live.phase_next(roundtable=rt, by=rosa)
+    live.suggestion_add(turn=rt.current_turn, by=ben, text="Try a warm introduction.")
+    live.roundtable_end(roundtable=Roundtable.objects.get(pk=rt.pk), by=rosa)
+    questions = started("Questions for the speaker", group=speakers)
+    rt = live.roundtable_open(meeting=questions, by=rosa)
+    live.participant_join(roundtable=rt, user=ann)
+    rt = live.roundtable_start(roundtable=rt, by=rosa)
+    live.question_raise(roundtable=rt, by=ann, text="How long should the About section be?")
+    HistorySharing.objects.create(user=ann, share_with_facilitators=True)
+    w.meetings = {
+        "full": full, "talk": talk_meeting, "past": past, "cancelled": cancelled, "waiting": waiting,
+        "unopened": unopened, "lobby": lobby, "running": running, "ended": ended, "questions": questions,
+    }  # fmt: skip
+
+    # allauth: an address to confirm, a password to reset, an API token to list.
+    unconfirmed = UserFactory(email="eve@example.com", name="Eve Evans")
+    EmailAddress.objects.filter(user=unconfirmed).update(verified=False)
+    w.confirm_key = EmailConfirmationHMAC(EmailAddress.objects.get(user=unconfirmed)).key
+    w.reset_key = {"uidb36": user_pk_to_url_str(cat), "key": default_token_generator.make_token(cat)}
+    api_token_create(user=rosa, name="My calendar sync")
+    assert Membership.objects.filter(user=nia).count() == 0
+    return w
+
+
+# ---------------------------------------------------------------------------- the list
+
+# A route's states, from the world. Keys are URL names as `reverse` takes them.
+PAGES: dict[str, Callable[[World], list[Visit]]] = {
+    "home": lambda w: [Visit("home", "default", _url("home"), (*EVERYONE, NEWCOMER))],
+    "groups:discover": lambda w: [
+        Visit("groups:discover", "full", _url("groups:discover"), EVERYONE),
+        Visit("groups:discover", "empty", _url("groups:discover") + "?q=zebra+xylophone", (ANONYMOUS,)),
+        Visit("groups:discover", "error", _url("groups:discover") + "?near=02139&radius=0", (ANONYMOUS,), status=400),
+    ],
+    "groups:create": lambda w: [
+        Visit("groups:create", "choose", _url("groups:create"), (MEMBER,)),
+        Visit("groups:create", "form", _url("groups:create") + "?kind=strategic", (MEMBER,)),
+        Visit(
+            "groups:create",
+            "error",
+            _url("groups:create") + "?kind=speakers",
+            (MEMBER,),
+            submit={"name": ""},
+            status=400,
+        ),
+    ],
+    "groups:mine": lambda w: [
+        Visit("groups:mine", "full", _url("groups:mine"), SIGNED_IN),
+        Visit("groups:mine", "empty", _url("groups:mine"), (NEWCOMER,)),
+    ],
+    "groups:invite": lambda w: [
+        Visit("groups:invite", "valid", _url("groups:invite", token=w.invite_token), (ANONYMOUS, MEMBER)),
+        Visit("groups:invite", "bad-link", _url("groups:invite", token="inv_not-a-real-one"), (ANONYMOUS,), status=404),
+    ],
+    "groups:detail": lambda w: [
+        Visit("groups:detail", "full", _url("groups:detail", w.groups["strategic"]), EVERYONE),
+        Visit("groups:detail", "speakers", _url("groups:detail", w.groups["speakers"]), EVERYONE),
+        Visit("groups:detail", "empty", _url("groups:detail", w.groups["empty"]), (ANONYMOUS, FACILITATOR)),
+        Visit("groups:detail", "approval", _url("groups:detail", w.groups["approval"]), (ANONYMOUS, MEMBER)),
+        Visit(
+            "groups:detail",
+            "error",
+            _url("groups:detail", w.groups["approval"]),
+            (MEMBER,),
+            submit={"answer": ""},
+            form="form[action$='/join/']",
+            status=400,
+        ),
+    ],
+    "groups:members": lambda w: [
+        Visit("groups:members", "full", _url("groups:members", w.groups["strategic"]), SIGNED_IN),
+        Visit("groups:members", "hidden", _url("groups:members", w.groups["strategic"]), (ANONYMOUS,), status=403),
+    ],
+    "groups:dashboard": lambda w: [
+        Visit("groups:dashboard", "full", _url("groups:dashboard", w.groups["approval"]), (FACILITATOR,)),
+        Visit("groups:dashboard", "empty", _url("groups:dashboard", w.groups["empty"]), (FACILITATOR,)),
+    ],
+    "groups:edit": lambda w: [
+        Visit("groups:edit", "form", _url("groups:edit", w.groups["strategic"]), (FACILITATOR,)),
+        Visit(
+            "groups:edit",
+            "error",
+            _url("groups:edit", w.groups["strategic"]),
+            (FACILITATOR,),
+            submit={"name": ""},
+            status=400,
+        ),
+    ],
+    "meetings:create": lambda w: [
+        Visit("meetings:create", "form", _url("meetings:create", w.groups["speakers"]), (FACILITATOR,)),
+        Visit(
+            "meetings:create",
+            "error",
+            _url("meetings:create", w.groups["strategic"]),
+            (FACILITATOR,),
+            submit={"title": "", "date": "not a date"},
+            status=400,
+        ),
+    ],
+    "meetings:detail": lambda w: [
+        Visit("meetings:detail", "full", _url("meetings:detail", w.meetings["full"]), EVERYONE),
+        Visit("meetings:detail", "talk", _url("meetings:detail", w.meetings["talk"]), EVERYONE),
+        Visit("meetings:detail", "waitlisted", _url("meetings:detail", w.meetings["waiting"]), (MEMBER,)),
+        Visit("meetings:detail", "past", _url("meetings:detail", w.meetings["past"]), SIGNED_IN),
+        Visit("meetings:detail", "cancelled", _url("meetings:detail", w.meetings["cancelled"]), SIGNED_IN),
+        Visit("meetings:detail", "not-a-member", _url("meetings:detail", w.meetings["talk"]), (NEWCOMER,)),
+    ],
+    "meetings:edit": lambda w: [
+        Visit("meetings:edit", "form", _url("meetings:edit", w.meetings["talk"]), (FACILITATOR,)),
+        Visit(
+            "meetings:edit",
+            "error",
+            _url("meetings:edit", w.meetings["full"]),
+            (FACILITATOR,),
+            submit={"title": ""},
+            status=400,
+        ),
+    ],
+    "meetings:cancel": lambda w: [
+        Visit("meetings:cancel", "confirm", _url("meetings:cancel", w.meetings["full"]), (FACILITATOR,)),
+    ],
+    "meetings:agenda": lambda w: [
+        Visit("meetings:agenda", "list", _url("meetings:agenda"), SIGNED_IN),
+        Visit("meetings:agenda", "week", _url("meetings:agenda") + "?view=week", (MEMBER,)),
+        Visit("meetings:agenda", "month", _url("meetings:agenda") + "?view=month", (MEMBER,)),
+        Visit("meetings:agenda", "empty", _url("meetings:agenda"), (NEWCOMER,)),
+    ],
+    "meetings:talks": lambda w: [
+        Visit("meetings:talks", "full", _url("meetings:talks"), (ANONYMOUS, MEMBER)),
+        Visit("meetings:talks", "empty", _url("meetings:talks") + "?topic=no-such-topic", (ANONYMOUS,)),
+        Visit("meetings:talks", "error", _url("meetings:talks") + "?near=zzqx+nowhere", (ANONYMOUS,), status=400),
+    ],
+    "feeds:mine": lambda w: [Visit("feeds:mine", "default", _url("feeds:mine"), SIGNED_IN)],
+    "accounts:profile_edit": lambda w: [
+        Visit("accounts:profile_edit", "full", _url("accounts:profile_edit"), (MEMBER,)),
+        Visit("accounts:profile_edit", "empty", _url("accounts:profile_edit"), (NEWCOMER,)),
+        Visit(
+            "accounts:profile_edit",
+            "error",
+            _url("accounts:profile_edit"),
+            (MEMBER,),
+            submit={"display_name": "", "time_zone": "Not/AZone"},
+            status=400,
+        ),
+    ],
+    "accounts:profile": lambda w: [
+        Visit("accounts:profile", "full", _url("accounts:profile", w.users["ann"]), EVERYONE),
+        Visit("accounts:profile", "empty", _url("accounts:profile", w.users["nia"]), (ANONYMOUS, NEWCOMER)),
+    ],
+    "accounts:tokens": lambda w: [
+        Visit("accounts:tokens", "empty", _url("accounts:tokens"), (MEMBER,)),
+        Visit("accounts:tokens", "full", _url("accounts:tokens"), (FACILITATOR,)),
+        Visit("accounts:tokens", "error", _url("accounts:tokens"), (MEMBER,), submit={"name": ""}, status=400),
+    ],
+    "live:room": lambda w: [
+        Visit("live:room", "not-open", _url("live:room", w.meetings["unopened"]), SIGNED_IN),
+        Visit("live:room", "before", _url("live:room", w.meetings["lobby"]), SIGNED_IN, ready=CONNECTED),
+        Visit("live:room", "during", _url("live:room", w.meetings["running"]), SIGNED_IN, ready=CONNECTED),
+        Visit("live:room", "after", _url("live:room", w.meetings["ended"]), SIGNED_IN),
+        Visit(
+            "live:room",
+            "questions",
+            _url("live:room", w.meetings["questions"]),
+            SIGNED_IN,
+            ready=CONNECTED,
+        ),
+    ],
+    "live:display": lambda w: [
+        Visit("live:display", "before", _url("live:display", w.meetings["lobby"]), SIGNED_IN, ready=CONNECTED),
+        Visit("live:display", "during", _url("live:display", w.meetings["running"]), SIGNED_IN, ready=CONNECTED),
+        Visit("live:display", "after", _url("live:display", w.meetings["ended"]), SIGNED_IN),
+    ],
+    "live:summary": lambda w: [
+        Visit("live:summary", "during", _url("live:summary", w.meetings["running"]), (MEMBER,)),
+        Visit("live:summary", "after", _url("live:summary", w.meetings["ended"]), SIGNED_IN),
+    ],
+    "live:my_history": lambda w: [
+        Visit("live:my_history", "full", _url("live:my_history"), (MEMBER,)),
+        Visit("live:my_history", "empty", _url("live:my_history"), (NEWCOMER,)),
+    ],
+    "live:member_history": lambda w: [
+        Visit(
+            "live:member_history",
+            "full",
+            _url("live:member_history", w.groups["strategic"], user=w.users["ann"]),
+            (FACILITATOR,),
+        ),
+    ],
+    "api:openapi-view": lambda w: [Visit("api:openapi-view", "default", _url("api:openapi-view"), (ANONYMOUS,))],
+    # allauth's pages, in the site's layout.
+    "account_login": lambda w: [
+        Visit("account_login", "form", _url("account_login"), (ANONYMOUS,)),
+        Visit(
+            "account_login",
+            "error",
+            _url("account_login"),
+            (ANONYMOUS,),
+            submit={"login": "nobody@example.com", "password": "wrong-password-1"},
+        ),
+    ],
+    "account_signup": lambda w: [
+        Visit("account_signup", "form", _url("account_signup"), (ANONYMOUS,)),
+        Visit(
+            "account_signup",
+            "error",
+            _url("account_signup"),
+            (ANONYMOUS,),
+            submit={"email": "not-an-address", "password1": "short", "password2": "other"},
+        ),
+    ],
+    "account_logout": lambda w: [Visit("account_logout", "confirm", _url("account_logout"), (MEMBER,))],
+    "account_inactive": lambda w: [Visit("account_inactive", "default", _url("account_inactive"), (ANONYMOUS,))],
+    "account_reauthenticate": lambda w: [
+        Visit("account_reauthenticate", "form", _url("account_reauthenticate"), (MEMBER,)),
+    ],
+    "account_email": lambda w: [Visit("account_email", "default", _url("account_email"), (MEMBER,))],
+    "account_email_verification_sent": lambda w: [
+        Visit("account_email_verification_sent", "default", _url("account_email_verification_sent"), (ANONYMOUS,)),
+    ],
+    "account_confirm_email": lambda w: [
+        Visit("account_confirm_email", "valid", _url("account_confirm_email", key=w.confirm_key), (ANONYMOUS,)),
+        Visit("account_confirm_email", "bad-link", _url("account_confirm_email", key="not-a-key"), (ANONYMOUS,)),
+    ],
+    "account_change_password": lambda w: [
+        Visit("account_change_password", "form", _url("account_change_password"), (MEMBER,)),
+        Visit(
+            "account_change_password",
+            "error",
+            _url("account_change_password"),
+            (MEMBER,),
+            submit={"oldpassword": "wrong-password-1", "password1": "short", "password2": "other"},
+        ),
+    ],
+    "account_reset_password": lambda w: [
+        Visit("account_reset_password", "form", _url("account_reset_password"), (ANONYMOUS,)),
+        Visit("account_reset_password", "error", _url("account_reset_password"), (ANONYMOUS,), submit={"email": "x"}),
+    ],
+    "account_reset_password_done": lambda w: [
+        Visit("account_reset_password_done", "default", _url("account_reset_password_done"), (ANONYMOUS,)),
+    ],
+    "account_reset_password_from_key": lambda w: [
+        Visit(
+            "account_reset_password_from_key",
+            "valid",
+            _url("account_reset_password_from_key", **w.reset_key),
+            (ANONYMOUS,),
+        ),
+        Visit(
+            "account_reset_password_from_key",
+            "bad-link",
+            _url("account_reset_password_from_key", uidb36=w.reset_key["uidb36"], key="bad-key"),
+            (ANONYMOUS,),
+        ),
+    ],
+    "account_reset_password_from_key_done": lambda w: [
+        Visit(
+            "account_reset_password_from_key_done",
+            "default",
+            _url("account_reset_password_from_key_done"),
+            (ANONYMOUS,),
+        ),
+    ],
+}
+
+# Not pages: each with the reason. A key ending in ":" covers a whole namespace.
+POST_ONLY = "POST only: answers with a redirect; its error states render pages that are in PAGES"
+EXCLUDED: dict[str, str] = {
+    "admin:": "Django's own admin, for staff: its markup is Django's, not the app's",
+    "api:": "the JSON API (its docs page, api:openapi-view, is in PAGES)",
+    "healthz": "a plain-text liveness answer",
+    "feeds:meeting_ics": "an iCalendar file",
+    "feeds:private": "an iCalendar feed",
+    "feeds:group": "an iCalendar feed",
+    "live:status": "JSON the not-open-yet page polls",
+    "live:open": POST_ONLY,
+    "live:history_sharing": POST_ONLY,
+    "meetings:rsvp": POST_ONLY + " (its htmx fragment is the RSVP card of meetings:detail)",
+    "meetings:attendance": POST_ONLY,
+    "meetings:message": POST_ONLY,
+    "meetings:talk_links": POST_ONLY,
+    "groups:join": POST_ONLY + " (the ask-to-join error is groups:detail's error state)",
+    "groups:leave": POST_ONLY,
+    "groups:decide": POST_ONLY,
+    "groups:member_action": POST_ONLY,
+    "groups:invite_new": POST_ONLY,
+    "groups:invite_revoke": POST_ONLY,
+    "accounts:token_revoke": POST_ONLY,
+    "account_set_password": "a redirect to account_change_password for every account here (all have a password)",
+    "account_confirm_login_code": "login by emailed code is off: a redirect to the login page",
+}
+
+# Not a route but a page all the same.
+EXTRA: dict[str, Callable[[World], list[Visit]]] = {
+    "404": lambda w: [Visit("404", "missing", "/no-such-page/", (ANONYMOUS, MEMBER), status=404)],
+}
+
+
+def visits(world: World) -> list[Visit]:
+    return [v for make in (*PAGES.values(), *EXTRA.values()) for v in make(world)]
