@@ -134,7 +134,7 @@ def test_attendance_buttons_are_named_by_their_visible_words_first() -> None:
     RsvpFactory(meeting=meeting, user=ann, attended=True)
     client = Client()
     client.force_login(fac)
-    html = client.get(reverse("meetings:detail", args=[meeting.id])).content.decode()
+    html = client.get(reverse("meetings:detail", args=[meeting.public_id])).content.decode()
     buttons = re.findall(r'<button[^>]*name="attended"[^>]*>(.*?)</button>', html, re.S)
     assert buttons == [
         'Came<span class="visually-hidden">: Ann Alvarez</span>',
@@ -151,7 +151,7 @@ def test_meeting_times_carry_a_valid_html_datetime() -> None:
     API, a factory) wrote six."""
     start = datetime(2030, 3, 5, 23, 0, 0, 123456, tzinfo=UTC)
     meeting = MeetingFactory(starts_at=start)
-    html = Client().get(reverse("meetings:detail", args=[meeting.id])).content.decode()
+    html = Client().get(reverse("meetings:detail", args=[meeting.public_id])).content.decode()
     assert re.findall(r'<time datetime="([^"]+)"', html) == ["2030-03-05T23:00:00+00:00"]
 
 

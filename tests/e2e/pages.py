@@ -458,6 +458,7 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
 
 # Not pages: each with the reason. A key ending in ":" covers a whole namespace.
 POST_ONLY = "POST only: answers with a redirect; its error states render pages that are in PAGES"
+LEGACY = "an old numeric address: a redirect to the public one for listed groups' meetings, else the 404 page"
 EXCLUDED: dict[str, str] = {
     "admin:": "Django's own admin, for staff: its markup is Django's, not the app's",
     "api:": "the JSON API (its docs page, api:openapi-view, is in PAGES)",
@@ -481,6 +482,10 @@ EXCLUDED: dict[str, str] = {
     "accounts:token_revoke": POST_ONLY,
     "account_set_password": "a redirect to account_change_password for every account here (all have a password)",
     "account_confirm_login_code": "login by emailed code is off: a redirect to the login page",
+    "meetings:legacy_detail": LEGACY,
+    "meetings:legacy_ics": LEGACY,
+    "meetings:legacy_room": LEGACY,
+    "meetings:legacy_summary": LEGACY,
 }
 
 # Not a route but a page all the same.
