@@ -386,3 +386,16 @@ def invite_lookup(token: str) -> Invite | None:
     if invite is None or not invite.is_usable():
         return None
     return invite
+
+
+@transaction.atomic
+def membership_changed_elsewhere(*, group: Group, user: User) -> None:
+    """A membership was changed or deleted outside these services (the Django admin): recount
+    the group and, unless the person is still an active member, end their access at once, as
+    membership_leave and membership_remove do (seats to the waitlist, live rooms closed).
+    Safe to call when nothing was lost."""
+    _recount(group)
+    still_active = Membership.objects.filter(group=group, user=user, state=MembershipState.ACTIVE).exists()
+    if not still_active:
+        _free_seats(group, user)
+    bump_discovery_generation()

@@ -159,3 +159,75 @@ async def test_a_room_pushes_nothing_to_someone_who_may_no_longer_be_there(live:
     assert (await ann.receive_json_from(timeout=3))["type"] == "revoked"
     assert await closed_with(ann) == CLOSE_FORBIDDEN
     await fac.disconnect()
+
+
+def _operator() -> User:
+    from tests.factories import UserFactory
+
+    return UserFactory(email="operator@example.com", is_staff=True, is_superuser=True)
+
+
+def _admin_sets_state(room: Room, state: str) -> int:
+    """An operator changes Ann's membership in the Django admin's change form, as a person would."""
+    client = Client()
+    client.force_login(_operator())
+    m = Membership.objects.get(group=room.group, user=room.ann)
+    url = reverse("admin:groups_membership_change", args=[m.pk])
+    data = {
+        "group": m.group_id,
+        "user": m.user_id,
+        "role": m.role,
+        "state": state,
+        "answer": m.answer,
+        "created_at_0": m.created_at.strftime("%Y-%m-%d"),
+        "created_at_1": m.created_at.strftime("%H:%M:%S"),
+        "decided_at_0": "",
+        "decided_at_1": "",
+        "decided_by": "",
+    }
+    return client.post(url, data).status_code
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_removal_in_the_admin_closes_the_socket_at_once(live: Room) -> None:
+    heads = await database_sync_to_async(lambda: {n: cookie_headers(getattr(live, n)) for n in ("fac", "ann")})()
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    await quiet(fac, ann)
+    assert await database_sync_to_async(_admin_sets_state)(live, MembershipState.REMOVED) == 302
+    assert await ann.receive_json_from(timeout=3) == {
+        "type": "revoked",
+        "message": "You no longer have access to this room.",
+    }
+    assert await closed_with(ann) == CLOSE_FORBIDDEN
+    frame: dict[str, Any] = await until(fac, lambda f: f["type"] == "snapshot")
+    assert [p["name"] for p in frame["room"]["participants"]] == ["Fay"]
+    await fac.disconnect()
+
+
+@pytest.mark.django_db
+def test_a_membership_deleted_in_the_admin_ends_access_and_recounts() -> None:
+    room = make_room()
+    services.participant_join(roundtable=room.rt, user=room.ann, now=at(1))
+    before = room.group.__class__.objects.get(pk=room.group.pk).member_count
+    client = Client()
+    client.force_login(_operator())
+    m = Membership.objects.get(group=room.group, user=room.ann)
+    r = client.post(
+        reverse("admin:groups_membership_changelist"),
+        {"action": "delete_selected", "_selected_action": [m.pk], "post": "yes"},
+    )
+    assert r.status_code == 302
+    assert not Membership.objects.filter(pk=m.pk).exists()
+    assert room.group.__class__.objects.get(pk=room.group.pk).member_count == before - 1
+    assert Participant.objects.get(roundtable=room.rt, user=room.ann).left_at is not None
+    assert permissions.may_enter(room.ann, room.rt) is False
+
+
+@pytest.mark.django_db
+def test_an_admin_edit_that_keeps_the_member_active_changes_nothing_for_them() -> None:
+    room = make_room()
+    services.participant_join(roundtable=room.rt, user=room.ann, now=at(1))
+    assert _admin_sets_state(room, MembershipState.ACTIVE) == 302
+    assert Participant.objects.get(roundtable=room.rt, user=room.ann).left_at is None
