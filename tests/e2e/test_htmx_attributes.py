@@ -24,7 +24,7 @@ def test_rsvp_and_discovery_go_through_htmx_from_data_attributes(live_server, ne
     meeting = MeetingFactory(group=group, title="Resumes that get read")
     page = new_page()
     _login(page, base, ann.email)
-    page.goto(base + reverse("meetings:detail", args=[meeting.id]))
+    page.goto(base + reverse("meetings:detail", args=[meeting.public_id]))
     # A mark that a page load would wipe: the swaps below must keep it.
     page.evaluate("window.kept = true")
     with page.expect_request(lambda r: r.method == "POST") as posted:
