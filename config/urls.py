@@ -22,4 +22,7 @@ urlpatterns = [
     path("", include("roundtable.live.urls")),
 ]
 
+handler400 = "roundtable.core.views.bad_request"
+handler403 = "roundtable.core.views.forbidden"
 handler404 = "roundtable.core.views.not_found"
+handler500 = "roundtable.core.views.server_error"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.deprecation import MiddlewareMixin
 
 # Code points an HTML document may not hold (WHATWG HTML 13.2.3.5: "control-character-in-input-
@@ -36,3 +37,20 @@ class ForbiddenCodePointsMiddleware(MiddlewareMixin):
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(response.content))
         return response
+
+
+class MethodNotAllowedPageMiddleware(MiddlewareMixin):
+    """A page for 405 answers outside the API.
+
+    require_POST and friends answer 405 with an empty body, and Django has no handler for it:
+    someone who follows or types the address of a button (join, leave, open a room) would get a
+    blank page. The Allow header is kept (RFC 9110 15.5.6). The API has its own JSON answer
+    (api.middleware)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.status_code != 405 or request.path.startswith("/api/") or response.content:
+            return response
+        page = render(request, "405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

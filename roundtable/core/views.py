@@ -23,3 +23,27 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     # One body for every missing or hidden thing, so a secret group is indistinguishable
     # from one that never existed.
     return render(request, "404.html", status=404)
+
+
+# Error pages: every answer a person can meet is a whole page of the site (landmarks, a way on),
+# never Django's bare text. Hidden things answer 404 above, never 403.
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent from a page that was open too long, or from elsewhere.
+    The reason is for logs, not for people (Django's own view says the same)."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without the request's context: whatever failed (the database, say) must not
+    # fail this page too. 500.html stands alone.
+    return render(None, "500.html", status=500)  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""The project's URLs plus one page under /api/ that fails outside any endpoint."""
+"""The project's URLs plus a page under /api/ that fails outside any endpoint, and a failing page."""
 
 from __future__ import annotations
 
@@ -12,5 +12,6 @@ def fails(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("a fault outside the API's endpoints")
 
 
-urlpatterns = [path("api/v1/failing-outside", fails), *project_urlpatterns]
+urlpatterns = [path("api/v1/failing-outside", fails), path("failing-page", fails), *project_urlpatterns]
 handler404 = "roundtable.core.views.not_found"
+handler500 = "roundtable.core.views.server_error"

@@ -491,6 +491,22 @@ EXCLUDED: dict[str, str] = {
 # Not a route but a page all the same.
 EXTRA: dict[str, Callable[[World], list[Visit]]] = {
     "404": lambda w: [Visit("404", "missing", "/no-such-page/", (ANONYMOUS, MEMBER), status=404)],
+    # Error pages a person can meet: staff-only pages, a form sent after its token expired, and
+    # a button's address opened as a link.
+    "403": lambda w: [Visit("403", "not-staff", "/admin/", (MEMBER,), status=403)],
+    "403_csrf": lambda w: [
+        Visit(
+            "403_csrf",
+            "expired-form",
+            _url("accounts:profile_edit"),
+            (MEMBER,),
+            submit={"csrfmiddlewaretoken": "expired"},
+            status=403,
+        )
+    ],
+    "405": lambda w: [
+        Visit("405", "button-as-link", _url("groups:join", w.groups["strategic"]), (MEMBER,), status=405)
+    ],
 }
 
 
