@@ -84,6 +84,14 @@ def _validate(data: MeetingData, *, now: datetime | None = None, allow_past: boo
         raise MeetingError("Online and hybrid meetings need a video meeting link.", field="video_url")
     if data.video_url and not data.video_url.startswith(("https://", "http://")):
         raise MeetingError("The video link must start with https://", field="video_url")
+    if data.start_local.tzinfo is not None:
+        # The start is a wall-clock time in time_zone; an offset or "Z" beside it would
+        # contradict the zone, so it is refused rather than silently dropped or converted.
+        raise MeetingError(
+            "Give the start as a local time in the meeting's time zone, without an offset or Z "
+            "(for example 2027-03-02T18:00).",
+            field="start",
+        )
     if not dates.in_range(data.start_local.date()):
         raise MeetingError(f"Pick a date {dates.RANGE_TEXT}.", field="date")
     try:

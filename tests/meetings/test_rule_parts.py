@@ -107,3 +107,24 @@ def test_several_minutes_or_seconds_are_refused_too(rule: str) -> None:
 @pytest.mark.parametrize("rule", ["FREQ=MONTHLY;BYDAY=2TU;BYHOUR=18;BYMINUTE=0", "FREQ=WEEKLY;WKST=SU;BYDAY=TU,TH"])
 def test_one_time_of_day_is_accepted(rule: str) -> None:
     assert recurrence.validate(rule, START, NY) == rule
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start", ["2027-03-02T18:00+05:00", "2027-03-02T18:00Z", "2027-03-02T18:00:00-05:00"])
+def test_the_api_refuses_a_start_with_an_offset_instead_of_dropping_it(start: str) -> None:
+    group = GroupFactory(time_zone=NY)
+    token = api_token_create(user=facilitator_of(group))[1]
+    body = {"title": "Harbor", "start": start, "time_zone": NY}
+    r = Client().post(f"/api/v1/groups/{group.slug}/meetings", body, content_type="application/json",
+                      HTTP_AUTHORIZATION=f"Bearer {token}")  # fmt: skip
+    assert r.status_code == 400
+    assert r.json()["detail"] == (
+        "Give the start as a local time in the meeting's time zone, without an offset or Z "
+        "(for example 2027-03-02T18:00)."
+    )
+    assert Meeting.objects.count() == 0
+    ok = dict(body, start="2027-03-02T18:00")
+    r = Client().post(f"/api/v1/groups/{group.slug}/meetings", ok, content_type="application/json",
+                      HTTP_AUTHORIZATION=f"Bearer {token}")  # fmt: skip
+    assert r.status_code == 201
+    assert r.json()["starts_at"] == "2027-03-02T23:00:00Z"
