@@ -104,7 +104,9 @@ class TalkIn(Schema):
 
 class MeetingIn(Schema):
     title: SingleLine = Field(min_length=1, max_length=140)
-    start: dt.datetime = Field(description="Local wall-clock start in time_zone, e.g. 2027-03-02T18:00")
+    start: dt.datetime = Field(
+        description="Local wall-clock start in time_zone, e.g. 2027-03-02T18:00; an offset or Z is refused (400)."
+    )
     time_zone: SingleLine = Field(default="", max_length=64, description="Defaults to the group's time zone.")
     main_minutes: int = Field(default=60, ge=1, le=600)
     networking_before_minutes: int = Field(default=0, ge=0, le=240)
@@ -254,7 +256,7 @@ def create_meeting(request: HttpRequest, slug: SingleLine, payload: MeetingIn) -
     except Http404:
         raise HttpError(404, "No such group.") from None
     data = services.MeetingData(
-        title=payload.title, start_local=payload.start.replace(tzinfo=None, second=0, microsecond=0),
+        title=payload.title, start_local=payload.start.replace(second=0, microsecond=0),
         time_zone=payload.time_zone or group.time_zone, main_minutes=payload.main_minutes,
         networking_before_minutes=payload.networking_before_minutes,
         networking_after_minutes=payload.networking_after_minutes, description=payload.description,

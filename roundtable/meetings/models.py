@@ -65,6 +65,12 @@ class MeetingSeries(MeetingFields):
     generated_until = models.DateTimeField(null=True, blank=True)
     # No more occurrences: cancelled from a date on, or split (every earlier one exists as a row).
     ended = models.BooleanField(default=False)
+    # The series a "this and following" split began from (None for that first series): every
+    # series of one recurrence shares it, so a later split can reach the splits after it.
+    origin = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="splits",
+        help_text="The first series of this recurrence, when this one was split off it.",
+    )  # fmt: skip
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

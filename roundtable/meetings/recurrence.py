@@ -49,6 +49,77 @@ class RuleError(ValueError):
     """A recurrence that cannot be used, with a message for the person."""
 
 
+# RFC 5545 3.3.10: every rule part, with the range of each of its (comma-separated) values.
+# dateutil checks few of these: INTERVAL=0 makes it loop forever, INTERVAL=-1 raises deep
+# inside iteration, and a repeated part silently replaces the earlier one.
+_INTEGER_PARTS: dict[str, tuple[int, int, bool]] = {
+    # name: (smallest absolute value, largest absolute value, may be negative)
+    "INTERVAL": (1, 1000, False),  # RFC: a positive integer; 1,000 periods is the product's cap
+    "COUNT": (1, 100_000, False),
+    "BYSECOND": (0, 60, False),
+    "BYMINUTE": (0, 59, False),
+    "BYHOUR": (0, 23, False),
+    "BYMONTHDAY": (1, 31, True),
+    "BYYEARDAY": (1, 366, True),
+    "BYWEEKNO": (1, 53, True),
+    "BYMONTH": (1, 12, False),
+    "BYSETPOS": (1, 366, True),
+}
+_LIST_PARTS = {"BYSECOND", "BYMINUTE", "BYHOUR", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS"}
+_FREQS = {"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+_NUMBER = re.compile(r"^[+-]?\d{1,6}$")
+_WEEKDAY = re.compile(r"^([+-]?)(\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+
+
+def _check_parts(text: str) -> None:
+    """Refuse a rule (upper case, no "RRULE:") whose parts RFC 5545 3.3.10 does not allow:
+    an unknown or repeated part ("each rule part MUST NOT occur more than once"), no FREQ,
+    or a value out of its range (INTERVAL and COUNT positive, BYHOUR 0-23, BYDAY ordinal
+    1-53, ...; INTERVAL also at most 1,000). Raises RuleError naming the part."""
+    seen: set[str] = set()
+    for part in text.split(";"):
+        name, sep, value = part.partition("=")
+        if not sep or not name or not value:
+            raise RuleError(f"Write each rule part as NAME=VALUE; {part!r} is not.")
+        if name in seen:
+            raise RuleError(f"{name} appears more than once; RFC 5545 allows each rule part once.")
+        seen.add(name)
+        if name == "FREQ":
+            if value not in _FREQS:
+                raise RuleError(f"FREQ must be one of {', '.join(sorted(_FREQS))}.")
+        elif name == "WKST":
+            if value not in WEEKDAYS:
+                raise RuleError("WKST must be a weekday: MO, TU, WE, TH, FR, SA or SU.")
+        elif name == "BYDAY":
+            for item in value.split(","):
+                m = _WEEKDAY.match(item)
+                if (
+                    not m
+                    or (m.group(2) is not None and not 1 <= int(m.group(2)) <= 53)
+                    or (m.group(1) and not m.group(2))
+                ):
+                    raise RuleError(
+                        f"BYDAY value {item!r} is not valid: use a weekday such as TU, 2TU or -1FR (ordinal 1-53)."
+                    )
+        elif name in _INTEGER_PARTS:
+            low, high, signed = _INTEGER_PARTS[name]
+            items = value.split(",") if name in _LIST_PARTS else [value]
+            for item in items:
+                number = int(item) if _NUMBER.match(item) else None
+                if (
+                    number is None
+                    or (number < 0 and not signed)
+                    or not low <= abs(number) <= high
+                    or (item[0] in "+-" and not signed)
+                ):
+                    sign = f"-{high} to -{low} or " if signed else ""
+                    raise RuleError(f"{name} value {item!r} is out of range: use {sign}{low} to {high}.")
+        elif name != "UNTIL":
+            raise RuleError(f"{name} is not a rule part this app accepts (RFC 5545 3.3.10).")
+    if "FREQ" not in seen:
+        raise RuleError("The rule needs FREQ, for example FREQ=WEEKLY.")
+
+
 @dataclass(frozen=True)
 class Occurrence:
     local: datetime  # naive, the group's wall clock
@@ -133,6 +204,15 @@ class Rule:
                 previous = local
                 yield local
 
+    def ending_by(self, end: datetime) -> Rule:
+        """The same rule with UNTIL at most `end` (naive wall clock): dateutil then stops
+        there instead of walking period by period to year 9999 when the parts match
+        nothing more, so iterating it costs at most the periods up to `end`."""
+        until = self.base._until
+        if until is not None and until <= end:
+            return self
+        return Rule(base=self.base.replace(until=end), count=self.count, first=self.first)
+
     def shifted_near_the_end(self) -> Rule:
         """The same rule with DTSTART (and UNTIL) moved by whole 400-year cycles to a few
         years before datetime's last year. The calendar repeats exactly every 400 years, so
@@ -183,11 +263,10 @@ def parse(rule: str, first_local: datetime, tz: str) -> Rule:
         raise RuleError("Leave the start out of the rule; the first date and time set it.")
     if "BYEASTER" in text:
         raise RuleError("BYEASTER is not part of RFC 5545; describe the dates with BYMONTH and BYMONTHDAY.")
+    _check_parts(text)
     first = first_local.replace(tzinfo=None, microsecond=0)
     until = None
     found = _UNTIL.findall(text)
-    if len(found) > 1:
-        raise RuleError("Give UNTIL once.")
     if found:
         until = _until_local(found[0], tz)
         text = _UNTIL.sub("", text).lstrip(";")
@@ -229,12 +308,36 @@ def _too_close(gap: timedelta) -> str:
     return f"Meetings in a series must be at least 1 day apart; this rule puts two meetings {_span(gap)} apart."
 
 
+_TIME_OF_DAY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
+
+
+def _one_time_of_day(rule: str) -> None:
+    """Refuse a rule that names more than one time of day (several BYHOUR, BYMINUTE or
+    BYSECOND values). Why refuse by shape rather than by scanning: with one time of day
+    the rule's meetings fall on different days at the same wall-clock time, so they are
+    always at least MIN_GAP (1 day) apart, and only DTSTART (which need not match the
+    rule) can come closer, which the scan of the first REPEAT_WINDOW sees. With two times
+    of day, BYSETPOS and BYMONTHDAY can pair them across midnight only in rare years (a
+    28/29 February rule does so first in 2044), so no bounded scan finds every such pair;
+    a whole 400-year cycle would, but costs seconds per request for daily rules.
+    Raises RuleError stating the gap such a rule can give."""
+    text = rule.strip().upper()
+    for part in text.split(";"):
+        name, _, value = part.partition("=")
+        if name in _TIME_OF_DAY_PARTS and "," in value:
+            raise RuleError(
+                f"Meetings in a series must be at least 1 day apart; {name}={value} gives several times "
+                "of day, so two meetings can fall less than a day apart. Give one time of day."
+            )
+
+
 def validate(rule: str, first_local: datetime, tz: str) -> str:
     """Check a rule can be used for a series starting at `first_local` (naive) in `tz`;
     return it normalised (upper case, no "RRULE:"). Raises RuleError when the rule is not
     RFC 5545, puts two meetings closer than MIN_GAP, or never repeats within REPEAT_WINDOW."""
     probe = parse(rule, first_local, tz).shifted_near_the_end()
     end = add_clamped(probe.first, REPEAT_WINDOW)
+    probe = probe.ending_by(end)
     previous: datetime | None = None
     repeats = False
     for local in probe.raw():
@@ -245,6 +348,8 @@ def validate(rule: str, first_local: datetime, tz: str) -> str:
                 raise RuleError(_too_close(local - previous))
             repeats = True
         previous = local
+    # The scan above states the gap it finds; this catches what it cannot see (see below).
+    _one_time_of_day(rule)
     if not repeats:
         raise RuleError("That rule never repeats in the next eight years: schedule a single meeting instead.")
     text = rule.strip().upper()
@@ -263,6 +368,7 @@ def expand(
     # Widen by a day each side in local time (and undo the shift), then filter exactly in UTC.
     lo = add_clamped(wall_clock(start, z), -timedelta(days=1) - shift)
     hi = add_clamped(wall_clock(end, z), timedelta(days=1) - shift)
+    parsed = parsed.ending_by(hi)
     out: list[Occurrence] = []
     for key in parsed.starts():
         if key > hi:

@@ -84,6 +84,14 @@ def _validate(data: MeetingData, *, now: datetime | None = None, allow_past: boo
         raise MeetingError("Online and hybrid meetings need a video meeting link.", field="video_url")
     if data.video_url and not data.video_url.startswith(("https://", "http://")):
         raise MeetingError("The video link must start with https://", field="video_url")
+    if data.start_local.tzinfo is not None:
+        # The start is a wall-clock time in time_zone; an offset or "Z" beside it would
+        # contradict the zone, so it is refused rather than silently dropped or converted.
+        raise MeetingError(
+            "Give the start as a local time in the meeting's time zone, without an offset or Z "
+            "(for example 2027-03-02T18:00).",
+            field="start",
+        )
     if not dates.in_range(data.start_local.date()):
         raise MeetingError(f"Pick a date {dates.RANGE_TEXT}.", field="date")
     try:
@@ -210,23 +218,50 @@ def series_extend(*, series: MeetingSeries, until: datetime, now: datetime | Non
     return list(Meeting.objects.filter(series=series, occurrence_local__in=keys).order_by("starts_at", "id"))
 
 
+def _lineage_after(series: MeetingSeries, key: datetime) -> list[MeetingSeries]:
+    """The series of the same recurrence (same origin) that an earlier "this and following"
+    edit split off at an occurrence after `key` (wall clock, UTC label), oldest first, locked."""
+    root = series.origin_id or series.pk
+    return list(
+        MeetingSeries.objects.select_for_update()
+        .filter(Q(pk=root) | Q(origin_id=root), from_local__gt=key)
+        .exclude(pk=series.pk)
+        .order_by("from_local", "pk")
+    )
+
+
 def _series_split(series: MeetingSeries, key: datetime) -> MeetingSeries:
     """The series that carries occurrence `key` and all after it, on its own (caller holds
     the series' lock). Like calendar programs (RFC 5545 practice), a "this and following"
     edit ends the old series before `key` and starts a new one at it, so meetings generated
-    later follow the edit. A series with no meeting before `key` is returned as it is."""
-    if not Meeting.objects.filter(series=series, occurrence_local__lt=key).exists():
-        return series
-    old_pk = series.pk
-    new = MeetingSeries.objects.get(pk=old_pk)
-    new.pk = None
-    new._state.adding = True
-    new.from_local, new.created_at = key, timezone.now()
-    new.save()
-    Meeting.objects.filter(series_id=old_pk, occurrence_local__gte=key).update(series=new)
-    # Every occurrence before `key` already exists as a row (series are generated in order),
-    # so the old series has nothing left to generate.
-    MeetingSeries.objects.filter(pk=old_pk).update(ended=True)
+    later follow the edit. A series with no meeting before `key` is not split.
+
+    Splits an earlier edit made after `key` (same origin) are folded into the returned
+    series: their meetings move to it (detached single-meeting edits keep their flag) and
+    they end, so this edit reaches every later meeting of the recurrence, made now or later.
+    The returned series generates on only if the last of them still did."""
+    later = _lineage_after(series, key)
+    if Meeting.objects.filter(series=series, occurrence_local__lt=key).exists():
+        old_pk = series.pk
+        new = MeetingSeries.objects.get(pk=old_pk)
+        new.pk = None
+        new._state.adding = True
+        new.from_local, new.created_at = key, timezone.now()
+        new.origin_id = series.origin_id or old_pk
+        new.save()
+        Meeting.objects.filter(series_id=old_pk, occurrence_local__gte=key).update(series=new)
+        # Every occurrence before `key` already exists as a row (series are generated in order),
+        # so the old series has nothing left to generate.
+        MeetingSeries.objects.filter(pk=old_pk).update(ended=True)
+    else:
+        new = series
+    if later:
+        Meeting.objects.filter(series__in=later).update(series=new)
+        new.ended = later[-1].ended
+        stamps = [s.generated_until for s in [new, *later] if s.generated_until is not None]
+        new.generated_until = max(stamps) if stamps else None
+        new.save(update_fields=["ended", "generated_until"])
+        MeetingSeries.objects.filter(pk__in=[s.pk for s in later]).update(ended=True)
     return new
 
 
@@ -297,13 +332,21 @@ def _more_seats(before: int | None, after: int | None) -> bool:
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by: User, scope: str = "one", now: datetime | None = None) -> int:
-    """Cancel one occurrence, or it and all that follow (and end the series). Returns how many."""
+    """Cancel one occurrence, or it and all that follow (and end the series, with every split
+    of it that a "this and following" edit made later). Returns how many."""
     if meeting.has_started(now):
         raise MeetingError("This meeting has already started; it can no longer be cancelled.", status=409)
     if scope == "following" and meeting.series_id is not None:
-        MeetingSeries.objects.filter(pk=meeting.series_id).update(ended=True)
+        # Every series of the recurrence from this one on, including splits that an earlier
+        # "this and following" edit made after it (_lineage_after), ends here.
+        assert meeting.occurrence_local is not None
+        series = MeetingSeries.objects.select_for_update().get(pk=meeting.series_id)
+        ids = [series.pk, *(s.pk for s in _lineage_after(series, meeting.occurrence_local))]
+        MeetingSeries.objects.filter(pk__in=ids).update(ended=True)
         targets = list(
-            Meeting.objects.select_for_update().filter(series_id=meeting.series_id, starts_at__gte=meeting.starts_at)
+            Meeting.objects.select_for_update().filter(
+                Q(series_id=meeting.series_id, starts_at__gte=meeting.starts_at) | Q(series_id__in=ids[1:])
+            )
         )
     else:
         targets = [meeting]

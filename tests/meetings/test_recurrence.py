@@ -79,8 +79,11 @@ def test_every_two_weeks() -> None:
             "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
             "That rule never repeats in the next eight years: schedule a single meeting instead.",
         ),
-        ("nonsense", "That recurrence rule is not valid. Example: FREQ=MONTHLY;BYDAY=2TU"),
-        ("FREQ=WEEKLY;BYDAY=XX", "That recurrence rule is not valid. Example: FREQ=MONTHLY;BYDAY=2TU"),
+        ("nonsense", "Write each rule part as NAME=VALUE; 'NONSENSE' is not."),
+        (
+            "FREQ=WEEKLY;BYDAY=XX",
+            "BYDAY value 'XX' is not valid: use a weekday such as TU, 2TU or -1FR (ordinal 1-53).",
+        ),
         (
             "DTSTART:20270101T000000\nRRULE:FREQ=DAILY",
             "Write the rule as an RRULE, for example FREQ=WEEKLY;INTERVAL=2.",
