@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 import pytest
@@ -46,11 +45,11 @@ START = datetime(2026, 12, 8, 18, 0)
     ],
 )  # fmt: skip
 def test_rule_parts_out_of_range_or_repeated_are_refused_naming_the_part(rule: str, message: str) -> None:
-    started = time.monotonic()
+    # Refused before dateutil sees the rule: INTERVAL=0 used to spin there for ever (a hang
+    # would end this test by pytest-timeout, not by a timed assertion).
     with pytest.raises(recurrence.RuleError) as exc:
         recurrence.validate(rule, START, NY)
     assert str(exc.value) == message
-    assert time.monotonic() - started < 1
 
 
 @pytest.mark.django_db
