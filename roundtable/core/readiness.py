@@ -104,8 +104,9 @@ def task_worker(now: datetime) -> tuple[bool, str]:
     if fresh:
         return True, f"{fresh} seen in the last {int(WORKER_LATE.total_seconds())} s"
     last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
-    when = f"last seen {ago(last, now)} ago" if last is not None else "never seen"
-    return False, f"none running ({when}): start manage.py db_worker"
+    # A worker that stopped cleanly removed its row: nothing to say about when.
+    when = f" (last seen {ago(last, now)} ago)" if last is not None else ""
+    return False, f"none running{when}: start manage.py db_worker"
 
 
 def check_all(now: datetime | None = None) -> list[Check]:

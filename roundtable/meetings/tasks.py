@@ -426,8 +426,7 @@ def tick_pending(now: datetime | None = None, *, besides: str | None = None) -> 
     if besides is not None:
         ticks = ticks.exclude(pk=besides)
     return ticks.filter(
-        Q(status=TaskResultStatus.READY)
-        | Q(status=TaskResultStatus.RUNNING, started_at__gte=moment - TICK_RUN_LIMIT)
+        Q(status=TaskResultStatus.READY) | Q(status=TaskResultStatus.RUNNING, started_at__gte=moment - TICK_RUN_LIMIT)
     ).exists()
 
 
