@@ -8,7 +8,9 @@ django-tasks-db's): beside the worker loop it runs a Heartbeat. Each beat
 - sends `worker_beat`, on which apps keep their periodic work queued. The meetings tick
   (meetings/apps.py) is one: it is enqueued at the first beat, when the worker starts, and
   re-enqueued by any later beat that finds the chain broken (a worker killed mid-tick).
-  So no install step or cron line can be forgotten: a running worker is a running tick.
+  So no install step or cron line can be forgotten: a running worker is a running tick;
+- removes finished task results older than two weeks (at most once an hour), so the queue's
+  table does not grow for ever.
 
 The first beat happens before the worker takes its first task; later ones every
 HEARTBEAT_EVERY on a thread of their own, so a long task (a digest to many people) does not
@@ -21,7 +23,7 @@ import logging
 import os
 import socket
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connections
 from django.dispatch import Signal
@@ -32,6 +34,8 @@ from . import services
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY = timedelta(seconds=30)
+# Old finished task results are removed at the first beat and then this often.
+PRUNE_EVERY = timedelta(hours=1)
 # Readiness counts a worker as running when it was seen this recently: three missed beats.
 WORKER_LATE = 3 * HEARTBEAT_EVERY
 
@@ -48,6 +52,7 @@ class Heartbeat:
         self.worker_id = worker_id
         self.every = every
         self.started_at = timezone.now()
+        self._pruned_at: datetime | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="roundtable-heartbeat", daemon=True)
 
@@ -69,6 +74,12 @@ class Heartbeat:
         for receiver, result in worker_beat.send_robust(sender=type(self), now=now):
             if isinstance(result, Exception):
                 logger.error("Periodic work %r failed at a worker beat", receiver, exc_info=result)
+        if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
+            try:
+                services.task_results_prune(now=now)
+                self._pruned_at = now
+            except Exception:
+                logger.exception("Task worker %s could not prune old task results", self.worker_id)
 
     def start(self) -> None:
         self.beat()

@@ -121,3 +121,28 @@ def test_a_batch_drain_is_not_a_worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
     assert WorkerHeartbeat.objects.count() == 0
     assert DBTaskResult.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_beat_prunes_finished_task_results_older_than_two_weeks() -> None:
+    now = timezone.now()
+
+    def result(status: str, finished_days_ago: int | None) -> DBTaskResult:
+        finished = None if finished_days_ago is None else now - timedelta(days=finished_days_ago)
+        return DBTaskResult.objects.create(
+            task_path="roundtable.meetings.tasks.email_promoted",
+            args_kwargs={"args": [], "kwargs": {"rsvp_id": 1}},
+            backend_name="default",
+            run_after=now - timedelta(days=30),
+            status=status,
+            finished_at=finished,
+        )
+
+    old_ok = result(TaskResultStatus.SUCCESSFUL, 15)
+    old_failed = result(TaskResultStatus.FAILED, 20)
+    recent = result(TaskResultStatus.SUCCESSFUL, 13)
+    waiting = result(TaskResultStatus.READY, None)
+    Heartbeat(worker_id="w3").beat()
+    left = set(DBTaskResult.objects.exclude(task_path=tasks.tick.module_path).values_list("pk", flat=True))
+    assert left == {recent.pk, waiting.pk}
+    assert not DBTaskResult.objects.filter(pk__in=[old_ok.pk, old_failed.pk]).exists()
