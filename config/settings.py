@@ -78,10 +78,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    # Before django_tasks_db: its db_worker command is ours (the worker's heartbeat and the
+    # periodic tick start with it, roundtable/core/worker.py).
+    "roundtable.core",
     "django_tasks_db",
     "channels",
     "ninja",
-    "roundtable.core",
     "roundtable.accounts",
     "roundtable.groups",
     "roundtable.meetings",
@@ -281,6 +283,9 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+# Probes on the machine itself speak plain HTTP to the web process: answering them with a
+# redirect to https would make every probe fail.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from roundtable.core import readiness
 from roundtable.groups.templates_of_kind import KIND_ADVICE
 
 
@@ -15,8 +17,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """A bare liveness answer; also the baseline view for bench/throughput.py."""
+    """A bare liveness answer (the process answers; readiness is /readyz); also the baseline
+    view for bench/throughput.py."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness (core/readiness.py): 200 "ready" or 503 "not ready", then one line per check,
+    `name: ok|FAIL - reason`, as plain text for people and probes alike."""
+    checks = readiness.check_all()
+    ready = all(c.ok for c in checks)
+    lines = ["ready" if ready else "not ready"]
+    lines += [f"{c.name}: {'ok' if c.ok else 'FAIL'} - {c.detail}" for c in checks]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8", status=200 if ready else 503)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.tasks import TaskResultStatus, task
+from django.tasks import TaskContext, TaskResultStatus, task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -47,6 +47,10 @@ DIGEST_DAYS = 7
 DIGEST_LIMIT = 20
 DIGEST_NEAR_KM = 50.0
 TICK_EVERY = timedelta(minutes=5)
+# Readiness fails when no tick has finished for this long (meetings/readiness.py).
+TICK_LATE = 3 * TICK_EVERY
+# A tick running for longer than this lost its worker; a new chain starts (tick_pending).
+TICK_RUN_LIMIT = timedelta(hours=1)
 
 
 # Sending --------------------------------------------------------------------------------
@@ -410,27 +414,38 @@ def tick_once(now: datetime | None = None) -> dict[str, int]:
     return {"meetings_created": created, "reminders_sent": reminders, "digests_sent": digests}
 
 
-def tick_pending() -> bool:
-    """Whether a tick is waiting to run (now or later) in the task queue."""
+def tick_pending(now: datetime | None = None, *, besides: str | None = None) -> bool:
+    """Whether a tick is waiting to run (now or later) in the task queue, or running since
+    less than TICK_RUN_LIMIT (it schedules the next itself). A tick "running" for longer lost
+    its worker (killed mid-tick): it will never schedule the next, so it does not count.
+    `besides` is the id of a tick result to leave out: the running tick asking for its next."""
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(task_path=tick.module_path, status=TaskResultStatus.READY).exists()
+    moment = now or timezone.now()
+    ticks = DBTaskResult.objects.filter(task_path=tick.module_path)
+    if besides is not None:
+        ticks = ticks.exclude(pk=besides)
+    return ticks.filter(
+        Q(status=TaskResultStatus.READY) | Q(status=TaskResultStatus.RUNNING, started_at__gte=moment - TICK_RUN_LIMIT)
+    ).exists()
 
 
-def ensure_tick_scheduled(*, run_after: datetime | None = None) -> bool:
-    """Enqueue the next tick unless one is already waiting; True when this call enqueued it.
+def ensure_tick_scheduled(*, run_after: datetime | None = None, besides: str | None = None) -> bool:
+    """Enqueue the next tick unless one is already waiting or running; True when this call
+    enqueued it. Called by every task worker's heartbeat (core/worker.py, through
+    meetings/apps.py), so a running worker always has the chain going.
     Two workers racing here may both enqueue; the next round then finds the other's tick
     pending and the chains merge back into one."""
-    if tick_pending():
+    if tick_pending(besides=besides):
         return False
     (tick.using(run_after=run_after) if run_after is not None else tick).enqueue()
     return True
 
 
-@task()
-def tick() -> dict[str, int]:
+@task(takes_context=True)
+def tick(context: TaskContext) -> dict[str, int]:
     """The periodic chain: do one round, then schedule the next in TICK_EVERY, even after a failure."""
     try:
         return tick_once()
     finally:
-        ensure_tick_scheduled(run_after=timezone.now() + TICK_EVERY)
+        ensure_tick_scheduled(run_after=timezone.now() + TICK_EVERY, besides=str(context.task_result.id))

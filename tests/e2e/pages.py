@@ -463,6 +463,7 @@ EXCLUDED: dict[str, str] = {
     "admin:": "Django's own admin, for staff: its markup is Django's, not the app's",
     "api:": "the JSON API (its docs page, api:openapi-view, is in PAGES)",
     "healthz": "a plain-text liveness answer",
+    "readyz": "a plain-text readiness answer (200 or 503, one line per check)",
     "feeds:meeting_ics": "an iCalendar file",
     "feeds:private": "an iCalendar feed",
     "feeds:group": "an iCalendar feed",
