@@ -19,6 +19,7 @@ from roundtable.core.tokens import hash_secret, new_secret
 from . import notifications
 from .cache import bump_discovery_generation
 from .models import (
+    Admission,
     Format,
     Group,
     GroupVisibility,
@@ -201,6 +202,7 @@ def group_create(*, creator: User, data: GroupData) -> Group:
         user=creator,
         role=MembershipRole.FACILITATOR,
         state=MembershipState.ACTIVE,
+        admission=Admission.FOUNDED,
         decided_at=timezone.now(),
     )
     group.member_count = 1
@@ -250,13 +252,21 @@ def membership_join(*, group: Group, user: User, answer: str = "", invite: Invit
     if len(answer) > 2000:
         raise GroupError("Keep your answer to 2,000 characters or fewer.", field="answer")
     state = MembershipState.PENDING if needs_approval else MembershipState.ACTIVE
+    # How it began (Membership.admission): membership_decide sets APPROVED when a facilitator says yes.
+    admission = Admission.INVITED if invite is not None else Admission.JOINED
     now = timezone.now()
     if m is None:
         m = Membership.objects.create(
-            group=group, user=user, state=state, answer=answer.strip(), decided_at=None if needs_approval else now
+            group=group,
+            user=user,
+            state=state,
+            admission=admission,
+            answer=answer.strip(),
+            decided_at=None if needs_approval else now,
         )
     else:
         m.state = state
+        m.admission = admission
         m.role = MembershipRole.MEMBER
         m.answer = answer.strip()
         m.created_at = now
@@ -291,6 +301,8 @@ def membership_decide(*, membership: Membership, by: User, approve: bool) -> Mem
     if m.state != MembershipState.PENDING:
         raise GroupError("This request was already handled.", status=409)
     m.state = MembershipState.ACTIVE if approve else MembershipState.DECLINED
+    if approve:
+        m.admission = Admission.APPROVED
     m.decided_at = timezone.now()
     m.decided_by = by
     m.save()
