@@ -163,6 +163,7 @@ class Seat:
     rt_id: int
     user_id: int
     cookie: str
+    public_id: str  # the socket's address: the meeting's public identifier
     facilitator: bool
 
 
@@ -204,7 +205,16 @@ def prepare_rooms(rooms: int, per_room: int) -> list[list[Seat]]:
             data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
                     HASH_SESSION_KEY: user.get_session_auth_hash()}  # fmt: skip
             sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
-            row.append(Seat(room=r, rt_id=rt.pk, user_id=user.pk, cookie=f"sessionid={key}", facilitator=p == 0))
+            row.append(
+                Seat(
+                    room=r,
+                    rt_id=rt.pk,
+                    user_id=user.pk,
+                    cookie=f"sessionid={key}",
+                    public_id=rt.meeting.public_id,
+                    facilitator=p == 0,
+                )
+            )
         seats.append(row)
     Session.objects.bulk_create(sessions, batch_size=500)
     connection.close()  # the servers have the database to themselves from here
@@ -343,7 +353,7 @@ async def _open(sock: Sock, gate: asyncio.Semaphore, rooms: list[RoomState], soc
                 tasks: list[asyncio.Task[None]]) -> None:  # fmt: skip
     from websockets.asyncio.client import connect
 
-    url = f"ws://127.0.0.1:{sock.port}/ws/rooms/{sock.seat.rt_id}/"
+    url = f"ws://127.0.0.1:{sock.port}/ws/rooms/{sock.seat.public_id}/"
     async with gate:
         try:
             sock.ws = await connect(

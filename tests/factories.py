@@ -11,6 +11,7 @@ from django.utils import timezone
 from roundtable.accounts.models import ApiToken, Profile, User
 from roundtable.core.tokens import hash_secret
 from roundtable.groups.models import (
+    Admission,
     Format,
     Group,
     GroupVisibility,
@@ -95,6 +96,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = MembershipRole.MEMBER
     state = MembershipState.ACTIVE
+    # As the services would record it for the group's policy at the time of joining.
+    admission = factory.LazyAttribute(
+        lambda m: (
+            Admission.FOUNDED
+            if m.role == MembershipRole.FACILITATOR
+            else {JoinPolicy.APPROVAL: Admission.APPROVED, JoinPolicy.INVITE: Admission.INVITED}.get(
+                m.group.join_policy, Admission.JOINED
+            )
+        )
+    )
 
     @classmethod
     def _after_postgeneration(cls, instance: Membership, create: bool, results: object = None) -> None:

@@ -8,10 +8,22 @@ The rule
         and PostgreSQL cannot store U+0000;
       - lone surrogates U+D800-U+DFFF (JSON's "\\ud800" can carry one; no UTF-8 encodes it);
       - noncharacters U+FDD0-U+FDEF and U+xFFFE/U+xFFFF (Unicode 15 chapter 23.7; HTML
-        "noncharacter-in-input-stream").
+        "noncharacter-in-input-stream");
+      - bidirectional embedding, override and isolate controls U+202A-U+202E and
+        U+2066-U+2069 (Unicode TR9 "Unicode Bidirectional Algorithm", sections 2.1-2.4).
+        They reorder the text around them ("\u202eevil" shows as "live"), the spoofing
+        Unicode TR36 "Unicode Security Considerations" section 2.4 warns of. The implicit
+        marks U+200E/U+200F/U+061C stay: they only nudge neutral characters in mixed text.
     Single-line text (names, titles, venues, speakers, subjects, search words) also refuses
     line breaks: LF, CR, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR, and tab. A line
     break in a title cannot be carried by an iCalendar SUMMARY parameter or an email subject.
+    It refuses invisible characters too (TR36 section 3.5 on default-ignorable code
+    points): a name of "Ann\u200b" looks exactly like "Ann". Refused: U+00AD SOFT HYPHEN,
+    U+115F/U+1160/U+3164/U+FFA0 Hangul fillers, U+180E MONGOLIAN VOWEL SEPARATOR, U+200B
+    ZERO WIDTH SPACE, U+2060-U+2064 (WORD JOINER, invisible operators), U+206A-U+206F
+    (deprecated format controls), U+FEFF ZERO WIDTH NO-BREAK SPACE. Kept: U+200C ZERO WIDTH
+    NON-JOINER and U+200D ZERO WIDTH JOINER (emoji sequences, Persian, Indic scripts),
+    variation selectors and tag characters (emoji).
     Multi-line text gets CR LF and a lone CR turned into LF first: browsers send a textarea's
     line breaks as CR LF (WHATWG HTML, form submission), and one kind of line break keeps
     lengths and comparisons honest.
@@ -53,11 +65,16 @@ _ALWAYS = (
     "\x7f-\x9f"  # DEL and C1 controls
     "\ud800-\udfff"  # lone surrogates
     "\ufdd0-\ufdef"  # noncharacters
+    "\u202a-\u202e\u2066-\u2069"  # bidirectional embeddings, overrides, isolates (TR9)
     + "".join(f"{chr((plane << 16) | 0xFFFE)}{chr((plane << 16) | 0xFFFF)}" for plane in range(17))
 )
+# Invisible in one line of text (TR36 3.5, default-ignorable); ZWNJ/ZWJ U+200C/U+200D are kept.
+_INVISIBLE = "\u00ad\u115f\u1160\u180e\u200b\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0"
+_FORMAT = "\u202a-\u202e\u2066-\u2069" + _INVISIBLE  # said "invisible formatting character"
 _LINE_BREAKS = "\n\r\u2028\u2029"
 _MULTI_BAD = re.compile(f"[{_ALWAYS}\r]")  # CR is gone after normalising
-_SINGLE_BAD = re.compile(f"[{_ALWAYS}\t{_LINE_BREAKS}]")
+_SINGLE_BAD = re.compile(f"[{_ALWAYS}{_INVISIBLE}\t{_LINE_BREAKS}]")
+_FORMAT_RE = re.compile(f"[{_FORMAT}]")
 _CRLF = re.compile(r"\r\n?")
 
 
@@ -93,7 +110,12 @@ def problem_in(value: str, *, multiline: bool) -> TextError | None:
     if not multiline and char in _LINE_BREAKS + "\t":
         what = "tab" if char == "\t" else "line break"
         return TextError(f"Keep this to one line: remove the {what} at character {position}.", code="line_break")
-    kind = "invisible control character" if unicodedata.category(char) == "Cc" else "code point"
+    if unicodedata.category(char) == "Cc":
+        kind = "invisible control character"
+    elif _FORMAT_RE.match(char):
+        kind = "invisible formatting character"
+    else:
+        kind = "code point"
     return TextError(
         f"Remove the {kind} {_describe(char)} at character {position}: text cannot hold it.",
         code="control_character",
@@ -119,10 +141,12 @@ def clean_text(value: str, *, multiline: bool, max_length: int | None = None) ->
 def scrub(value: str, *, multiline: bool) -> str:
     """Any text, made fit for an output that must not fail (iCalendar, email headers): line
     breaks normalised (multi-line) or turned into spaces (single-line, tab too), forbidden
-    code points dropped. For rows stored before the rule, and text we compose ourselves."""
+    code points (and, single-line, invisible ones) dropped. For rows stored before the rule,
+    and text we compose ourselves."""
     value = normalise_line_breaks(value)
     if not multiline:
         value = re.sub(f"[\t{_LINE_BREAKS}]+", " ", value)
+        value = re.sub(f"[{_INVISIBLE}]", "", value)
     return re.sub(f"[{_ALWAYS}]", "", value)
 
 

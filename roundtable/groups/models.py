@@ -111,12 +111,28 @@ class MembershipState(models.TextChoices):
     BANNED = "banned", "Banned"
 
 
+class Admission(models.TextChoices):
+    """How a membership began. Only FOUNDED, APPROVED and INVITED went through a facilitator
+    (groups.permissions.shares_a_group counts only those)."""
+
+    JOINED = "joined", "Joined an open group"
+    APPROVED = "approved", "Approved by a facilitator"
+    INVITED = "invited", "Came in through an invite"
+    FOUNDED = "founded", "Started the group"
+
+
+VETTED_ADMISSIONS = (Admission.FOUNDED, Admission.APPROVED, Admission.INVITED)
+
+
 class Membership(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
     state = models.CharField(max_length=16, choices=MembershipState.choices)
     answer = models.TextField("answer to the eligibility question", max_length=2000, blank=True)
+    # Set by membership_join / membership_decide / group_create, never from the group's policy
+    # at viewing time: a policy switched later must not vet people who joined in one click.
+    admission = models.CharField(max_length=16, choices=Admission.choices, default=Admission.JOINED)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -20,10 +20,7 @@ from django.http import Http404
 
 from roundtable.accounts.models import User
 
-from .models import Group, GroupVisibility, JoinPolicy, Membership, MembershipRole, MembershipState
-
-# Groups whose members a facilitator let in: only these make people 'people in my groups'.
-GATED_POLICIES = (JoinPolicy.APPROVAL, JoinPolicy.INVITE)
+from .models import VETTED_ADMISSIONS, Group, GroupVisibility, Membership, MembershipRole, MembershipState
 
 Viewer = User | AnonymousUser
 
@@ -115,17 +112,22 @@ def visible_group_ids_for_profile(viewer: Viewer, owner: User) -> QuerySet[Membe
 
 def shares_a_group(viewer: Viewer, owner: User) -> bool:
     """Whether the viewer counts among the owner's "people in my groups" (accounts.permissions):
-    both are active members of one group that admits people only through a facilitator,
-    an approval or invite-only group. An open group does not count: anyone can join it in
-    one click, so sharing it would hand "members only" details to whoever asks."""
+    both are active members of one group, and both came in through a facilitator: started
+    the group, approved by a facilitator, or admitted by invite (Membership.admission, set
+    when the membership began). Joining an open group in one click does not count, and a
+    group's join policy switched later does not make such members count either: otherwise a
+    facilitator could switch an open group to approval and become "people in my groups" for
+    everyone who had joined it."""
     if not viewer.is_authenticated:
         return False
     if viewer.pk == owner.pk:
         return True
-    mine = Membership.objects.filter(
-        user=viewer, state=MembershipState.ACTIVE, group__join_policy__in=GATED_POLICIES
-    ).values("group_id")
-    return Membership.objects.filter(user=owner, state=MembershipState.ACTIVE, group_id__in=mine).exists()
+    mine = Membership.objects.filter(user=viewer, state=MembershipState.ACTIVE, admission__in=VETTED_ADMISSIONS).values(
+        "group_id"
+    )
+    return Membership.objects.filter(
+        user=owner, state=MembershipState.ACTIVE, admission__in=VETTED_ADMISSIONS, group_id__in=mine
+    ).exists()
 
 
 __all__ = [

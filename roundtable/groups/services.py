@@ -19,6 +19,7 @@ from roundtable.core.tokens import hash_secret, new_secret
 from . import notifications
 from .cache import bump_discovery_generation
 from .models import (
+    Admission,
     Format,
     Group,
     GroupVisibility,
@@ -80,12 +81,19 @@ def _unique_slug(name: str) -> str:
 
 
 def topics_from_names(names: tuple[str, ...] | list[str]) -> list[Topic]:
-    """Topics for typed names (at most 12), found by slug or made.
+    """Topics for typed names (at most 12), found by slug or made; at most 60 characters each.
 
-    A topic found by slug keeps its stored spelling only when it is public (selectors.
-    public_topics). One known only to hidden groups takes the caller's spelling instead,
-    exactly as a new topic would: returning "SeCrEt Layoffs" for "secret layoffs" would
-    tell the caller that some hidden group uses it.
+    A stored topic's spelling is never changed by anyone's input: it may be shared by groups,
+    talks and profiles the caller cannot see, whose people would see their topic renamed.
+
+    A public topic (selectors.public_topics) is returned as stored: anyone may know it exists.
+    A topic known only to hidden groups and their talks must not answer differently from a
+    new topic either, or "SeCrEt Layoffs" coming back for "secret layoffs" would tell the
+    caller that a hidden group uses it. So when the caller's spelling differs from such a
+    row's, the row steps aside: it keeps its name and links but moves to a random slug
+    ("secret-layoffs-3f9a0c1b2d4e"), and the caller gets a new topic under the plain slug with
+    their own spelling, exactly as if the name had never been used. A caller who types the
+    stored spelling exactly shares the row: the answer is the same as for a new topic.
     """
     out: list[Topic] = []
     for raw in names:
@@ -93,12 +101,13 @@ def topics_from_names(names: tuple[str, ...] | list[str]) -> list[Topic]:
         slug = slugify(name)[:60]
         if not slug:
             continue
-        topic = Topic.objects.filter(slug=slug).first()
-        if topic is None:
-            topic, _ = Topic.objects.get_or_create(slug=slug, defaults={"name": name})
-        elif topic.name != name and not public_topics().filter(pk=topic.pk).exists():
-            Topic.objects.filter(pk=topic.pk).update(name=name)
-            topic.name = name
+        with transaction.atomic():
+            topic = Topic.objects.select_for_update().filter(slug=slug).first()
+            if topic is not None and topic.name != name and not public_topics().filter(pk=topic.pk).exists():
+                Topic.objects.filter(pk=topic.pk).update(slug=f"{slug[:47]}-{secrets.token_hex(6)}")
+                topic = None
+            if topic is None:
+                topic, _ = Topic.objects.get_or_create(slug=slug, defaults={"name": name})
         if topic not in out:
             out.append(topic)
     return out[:12]
@@ -193,6 +202,7 @@ def group_create(*, creator: User, data: GroupData) -> Group:
         user=creator,
         role=MembershipRole.FACILITATOR,
         state=MembershipState.ACTIVE,
+        admission=Admission.FOUNDED,
         decided_at=timezone.now(),
     )
     group.member_count = 1
@@ -242,13 +252,21 @@ def membership_join(*, group: Group, user: User, answer: str = "", invite: Invit
     if len(answer) > 2000:
         raise GroupError("Keep your answer to 2,000 characters or fewer.", field="answer")
     state = MembershipState.PENDING if needs_approval else MembershipState.ACTIVE
+    # How it began (Membership.admission): membership_decide sets APPROVED when a facilitator says yes.
+    admission = Admission.INVITED if invite is not None else Admission.JOINED
     now = timezone.now()
     if m is None:
         m = Membership.objects.create(
-            group=group, user=user, state=state, answer=answer.strip(), decided_at=None if needs_approval else now
+            group=group,
+            user=user,
+            state=state,
+            admission=admission,
+            answer=answer.strip(),
+            decided_at=None if needs_approval else now,
         )
     else:
         m.state = state
+        m.admission = admission
         m.role = MembershipRole.MEMBER
         m.answer = answer.strip()
         m.created_at = now
@@ -283,6 +301,8 @@ def membership_decide(*, membership: Membership, by: User, approve: bool) -> Mem
     if m.state != MembershipState.PENDING:
         raise GroupError("This request was already handled.", status=409)
     m.state = MembershipState.ACTIVE if approve else MembershipState.DECLINED
+    if approve:
+        m.admission = Admission.APPROVED
     m.decided_at = timezone.now()
     m.decided_by = by
     m.save()

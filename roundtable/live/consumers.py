@@ -1,4 +1,6 @@
-"""The live room over a WebSocket: one socket per open page, at ws/rooms/<roundtable_id>/.
+"""The live room over a WebSocket: one socket per open page, at ws/rooms/<public_id>/, the
+room's meeting's public identifier (Meeting.public_id, core.ids: never a counting id, so
+nobody can walk through numbers to find rooms).
 
 The consumer is thin: it authorizes, turns a message into a call of a service in
 services.py, and relays snapshots. The database owns the room; nothing lives here that a
@@ -12,7 +14,8 @@ Connecting
     trying" from a dropped network:
 
         4403  not signed in (also: access lost while connected, after a "revoked" frame)
-        4404  no such room, or a room this person may not enter: the same answer for both,
+        4404  no such room (no meeting with that public identifier, or one without a room),
+              or a room this person may not enter: the same answer for both,
               as on every other surface, so nobody can probe for a secret group's rooms
         1011  a fault of ours while letting someone in (the page may try again)
 
@@ -370,6 +373,13 @@ class Entry:
 
 
 @room_db
+def room_id_for(public_id: str) -> int | None:
+    """The Roundtable pk of the meeting with this public identifier, or None (no meeting,
+    or no room for it). Access is checked later, by enter, as for every room."""
+    return Roundtable.objects.filter(meeting__public_id=public_id).values_list("pk", flat=True).first()
+
+
+@room_db
 def enter(user_id: int, roundtable_id: int) -> Entry:
     user, rt = _authorize(user_id, roundtable_id)
     here = Participant.objects.filter(roundtable=rt, user=user, left_at__isnull=True).exists()
@@ -440,7 +450,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def connect(self) -> None:
-        self.roundtable_id = int(self.scope["url_route"]["kwargs"]["roundtable_id"])
+        public_id = str(self.scope["url_route"]["kwargs"]["public_id"])
         self.display = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("view") == ["display"]
         self.bucket = TokenBucket(settings.LIVE_SOCKET_BURST, settings.LIVE_SOCKET_PER_SECOND, time.monotonic())
         user = self.scope.get("user")
@@ -448,7 +458,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self._shut(CLOSE_FORBIDDEN)
             return
+        try:
+            roundtable_id = await room_id_for(public_id)
+        except Exception:
+            logger.exception("live room %s: could not look it up for %s", public_id, user.pk)
+            await self._shut(CLOSE_SERVER_ERROR)
+            return
+        if roundtable_id is None:
+            await self._shut(CLOSE_NOT_FOUND)
+            return
         self.user_id = user.pk
+        self.roundtable_id = roundtable_id
         self.group = broadcast.group_name(self.roundtable_id)
         # Listen before reading, so no change between the read and the subscription is missed.
         await self.channel_layer.group_add(self.group, self.channel_name)

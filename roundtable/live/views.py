@@ -71,7 +71,7 @@ def _room_context(request: AuthedRequest, rt: Roundtable, *, display: bool = Fal
         "data": data,
         "can_control": you["can_control"],
         "walk_ins": walk_ins,
-        "ws_path": f"/ws/rooms/{rt.pk}/" + ("?view=display" if display else ""),
+        "ws_path": f"/ws/rooms/{meeting.public_id}/" + ("?view=display" if display else ""),
     }
 
 

@@ -85,6 +85,9 @@ class Meeting(MeetingFields):
     # What URLs, emails, calendars and the API call it; the integer id stays inside
     # (roundtable.core.ids says why).
     public_id = models.CharField(max_length=12, unique=True, default=new_public_id, editable=False)
+    # True only for meetings that existed when numeric addresses were retired (set by
+    # migration 0005): only they may still answer /meetings/<int>/ with a redirect.
+    had_numeric_address = models.BooleanField(default=False, editable=False)
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
     series = models.ForeignKey(MeetingSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings")
     # The occurrence's original local start within its series: identifies it even after a move.

@@ -28,9 +28,13 @@ def meeting_for_viewer(user: Viewer, public_id: str) -> Meeting:
 
 def legacy_meeting(meeting_id: int) -> Meeting:
     """The meeting an old numeric address named, for a redirect to its public address:
-    only a listed group's meeting, which anyone may see anyway. Any other answers Http404,
-    exactly as a missing meeting, so counting through numbers finds nothing hidden."""
-    meeting = Meeting.objects.filter(pk=meeting_id, group__visibility=GroupVisibility.LISTED).first()
+    only a meeting that had a numeric address (made before public identifiers,
+    Meeting.had_numeric_address) of a listed group, which anyone may see anyway. Any other
+    answers Http404, exactly as a missing meeting: meetings made since never answer to a
+    number, so counting through new numbers finds nothing, hidden or not."""
+    meeting = Meeting.objects.filter(
+        pk=meeting_id, had_numeric_address=True, group__visibility=GroupVisibility.LISTED
+    ).first()
     if meeting is None:
         raise Http404("No such meeting.")
     return meeting

@@ -64,6 +64,16 @@ def test_signup_without_a_name_is_refused_and_creates_nothing(name: str, mailout
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("name", ["\u202eevil\u200b", "Noor\u200b", "\u2067Noor"])
+def test_signup_refuses_a_name_with_invisible_or_reordering_characters(name: str, mailoutbox: list[Any]) -> None:
+    r = _signup(Client(), display_name=name)
+    assert r.status_code == 200
+    assert "invisible formatting character" in r.text
+    assert User.objects.filter(email=EMAIL).exists() is False
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
 def test_an_account_made_without_a_name_shows_no_part_of_its_email() -> None:
     user = User.objects.create_user("jordan.q.whitfield1987@example.com", password=NEW_PASSWORD)
     assert (user.profile.display_name, user.display_name) == ("New member", "New member")

@@ -8,7 +8,7 @@ from django.test import Client
 
 from roundtable.accounts.models import PRIVATE_FIELDS, Profile, User, Visibility
 from roundtable.accounts.permissions import visible_profile_fields
-from roundtable.groups.models import GroupVisibility, JoinPolicy, MembershipState
+from roundtable.groups.models import Admission, Group, GroupVisibility, JoinPolicy, Membership, MembershipState
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
 VIEWERS = ["anonymous", "stranger", "fellow_member", "ex_member", "banned", "owner"]
@@ -181,6 +181,60 @@ def test_people_in_my_groups_means_a_group_a_facilitator_let_both_into(policy: s
     assert page.status_code == 200
     assert (EXPERTISE in page.text) is sees
     assert ("expertise" in visible_profile_fields(fellow, profile)) is sees
+
+
+@pytest.mark.django_db
+def test_switching_an_open_group_to_approval_vets_nobody_who_joined_in_one_click() -> None:
+    """The probe: a facilitator of an open group switches it to approval; those who joined
+    in one click still do not make each other (or the facilitator) "people in my groups"."""
+    from roundtable.groups import services
+
+    owner = UserFactory(name=OWNER_NAME)
+    profile = owner.profile
+    profile.expertise = EXPERTISE
+    profile.visibility = {"expertise": Visibility.MEMBERS}
+    profile.save()
+    facilitator = UserFactory()
+    data = services.GroupData(name="Lantern Street Circle", kind="support", format="virtual", join_policy="open")
+    group = services.group_create(creator=facilitator, data=data)
+    services.membership_join(group=group, user=owner)
+    Group.objects.filter(pk=group.pk).update(join_policy=JoinPolicy.APPROVAL, eligibility_question="Why?")
+    group.refresh_from_db()
+    assert _client(facilitator).get(f"/people/{owner.public_id}/").text.count(EXPERTISE) == 0
+    assert "expertise" not in visible_profile_fields(facilitator, profile)
+    # A person the facilitator approves after the switch counts for the facilitator, who
+    # started the group, but still not for the owner, who joined in one click.
+    asker = UserFactory()
+    services.membership_decide(
+        membership=services.membership_join(group=group, user=asker, answer="Looking"), by=facilitator, approve=True
+    )
+    assert Membership.objects.get(group=group, user=asker).admission == Admission.APPROVED
+    assert Membership.objects.get(group=group, user=owner).admission == Admission.JOINED
+    assert "expertise" not in visible_profile_fields(asker, profile)
+    asker_profile = asker.profile
+    asker_profile.expertise = "Barrel staves"
+    asker_profile.visibility = {"expertise": Visibility.MEMBERS}
+    asker_profile.save()
+    assert "expertise" in visible_profile_fields(facilitator, asker_profile)
+    assert "expertise" not in visible_profile_fields(owner, asker_profile)
+
+
+@pytest.mark.django_db
+def test_an_invite_admits_as_vetted() -> None:
+    from roundtable.groups import services
+
+    owner = UserFactory()
+    profile = owner.profile
+    profile.expertise = EXPERTISE
+    profile.visibility = {"expertise": Visibility.MEMBERS}
+    profile.save()
+    facilitator = UserFactory()
+    data = services.GroupData(name="Quiet Door", kind="support", format="virtual", join_policy="invite")
+    group = services.group_create(creator=facilitator, data=data)
+    invite, _token = services.invite_create(group=group, by=facilitator)
+    services.membership_join(group=group, user=owner, invite=invite)
+    assert Membership.objects.get(group=group, user=owner).admission == Admission.INVITED
+    assert "expertise" in visible_profile_fields(facilitator, profile)
 
 
 @pytest.mark.django_db

@@ -76,6 +76,46 @@ def test_single_line_text_refuses_line_breaks_and_tabs(value: str, what: str, po
     )
 
 
+@pytest.mark.parametrize(
+    "char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+)
+@pytest.mark.parametrize("multiline", [False, True])
+def test_bidirectional_controls_are_refused_everywhere(char: str, multiline: bool) -> None:
+    import unicodedata
+
+    assert _reason(f"evil{char}x", multiline=multiline) == (
+        f"Remove the invisible formatting character U+{ord(char):04X} {unicodedata.name(char)} "
+        "at character 5: text cannot hold it."
+    )
+
+
+def test_the_spoofed_sign_up_name_of_the_probe_is_refused() -> None:
+    assert _reason("\u202eevil\u200b", multiline=False) == (
+        "Remove the invisible formatting character U+202E RIGHT-TO-LEFT OVERRIDE at character 1: text cannot hold it."
+    )
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u00ad", "\u115f", "\u1160", "\u180e", "\u200b", "\u2060", "\u2063", "\u206f", "\u3164", "\ufeff", "\uffa0"],
+)
+def test_invisible_characters_are_refused_in_single_line_text(char: str) -> None:
+    problem = problem_in(f"Ann{char}", multiline=False)
+    assert problem is not None
+    assert problem.code == "control_character"
+    assert problem.reason.startswith(f"Remove the invisible formatting character U+{ord(char):04X} ")
+    assert problem.reason.endswith(" at character 4: text cannot hold it.")
+    assert scrub(f"Ann{char}", multiline=False) == "Ann"
+
+
+def test_joiners_marks_and_emoji_selectors_are_kept() -> None:
+    # ZWJ family emoji, ZWNJ in Persian, variation selector, tag-sequence flag, LRM/RLM.
+    england = "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+    for text in ["👩\u200d👩\u200d👧", "می\u200cخواهم", "❤\ufe0f", england, "abc\u200e\u200fdef"]:
+        assert clean_text(text, multiline=False) == text
+        assert clean_text(text, multiline=True) == text
+
+
 def test_multi_line_text_keeps_tabs_and_line_breaks_with_cr_lf_as_lf() -> None:
     assert clean_text("one\r\ntwo\rthree\n\tfour\u2028five", multiline=True) == "one\ntwo\nthree\n\tfour\u2028five"
 

@@ -130,7 +130,10 @@ def test_both_screens_catch_up_after_the_server_restarts(asgi_server: AsgiServer
 
     # The console has exactly the failed attempts to reach the stopped server, and nothing else.
     refused = re.compile(
-        re.escape(f"error: WebSocket connection to 'ws://127.0.0.1:{asgi_server.port}/ws/rooms/{rt.pk}/' failed: ")
+        re.escape(
+            f"error: WebSocket connection to 'ws://127.0.0.1:{asgi_server.port}"
+            f"/ws/rooms/{rt.meeting.public_id}/' failed: "
+        )
         + r"Error in connection establishment: net::ERR_CONNECTION_REFUSED"
     )
     for name, seen in problems.items():

@@ -72,7 +72,44 @@ def test_reusing_a_hidden_topics_name_answers_as_a_new_topic_would() -> None:
     fresh = _group_with_topics(outsider, "never used before")
     assert hidden == ["quietly laid OFF", "severance whispering"]
     assert fresh == ["never used before"]
-    assert Topic.objects.filter(slug="quietly-laid-off").count() == 1
+    assert Topic.objects.get(slug="quietly-laid-off").name == "quietly laid OFF"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("entry", ["group", "profile", "talk"])
+def test_nobody_outside_renames_a_hidden_groups_topic(entry: str) -> None:
+    secret = GroupFactory(visibility=GroupVisibility.SECRET, join_policy=JoinPolicy.INVITE)
+    secret.topics.add(TopicFactory(name="Quantum Layoffs Zeta", slug="quantum-layoffs-zeta"))
+    hidden_talk = TalkFactory(meeting=MeetingFactory(group=secret))
+    hidden_talk.topics.add(secret.topics.get())
+    outsider = UserFactory()
+    typed = "QUANTUM   layoffs ZETA!!"
+    if entry == "group":
+        got = _group_with_topics(outsider, typed)
+    elif entry == "profile":
+        r = _client(outsider).post(
+            "/me/profile/",
+            {"display_name": "Robin", "time_zone": "America/New_York", "search_status": "searching",
+             "interest_names": typed},
+        )  # fmt: skip
+        assert r.status_code == 302
+        got = [t.name for t in outsider.profile.interests.all()]
+    else:
+        got = [t.name for t in services.topics_from_names([typed])]
+    # The outsider sees their own spelling, as for a topic never used before ...
+    assert got == ["QUANTUM layoffs ZETA!!"]
+    # ... and the secret group and its talk keep theirs, on the same row as before.
+    assert [t.name for t in secret.topics.all()] == ["Quantum Layoffs Zeta"]
+    assert [t.name for t in hidden_talk.topics.all()] == ["Quantum Layoffs Zeta"]
+    assert secret.topics.get() == hidden_talk.topics.get()
+    assert Topic.objects.filter(name="Quantum Layoffs Zeta").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_public_topic_is_never_renamed_either() -> None:
+    _world()
+    assert _group_with_topics(UserFactory(), "LINKEDIN   makeovers!") == [LISTED_TALK_TOPIC]
+    assert Topic.objects.get(slug="linkedin-makeovers").name == LISTED_TALK_TOPIC
 
 
 @pytest.mark.django_db

@@ -54,8 +54,16 @@ def heads(live: Room) -> dict[str, Headers]:
     return {name: cookie_headers(getattr(live, name)) for name in ("fac", "ann", "ben", "cat")}
 
 
+async def socket_path(roundtable_id: int) -> str:
+    """The room's socket address: its meeting's public identifier (a made-up one for no room)."""
+    found = await database_sync_to_async(
+        lambda: Roundtable.objects.filter(pk=roundtable_id).values_list("meeting__public_id", flat=True).first()
+    )()
+    return f"/ws/rooms/{found or 'zzzzzzzzzzzz'}/"
+
+
 async def open_socket(roundtable_id: int, headers: Headers, app: Any = None, query: str = "") -> WebsocketCommunicator:
-    path = f"/ws/rooms/{roundtable_id}/" + (f"?{query}" if query else "")
+    path = await socket_path(roundtable_id) + (f"?{query}" if query else "")
     comm = WebsocketCommunicator(app or config.asgi.application, path, headers=headers)
     connected, _ = await comm.connect(timeout=WAIT)
     assert connected
@@ -147,6 +155,20 @@ async def test_a_forged_room_id_is_refused(live: Room, heads: dict[str, Headers]
     assert await closed_with(comm) == CLOSE_NOT_FOUND
 
 
+async def test_the_socket_answers_only_to_the_meetings_public_id(live: Room, heads: dict[str, Headers]) -> None:
+    path = await socket_path(live.rt.pk)
+    public_id = await database_sync_to_async(lambda: live.rt.meeting.public_id)()
+    assert path == f"/ws/rooms/{public_id}/"
+    # The counting id is no address at all: no route takes it.
+    for numeric in (f"/ws/rooms/{live.rt.pk}/", f"/ws/rooms/{live.rt.meeting_id}/"):
+        comm = WebsocketCommunicator(config.asgi.application, numeric, headers=heads["ann"])
+        with pytest.raises(ValueError, match="No route found"):
+            await comm.connect(timeout=WAIT)
+    # A public id of the right shape with no meeting answers as a forbidden room does.
+    comm = await open_socket(live.rt.pk + 1000, heads["ann"])
+    assert await closed_with(comm) == CLOSE_NOT_FOUND
+
+
 async def test_an_anonymous_visitor_is_refused(live: Room) -> None:
     comm = await open_socket(live.rt.pk, cookie_headers(None))
     assert await closed_with(comm) == CLOSE_FORBIDDEN
@@ -154,11 +176,11 @@ async def test_an_anonymous_visitor_is_refused(live: Room) -> None:
 
 async def test_a_foreign_origin_is_refused_at_the_handshake(live: Room) -> None:
     headers = await database_sync_to_async(lambda: cookie_headers(live.ann, origin=b"https://evil.example"))()
-    comm = WebsocketCommunicator(config.asgi.application, f"/ws/rooms/{live.rt.pk}/", headers=headers)
+    comm = WebsocketCommunicator(config.asgi.application, await socket_path(live.rt.pk), headers=headers)
     connected, _ = await comm.connect(timeout=WAIT)
     assert connected is False
     no_origin = [h for h in headers if h[0] != b"origin"]
-    comm = WebsocketCommunicator(config.asgi.application, f"/ws/rooms/{live.rt.pk}/", headers=no_origin)
+    comm = WebsocketCommunicator(config.asgi.application, await socket_path(live.rt.pk), headers=no_origin)
     connected, _ = await comm.connect(timeout=WAIT)
     assert connected is False
 
@@ -551,7 +573,7 @@ async def test_the_question_queue(speakers_room: Room) -> None:
 )
 async def test_the_origin_must_match_in_scheme_host_and_port(live: Room, origin: bytes, accepted: bool) -> None:
     headers = await database_sync_to_async(lambda: cookie_headers(live.ann, origin=origin))()
-    comm = WebsocketCommunicator(config.asgi.application, f"/ws/rooms/{live.rt.pk}/", headers=headers)
+    comm = WebsocketCommunicator(config.asgi.application, await socket_path(live.rt.pk), headers=headers)
     connected, _ = await comm.connect(timeout=WAIT)
     assert connected is accepted
     await comm.disconnect()

@@ -133,7 +133,7 @@ def test_a_change_through_one_process_reaches_a_client_of_the_other() -> None:
 
     def socket_to(port: int, cookie: str) -> Any:
         return connect(
-            f"ws://127.0.0.1:{port}/ws/rooms/{room.rt.pk}/",
+            f"ws://127.0.0.1:{port}/ws/rooms/{room.rt.meeting.public_id}/",
             origin=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
             additional_headers={"Cookie": cookie},
         )

@@ -81,7 +81,7 @@ def test_who_gets_the_room_page() -> None:
     assert [t["name"] for t in data["room"]["turns"]] == ["Ann", "Ben", "Cat"]
     assert data["you"] == {"user_id": room.ann.pk, "can_control": False, "in_seat": False}
     assert b'data-action="start"' not in member.content
-    assert b'data-ws-path="/ws/rooms/%d/"' % room.rt.pk in member.content
+    assert f'data-ws-path="/ws/rooms/{room.rt.meeting.public_id}/"'.encode() in member.content
 
     fac = _client(room.fac).get(url)
     assert fac.status_code == 200

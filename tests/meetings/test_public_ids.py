@@ -52,10 +52,11 @@ def _unmask(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
-def _meeting(visibility: str) -> Meeting:
+def _meeting(visibility: str, *, old: bool = True) -> Meeting:
+    """A meeting; `old` ones existed before public ids (migration 0005 marked them)."""
     policy = JoinPolicy.INVITE if visibility == GroupVisibility.SECRET else JoinPolicy.OPEN
     group = GroupFactory(name="Harbor Pines Circle", visibility=visibility, join_policy=policy)
-    return MeetingFactory(group=group, title="Harbor pines evening")
+    return MeetingFactory(group=group, title="Harbor pines evening", had_numeric_address=old)
 
 
 @pytest.mark.django_db
@@ -116,6 +117,32 @@ def test_old_numeric_addresses_of_other_meetings_answer_exactly_as_missing_ones(
         assert _unmask(hidden.content.decode()) == _unmask(absent.content.decode()), kind
         assert len(hidden.content) == len(absent.content), kind
         assert "Harbor" not in hidden.content.decode(), kind
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visibility", [GroupVisibility.LISTED, GroupVisibility.UNLISTED, GroupVisibility.SECRET])
+def test_meetings_made_since_public_ids_never_answer_to_a_number(visibility: str) -> None:
+    made_now = Meeting.objects.get(pk=MeetingFactory(group=_meeting(visibility).group).pk)
+    assert made_now.had_numeric_address is False
+    missing = _missing_id_like(made_now.pk)
+    for kind in ("old_detail", "old_ics", "old_room", "old_summary", "old_api"):
+        new = Client().get(_old_urls(made_now.pk)[kind])
+        absent = Client().get(_old_urls(missing)[kind])
+        assert (new.status_code, absent.status_code) == (404, 404), kind
+        assert _unmask(new.content.decode()) == _unmask(absent.content.decode()), kind
+
+
+@pytest.mark.django_db
+def test_a_run_of_numbers_answers_the_same_for_hidden_and_new_meetings() -> None:
+    """The probe's walk over /meetings/<n>/: only old listed meetings redirect."""
+    listed_old = _meeting(GroupVisibility.LISTED)
+    secret_old = _meeting(GroupVisibility.SECRET)
+    listed_new = MeetingFactory(group=listed_old.group)
+    secret_new = MeetingFactory(group=secret_old.group)
+    answers = {
+        m.pk: Client().get(f"/meetings/{m.pk}/").status_code for m in (listed_old, secret_old, listed_new, secret_new)
+    }
+    assert answers == {listed_old.pk: 301, secret_old.pk: 404, listed_new.pk: 404, secret_new.pk: 404}
 
 
 @pytest.mark.django_db

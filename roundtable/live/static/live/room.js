@@ -73,7 +73,7 @@
     var initial = JSON.parse(dataNode.textContent);
     this.root = root;
     this.display = root.dataset.view === "display";
-    this.wsPath = root.dataset.wsPath;
+    this.wsPath = root.dataset.wsPath; // /ws/rooms/<meeting public id>/, from live.views
     this.room = initial.room;
     this.you = initial.you;
     this.mainEndsAt = initial.main_ends_at ? Date.parse(initial.main_ends_at) : null;
