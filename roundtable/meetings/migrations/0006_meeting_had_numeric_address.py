@@ -13,7 +13,7 @@ def mark_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("meetings", "0004_meeting_public_id")]
+    dependencies = [("meetings", "0005_meeting_series_origin")]
 
     operations = [
         migrations.AddField(
