@@ -250,6 +250,13 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "roundtable.live.layers.SweepingInMemoryChannelLayer"}}
 
+# ASGI processes scripts/serve starts (uvicorn --workers). Without REDIS_URL each process keeps
+# its own cache (rate limits) and channel layer (live rooms), so a production start refuses more
+# than one (roundtable/core/checks.py, rt.E005).
+WEB_WORKERS = env_int("WEB_WORKERS", 1)
+if WEB_WORKERS < 1:
+    raise ImproperlyConfigured("WEB_WORKERS must be 1 or more.")
+
 # Background work: Django's task framework with the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
