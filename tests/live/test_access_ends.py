@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from roundtable.accounts.models import User
 from roundtable.groups import services as group_services
-from roundtable.groups.models import JoinPolicy, Membership, MembershipState
-from roundtable.live import permissions, services
+from roundtable.groups.models import JoinPolicy, Kind, Membership, MembershipState
+from roundtable.live import clock, permissions, services
 from roundtable.live.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
-from roundtable.live.models import Participant, Roundtable
+from roundtable.live.models import Participant, Question, QuestionStatus, Roundtable, Turn, TurnStatus
 from roundtable.live.services import LiveError
 from tests.factories import MembershipFactory
 
@@ -231,3 +231,57 @@ def test_an_admin_edit_that_keeps_the_member_active_changes_nothing_for_them() -
     services.participant_join(roundtable=room.rt, user=room.ann, now=at(1))
     assert _admin_sets_state(room, MembershipState.ACTIVE) == 302
     assert Participant.objects.get(roundtable=room.rt, user=room.ann).left_at is None
+
+
+def _removed(room: Room, user: User) -> None:
+    membership = Membership.objects.get(group=room.group, user=user)
+    group_services.membership_remove(membership=membership, by=room.fac, ban=False)
+
+
+@pytest.mark.django_db
+def test_a_removed_member_loses_their_place_in_the_order_and_never_gets_the_seat() -> None:
+    # Issue 8, finding 4: the order is built at the opening; Ann is removed before the start.
+    room = make_room()
+    _removed(room, room.ann)
+    services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(1))
+    snap = clock.snapshot(room.fresh(), at(2))
+    assert [(t["name"], t["status"]) for t in snap["turns"]] == [("Ben", "active"), ("Cat", "pending")]
+    assert snap["turn"]["user_id"] == room.ben.pk
+    services.turn_next(roundtable=room.rt, by=room.fac, now=at(3))
+    snap = clock.snapshot(room.fresh(), at(4))
+    assert snap["turn"]["user_id"] == room.cat.pk
+    services.turn_next(roundtable=room.rt, by=room.fac, now=at(5))
+    snap = clock.snapshot(room.fresh(), at(6))
+    assert snap["turn"] is None
+    assert room.ann.pk not in {t["user_id"] for t in snap["turns"]}
+
+
+@pytest.mark.django_db
+def test_a_member_removed_in_the_seat_leaves_it_to_the_next() -> None:
+    room = make_room()
+    services.participant_join(roundtable=room.rt, user=room.ann, now=at(1))
+    services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(2))
+    assert room.fresh().current_turn.user_id == room.ann.pk  # type: ignore[union-attr]
+    _removed(room, room.ann)
+    rt = room.fresh()
+    assert rt.current_turn is not None
+    assert rt.current_turn.user_id == room.ben.pk
+    assert Turn.objects.get(roundtable=rt, user=room.ann).status == TurnStatus.DONE
+    # Cat removed while waiting: Ben's turn ends into open discussion, never into Cat's.
+    _removed(room, room.cat)
+    services.turn_next(roundtable=room.rt, by=room.fac, now=at(9))
+    assert room.fresh().current_turn is None
+
+
+@pytest.mark.django_db
+def test_a_removed_members_question_leaves_the_queue() -> None:
+    room = make_room(kind=Kind.SPEAKERS)
+    services.participant_join(roundtable=room.rt, user=room.ann, now=at(1))
+    services.participant_join(roundtable=room.rt, user=room.ben, now=at(1))
+    services.question_raise(roundtable=room.rt, by=room.ann, text="Ann asks", now=at(2))
+    services.question_raise(roundtable=room.rt, by=room.ben, text="Ben asks", now=at(3))
+    _removed(room, room.ann)
+    taken = services.question_take_next(roundtable=room.rt, by=room.fac, now=at(4))
+    assert taken is not None
+    assert taken.user_id == room.ben.pk
+    assert Question.objects.get(roundtable=room.rt, user=room.ann).status == QuestionStatus.WITHDRAWN
