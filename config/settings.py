@@ -307,6 +307,10 @@ SECURE_CSP = {
 # (roundtable/live/consumers.py, "Flooding"). A facilitator's busiest minute is a few keys.
 LIVE_SOCKET_BURST = env_int("LIVE_SOCKET_BURST", 20)
 LIVE_SOCKET_PER_SECOND = float(env_int("LIVE_SOCKET_PER_SECOND", 5))
+# Seconds between each live socket's own check of its person's access (one query), so access
+# lost where no "access.revoked" reaches this process (manage.py shell, the task worker, another
+# process without Redis) closes the socket within this bound (live/consumers.py).
+LIVE_ACCESS_RECHECK_SECONDS = float(env_int("LIVE_ACCESS_RECHECK_SECONDS", 20))
 
 # Demo data: make run loads it into an empty database unless this is off. It loads only
 # under the development key (demo_data refuses otherwise): production is never a demo.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from roundtable.accounts.models import User
 from roundtable.groups import services as group_services
@@ -285,3 +287,28 @@ def test_a_removed_members_question_leaves_the_queue() -> None:
     assert taken is not None
     assert taken.user_id == room.ben.pk
     assert Question.objects.get(roundtable=room.rt, user=room.ann).status == QuestionStatus.WITHDRAWN
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_access_lost_elsewhere_closes_the_socket_within_the_recheck_bound(live: Room, settings: Settings) -> None:
+    # Issue 8, finding 10: an account closed outside this process (an UPDATE, as manage.py
+    # shell or the task worker might) sends nothing to this process's sockets: the socket's
+    # own timer finds it.
+    settings.LIVE_ACCESS_RECHECK_SECONDS = 0.3
+    heads = await database_sync_to_async(lambda: {n: cookie_headers(getattr(live, n)) for n in ("fac", "ann")})()
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    await quiet(fac, ann)
+    await database_sync_to_async(lambda: User.objects.filter(pk=live.ann.pk).update(is_active=False))()
+    assert await ann.receive_json_from(timeout=3) == {
+        "type": "revoked",
+        "message": "You no longer have access to this room.",
+    }
+    assert await closed_with(ann) == CLOSE_FORBIDDEN
+    # Fay keeps her socket: her checks pass.
+    await asyncio.sleep(0.8)  # two more of her checks
+    await fac.send_json_to({"action": "ping", "request_id": 1})
+    pong: dict[str, Any] = await until(fac, lambda f: f["type"] == "pong")
+    assert pong["request_id"] == 1
+    await fac.disconnect()
