@@ -255,6 +255,13 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "roundtable.live.layers.SweepingInMemoryChannelLayer"}}
 
+# ASGI processes scripts/serve starts (uvicorn --workers). Without REDIS_URL each process keeps
+# its own cache (rate limits) and channel layer (live rooms), so a production start refuses more
+# than one (roundtable/core/checks.py, rt.E005).
+WEB_WORKERS = env_int("WEB_WORKERS", 1)
+if WEB_WORKERS < 1:
+    raise ImproperlyConfigured("WEB_WORKERS must be 1 or more.")
+
 # Background work: Django's task framework with the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -308,6 +315,10 @@ SECURE_CSP = {
 # (roundtable/live/consumers.py, "Flooding"). A facilitator's busiest minute is a few keys.
 LIVE_SOCKET_BURST = env_int("LIVE_SOCKET_BURST", 20)
 LIVE_SOCKET_PER_SECOND = float(env_int("LIVE_SOCKET_PER_SECOND", 5))
+# Seconds between each live socket's own check of its person's access (one query), so access
+# lost where no "access.revoked" reaches this process (manage.py shell, the task worker, another
+# process without Redis) closes the socket within this bound (live/consumers.py).
+LIVE_ACCESS_RECHECK_SECONDS = float(env_int("LIVE_ACCESS_RECHECK_SECONDS", 20))
 
 # Demo data: make run loads it into an empty database unless this is off. It loads only
 # under the development key (demo_data refuses otherwise): production is never a demo.

@@ -11,7 +11,11 @@ does not start when any of these is reported (issue 8: "production is never a de
   accounts (Argon2 is slow on purpose), so it checks each distinct hash among the accounts
   that could have it: hashes shared by several accounts (the demo set-up hashes once for
   everyone), staff accounts, and the demo domain's. Nobody else can have it: the password
-  validators refuse it (accounts/validators.py).
+  validators refuse it (accounts/validators.py);
+- rt.E005 more than one ASGI process (WEB_WORKERS, which scripts/serve passes to uvicorn
+  --workers) without REDIS_URL: each process would keep its own in-memory cache (login and
+  sign-up limits multiplied by the process count) and its own in-memory channel layer (a live
+  room's broadcasts and access revocations would not reach sockets on the other processes).
 """
 
 from __future__ import annotations
@@ -46,6 +50,15 @@ def production_is_not_a_demo(
         )
     if settings.DEBUG:
         errors.append(Error("DEBUG is on.", hint="Unset DEBUG (it is off by default).", id="rt.E003"))
+    if settings.WEB_WORKERS > 1 and not settings.REDIS_URL:
+        errors.append(
+            Error(
+                f"WEB_WORKERS={settings.WEB_WORKERS} without REDIS_URL: each process would keep its own "
+                "rate limits and its own live rooms.",
+                hint="Set REDIS_URL (shared cache and channel layer), or set WEB_WORKERS=1.",
+                id="rt.E005",
+            )
+        )
     return errors
 
 

@@ -42,6 +42,11 @@ Server -> client (JSON text frames)
     {"type": "revoked", "message": str}
         The person lost access (left, removed or banned from the group, or no longer
         allowed in the room). The server closes with 4403 right after; nothing else follows.
+        Sent at once when access ends in this process or reaches it through the channel
+        layer ("access.revoked"). Otherwise (an account closed in manage.py shell or the task
+        worker, or by another process with the in-memory layer) within
+        settings.LIVE_ACCESS_RECHECK_SECONDS (20 s): each socket checks its person's access
+        again on that timer (one query), as well as on every message and room change.
 
 Client -> server
     {"action": str, "request_id": optional (echoed in "error" and "pong"), ...params}
@@ -83,6 +88,7 @@ Client -> server
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -437,6 +443,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     display: bool = False  # a screen for the room (?view=display): first names only, no controls
     done: bool = False  # closed by us: nothing more is read or sent
     bucket: TokenBucket
+    recheck: asyncio.Task[None] | None = None  # the access check on a timer (_recheck_access)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """channels' dispatch without its aclose_old_connections() before every message: that
@@ -483,11 +490,33 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.can_control = entry.can_control
         self.entered_version = entry.version
+        self.recheck = asyncio.create_task(self._recheck_access())
         if entry.room is not None:
             await self._send_snapshot({"type": "snapshot", "room": entry.room, "you": self._you(entry.in_seat)})
 
+    async def _recheck_access(self) -> None:
+        """Check access again every LIVE_ACCESS_RECHECK_SECONDS and revoke when it is lost: the
+        bound for a loss no "access.revoked" brings to this process (see the protocol above)."""
+        while not self.done and self.user_id is not None:
+            await asyncio.sleep(settings.LIVE_ACCESS_RECHECK_SECONDS)
+            if self.done:
+                return
+            try:
+                await check(self.user_id, self.roundtable_id)
+            except AccessDenied:
+                await self._revoke()
+                return
+            except Exception:
+                logger.exception("live room %s: could not re-check %s", self.roundtable_id, self.user_id)
+
+    def _stop_recheck(self) -> None:
+        if self.recheck is not None and self.recheck is not asyncio.current_task():
+            self.recheck.cancel()
+        self.recheck = None
+
     async def disconnect(self, code: int) -> None:
         self.done = True
+        self._stop_recheck()
         if self.group:
             try:
                 await self.channel_layer.group_discard(self.group, self.channel_name)
@@ -603,6 +632,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._send({"type": "error", "message": message, "status": status, "request_id": request_id})
 
     async def _shut(self, code: int) -> None:
+        self._stop_recheck()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
         self.done = True

@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -314,7 +314,8 @@ def access_end(*, user: User, group_id: int | None = None, now: datetime | None 
     `group_id`, or (group_id None) their account was closed, which ends every group.
 
     In every room concerned that has not ended they stop being present (the room's snapshot
-    changes, so no later broadcast lists them), a facilitator's earlier admission is forgotten
+    changes, so no later broadcast lists them), their waiting turns are dropped, a turn of
+    theirs in the seat ends and their questions close (_out_of_room), a facilitator's earlier admission is forgotten
     in every room concerned, ended ones too (only a new admission lets them back: issue 8,
     "never was once a participant"), and after commit their sockets get "access.revoked".
     Safe inside the caller's transaction. Returns the ids of the rooms whose snapshot changed.
@@ -329,14 +330,42 @@ def access_end(*, user: User, group_id: int | None = None, now: datetime | None 
     else:
         open_rooms = mine.exclude(roundtable__status=RoomStatus.ENDED).values_list("roundtable_id", flat=True)
         broadcast.access_revoked_in(list(open_rooms), user.pk)
-    here = mine.filter(left_at__isnull=True).exclude(roundtable__status=RoomStatus.ENDED)
+    # Every room not ended where they are present, wait for a turn, sit in the seat or have a
+    # hand up: turns are built at the opening from the RSVPs, before anyone joins.
+    rooms = Roundtable.objects.exclude(status=RoomStatus.ENDED).filter(
+        Q(participants__user=user, participants__left_at__isnull=True)
+        | Q(turns__user=user, turns__status__in=[TurnStatus.PENDING, TurnStatus.ACTIVE])
+        | Q(questions__user=user, questions__status__in=[QuestionStatus.WAITING, QuestionStatus.TAKEN])
+    )
+    if group_id is not None:
+        rooms = rooms.filter(meeting__group_id=group_id)
     changed = []
     # Rooms locked in id order, so two of these running at once cannot deadlock.
-    for roundtable_id in sorted(here.values_list("roundtable_id", flat=True)):
+    for roundtable_id in sorted(set(rooms.values_list("pk", flat=True))):
         rt = _lock(roundtable_id)
-        if Participant.objects.filter(roundtable=rt, user=user, left_at__isnull=True).update(left_at=now):
-            _changed(rt)
+        if _out_of_room(rt, user, now):
+            _changed(rt, *STATE_FIELDS)
             changed.append(roundtable_id)
+    return changed
+
+
+def _out_of_room(rt: Roundtable, user: User, now: datetime) -> bool:
+    """Take someone who lost access out of a room that has not ended (access_end): they stop
+    being present; their waiting turns are dropped, so the seat never passes to them and the
+    room never shows their previous challenge or commitments; a turn of theirs in the seat
+    ends (done) and the next member is seated, as turn_next does; their raised hand is
+    withdrawn and a question of theirs being answered is closed. True when anything changed."""
+    changed = bool(Participant.objects.filter(roundtable=rt, user=user, left_at__isnull=True).update(left_at=now))
+    deleted, _ = Turn.objects.filter(roundtable=rt, user=user, status=TurnStatus.PENDING).delete()
+    changed = changed or bool(deleted)
+    if rt.current_turn is not None and rt.current_turn.user_id == user.pk:
+        _end_current_turn(rt, now)
+        if rt.is_live:
+            _start_next_turn(rt, now)
+        changed = True
+    questions = Question.objects.filter(roundtable=rt, user=user)
+    changed = bool(questions.filter(status=QuestionStatus.WAITING).update(status=QuestionStatus.WITHDRAWN)) or changed
+    changed = bool(questions.filter(status=QuestionStatus.TAKEN).update(status=QuestionStatus.ANSWERED)) or changed
     return changed
 
 

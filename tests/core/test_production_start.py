@@ -121,3 +121,38 @@ def test_scripts_serve_refuses_a_demo_and_accepts_production(tmp_path: Path) -> 
     assert "Roundtable will not start" in dev.stderr
     ok = _serve_check(tmp_path, SECRET_KEY=OWN_KEY, EMAIL_HOST="smtp.example.org")
     assert (ok.returncode, ok.stdout.strip().splitlines()[-1]) == (0, "Production checks passed.")
+
+
+def test_scripts_serve_refuses_many_workers_without_redis(tmp_path: Path) -> None:
+    # Issue 8, finding 2: without REDIS_URL every uvicorn process keeps its own cache (login
+    # limits multiplied) and its own channel layer (rooms split between processes).
+    two = _serve_check(tmp_path, SECRET_KEY=OWN_KEY, EMAIL_HOST="smtp.example.org", WEB_WORKERS="2")
+    assert two.returncode == 1
+    assert (
+        "(rt.E005) WEB_WORKERS=2 without REDIS_URL: each process would keep its own rate limits and its own live rooms."
+    ) in two.stderr
+    assert "HINT: Set REDIS_URL (shared cache and channel layer), or set WEB_WORKERS=1." in two.stderr
+    # The default without Redis is one process, which passes.
+    default = _serve_check(tmp_path, SECRET_KEY=OWN_KEY, EMAIL_HOST="smtp.example.org")
+    assert (default.returncode, default.stdout.strip().splitlines()[-1]) == (0, "Production checks passed.")
+    one = _serve_check(tmp_path, SECRET_KEY=OWN_KEY, EMAIL_HOST="smtp.example.org", WEB_WORKERS="1")
+    assert one.returncode == 0
+
+
+@pytest.mark.django_db
+def test_many_workers_with_redis_pass_the_check(settings: Settings) -> None:
+    _production(settings)
+    settings.WEB_WORKERS = 3
+    settings.REDIS_URL = ""
+    assert _ours() == ["rt.E005"]
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    assert _ours() == []
+
+
+def test_both_start_scripts_leave_the_client_address_to_the_settings() -> None:
+    # Issue 8, finding 13: uvicorn's proxy headers would trust X-Forwarded-For from localhost
+    # and let a client choose its own rate-limit key; TRUSTED_PROXY_COUNT decides instead.
+    for script in ("serve", "run"):
+        text = (ROOT / "scripts" / script).read_text()
+        (launch,) = [line for line in text.replace("\\\n", " ").splitlines() if "config.asgi:application" in line]
+        assert "--no-proxy-headers" in launch.split(), script

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -11,13 +12,14 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from roundtable.accounts.models import User
 from roundtable.groups import services as group_services
-from roundtable.groups.models import JoinPolicy, Membership, MembershipState
-from roundtable.live import permissions, services
+from roundtable.groups.models import JoinPolicy, Kind, Membership, MembershipState
+from roundtable.live import clock, permissions, services
 from roundtable.live.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
-from roundtable.live.models import Participant, Roundtable
+from roundtable.live.models import Participant, Question, QuestionStatus, Roundtable, Turn, TurnStatus
 from roundtable.live.services import LiveError
 from tests.factories import MembershipFactory
 
@@ -231,3 +233,82 @@ def test_an_admin_edit_that_keeps_the_member_active_changes_nothing_for_them() -
     services.participant_join(roundtable=room.rt, user=room.ann, now=at(1))
     assert _admin_sets_state(room, MembershipState.ACTIVE) == 302
     assert Participant.objects.get(roundtable=room.rt, user=room.ann).left_at is None
+
+
+def _removed(room: Room, user: User) -> None:
+    membership = Membership.objects.get(group=room.group, user=user)
+    group_services.membership_remove(membership=membership, by=room.fac, ban=False)
+
+
+@pytest.mark.django_db
+def test_a_removed_member_loses_their_place_in_the_order_and_never_gets_the_seat() -> None:
+    # Issue 8, finding 4: the order is built at the opening; Ann is removed before the start.
+    room = make_room()
+    _removed(room, room.ann)
+    services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(1))
+    snap = clock.snapshot(room.fresh(), at(2))
+    assert [(t["name"], t["status"]) for t in snap["turns"]] == [("Ben", "active"), ("Cat", "pending")]
+    assert snap["turn"]["user_id"] == room.ben.pk
+    services.turn_next(roundtable=room.rt, by=room.fac, now=at(3))
+    snap = clock.snapshot(room.fresh(), at(4))
+    assert snap["turn"]["user_id"] == room.cat.pk
+    services.turn_next(roundtable=room.rt, by=room.fac, now=at(5))
+    snap = clock.snapshot(room.fresh(), at(6))
+    assert snap["turn"] is None
+    assert room.ann.pk not in {t["user_id"] for t in snap["turns"]}
+
+
+@pytest.mark.django_db
+def test_a_member_removed_in_the_seat_leaves_it_to_the_next() -> None:
+    room = make_room()
+    services.participant_join(roundtable=room.rt, user=room.ann, now=at(1))
+    services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(2))
+    assert room.fresh().current_turn.user_id == room.ann.pk  # type: ignore[union-attr]
+    _removed(room, room.ann)
+    rt = room.fresh()
+    assert rt.current_turn is not None
+    assert rt.current_turn.user_id == room.ben.pk
+    assert Turn.objects.get(roundtable=rt, user=room.ann).status == TurnStatus.DONE
+    # Cat removed while waiting: Ben's turn ends into open discussion, never into Cat's.
+    _removed(room, room.cat)
+    services.turn_next(roundtable=room.rt, by=room.fac, now=at(9))
+    assert room.fresh().current_turn is None
+
+
+@pytest.mark.django_db
+def test_a_removed_members_question_leaves_the_queue() -> None:
+    room = make_room(kind=Kind.SPEAKERS)
+    services.participant_join(roundtable=room.rt, user=room.ann, now=at(1))
+    services.participant_join(roundtable=room.rt, user=room.ben, now=at(1))
+    services.question_raise(roundtable=room.rt, by=room.ann, text="Ann asks", now=at(2))
+    services.question_raise(roundtable=room.rt, by=room.ben, text="Ben asks", now=at(3))
+    _removed(room, room.ann)
+    taken = services.question_take_next(roundtable=room.rt, by=room.fac, now=at(4))
+    assert taken is not None
+    assert taken.user_id == room.ben.pk
+    assert Question.objects.get(roundtable=room.rt, user=room.ann).status == QuestionStatus.WITHDRAWN
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_access_lost_elsewhere_closes_the_socket_within_the_recheck_bound(live: Room, settings: Settings) -> None:
+    # Issue 8, finding 10: an account closed outside this process (an UPDATE, as manage.py
+    # shell or the task worker might) sends nothing to this process's sockets: the socket's
+    # own timer finds it.
+    settings.LIVE_ACCESS_RECHECK_SECONDS = 0.3
+    heads = await database_sync_to_async(lambda: {n: cookie_headers(getattr(live, n)) for n in ("fac", "ann")})()
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    await quiet(fac, ann)
+    await database_sync_to_async(lambda: User.objects.filter(pk=live.ann.pk).update(is_active=False))()
+    assert await ann.receive_json_from(timeout=3) == {
+        "type": "revoked",
+        "message": "You no longer have access to this room.",
+    }
+    assert await closed_with(ann) == CLOSE_FORBIDDEN
+    # Fay keeps her socket: her checks pass.
+    await asyncio.sleep(0.8)  # two more of her checks
+    await fac.send_json_to({"action": "ping", "request_id": 1})
+    pong: dict[str, Any] = await until(fac, lambda f: f["type"] == "pong")
+    assert pong["request_id"] == 1
+    await fac.disconnect()
