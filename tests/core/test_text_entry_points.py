@@ -183,7 +183,7 @@ def test_api_meeting_create_with_any_text(title: str, description: str, speaker:
         assert all(reason in r.json()["detail"] for reason in problems)
         return
     assert r.status_code == 201
-    meeting = Meeting.objects.select_related("talk").get(pk=r.json()["id"])
+    meeting = Meeting.objects.select_related("talk").get(public_id=r.json()["id"])
     assert (meeting.title, meeting.talk.speaker_name) == (title, speaker)
     assert meeting.description == description.replace("\r\n", "\n").replace("\r", "\n")
     cal, other = _both(Client().get(meeting_url(meeting, "feeds:meeting_ics")).content)
