@@ -181,6 +181,7 @@ def _admin_sets_state(room: Room, state: str) -> int:
         "role": m.role,
         "state": state,
         "answer": m.answer,
+        "admission": m.admission,
         "created_at_0": m.created_at.strftime("%Y-%m-%d"),
         "created_at_1": m.created_at.strftime("%H:%M:%S"),
         "decided_at_0": "",
