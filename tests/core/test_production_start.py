@@ -5,6 +5,7 @@ password is the demo's published one (roundtable/core/checks.py)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -154,5 +155,8 @@ def test_both_start_scripts_leave_the_client_address_to_the_settings() -> None:
     # and let a client choose its own rate-limit key; TRUSTED_PROXY_COUNT decides instead.
     for script in ("serve", "run"):
         text = (ROOT / "scripts" / script).read_text()
-        (launch,) = [line for line in text.replace("\\\n", " ").splitlines() if "config.asgi:application" in line]
+        # One command over several lines: a backslash continuation, or a bash array whose next
+        # line carries more options.
+        joined = re.sub(r"\n\s+--", " --", text.replace("\\\n", " "))
+        (launch,) = [line for line in joined.splitlines() if "config.asgi:application" in line]
         assert "--no-proxy-headers" in launch.split(), script
