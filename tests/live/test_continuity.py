@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from roundtable.groups.models import Group, JoinPolicy
+from roundtable.groups.models import Admission, Membership
 from roundtable.live import clock, permissions, selectors, services
 from roundtable.live.models import Commitment, Turn
 from roundtable.live.services import LiveError
@@ -126,9 +126,9 @@ def test_turn_summary_shows_people_only_as_their_profiles_allow(room: Room) -> N
     ben.headline, ben.pitch, ben.target_roles = "Product designer", "I design calm tools.", "Design lead"
     ben.visibility = {"pitch": "only_me", "target_roles": "members"}
     ben.save()
-    # "People in my groups" counts groups a facilitator admits people to (an open group
-    # anyone can join does not): make this one an approval group.
-    Group.objects.filter(pk=room.group.pk).update(join_policy=JoinPolicy.APPROVAL, eligibility_question="Why?")
+    # "People in my groups" counts memberships a facilitator let in (approved or invited),
+    # never one-click joins of an open group: these members were approved.
+    Membership.objects.filter(group=room.group).update(admission=Admission.APPROVED)
     turn = _ann_takes_a_turn(room)
     summary = selectors.turn_summary(room.fresh(), room.ann)
     assert summary.turn == turn
@@ -141,5 +141,5 @@ def test_turn_summary_shows_people_only_as_their_profiles_allow(room: Room) -> N
     people = {p.user_id: p.fields for p in summary.people}
     assert set(people) == {room.fac.pk, room.ben.pk}
     assert people[room.ben.pk]["headline"] == "Product designer"
-    assert people[room.ben.pk]["target_roles"] == "Design lead"  # they share an approval group
+    assert people[room.ben.pk]["target_roles"] == "Design lead"  # both were let in by a facilitator
     assert "pitch" not in people[room.ben.pk]

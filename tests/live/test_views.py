@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from roundtable.accounts.models import Profile, User
-from roundtable.groups.models import Group, JoinPolicy, MembershipState
+from roundtable.groups.models import Admission, Membership, MembershipState
 from roundtable.live import services
 from roundtable.live.models import HistorySharing, Roundtable, Turn
 from tests.factories import MeetingFactory, MembershipFactory, UserFactory
@@ -201,7 +201,7 @@ def test_display_mode_has_first_names_and_no_controls() -> None:
 def test_summary_shows_the_turn_and_only_what_profiles_allow() -> None:
     room = make_room()
     # "People in my groups" counts approval and invite-only groups (not open ones).
-    Group.objects.filter(pk=room.group.pk).update(join_policy=JoinPolicy.APPROVAL, eligibility_question="Why?")
+    Membership.objects.filter(group=room.group).update(admission=Admission.APPROVED)
     Profile.objects.filter(user=room.ben).update(
         headline="Data analyst, hiring-side experience",
         location_text="Somerville",
