@@ -10,6 +10,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
@@ -108,6 +109,15 @@ def live(transactional_db: None) -> Room:
     return make_room()
 
 
+async def fac_and_ann_in(live: Room) -> tuple[WebsocketCommunicator, WebsocketCommunicator]:
+    """The facilitator's and Ann's sockets, both in the room, with their first frames read."""
+    heads = await database_sync_to_async(lambda: {n: cookie_headers(getattr(live, n)) for n in ("fac", "ann")})()
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    await quiet(fac, ann)
+    return fac, ann
+
+
 @pytest.mark.parametrize("then", ["pending", "declined"])
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
@@ -128,10 +138,7 @@ def _deactivate(user_id: int) -> None:
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_deactivated_accounts_socket_closes_at_once(live: Room) -> None:
-    heads = await database_sync_to_async(lambda: {n: cookie_headers(getattr(live, n)) for n in ("fac", "ann")})()
-    fac, _ = await enter(live.rt.pk, heads["fac"])
-    ann, _ = await enter(live.rt.pk, heads["ann"])
-    await quiet(fac, ann)
+    fac, ann = await fac_and_ann_in(live)
     await database_sync_to_async(_deactivate)(live.ann.pk)
     assert await ann.receive_json_from(timeout=3) == {
         "type": "revoked",
@@ -153,10 +160,7 @@ def _taken_out_quietly(room: Room) -> None:
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_room_pushes_nothing_to_someone_who_may_no_longer_be_there(live: Room) -> None:
-    heads = await database_sync_to_async(lambda: {n: cookie_headers(getattr(live, n)) for n in ("fac", "ann")})()
-    fac, _ = await enter(live.rt.pk, heads["fac"])
-    ann, _ = await enter(live.rt.pk, heads["ann"])
-    await quiet(fac, ann)
+    fac, ann = await fac_and_ann_in(live)
     await database_sync_to_async(_taken_out_quietly)(live)
     assert (await ann.receive_json_from(timeout=3))["type"] == "revoked"
     assert await closed_with(ann) == CLOSE_FORBIDDEN
@@ -194,10 +198,7 @@ def _admin_sets_state(room: Room, state: str) -> int:
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_removal_in_the_admin_closes_the_socket_at_once(live: Room) -> None:
-    heads = await database_sync_to_async(lambda: {n: cookie_headers(getattr(live, n)) for n in ("fac", "ann")})()
-    fac, _ = await enter(live.rt.pk, heads["fac"])
-    ann, _ = await enter(live.rt.pk, heads["ann"])
-    await quiet(fac, ann)
+    fac, ann = await fac_and_ann_in(live)
     assert await database_sync_to_async(_admin_sets_state)(live, MembershipState.REMOVED) == 302
     assert await ann.receive_json_from(timeout=3) == {
         "type": "revoked",
@@ -297,10 +298,7 @@ async def test_access_lost_elsewhere_closes_the_socket_within_the_recheck_bound(
     # shell or the task worker might) sends nothing to this process's sockets: the socket's
     # own timer finds it.
     settings.LIVE_ACCESS_RECHECK_SECONDS = 0.3
-    heads = await database_sync_to_async(lambda: {n: cookie_headers(getattr(live, n)) for n in ("fac", "ann")})()
-    fac, _ = await enter(live.rt.pk, heads["fac"])
-    ann, _ = await enter(live.rt.pk, heads["ann"])
-    await quiet(fac, ann)
+    fac, ann = await fac_and_ann_in(live)
     await database_sync_to_async(lambda: User.objects.filter(pk=live.ann.pk).update(is_active=False))()
     assert await ann.receive_json_from(timeout=3) == {
         "type": "revoked",
