@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "roundtable.core.nav.nav",
             ],
         },
     }
@@ -225,6 +226,8 @@ if ALLAUTH_TRUSTED_CLIENT_IP_HEADER and ALLAUTH_TRUSTED_PROXY_COUNT:
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Roundtable's own wording for allauth's English (roundtable/core/locale/en/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "roundtable" / "core" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -6,11 +6,12 @@ from django import forms
 from django.db.models import QuerySet
 
 from roundtable.core.text import MultiLineField, SingleLineField
+from roundtable.core.zones import zone_choices
 from roundtable.groups.models import Topic
 from roundtable.groups.places import resolve
 
 from .models import PRIVATE_FIELDS, Profile, SearchStatus, Visibility
-from .services import PLACE_NOT_FOUND, ProfileData, profile_name_set, time_zones
+from .services import PLACE_NOT_FOUND, ProfileData, profile_name_set
 
 # What each private field is called on pages.
 FIELD_LABELS: dict[str, str] = {
@@ -52,8 +53,7 @@ FIXED_AUDIENCE: dict[str, str] = {
 
 
 def _tz_choices() -> list[tuple[str, str]]:
-    zones = sorted(tz for tz in time_zones() if "/" in tz and not tz.startswith(("Etc/", "SystemV/")))
-    return [(tz, tz.replace("_", " ")) for tz in zones]
+    return zone_choices()
 
 
 class ProfileForm(forms.Form):

@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
+from roundtable.core.confirm import render_confirm
 from roundtable.core.http import AuthedRequest, HtmxRequest
 
 from . import permissions, selectors, services
@@ -37,7 +39,8 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
                     f"Your introduction is {stats.words} words, about {stats.seconds} seconds: past the "
                     f"30-second mark. Try trimming it to {selectors.PITCH_MAX_WORDS} words or fewer.",
                 )
-            return redirect("accounts:profile_edit")
+            # Saving shows the result: the profile as others see it (its owner note links back here).
+            return redirect("accounts:profile", public_id=request.user.public_id)
     pitch_text = form["pitch"].value() or ""
     ctx = {
         "form": form,
@@ -104,9 +107,26 @@ def tokens(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
+    """GET asks (core/confirm.py, issue 9); POST revokes."""
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    if request.method == "GET":
+        if not token.is_active:
+            return redirect("accounts:tokens")
+        return render_confirm(
+            request,
+            title=f"Revoke “{token.name}”?",
+            subject=f"{token.prefix}…",
+            consequences=[
+                "Scripts and apps using this token are refused from now on.",
+                "This can't be undone: create a new token if you need one again.",
+            ],
+            action_url=reverse("accounts:token_revoke", args=[token.pk]),
+            confirm_label="Revoke token",
+            back_url=reverse("accounts:tokens"),
+            back_label="Keep it",
+        )
     was_active = token.is_active
     services.api_token_revoke(token=token)
     if was_active:

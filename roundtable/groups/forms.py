@@ -1,19 +1,17 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import available_timezones
 
 from django import forms
 
 from roundtable.core.text import MultiLineField, SingleLineField
+from roundtable.core.zones import zone_choices
 
 from .models import Format, GroupVisibility, JoinPolicy, Kind
 from .places import KM_PER_MILE, resolve
 from .selectors import DiscoveryFilters
 from .services import GroupData
 from .templates_of_kind import TEMPLATES
-
-_TZ_CHOICES = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc/"))
 
 
 class DiscoveryForm(forms.Form):
@@ -60,6 +58,7 @@ class DiscoveryForm(forms.Form):
             topic=d.get("topic") or "",
             sort=d.get("sort") or "relevance",
             page=d.get("page") or 1,
+            unit="mi" if d.get("unit") == "mi" else "km",
         )
 
 
@@ -83,10 +82,16 @@ class GroupForm(forms.Form):
     )
     venue = SingleLineField(max_length=200, required=False, help_text="Shown on the group page.")
     time_zone = forms.ChoiceField(
-        choices=[("", "From the place (or New York for online groups)"), *[(t, t) for t in _TZ_CHOICES]],
+        choices=[("", "From the place (or New York for online groups)"), *zone_choices()],
         required=False,
     )
-    cadence = SingleLineField(max_length=80, required=False, help_text="For example: every second Tuesday.")
+    cadence = SingleLineField(
+        label="Schedule note",
+        max_length=80,
+        required=False,
+        help_text="Optional. How often you meet comes from the meetings you schedule; add anything else here, "
+        "for example: We take August off.",
+    )
     meeting_minutes = forms.IntegerField(label="Meeting length (minutes)", min_value=15, max_value=480)
     audience = SingleLineField(max_length=120, required=False, help_text="For example: professionals under 30.")
     eligibility = SingleLineField(
@@ -114,7 +119,6 @@ class GroupForm(forms.Form):
             "purpose": t.purpose,
             "description": t.description,
             "ground_rules": t.ground_rules,
-            "cadence": t.cadence,
             "meeting_minutes": t.meeting_minutes,
             "format": Format.IN_PERSON,
             "join_policy": JoinPolicy.OPEN,
@@ -152,3 +156,9 @@ class JoinRequestForm(forms.Form):
 class InviteForm(forms.Form):
     days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=14)
     note = SingleLineField(label="Note (who it is for)", max_length=120, required=False)
+    role = forms.ChoiceField(
+        label="They join as",
+        required=False,
+        choices=[("member", "Member"), ("facilitator", "Co-facilitator")],
+        initial="member",
+    )

@@ -72,6 +72,10 @@ class Group(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # An archived group keeps its page and history for its members, but leaves discovery,
+    # takes no new members and has no meetings ahead (services.group_archive). Issue 9:
+    # a group whose last facilitator goes is handed over or archived, never orphaned.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -82,6 +86,10 @@ class Group(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def is_online_only(self) -> bool:
@@ -172,6 +180,8 @@ class Invite(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     uses = models.PositiveIntegerField(default=0)
+    # The role a person joining through this link gets: "facilitator" invites a co-facilitator.
+    role = models.CharField(max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
 
     class Meta:
         ordering = ("-created_at",)

@@ -122,6 +122,23 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+def distance_words(km: float, unit: str = "km") -> str:
+    """A distance as people say it, in the unit they chose ("km" or "mi"): "12 km away",
+    "1 mile away", "8 miles away"; under one unit, "less than 1 km away" (never "0 km
+    away": issue 9, a group in the same town is not zero distance, just close). Rounded
+    to whole units."""
+    if unit == "mi":
+        n = km / KM_PER_MILE
+        one, many = "mile", "miles"
+    else:
+        n = km
+        one, many = "km", "km"
+    if n < 1:
+        return f"less than 1 {one} away"
+    whole = round(n)
+    return f"{whole} {one if whole == 1 else many} away"
+
+
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lon, max_lon) that contains the circle."""
     dlat = math.degrees(radius_km / EARTH_RADIUS_KM)

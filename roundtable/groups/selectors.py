@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import ExpressionWrapper, Value
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from roundtable.accounts.models import Profile, User
 
 from .models import Format, Group, GroupVisibility, Membership, MembershipRole, MembershipState, Topic
 from .permissions import Viewer, discoverable_groups
-from .places import EARTH_RADIUS_KM, Place, bounding_box, haversine_km
+from .places import EARTH_RADIUS_KM, Place, bounding_box, distance_words, haversine_km
 from .search import apply_text_search, terms
 
 PAGE_SIZE = 20
@@ -64,6 +65,8 @@ class DiscoveryFilters:
     topic: str = ""
     sort: str = "relevance"
     page: int = 1
+    # The unit distances are shown in ("km" or "mi"), as the person chose it.
+    unit: str = "km"
 
 
 @dataclass
@@ -71,6 +74,8 @@ class GroupResult:
     group: Group
     distance_km: float | None = None
     reasons: list[str] = field(default_factory=list)
+    # distance_km in words and in the viewer's unit ("3 miles away"); "" when unknown.
+    distance: str = ""
 
 
 def _viewer_profile(viewer: Viewer) -> Profile | None:
@@ -105,7 +110,9 @@ def discover(viewer: Viewer, f: DiscoveryFilters) -> tuple[Page, list[GroupResul
     the page (and the viewer's profile when signed in; and a capped count of full-text
     matches when searching without a place, which decides whether to rank).
     """
-    qs: QuerySet[Group] = discoverable_groups(viewer)
+    # Archived groups take no one new, so discovery never offers them (issue 9); their
+    # members still find them under My groups.
+    qs: QuerySet[Group] = discoverable_groups(viewer).filter(archived_at__isnull=True)
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.online_only:
@@ -154,13 +161,14 @@ def _result(group: Group, f: DiscoveryFilters, profile: Profile | None) -> Group
             origin = (profile.latitude, profile.longitude)
         if origin is not None:
             res.distance_km = haversine_km(origin[0], origin[1], group.latitude, group.longitude)
+            res.distance = distance_words(res.distance_km, f.unit)
     if profile is not None:
         interests = {t.id for t in profile.interests.all()}
         shared = [t.name for t in group.topics.all() if t.id in interests]
         if shared:
             res.reasons.append("On topics you follow: " + ", ".join(shared[:3]))
         if res.distance_km is not None and res.distance_km <= 40:
-            res.reasons.append(f"Near you ({res.distance_km:.0f} km)")
+            res.reasons.append(f"Near you: {res.distance}")
         if group.format in (Format.VIRTUAL, Format.HYBRID):
             res.reasons.append("You can join online")
     return res
@@ -252,3 +260,33 @@ def public_topics() -> QuerySet[Topic]:
     listed = Group.objects.filter(visibility=GroupVisibility.LISTED)
     interested = Profile.interests.through.objects.filter(topic_id=OuterRef("pk"), profile__user__is_active=True)
     return Topic.objects.filter(_tagged_groups(listed) | _tagged_talks(listed) | Exists(interested))
+
+
+def requests_waiting_for(user: User) -> list[Group]:
+    """Groups the person facilitates that have requests to join waiting, each with
+    `waiting` (the count), most waiting first; one query."""
+    facilitated = Membership.objects.filter(
+        user=user, state=MembershipState.ACTIVE, role=MembershipRole.FACILITATOR
+    ).values("group_id")
+    return list(
+        Group.objects.filter(pk__in=facilitated)
+        .annotate(waiting=Count("memberships", filter=Q(memberships__state=MembershipState.PENDING)))
+        .filter(waiting__gt=0)
+        .order_by("-waiting", "name")
+    )
+
+
+def my_requests(user: User) -> list[Membership]:
+    """The person's own requests to join that await a facilitator, oldest first."""
+    return list(
+        Membership.objects.filter(user=user, state=MembershipState.PENDING)
+        .select_related("group")
+        .order_by("created_at", "id")
+    )
+
+
+def meetings_ahead_count(group: Group) -> int:
+    """Scheduled meetings of the group that have not started: what archiving would cancel."""
+    from roundtable.meetings.models import Meeting, MeetingStatus
+
+    return Meeting.objects.filter(group=group, starts_at__gt=timezone.now(), status=MeetingStatus.SCHEDULED).count()

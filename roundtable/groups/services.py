@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -31,6 +32,7 @@ from .models import (
     Topic,
 )
 from .places import resolve
+from .schedule_note import REFUSED, states_a_schedule
 from .selectors import public_topics
 
 
@@ -121,7 +123,9 @@ def _apply(group: Group, data: GroupData) -> None:
     group.description_html = render_markdown(data.description)
     group.purpose = data.purpose
     group.ground_rules = data.ground_rules
-    group.cadence = data.cadence
+    if states_a_schedule(data.cadence):
+        raise GroupError(REFUSED, field="cadence")
+    group.cadence = data.cadence.strip()
     group.meeting_minutes = data.meeting_minutes
     group.venue = data.venue
     group.audience = data.audience
@@ -229,18 +233,34 @@ def _recount(group: Group) -> None:
     group.member_count = count
 
 
+def group_recount(*, group_ids: list[int]) -> None:
+    """Take the member count of these groups again (after rows left by cascade)."""
+    for group in Group.objects.filter(pk__in=group_ids):
+        _recount(group)
+    if group_ids:
+        bump_discovery_generation()
+
+
 def _lock_membership(group: Group, user: User) -> Membership | None:
     return Membership.objects.select_for_update().filter(group=group, user=user).first()
 
 
 @transaction.atomic
 def membership_join(*, group: Group, user: User, answer: str = "", invite: Invite | None = None) -> Membership:
-    """Join an open group, ask to join an approval group, or join through an invite."""
+    """Join an open group, ask to join an approval group, or join through an invite.
+    An invite made for a co-facilitator (Invite.role) makes its user a facilitator."""
+    if group.archived_at is not None:
+        raise GroupError("This group is archived: it takes no new members.", status=409)
     m = _lock_membership(group, user)
+    role = MembershipRole.FACILITATOR if invite is not None and invite.role == MembershipRole.FACILITATOR else ""
     if m is not None:
         if m.state == MembershipState.BANNED:
             raise GroupError("You can't join this group.", status=403)
         if m.state == MembershipState.ACTIVE:
+            if role and m.role != role:
+                m.role = role
+                m.save(update_fields=["role"])
+                Invite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)  # type: ignore[union-attr]
             return m
         if m.state == MembershipState.PENDING and invite is None:
             return m
@@ -261,13 +281,14 @@ def membership_join(*, group: Group, user: User, answer: str = "", invite: Invit
             user=user,
             state=state,
             admission=admission,
+            role=role or MembershipRole.MEMBER,
             answer=answer.strip(),
             decided_at=None if needs_approval else now,
         )
     else:
         m.state = state
         m.admission = admission
-        m.role = MembershipRole.MEMBER
+        m.role = role or MembershipRole.MEMBER
         m.answer = answer.strip()
         m.created_at = now
         m.decided_at = None if needs_approval else now
@@ -312,16 +333,54 @@ def membership_decide(*, membership: Membership, by: User, approve: bool) -> Mem
     return m
 
 
+def is_sole_facilitator(*, group: Group, user: User) -> bool:
+    """Whether `user` is the one active facilitator of a group that is not archived: the
+    person whose going would leave the group with nobody to approve, schedule or run it."""
+    if group.archived_at is not None:
+        return False
+    rows = Membership.objects.filter(group=group, state=MembershipState.ACTIVE, role=MembershipRole.FACILITATOR)
+    return list(rows.values_list("user_id", flat=True)[:2]) == [user.pk]
+
+
+def _successor_in(group: Group, successor_id: int | None, user: User) -> Membership:
+    m = (
+        Membership.objects.select_for_update()
+        .filter(group=group, pk=successor_id, state=MembershipState.ACTIVE)
+        .exclude(user=user)
+        .first()
+        if successor_id
+        else None
+    )
+    if m is None:
+        raise GroupError("Choose a current member to hand the group over to.", field="successor", status=409)
+    return m
+
+
 @transaction.atomic
-def membership_leave(*, group: Group, user: User) -> Membership:
+def membership_leave(*, group: Group, user: User, successor_id: int | None = None, archive: bool = False) -> Membership:
+    """Leave a group, or withdraw a request to join.
+
+    The only facilitator of a group that is not archived must say what becomes of it
+    (issue 9, "a group is never orphaned"): `successor_id`, the id of another active
+    membership, makes that member a facilitator; `archive=True` archives the group
+    (group_archive). Neither raises GroupError (field "successor", status 409).
+    """
     m = _lock_membership(group, user)
     if m is None or m.state not in (MembershipState.ACTIVE, MembershipState.PENDING):
         raise GroupError("You are not a member of this group.", status=409)
-    if m.is_facilitator and _facilitator_count(group) == 1 and group.member_count > 1:
-        raise GroupError(
-            "You are the only facilitator. Make another member a facilitator before you leave.",
-            status=409,
-        )
+    if m.is_facilitator and is_sole_facilitator(group=group, user=user):
+        if successor_id:
+            successor = _successor_in(group, successor_id, user)
+            successor.role = MembershipRole.FACILITATOR
+            successor.save(update_fields=["role"])
+        elif archive:
+            group_archive(group=group, by=user)
+        else:
+            raise GroupError(
+                "You are the only facilitator: hand the group over to a member, or archive it, before you leave.",
+                field="successor",
+                status=409,
+            )
     m.state = MembershipState.LEFT
     m.role = MembershipRole.MEMBER
     m.decided_at = timezone.now()
@@ -333,10 +392,87 @@ def membership_leave(*, group: Group, user: User) -> Membership:
 
 
 @transaction.atomic
+def group_hand_over(*, group: Group, by: User, successor_id: int) -> Membership:
+    """Make another active member a facilitator and step down to member.
+    Returns the successor's membership; GroupError (field "successor") for anyone else."""
+    successor = _successor_in(group, successor_id, by)
+    successor.role = MembershipRole.FACILITATOR
+    successor.save(update_fields=["role"])
+    Membership.objects.filter(group=group, user=by, state=MembershipState.ACTIVE).update(role=MembershipRole.MEMBER)
+    return successor
+
+
+@transaction.atomic
+def group_archive(*, group: Group, by: User | None) -> int:
+    """Archive a group: it leaves discovery and takes no new members; waiting requests are
+    declined, invite links revoked, its series ended and its meetings still ahead cancelled
+    (people who are going are told, as for any cancellation). Members keep the page and
+    its history. Returns how many meetings were cancelled. Idempotent."""
+    from roundtable.meetings import notifications as meeting_notifications
+    from roundtable.meetings.models import Meeting, MeetingSeries, MeetingStatus
+
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    if locked.archived_at is not None:
+        group.archived_at = locked.archived_at
+        return 0
+    now = timezone.now()
+    group.archived_at = now
+    Group.objects.filter(pk=group.pk).update(archived_at=now)
+    pending = list(Membership.objects.filter(group=group, state=MembershipState.PENDING).values_list("pk", flat=True))
+    Membership.objects.filter(pk__in=pending).update(state=MembershipState.DECLINED, decided_at=now, decided_by=by)
+    for mid in pending:
+        transaction.on_commit(partial(notifications.request_decided, membership_id=mid))
+    Invite.objects.filter(group=group, revoked_at__isnull=True).update(revoked_at=now)
+    MeetingSeries.objects.filter(group=group).update(ended=True)
+    cancelled = 0
+    ahead = Meeting.objects.select_for_update().filter(group=group, starts_at__gt=now, status=MeetingStatus.SCHEDULED)
+    for meeting in ahead:
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.sequence += 1
+        meeting.save(update_fields=["status", "sequence", "updated_at"])
+        cancelled += 1
+        transaction.on_commit(partial(meeting_notifications.meeting_cancelled, meeting_id=meeting.pk))
+    bump_discovery_generation()
+    return cancelled
+
+
+@transaction.atomic
+def group_restore(*, group: Group, by: User) -> Group:
+    """Bring an archived group back: listed again and open to new members as its settings say.
+    Only a facilitator may (the view asks permissions.group_for_facilitator)."""
+    Group.objects.filter(pk=group.pk).update(archived_at=None)
+    group.archived_at = None
+    bump_discovery_generation()
+    return group
+
+
+def groups_release(*, user: User) -> list[int]:
+    """Before an account closes (deactivated or deleted): every group it is the only
+    facilitator of is archived, so none is left with nobody to approve or run it.
+    Returns the archived groups' ids. A group with a co-facilitator needs nothing."""
+    archived: list[int] = []
+    facilitated = Group.objects.filter(
+        memberships__user=user,
+        memberships__state=MembershipState.ACTIVE,
+        memberships__role=MembershipRole.FACILITATOR,
+        archived_at__isnull=True,
+    )
+    for group in facilitated:
+        if is_sole_facilitator(group=group, user=user):
+            group_archive(group=group, by=None)
+            archived.append(group.pk)
+    return archived
+
+
+@transaction.atomic
 def membership_remove(*, membership: Membership, by: User, ban: bool) -> Membership:
     m = Membership.objects.select_for_update().get(pk=membership.pk)
     if m.user_id == by.pk:
         raise GroupError("You can't remove yourself; leave the group instead.", status=409)
+    if m.is_facilitator and _facilitator_count(m.group) == 1:
+        # Only reachable by someone who is not a facilitator themselves (the admin, a script):
+        # the group would be left with nobody to run it.
+        raise GroupError("This is the group's only facilitator: hand the group over first.", status=409)
     if m.state == MembershipState.BANNED and ban:
         return m
     m.state = MembershipState.BANNED if ban else MembershipState.REMOVED
@@ -376,10 +512,17 @@ def membership_set_role(*, membership: Membership, by: User, role: str) -> Membe
 INVITE_DAYS_DEFAULT = 14
 
 
-def invite_create(*, group: Group, by: User, days: int = INVITE_DAYS_DEFAULT, note: str = "") -> tuple[Invite, str]:
-    """Make an invite link. Returns the invite and its token (shown once)."""
+def invite_create(
+    *, group: Group, by: User, days: int = INVITE_DAYS_DEFAULT, note: str = "", role: str = MembershipRole.MEMBER
+) -> tuple[Invite, str]:
+    """Make an invite link. Returns the invite and its token (shown once). `role`
+    "facilitator" makes whoever joins through it a co-facilitator."""
     if not 1 <= days <= 90:
         raise GroupError("Invite links last between 1 and 90 days.", field="days")
+    if role not in MembershipRole.values:
+        raise GroupError("Choose member or co-facilitator.", field="role")
+    if group.archived_at is not None:
+        raise GroupError("This group is archived: restore it before inviting people.", status=409)
     token = new_secret("inv")
     invite = Invite.objects.create(
         group=group,
@@ -387,6 +530,7 @@ def invite_create(*, group: Group, by: User, days: int = INVITE_DAYS_DEFAULT, no
         created_by=by,
         note=note[:120],
         expires_at=timezone.now() + timedelta(days=days),
+        role=role,
     )
     return invite, token
 

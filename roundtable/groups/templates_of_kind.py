@@ -10,7 +10,9 @@ class GroupTemplate:
     kind: str
     purpose: str
     ground_rules: str
-    cadence: str
+    # The schedule form's first suggestion ("weekly", "biweekly", "monthly"): how often the
+    # group meets is then what its meetings say (issue 9, item 1), never a text of its own.
+    repeat: str
     meeting_minutes: int
     description: str
 
@@ -24,7 +26,7 @@ TEMPLATES: dict[str, GroupTemplate] = {
             "Keep questions constructive and focused on solutions.\n"
             "Offer help as freely as you ask for it."
         ),
-        cadence="Monthly",
+        repeat="monthly",
         meeting_minutes=90,
         description=(
             "Each meeting opens with informal networking, followed by a talk from a career "
@@ -40,7 +42,7 @@ TEMPLATES: dict[str, GroupTemplate] = {
             "Share your challenge, then listen: the group brings solutions, not sympathy alone.\n"
             "Stay constructive; the facilitator will steer us back to solutions."
         ),
-        cadence="Every two weeks",
+        repeat="biweekly",
         meeting_minutes=120,
         description=(
             "A small, committed roundtable. Bring a status update, the one thing holding you "
@@ -55,7 +57,7 @@ TEMPLATES: dict[str, GroupTemplate] = {
             "Speak from your own experience; listen without fixing unless asked.\n"
             "Be kind to each other and to yourself."
         ),
-        cadence="Weekly",
+        repeat="weekly",
         meeting_minutes=75,
         description="A safe, confidential space to share the ups and downs of the job search.",
     ),

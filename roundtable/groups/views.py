@@ -6,21 +6,35 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from roundtable.core.confirm import render_confirm
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.text import TextError, clean_text
 from roundtable.live import selectors as live_selectors
-from roundtable.meetings.selectors import upcoming_for_group
+from roundtable.meetings.selectors import group_schedules, upcoming_for_group
 
 from . import cache as discovery_cache
 from . import permissions, selectors, services
 from .forms import DiscoveryForm, GroupForm, InviteForm, JoinRequestForm
 from .models import Group, Invite, JoinPolicy, Kind, Membership, MembershipRole, MembershipState
+from .schedule_note import shown_note
 from .selectors import DiscoveryFilters
 from .templates_of_kind import KIND_ADVICE, TEMPLATES
+
+
+def _with_schedules(groups: list[Group]) -> None:
+    """Give each group `schedule` (what its meetings say about when it meets) and
+    `schedule_note` (its note, when that adds to the schedule rather than contradicts it):
+    the only "how often" any page shows (issue 9, item 1). Two queries for any number."""
+    schedules = group_schedules(groups)
+    for g in groups:
+        g.schedule = schedules[g.pk]  # type: ignore[attr-defined]
+        g.schedule_note = shown_note(g.cadence)  # type: ignore[attr-defined]
 
 
 def _kinds() -> list[dict[str, str]]:
@@ -32,15 +46,21 @@ def discover(request: HtmxRequest) -> HttpResponse:
     form = DiscoveryForm(request.GET or None)
     valid = not request.GET or form.is_valid()
     querystring = _querystring_without_page(request)
-    results_html = _results_html(request, form, querystring) if valid else _invalid_results_html()
+    results_html = _results_html(request, form, querystring) if valid else _invalid_results_html(form)
     status = 200 if valid else 400
     if request.htmx and not request.htmx.boosted:
-        return HttpResponse(results_html, status=status)
+        # htmx swaps nothing on a 4xx answer, which left the last results ("4 groups within
+        # 10 km of Cambridge") beside the bad input (issue 9, item 6). Its answer is a 200:
+        # the results region says what is wrong, and each field's message goes beside it.
+        slots = render_to_string("groups/discover.html#error_slots", {"form": form}) if request.GET else ""
+        return HttpResponse(results_html + slots)
     ctx = {
         "form": form,
         "results_html": results_html,
         "kinds": _kinds(),
         "topics": discovery_cache.cached("topics", "", selectors.popular_topics),
+        # Shown on the phone's "Filters" button, so folded filters are not forgotten.
+        "active_filters": len([key for key in request.GET if key != "page" and str(request.GET.get(key, "")).strip()]),
     }
     return render(request, "groups/discover.html", ctx, status=status)
 
@@ -52,6 +72,7 @@ def _results_html(request: HtmxRequest, form: DiscoveryForm, querystring: str) -
     def make() -> str:
         filters = form.filters() if request.GET else DiscoveryFilters()
         page, results = selectors.discover(request.user, filters)
+        _with_schedules([r.group for r in results])
         ctx = {"form": form, "page": page, "results": results, "querystring": querystring}
         return render_to_string("groups/discover.html#results", ctx)
 
@@ -61,8 +82,8 @@ def _results_html(request: HtmxRequest, form: DiscoveryForm, querystring: str) -
     return discovery_cache.cached("results", _normalised_query(request), make)
 
 
-def _invalid_results_html() -> str:
-    return render_to_string("groups/discover.html#results", {"results": None})
+def _invalid_results_html(form: DiscoveryForm) -> str:
+    return render_to_string("groups/discover.html#results", {"results": None, "form": form})
 
 
 def _normalised_query(request: HtmxRequest) -> str:
@@ -78,10 +99,27 @@ def _querystring_without_page(request: HtmxRequest) -> str:
     return q.urlencode()
 
 
+# One page view after joining or creating a group, its page leads with what to do next
+# (issue 9: a dead end is a bug). Kept in the session so a reload shows the plain page.
+NEXT_STEP_KEY = "group_next_step"
+
+
+def _next_step_set(request: HtmxRequest, group: Group, step: str) -> None:
+    request.session[NEXT_STEP_KEY] = {"group": group.pk, "step": step}
+
+
 @require_GET
 def detail(request: HtmxRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_viewer(request.user, slug)
-    return render(request, "groups/detail.html", _detail_context(request, group))
+    ctx = _detail_context(request, group)
+    pending = request.session.pop(NEXT_STEP_KEY, None) if request.user.is_authenticated else None
+    if pending and pending.get("group") == group.pk and (ctx["is_member"] or ctx["is_facilitator"]):
+        ctx["next_step"] = pending.get("step")
+        ctx["next_meeting"] = next(
+            (m for m in ctx["upcoming"] if not m.is_cancelled and m.starts_at > timezone.now()),  # type: ignore[attr-defined]
+            None,
+        )
+    return render(request, "groups/detail.html", ctx)
 
 
 def _detail_context(
@@ -89,6 +127,7 @@ def _detail_context(
 ) -> dict[str, object]:
     membership = permissions.membership_of(request.user, group)
     is_member = membership is not None and membership.state == MembershipState.ACTIVE
+    _with_schedules([group])
     return {
         "group": group,
         "membership": membership,
@@ -110,7 +149,9 @@ def members(request: HtmxRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_viewer(request.user, slug)
     if not permissions.can_see_members(request.user, group):
         return render(request, "groups/members_hidden.html", {"group": group}, status=403)
-    return render(request, "groups/members.html", {"group": group, "members": list(selectors.members_of(group))})
+    ahead = [m for m in upcoming_for_group(group, request.user) if not m.is_cancelled]
+    ctx = {"group": group, "members": list(selectors.members_of(group)), "next_meeting": ahead[0] if ahead else None}
+    return render(request, "groups/members.html", ctx)
 
 
 @login_required
@@ -126,7 +167,7 @@ def create(request: AuthedRequest) -> HttpResponse:
         except services.GroupError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"{group.name} is ready. Invite people or schedule a first meeting.")
+            _next_step_set(request, group, "created")
             return redirect("groups:detail", slug=group.slug)
     status = 400 if request.method == "POST" else 200
     return render(request, "groups/form.html", {"form": form, "creating": True}, status=status)
@@ -138,6 +179,9 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_facilitator(request.user, slug)
     initial = {f: getattr(group, f) for f in GroupForm.base_fields if f != "topics" and hasattr(group, f)}
     initial["topics"] = ", ".join(t.name for t in group.topics.all())
+    # A note from before the schedule came from the meetings may state one; it is not
+    # shown, and must not block saving the other settings.
+    initial["cadence"] = shown_note(group.cadence)
     form = GroupForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,23 +219,125 @@ def join(request: AuthedRequest, slug: str) -> HttpResponse:
     if m.state == MembershipState.PENDING:
         messages.success(request, "Your request was sent. The facilitators will let you know by email.")
     else:
-        messages.success(request, f"Welcome to {group.name}!")
+        _next_step_set(request, group, "joined")
     return redirect("groups:detail", slug=group.slug)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def leave(request: AuthedRequest, slug: str) -> HttpResponse:
+    """GET asks (core/confirm.py's pattern); POST leaves. The only facilitator chooses
+    what becomes of the group: hand it to a member, or archive it (issue 9)."""
     group = permissions.group_for_viewer(request.user, slug)
-    try:
-        m = services.membership_leave(group=group, user=request.user)
-    except services.GroupError as exc:
-        messages.error(request, exc.message)
+    membership = permissions.membership_of(request.user, group)
+    if membership is None or membership.state not in (MembershipState.ACTIVE, MembershipState.PENDING):
+        messages.error(request, "You are not a member of this group.")
         return redirect("groups:detail", slug=group.slug)
-    messages.success(request, "You left the group." if m.state == MembershipState.LEFT else "Done.")
-    if not permissions.can_view_group(request.user, group, m):
-        return redirect("groups:mine")
-    return redirect("groups:detail", slug=group.slug)
+    error = ""
+    if request.method == "POST":
+        choice = request.POST.get("then", "")
+        successor_id = _int_or_none(request.POST.get("successor")) if choice == "hand_over" else None
+        try:
+            m = services.membership_leave(
+                group=group, user=request.user, successor_id=successor_id, archive=choice == "archive"
+            )
+        except services.GroupError as exc:
+            error = exc.message
+        else:
+            if m.state == MembershipState.LEFT and membership.state == MembershipState.PENDING:
+                messages.success(request, "Your request was withdrawn.")
+            elif group.archived_at is not None:
+                messages.success(
+                    request, f"You left {group.name}. It is archived: its upcoming meetings were cancelled."
+                )
+            else:
+                messages.success(request, f"You left {group.name}.")
+            if not permissions.can_view_group(request.user, group, m):
+                return redirect("groups:mine")
+            return redirect("groups:detail", slug=group.slug)
+    sole = membership.is_facilitator and services.is_sole_facilitator(group=group, user=request.user)
+    ctx = {
+        "group": group,
+        "membership": membership,
+        "sole": sole,
+        "candidates": list(selectors.members_of(group).exclude(user=request.user)) if sole else [],
+        "upcoming_count": selectors.meetings_ahead_count(group) if sole else 0,
+        "pending_count": selectors.pending_requests(group).count() if sole else 0,
+        "error": error,
+    }
+    return render(request, "groups/leave.html", ctx, status=409 if error else 200)
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hand_over(request: AuthedRequest, slug: str) -> HttpResponse:
+    """Hand the group to another member: they become a facilitator, you a member."""
+    group = permissions.group_for_facilitator(request.user, slug)
+    error = ""
+    if request.method == "POST":
+        try:
+            successor = services.group_hand_over(
+                group=group, by=request.user, successor_id=_int_or_none(request.POST.get("successor")) or 0
+            )
+        except services.GroupError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"{successor.user.display_name} now facilitates {group.name}. You are a member.")
+            return redirect("groups:detail", slug=group.slug)
+    candidates = list(selectors.members_of(group).exclude(user=request.user))
+    ctx = {"group": group, "candidates": candidates, "error": error}
+    return render(request, "groups/hand_over.html", ctx, status=409 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def archive(request: AuthedRequest, slug: str) -> HttpResponse:
+    group = permissions.group_for_facilitator(request.user, slug)
+    if request.method == "POST":
+        n = services.group_archive(group=group, by=request.user)
+        messages.success(
+            request,
+            f"{group.name} is archived."
+            + (f" {n} upcoming meeting{'s were' if n != 1 else ' was'} cancelled." if n else ""),
+        )
+        return redirect("groups:dashboard", slug=group.slug)
+    upcoming = selectors.meetings_ahead_count(group)
+    pending = selectors.pending_requests(group).count()
+    return render_confirm(
+        request,
+        title=f"Archive {group.name}?",
+        subject="",
+        consequences=[
+            "It leaves discovery and takes no new members; members keep its page and history.",
+            f"Its {upcoming} upcoming meeting{pluralize(upcoming)} will be cancelled, and people going are told."
+            if upcoming
+            else "It has no upcoming meetings.",
+            f"{pending} waiting request{pluralize(pending)} will be declined."
+            if pending
+            else "No one is waiting to join.",
+            "Invite links stop working. A facilitator can restore the group later.",
+        ],
+        action_url=reverse("groups:archive", args=[group.slug]),
+        confirm_label="Archive group",
+        back_url=reverse("groups:dashboard", args=[group.slug]),
+        back_label="Keep it running",
+    )
+
+
+@login_required
+@require_POST
+def restore(request: AuthedRequest, slug: str) -> HttpResponse:
+    group = permissions.group_for_facilitator(request.user, slug)
+    services.group_restore(group=group, by=request.user)
+    messages.success(request, f"{group.name} is running again. Schedule its next meeting when you're ready.")
+    return redirect("groups:dashboard", slug=group.slug)
 
 
 @login_required
@@ -219,10 +365,28 @@ def _membership_in(group: Group, membership_id: int) -> Membership:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def decide(request: AuthedRequest, slug: str, membership_id: int) -> HttpResponse:
+    """POST approves or declines; GET ?action=decline asks first (core/confirm.py)."""
     group = permissions.group_for_facilitator(request.user, slug)
     m = _membership_in(group, membership_id)
+    if request.method == "GET":
+        if request.GET.get("action") != "decline" or m.state != MembershipState.PENDING:
+            return redirect("groups:dashboard", slug=group.slug)
+        return render_confirm(
+            request,
+            title=f"Decline {m.user.display_name}'s request?",
+            subject=group.name,
+            consequences=[
+                f"{m.user.display_name} is told by email that the request was declined.",
+                "They can ask again later; nothing else changes.",
+            ],
+            action_url=reverse("groups:decide", args=[group.slug, m.pk]),
+            fields={"action": "decline"},
+            confirm_label="Decline request",
+            back_url=reverse("groups:dashboard", args=[group.slug]),
+            back_label="Keep it waiting",
+        )
     action = request.POST.get("action")
     if action not in ("approve", "decline"):
         return HttpResponse("Choose approve or decline.", status=400)
@@ -236,11 +400,49 @@ def decide(request: AuthedRequest, slug: str, membership_id: int) -> HttpRespons
     return redirect("groups:dashboard", slug=group.slug)
 
 
+_MEMBER_CONFIRM = {
+    "remove": (
+        "Remove {name} from {group}?",
+        [
+            "{name} stops being a member at once: their RSVPs are withdrawn and their seats go to the waitlist.",
+            "They can join again later (or ask to, if the group needs approval).",
+        ],
+        "Remove",
+    ),
+    "ban": (
+        "Ban {name} from {group}?",
+        [
+            "{name} stops being a member at once: their RSVPs are withdrawn and their seats go to the waitlist.",
+            "They can never rejoin, not even with an invite link, until you lift the ban.",
+        ],
+        "Ban",
+    ),
+}
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_action(request: AuthedRequest, slug: str, membership_id: int) -> HttpResponse:
+    """POST acts; GET ?action=remove|ban asks first (core/confirm.py)."""
     group = permissions.group_for_facilitator(request.user, slug)
     m = _membership_in(group, membership_id)
+    if request.method == "GET":
+        asked = _MEMBER_CONFIRM.get(request.GET.get("action", ""))
+        if asked is None or m.state != MembershipState.ACTIVE:
+            return redirect("groups:dashboard", slug=group.slug)
+        title, lines, label = asked
+        names = {"name": m.user.display_name, "group": group.name}
+        return render_confirm(
+            request,
+            title=title.format(**names),
+            subject="",
+            consequences=[line.format(**names) for line in lines],
+            action_url=reverse("groups:member_action", args=[group.slug, m.pk]),
+            fields={"action": request.GET["action"]},
+            confirm_label=label,
+            back_url=reverse("groups:dashboard", args=[group.slug]),
+            back_label="Keep them",
+        )
     action = request.POST.get("action")
     try:
         if action == "remove":
@@ -275,18 +477,40 @@ def invite_new(request: AuthedRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Invite links last between 1 and 90 days.")
         return redirect("groups:dashboard", slug=group.slug)
-    _invite, token = services.invite_create(
-        group=group, by=request.user, days=form.cleaned_data["days"], note=form.cleaned_data["note"]
-    )
+    try:
+        _invite, token = services.invite_create(
+            group=group,
+            by=request.user,
+            days=form.cleaned_data["days"],
+            note=form.cleaned_data["note"],
+            role=form.cleaned_data["role"] or MembershipRole.MEMBER,
+        )
+    except services.GroupError as exc:
+        messages.error(request, exc.message)
+        return redirect("groups:dashboard", slug=group.slug)
     request.session[f"new_invite_{group.pk}"] = request.build_absolute_uri(reverse("groups:invite", args=[token]))
     return redirect("groups:dashboard", slug=group.slug)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invite_revoke(request: AuthedRequest, slug: str, invite_id: int) -> HttpResponse:
     group = permissions.group_for_facilitator(request.user, slug)
     invite = get_object_or_404(Invite, pk=invite_id, group=group)
+    if request.method == "GET":
+        return render_confirm(
+            request,
+            title="Revoke this invite link?",
+            subject=invite.note or f"Link made {invite.created_at:%b %-d, %Y}",
+            consequences=[
+                "Anyone who opens it from now on is told the link no longer works.",
+                "People who already joined through it stay members.",
+            ],
+            action_url=reverse("groups:invite_revoke", args=[group.slug, invite.pk]),
+            confirm_label="Revoke link",
+            back_url=reverse("groups:dashboard", args=[group.slug]),
+            back_label="Keep it",
+        )
     services.invite_revoke(invite=invite)
     messages.success(request, "Invite link revoked. It no longer works.")
     return redirect("groups:dashboard", slug=group.slug)
@@ -306,11 +530,12 @@ def invite_accept(request: HtmxRequest, token: str) -> HttpResponse:
         except services.GroupError as exc:
             messages.error(request, exc.message)
             return render(request, "groups/invite_invalid.html", status=403)
-        messages.success(request, f"Welcome to {group.name}!")
+        _next_step_set(request, group, "joined")
         return redirect("groups:detail", slug=group.slug)
     membership = permissions.membership_of(request.user, group)
     if membership is not None and membership.state == MembershipState.BANNED:
         return render(request, "groups/invite_invalid.html", status=404)
+    _with_schedules([group])
     return render(request, "groups/invite.html", {"group": group, "invite": invite, "membership": membership})
 
 
@@ -322,4 +547,5 @@ def mine(request: AuthedRequest) -> HttpResponse:
     counts = selectors.pending_counts(facilitated)
     for m in memberships:
         m.pending_count = counts.get(m.group_id, 0)  # type: ignore[attr-defined]
+    _with_schedules([m.group for m in memberships])
     return render(request, "groups/mine.html", {"memberships": memberships})

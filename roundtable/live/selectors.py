@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from roundtable.accounts.models import PRIVATE_FIELDS, SearchStatus, User
 from roundtable.accounts.permissions import Viewer, visible_profile_fields
 from roundtable.groups.models import Group
 
-from .models import Commitment, HistorySharing, Participant, Roundtable, Suggestion, Turn, TurnStatus
+from .models import Commitment, CommitmentStatus, HistorySharing, Participant, Roundtable, Suggestion, Turn, TurnStatus
 
 
 def _turns_in_group(user: User, group: Group) -> QuerySet[Turn]:
@@ -174,3 +174,14 @@ def people_rows(summary: TurnSummary) -> list[dict[str, Any]]:
             {"user_id": person.user_id, "public_id": person.public_id, "name": fields["display_name"], "rows": rows}
         )
     return out
+
+
+def open_commitments(user: User, *, limit: int = 5) -> list[Commitment]:
+    """The person's own commitments not yet reviewed, those with the nearest due date first
+    (undated ones last), each with its turn's meeting and group; one query. Owner-only:
+    only ever called with the signed-in person."""
+    return list(
+        Commitment.objects.filter(user=user, status=CommitmentStatus.OPEN)
+        .select_related("turn__roundtable__meeting__group")
+        .order_by(F("due_on").asc(nulls_last=True), "created_at", "id")[:limit]
+    )

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from roundtable.accounts.models import User
 from roundtable.accounts.services import profile_ensure
+from roundtable.core.confirm import render_confirm
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group, GroupVisibility, Membership, MembershipState
@@ -134,6 +135,23 @@ class ReminderPreferencesForm(forms.Form):
     )
 
 
+FEED_CONFIRM: dict[str, tuple[str, list[str], str]] = {
+    "revoke_feed": (
+        "Revoke your calendar link?",
+        ["Calendars subscribed to it stop updating at once.", "You can make a new link later."],
+        "Revoke the link",
+    ),
+    "new_feed": (
+        "Replace your calendar link?",
+        [
+            "The old link stops working at once: calendars using it stop updating.",
+            "You get a new link to add to your calendar app again.",
+        ],
+        "Get a new link",
+    ),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_calendar(request: AuthedRequest) -> HttpResponse:
@@ -147,6 +165,21 @@ def my_calendar(request: AuthedRequest) -> HttpResponse:
         }
     )
     status = 200
+    asked = request.GET.get("confirm", "") if request.method == "GET" else ""
+    if asked in FEED_CONFIRM and CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).exists():
+        # Both end the link calendars use today: ask first (core/confirm.py, issue 9).
+        title, lines, label = FEED_CONFIRM[asked]
+        return render_confirm(
+            request,
+            title=title,
+            subject="",
+            consequences=lines,
+            action_url=reverse("feeds:mine"),
+            fields={"action": asked},
+            confirm_label=label,
+            back_url=reverse("feeds:mine"),
+            back_label="Keep the link",
+        )
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "new_feed":

@@ -2,33 +2,43 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import available_timezones
 
 from django import forms
 
 from roundtable.core.text import LinkField, MultiLineField, SingleLineField
+from roundtable.core.zones import zone_choices
 from roundtable.groups.models import Format, Group, Kind
+from roundtable.groups.templates_of_kind import TEMPLATES
 
 from . import recurrence
 from .models import Meeting
 from .services import MeetingData, TalkData
 
-_TZ = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc/"))
-
 REPEAT_CHOICES = [
     ("none", "Does not repeat"),
     ("weekly", "Every week"),
-    ("biweekly", "Every two weeks"),
-    ("monthly", "Monthly on the same weekday (e.g. the second Tuesday)"),
-    ("custom", "Custom rule (RRULE)"),
+    ("biweekly", "Every other week"),
+    ("monthly", "Monthly on the same weekday (for example the second Tuesday)"),
+    ("custom", "A rule I write myself (advanced)"),
 ]
+END_CHOICES = [
+    ("never", "Keeps going"),
+    ("until", "Until a date"),
+    ("count", "After a number of meetings"),
+]
+# Help for the words people asked about (issue 9, item 9).
+MAIN_HELP = {
+    Kind.SPEAKERS: "The talk and questions, between the open networking before and after.",
+    Kind.STRATEGIC: "The roundtable itself, between the open networking before and after.",
+    Kind.SUPPORT: "The circle itself, between the open networking before and after.",
+}
 
 
 class MeetingForm(forms.Form):
     title = SingleLineField(max_length=140)
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}))
-    time_zone = forms.ChoiceField(choices=[(t, t) for t in _TZ])
+    time_zone = forms.ChoiceField(choices=zone_choices)
     networking_before_minutes = forms.IntegerField(label="Open networking before (minutes)", min_value=0,
                                                    max_value=240, initial=0)  # fmt: skip
     main_minutes = forms.IntegerField(label="Main part (minutes)", min_value=1, max_value=600, initial=60)
@@ -47,11 +57,21 @@ class MeetingForm(forms.Form):
                                help_text="Only members who are going (and facilitators) see it.")  # fmt: skip
     description = MultiLineField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     repeat = forms.ChoiceField(choices=REPEAT_CHOICES, initial="none")
-    rule = SingleLineField(label="Custom rule", max_length=300, required=False,
-                           help_text="For example FREQ=MONTHLY;BYDAY=-1TH (last Thursday).")  # fmt: skip
+    ends = forms.ChoiceField(label="Ends", choices=END_CHOICES, initial="never", required=False,
+                             widget=forms.RadioSelect)  # fmt: skip
+    until = forms.DateField(label="Last date", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text="The series stops after this day.")  # fmt: skip
+    count = forms.IntegerField(label="Number of meetings", required=False, min_value=2,
+                               max_value=recurrence.MAX_OCCURRENCES, help_text="Counting the first one.")  # fmt: skip
+    rule = SingleLineField(label="Rule (RFC 5545 RRULE)", max_length=300, required=False,
+                           help_text="RFC 5545, for example FREQ=MONTHLY;BYDAY=-1TH for the last Thursday of "
+                                     "each month.")  # fmt: skip
     # Strategic planning and support
     roundtable_minutes = forms.IntegerField(label="Roundtable length (minutes)", required=False, min_value=5,
-                                            max_value=600)  # fmt: skip
+                                            max_value=600,
+                                            help_text="All the timed turns together, within the main part. "
+                                                      "Divided by the turn length, it says how many people get a "
+                                                      "turn: 60 minutes of 10-minute turns is 6 people.")  # fmt: skip
     turn_minutes = forms.IntegerField(label="Default turn length (minutes)", required=False, min_value=1,
                                       max_value=120)  # fmt: skip
     circle_minutes = forms.IntegerField(label="Circle length (minutes)", required=False, min_value=5, max_value=600)
@@ -70,8 +90,9 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, group: Group, editing: Meeting | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.group = group
+        self.fields["main_minutes"].help_text = MAIN_HELP.get(Kind(group.kind), "")
         if editing is not None:
-            for name in ("repeat", "rule"):
+            for name in ("repeat", "ends", "until", "count", "rule"):
                 self.fields.pop(name)
         if group.kind != Kind.SPEAKERS:
             for name in ("speaker_name", "talk_title", "organisation", "bio", "abstract", "talk_topics",
@@ -87,7 +108,15 @@ class MeetingForm(forms.Form):
         data = super().clean() or {}
         repeat = data.get("repeat")
         if repeat == "custom" and not data.get("rule"):
-            self.add_error("rule", "Write the custom rule, or choose another repeat option.")
+            self.add_error("rule", "Write the rule, or choose how often from the list.")
+        ends = data.get("ends") or "never"
+        if repeat in ("weekly", "biweekly", "monthly"):
+            if ends == "until" and not data.get("until"):
+                self.add_error("until", "Choose the last date, or let the series keep going.")
+            elif ends == "until" and data.get("date") and data["until"] < data["date"]:
+                self.add_error("until", "The last date is before the first meeting.")
+            if ends == "count" and not data.get("count"):
+                self.add_error("count", "Say how many meetings, or let the series keep going.")
         if self.group.kind == Kind.SPEAKERS and (data.get("speaker_name") or data.get("talk_title")):
             if not data.get("speaker_name"):
                 self.add_error("speaker_name", "Who is speaking?")
@@ -100,16 +129,27 @@ class MeetingForm(forms.Form):
         return datetime.combine(d["date"], d["start_time"]).replace(second=0, microsecond=0)
 
     def rrule(self) -> str | None:
-        repeat = self.cleaned_data.get("repeat", "none")
-        if repeat == "weekly":
-            return recurrence.weekly(1)
-        if repeat == "biweekly":
-            return recurrence.weekly(2)
-        if repeat == "monthly":
-            return recurrence.monthly_nth_weekday(self.start_local())
+        """The RFC 5545 rule the plain choices say ("every other week, 6 meetings" is
+        FREQ=WEEKLY;INTERVAL=2;COUNT=6), the written rule for "custom", or None."""
+        d = self.cleaned_data
+        repeat = d.get("repeat", "none")
         if repeat == "custom":
-            return self.cleaned_data.get("rule") or None
-        return None
+            return d.get("rule") or None
+        base = {
+            "weekly": lambda: recurrence.weekly(1),
+            "biweekly": lambda: recurrence.weekly(2),
+            "monthly": lambda: recurrence.monthly_nth_weekday(self.start_local()),
+        }.get(repeat)
+        if base is None:
+            return None
+        rule = base()
+        ends = d.get("ends") or "never"
+        if ends == "until" and d.get("until"):
+            # A DATE end includes every meeting on that day (recurrence.parse).
+            rule += f";UNTIL={d['until']:%Y%m%d}"
+        elif ends == "count" and d.get("count"):
+            rule += f";COUNT={d['count']}"
+        return rule
 
     def meeting_data(self) -> MeetingData:
         d = self.cleaned_data
@@ -139,7 +179,9 @@ class MeetingForm(forms.Form):
         if meeting is None:
             defaults: dict[str, Any] = {
                 "title": f"{group.name} meeting", "time_zone": group.time_zone, "format": group.format,
-                "main_minutes": group.meeting_minutes, "venue": group.venue, "repeat": "none",
+                "main_minutes": group.meeting_minutes, "venue": group.venue, "ends": "never",
+                # A group's first meeting suggests its kind's usual rhythm; later ones repeat nothing.
+                "repeat": TEMPLATES[Kind(group.kind)].repeat if not group.series.exists() else "none",
             }  # fmt: skip
             if group.kind == Kind.SPEAKERS:
                 defaults.update(networking_before_minutes=15, main_minutes=60, networking_after_minutes=15)

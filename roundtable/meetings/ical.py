@@ -64,9 +64,9 @@ def _line(text: str) -> str:
 
 
 def _location(place: dict[str, str], meeting: Meeting) -> str:
-    parts = [p for p in (place["venue"], place["address"]) if p]
-    if parts:
-        return ", ".join(parts)
+    # Venue, street and city, as the page shows them (meetings.address).
+    if place["one_line"]:
+        return place["one_line"]
     if place["video_url"]:
         return place["video_url"]
     if meeting.format == Format.VIRTUAL:

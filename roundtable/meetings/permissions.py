@@ -11,9 +11,10 @@ from __future__ import annotations
 from django.http import Http404
 
 from roundtable.groups import permissions as group_perms
-from roundtable.groups.models import GroupVisibility, MembershipState
+from roundtable.groups.models import Format, GroupVisibility, MembershipState
 from roundtable.groups.permissions import Viewer
 
+from .address import address_lines, map_url, one_line
 from .models import Meeting, Rsvp, RsvpStatus
 
 
@@ -83,9 +84,17 @@ def can_see_address(user: Viewer, meeting: Meeting) -> bool:
 def place_for(user: Viewer, meeting: Meeting) -> dict[str, str]:
     """The place fields this viewer may see (empty strings for the rest)."""
     show_address = can_see_address(user, meeting)
+    venue = meeting.venue if show_address else ""
+    street = meeting.address if show_address else ""
+    # The city comes from the group's place, public on its page already.
+    city = meeting.group.location_label if meeting.format != Format.VIRTUAL else ""
     return {
-        "venue": meeting.venue if show_address else "",
-        "address": meeting.address if show_address else "",
+        "venue": venue,
+        "address": street,
+        # Venue, street and city, and a link to open them in a map (meetings.address).
+        "lines": "\n".join(address_lines(venue, street, city)) if (venue or street) else "",
+        "one_line": one_line(venue, street, city) if (venue or street) else "",
+        "map_url": map_url(venue, street, city),
         "accessibility_notes": meeting.accessibility_notes,
         "video_url": meeting.video_url if can_see_link(user, meeting) else "",
     }

@@ -387,24 +387,76 @@ def expand(
     return out
 
 
-def describe(rule: str, first_local: datetime) -> str:
-    """Plain words for the common rules; the rule itself otherwise."""
-    text = rule.upper()
+def _clock(local: datetime) -> str:
+    return local.strftime("%-I:%M %p").replace(":00 ", " ")
+
+
+def _parts(rule: str) -> dict[str, str]:
+    text = rule.strip().upper()
+    if text.startswith("RRULE:"):
+        text = text[6:]
+    parts: dict[str, str] = {}
+    for item in text.split(";"):
+        name, _, value = item.partition("=")
+        if name:
+            parts[name] = value
+    return parts
+
+
+_EVERY = {2: "other", 3: "third", 4: "fourth"}
+
+
+def rhythm(rule: str, first_local: datetime) -> str | None:
+    """Plain words for how often a rule repeats, without its end: "Every other Tuesday at
+    9 AM", "Monthly on the first Thursday at 6:30 PM". None for a rule these words cannot
+    say exactly (the page then shows the meetings themselves, never a guess)."""
+    parts = _parts(rule)
+    extra = set(parts) - {"FREQ", "INTERVAL", "BYDAY", "COUNT", "UNTIL", "WKST"}
+    if extra:
+        return None
+    try:
+        interval = int(parts.get("INTERVAL", "1"))
+    except ValueError:
+        return None
     day = first_local.strftime("%A")
-    clock = first_local.strftime("%-I:%M %p").replace(":00 ", " ")
-    if text == "FREQ=WEEKLY":
-        return f"Every {day} at {clock}"
-    if text == "FREQ=WEEKLY;INTERVAL=2":
-        return f"Every other {day} at {clock}"
-    if text.startswith("FREQ=MONTHLY;BYDAY="):
-        spec = text.split("BYDAY=", 1)[1]
+    clock = _clock(first_local)
+    freq, byday = parts.get("FREQ"), parts.get("BYDAY", "")
+    if freq == "WEEKLY" and byday in ("", WEEKDAYS[first_local.weekday()]):
+        if interval == 1:
+            return f"Every {day} at {clock}"
+        if interval in _EVERY:
+            return f"Every {_EVERY[interval]} {day} at {clock}"
+        return f"Every {interval} weeks on {day} at {clock}"
+    if freq == "MONTHLY" and interval == 1 and byday:
         try:
-            nth = int(spec[:-2])
+            nth = int(byday[:-2])
         except ValueError:
-            return f"Monthly ({rule})"
-        name = weekday_name(spec[-2:])
-        return f"Monthly on the {ORDINALS.get(nth, str(nth))} {name} at {clock}"
-    return f"Repeats: {rule} at {clock}"
+            return None
+        if byday[-2:] != WEEKDAYS[first_local.weekday()] or nth not in ORDINALS:
+            return None
+        return f"Monthly on the {ORDINALS[nth]} {weekday_name(byday[-2:])} at {clock}"
+    if freq == "DAILY" and not byday:
+        return f"Every day at {clock}" if interval == 1 else f"Every {interval} days at {clock}"
+    return None
+
+
+def describe(rule: str, first_local: datetime) -> str:
+    """Plain words for a rule with its end: "Every Tuesday at 6 PM, 6 times", "..., until
+    Jun 30, 2027". A rule that plain words cannot say exactly is shown as it is."""
+    words = rhythm(rule, first_local)
+    if words is None:
+        return f"Repeats: {rule} at {_clock(first_local)}"
+    parts = _parts(rule)
+    if "COUNT" in parts:
+        return f"{words}, {parts['COUNT']} times"
+    if "UNTIL" in parts:
+        value = parts["UNTIL"]
+        try:
+            last = date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+        except ValueError:
+            return words
+        return f"{words}, until {last:%b} {last.day}, {last.year}"
+    return words
 
 
 def weekday_name(code: str) -> str:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import Value
 from django.utils import timezone
 
 from roundtable.accounts.models import User
+from roundtable.core.zones import zone_name
 from roundtable.groups.models import Format, Group, GroupVisibility, MembershipState, Topic
 from roundtable.groups.permissions import Viewer, discoverable_groups
 from roundtable.groups.places import Place
 from roundtable.groups.selectors import within_radius
 
-from .models import Meeting, MeetingStatus, Rsvp, RsvpStatus
+from . import recurrence
+from .models import Meeting, MeetingSeries, MeetingStatus, Rsvp, RsvpStatus
+from .permissions import prime
 
 
 def _with_related(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
@@ -102,3 +106,91 @@ def my_meetings(user: User, *, now: datetime | None = None) -> QuerySet[Meeting]
         rsvps__status__in=[RsvpStatus.GOING, RsvpStatus.WAITLISTED],
     )
     return with_my_rsvp(_with_related(qs), user).order_by("starts_at", "id")
+
+
+@dataclass
+class GroupSchedule:
+    """What a group's meetings say about when it meets: the rhythm of each series that
+    still has meetings ahead (in the group's own wall clock), and the next meeting.
+
+    This is the only source of "how often" on every page (issue 9, item 1): a group's
+    free-text note may add to it, never stand in for it."""
+
+    rhythms: list[str]
+    zone: str  # the group's zone, named as everywhere ("Eastern Time")
+    next_meeting: Meeting | None
+
+    @property
+    def rhythm(self) -> str:
+        """ "Every other Tuesday at 9 AM Eastern Time"; "" for one-off meetings only."""
+        if not self.rhythms:
+            return ""
+        return f"{' and '.join(self.rhythms)} {self.zone}"
+
+    @property
+    def next_text(self) -> str:
+        """ "Next: Tue, Mar 3" (the group's calendar day), with the time when no rhythm
+        says it; "" when nothing is scheduled."""
+        m = self.next_meeting
+        if m is None:
+            return ""
+        local = m.starts_at.astimezone(ZoneInfo(m.time_zone))
+        day = f"{local:%a, %b} {local.day}"
+        if local.year != timezone.now().astimezone(ZoneInfo(m.time_zone)).year:
+            day += f", {local.year}"
+        if self.rhythms:
+            return f"Next: {day}"
+        clock = local.strftime("%-I:%M %p").replace(":00 ", " ")
+        return f"Next: {day} at {clock} {zone_name(m.time_zone)}"
+
+    @property
+    def text(self) -> str:
+        """One line for cards: rhythm and next date, or "No meetings scheduled yet"."""
+        pieces = [p for p in (self.rhythm, self.next_text) if p]
+        return " · ".join(pieces) if pieces else "No meetings scheduled yet"
+
+
+def group_schedules(groups: list[Group], *, now: datetime | None = None) -> dict[int, GroupSchedule]:
+    """GroupSchedule for each group, by group id, in two queries whatever the number of
+    groups: the series with a meeting still ahead, and each group's next meeting (not
+    cancelled, not yet ended)."""
+    now = now or timezone.now()
+    ids = [g.pk for g in groups]
+    if not ids:
+        return {}
+    ahead = Meeting.objects.filter(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
+    series = (
+        MeetingSeries.objects.filter(group_id__in=ids, ended=False)
+        .filter(Exists(ahead.filter(series=OuterRef("pk"))))
+        .order_by("first_start", "id")
+    )
+    rhythms: dict[int, list[str]] = {}
+    for s in series:
+        words = recurrence.rhythm(s.rule, s.first_start.replace(tzinfo=None) + s.shift)
+        # A rule plain words cannot say exactly: the next date speaks for it.
+        if words and words not in rhythms.setdefault(s.group_id, []):
+            rhythms[s.group_id].append(words)
+    first_ahead = ahead.filter(group_id=OuterRef("pk")).order_by("starts_at", "id").values("pk")[:1]
+    next_ids = Group.objects.filter(pk__in=ids).annotate(next_id=Subquery(first_ahead)).values("next_id")
+    nexts = {m.group_id: m for m in Meeting.objects.filter(pk__in=next_ids)}
+    return {
+        g.pk: GroupSchedule(rhythms=rhythms.get(g.pk, []), zone=zone_name(g.time_zone), next_meeting=nexts.get(g.pk))
+        for g in groups
+    }
+
+
+def next_for_member(user: User, *, limit: int = 5, now: datetime | None = None) -> list[Meeting]:
+    """The next `limit` meetings (not yet ended, cancelled ones included so a change is
+    seen) of the groups the person is an active member of, soonest first, each with
+    `my_rsvp` ("going", "waitlisted", "declined" or None). Primed for the RSVP checks of
+    meetings.permissions: a fixed number of queries whatever the count."""
+    groups = user.memberships.filter(state=MembershipState.ACTIVE).values("group_id")
+    qs = Meeting.objects.filter(group_id__in=groups, ends_at__gte=now or timezone.now())
+    meetings = list(with_my_rsvp(_with_related(qs), user).order_by("starts_at", "id")[:limit])
+    prime(user, meetings)
+    return meetings
+
+
+def has_ever_rsvped(user: User) -> bool:
+    """Whether the person has ever said they're going to a meeting (a first step done)."""
+    return Rsvp.objects.filter(user=user, status__in=[RsvpStatus.GOING, RsvpStatus.WAITLISTED]).exists()

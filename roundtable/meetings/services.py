@@ -12,6 +12,7 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 from roundtable.core import dates
 from roundtable.core.errors import ServiceError
+from roundtable.groups.cache import bump_discovery_generation
 from roundtable.groups.models import Format, Group, Kind, Membership, MembershipState
 from roundtable.groups.services import topics_from_names
 
@@ -149,6 +150,8 @@ def meeting_create(
 ) -> Meeting:  # fmt: skip
     """Schedule a one-off meeting, or a series (rule) whose first occurrence is returned."""
     _validate(data, now=now)
+    # Discovery cards show the group's schedule (selectors.group_schedules).
+    bump_discovery_generation()
     if talk is not None and group.kind != Kind.SPEAKERS:
         talk = None
     if rule:
@@ -279,6 +282,7 @@ def meeting_update(
     if meeting.has_started(now):
         raise MeetingError("This meeting has already started; it can no longer be changed.", status=409)
     _validate(data, now=now)
+    bump_discovery_generation()  # the group's schedule on discovery cards may change
     if scope == "following" and meeting.series_id is not None:
         assert meeting.occurrence_local is not None
         key = meeting.occurrence_local
@@ -336,6 +340,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, scope: str = "one", now: datet
     of it that a "this and following" edit made later). Returns how many."""
     if meeting.has_started(now):
         raise MeetingError("This meeting has already started; it can no longer be cancelled.", status=409)
+    bump_discovery_generation()  # the group's schedule on discovery cards changes
     if scope == "following" and meeting.series_id is not None:
         # Every series of the recurrence from this one on, including splits that an earlier
         # "this and following" edit made after it (_lineage_after), ends here.
@@ -469,7 +474,12 @@ def capacity_set(*, meeting: Meeting, capacity: int | None) -> Meeting:
     return locked
 
 
-def attendance_mark(*, meeting: Meeting, user_id: int, attended: bool | None) -> int:
+def attendance_mark(*, meeting: Meeting, user_id: int, attended: bool | None, now: datetime | None = None) -> int:
+    """Mark whether someone came (True), did not (False) or unknown (None). Returns the
+    rows marked (0: they never answered). MeetingError (409) before the meeting starts:
+    nobody has come or failed to come yet (issue 9)."""
+    if not meeting.has_started(now):
+        raise MeetingError("You can mark who came once the meeting has started.", status=409)
     return Rsvp.objects.filter(meeting=meeting, user_id=user_id).update(attended=attended)
 
 

@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_datetime
 
 from roundtable.accounts.models import User
 from roundtable.core.email import send_templated
+from roundtable.core.zones import zone_name
 from roundtable.groups.models import Format, GroupVisibility, Membership, MembershipState, Topic
 from roundtable.groups.places import bounding_box
 
@@ -99,17 +100,22 @@ def _clock(moment: datetime) -> str:
 
 
 def when(meeting: Meeting, tz: str) -> dict[str, str]:
-    """The meeting's time in `tz`, and the group's own time beside it when the clocks differ."""
+    """The meeting's time in `tz`, and the group's own time beside it when the clocks differ.
+    Zones are named as everywhere else ("Eastern Time", core.zones), not "EST"/"EDT"."""
     start = meeting.starts_at.astimezone(ZoneInfo(tz))
     end = meeting.ends_at.astimezone(ZoneInfo(tz))
     group_start = meeting.starts_at.astimezone(ZoneInfo(meeting.time_zone))
     same = start.utcoffset() == group_start.utcoffset()
     return {
         "date": f"{start:%A, %B} {start.day}, {start.year}",
-        "short": f"{start:%a, %b} {start.day} at {_clock(start)} {start:%Z}",
-        "start": f"{_clock(start)} {start:%Z}",
-        "end": f"{_clock(end)} {end:%Z}",
-        "group_time": "" if same else f"{group_start:%a, %b} {group_start.day}, {_clock(group_start)} {group_start:%Z}",
+        "short": f"{start:%a, %b} {start.day} at {_clock(start)} {zone_name(tz)}",
+        "start": f"{_clock(start)} {zone_name(tz)}",
+        "end": f"{_clock(end)} {zone_name(tz)}",
+        # One zone name for the pair: "6 PM to 7:30 PM Eastern Time", joined by an en dash.
+        "span": f"{_clock(start)} – {_clock(end)} {zone_name(tz)}",
+        "group_time": ""
+        if same
+        else f"{group_start:%a, %b} {group_start.day}, {_clock(group_start)} {zone_name(meeting.time_zone)}",
     }
 
 

@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,8 +23,10 @@ from roundtable.groups.places import Place, resolve
 
 from . import permissions, selectors, services
 from .forms import MeetingForm, MessageForm, TalkLinksForm
-from .models import Meeting, RsvpStatus
+from .models import Meeting
 from .templatetags.meeting_time import viewer_zone
+
+TALKS_PAGE_SIZE = 20
 
 
 def _bound(request: HtmxRequest) -> object:
@@ -99,25 +103,27 @@ def rsvp(request: AuthedRequest, public_id: str) -> HttpResponse:
     answer = request.POST.get("answer")
     if answer not in ("going", "not_going"):
         return HttpResponse("Answer going or not_going.", status=400)
-    status, level = 200, "success"
+    # The RSVP card itself says where the person stands ("You're going. ..."): a second
+    # success box above it said the same twice (issue 9). Only an error gets a notice.
+    notice = ""
     try:
-        result = services.rsvp_set(meeting=meeting, user=request.user, going=answer == "going")
+        services.rsvp_set(meeting=meeting, user=request.user, going=answer == "going")
     except services.MeetingError as exc:
-        notice, status, level = exc.message, exc.status, "error"
-    else:
-        if result.rsvp.status == RsvpStatus.GOING:
-            notice = "You're going. It's on your agenda and in your calendar feed."
-        elif result.rsvp.status == RsvpStatus.WAITLISTED:
-            notice = (f"The meeting is full: you're number {result.position} on the waitlist. "
-                      "We'll email you if a seat opens.")  # fmt: skip
-        else:
-            notice = "Thanks for letting the group know."
+        notice = exc.message
     if request.htmx:
         meeting.refresh_from_db()
         meeting.__dict__.pop("_rsvp_cache", None)
-        ctx = {**_detail_context(request, meeting), "notice": notice, "notice_level": level}
-        return render(request, "meetings/detail.html#rsvp", ctx, status=status)
-    getattr(messages, level)(request, notice)
+        ctx = {**_detail_context(request, meeting), "notice": notice}
+        card = render_to_string("meetings/detail.html#rsvp", ctx, request=request)
+        # What the RSVP unlocks (the address, the video link, the room) changes with it.
+        oob = {**ctx, "oob": True}
+        where = render_to_string("meetings/detail.html#where", oob, request=request)
+        room = render_to_string("meetings/detail.html#room_link", oob, request=request)
+        # A 200 even for a refusal ("the meeting is full"): htmx swaps nothing on a 4xx, so
+        # the reason would never show (the same rule as discovery's, groups/views.py).
+        return HttpResponse(card + where + room)
+    if notice:
+        messages.error(request, notice)
     return redirect(meeting)
 
 
@@ -173,7 +179,12 @@ def attendance(request: AuthedRequest, public_id: str) -> HttpResponse:
     value = {"yes": True, "no": False, "unknown": None}.get(request.POST.get("attended", ""), "bad")
     if value == "bad":
         return HttpResponse("Attended is yes, no or unknown.", status=400)
-    if not services.attendance_mark(meeting=meeting, user_id=user_id, attended=value):  # type: ignore[arg-type]
+    try:
+        marked = services.attendance_mark(meeting=meeting, user_id=user_id, attended=value)  # type: ignore[arg-type]
+    except services.MeetingError as exc:
+        messages.error(request, exc.message)
+        return redirect(meeting)
+    if not marked:
         return HttpResponse("That person has not answered this meeting.", status=404)
     messages.success(request, "Attendance saved.")
     return redirect(meeting)
@@ -228,38 +239,48 @@ def agenda(request: AuthedRequest) -> HttpResponse:
     if view not in ("list", "week", "month"):
         view = "list"
     day = _parse_day(request.GET.get("date"), today)
+    weeks: list[list[date]] = []
     if view == "week":
-        first = day - timedelta(days=day.weekday())
+        # The coming seven days from the chosen date (today by default): on a Sunday the
+        # week view shows the week ahead, not six days already past (issue 9, item 8).
+        first = day
         last = first + timedelta(days=7)
         prev_day, next_day = first - timedelta(days=7), last
+        span = [first + timedelta(days=i) for i in range(7)]
     elif view == "month":
         first = day.replace(day=1)
         last = (first + timedelta(days=32)).replace(day=1)
         prev_day, next_day = (first - timedelta(days=1)).replace(day=1), last
+        weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+        span = [d for w in weeks for d in w]
     else:
         first, last = today, today + timedelta(days=120)
         prev_day = next_day = None  # type: ignore[assignment]
+        span = []
 
     def at(d: date) -> datetime:
         return datetime(d.year, d.month, d.day, tzinfo=z).astimezone(UTC)
 
-    meetings = selectors.agenda(request.user, at(first), at(last))
+    # Every day the page shows gets its meetings, the adjacent month's days of a month grid too.
+    fetch_from, fetch_to = (span[0], span[-1] + timedelta(days=1)) if span else (first, last)
+    meetings = selectors.agenda(request.user, at(fetch_from), at(fetch_to))
     if view == "list":
         meetings = [m for m in meetings if m.ends_at >= timezone.now()]
     days: list[dict[str, object]] = []
-    if view in ("week", "month"):
+    week_rows: list[dict[str, object]] = []
+    if span:
         by_day: dict[date, list[Meeting]] = {}
         for m in meetings:
             by_day.setdefault(m.starts_at.astimezone(z).date(), []).append(m)
-        if view == "week":
-            span = [first + timedelta(days=i) for i in range(7)]
-        else:
-            weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-            span = [d for w in weeks for d in w]
-        days = [{"date": d, "meetings": by_day.get(d, []), "in_month": d.month == first.month, "today": d == today}
-                for d in span]  # fmt: skip
+        days = [{"date": d, "meetings": by_day.get(d, []), "in_month": view == "week" or d.month == first.month,
+                 "today": d == today} for d in span]  # fmt: skip
+        # The month as weeks: on a phone each week is a short list of its days with meetings.
+        for i in range(0, len(days), 7):
+            row = days[i : i + 7]
+            week_rows.append({"start": row[0]["date"], "days": row, "empty": not any(d["meetings"] for d in row)})
     ctx = {
-        "view": view, "meetings": meetings, "days": days, "first": first, "last": last - timedelta(days=1),
+        "view": view, "meetings": meetings, "days": days, "weeks": week_rows, "first": first,
+        "last": last - timedelta(days=1),
         "prev": prev_day, "next": next_day, "today": today, "tz": tz,
     }  # fmt: skip
     return render(request, "meetings/agenda.html", ctx)
@@ -297,6 +318,7 @@ def talks(request: HtmxRequest) -> HttpResponse:
     if request.user.is_authenticated and not topic:
         followed = list(request.user.profile.interests.all())  # type: ignore[union-attr]
     meetings: list[Meeting] = []
+    page = None
     if not errors:
         f = selectors.MeetingFilters(
             topic=topic, near=near, radius_km=80, talks_only=True, listed_only=True,
@@ -306,9 +328,14 @@ def talks(request: HtmxRequest) -> HttpResponse:
         qs = selectors.visible_meetings(request.user, f)
         if followed:
             qs = qs.filter(talk__topics__in=followed).distinct()
-        meetings = list(qs[:60])
+        # Pages of TALKS_PAGE_SIZE: a count and a page, whatever the number of talks.
+        page = Paginator(qs, TALKS_PAGE_SIZE).get_page(request.GET.get("page"))
+        meetings = list(page.object_list)
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
     ctx = {
-        "meetings": meetings, "topic": topic, "near_text": near_text, "near": near, "errors": errors,
+        "meetings": meetings, "page": page, "querystring": querystring.urlencode(),
+        "topic": topic, "near_text": near_text, "near": near, "errors": errors,
         "topics": group_selectors.talk_topics_listed(),
         "followed": followed, "from": start_day, "to": end_day,
     }  # fmt: skip

@@ -80,7 +80,12 @@ def test_saving_updates_the_profile_place_privacy_and_interests() -> None:
     client = _client(user)
     r = client.post("/me/profile/", data)
     assert r.status_code == 302
-    assert r["Location"] == "/me/profile/"
+    # Saving shows the profile as others see it.
+    assert r["Location"] == f"/people/{user.public_id}/"
+    shown = client.get(r["Location"])
+    assert "Your profile is saved." in shown.text
+    assert "This is how others see your profile." in shown.text
+    assert "Data analyst moving into healthcare" in shown.text
     p = Profile.objects.get(user=user)
     assert p.display_name == "Marisol"
     assert p.headline == "Data analyst moving into healthcare"
@@ -93,8 +98,6 @@ def test_saving_updates_the_profile_place_privacy_and_interests() -> None:
     assert p.visibility_of("location") == Visibility.MEMBERS
     assert p.visibility_of("pitch") == Visibility.EVERYONE
     assert sorted(t.slug for t in p.interests.all()) == ["interviewing", "salary-negotiation"]
-    page = client.get("/me/profile/")
-    assert "Your profile is saved." in page.text
 
 
 @pytest.mark.django_db

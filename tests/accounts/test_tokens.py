@@ -103,8 +103,9 @@ def test_someone_elses_token_is_404_and_stays_active() -> None:
 
 @pytest.mark.django_db
 def test_revoke_needs_post() -> None:
+    # GET answers the confirmation page (issue 9, item 3); only its POST revokes.
     token = ApiTokenFactory()
-    assert _client(token.user).get(f"/me/tokens/{token.pk}/revoke/").status_code == 405
+    assert _client(token.user).get(f"/me/tokens/{token.pk}/revoke/").status_code == 200
     token.refresh_from_db()
     assert token.revoked_at is None
 

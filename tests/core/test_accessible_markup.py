@@ -163,7 +163,8 @@ def test_month_view_names_the_month_of_days_outside_it() -> None:
     client = Client()
     client.force_login(user)
     html = client.get(reverse("meetings:agenda") + "?view=month&date=2030-05-01").content.decode()
-    dates = re.findall(r'<div class="cal-day( out)?[^"]*" role="listitem">\s*<p class="cal-date">([^<]+)', html)
+    # Each day is a list item of its week's list (issue 9, item 8: a list per week on phones).
+    dates = re.findall(r'<li class="cal-day( out)?[^"]*">\s*<p class="cal-date">([^<]+)', html)
     # May 2030 starts on a Wednesday: Monday 29 and Tuesday 30 April come first.
     assert dates[:3] == [(" out", "Mon 29 Apr"), (" out", "Tue 30 Apr"), ("", "Wed 1")]
     assert dates[-1] == (" out", "Sun 2 Jun")

@@ -23,10 +23,11 @@ from django.utils import timezone
 
 from roundtable.accounts.models import User
 from roundtable.accounts.services import api_token_create
-from roundtable.groups.models import Group, GroupVisibility, JoinPolicy, Kind, Membership, MembershipState
+from roundtable.groups.models import Group, GroupVisibility, Invite, JoinPolicy, Kind, Membership, MembershipState
 from roundtable.groups.services import invite_create, membership_remove
 from roundtable.live import services as live
 from roundtable.live.models import HistorySharing, Roundtable
+from roundtable.meetings.feed_services import calendar_feed_create
 from roundtable.meetings.models import Meeting
 from roundtable.meetings.services import meeting_cancel, rsvp_set
 from tests.factories import (
@@ -75,6 +76,9 @@ class World:
     groups: dict[str, Group] = field(default_factory=dict)
     meetings: dict[str, Meeting] = field(default_factory=dict)
     invite_token: str = ""
+    memberships: dict[str, Membership] = field(default_factory=dict)
+    invite: Invite | None = None
+    token_id: int = 0
     confirm_key: str = ""
     reset_key: dict[str, str] = field(default_factory=dict)
 
@@ -86,6 +90,10 @@ def _url(name: str, obj: Any = None, **kwargs: Any) -> str:
         return reverse(name, args=[obj.public_id])
     if isinstance(obj, User):
         return reverse(name, args=[obj.public_id])
+    if isinstance(obj, Membership):
+        return reverse(name, args=[obj.group.slug, obj.pk])
+    if isinstance(obj, Invite):
+        return reverse(name, args=[obj.group.slug, obj.pk])
     if isinstance(obj, Group):
         if "user" in kwargs:
             return reverse(name, args=[obj.slug, kwargs.pop("user").id])
@@ -117,8 +125,8 @@ def build_world() -> World:
     )  # fmt: skip
     strategic.topics.add(TopicFactory(name="Networking"))
     facilitator_of(strategic, user=rosa)
-    for user in (ann, ben, cat):
-        MembershipFactory(group=strategic, user=user)
+    for key, user in (("ann", ann), ("ben", ben), ("cat", cat)):
+        w.memberships[f"strategic-{key}"] = MembershipFactory(group=strategic, user=user)
     # A speakers group with a talk; an approval group with a request and a ban; an empty
     # group (a facilitator, nothing scheduled); a members-only group Ann is not in.
     speakers = GroupFactory(name="LinkedIn Speakers Night", slug="speakers-night", kind=Kind.SPEAKERS)
@@ -129,14 +137,16 @@ def build_world() -> World:
         eligibility_question="What are you changing from and to?",
     )  # fmt: skip
     facilitator_of(approval, user=rosa)
-    MembershipFactory(group=approval, user=dan, state=MembershipState.PENDING, answer="Teaching to UX research.")
+    w.memberships["request"] = MembershipFactory(
+        group=approval, user=dan, state=MembershipState.PENDING, answer="Teaching to UX research."
+    )
     banned = MembershipFactory(group=approval, user=ben)
     membership_remove(membership=banned, by=rosa, ban=True)
     empty = GroupFactory(name="Quiet Start Group", slug="quiet-start", kind=Kind.STRATEGIC, ground_rules="")
     facilitator_of(empty, user=rosa)
     unlisted = GroupFactory(name="Invite Only Group", slug="invite-only", visibility=GroupVisibility.UNLISTED)
     facilitator_of(unlisted, user=rosa)
-    _, w.invite_token = invite_create(group=unlisted, by=rosa, note="Welcome!")
+    w.invite, w.invite_token = invite_create(group=unlisted, by=rosa, note="Welcome!")
     w.groups = {"strategic": strategic, "speakers": speakers, "approval": approval, "empty": empty}
 
     # Meetings: full with a waitlist, a talk, past, cancelled.
@@ -211,7 +221,8 @@ def build_world() -> World:
     EmailAddress.objects.filter(user=unconfirmed).update(verified=False)
     w.confirm_key = EmailConfirmationHMAC(EmailAddress.objects.get(user=unconfirmed)).key
     w.reset_key = {"uidb36": user_pk_to_url_str(cat), "key": default_token_generator.make_token(cat)}
-    api_token_create(user=rosa, name="My calendar sync")
+    w.token_id = api_token_create(user=rosa, name="My calendar sync")[0].pk
+    calendar_feed_create(user=rosa)
     assert Membership.objects.filter(user=nia).count() == 0
     return w
 
@@ -221,6 +232,9 @@ def build_world() -> World:
 # A route's states, from the world. Keys are URL names as `reverse` takes them.
 PAGES: dict[str, Callable[[World], list[Visit]]] = {
     "home": lambda w: [Visit("home", "default", _url("home"), (*EVERYONE, NEWCOMER))],
+    "contact": lambda w: [Visit("contact", "default", _url("contact"), (ANONYMOUS, MEMBER))],
+    "privacy": lambda w: [Visit("privacy", "default", _url("privacy"), (ANONYMOUS, MEMBER))],
+    "terms": lambda w: [Visit("terms", "default", _url("terms"), (ANONYMOUS,))],
     "groups:discover": lambda w: [
         Visit("groups:discover", "full", _url("groups:discover"), EVERYONE),
         Visit("groups:discover", "empty", _url("groups:discover") + "?q=zebra+xylophone", (ANONYMOUS,)),
@@ -268,6 +282,45 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     "groups:dashboard": lambda w: [
         Visit("groups:dashboard", "full", _url("groups:dashboard", w.groups["approval"]), (FACILITATOR,)),
         Visit("groups:dashboard", "empty", _url("groups:dashboard", w.groups["empty"]), (FACILITATOR,)),
+    ],
+    "groups:leave": lambda w: [
+        Visit("groups:leave", "member", _url("groups:leave", w.groups["strategic"]), (MEMBER,)),
+        Visit("groups:leave", "only-facilitator", _url("groups:leave", w.groups["strategic"]), (FACILITATOR,)),
+        Visit("groups:leave", "nobody-to-hand-to", _url("groups:leave", w.groups["empty"]), (FACILITATOR,)),
+        Visit(
+            "groups:leave",
+            "error",
+            _url("groups:leave", w.groups["empty"]),
+            (FACILITATOR,),
+            submit={"then": "hand_over"},
+            status=409,
+        ),
+    ],
+    "groups:hand_over": lambda w: [
+        Visit("groups:hand_over", "choose", _url("groups:hand_over", w.groups["strategic"]), (FACILITATOR,)),
+        Visit("groups:hand_over", "nobody", _url("groups:hand_over", w.groups["empty"]), (FACILITATOR,)),
+    ],
+    "groups:archive": lambda w: [
+        Visit("groups:archive", "confirm", _url("groups:archive", w.groups["strategic"]), (FACILITATOR,)),
+    ],
+    "groups:decide": lambda w: [
+        Visit(
+            "groups:decide",
+            "confirm",
+            _url("groups:decide", w.memberships["request"]) + "?action=decline",
+            (FACILITATOR,),
+        ),
+    ],
+    "groups:member_action": lambda w: [
+        Visit(
+            "groups:member_action",
+            "confirm",
+            _url("groups:member_action", w.memberships["strategic-cat"]) + "?action=ban",
+            (FACILITATOR,),
+        ),
+    ],
+    "groups:invite_revoke": lambda w: [
+        Visit("groups:invite_revoke", "confirm", _url("groups:invite_revoke", w.invite), (FACILITATOR,)),
     ],
     "groups:edit": lambda w: [
         Visit("groups:edit", "form", _url("groups:edit", w.groups["strategic"]), (FACILITATOR,)),
@@ -324,7 +377,13 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
         Visit("meetings:talks", "empty", _url("meetings:talks") + "?topic=no-such-topic", (ANONYMOUS,)),
         Visit("meetings:talks", "error", _url("meetings:talks") + "?near=zzqx+nowhere", (ANONYMOUS,), status=400),
     ],
-    "feeds:mine": lambda w: [Visit("feeds:mine", "default", _url("feeds:mine"), SIGNED_IN)],
+    "feeds:mine": lambda w: [
+        Visit("feeds:mine", "default", _url("feeds:mine"), SIGNED_IN),
+        Visit("feeds:mine", "confirm-revoke", _url("feeds:mine") + "?confirm=revoke_feed", (FACILITATOR,)),
+    ],
+    "accounts:token_revoke": lambda w: [
+        Visit("accounts:token_revoke", "confirm", reverse("accounts:token_revoke", args=[w.token_id]), (FACILITATOR,)),
+    ],
     "accounts:profile_edit": lambda w: [
         Visit("accounts:profile_edit", "full", _url("accounts:profile_edit"), (MEMBER,)),
         Visit("accounts:profile_edit", "empty", _url("accounts:profile_edit"), (NEWCOMER,)),
@@ -475,12 +534,8 @@ EXCLUDED: dict[str, str] = {
     "meetings:message": POST_ONLY,
     "meetings:talk_links": POST_ONLY,
     "groups:join": POST_ONLY + " (the ask-to-join error is groups:detail's error state)",
-    "groups:leave": POST_ONLY,
-    "groups:decide": POST_ONLY,
-    "groups:member_action": POST_ONLY,
     "groups:invite_new": POST_ONLY,
-    "groups:invite_revoke": POST_ONLY,
-    "accounts:token_revoke": POST_ONLY,
+    "groups:restore": POST_ONLY,
     "account_set_password": "a redirect to account_change_password for every account here (all have a password)",
     "account_confirm_login_code": "login by emailed code is off: a redirect to the login page",
     "meetings:legacy_detail": LEGACY,

@@ -62,6 +62,11 @@ SHOTS = [
     ("meetings:agenda", "month", MEMBER),
     ("meetings:detail", "past", FACILITATOR),
     ("api:openapi-view", "default", ANONYMOUS),
+    # Issue 9, items 1, 8, 9, 10: schedule from the series, week view, schedule form, talks.
+    ("groups:detail", "full", MEMBER),
+    ("meetings:agenda", "week", MEMBER),
+    ("meetings:create", "form", FACILITATOR),
+    ("meetings:talks", "full", ANONYMOUS),
 ]
 
 # Post the page's form with these values, browser validation off: the server's own answer.

@@ -112,7 +112,7 @@ def test_why_it_fits_reasons_for_a_signed_in_viewer() -> None:
     c.force_login(viewer)
     text = c.get("/groups/").text
     assert "On topics you follow: LinkedIn" in text
-    assert "Near you (8 km)" in text
+    assert "Near you: 8 km away" in text
     assert "You can join online" in text
 
 

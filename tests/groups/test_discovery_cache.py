@@ -40,7 +40,10 @@ def test_an_anonymous_repeat_is_served_without_queries() -> None:
     n_fragment, fragment = _get(c, "/groups/?q=interview&kind=strategic", HX_Request="true")
     assert n_fragment == 0
     assert fragment.lstrip().startswith('<section id="results"')
-    assert fragment.strip() in again
+    # After the region come the fields' error slots, out of band (empty here: nothing wrong).
+    region, slots = fragment.split("</section>", 1)
+    assert (region + "</section>").strip() in again
+    assert slots.count('data-hx-swap-oob="innerHTML"></div>') == 10
 
 
 @pytest.mark.django_db

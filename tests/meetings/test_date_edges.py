@@ -67,7 +67,7 @@ def test_talks_page_takes_the_last_day_of_the_range() -> None:
 
 @pytest.mark.parametrize(
     ("query", "shown"),
-    [("view=month&date=9999-12-31", "December 2999"), ("view=week&date=9999-12-31", "Dec 30 – Jan 5, 3000"),
+    [("view=month&date=9999-12-31", "December 2999"), ("view=week&date=9999-12-31", "Dec 31 – Jan 6, 3000"),
      ("view=month&date=0001-01-01", "January 1900"), ("view=week&date=0001-01-01", "Jan 1 – Jan 7, 1900"),
      ("view=list&date=9999-12-31", "")],
 )  # fmt: skip

@@ -69,7 +69,7 @@ def test_meeting_download_parses_twice_with_tzid_vtimezone_and_exact_instants() 
     assert first.get_missing_tzids() == set()
     assert str(event["SUMMARY"]) == "Tuesday roundtable"
     assert str(event["URL"]) == f"http://127.0.0.1:8000/meetings/{meeting.public_id}/"
-    assert str(event["LOCATION"]) == "Library, 1 Main St"
+    assert str(event["LOCATION"]) == "Library, 1 Main St, Boston, MA"  # venue, street and city (issue 9, item 10)
     assert str(event["STATUS"]) == "CONFIRMED"
     assert event["SEQUENCE"] == 0
     assert "Group: Harbor Roundtable" in str(event["DESCRIPTION"])

@@ -82,10 +82,10 @@ def test_change_email_goes_to_those_going_once_in_their_time(mailoutbox) -> None
     assert len(mailoutbox) == 2
     assert sorted(by_person) == sorted([w["london"].email, w["ny"].email])
     ny, london = by_person[w["ny"].email], by_person[w["london"].email]
-    assert ny.subject == "[Roundtable] Changed: Harbor circle on Tue, Apr 6 at 3 PM EDT"
-    assert london.subject == "[Roundtable] Changed: Harbor circle on Tue, Apr 6 at 8 PM BST"
-    assert f"When: Tuesday, April 6, 2027, 8 PM BST {DASH} 9 PM BST" in london.body
-    assert "(Tue, Apr 6, 3 PM EDT in the group's time zone)" in london.body
+    assert ny.subject == "[Roundtable] Changed: Harbor circle on Tue, Apr 6 at 3 PM Eastern Time"
+    assert london.subject == "[Roundtable] Changed: Harbor circle on Tue, Apr 6 at 8 PM UK Time"
+    assert f"When: Tuesday, April 6, 2027, 8 PM {DASH} 9 PM UK Time" in london.body
+    assert "(Tue, Apr 6, 3 PM Eastern Time in the group's time zone)" in london.body
     assert "in the group's time zone" not in ny.body
     for msg in (ny, london):
         assert VIDEO in msg.body
@@ -123,7 +123,7 @@ def test_cancel_email_with_cancel_invitation(mailoutbox) -> None:  # type: ignor
     _run_tasks()
     assert sorted(m.to[0] for m in mailoutbox) == sorted([w["london"].email, w["ny"].email])
     ny = next(m for m in mailoutbox if m.to == [w["ny"].email])
-    assert ny.subject == "[Roundtable] Cancelled: Harbor circle on Tue, Apr 6 at 2 PM EDT"
+    assert ny.subject == "[Roundtable] Cancelled: Harbor circle on Tue, Apr 6 at 2 PM Eastern Time"
     assert "CANCELLED: Harbor circle" in ny.body
     method, cal = _ics(ny)
     assert method == "CANCEL"

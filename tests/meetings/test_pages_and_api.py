@@ -267,10 +267,10 @@ def test_time_shown_in_viewer_zone_with_group_time_beside() -> None:
     viewer.profile.time_zone = "America/Los_Angeles"
     viewer.profile.save()
     text = _client(viewer).get(f"/meetings/{meeting.public_id}/").text
-    assert "Tue, Jan 8, 2030 · 3 PM PST – 4:30 PM PST" in text
-    assert "(6 PM EST group time)" in text
+    assert "Tue, Jan 8, 2030 · 3 PM – 4:30 PM Pacific Time" in text
+    assert "(6 PM Eastern Time, group time)" in text
     anon = Client().get(f"/meetings/{meeting.public_id}/").text
-    assert "Tue, Jan 8, 2030 · 6 PM EST – 7:30 PM EST" in anon
+    assert "Tue, Jan 8, 2030 · 6 PM – 7:30 PM Eastern Time" in anon
     assert "group time" not in anon
     assert timedelta(days=183) == services.HORIZON
 

@@ -72,10 +72,10 @@ def test_day_before_reminder_rendered_with_ics_and_sent_once(mailoutbox) -> None
     _remind(AT + timedelta(minutes=10))
     assert [m.to for m in mailoutbox] == [[w["going"].email]]
     msg = mailoutbox[0]
-    assert msg.subject == "[Roundtable] Reminder: Harbor circle on Wed, Mar 17 at 6 PM EDT"
+    assert msg.subject == "[Roundtable] Reminder: Harbor circle on Wed, Mar 17 at 6 PM Eastern Time"
     assert "Hi Priya Raman," in msg.body
     assert "A reminder: you're going to a meeting of Harbor Roundtable tomorrow." in msg.body
-    assert f"When: Wednesday, March 17, 2027, 6 PM EDT {DASH} 7:30 PM EDT" in msg.body
+    assert f"When: Wednesday, March 17, 2027, 6 PM {DASH} 7:30 PM Eastern Time" in msg.body
     assert f"Where: Public Library, {ADDRESS}" in msg.body
     assert f"Join online: {VIDEO}" in msg.body
     [(html, mimetype)] = msg.alternatives
@@ -105,7 +105,7 @@ def test_hour_before_reminder_and_preferences(mailoutbox) -> None:  # type: igno
     _remind()
     _remind()
     assert sorted(m.to[0] for m in mailoutbox) == sorted([w["going"].email, no_day.email])
-    assert {m.subject for m in mailoutbox} == {"[Roundtable] Starting soon: Harbor circle at 7 PM EDT"}
+    assert {m.subject for m in mailoutbox} == {"[Roundtable] Starting soon: Harbor circle at 7 PM Eastern Time"}
     assert "starts in about an hour" in mailoutbox[0].body
 
 
@@ -206,7 +206,7 @@ def test_weekly_digest_lists_my_groups_and_my_topics_once_a_week(mailoutbox) -> 
     body = msg.body
     assert body.index("IN YOUR GROUPS") < body.index("- Harbor circle") < body.index("TALKS ON TOPICS YOU FOLLOW")
     assert body.index("- Near: Near talk") < body.index("- Online: Online talk")
-    assert "Wed, Mar 17 at 4:30 AM EDT" in body  # MONDAY + 2 days, in Alice's New York time
+    assert "Wed, Mar 17 at 4:30 AM Eastern Time" in body  # MONDAY + 2 days, in Alice's New York time
     for absent in ("Called off", "Too far ahead", "Far away", "Secret", "Unlisted", VIDEO, "12 Hidden Lane"):
         assert absent not in body
         assert absent not in msg.alternatives[0].content

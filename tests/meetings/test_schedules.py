@@ -368,8 +368,8 @@ def test_a_moved_meeting_gets_its_day_before_reminder_for_the_new_date(mailoutbo
     assert tasks.send_due_reminders(AT + timedelta(hours=48, minutes=5)) == 0
     reminders = [m for m in mailoutbox if m.subject.startswith("[Roundtable] Reminder:")]
     assert [m.subject for m in reminders] == [
-        "[Roundtable] Reminder: Harbor circle on Wed, Mar 17 at 6 PM EDT",
-        "[Roundtable] Reminder: Harbor circle on Fri, Mar 19 at 6 PM EDT",
+        "[Roundtable] Reminder: Harbor circle on Wed, Mar 17 at 6 PM Eastern Time",
+        "[Roundtable] Reminder: Harbor circle on Fri, Mar 19 at 6 PM Eastern Time",
     ]
     assert sorted(ReminderSent.objects.filter(kind="day").values_list("starts_at", flat=True)) == [
         AT + timedelta(hours=24), AT + timedelta(hours=72),

@@ -9,18 +9,19 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from roundtable.core.zones import zone_label, zone_name
 from roundtable.meetings.models import Meeting
 
 register = template.Library()
 
 
-def _fmt(moment: datetime, tz: str, *, with_date: bool = True) -> str:
+def _clock(moment: datetime, tz: str) -> str:
+    return moment.astimezone(ZoneInfo(tz)).strftime("%-I:%M %p").replace(":00 ", " ")
+
+
+def _day(moment: datetime, tz: str) -> str:
     local = moment.astimezone(ZoneInfo(tz))
-    clock = local.strftime("%-I:%M %p").replace(":00 ", " ")
-    abbrev = local.strftime("%Z")
-    if with_date:
-        return f"{local:%a, %b} {local.day}, {local.year} · {clock} {abbrev}"
-    return f"{clock} {abbrev}"
+    return f"{local:%a, %b} {local.day}, {local.year}"
 
 
 def viewer_zone(user: object, fallback: str) -> str:
@@ -35,16 +36,24 @@ def viewer_zone(user: object, fallback: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def meeting_when(context: template.Context, meeting: Meeting) -> SafeString:
-    """<time> in the viewer's zone; "(6 PM EST in the group's time)" when the zones differ."""
+    """<time> in the viewer's zone, the zone named once and as everywhere else (core.zones):
+    "Tue, Jan 8, 2030 · 6 PM (en dash) 7:30 PM Eastern Time"; "(6 PM Central European Time, group
+    time)" beside it when the group's clock differs."""
     tz = viewer_zone(context.get("user"), meeting.time_zone)
-    main = _fmt(meeting.starts_at, tz)
-    end = _fmt(meeting.ends_at, tz, with_date=False)
+    main = f"{_day(meeting.starts_at, tz)} · {_clock(meeting.starts_at, tz)}"
+    end = f"{_clock(meeting.ends_at, tz)} {zone_name(tz)}"
     # A valid HTML date string has at most milliseconds: whole seconds here.
     iso = meeting.starts_at.isoformat(timespec="seconds")
     at = meeting.starts_at
     if at.astimezone(ZoneInfo(tz)).utcoffset() == at.astimezone(ZoneInfo(meeting.time_zone)).utcoffset():
         return format_html('<time datetime="{}">{} – {}</time>', iso, main, end)
-    group_local = _fmt(meeting.starts_at, meeting.time_zone, with_date=False)
+    group_local = f"{_clock(meeting.starts_at, meeting.time_zone)} {zone_name(meeting.time_zone)}"
     return format_html(
-        '<time datetime="{}">{} – {}</time> <span class="muted">({} group time)</span>', iso, main, end, group_local
+        '<time datetime="{}">{} – {}</time> <span class="muted">({}, group time)</span>', iso, main, end, group_local
     )
+
+
+@register.filter
+def zone(tz: str) -> str:
+    """An IANA zone named for people: "America/New_York" -> "New York (Eastern Time)"."""
+    return zone_label(tz)

@@ -314,7 +314,6 @@ class GroupSpec:
     owner: str = ""  # "facilitator" for the demo facilitator, else a coach is picked
     keep_pending: int | None = None
     forced_states: bool = False
-    cadence: str = ""
 
 
 @dataclass
@@ -625,7 +624,6 @@ def _group_specs(rng: random.Random) -> list[GroupSpec]:
                 owner="facilitator" if boston else "",
                 keep_pending=3 if boston else None,
                 forced_states=boston,
-                cadence="Every other Tuesday, 9 am",
             )
         )
         specs.append(
@@ -654,7 +652,6 @@ def _group_specs(rng: random.Random) -> list[GroupSpec]:
             ("Career change", "Networking", "Personal branding", "Informational interviews"),
             22,
             owner="facilitator",
-            cadence="First Thursday of the month, 6:30 pm",
         ),
         GroupSpec(
             "Out & Hired: LGBTQ+ Job Seekers Circle",
@@ -891,7 +888,6 @@ def _create_groups(rng: random.Random, loaded: Loaded, specs: list[GroupSpec]) -
             description=_description(spec, audience, metro or (_place(spec.place).label if spec.place else "")),
             purpose=template.purpose,
             ground_rules=template.ground_rules,
-            cadence=spec.cadence or template.cadence,
             meeting_minutes=template.meeting_minutes,
             location_text=spec.place,
             venue=rng.choice(VENUES) if spec.format != Format.VIRTUAL else "",
@@ -1076,11 +1072,11 @@ SPEAKERS = [
         ["Informational interviews", "Networking"],
     ),
 ]
-CADENCE_RULES = {"weekly": "FREQ=WEEKLY", "every two weeks": "FREQ=WEEKLY;INTERVAL=2"}
+REPEAT_RULES = {"weekly": "FREQ=WEEKLY", "biweekly": "FREQ=WEEKLY;INTERVAL=2"}
 
 
 def _schedule_meetings(rng: random.Random, loaded: Loaded) -> int:
-    """A series for every group from its cadence, talks for speakers groups, and RSVPs."""
+    """A series for every group at its kind's usual rhythm, talks for speakers groups, and RSVPs."""
     from zoneinfo import ZoneInfo
 
     from roundtable.groups.models import Format, Kind, MembershipRole
@@ -1102,8 +1098,7 @@ def _schedule_meetings(rng: random.Random, loaded: Loaded) -> int:
         first_day = local_today + timedelta(days=rng.randint(2, 9))
         hour = rng.choice([9, 12, 18, 18, 19])
         start = datetime(first_day.year, first_day.month, first_day.day, hour, rng.choice([0, 30]))
-        cadence = (group.cadence or "").lower()
-        rule = CADENCE_RULES.get(cadence) or recurrence.monthly_nth_weekday(start)
+        rule = REPEAT_RULES.get(TEMPLATES[Kind(group.kind)].repeat) or recurrence.monthly_nth_weekday(start)
         online = group.format in (Format.VIRTUAL, Format.HYBRID)
         data = meeting_services.MeetingData(
             title={

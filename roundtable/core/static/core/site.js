@@ -41,17 +41,31 @@
     update();
   }
 
-  // On a phone the main menu scrolls sideways: fade its edge while more of it is hidden
-  // there, so people can tell there is more to see.
-  function wireNavOverflow(nav) {
-    function update() {
-      var more = nav.scrollWidth - nav.clientWidth - nav.scrollLeft > 2;
-      if (more) nav.setAttribute("data-more", "");
-      else nav.removeAttribute("data-more");
+  // The main menu on phones: a button that shows and hides it (the ARIA Authoring
+  // Practices' disclosure pattern). CSS shows the button only on narrow screens; on wide
+  // ones the menu is always open whatever the button's state.
+  function wireMenu(header) {
+    var button = header.querySelector(".menu-button");
+    var nav = header.querySelector(".site-nav");
+    if (!button || !nav) return;
+    function set(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) header.setAttribute("data-menu-open", "");
+      else header.removeAttribute("data-menu-open");
     }
-    nav.addEventListener("scroll", update, { passive: true });
-    window.addEventListener("resize", update);
-    update();
+    button.hidden = false;
+    header.setAttribute("data-menu-ready", "");
+    set(false);
+    button.addEventListener("click", function () {
+      // Focus stays on the button: the menu follows it, so Tab goes straight in.
+      set(button.getAttribute("aria-expanded") !== "true");
+    });
+    header.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        set(false);
+        button.focus();
+      }
+    });
   }
 
   function init(root) {
@@ -62,8 +76,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     init(document);
-    var nav = document.querySelector(".site-nav");
-    if (nav) wireNavOverflow(nav);
+    var header = document.querySelector("[data-menu]");
+    if (header) wireMenu(header);
   });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();
