@@ -6,7 +6,7 @@ from email.message import MIMEPart
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
 
 from roundtable.core.text import scrub
@@ -55,4 +55,4 @@ def send_templated(
             message.attach(part)
         messages.append(message)
     # One connection for all of them: a meeting's hundred attendees are not a hundred SMTP sessions.
-    return get_connection().send_messages(messages) or 0
+    return mailers.default.send_messages(messages) or 0

@@ -11,10 +11,12 @@ from pydantic import Field
 from roundtable.api.auth import OPTIONAL_AUTH_DOC, api_viewer, optional_auth, token_auth
 from roundtable.api.errors import Error
 from roundtable.core.text import MultiLine, SingleLine
+from roundtable.meetings.selectors import GroupSchedule, group_schedules
 
 from . import permissions, selectors, services
 from .models import Format, Group, GroupVisibility, JoinPolicy, Kind, MembershipState
 from .places import resolve
+from .schedule_note import shown_note
 from .selectors import PAGE_SIZE, DiscoveryFilters, GroupResult
 
 router = Router(tags=["groups"])
@@ -23,6 +25,23 @@ router = Router(tags=["groups"])
 class TopicOut(Schema):
     name: str
     slug: str
+
+
+class ScheduleOut(Schema):
+    text: str = Field(
+        description="One line from the group's meetings: 'Every other Tuesday at 9 AM Eastern Time · "
+        "Next: Tue, Mar 3', or 'No meetings scheduled yet'."
+    )
+    rhythm: str = Field(
+        description="How often the group meets, from its repeating series; '' when it has one-off meetings only."
+    )
+    next_meeting: str | None = Field(
+        description="The public id of the next meeting not yet ended (GET /api/v1/meetings/{id}), or null."
+    )
+    next_starts_at: str | None = Field(description="Its start, ISO 8601 with the UTC offset, or null.")
+    note: str = Field(
+        description="The facilitators' note beside the schedule ('We take August off'); never a second schedule."
+    )
 
 
 class GroupOut(Schema):
@@ -34,7 +53,7 @@ class GroupOut(Schema):
     place: str
     latitude: float | None
     longitude: float | None
-    cadence: str
+    schedule: ScheduleOut
     audience: str
     join_policy: JoinPolicy
     visibility: GroupVisibility
@@ -83,7 +102,12 @@ class GroupIn(Schema):
     description: MultiLine = Field(default="", max_length=10000)
     purpose: SingleLine = Field(default="", max_length=300)
     ground_rules: MultiLine = Field(default="", max_length=4000)
-    cadence: SingleLine = Field(default="", max_length=80)
+    cadence: SingleLine = Field(
+        default="",
+        max_length=80,
+        description="A note beside the schedule, e.g. 'We take August off'. How often the group meets comes "
+        "from its meetings: a note that names a rhythm, a weekday or a time of day is refused (400).",
+    )
     meeting_minutes: int = Field(default=90, ge=15, le=480)
     location: SingleLine = Field(default="", max_length=120)
     venue: SingleLine = Field(default="", max_length=200)
@@ -106,9 +130,27 @@ class MembershipOut(Schema):
     detail: str
 
 
+def _schedule_out(group: Group, schedule: GroupSchedule) -> dict[str, Any]:
+    nxt = schedule.next_meeting
+    return {
+        "text": schedule.text,
+        "rhythm": schedule.rhythm,
+        "next_meeting": nxt.public_id if nxt is not None else None,
+        "next_starts_at": nxt.starts_at.isoformat() if nxt is not None else None,
+        "note": shown_note(group.cadence),
+    }
+
+
 def _out(
-    group: Group, *, distance: float | None = None, reasons: list[str] | None = None, show_count: bool = True
+    group: Group,
+    *,
+    schedule: GroupSchedule,
+    distance: float | None = None,
+    reasons: list[str] | None = None,
+    show_count: bool = True,
 ) -> dict[str, Any]:
+    """A group as the API shows it; `schedule` comes from meetings.selectors.group_schedules
+    (issue 9, item 1: the schedule is the group's meetings, the same line every page shows)."""
     return {
         "slug": group.slug,
         "name": group.name,
@@ -118,7 +160,7 @@ def _out(
         "place": group.place_display,
         "latitude": group.latitude,
         "longitude": group.longitude,
-        "cadence": group.cadence,
+        "schedule": _schedule_out(group, schedule),
         "audience": group.audience,
         "join_policy": group.join_policy,
         "visibility": group.visibility,
@@ -130,9 +172,9 @@ def _out(
     }
 
 
-def _result_out(r: GroupResult, viewer: Any) -> dict[str, Any]:
+def _result_out(r: GroupResult, schedule: GroupSchedule) -> dict[str, Any]:
     show = r.group.visibility != GroupVisibility.SECRET
-    return _out(r.group, distance=r.distance_km, reasons=r.reasons, show_count=show)
+    return _out(r.group, schedule=schedule, distance=r.distance_km, reasons=r.reasons, show_count=show)
 
 
 @router.get(
@@ -162,13 +204,14 @@ def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> dict[str,
             sort="distance" if near and not filters.q else "relevance",
         ),
     )
+    schedules = group_schedules([r.group for r in results])
     return {
         "count": page.paginator.count,
         "count_capped": page.paginator.capped,  # type: ignore[attr-defined]
         "page": page.number,
         "pages": page.paginator.num_pages,
         "page_size": PAGE_SIZE,
-        "results": [_result_out(r, viewer) for r in results],
+        "results": [_result_out(r, schedules[r.group.pk]) for r in results],
     }
 
 
@@ -183,7 +226,11 @@ def get_group(request: HttpRequest, slug: SingleLine) -> dict[str, Any]:
     group = _visible(viewer, slug)
     m = permissions.membership_of(viewer, group)
     is_member = m is not None and m.state == MembershipState.ACTIVE
-    data = _out(group, show_count=group.visibility != GroupVisibility.SECRET or is_member)
+    data = _out(
+        group,
+        schedule=group_schedules([group])[group.pk],
+        show_count=group.visibility != GroupVisibility.SECRET or is_member,
+    )
     data.update(
         {
             "description": group.description,

@@ -11,3 +11,7 @@ def request_received(*, membership_id: int) -> None:
 
 def request_decided(*, membership_id: int) -> None:
     tasks.email_membership.enqueue(membership_id=membership_id, event="request_decided")
+
+
+def handed_over(*, membership_id: int) -> None:
+    tasks.email_membership.enqueue(membership_id=membership_id, event="handed_over")

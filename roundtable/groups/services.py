@@ -342,6 +342,16 @@ def is_sole_facilitator(*, group: Group, user: User) -> bool:
     return list(rows.values_list("user_id", flat=True)[:2]) == [user.pk]
 
 
+def _make_facilitator(m: Membership, *, by: User) -> Membership:
+    """Give a member the facilitator role on a hand-over; they are told by email after commit
+    (what it means and where to start), since nobody asked them first."""
+    m.role = MembershipRole.FACILITATOR
+    m.decided_by = by
+    m.save(update_fields=["role", "decided_by"])
+    transaction.on_commit(partial(notifications.handed_over, membership_id=m.pk))
+    return m
+
+
 def _successor_in(group: Group, successor_id: int | None, user: User) -> Membership:
     m = (
         Membership.objects.select_for_update()
@@ -370,9 +380,7 @@ def membership_leave(*, group: Group, user: User, successor_id: int | None = Non
         raise GroupError("You are not a member of this group.", status=409)
     if m.is_facilitator and is_sole_facilitator(group=group, user=user):
         if successor_id:
-            successor = _successor_in(group, successor_id, user)
-            successor.role = MembershipRole.FACILITATOR
-            successor.save(update_fields=["role"])
+            _make_facilitator(_successor_in(group, successor_id, user), by=user)
         elif archive:
             group_archive(group=group, by=user)
         else:
@@ -395,9 +403,7 @@ def membership_leave(*, group: Group, user: User, successor_id: int | None = Non
 def group_hand_over(*, group: Group, by: User, successor_id: int) -> Membership:
     """Make another active member a facilitator and step down to member.
     Returns the successor's membership; GroupError (field "successor") for anyone else."""
-    successor = _successor_in(group, successor_id, by)
-    successor.role = MembershipRole.FACILITATOR
-    successor.save(update_fields=["role"])
+    successor = _make_facilitator(_successor_in(group, successor_id, by), by=by)
     Membership.objects.filter(group=group, user=by, state=MembershipState.ACTIVE).update(role=MembershipRole.MEMBER)
     return successor
 

@@ -9,8 +9,13 @@ from .models import Membership, MembershipRole, MembershipState
 
 @task()
 def email_membership(*, membership_id: int, event: str) -> int:
-    """Tell facilitators about a new request, or an applicant about the decision."""
-    m = Membership.objects.select_related("group", "user__profile").filter(pk=membership_id).first()
+    """Tell facilitators about a new request, an applicant about the decision, or a member
+    that a group was handed over to them (event "handed_over")."""
+    m = (
+        Membership.objects.select_related("group", "user__profile", "decided_by__profile")
+        .filter(pk=membership_id)
+        .first()
+    )
     if m is None:
         return 0
     group = m.group
@@ -29,4 +34,10 @@ def email_membership(*, membership_id: int, event: str) -> int:
         return send_templated(
             template="groups/email/request_decided", to=[m.user.email], context={"m": m, "group": group}
         )
+    if event == "handed_over":
+        if m.state != MembershipState.ACTIVE or m.role != MembershipRole.FACILITATOR:
+            return 0
+        by = m.decided_by
+        context = {"m": m, "group": group, "by_name": by.display_name if by else ""}
+        return send_templated(template="groups/email/handed_over", to=[m.user.email], context=context)
     return 0

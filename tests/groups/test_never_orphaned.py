@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -289,3 +290,25 @@ def test_revoking_an_invite_link_asks_first() -> None:
     c.post(f"/groups/{group.slug}/manage/invites/{invite.pk}/revoke/")
     invite.refresh_from_db()
     assert invite.revoked_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["leave", "hand_over"])
+def test_the_new_facilitator_is_told_by_email_what_the_role_means(path: str, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    group = GroupFactory(name="Harbor Circle")
+    fac = facilitator_of(group)
+    fac.profile.display_name = "Nia Lee"
+    fac.profile.save()
+    member = MembershipFactory(group=group)
+    if path == "leave":
+        r = _as(fac).post(f"/groups/{group.slug}/leave/", {"then": "hand_over", "successor": member.pk})
+    else:
+        r = _as(fac).post(f"/groups/{group.slug}/manage/hand-over/", {"successor": member.pk})
+    assert r.status_code == 302
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+    [email] = mailoutbox
+    assert (email.to, email.subject) == ([member.user.email], "[Roundtable] You are now a facilitator of Harbor Circle")
+    assert email.body.startswith("Nia Lee handed Harbor Circle over to you: you are now one of its facilitators.")
+    assert f"/groups/{group.slug}/manage/" in email.body
+    [html] = [body for body, kind in email.alternatives if kind == "text/html"]
+    assert "<strong>Harbor Circle</strong> over to you" in html

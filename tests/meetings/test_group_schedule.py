@@ -146,3 +146,32 @@ def test_rhythm_words() -> None:
     assert recurrence.rhythm("FREQ=MONTHLY;BYMONTHDAY=2", tue) is None
     assert recurrence.describe("FREQ=WEEKLY;COUNT=6", tue) == "Every Tuesday at 9 AM, 6 times"
     assert recurrence.describe("FREQ=WEEKLY;UNTIL=20270630", tue) == "Every Tuesday at 9 AM, until Jun 30, 2027"
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_same_schedule_as_the_pages_never_the_old_free_text() -> None:
+    group = GroupFactory(time_zone=NY, cadence="Every other Tuesday, 9 am")
+    tuesday = _next_weekday(1)
+    first = _schedule(group, "FREQ=WEEKLY", tuesday, 18)
+    expected = {
+        "text": f"Every Tuesday at 6 PM Eastern Time · Next: {_day_text(tuesday)}",
+        "rhythm": "Every Tuesday at 6 PM Eastern Time",
+        "next_meeting": first.public_id,
+        "next_starts_at": first.starts_at.isoformat(),
+        "note": "",
+    }
+    detail = Client().get(f"/api/v1/groups/{group.slug}").json()
+    assert detail["schedule"] == expected
+    assert "cadence" not in detail
+    [listed] = Client().get("/api/v1/groups").json()["results"]
+    assert listed["schedule"] == expected
+    assert expected["text"] in Client().get(f"/groups/{group.slug}/").text
+    # A note that adds to the schedule is shown beside it; a group with nothing ahead says so.
+    bare = GroupFactory(cadence="We take August off")
+    assert Client().get(f"/api/v1/groups/{bare.slug}").json()["schedule"] == {
+        "text": "No meetings scheduled yet",
+        "rhythm": "",
+        "next_meeting": None,
+        "next_starts_at": None,
+        "note": "We take August off",
+    }
