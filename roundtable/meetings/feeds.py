@@ -8,6 +8,7 @@ for the token's owner.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from django import forms
@@ -18,6 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.views.decorators.http import require_http_methods, require_safe
 
 from roundtable.accounts.models import User
@@ -89,19 +92,27 @@ def group_feed_meetings(group: Group, *, now: datetime | None = None) -> list[Me
 # Views -------------------------------------------------------------------------------
 
 
-def _ics(body: bytes, filename: str) -> HttpResponse:
-    # Calendar apps poll (some with HEAD first); nothing in between may keep a copy.
+def _ics(request: HttpRequest, body: bytes, filename: str) -> HttpResponse:
+    """The calendar as a download, with a strong ETag of its bytes (RFC 9110 8.8.3).
+
+    Calendar apps poll every hour; one whose copy is current (If-None-Match) gets 304 Not
+    Modified and no body (RFC 9110 13.1.2). The body is still built to compare (two queries),
+    so access is decided afresh on every poll: a member who left, or a group that stopped
+    being listed, gets no 304 for a calendar they may no longer see. `no-cache` lets the app
+    keep its copy but never use it without asking; `private`: no shared cache keeps one."""
+    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    response["Cache-Control"] = "private, no-cache"
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response)
 
 
 @require_safe
 def meeting_ics(request: HtmxRequest, public_id: str) -> HttpResponse:
     meeting = permissions.meeting_for_viewer(request.user, public_id)
     body = ical.calendar_for([meeting], request.user, meeting.title, fallback_zone=meeting.time_zone)
-    return _ics(body, f"meeting-{meeting.public_id}.ics")
+    return _ics(request, body, f"meeting-{meeting.public_id}.ics")
 
 
 @require_safe
@@ -114,7 +125,7 @@ def private_feed(request: HttpRequest, token: str) -> HttpResponse:
     meetings = private_feed_meetings(owner)
     zone = profile.time_zone if profile is not None else "UTC"
     body = ical.calendar_for(meetings, owner, "Roundtable: my meetings", fallback_zone=zone, feed=True)
-    return _ics(body, "roundtable.ics")
+    return _ics(request, body, "roundtable.ics")
 
 
 @require_safe
@@ -124,7 +135,7 @@ def group_feed(request: HttpRequest, slug: str) -> HttpResponse:
         group_feed_meetings(group), AnonymousUser(), group.name, fallback_zone=group.time_zone, feed=True
     )
     # Not cached publicly either: a group that stops being listed must vanish at once.
-    return _ics(body, f"{group.slug}.ics")
+    return _ics(request, body, f"{group.slug}.ics")
 
 
 class ReminderPreferencesForm(forms.Form):

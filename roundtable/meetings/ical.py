@@ -167,7 +167,11 @@ def calendar_for(
     stamp = timezone.now()
     years: list[int] = []
     for meeting in meetings:
-        cal.add_component(meeting_event(meeting, viewer, method=method, stamp=stamp))
+        # Without METHOD, DTSTAMP is when the event was last revised (RFC 5545 3.8.7.2), not
+        # the time of the request: the same meetings give the same bytes, so a feed's ETag
+        # holds until something in it changes (feeds._ics).
+        revised = meeting.updated_at if method is None else stamp
+        cal.add_component(meeting_event(meeting, viewer, method=method, stamp=revised))
         years += [meeting.starts_at.year, meeting.ends_at.year]
     if years:
         cal.add_missing_timezones(first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1))

@@ -297,3 +297,62 @@ def test_unknown_action_is_a_clear_400() -> None:
     assert r.status_code == 400
     assert "please use the buttons on this page" in r.text
     assert CalendarFeed.objects.filter(user=person).count() == 0
+
+
+# ---------------------------------------------------------------- conditional GET (issue 13, item 7)
+
+
+def _poll(url: str, etag: str | None = None):  # type: ignore[no-untyped-def]
+    return Client().get(url, **({"HTTP_IF_NONE_MATCH": etag} if etag else {}))
+
+
+@pytest.mark.django_db
+def test_a_feed_answers_304_until_a_meeting_in_it_changes() -> None:
+    w = _world(GroupVisibility.LISTED)
+    meeting = w["meeting"]
+    for url in (_feed_url(w["going"]), "/groups/harbor-listed/calendar.ics", f"/meetings/{meeting.public_id}.ics"):
+        first = _poll(url)
+        etag = first["ETag"]
+        assert (first.status_code, first["Cache-Control"]) == (200, "private, no-cache")
+        assert re.fullmatch(r'"[0-9a-f]{32}"', etag)
+        # Nothing changed: the same bytes (DTSTAMP is the event's last revision), so 304 and no body.
+        again = _poll(url, etag)
+        assert (again.status_code, again.content, again["ETag"]) == (304, b"", etag)
+        assert _poll(url).content == first.content
+        assert _poll(url, '"something-else"').status_code == 200
+    fac = w["fac"]
+    urls = [_feed_url(w["going"]), "/groups/harbor-listed/calendar.ics", f"/meetings/{meeting.public_id}.ics"]
+    etags = [_poll(u)["ETag"] for u in urls]
+    # Any change to a meeting in it: a new title, then a cancellation.
+    data = MeetingData(
+        title="Harbor circle: resumes", start_local=datetime(2027, 4, 6, 18, 0), time_zone="America/New_York",
+        format=Format.HYBRID, venue="Room 4", address=ADDRESS, video_url=VIDEO,
+    )  # fmt: skip
+    services.meeting_update(meeting=meeting, by=fac, data=data)
+    for url, etag in zip(urls, etags, strict=True):
+        changed = _poll(url, etag)
+        assert changed.status_code == 200
+        assert "Harbor circle: resumes" in changed.text
+        assert changed["ETag"] != etag
+    etags = [_poll(u)["ETag"] for u in urls]
+    services.meeting_cancel(meeting=meeting, by=fac)
+    for url, etag in zip(urls, etags, strict=True):
+        changed = _poll(url, etag)
+        assert (changed.status_code, "STATUS:CANCELLED" in changed.text) == (200, True)
+
+
+@pytest.mark.django_db
+def test_a_private_feed_never_answers_304_for_what_its_owner_may_no_longer_see() -> None:
+    w = _world(GroupVisibility.LISTED)
+    url = _feed_url(w["going"])
+    etag = _poll(url)["ETag"]
+    group_services.membership_leave(group=w["group"], user=w["going"])
+    after = _poll(url, etag)
+    assert after.status_code == 200
+    assert "Harbor circle" not in after.text
+    # A new RSVP changes the person's feed too.
+    idle_url = _feed_url(w["idle"])
+    before = _poll(idle_url)
+    services.rsvp_set(meeting=w["meeting"], user=w["idle"], going=True)
+    joined = _poll(idle_url, before["ETag"])
+    assert (joined.status_code, "Harbor circle" in joined.text) == (200, True)
