@@ -105,7 +105,8 @@ def _ics(request: HttpRequest, body: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-cache"
     response["ETag"] = etag
-    return get_conditional_response(request, etag=etag, response=response)
+    # With a response given, Django answers it (or its 304) and never None.
+    return get_conditional_response(request, etag=etag, response=response) or response
 
 
 @require_safe
