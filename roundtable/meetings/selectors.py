@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from django.db.models.expressions import Value
 from django.utils import timezone
 
 from roundtable.accounts.models import User
+from roundtable.core.ids import PUBLIC_ID_PATTERN
 from roundtable.core.zones import zone_name
 from roundtable.groups.models import Format, Group, GroupVisibility, MembershipState, Topic
 from roundtable.groups.permissions import Viewer, discoverable_groups
@@ -44,6 +46,26 @@ def agenda(user: User, start: datetime, end: datetime) -> list[Meeting]:
     groups = user.memberships.filter(state=MembershipState.ACTIVE).values("group_id")
     qs = Meeting.objects.filter(group_id__in=groups, starts_at__gte=start, starts_at__lt=end)
     return list(with_my_rsvp(_with_related(qs), user).order_by("starts_at", "id"))
+
+
+AGENDA_PAGE = 30
+
+
+def agenda_list(user: User, *, now: datetime, after: str = "", limit: int = AGENDA_PAGE) -> tuple[list[Meeting], bool]:
+    """The agenda's list view: meetings not yet ended of the person's active groups, soonest
+    first, `limit` at a time, and whether more follow. `after` is the public id of the last
+    meeting of the previous page (keyset: later by (starts_at, id)), so a page costs the
+    same whatever its depth; an id outside the person's agenda starts from the beginning.
+    Three queries (the cursor, the page, its talk topics)."""
+    groups = user.memberships.filter(state=MembershipState.ACTIVE).values("group_id")
+    qs = Meeting.objects.filter(group_id__in=groups, ends_at__gte=now)
+    # Only a well-formed public id reaches the database (PostgreSQL refuses a NUL in a literal).
+    valid = re.fullmatch(PUBLIC_ID_PATTERN, after) is not None
+    cursor = qs.filter(public_id=after).values("starts_at", "id").first() if valid else None
+    if cursor is not None:
+        qs = qs.filter(Q(starts_at__gt=cursor["starts_at"]) | Q(starts_at=cursor["starts_at"], id__gt=cursor["id"]))
+    rows = list(with_my_rsvp(_with_related(qs), user).order_by("starts_at", "id")[: limit + 1])
+    return rows[:limit], len(rows) > limit
 
 
 @dataclass

@@ -254,18 +254,21 @@ def agenda(request: AuthedRequest) -> HttpResponse:
         weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
         span = [d for w in weeks for d in w]
     else:
-        first, last = today, today + timedelta(days=120)
+        first = last = today
         prev_day = next_day = None  # type: ignore[assignment]
         span = []
 
     def at(d: date) -> datetime:
         return datetime(d.year, d.month, d.day, tzinfo=z).astimezone(UTC)
 
-    # Every day the page shows gets its meetings, the adjacent month's days of a month grid too.
-    fetch_from, fetch_to = (span[0], span[-1] + timedelta(days=1)) if span else (first, last)
-    meetings = selectors.agenda(request.user, at(fetch_from), at(fetch_to))
+    more, after = False, ""
     if view == "list":
-        meetings = [m for m in meetings if m.ends_at >= timezone.now()]
+        # A window at a time (issue 13, item 7): a member of twenty weekly groups has hundreds.
+        after = request.GET.get("after", "")[:20]
+        meetings, more = selectors.agenda_list(request.user, now=timezone.now(), after=after)
+    else:
+        # Every day the page shows gets its meetings, the adjacent month's days of a month grid too.
+        meetings = selectors.agenda(request.user, at(span[0]), at(span[-1] + timedelta(days=1)))
     days: list[dict[str, object]] = []
     week_rows: list[dict[str, object]] = []
     if span:
@@ -282,6 +285,7 @@ def agenda(request: AuthedRequest) -> HttpResponse:
         "view": view, "meetings": meetings, "days": days, "weeks": week_rows, "first": first,
         "last": last - timedelta(days=1),
         "prev": prev_day, "next": next_day, "today": today, "tz": tz,
+        "more": more, "later": meetings[-1].public_id if more else "", "paged": bool(after),
     }  # fmt: skip
     return render(request, "meetings/agenda.html", ctx)
 

@@ -66,3 +66,36 @@ def test_month_view_is_a_list_per_week() -> None:
     heads = re.findall(r'<h3 class="cal-weekhead"[^>]*>(.*?)</h3>', text)
     assert heads == ["Week of Mar 1", "Week of Mar 8", "Week of Mar 15", "Week of Mar 22", "Week of Mar 29"]
     assert text.count('<li class="cal-none">No meetings this week</li>') == 4
+
+
+@pytest.mark.django_db
+def test_the_list_comes_a_window_at_a_time_and_every_meeting_is_on_exactly_one_page() -> None:
+    from roundtable.meetings.selectors import AGENDA_PAGE
+
+    me = MembershipFactory().user
+    group = me.memberships.get().group
+    start = datetime.now(UTC) + timedelta(hours=2)
+    # Two meetings at each instant: the window's edge may fall between them.
+    made = []
+    for i in range(AGENDA_PAGE + 5):
+        at = start + timedelta(days=i // 2)
+        made.append(
+            MeetingFactory(group=group, title=f"Meeting {i:02d}", starts_at=at, ends_at=at + timedelta(hours=1))
+        )
+    MeetingFactory(title="Another group's meeting", starts_at=start)
+    c = _client(me)
+    first = c.get(reverse("meetings:agenda"))
+    titles = re.findall(r"Meeting \d\d", first.text)
+    assert titles == [f"Meeting {i:02d}" for i in range(AGENDA_PAGE)]
+    assert "Back to the soonest" not in first.text
+    [later] = re.findall(r'href="\?view=list&amp;after=([^"]+)">Later meetings', first.text)
+    second = c.get(reverse("meetings:agenda") + f"?view=list&after={later}")
+    assert re.findall(r"Meeting \d\d", second.text) == [f"Meeting {i:02d}" for i in range(AGENDA_PAGE, AGENDA_PAGE + 5)]
+    assert ("Later meetings" in second.text, "Back to the soonest" in second.text) == (False, True)
+    assert "Another group's meeting" not in first.text + second.text
+    # Someone else's meeting, or an id that means nothing, starts from the beginning.
+    foreign = MeetingFactory().public_id
+    for cursor in (foreign, "x" * 500, "%00", "\x00", "2345678abcde\x00"):
+        page = c.get(reverse("meetings:agenda"), {"view": "list", "after": cursor})
+        assert page.status_code == 200
+        assert re.findall(r"Meeting \d\d", page.text)[:1] == ["Meeting 00"]
