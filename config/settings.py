@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "roundtable.groups",
     "roundtable.meetings",
     "roundtable.live",
+    "roundtable.home",
     "roundtable.api",
 ]
 

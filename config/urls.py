@@ -4,13 +4,14 @@ from django.urls import include, path
 
 from roundtable.api.api import api
 from roundtable.core import views as core_views
+from roundtable.home import views as home_views
 
 # The admin signs in through the site's own sign-in (allauth): the same failed-login limits,
 # the same confirmed-email rule, one way in. Signed-in people who are not staff get 403.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("contact/", core_views.contact, name="contact"),
