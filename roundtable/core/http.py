@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
-from roundtable.accounts.models import User
+if TYPE_CHECKING:  # for type checkers only: core imports no domain app when it runs
+    from roundtable.accounts.models import User
 
 
 class HtmxRequest(HttpRequest):
