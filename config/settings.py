@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "roundtable.meetings",
     "roundtable.live",
     "roundtable.home",
+    "roundtable.demo",
     "roundtable.api",
 ]
 
