@@ -320,7 +320,9 @@
     if (r.phase_seconds === null || r.phase_seconds === undefined || r.phase_index === null) return null;
     var elapsed = r.elapsed_before_pause || 0;
     if (!r.paused && r.phase_started_at) elapsed += (this.serverNow() - Date.parse(r.phase_started_at)) / 1000;
-    return r.phase_seconds - elapsed;
+    // This screen's estimate of the server's clock may run a little behind it: a phase that
+    // has just begun shows its full length ("5:00"), never more than its label says.
+    return r.phase_seconds - Math.max(0, elapsed);
   };
 
   Room.prototype.tick = function () {
@@ -337,7 +339,7 @@
         r.open_discussion ? "Talk freely until the facilitator ends the roundtable." :
         r.waiting_for_arrivals ? (this.you.can_control ?
           "Everyone still waiting for a turn is away. When one arrives, press Bring forward beside their name." :
-          "The next turn starts when someone waiting for a turn arrives.") : "";
+          "The facilitator starts the next turn when someone waiting for one is here.") : "";
     } else {
       var label = r.phase_label || "This phase";
       if (rem < 0) {
@@ -739,7 +741,7 @@
     else if (!brainstorm && !this.display) sugNote = "Suggestions are closed until the next brainstorm.";
     if (inSeat && sugs.length && !this.display) sugNote = "Star the suggestions you will use: they go into your summary.";
     if (forThem && sugs.length) {
-      sugNote = "If " + who + " has no device here, star the suggestions " + who + " picks: they go into " + possessive(who) + " summary.";
+      sugNote = "If " + who + " has no device here, star what they pick: it goes into their summary.";
     }
     setText(b["suggestions-note"], sugNote);
     var sForm = this.root.querySelector('[data-form="suggestion_add"]');
@@ -753,6 +755,8 @@
     this.rebuild(b.commitments, coms.map(function (c) {
       return el("li", {}, [c.text, c.due_on ? el("span", { className: "muted small", text: " · by " + dayText(c.due_on) }) : null]);
     }));
+    // The heading is never alone: those who cannot write one read that none is there yet.
+    setText(b["commitments-note"], !coms.length && commitPhase && !canWrite ? "No commitments yet: " + who + " is choosing them now." : "");
     var cForm = this.root.querySelector('[data-form="commitment_add"]');
     if (cForm) {
       cForm.hidden = !(canWrite && commitPhase);
@@ -793,6 +797,7 @@
       }
       return li;
     }));
+    setText(b["questions-note"], waiting.length ? "" : r.status === "open" ? "Hands go up when the talk starts." : "No hands raised yet.");
     var mine = waiting.some(function (q) { return q.user_id === you.user_id; });
     var form = this.root.querySelector('[data-form="question_raise"]');
     if (form) form.hidden = this.display || you.can_control || !present || mine || r.status === "open";
