@@ -136,7 +136,9 @@ def test_a_facilitator_on_a_phone_runs_a_real_meeting(asgi_server: AsgiServer, n
         expect(page.locator("[data-bind=clock]")).to_have_attribute("data-state", "normal")
     assert 50 <= _seconds(cat.locator("[data-bind=timer]").inner_text()) <= 60
     # No heading over nothing: Cat reads that Ann's commitments are still to come.
-    expect(cat.locator("[data-bind=commitments-note]")).to_have_text("No commitments yet: Ann Alvarez is choosing them now.")
+    expect(cat.locator("[data-bind=commitments-note]")).to_have_text(
+        "No commitments yet: Ann Alvarez is choosing them now."
+    )
     # 50 seconds on (the room's own clock, moved rather than waited for): nearly time.
     room_id = Roundtable.objects.get(meeting=meeting).pk
     Roundtable.objects.filter(pk=room_id).update(phase_started_at=timezone.now() - timedelta(seconds=50))

@@ -883,7 +883,8 @@
       return li;
     }));
     if (!turns.length && !this.display && r.mode !== "questions") {
-      node.appendChild(el("li", { className: "muted", text: "No one has a turn yet: members who are going get one when they join." }));
+      node.appendChild(el("li", { className: "muted", text: r.status === "ended" ? "No one took a turn at this roundtable." :
+        "No one has a turn yet: members who are going get one when they join." }));
     }
   };
 
