@@ -8,6 +8,12 @@ The server owns the clock. The formula, which clients repeat locally from a snap
 A client estimates `now` as its own clock plus (server_now - the moment the snapshot
 arrived), so every screen shows the same countdown without per-second messages.
 There is a phase only while the room is running or paused and someone is in the seat.
+
+The warning ("1 min left", the clock's warning colour) begins when the remaining time is at
+most warn_seconds(phase total): the last quarter of the phase, and never more than the last
+60 seconds. So a phase of 5 minutes or more warns for its last minute, and a 1-minute phase
+warns for its last 15 seconds instead of opening already warning. The snapshot carries the
+figure (phase_warn_seconds), so no client has its own rule.
 """
 
 from __future__ import annotations
@@ -47,6 +53,20 @@ def phase_total_seconds(state: ClockState) -> int | None:
     return int(phase["seconds"]) + state.extra_seconds
 
 
+WARN_MAX_SECONDS = 60
+WARN_FRACTION = 0.25
+
+
+def warn_seconds(total_seconds: float) -> int:
+    """How many seconds before the end of a phase of this length the warning begins."""
+    return int(min(WARN_MAX_SECONDS, total_seconds * WARN_FRACTION))
+
+
+def phase_warn_seconds(state: ClockState) -> int | None:
+    total = phase_total_seconds(state)
+    return warn_seconds(total) if total is not None else None
+
+
 def elapsed_seconds(state: ClockState, now: datetime) -> float:
     if current_phase(state) is None:
         return 0.0
@@ -83,7 +103,7 @@ def _turn_block(roundtable: Roundtable, turn: dict[str, Any]) -> dict[str, Any]:
         "user_id": turn["user_id"],
         "name": turn["name"],
         "challenge": turn["challenge"],
-        "suggestions": rows.suggestions(turn["id"]),
+        "suggestions": rows.suggestions(turn["id"], turn["user_id"]),
         "commitments": rows.commitments(turn["id"]),
         "previous_challenge": (before["challenge__text"] or "") if before is not None else "",
         "previous_commitments": rows.commitments(before["id"], with_status=True) if before is not None else [],
@@ -97,9 +117,13 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
     services return one)."""
     rt = roundtable
     turns = rows.turns(rt.pk)
+    present = rows.present(rt.pk)
+    here = {p["user_id"] for p in present}
     current = next((t for t in turns if t["id"] == rt.current_turn_id), None)
     phase = current_phase(rt)
     remaining = remaining_seconds(rt, now)
+    # The seat is empty while turns still wait: everyone waiting is away (services._start_next_turn).
+    waiting = rt.is_live and current is None and any(t["status"] == "pending" for t in turns)
     return {
         "id": rt.pk,
         "meeting_id": rt.meeting_id,
@@ -115,13 +139,15 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
         "phase_key": phase["key"] if phase is not None else None,
         "phase_label": phase["label"] if phase is not None else None,
         "phase_seconds": phase_total_seconds(rt),
+        "phase_warn_seconds": phase_warn_seconds(rt),
         "phase_started_at": iso(rt.phase_started_at) if phase is not None else None,
         "paused": rt.status == RoomStatus.PAUSED,
         "elapsed_before_pause": rt.elapsed_before_pause if phase is not None else 0.0,
         "extra_seconds": rt.extra_seconds if phase is not None else 0,
         "remaining_seconds": round(remaining, 3) if remaining is not None else None,
         "overtime": remaining is not None and remaining < 0,
-        "open_discussion": rt.is_live and current is None and rt.mode != "questions",
+        "open_discussion": rt.is_live and current is None and rt.mode != "questions" and not waiting,
+        "waiting_for_arrivals": waiting,
         "turns": [
             {
                 "user_id": t["user_id"],
@@ -129,10 +155,11 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
                 "position": t["position"],
                 "status": t["status"],
                 "current": t["id"] == rt.current_turn_id,
+                "here": t["user_id"] in here,
             }
             for t in turns
         ],
-        "participants": rows.present(rt.pk),
+        "participants": present,
         "turn": _turn_block(rt, current) if current is not None else None,
         "questions": rows.questions(rt.pk) if rt.mode == "questions" else [],
     }
@@ -170,6 +197,7 @@ def for_display(snap: dict[str, Any]) -> dict[str, Any]:
                     "contact": "",
                     "link": "",
                     "starred": s["starred"],
+                    "starred_for": s["starred_for"],
                 }
                 for s in turn["suggestions"]
             ],

@@ -62,14 +62,25 @@ Client -> server
     skip_turn           user_id: int                            facilitator
     order_move          user_id: int, delta: int (-1 up, 1 down) facilitator
     order_set           user_ids: [int] (everyone still waiting) facilitator
+    presence_set        user_id: int, present: bool             facilitator
+        "Mark here" (true) for a member waiting for a turn who is at the table or on the video
+        call without the room open on a device; false takes back only a facilitator's own mark
+        (409 for someone who joined from their device). See "Presence and turns" below.
+    bring_forward       user_id: int                            facilitator
+        A member waiting (or skipped) who has arrived: marked here, and their turn comes next,
+        or takes the seat at once when the seat is empty because everyone waiting was away.
     plan_set            phases: [{"label", "seconds", "key"?}]  facilitator
-    admit               user_id: int                            facilitator
+    admit               user_id: int                            facilitator (not after the end: 409)
     challenge_set       text, turn_id?: int                     the member in the seat, facilitator
     suggestion_add      text, contact?, link?, turn_id?: int    anyone here, during the brainstorm
-    suggestion_star     suggestion_id: int, starred: bool       the member whose turn it was
+    suggestion_star     suggestion_id: int, starred: bool       the member whose turn it was, or a
+        facilitator for them while that turn is in the seat (a member without a device). The
+        star is the member's either way (summary, history, next turn); in the snapshot,
+        room.turn.suggestions[].starred_for is true when a facilitator starred it for them.
     commitment_add      text, due_on?: "YYYY-MM-DD", turn_id?   the member in the seat, facilitator
     commitment_review   commitment_id: int, status: "done" | "partly" | "not_done"
-                                                                the commitment's owner
+                                                                the commitment's owner, or a
+                                                                facilitator while the owner is in the seat
     question_raise      text                                    anyone here (speakers rooms)
     question_withdraw   question_id: int                        the asker
     question_done       question_id?: int (default: the question being answered)
@@ -84,6 +95,22 @@ Client -> server
 
     turn_id is optional and guards against a race: when given and the seat has moved on to
     another turn, the action is refused with 409 instead of landing on the new turn.
+
+Presence and turns
+    A person is here (room.participants; room.turns[].here) from when they join from a device
+    (connecting this socket) or a facilitator marks them here (presence_set, bring_forward,
+    admit; participants[].marked is true while the presence rests only on a facilitator's
+    word). Closing the socket, a reload or a dropped connection keeps one's presence (phones
+    sleep at the table); losing access ends it (models.Participant). At the start and at every
+    change of turn the seat goes to the first waiting member who is here; the waiting turns of
+    people not here move behind the others, in their order, and wait there. When nobody waiting
+    is here the seat stays empty and room.waiting_for_arrivals is true (room.open_discussion is
+    true only when no turn waits at all) until a facilitator sends bring_forward.
+
+The clock's warning
+    room.phase_warn_seconds: the warning ("1 min left") shows while the phase's remaining time
+    is at most this many seconds: the last quarter of the phase, at most its last 60 seconds
+    (clock.warn_seconds). Plans are made in whole minutes (services._in_whole_minutes).
 """
 
 from __future__ import annotations
@@ -288,6 +315,12 @@ ACTIONS: dict[str, Callable[[Ctx], object]] = {
     "plan_fit": _room(services.plan_fit),
     "question_take_next": _room(services.question_take_next),
     "skip_turn": lambda c: services.turn_skip(roundtable=c.rt, by=c.user, user_id=_int(c.params, "user_id")),
+    "presence_set": lambda c: services.presence_set(
+        roundtable=c.rt, by=c.user, user_id=_int(c.params, "user_id"), present=_bool(c.params, "present")
+    ),
+    "bring_forward": lambda c: services.turn_bring_forward(
+        roundtable=c.rt, by=c.user, user_id=_int(c.params, "user_id")
+    ),
     "order_move": lambda c: services.order_move(
         roundtable=c.rt, by=c.user, user_id=_int(c.params, "user_id"), delta=_int(c.params, "delta")
     ),

@@ -78,13 +78,28 @@ class Roundtable(models.Model):
 
 
 class Participant(models.Model):
-    """Someone present in the room (joined from a browser), or who was."""
+    """Someone in the room, or who was.
+
+    Presence (who turns go to: services._start_next_turn) is a row with left_at unset. A person
+    is present from the moment they join from a device (the socket's services.participant_join)
+    or a facilitator says so: "Mark here" for a member at the table or on the video call without
+    the room open (checked_in_by), "Let someone in" for a walk-in (admitted_by). A reload or a
+    dropped connection keeps one's presence, as it keeps one's place: phones sleep and networks
+    drop while the person is still at the table, and a turn must not move because of that.
+    Presence ends when access is lost (services.access_end) or a facilitator takes back their
+    own "Mark here" (services.presence_set).
+    """
 
     roundtable = models.ForeignKey(Roundtable, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     joined_at = models.DateTimeField(default=timezone.now)
     # Set for walk-ins: people who were not going and whom a facilitator let in.
     admitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set while the person is here only on a facilitator's word ("Mark here"): cleared when they
+    # join from a device of their own.
+    checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     left_at = models.DateTimeField(null=True, blank=True)
@@ -151,6 +166,11 @@ class Suggestion(models.Model):
     contact = models.CharField(max_length=200, blank=True)
     link = models.URLField(max_length=500, blank=True)
     starred = models.BooleanField(default=False)
+    # Who starred it: the member whose turn it is, or a facilitator for them (a member without
+    # a device). Either way the star is the member's: it goes into their summary and history.
+    starred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -159,6 +179,11 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def starred_for_member(self) -> bool:
+        """Starred by someone else (a facilitator) on behalf of the member whose turn it was."""
+        return self.starred and self.starred_by_id is not None and self.starred_by_id != self.turn.user_id
 
 
 class CommitmentStatus(models.TextChoices):

@@ -61,11 +61,12 @@ TURNS_SQL = (
     "WHERE t.roundtable_id = %s ORDER BY t.position, t.id"
 )
 PRESENT_SQL = (
-    f"SELECT pa.user_id, {NAME_COLUMNS} FROM {PARTICIPANT} pa {PEOPLE.format(fk='pa.user_id')} "  # noqa: S608
+    f"SELECT pa.user_id, {NAME_COLUMNS}, pa.checked_in_by_id FROM {PARTICIPANT} pa "  # noqa: S608
+    f"{PEOPLE.format(fk='pa.user_id')} "
     "WHERE pa.roundtable_id = %s AND pa.left_at IS NULL ORDER BY pa.joined_at, pa.id"
 )
 SUGGESTIONS_SQL = (
-    f"SELECT s.id, s.text, s.author_id, s.contact, s.link, s.starred, {NAME_COLUMNS} "  # noqa: S608
+    f"SELECT s.id, s.text, s.author_id, s.contact, s.link, s.starred, {NAME_COLUMNS}, s.starred_by_id "  # noqa: S608
     f"FROM {SUGGESTION} s {PEOPLE.format(fk='s.author_id')} WHERE s.turn_id = %s ORDER BY s.created_at, s.id"
 )
 COMMITMENTS_SQL = f"SELECT id, text, due_on, status FROM {COMMITMENT} WHERE turn_id = %s ORDER BY created_at, id"  # noqa: S608
@@ -85,13 +86,19 @@ def turns(roundtable_id: int) -> list[dict[str, Any]]:
 
 
 def present(roundtable_id: int) -> list[dict[str, Any]]:
-    return [{"user_id": r[0], "name": display_name(r[1], r[2])} for r in _rows(PRESENT_SQL, [roundtable_id])]
+    """Who is here; "marked": here on a facilitator's word (no device in the room)."""
+    return [
+        {"user_id": r[0], "name": display_name(r[1], r[2]), "marked": r[3] is not None}
+        for r in _rows(PRESENT_SQL, [roundtable_id])
+    ]
 
 
-def suggestions(turn_id: int) -> list[dict[str, Any]]:
+def suggestions(turn_id: int, owner_id: int) -> list[dict[str, Any]]:
+    """The turn's suggestions; "starred_for": starred by a facilitator on behalf of the turn's
+    owner (`owner_id`), rather than by the owner themselves."""
     return [
         {"id": r[0], "text": r[1], "author": display_name(r[6], r[7]), "author_id": r[2], "contact": r[3],
-         "link": r[4], "starred": bool(r[5])}
+         "link": r[4], "starred": bool(r[5]), "starred_for": bool(r[5]) and r[8] not in (None, owner_id)}
         for r in _rows(SUGGESTIONS_SQL, [turn_id])
     ]  # fmt: skip
 

@@ -35,9 +35,13 @@ def previous_turns(user_id: int, group_id: int, before_roundtable: Roundtable) -
 
 def _with_history(turns: QuerySet[Turn]) -> QuerySet[Turn]:
     """Turns taken or under way, newest first, each with `challenge` (absent when none was
-    written: use getattr(turn, "challenge", None)), `starred_suggestions` (with author
-    profiles) and `commitment_list` (with review status): three queries in all."""
-    starred = Suggestion.objects.filter(starred=True).select_related("author__profile").order_by("created_at", "id")
+    written: use getattr(turn, "challenge", None)), `starred_suggestions` (with the profiles of
+    their authors and of whoever starred them) and `commitment_list` (with review status): three queries in all."""
+    starred = (
+        Suggestion.objects.filter(starred=True)
+        .select_related("author__profile", "starred_by__profile")
+        .order_by("created_at", "id")
+    )
     return (
         turns.filter(status__in=[TurnStatus.DONE, TurnStatus.ACTIVE])
         .select_related("challenge", "roundtable__meeting__group")
@@ -108,7 +112,7 @@ def turn_summary(roundtable: Roundtable, user: User) -> TurnSummary:
             Prefetch(
                 "suggestions",
                 queryset=Suggestion.objects.filter(starred=True)
-                .select_related("author__profile")
+                .select_related("author__profile", "starred_by__profile")
                 .order_by("created_at", "id"),
                 to_attr="starred_suggestions",
             ),

@@ -54,7 +54,6 @@ from .permissions import can_control, may_enter
 MAX_PHASES = 8
 PHASE_MIN_SECONDS = 30
 PHASE_MAX_SECONDS = 3600
-FIT_MIN_SECONDS = 60
 LABEL_MAX = 40
 MAX_COMMITMENTS = 5
 # A turn's suggestions ride in every snapshot while it is in the seat: capped, so no one (or
@@ -123,6 +122,12 @@ def _require_turn(rt: Roundtable) -> Turn:
     if rt.mode == Mode.QUESTIONS:
         raise LiveError("This room has a question queue, not turns.", 409)
     if rt.current_turn is None:
+        if Turn.objects.filter(roundtable=rt, status=TurnStatus.PENDING).exists():
+            raise LiveError(
+                "Nobody is in the seat: the members still waiting are not here yet. "
+                "Bring one forward when they arrive.",
+                409,
+            )
         raise LiveError("Nobody is in the seat: everyone has had a turn.", 409)
     return rt.current_turn
 
@@ -160,9 +165,24 @@ def _end_current_turn(rt: Roundtable, now: datetime, status: str = TurnStatus.DO
     rt.current_turn = None
 
 
-def _start_next_turn(rt: Roundtable, now: datetime) -> None:
-    """Seat the first waiting member at phase 0, or leave the seat empty: open discussion."""
-    turn = Turn.objects.filter(roundtable=rt, status=TurnStatus.PENDING).order_by("position", "id").first()
+def _present_ids(rt: Roundtable) -> set[int]:
+    """Who is here (models.Participant says how presence is known)."""
+    return set(Participant.objects.filter(roundtable=rt, left_at__isnull=True).values_list("user_id", flat=True))
+
+
+def _away_to_the_back(rt: Roundtable) -> list[Turn]:
+    """Move the waiting turns of people who are not here behind those of people who are,
+    each side keeping its order, and return the waiting turns in their new order. Nobody's
+    turn is lost: it waits at the end until they arrive (or a facilitator brings it forward)."""
+    pending = _pending_turns(rt)
+    here = _present_ids(rt)
+    ordered = [t for t in pending if t.user_id in here] + [t for t in pending if t.user_id not in here]
+    _reorder(rt, pending, ordered)
+    return ordered
+
+
+def _seat(rt: Roundtable, turn: Turn | None, now: datetime) -> None:
+    """Put this turn in the seat at phase 0, or leave the seat empty (turn None)."""
     if turn is not None:
         turn.status, turn.started_at = TurnStatus.ACTIVE, now
         turn.save(update_fields=["status", "started_at"])
@@ -171,6 +191,16 @@ def _start_next_turn(rt: Roundtable, now: datetime) -> None:
     if turn is None:
         rt.phase_started_at = None
         rt.paused_at = None
+
+
+def _start_next_turn(rt: Roundtable, now: datetime) -> None:
+    """Seat the first waiting member who is here, at phase 0. Members who are not here wait at
+    the end of the order (_away_to_the_back). When nobody waiting is here the seat stays empty:
+    an open discussion if no turn waits, otherwise "waiting for arrivals" until a facilitator
+    brings someone forward (turn_bring_forward)."""
+    ordered = _away_to_the_back(rt)
+    here = _present_ids(rt)
+    _seat(rt, next((t for t in ordered if t.user_id in here), None), now)
 
 
 def _next_position(rt: Roundtable) -> int:
@@ -182,20 +212,31 @@ def _gets_a_turn(rt: Roundtable, user: User) -> bool:
     return rt.mode != Mode.QUESTIONS and not group_perms.is_facilitator(user, rt.meeting.group)
 
 
-def _scale(plan: Sequence[dict[str, Any]], total: int, minimum: int) -> list[dict[str, Any]]:
-    """The plan scaled to `total` seconds: whole seconds, the last phase takes the rounding."""
+def _in_whole_minutes(plan: Sequence[dict[str, Any]], minutes: int) -> list[dict[str, Any]]:
+    """The plan scaled to a turn of `minutes` whole minutes, every phase a whole number of
+    minutes and at least one, in the plan's proportions (largest remainders: each phase gets
+    the whole minutes of its share, and the minutes left over go to the phases that lost the
+    most in rounding, earlier phases first on a tie).
+
+    Whole minutes, so that what the plan says ("Update 2 min") is what the clock counts down
+    (2:00), and the phases add up to the turn length the meeting states. A turn shorter than
+    one minute per phase gets one minute per phase."""
     current = sum(int(p["seconds"]) for p in plan)
-    out = [{**p, "seconds": max(minimum, math.floor(int(p["seconds"]) * total / current))} for p in plan]
-    out[-1]["seconds"] = max(minimum, out[-1]["seconds"] + total - sum(p["seconds"] for p in out))
-    return out
+    shares = [int(p["seconds"]) * minutes / current for p in plan]
+    whole = [max(1, math.floor(share)) for share in shares]
+    by_loss = sorted(range(len(plan)), key=lambda i: (-(shares[i] - whole[i]), i))
+    for i in by_loss[: max(0, minutes - sum(whole))]:
+        whole[i] += 1
+    return [{**p, "seconds": m * 60} for p, m in zip(plan, whole, strict=True)]
 
 
 def default_plan(meeting: Meeting, mode: str) -> list[dict[str, Any]]:
+    """The mode's plan, fitted to the meeting's turn length when it states one (whole minutes)."""
     if mode == Mode.QUESTIONS:
         return []
     plan = [dict(p) for p in (STRATEGIC_PLAN if mode == Mode.TURNS else SUPPORT_PLAN)]
     if meeting.turn_minutes:
-        plan = _scale(plan, meeting.turn_minutes * 60, PHASE_MIN_SECONDS)
+        plan = _in_whole_minutes(plan, meeting.turn_minutes)
     return plan
 
 
@@ -240,22 +281,35 @@ def roundtable_open(*, meeting: Meeting, by: User, now: datetime | None = None) 
     return rt
 
 
-def _arrive(rt: Roundtable, user: User, now: datetime, admitted_by: User | None) -> Participant:
-    """Put a person in the room. Rejoining (a reload, a dropped connection) changes nothing;
-    someone arriving for the first time after the start goes to the end of the order."""
+def _arrive(
+    rt: Roundtable, user: User, now: datetime, admitted_by: User | None, checked_in_by: User | None = None
+) -> Participant:
+    """Put a person in the room: from their own device (both None), let in by a facilitator
+    (admitted_by) or marked here by one (checked_in_by). Rejoining (a reload, a dropped
+    connection) changes nothing, except that joining from a device after a "Mark here" makes
+    the presence their own; someone arriving for the first time after the start goes to the
+    end of the order."""
     participant = Participant.objects.filter(roundtable=rt, user=user).first()
     if participant is not None:
-        if participant.left_at is None and (admitted_by is None or participant.admitted_by_id is not None):
-            return participant
-        participant.left_at = None
-        fields = ["left_at"]
+        fields = []
+        if participant.left_at is not None:
+            participant.left_at = None
+            participant.checked_in_by = checked_in_by
+            fields += ["left_at", "checked_in_by"]
+        elif checked_in_by is None and admitted_by is None and participant.checked_in_by_id is not None:
+            participant.checked_in_by = None
+            fields.append("checked_in_by")
         if admitted_by is not None and participant.admitted_by_id is None:
             participant.admitted_by = admitted_by
             fields.append("admitted_by")
+        if not fields:
+            return participant
         participant.save(update_fields=fields)
         _changed(rt)
         return participant
-    participant = Participant.objects.create(roundtable=rt, user=user, joined_at=now, admitted_by=admitted_by)
+    participant = Participant.objects.create(
+        roundtable=rt, user=user, joined_at=now, admitted_by=admitted_by, checked_in_by=checked_in_by
+    )
     if _gets_a_turn(rt, user):
         turn = Turn.objects.filter(roundtable=rt, user=user).first()
         if turn is None:
@@ -306,6 +360,82 @@ def participant_leave(*, roundtable: Roundtable, user: User, now: datetime | Non
     participant.save(update_fields=["left_at"])
     _changed(rt)
     return participant
+
+
+def _waiting_turn(rt: Roundtable, user_id: int) -> Turn:
+    turn = Turn.objects.filter(roundtable=rt, user_id=user_id).select_related("user").first()
+    if turn is None or turn.status not in (TurnStatus.PENDING, TurnStatus.SKIPPED):
+        raise LiveError("Only members still waiting for their turn can be marked here or brought forward.", 409)
+    return turn
+
+
+def _control_turns(roundtable: Roundtable, by: User) -> Roundtable:
+    rt = _lock(roundtable.pk)
+    _require_control(rt, by)
+    _require_not_ended(rt)
+    if rt.mode == Mode.QUESTIONS:
+        raise LiveError("This room has a question queue, not turns.", 409)
+    return rt
+
+
+@transaction.atomic
+def presence_set(
+    *, roundtable: Roundtable, by: User, user_id: int, present: bool, now: datetime | None = None
+) -> Participant | None:
+    """A facilitator says a member waiting for a turn is here ("Mark here": at the table or on
+    the video call without the room open on a device) or takes that back ("Not here"). Marked
+    here, their turn is given like anyone's who joined from a device, and they get the summary
+    email; after the start they go to the end of the order, as any late arrival does. Only a
+    facilitator's own mark can be taken back: someone who joined from their device is here
+    until they lose access (skip or move their turn instead)."""
+    now = _now(now)
+    rt = _control_turns(roundtable, by)
+    turn = _waiting_turn(rt, user_id)
+    if present:
+        if not turn.user.is_active or not may_enter(turn.user, rt):
+            raise LiveError("This member can no longer be in the room.", 409)
+        if turn.status == TurnStatus.SKIPPED:
+            # A skipped member who turns up waits again, at the end (as turn_skip promises).
+            turn.position, turn.status = _next_position(rt), TurnStatus.PENDING
+            turn.save(update_fields=["position", "status"])
+        return _arrive(rt, turn.user, now, None, checked_in_by=by)
+    participant = Participant.objects.filter(roundtable=rt, user_id=user_id, left_at__isnull=True).first()
+    if participant is None:
+        return None
+    if participant.checked_in_by_id is None:
+        raise LiveError(f"{turn.user.display_name} joined from their own device: skip or move their turn instead.", 409)
+    participant.left_at, participant.checked_in_by = now, None
+    participant.save(update_fields=["left_at", "checked_in_by"])
+    _changed(rt)
+    return participant
+
+
+@transaction.atomic
+def turn_bring_forward(*, roundtable: Roundtable, by: User, user_id: int, now: datetime | None = None) -> Roundtable:
+    """A member who was away has arrived: their turn comes next. They count as here (marked
+    by the facilitator unless they joined from a device); their waiting turn moves to the front
+    of the order, or takes the seat at once when the seat is empty because everyone waiting was
+    away. A skipped turn waits again."""
+    now = _now(now)
+    rt = _control_turns(roundtable, by)
+    turn = _waiting_turn(rt, user_id)
+    if not turn.user.is_active or not may_enter(turn.user, rt):
+        raise LiveError("This member can no longer be in the room.", 409)
+    participant = Participant.objects.filter(roundtable=rt, user_id=user_id).first()
+    if participant is None:
+        Participant.objects.create(roundtable=rt, user_id=user_id, joined_at=now, checked_in_by=by)
+    elif participant.left_at is not None:
+        participant.left_at, participant.checked_in_by = None, by
+        participant.save(update_fields=["left_at", "checked_in_by"])
+    if turn.status == TurnStatus.SKIPPED:
+        turn.status = TurnStatus.PENDING
+        turn.save(update_fields=["status"])
+    pending = _pending_turns(rt)
+    if rt.is_live and rt.current_turn is None:
+        _seat(rt, next(t for t in pending if t.pk == turn.pk), now)
+        return _changed(rt, *STATE_FIELDS)
+    _reorder(rt, pending, [t for t in pending if t.pk == turn.pk] + [t for t in pending if t.pk != turn.pk])
+    return _changed(rt)
 
 
 @transaction.atomic
@@ -536,16 +666,18 @@ def plan_check(roundtable: Roundtable, now: datetime | None = None) -> PlanCheck
 
 @transaction.atomic
 def plan_fit(*, roundtable: Roundtable, by: User, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Shrink every phase by the same factor so the turns left fit the time left (each phase
-    at least a minute, whole seconds rounded down). Returns the plan; unchanged if it fits."""
+    """Shrink the plan so the turns left fit the time left: each turn gets the whole minutes
+    the time left allows per turn, shared among the phases in the plan's proportions
+    (_in_whole_minutes: whole minutes, each phase at least one). Returns the plan; unchanged
+    if it fits."""
     rt = _lock(roundtable.pk)
     _require_control(rt, by)
     _require_not_ended(rt)
     check = plan_check(rt, now)
     if not check.overruns:
         return list(rt.plan)
-    factor = check.available_seconds / check.needed_seconds
-    plan = [{**p, "seconds": max(FIT_MIN_SECONDS, math.floor(int(p["seconds"]) * factor))} for p in rt.plan]
+    per_turn = check.available_seconds // check.turns_left // 60
+    plan = _in_whole_minutes(rt.plan, per_turn)
     _apply_plan(rt, plan)
     return plan
 
@@ -759,17 +891,24 @@ def suggestion_add(
 
 @transaction.atomic
 def suggestion_star(*, suggestion: Suggestion, by: User, starred: bool, now: datetime | None = None) -> Suggestion:
-    """The member whose turn it was stars the suggestions they will use."""
+    """The member whose turn it was stars the suggestions they will use. A facilitator may
+    star for them while their turn is in the seat (a member without a device, at the table or
+    on the video call): the star is the member's all the same (their summary, their history,
+    their next turn), and starred_by says who pressed it, so the room can say "starred for"."""
     fresh = Suggestion.objects.select_related("turn").filter(pk=suggestion.pk).first()
     if fresh is None:
         raise LiveError("This suggestion no longer exists.", 404)
     rt = _lock(fresh.turn.roundtable_id)
     _require_in_room(rt, by)
     if by.pk != fresh.turn.user_id:
-        raise LiveError("Only the member whose turn it is can star suggestions.", 403)
+        if not can_control(by, rt):
+            raise LiveError("Only the member whose turn it is, or a facilitator for them, can star suggestions.", 403)
+        if rt.is_ended or rt.current_turn_id != fresh.turn_id:
+            raise LiveError("A facilitator can star for a member only during their turn.", 409)
     if fresh.starred != starred:
         fresh.starred = starred
-        fresh.save(update_fields=["starred"])
+        fresh.starred_by = by if starred else None
+        fresh.save(update_fields=["starred", "starred_by"])
         _changed(rt)
     return fresh
 
@@ -799,7 +938,8 @@ REVIEW_STATUSES = (CommitmentStatus.DONE, CommitmentStatus.PARTLY, CommitmentSta
 def commitment_review(
     *, commitment: Commitment, by: User, status: str, roundtable: Roundtable, now: datetime | None = None
 ) -> Commitment:
-    """At a later roundtable of the same group, the owner says how a commitment went."""
+    """At a later roundtable of the same group, the owner says how a commitment went, or a
+    facilitator says it for them while their turn is in the seat (a member without a device)."""
     now = _now(now)
     rt = _lock(roundtable.pk)
     _require_in_room(rt, by)
@@ -807,7 +947,13 @@ def commitment_review(
     if fresh is None:
         raise LiveError("This commitment no longer exists.", 404)
     if by.pk != fresh.user_id:
-        raise LiveError("Only the member who made a commitment can say how it went.", 403)
+        if not can_control(by, rt):
+            raise LiveError(
+                "Only the member who made a commitment, or a facilitator for them, can say how it went.", 403
+            )
+        seat = rt.current_turn
+        if rt.is_ended or seat is None or seat.user_id != fresh.user_id:
+            raise LiveError("A facilitator can review a member's commitments only during their turn.", 409)
     if status not in REVIEW_STATUSES:
         raise LiveError("Say whether it is done, partly done or not done.")
     origin = fresh.turn.roundtable

@@ -14,6 +14,7 @@ task does not retry. A task re-run by hand would send again: don't.
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -24,11 +25,10 @@ from roundtable.accounts.models import User
 from roundtable.core.email import send_templated
 from roundtable.groups.models import Membership, MembershipState
 from roundtable.meetings.tasks import when, zone_of
+from roundtable.meetings.templatetags.meeting_time import day_text
 
 from . import selectors
 from .models import Participant, Roundtable
-
-# How each profile field is labelled in the email (the same labels as the summary page).
 
 
 def summary_recipients(roundtable: Roundtable) -> list[Participant]:
@@ -63,6 +63,8 @@ def summary_context(roundtable: Roundtable, user: User) -> dict[str, Any]:
         "meeting": meeting,
         "group": meeting.group,
         "when": when(meeting, zone_of(user, meeting.time_zone)),
+        # The day as the summary page and the room write it ("Tue, Mar 4, 2031").
+        "when_day": day_text(meeting.starts_at.astimezone(ZoneInfo(zone_of(user, meeting.time_zone)))),
         "summary": summary,
         "people": _people(summary),
         "summary_url": settings.SITE_URL + reverse("live:summary", args=[meeting.public_id]),

@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 from roundtable.accounts.models import User
 from roundtable.core.http import AuthedRequest
 from roundtable.groups import permissions as group_perms
-from roundtable.groups.models import Membership, MembershipState
+from roundtable.groups.models import Membership, MembershipRole, MembershipState
 from roundtable.meetings import permissions as meeting_perms
 from roundtable.meetings.models import Meeting
 
 from . import clock, permissions, selectors, services
-from .models import HistorySharing, Participant, Roundtable
+from .models import HistorySharing, Participant, RoomStatus, Roundtable, Turn
 
 
 def _room_or_lobby(user: User, public_id: str) -> tuple[Meeting, Roundtable | None]:
@@ -53,13 +53,17 @@ def _room_context(request: AuthedRequest, rt: Roundtable, *, display: bool = Fal
     meeting = rt.meeting
     main_ends = meeting.ends_at - timedelta(minutes=meeting.networking_after_minutes)
     data = {"room": clock.for_display(snap) if display else snap, "you": you, "main_ends_at": clock.iso(main_ends)}
+    # "Let someone in": members of the group who are not going (no turn here) and not inside.
+    # Members with a turn are marked here from the order instead; facilitators need no letting
+    # in; after the end nobody is let in (services.participant_admit refuses it too).
     walk_ins: list[Membership] = []
     if control and not display and not rt.is_ended and rt.mode != "questions":
         inside = Participant.objects.filter(roundtable=rt, left_at__isnull=True).values("user_id")
+        with_turns = Turn.objects.filter(roundtable=rt).values("user_id")
         walk_ins = list(
-            Membership.objects.filter(group=meeting.group, state=MembershipState.ACTIVE)
+            Membership.objects.filter(group=meeting.group, state=MembershipState.ACTIVE, role=MembershipRole.MEMBER)
             .exclude(user_id__in=inside)
-            .exclude(user=user)
+            .exclude(user_id__in=with_turns)
             .select_related("user__profile")
             .order_by("user__profile__display_name", "id")
         )
@@ -116,11 +120,14 @@ def status(request: AuthedRequest, public_id: str) -> JsonResponse:
 @login_required
 @require_POST
 def open_room(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """One press from the meeting page: open the room if it is not open yet, and go in. A room
+    already open, or already ended, is simply entered (the ended room shows its summary link)."""
     meeting = meeting_perms.meeting_for_facilitator(request.user, public_id)
-    try:
-        services.roundtable_open(meeting=meeting, by=request.user)
-    except services.LiveError as exc:
-        messages.error(request, exc.message)
+    if not Roundtable.objects.filter(meeting=meeting, status=RoomStatus.ENDED).exists():
+        try:
+            services.roundtable_open(meeting=meeting, by=request.user)
+        except services.LiveError as exc:
+            messages.error(request, exc.message)
     return redirect("live:room", public_id=meeting.public_id)
 
 

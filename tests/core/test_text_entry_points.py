@@ -30,7 +30,7 @@ from roundtable.live.services import LiveError, phase_next, roundtable_start
 from roundtable.meetings import services as meeting_services
 from roundtable.meetings.models import Meeting
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, TalkFactory, UserFactory, facilitator_of
-from tests.live.conftest import make_room
+from tests.live.conftest import here, make_room
 
 # Every way text has gone wrong for calendar producers and HTML pages, mixed into any text.
 ODD = [
@@ -266,6 +266,7 @@ def test_profile_form_with_any_text(display_name: str, pitch: str) -> None:
 @given(challenge=API_TEXT, commitment=API_TEXT)
 def test_live_room_text_actions_with_any_text(challenge: str, commitment: str) -> None:
     room = make_room(starts_at=datetime.now().astimezone())
+    here(room)  # the seat goes to someone who is here
     roundtable_start(roundtable=room.rt, by=room.fac)
     seat = room.fresh().current_turn.user  # type: ignore[union-attr]
     for action, text, multiline, model in (

@@ -10,7 +10,15 @@ from roundtable.groups.models import Group, Kind
 from roundtable.live import services
 from roundtable.live.models import Roundtable
 from roundtable.meetings.models import Meeting
-from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
+from tests.factories import (
+    GroupFactory,
+    MeetingFactory,
+    MembershipFactory,
+    ParticipantFactory,
+    RsvpFactory,
+    UserFactory,
+    facilitator_of,
+)
 
 # Meetings start here; tests move the clock by passing now=T0 + seconds.
 T0 = datetime(2031, 3, 4, 23, 0, tzinfo=UTC)
@@ -50,6 +58,14 @@ def make_room(kind: str = Kind.STRATEGIC, starts_at: datetime = T0, **meeting_kw
     cat = going_member(group, meeting, "Cat", 3)
     rt = services.roundtable_open(meeting=meeting, by=fac, now=starts_at)
     return Room(group=group, meeting=meeting, fac=fac, ann=ann, ben=ben, cat=cat, rt=rt)
+
+
+def here(room: Room, *users: User) -> None:
+    """These members (Ann, Ben and Cat when none are named) came in from their devices before
+    the start, as their sockets' joins would have, without moving the room's version: the seat
+    goes only to people who are here (services._start_next_turn)."""
+    for user in users or (room.ann, room.ben, room.cat):
+        ParticipantFactory(roundtable=room.rt, user=user, joined_at=room.meeting.starts_at)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from roundtable.live.models import Question
 from roundtable.live.services import LiveError
 from tests.factories import MembershipFactory, UserFactory
 
-from .conftest import Room, at, make_room
+from .conftest import Room, at, here, make_room
 
 
 def _enters(user, room: Room) -> bool:  # type: ignore[no-untyped-def]
@@ -64,6 +64,7 @@ def test_no_room_yet_is_a_404(db: None) -> None:
 def test_control_and_seat(room: Room) -> None:
     assert (permissions.can_control(room.fac, room.rt), permissions.can_control(room.ann, room.rt)) == (True, False)
     assert permissions.is_in_seat(room.ann, room.fresh()) is False
+    here(room)
     rt = services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
     assert [permissions.is_in_seat(u, rt) for u in (room.ann, room.ben, room.fac)] == [True, False, False]
 
@@ -72,6 +73,7 @@ def test_changes_broadcast_the_new_version_after_commit(room: Room, django_captu
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(group_name(room.rt.pk), channel)
+    here(room)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
     # Nothing is sent inside the transaction; one message after it.

@@ -24,7 +24,7 @@ from roundtable.live.models import Participant, Question, QuestionStatus, Roundt
 from roundtable.live.services import LiveError
 from tests.factories import MembershipFactory
 
-from .conftest import Room, at, make_room
+from .conftest import Room, at, here, make_room
 from .test_consumers import closed_with, cookie_headers, enter, open_socket, quiet, until
 
 
@@ -40,6 +40,7 @@ def _approval_room_with_ann_removed(then: str) -> Room:
     room.group.join_policy = JoinPolicy.APPROVAL
     room.group.eligibility_question = "What are you looking for?"
     room.group.save()
+    here(room, room.ben, room.cat)
     services.participant_join(roundtable=room.rt, user=room.ann, now=at(1))
     services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(2))
     services.phase_next(roundtable=room.rt, by=room.fac, now=at(3))
@@ -246,6 +247,7 @@ def _removed(room: Room, user: User) -> None:
 def test_a_removed_member_loses_their_place_in_the_order_and_never_gets_the_seat() -> None:
     # Issue 8, finding 4: the order is built at the opening; Ann is removed before the start.
     room = make_room()
+    here(room)
     _removed(room, room.ann)
     services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(1))
     snap = clock.snapshot(room.fresh(), at(2))
@@ -263,6 +265,7 @@ def test_a_removed_member_loses_their_place_in_the_order_and_never_gets_the_seat
 @pytest.mark.django_db
 def test_a_member_removed_in_the_seat_leaves_it_to_the_next() -> None:
     room = make_room()
+    here(room, room.ben, room.cat)
     services.participant_join(roundtable=room.rt, user=room.ann, now=at(1))
     services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(2))
     assert room.fresh().current_turn.user_id == room.ann.pk  # type: ignore[union-attr]

@@ -577,3 +577,78 @@ async def test_the_origin_must_match_in_scheme_host_and_port(live: Room, origin:
     connected, _ = await comm.connect(timeout=WAIT)
     assert connected is accepted
     await comm.disconnect()
+
+
+# ---------------------------------------------------------------- presence, and acting for someone without a device
+
+
+async def test_turns_go_to_people_here_and_a_facilitator_acts_for_a_member_without_a_device(
+    live: Room, heads: dict[str, Headers]
+) -> None:
+    # Ben and Cat have the room open; Ann said she was going and is not here.
+    fac, _ = await enter(live.rt.pk, heads["fac"])
+    ben, _ = await enter(live.rt.pk, heads["ben"])
+    cat, _ = await enter(live.rt.pk, heads["cat"])
+    await quiet(fac, ben, cat)
+    await fac.send_json_to({"action": "start"})
+    frame = await until(cat, lambda f: f["room"]["status"] == "running")
+    assert frame["room"]["turn"]["name"] == "Ben"
+    assert [(t["name"], t["status"], t["here"]) for t in frame["room"]["turns"]] == [
+        ("Ben", "active", True), ("Cat", "pending", True), ("Ann", "pending", False),
+    ]  # fmt: skip
+    await quiet(fac, ben, cat)
+
+    # Only a facilitator says who is here or brings someone forward.
+    for message in (
+        {"action": "presence_set", "user_id": live.ann.pk, "present": True},
+        {"action": "bring_forward", "user_id": live.ann.pk},
+    ):
+        await cat.send_json_to({**message, "request_id": "m"})
+        assert await cat.receive_json_from(timeout=WAIT) == {
+            "type": "error",
+            "message": "Only a facilitator of this group can do that.",
+            "status": 403,
+            "request_id": "m",
+        }
+    await fac.send_json_to({"action": "presence_set", "user_id": live.ann.pk, "present": "yes", "request_id": 2})
+    assert await fac.receive_json_from(timeout=WAIT) == {
+        "type": "error", "message": "Send present as true or false.", "status": 400, "request_id": 2,
+    }  # fmt: skip
+
+    # Ann arrives at the table without her phone: the facilitator brings her forward.
+    await fac.send_json_to({"action": "bring_forward", "user_id": live.ann.pk})
+    frame = await until(cat, lambda f: f["room"]["turns"][1]["name"] == "Ann")
+    assert [(t["name"], t["status"], t["here"]) for t in frame["room"]["turns"]] == [
+        ("Ben", "active", True), ("Ann", "pending", True), ("Cat", "pending", True),
+    ]  # fmt: skip
+    # Here on the facilitator's word, Ann is "marked"; the others came with their devices.
+    assert sorted((p["name"], p["marked"]) for p in frame["room"]["participants"]) == [
+        ("Ann", True), ("Ben", False), ("Cat", False), ("Fay", False),
+    ]  # fmt: skip
+
+    # Ann's turn: Cat suggests, and the facilitator stars it for Ann.
+    await fac.send_json_to({"action": "next_turn"})
+    await until(cat, lambda f: f["room"]["turn"]["name"] == "Ann")
+    for message in ({"action": "next_phase"}, {"action": "next_phase"}):
+        await fac.send_json_to(message)
+    await until(cat, lambda f: f["room"]["phase_key"] == "brainstorm")
+    await cat.send_json_to({"action": "suggestion_add", "text": "Ask for the next step before hanging up"})
+    frame = await until(fac, lambda f: bool(f["room"]["turn"]["suggestions"]))
+    suggestion_id = frame["room"]["turn"]["suggestions"][0]["id"]
+    await fac.send_json_to({"action": "suggestion_star", "suggestion_id": suggestion_id, "starred": True})
+    frame = await until(ben, lambda f: any(s["starred"] for s in f["room"]["turn"]["suggestions"]))
+    assert [(s["starred"], s["starred_for"]) for s in frame["room"]["turn"]["suggestions"]] == [(True, True)]
+    starred_by = await database_sync_to_async(
+        lambda: Suggestion.objects.values_list("starred_by_id", flat=True).get(pk=suggestion_id)
+    )()
+    assert starred_by == live.fac.pk
+
+    # After the end nobody is let in.
+    await fac.send_json_to({"action": "end"})
+    await until(fac, lambda f: f["room"]["status"] == "ended")
+    dan = await database_sync_to_async(lambda: MembershipFactory(group=live.group).user)()
+    await fac.send_json_to({"action": "admit", "user_id": dan.pk, "request_id": "late"})
+    assert await fac.receive_json_from(timeout=WAIT) == {
+        "type": "error", "message": "This roundtable has ended.", "status": 409, "request_id": "late",
+    }  # fmt: skip
+    await close_all(fac, ben, cat)

@@ -9,7 +9,7 @@ import pytest
 from roundtable.live import services
 from roundtable.live.services import LiveError
 
-from .conftest import T0, Room, at, make_room
+from .conftest import T0, Room, at, here, make_room
 
 
 def test_plan_set_validates_and_keeps_keys(room: Room) -> None:
@@ -75,11 +75,13 @@ def test_plan_check_and_fit_exact(db: None) -> None:
     assert (check.overruns, check.overrun_seconds) == (True, 960)
 
     plan = services.plan_fit(roundtable=room.rt, by=room.fac, now=now)
-    # Each phase x 3000/3960, rounded down to whole seconds.
-    assert [p["seconds"] for p in plan] == [227, 227, 454, 90]
+    # 3000 s for 3 turns: 16 whole minutes a turn, shared 5:5:10:2 as the plan was (3.6, 3.6,
+    # 7.3 and 1.5 minutes: 3, 3, 7 and 1, and the two minutes left go to the phases that lost
+    # the most in rounding, the first two). Whole minutes, so the labels match the clock.
+    assert [p["seconds"] for p in plan] == [240, 240, 420, 60]
     assert room.fresh().plan == plan
     after = services.plan_check(room.fresh(), now)
-    assert (after.needed_seconds, after.overruns) == (2994, False)
+    assert (after.needed_seconds, after.overruns) == (2880, False)
     # Fitting a plan that fits changes nothing.
     version = room.fresh().version
     assert services.plan_fit(roundtable=room.rt, by=room.fac, now=now) == plan
@@ -88,6 +90,7 @@ def test_plan_check_and_fit_exact(db: None) -> None:
 
 def test_plan_fit_keeps_a_minute_per_phase_and_counts_turns_left(db: None) -> None:
     room = make_room(main_minutes=60)
+    here(room)
     services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
     services.turn_next(roundtable=room.rt, by=room.fac, now=at(60))
     # Ann is done; Ben in the seat and Cat waiting count. 5 minutes left.
@@ -95,7 +98,8 @@ def test_plan_fit_keeps_a_minute_per_phase_and_counts_turns_left(db: None) -> No
     check = services.plan_check(room.fresh(), now)
     assert (check.available_seconds, check.needed_seconds, check.turns_left) == (300, 2640, 2)
     plan = services.plan_fit(roundtable=room.rt, by=room.fac, now=now)
-    assert [p["seconds"] for p in plan] == [60, 60, 68, 60]
+    # 150 s a turn is 2 whole minutes, fewer than the 4 phases: each phase keeps its minute.
+    assert [p["seconds"] for p in plan] == [60, 60, 60, 60]
     # After the meeting's end, nothing is available: every phase a minute.
     late = services.plan_fit(roundtable=room.rt, by=room.fac, now=T0 + timedelta(hours=2))
     assert [p["seconds"] for p in late] == [60, 60, 60, 60]

@@ -12,7 +12,7 @@ from roundtable.live.models import Commitment, Suggestion, Turn
 from roundtable.live.services import LiveError
 from tests.factories import MembershipFactory, UserFactory
 
-from .conftest import Room, at
+from .conftest import Room, at, here
 
 CONTROLS: list[tuple[str, Callable[[Room], Any]]] = [
     ("open", lambda r: services.roundtable_open(meeting=r.meeting, by=r.ann, now=at(1))),
@@ -30,6 +30,8 @@ CONTROLS: list[tuple[str, Callable[[Room], Any]]] = [
     ("phase_next", lambda r: services.phase_next(roundtable=r.rt, by=r.ann, now=at(1))),
     ("turn_next", lambda r: services.turn_next(roundtable=r.rt, by=r.ann, now=at(1))),
     ("turn_skip", lambda r: services.turn_skip(roundtable=r.rt, by=r.ann, user_id=r.cat.pk, now=at(1))),
+    ("presence_set", lambda r: services.presence_set(roundtable=r.rt, by=r.ann, user_id=r.cat.pk, present=True)),
+    ("bring_forward", lambda r: services.turn_bring_forward(roundtable=r.rt, by=r.ann, user_id=r.cat.pk, now=at(1))),
     ("nudge", lambda r: services.nudge_send(roundtable=r.rt, by=r.ann, now=at(1))),
     ("end", lambda r: services.roundtable_end(roundtable=r.rt, by=r.ann, now=at(1))),
 ]
@@ -65,6 +67,7 @@ def test_a_co_facilitator_can_control_the_room(room: Room) -> None:
 
 
 def _to_phase(room: Room, index: int) -> Turn:
+    here(room, room.ann)
     services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
     for i in range(index):
         services.phase_next(roundtable=room.rt, by=room.fac, now=at(i + 1))
@@ -120,14 +123,17 @@ def test_suggestions_are_refused_in_a_support_circle(db: None) -> None:
     assert refused.value.status == 409
 
 
-def test_only_the_member_in_the_seat_stars(room: Room) -> None:
+def test_only_the_member_in_the_seat_stars_or_a_facilitator_for_them(room: Room) -> None:
     services.participant_join(roundtable=room.rt, user=room.ben, now=at(0))
     turn = _to_phase(room, 2)
     s = services.suggestion_add(turn=turn, by=room.ben, text="Go to the meetup", now=at(5))
-    for someone in (room.ben, room.fac, room.cat):
+    for someone in (room.ben, room.cat):
         with pytest.raises(LiveError) as refused:
             services.suggestion_star(suggestion=s, by=someone, starred=True)
-        assert refused.value.status == 403
+        assert (refused.value.status, refused.value.message) == (
+            403,
+            "Only the member whose turn it is, or a facilitator for them, can star suggestions.",
+        )
     version = room.fresh().version
     assert services.suggestion_star(suggestion=s, by=room.ann, starred=True).starred is True
     assert room.fresh().version == version + 1
@@ -166,6 +172,7 @@ def test_the_room_refuses_out_of_order_controls(room: Room) -> None:
     with pytest.raises(LiveError) as not_started:
         services.clock_pause(roundtable=room.rt, by=room.fac, now=at(0))
     assert (not_started.value.status, not_started.value.message) == (409, "Start the roundtable first.")
+    here(room)
     services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
     with pytest.raises(LiveError) as twice:
         services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(1))

@@ -10,7 +10,7 @@ from roundtable.live.models import Participant, RoomStatus, Turn
 from roundtable.live.services import LiveError
 from tests.factories import MembershipFactory, UserFactory
 
-from .conftest import T0, Room, at, make_room
+from .conftest import T0, Room, at, here, make_room
 
 
 def order(room: Room) -> list[tuple[str, str]]:
@@ -38,8 +38,11 @@ def test_open_seats_the_going_members_in_rsvp_order(room: Room) -> None:
 
 def test_open_scales_the_plan_to_the_meetings_turn_length(db: None) -> None:
     room = make_room(turn_minutes=10)
-    # 600 s in the default proportions, whole seconds; the last phase takes the rounding.
-    assert [p["seconds"] for p in room.fresh().plan] == [136, 136, 272, 56]
+    # 10 minutes in the default proportions 5:5:10:2 (2.3, 2.3, 4.5 and 0.9 minutes), in whole
+    # minutes that add up to the turn: 2, 2, 4 and at least 1, and the minute left goes to the
+    # brainstorm, which lost the most in rounding. A label says "2 min" and the clock shows 2:00.
+    assert [p["seconds"] for p in room.fresh().plan] == [120, 120, 300, 60]
+    assert sum(p["seconds"] for p in room.fresh().plan) == 600
 
 
 def test_open_modes_follow_the_group_kind(db: None) -> None:
@@ -124,6 +127,7 @@ def test_order_set_move_shuffle_and_by_arrival(room: Room) -> None:
 
 
 def test_a_whole_turn_through_the_clock(room: Room) -> None:
+    here(room)
     rt = services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
     assert (rt.status, rt.started_at, rt.current_turn.user_id, rt.phase_index) == ("running", T0, room.ann.pk, 0)
     assert clock.remaining_seconds(rt, at(60)) == 240
@@ -186,6 +190,7 @@ def test_a_whole_turn_through_the_clock(room: Room) -> None:
 
 
 def test_a_phase_change_while_paused_stays_paused(room: Room) -> None:
+    here(room)
     services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
     services.clock_pause(roundtable=room.rt, by=room.fac, now=at(30))
     rt = services.phase_next(roundtable=room.rt, by=room.fac, now=at(40))
@@ -195,9 +200,12 @@ def test_a_phase_change_while_paused_stays_paused(room: Room) -> None:
 
 
 def test_end_skips_the_turns_never_reached_and_skip_then_arrive_goes_last(room: Room) -> None:
+    here(room, room.ann, room.cat)
     services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
+    # Ben is not here: his turn waits behind Cat's from the start.
+    assert order(room) == [("Ann", "active"), ("Cat", "pending"), ("Ben", "pending")]
     services.turn_skip(roundtable=room.rt, by=room.fac, user_id=room.ben.pk, now=at(1))
-    assert order(room) == [("Ann", "active"), ("Ben", "skipped"), ("Cat", "pending")]
+    assert order(room) == [("Ann", "active"), ("Cat", "pending"), ("Ben", "skipped")]
     services.participant_join(roundtable=room.rt, user=room.ben, now=at(30))
     assert order(room) == [("Ann", "active"), ("Cat", "pending"), ("Ben", "pending")]
     services.roundtable_end(roundtable=room.rt, by=room.fac, now=at(60))

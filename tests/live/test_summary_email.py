@@ -97,7 +97,7 @@ def test_each_participant_gets_their_own_summary_once(mailoutbox) -> None:  # ty
         assert "contact: Dee" in part
         assert "Ask for feedback" not in part  # not starred
         assert "Follow up with two recruiters" in part
-        assert "Tue 11 Mar 2031" in part
+        assert "Tue, Mar 11, 2031" in part  # the due date, written as every day on the site
         assert BEN_CHALLENGE not in part  # someone else's turn
         assert "Data analyst, hiring-side experience" in part  # Ben shows it to everyone
         assert f"/meetings/{room.meeting.public_id}/live/summary/" in part

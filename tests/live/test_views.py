@@ -17,7 +17,7 @@ from roundtable.live import services
 from roundtable.live.models import HistorySharing, Roundtable, Turn
 from tests.factories import MeetingFactory, MembershipFactory, UserFactory
 
-from .conftest import Room, at, going_member, make_room
+from .conftest import Room, at, going_member, here, make_room
 
 
 def _client(user: User | None) -> Client:
@@ -93,6 +93,7 @@ def test_who_gets_the_room_page() -> None:
 @pytest.mark.django_db
 def test_the_member_in_the_seat_is_told_so() -> None:
     room = make_room()
+    here(room)
     services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
     data = _data(_client(room.ann).get(_url(room)).content.decode())
     assert data["you"]["in_seat"] is True
@@ -307,3 +308,69 @@ def test_my_history_takes_the_same_queries_for_any_number_of_groups(groups: int)
     assert page.content.count(b'class="card history-turn"') == groups
     # session, user, sharing, turns (with groups), starred suggestions, commitments, the header's profile
     assert len(queries) == 7, "\n".join(q["sql"][:90] for q in queries.captured_queries)
+
+
+# ---------------------------------------------------------------- one press to open, and after the end
+
+
+@pytest.mark.django_db
+def test_the_meeting_page_opens_the_room_and_goes_in_with_one_press() -> None:
+    room = make_room()
+    meeting = MeetingFactory(group=room.group, title="April roundtable")
+    going_member(room.group, meeting, "Gia", 1)
+    fac = _client(room.fac)
+    page = fac.get(f"/meetings/{meeting.public_id}/").content.decode()
+    # The meeting page's button is the opening itself: a form that posts, not a link to a
+    # second page with a second button.
+    form = f'<form method="post" action="/meetings/{meeting.public_id}/live/open/">'
+    assert form in page
+    assert page.count("Open the live room") == 1
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    opened = fac.post(f"/meetings/{meeting.public_id}/live/open/", {"csrfmiddlewaretoken": token.group(1)})
+    assert (opened.status_code, opened["Location"]) == (302, f"/meetings/{meeting.public_id}/live/")
+    rt = Roundtable.objects.get(meeting=meeting)
+    assert (rt.status, rt.version) == ("open", 1)
+    inside = fac.get(opened["Location"])
+    assert 'data-action="start"' in inside.content.decode()
+    # Pressing it again goes into the same room, unchanged.
+    again = fac.post(f"/meetings/{meeting.public_id}/live/open/")
+    assert (again.status_code, again["Location"]) == (302, f"/meetings/{meeting.public_id}/live/")
+    assert list(Roundtable.objects.filter(meeting=meeting).values_list("pk", "version")) == [(rt.pk, 1)]
+    # After the end it still goes in, to the ended room with its summary link, and says no error.
+    services.roundtable_end(roundtable=rt, by=room.fac, now=at(0))
+    ended = fac.post(f"/meetings/{meeting.public_id}/live/open/", follow=True)
+    html = ended.content.decode()
+    assert ended.redirect_chain == [(f"/meetings/{meeting.public_id}/live/", 302)]
+    assert "See my summary" in html
+    assert "This roundtable has ended." not in html
+    # A member who is going joins with a plain link, and cannot open a room.
+    hal = going_member(room.group, meeting, "Hal", 2)
+    member_page = _client(hal).get(f"/meetings/{meeting.public_id}/").content.decode()
+    assert f'href="/meetings/{meeting.public_id}/live/">Join the live room</a>' in member_page
+    assert _client(hal).post(f"/meetings/{meeting.public_id}/live/open/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_let_someone_in_lists_only_members_who_are_not_going_and_never_after_the_end() -> None:
+    room = make_room()
+    dan = MembershipFactory(group=room.group, user=UserFactory(name="Dan Walk-in")).user
+    MembershipFactory(group=room.group, user=UserFactory(name="Co Facilitator"), role="facilitator")
+    page = _client(room.fac).get(_url(room)).content.decode()
+    assert "Let someone in" in page
+    options = re.findall(r'<option value="(\d+)">([^<]+)</option>', page)
+    # Ann, Ben and Cat are going (marked here from the order instead); co-facilitators walk in.
+    assert options == [(str(dan.pk), "Dan Walk-in")]
+    assert page.count('data-bind="sound"') == 1
+    assert page.count('data-bind="display-link"') == 1
+    assert '<span data-bind="people-title">Here now</span>' in page
+
+    services.roundtable_end(roundtable=room.rt, by=room.fac, now=at(10))
+    ended = _client(room.fac).get(_url(room)).content.decode()
+    # No letting in, no clock sound, no projector, and the people heading says who was there.
+    for gone in ("Let someone in", 'data-form="admit"', 'data-bind="sound"', 'data-bind="display-link"'):
+        assert gone not in ended
+    assert '<span data-bind="people-title">Who was here</span>' in ended
+    with pytest.raises(services.LiveError) as refused:
+        services.participant_admit(roundtable=room.rt, user=dan, by=room.fac, now=at(11))
+    assert (refused.value.status, refused.value.message) == (409, "This roundtable has ended.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django import template
@@ -19,9 +19,13 @@ def _clock(moment: datetime, tz: str) -> str:
     return moment.astimezone(ZoneInfo(tz)).strftime("%-I:%M %p").replace(":00 ", " ")
 
 
+def day_text(day: date) -> str:
+    """The one way a day is written: "Tue, Mar 4, 2031"."""
+    return f"{day:%a, %b} {day.day}, {day.year}"
+
+
 def _day(moment: datetime, tz: str) -> str:
-    local = moment.astimezone(ZoneInfo(tz))
-    return f"{local:%a, %b} {local.day}, {local.year}"
+    return day_text(moment.astimezone(ZoneInfo(tz)))
 
 
 def viewer_zone(user: object, fallback: str) -> str:
@@ -57,3 +61,18 @@ def meeting_when(context: template.Context, meeting: Meeting) -> SafeString:
 def zone(tz: str) -> str:
     """An IANA zone named for people: "America/New_York" -> "New York (Eastern Time)"."""
     return zone_label(tz)
+
+
+@register.filter
+def day(value: date | None) -> str:
+    """A calendar date (a commitment's due date) as meeting days are written: "Tue, Mar 4, 2031"."""
+    return day_text(value) if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def meeting_day(context: template.Context, meeting: Meeting) -> SafeString:
+    """The meeting's day alone, in the viewer's zone, as meeting_when writes it."""
+    tz = viewer_zone(context.get("user"), meeting.time_zone)
+    return format_html(
+        '<time datetime="{}">{}</time>', meeting.starts_at.isoformat(timespec="seconds"), _day(meeting.starts_at, tz)
+    )

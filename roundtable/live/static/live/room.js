@@ -6,7 +6,11 @@
   "use strict";
 
   var TICK_MS = 250;
-  var WARN_SECONDS = 60;
+  // The warning starts at the snapshot's phase_warn_seconds (clock.warn_seconds on the
+  // server: the last quarter of the phase, at most its last 60 s); these say the same for an
+  // older snapshot without the field.
+  var WARN_MAX_SECONDS = 60;
+  var WARN_FRACTION = 0.25;
   var NUDGE_MS = 10000;
   var PING_MS = 20000;
 
@@ -38,9 +42,28 @@
     return h ? h + ":" + pad(m) + ":" + pad(sec) : m + ":" + pad(sec);
   }
 
-  function minutesText(seconds) {
-    var m = Math.round(seconds / 60);
-    return m === 1 ? "1 min" : m + " min";
+  // A length of time, the same everywhere in the room: "2 min", or "2 min 16 s" when it is
+  // not whole minutes (plans are made in whole minutes, but a facilitator may set 1.5), so a
+  // label always agrees with the clock that counts the same phase down.
+  function durationText(seconds) {
+    var s = Math.max(0, Math.round(seconds));
+    var m = Math.floor(s / 60), rest = s % 60;
+    if (!rest) return m + " min";
+    return m ? m + " min " + rest + " s" : rest + " s";
+  }
+
+  // Time left before the meeting's main part ends, in whole minutes (rounded down).
+  function minutesLeftText(seconds) { return durationText(Math.floor(Math.max(0, seconds) / 60) * 60); }
+
+  // A calendar day ("2031-03-04") as the site writes days: "Tue, Mar 4, 2031"
+  // (meetings/templatetags/meeting_time.day_text). Fixed English names, like the pages.
+  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function dayText(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!m) return iso || "";
+    var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    return DAYS[d.getUTCDay()] + ", " + MONTHS[d.getUTCMonth()] + " " + d.getUTCDate() + ", " + d.getUTCFullYear();
   }
 
   function firstName(name) {
@@ -297,7 +320,9 @@
     if (r.phase_seconds === null || r.phase_seconds === undefined || r.phase_index === null) return null;
     var elapsed = r.elapsed_before_pause || 0;
     if (!r.paused && r.phase_started_at) elapsed += (this.serverNow() - Date.parse(r.phase_started_at)) / 1000;
-    return r.phase_seconds - elapsed;
+    // This screen's estimate of the server's clock may run a little behind it: a phase that
+    // has just begun shows its full length ("5:00"), never more than its label says.
+    return r.phase_seconds - Math.max(0, elapsed);
   };
 
   Room.prototype.tick = function () {
@@ -311,7 +336,10 @@
       stage = "idle";
       timer = r.status === "ended" ? "Done" : r.open_discussion ? "Open" : "–:––";
       note = r.status === "open" ? "The clock starts when the facilitator presses Start." :
-        r.open_discussion ? "Talk freely until the facilitator ends the roundtable." : "";
+        r.open_discussion ? "Talk freely until the facilitator ends the roundtable." :
+        r.waiting_for_arrivals ? (this.you.can_control ?
+          "Everyone still waiting for a turn is away. When one arrives, press Bring forward beside their name." :
+          "The facilitator starts the next turn when someone waiting for one is here.") : "";
     } else {
       var label = r.phase_label || "This phase";
       if (rem < 0) {
@@ -321,13 +349,14 @@
         note = label + " · overtime +" + clockText(over);
       } else {
         var left = Math.ceil(rem);
+        var warn = this.warnSeconds();
         timer = clockText(left);
-        if (left <= WARN_SECONDS) {
+        if (left <= warn) {
           stage = "warning";
-          note = label + " · " + (left <= 1 ? "time is up" : "1 min left");
+          note = label + " · " + (left <= 1 ? "time is up" : warn >= WARN_MAX_SECONDS ? "1 min left" : "nearly time");
         } else {
           stage = "normal";
-          note = label + " · " + minutesText(r.phase_seconds) + " phase";
+          note = label + " · " + durationText(r.phase_seconds) + " phase";
         }
       }
       if (r.paused) {
@@ -345,6 +374,13 @@
     this.tickPlanNote();
   };
 
+  // How many seconds before the end of this phase the warning starts (see WARN_MAX_SECONDS).
+  Room.prototype.warnSeconds = function () {
+    var r = this.room;
+    if (typeof r.phase_warn_seconds === "number") return r.phase_warn_seconds;
+    return Math.floor(Math.min(WARN_MAX_SECONDS, (r.phase_seconds || 0) * WARN_FRACTION));
+  };
+
   Room.prototype.phaseIdentity = function () {
     var r = this.room;
     if (!r.turn || r.phase_index === null) return null;
@@ -355,7 +391,8 @@
   Room.prototype.clockCues = function (rem) {
     var id = this.phaseIdentity();
     if (id === null || rem === null || this.room.paused) { this.lastClockPhase = id; return; }
-    var cue = rem <= 0 ? "up" : rem <= WARN_SECONDS ? "warn" : "ok";
+    var warn = this.warnSeconds();
+    var cue = rem <= 0 ? "up" : Math.ceil(rem) <= warn ? "warn" : "ok";
     if (id !== this.lastClockPhase) {
       // A fresh phase (or the first look at one) sets the baseline without a cue.
       this.lastClockPhase = id;
@@ -365,7 +402,11 @@
     if (cue === this.clockStage) return;
     var was = this.clockStage;
     this.clockStage = cue;
-    if (cue === "warn" && was === "ok") this.announce("1 minute left in " + (this.room.phase_label || "this phase") + ".");
+    if (cue === "warn" && was === "ok") {
+      var phase = this.room.phase_label || "this phase";
+      this.announce(warn >= WARN_MAX_SECONDS ? "1 minute left in " + phase + "." :
+        "Nearly time for " + phase + ": " + warn + " seconds left.");
+    }
     if (cue === "up" && was !== "up") {
       this.announce("Time is up for " + (this.room.phase_label || "this phase") + ". The clock now counts overtime.");
       this.beep();
@@ -409,10 +450,10 @@
       if (left === 0) text = "";
       else if (needed > available) {
         over = true;
-        text = left + (left === 1 ? " turn" : " turns") + " of " + minutesText(perTurn) + " need " + minutesText(needed) +
-          ", but " + minutesText(available) + " are left." + (this.you.can_control ? " Fit the plan to share the time evenly." : "");
+        text = left + (left === 1 ? " turn" : " turns") + " of " + durationText(perTurn) + " need " + durationText(needed) +
+          ", but " + minutesLeftText(available) + " are left." + (this.you.can_control ? " Fit the plan to share the time evenly." : "");
       } else {
-        text = left + (left === 1 ? " turn" : " turns") + " of " + minutesText(perTurn) + " · the plan fits the time left.";
+        text = left + (left === 1 ? " turn" : " turns") + " of " + durationText(perTurn) + " · the plan fits the time left.";
       }
     }
     if (node.textContent !== text) node.textContent = text;
@@ -483,8 +524,9 @@
     var present = r.participants.some(function (p) { return p.user_id === you.user_id; });
     this.root.dataset.status = r.status;
     this.root.dataset.phase = r.phase_key || "";
-    var sound = document.getElementById("room-sound");
-    if (sound) sound.hidden = r.mode === "questions";  // a question queue has no clock to ring
+    // After the end there is no clock to ring and nothing to project.
+    if (b.sound) b.sound.hidden = r.mode === "questions" || r.status === "ended";  // a question queue has no clock either
+    if (b["display-link"]) b["display-link"].hidden = r.status === "ended";
 
     // Whose turn, and what state the room is in.
     var kicker, seat;
@@ -494,6 +536,9 @@
     else if (turn) {
       kicker = (r.paused ? "Paused · " : "") + "Turn " + this.turnNumber() + " of " + r.turns.filter(function (t) { return t.status !== "skipped"; }).length;
       seat = inSeat && !this.display ? "Your turn" : possessive(this.name(turn.name)) + " turn";
+    } else if (r.waiting_for_arrivals) {
+      kicker = r.paused ? "Paused" : "Waiting";
+      seat = "Waiting for someone to arrive";
     } else { kicker = r.paused ? "Paused" : "Open discussion"; seat = "Everyone has had a turn"; }
     setText(b.kicker, kicker);
     setText(b.seat, seat);
@@ -505,6 +550,7 @@
     this.renderQuestions(present);
     this.renderOrder();
     this.renderPeople();
+    this.renderAdmit();
     this.renderPlan();
     this.announceChanges(first);
     this.updateWakeLock();
@@ -536,7 +582,7 @@
         el("span", { className: "phase-track", "aria-hidden": "true" }, [el("span", { className: "phase-fill" })]),
         el("span", { className: "phase-label" }, [
           p.label,
-          el("span", { className: "phase-len" }, [" " + minutesText(state === "current" && r.phase_seconds ? r.phase_seconds : p.seconds)]),
+          el("span", { className: "phase-len" }, [" " + durationText(state === "current" && r.phase_seconds ? r.phase_seconds : p.seconds)]),
           state === "done" ? el("span", { className: "visually-hidden", text: " (done)" }) : null,
           state === "current" ? el("span", { className: "visually-hidden", text: " (now)" }) : null,
         ]),
@@ -584,15 +630,21 @@
     var sugBlock = b["suggestions-block"];
     if (!turn) {
       if (this.display && sugBlock) {
+        // After the end the side of the screen has nothing to show: no heading over nothing.
+        sugBlock.hidden = r.status === "ended";
         setText(b["suggestion-count"], "");
         if (b.suggestions) b.suggestions.textContent = "";
-        setText(b["suggestions-note"], r.status === "ended" ? "" : "Suggestions appear here during each brainstorm.");
+        setText(b["suggestions-note"], "Suggestions appear here during each brainstorm.");
       }
       return;
     }
+    if (this.display && sugBlock) sugBlock.hidden = false;
     var self = this;
     var control = this.you.can_control;
     var canWrite = !this.display && (inSeat || control);
+    // A facilitator acts for the member in the seat where the member has no device: starring
+    // suggestions and saying how last time's commitments went (recorded as the member's).
+    var forThem = !this.display && control && !inSeat && r.status !== "ended";
     var brainstorm = r.phase_key === "brainstorm";
     var who = this.name(turn.name);
 
@@ -606,11 +658,12 @@
         var labels = { open: "Not reviewed yet", done: "Done", partly: "Partly done", not_done: "Not done" };
         var li = el("li", { className: "review status-" + c.status }, [
           el("span", { className: "review-text", text: c.text }),
-          c.due_on ? el("span", { className: "muted small", text: " · by " + c.due_on }) : null,
+          c.due_on ? el("span", { className: "muted small", text: " · by " + dayText(c.due_on) }) : null,
           el("span", { className: "pill review-status", text: labels[c.status] || c.status }),
         ]);
-        if (inSeat) {
-          var group = el("span", { className: "review-buttons", role: "group", "aria-label": "How did it go: " + c.text });
+        if (inSeat || forThem) {
+          var group = el("span", { className: "review-buttons", role: "group",
+            "aria-label": (inSeat ? "How did it go: " : "How did it go for " + who + ": ") + c.text });
           [["done", "Done"], ["partly", "Partly"], ["not_done", "Not done"]].forEach(function (o) {
             group.appendChild(el("button", {
               type: "button", className: "button button-small " + (c.status === o[0] ? "" : "button-secondary"),
@@ -665,8 +718,11 @@
         el("p", { className: "suggestion-text", text: s.text }),
         el("p", { className: "suggestion-meta small" }, meta),
       ]);
-      if (s.starred) li.insertBefore(el("span", { className: "star-mark", text: "★ Starred" }), li.firstChild);
-      if (inSeat && !self.display) {
+      // "Starred for Ann": a facilitator starred it on Ann's behalf; it is Ann's star all the same.
+      if (s.starred) {
+        li.insertBefore(el("span", { className: "star-mark", text: s.starred_for ? "★ Starred for " + who : "★ Starred" }), li.firstChild);
+      }
+      if ((inSeat && !self.display) || forThem) {
         li.appendChild(el("button", {
           type: "button", className: "button button-small " + (s.starred ? "" : "button-secondary"),
           "data-action": "suggestion_star", "data-suggestion-id": s.id, "data-starred": s.starred ? "false" : "true",
@@ -674,7 +730,7 @@
         }, [
           // The visible words start the button's name (WCAG 2.5.3); which suggestion follows
           // for screen readers, and aria-pressed says whether it is starred.
-          s.starred ? "★ Starred" : "☆ Star",
+          inSeat ? (s.starred ? "★ Starred" : "☆ Star") : (s.starred ? "★ Starred for " + who : "☆ Star for " + who),
           el("span", { className: "visually-hidden", text: ": " + s.text }),
         ]));
       }
@@ -684,6 +740,9 @@
     if (!sugs.length) sugNote = brainstorm ? "No suggestions yet: add the first." : "Suggestions open during the brainstorm.";
     else if (!brainstorm && !this.display) sugNote = "Suggestions are closed until the next brainstorm.";
     if (inSeat && sugs.length && !this.display) sugNote = "Star the suggestions you will use: they go into your summary.";
+    if (forThem && sugs.length) {
+      sugNote = "If " + who + " has no device here, star what they pick: it goes into their summary.";
+    }
     setText(b["suggestions-note"], sugNote);
     var sForm = this.root.querySelector('[data-form="suggestion_add"]');
     if (sForm) sForm.hidden = !(brainstorm && r.status !== "ended" && (present || control));
@@ -694,8 +753,10 @@
     var commitPhase = r.phase_key === "commitments";
     if (comBlock) comBlock.hidden = r.mode !== "turns" || (!coms.length && !commitPhase);
     this.rebuild(b.commitments, coms.map(function (c) {
-      return el("li", {}, [c.text, c.due_on ? el("span", { className: "muted small", text: " · by " + c.due_on }) : null]);
+      return el("li", {}, [c.text, c.due_on ? el("span", { className: "muted small", text: " · by " + dayText(c.due_on) }) : null]);
     }));
+    // The heading is never alone: those who cannot write one read that none is there yet.
+    setText(b["commitments-note"], !coms.length && commitPhase && !canWrite ? "No commitments yet: " + who + " is choosing them now." : "");
     var cForm = this.root.querySelector('[data-form="commitment_add"]');
     if (cForm) {
       cForm.hidden = !(canWrite && commitPhase);
@@ -736,6 +797,7 @@
       }
       return li;
     }));
+    setText(b["questions-note"], waiting.length ? "" : r.status === "open" ? "Hands go up when the talk starts." : "No hands raised yet.");
     var mine = waiting.some(function (q) { return q.user_id === you.user_id; });
     var form = this.root.querySelector('[data-form="question_raise"]');
     if (form) form.hidden = this.display || you.can_control || !present || mine || r.status === "open";
@@ -748,8 +810,10 @@
     if (!node) return;
     var self = this;
     var control = this.you.can_control;
+    var live = r.status === "running" || r.status === "paused";
     var hereIds = {};
-    r.participants.forEach(function (p) { hereIds[p.user_id] = true; });
+    var marked = {};
+    r.participants.forEach(function (p) { hereIds[p.user_id] = true; marked[p.user_id] = p.marked; });
     // A question queue has no turns: the panel keeps only who is here.
     var noTurns = r.mode === "questions" && !this.display;
     [b["order-title"], b["plan-note"], node].forEach(function (n) { if (n) n.hidden = noTurns; });
@@ -768,9 +832,12 @@
       var name = self.name(t.name);
       var status = labels[t.status] || t.status;
       var here = hereIds[t.user_id];
-      var li = el("li", { className: "turn status-" + t.status + (t.current ? " is-current" : ""), "aria-current": t.current ? "true" : null }, [
+      var where = "";
+      if (t.status === "pending") where = !here ? " · not here yet" : marked[t.user_id] ? " · marked here" : "";
+      var li = el("li", { className: "turn status-" + t.status + (t.current ? " is-current" : "") + (t.status === "pending" && !here ? " is-away" : ""),
+                          "aria-current": t.current ? "true" : null }, [
         el("span", { className: "turn-name", text: name }),
-        self.display ? null : el("span", { className: "turn-status small", text: status + (t.status === "pending" && !here ? " · not here yet" : "") }),
+        self.display ? null : el("span", { className: "turn-status small", text: status + where }),
       ]);
       if (control && t.status === "pending" && r.status !== "ended") {
         var i = pending.indexOf(t);
@@ -783,6 +850,28 @@
           type: "button", className: "icon-button", "data-action": "order_move", "data-user-id": t.user_id, "data-delta": "1",
           "aria-label": "Move " + name + " down", disabled: i === pending.length - 1, "data-fkey": "down-" + t.user_id, text: "↓",
         }));
+        // Presence: a member at the table or on the call without the room open is marked
+        // here by the facilitator ("Not here" takes back only that mark).
+        if (!here) {
+          tools.appendChild(el("button", {
+            type: "button", className: "icon-button icon-text", "data-action": "presence_set", "data-user-id": t.user_id,
+            "data-present": "true", "aria-label": "Mark here: " + name, "data-fkey": "here-" + t.user_id, text: "Mark here",
+          }));
+        } else if (marked[t.user_id]) {
+          tools.appendChild(el("button", {
+            type: "button", className: "icon-button icon-text", "data-action": "presence_set", "data-user-id": t.user_id,
+            "data-present": "false", "aria-label": "Not here: " + name, "data-fkey": "away-" + t.user_id, text: "Not here",
+          }));
+        }
+        // Someone away has arrived: their turn comes next (or starts now, if the seat waits).
+        var seatEmpty = live && !r.turn;
+        if (live && (seatEmpty || i > 0 || !here)) {
+          tools.appendChild(el("button", {
+            type: "button", className: "icon-button icon-text", "data-action": "bring_forward", "data-user-id": t.user_id,
+            "aria-label": "Bring forward: " + name + (seatEmpty ? ", their turn starts now" : ", their turn comes next"),
+            "data-fkey": "forward-" + t.user_id, text: "Bring forward",
+          }));
+        }
         if (r.status !== "open") {
           tools.appendChild(el("button", {
             type: "button", className: "icon-button icon-text", "data-action": "skip_turn", "data-user-id": t.user_id,
@@ -794,7 +883,8 @@
       return li;
     }));
     if (!turns.length && !this.display && r.mode !== "questions") {
-      node.appendChild(el("li", { className: "muted", text: "No one has a turn yet: members who are going get one when they join." }));
+      node.appendChild(el("li", { className: "muted", text: r.status === "ended" ? "No one took a turn at this roundtable." :
+        "No one has a turn yet: members who are going get one when they join." }));
     }
   };
 
@@ -802,10 +892,32 @@
     var b = this.binds;
     var self = this;
     var people = this.room.participants;
+    setText(b["people-title"], this.room.status === "ended" ? "Who was here" : "Here now");
     setText(b["people-count"], "(" + people.length + ")");
     this.rebuild(b.people, people.map(function (p) {
-      return el("li", { text: self.name(p.name) + (p.user_id === self.you.user_id ? " (you)" : "") });
+      var note = p.user_id === self.you.user_id ? " (you)" : p.marked && !self.display ? " (marked here)" : "";
+      return el("li", { text: self.name(p.name) + note });
     }));
+  };
+
+  // "Let someone in" (facilitators): gone after the end, and only for members who are neither
+  // here nor waiting for a turn (someone let in gets a turn, so they leave the list).
+  Room.prototype.renderAdmit = function () {
+    var form = this.binds.admit;
+    if (!form) return;
+    var r = this.room;
+    var taken = {};
+    r.participants.forEach(function (p) { taken[p.user_id] = true; });
+    r.turns.forEach(function (t) { taken[t.user_id] = true; });
+    var select = form.querySelector("select");
+    var left = 0;
+    Array.prototype.forEach.call(select.options, function (o) {
+      if (!o.value) return;
+      o.hidden = o.disabled = !!taken[toInt(o.value)];
+      if (!o.hidden) left += 1;
+    });
+    if (select.selectedOptions.length && select.selectedOptions[0].disabled) select.value = "";
+    form.hidden = r.status === "ended" || !left || !this.you.can_control;
   };
 
   // ---------------------------------------------------------- the turn plan (facilitators)
@@ -947,7 +1059,7 @@
     var read = this.planRead();
     var per = read.phases.reduce(function (a, p) { return a + p.seconds; }, 0);
     var left = this.room.turns.filter(function (t) { return t.status === "pending" || t.status === "active"; }).length;
-    var text = "A turn takes " + minutesText(per) + (left ? "; " + left + (left === 1 ? " turn" : " turns") + " left need " + minutesText(per * left) + "." : ".");
+    var text = "A turn takes " + durationText(per) + (left ? "; " + left + (left === 1 ? " turn" : " turns") + " left need " + durationText(per * left) + "." : ".");
     if (this.planDirty) text += " Not saved yet.";
     setText(node, text);
   };
@@ -1031,8 +1143,9 @@
     if (r.status === "ended") text = "The roundtable has ended.";
     else if (r.status === "paused") text = "The clock is paused.";
     else if (r.turn) {
-      text = possessive(this.name(r.turn.name)) + " turn: " + (r.phase_label || "") + ", " + minutesText(r.phase_seconds || 0) + ".";
+      text = possessive(this.name(r.turn.name)) + " turn: " + (r.phase_label || "") + ", " + durationText(r.phase_seconds || 0) + ".";
     } else if (r.open_discussion) text = "Everyone has had a turn: open discussion.";
+    else if (r.waiting_for_arrivals) text = "Everyone still waiting for a turn is away: the seat is empty until one arrives.";
     else if (r.status === "running") text = "The roundtable has started.";
     this.announce(text);
   };
@@ -1057,6 +1170,7 @@
       if (d.confirm && !window.confirm(d.confirm)) return;
       var params = {};
       if (d.userId) params.user_id = toInt(d.userId);
+      if (d.present) params.present = d.present === "true";
       if (d.delta) params.delta = toInt(d.delta);
       if (d.suggestionId) { params.suggestion_id = toInt(d.suggestionId); params.starred = d.starred === "true"; }
       if (d.commitmentId) { params.commitment_id = toInt(d.commitmentId); params.status = d.status; }
