@@ -14,5 +14,5 @@ urlpatterns = [
     path("meetings/<pid:public_id>/live/summary/", views.summary, name="summary"),
     path("me/roundtables/", views.my_history, name="my_history"),
     path("me/roundtables/sharing/", views.history_sharing, name="history_sharing"),
-    path("groups/<slug:slug>/people/<int:user_id>/roundtables/", views.member_history, name="member_history"),
+    path("groups/<slug:slug>/people/<pid:public_id>/roundtables/", views.member_history, name="member_history"),
 ]

@@ -176,10 +176,10 @@ def history_sharing(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def member_history(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
+def member_history(request: AuthedRequest, slug: str, public_id: str) -> HttpResponse:
     """A facilitator looks at one member's history in their group, if the member allows."""
     group = group_perms.group_for_viewer(request.user, slug)
-    owner = User.objects.filter(pk=user_id, is_active=True).select_related("profile").first()
+    owner = User.objects.filter(public_id=public_id, is_active=True).select_related("profile").first()
     # Only of someone in the group now: leaving it ends what its facilitators may see.
     if owner is None or not group_perms.is_member(owner, group):
         raise Http404("No such history.")

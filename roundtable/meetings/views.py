@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from roundtable.accounts.models import User
 from roundtable.core import dates
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.text import problem_in
@@ -172,15 +173,15 @@ def cancel(request: AuthedRequest, public_id: str) -> HttpResponse:
 @require_POST
 def attendance(request: AuthedRequest, public_id: str) -> HttpResponse:
     meeting = permissions.meeting_for_facilitator(request.user, public_id)
-    try:
-        user_id = int(request.POST.get("user_id", ""))
-    except ValueError:
-        return HttpResponse("Say whose attendance to mark.", status=400)
+    # People are named by their public id in the form, as on every page (core/ids.py).
+    person = User.objects.filter(public_id=request.POST.get("person", "")[:20]).values_list("pk", flat=True).first()
+    if person is None:
+        return HttpResponse("That person has not answered this meeting.", status=404)
     value = {"yes": True, "no": False, "unknown": None}.get(request.POST.get("attended", ""), "bad")
     if value == "bad":
         return HttpResponse("Attended is yes, no or unknown.", status=400)
     try:
-        marked = services.attendance_mark(meeting=meeting, user_id=user_id, attended=value)  # type: ignore[arg-type]
+        marked = services.attendance_mark(meeting=meeting, user_id=person, attended=value)  # type: ignore[arg-type]
     except services.MeetingError as exc:
         messages.error(request, exc.message)
         return redirect(meeting)

@@ -96,7 +96,7 @@ def _url(name: str, obj: Any = None, **kwargs: Any) -> str:
         return reverse(name, args=[obj.group.slug, obj.pk])
     if isinstance(obj, Group):
         if "user" in kwargs:
-            return reverse(name, args=[obj.slug, kwargs.pop("user").id])
+            return reverse(name, args=[obj.slug, kwargs.pop("user").public_id])
         return reverse(name, args=[obj.slug])
     return reverse(name, kwargs=kwargs or None)
 

@@ -245,7 +245,9 @@ def test_history_is_the_members_own_unless_they_share_it() -> None:
     assert b"Follow up with two recruiters" in mine.content
     assert b"Send a thank-you note" in mine.content
 
-    url = f"/groups/{room.group.slug}/people/{room.ann.pk}/roundtables/"
+    url = f"/groups/{room.group.slug}/people/{room.ann.public_id}/roundtables/"
+    # Its address never carries the integer key.
+    assert _client(room.fac).get(f"/groups/{room.group.slug}/people/{room.ann.pk}/roundtables/").status_code == 404
     assert _client(room.ben).get(url).status_code == 404
     assert _client(room.fac).get(url).status_code == 404
     assert _client(None).get(url).status_code == 302
@@ -259,7 +261,10 @@ def test_history_is_the_members_own_unless_they_share_it() -> None:
     assert _client(room.ben).get(url).status_code == 404  # other members still never
     # A facilitator of another group sees nothing either.
     other = make_room()
-    assert _client(other.fac).get(f"/groups/{other.group.slug}/people/{room.ann.pk}/roundtables/").status_code == 404
+    assert (
+        _client(other.fac).get(f"/groups/{other.group.slug}/people/{room.ann.public_id}/roundtables/").status_code
+        == 404
+    )
 
     # The facilitator's member list links to the history of members who share it, only theirs.
     dashboard = _client(room.fac).get(f"/groups/{room.group.slug}/manage/").content.decode()

@@ -70,14 +70,20 @@ def test_attendance_buttons_wait_for_the_meeting_to_start() -> None:
     page = c.get(meeting.get_absolute_url()).text
     assert "No-show" not in page
     assert "You can mark who came once the meeting has started." in page
-    c.post(f"/meetings/{meeting.public_id}/attendance/", {"user_id": member.pk, "attended": "no"})
+    c.post(f"/meetings/{meeting.public_id}/attendance/", {"person": member.public_id, "attended": "no"})
     assert Rsvp.objects.get(meeting=meeting, user=member).attended is None
     with pytest.raises(services.MeetingError, match="once the meeting has started"):
         services.attendance_mark(meeting=meeting, user_id=member.pk, attended=True)
     # Once it has begun, the buttons are there and work.
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
     assert "No-show" in c.get(meeting.get_absolute_url()).text
-    c.post(f"/meetings/{meeting.public_id}/attendance/", {"user_id": member.pk, "attended": "no"})
+    c.post(f"/meetings/{meeting.public_id}/attendance/", {"person": member.public_id, "attended": "no"})
+    assert Rsvp.objects.get(meeting=meeting, user=member).attended is False
+    # The integer key, another person's id, or none: nobody is marked.
+    stranger = UserFactory()
+    for person in (str(member.pk), stranger.public_id, "", "\x00"):
+        r = c.post(f"/meetings/{meeting.public_id}/attendance/", {"person": person, "attended": "yes"})
+        assert (r.status_code, r.content) == (404, b"That person has not answered this meeting.")
     assert Rsvp.objects.get(meeting=meeting, user=member).attended is False
 
 
