@@ -387,6 +387,8 @@ PHONE_SHOTS = [
     ("home", "default", FACILITATOR),
     ("groups:discover", "full", ANONYMOUS),
     ("api:openapi-view", "default", ANONYMOUS),
+    ("groups:decide", "confirm", FACILITATOR),
+    ("accounts:profile_edit", "full", MEMBER),
     ("admin:groups_group_changelist", "full", STAFF),
 ]
 
