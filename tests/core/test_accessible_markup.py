@@ -16,9 +16,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from roundtable.groups.models import Kind
-from tests.e2e.pages import EXCLUDED, PAGES
+from tests.e2e.pages import EXCLUDED, PAGES, PHONE_ONLY
 from tests.factories import (
     GroupFactory,
+    InviteFactory,
     MeetingFactory,
     MembershipFactory,
     RsvpFactory,
@@ -56,12 +57,43 @@ def test_every_route_is_in_the_page_sweep_or_excluded_with_a_reason() -> None:
     assert sorted(k for k in EXCLUDED if not k.endswith(":") and k not in routes) == []
     assert sorted(set(PAGES) & set(EXCLUDED)) == []
     assert all(reason.strip() for reason in EXCLUDED.values())
+    # The phone sweep's extra pages (the admin) are real routes too.
+    assert sorted(set(PHONE_ONLY) - set(routes)) == []
 
 
 def test_a_new_route_without_an_entry_fails_the_coverage_check() -> None:
     assert _covered("meetings:detail") is True
     assert _covered("admin:auth_group_changelist") is True
     assert _covered("meetings:brand_new_page") is False
+
+
+# A page's table is a card per row on phones (site.css, table.cards; issue 11), and every
+# data cell names its column there. Emails are not pages: mail clients lay them out.
+TABLE = re.compile(r"<table\b[^>]*>")
+
+
+def test_every_table_on_a_page_is_cards_on_phones() -> None:
+    pages = [p for p in ROOT.rglob("templates/**/*.html") if "email" not in p.relative_to(ROOT).parts[2:]]
+    tables = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in pages for m in TABLE.finditer(p.read_text())]
+    assert len(tables) >= 6
+    assert sorted(t for t in tables if 'class="cards' not in t) == []
+
+
+@pytest.mark.django_db
+def test_every_data_cell_of_the_dashboard_names_its_column(client: Client) -> None:
+    rosa = UserFactory()
+    group = GroupFactory(join_policy="approval", eligibility_question="What are you changing from and to?")
+    facilitator_of(group, user=rosa)
+    MembershipFactory(group=group, state="pending", answer="Teaching to UX research.")
+    MembershipFactory(group=group)
+    InviteFactory(group=group, created_by=rosa, note="Spring")
+    client.force_login(rosa)
+    html = client.get(reverse("groups:dashboard", args=[group.slug])).content.decode()
+    labels = re.findall(r'<span class="cell-label">([^<]+)</span>', html)
+    # Two cells a request, three an invite, two for each of the two members.
+    assert labels == [
+        "What are you changing from and to?", "Asked", "Joins as", "Expires", "Used", "Role", "Since", "Role", "Since",
+    ]  # fmt: skip
 
 
 # htmx reads data-hx-* as it reads hx-*; only the data- form is valid HTML.

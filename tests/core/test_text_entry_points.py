@@ -37,7 +37,9 @@ ODD = [
     "\n", "\r\n", "\r", "\t", "\x00", "\x01", "\x12", "\x1f", "\x7f", "\x85", "\x9f", "\u2028", "\u2029",
     "\ufdd0", "\ufffe", "\uffff", "\U0001fffe", "\U0010ffff", ";", ",", "\\", '"', ":", "^", "<", "&", " ",
 ]  # fmt: skip
-TEXT = st.lists(st.one_of(st.characters(), st.sampled_from(ODD)), max_size=30).map("".join)
+# Form posts are UTF-8, which has no lone surrogates: st.characters() without a codec
+# draws them (this Hypothesis draws "\ud800"), and the test client cannot even send one.
+TEXT = st.lists(st.one_of(st.characters(codec="utf-8"), st.sampled_from(ODD)), max_size=30).map("".join)
 # JSON can also carry a lone surrogate ("\ud800"); a form post cannot (it is not UTF-8).
 API_TEXT = st.lists(st.one_of(st.characters(), st.sampled_from([*ODD, "\ud800", "\udfff"])), max_size=30).map("".join)
 EXAMPLES = settings(

@@ -42,10 +42,14 @@ from tests.factories import (
 )
 
 # The kinds of viewer. A newcomer is a signed-in member with nothing yet: the empty
-# states of personal pages (my groups, agenda, history).
+# states of personal pages (my groups, agenda, history). Staff see the site as any
+# signed-in person does, and the admin besides (PHONE_ONLY below).
 ANONYMOUS, NEWCOMER, MEMBER, FACILITATOR = "anonymous", "newcomer", "member", "facilitator"
-VIEWERS = (ANONYMOUS, NEWCOMER, MEMBER, FACILITATOR)
-EMAILS = {NEWCOMER: "nia@example.com", MEMBER: "ann@example.com", FACILITATOR: "rosa@example.com"}
+STAFF = "staff"
+VIEWERS = (ANONYMOUS, NEWCOMER, MEMBER, FACILITATOR, STAFF)
+EMAILS = {
+    NEWCOMER: "nia@example.com", MEMBER: "ann@example.com", FACILITATOR: "rosa@example.com", STAFF: "sam@example.com"
+}  # fmt: skip
 EVERYONE = (ANONYMOUS, MEMBER, FACILITATOR)
 CONNECTED = "#room-conn[data-state=connected]"
 SIGNED_IN = (MEMBER, FACILITATOR)
@@ -83,6 +87,11 @@ class World:
     reset_key: dict[str, str] = field(default_factory=dict)
 
 
+LONG_EMAIL = "daniela.wolfeschlegelsteinhausenbergerdorff@career-transitions.example.com"
+MANY_NAMES = ("Ada", "Bo", "Chidi", "Dmitri", "Esperanza", "Farida", "Gustavo", "Hiroshi", "Ines", "Jamal", "Kalani")
+LAST_NAMES = ("Nakamura-Okonkwo", "Li", "Fitzgerald", "Oyelaran-Henderson", "Ng")
+
+
 def _url(name: str, obj: Any = None, **kwargs: Any) -> str:
     """Every page URL of the sweep, from the object it shows. The one place that knows how
     a meeting, a profile or a group is addressed."""
@@ -110,8 +119,12 @@ def build_world() -> World:
     nia = UserFactory(email=EMAILS[NEWCOMER], name="Nia Okafor")
     ben = UserFactory(email="ben@example.com", name="Ben Brooks")
     cat = UserFactory(email="cat@example.com", name="Cat Chen")
-    dan = UserFactory(email="dan@example.com", name="Dan Diaz")
-    w.users = {"rosa": rosa, "ann": ann, "nia": nia, "ben": ben, "cat": cat, "dan": dan}
+    # Real names and addresses run long, in one unbreakable word: the phone sweep's worst case.
+    dan = UserFactory(email=LONG_EMAIL, name="Daniela Wolfeschlegelsteinhausenbergerdorff-Díaz")
+    sam = UserFactory(email=EMAILS[STAFF], name="Sam Staff", is_staff=True, is_superuser=True)
+    w.users = {"rosa": rosa, "ann": ann, "nia": nia, "ben": ben, "cat": cat, "dan": dan, "sam": sam}
+    # A second address, long and not yet confirmed: the email page's every action shows.
+    EmailAddress.objects.create(user=ann, email=f"ann.{LONG_EMAIL}", verified=False, primary=False)
     profile = ann.profile
     profile.headline = "Data analyst moving into product"
     profile.pitch = "I turn messy questions into clear decisions, and I'm looking for a product role."
@@ -133,13 +146,23 @@ def build_world() -> World:
     facilitator_of(speakers, user=rosa)
     MembershipFactory(group=speakers, user=ann)
     approval = GroupFactory(
-        name="Career Changers Circle", slug="changers", kind=Kind.SUPPORT, join_policy=JoinPolicy.APPROVAL,
+        name="Career Changers Circle: teachers, nurses and veterans moving into tech, product and UX",
+        slug="changers", kind=Kind.SUPPORT, join_policy=JoinPolicy.APPROVAL,
         eligibility_question="What are you changing from and to?",
     )  # fmt: skip
     facilitator_of(approval, user=rosa)
     w.memberships["request"] = MembershipFactory(
-        group=approval, user=dan, state=MembershipState.PENDING, answer="Teaching to UX research."
-    )
+        group=approval, user=dan, state=MembershipState.PENDING,
+        answer="Twelve years teaching middle-school science, now UX research. My portfolio: "
+        "https://portfolio.example.com/daniela-wolfeschlegelsteinhausenbergerdorff/case-studies/onboarding",
+    )  # fmt: skip
+    MembershipFactory(group=approval, user=cat, state=MembershipState.PENDING, answer="Nursing to health tech.")
+    # Many members, in the dashboard's table and on the members page.
+    for i, first in enumerate(MANY_NAMES):
+        person = UserFactory(email=f"member{i}@example.com", name=f"{first} {LAST_NAMES[i % len(LAST_NAMES)]}")
+        MembershipFactory(group=approval, user=person)
+        MembershipFactory(group=strategic, user=person)
+    invite_create(group=approval, by=rosa, note="For the spring cohort from the Boston teachers' networking night")
     banned = MembershipFactory(group=approval, user=ben)
     membership_remove(membership=banned, by=rosa, ban=True)
     empty = GroupFactory(name="Quiet Start Group", slug="quiet-start", kind=Kind.STRATEGIC, ground_rules="")
@@ -231,7 +254,7 @@ def build_world() -> World:
 
 # A route's states, from the world. Keys are URL names as `reverse` takes them.
 PAGES: dict[str, Callable[[World], list[Visit]]] = {
-    "home": lambda w: [Visit("home", "default", _url("home"), (*EVERYONE, NEWCOMER))],
+    "home": lambda w: [Visit("home", "default", _url("home"), (*EVERYONE, NEWCOMER, STAFF))],
     "contact": lambda w: [Visit("contact", "default", _url("contact"), (ANONYMOUS, MEMBER))],
     "privacy": lambda w: [Visit("privacy", "default", _url("privacy"), (ANONYMOUS, MEMBER))],
     "terms": lambda w: [Visit("terms", "default", _url("terms"), (ANONYMOUS,))],
@@ -519,7 +542,7 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
 POST_ONLY = "POST only: answers with a redirect; its error states render pages that are in PAGES"
 LEGACY = "an old numeric address: a redirect to the public one for listed groups' meetings, else the 404 page"
 EXCLUDED: dict[str, str] = {
-    "admin:": "Django's own admin, for staff: its markup is Django's, not the app's",
+    "admin:": "Django's own admin, for staff: its markup is Django's, not the app's (phones: PHONE_ONLY)",
     "api:": "the JSON API (its docs page, api:openapi-view, is in PAGES)",
     "healthz": "a plain-text liveness answer",
     "readyz": "a plain-text readiness answer (200 or 503, one line per check)",
@@ -566,5 +589,32 @@ EXTRA: dict[str, Callable[[World], list[Visit]]] = {
 }
 
 
+# Pages only the phone sweep loads: Django's admin, which staff open on phones too. Its
+# markup is Django's (hence not in the accessibility sweep), but it must still fit.
+PHONE_ONLY: dict[str, Callable[[World], list[Visit]]] = {
+    "admin:index": lambda w: [Visit("admin:index", "default", _url("admin:index"), (STAFF,))],
+    "admin:groups_group_changelist": lambda w: [
+        Visit("admin:groups_group_changelist", "full", _url("admin:groups_group_changelist"), (STAFF,)),
+    ],
+    "admin:groups_membership_changelist": lambda w: [
+        Visit("admin:groups_membership_changelist", "full", _url("admin:groups_membership_changelist"), (STAFF,)),
+    ],
+    "admin:groups_group_change": lambda w: [
+        Visit(
+            "admin:groups_group_change",
+            "form",
+            reverse("admin:groups_group_change", args=[w.groups["approval"].pk]),
+            (STAFF,),
+        ),
+    ],
+}
+
+
 def visits(world: World) -> list[Visit]:
+    """What the accessibility and HTML sweep loads."""
     return [v for make in (*PAGES.values(), *EXTRA.values()) for v in make(world)]
+
+
+def phone_visits(world: World) -> list[Visit]:
+    """What the phone sweep loads: every page, and the admin besides."""
+    return [*visits(world), *(v for make in PHONE_ONLY.values() for v in make(world))]

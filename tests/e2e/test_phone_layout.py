@@ -1,21 +1,28 @@
 """Phones (issue 9, item 12): a real menu behind a button instead of a sideways scroller that
 cut "Sign up" to "Sign u", and discovery's filters folded behind "Filters" so results come
-first. Also screenshots of the personal home at 375 px and 1280 px (item 5)."""
+first. Also screenshots of the personal home at 375 px and 1280 px (item 5).
+
+Issue 11: the facilitator dashboard's tables are cards on a phone, so Approve and Decline are
+on screen and work; the account's email page fits a long address. (Every page at 360 px is
+the phone sweep's: tests/e2e/test_page_sweep.py.)"""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from roundtable.groups.models import JoinPolicy, Kind, MembershipState
+from roundtable.groups.models import JoinPolicy, Kind, Membership, MembershipState
 from tests.e2e.conftest import shot
 from tests.e2e.test_join_journey import _login
 from tests.factories import (
     CommitmentFactory,
     GroupFactory,
+    InviteFactory,
     MeetingFactory,
     MembershipFactory,
     RsvpFactory,
@@ -137,3 +144,73 @@ def test_personal_home_on_a_phone_and_a_desk(live_server, new_page) -> None:  # 
         expect(page.get_by_role("link", name="Review requests for Boston Strategic Roundtable")).to_be_visible()
         _fits(page)
         shot(page, f"personal-home-{width}")
+
+
+def _on_screen(page: Page, locator) -> None:  # type: ignore[no-untyped-def]
+    """Wholly inside the screen's width: reachable without scrolling sideways."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= page.viewport_size["width"]  # type: ignore[index]
+    assert box["height"] >= 44
+
+
+LONG_NAME = "Daniela Wolfeschlegelsteinhausenbergerdorff-Díaz"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboard_is_cards_on_a_phone_and_approve_works(live_server, new_page) -> None:  # type: ignore[no-untyped-def]
+    rosa = UserFactory(email="rosa@example.com", name="Rosa Martinez")
+    group = GroupFactory(name="Career Changers Circle", join_policy=JoinPolicy.APPROVAL)
+    facilitator_of(group, user=rosa)
+    asking = UserFactory(name=LONG_NAME)
+    MembershipFactory(
+        group=group, user=asking, state=MembershipState.PENDING,
+        answer="Teaching to UX research: https://portfolio.example.com/daniela-wolfeschlegelsteinhausenbergerdorff/work",
+    )  # fmt: skip
+    declining = MembershipFactory(group=group, state=MembershipState.PENDING, answer="Nursing to health tech.")
+    InviteFactory(group=group, created_by=rosa, note="For the spring cohort")
+
+    page = new_page(360, 740)
+    _login(page, live_server.url, rosa.email)
+    page.goto(f"{live_server.url}/groups/{group.slug}/manage/")
+    _fits(page)
+    requests = page.get_by_role("region", name=re.compile("Requests to join"))
+    # Each cell names its column on the card; the header row is there for screen readers only.
+    expect(requests.locator("tbody tr").first.locator(".cell-label")).to_have_text(["Answer", "Asked"])
+    expect(requests.locator("thead")).to_have_count(1)
+    assert requests.locator("thead").bounding_box()["width"] <= 1  # type: ignore[index]
+    approve = page.get_by_role("button", name=f"Approve {LONG_NAME}")
+    decline = page.get_by_role("link", name=f"Decline {declining.user.profile.display_name}")
+    _on_screen(page, approve)
+    _on_screen(page, decline)
+    shot(page, "dashboard-cards-360")
+    approve.click()
+    expect(page.get_by_role("status")).to_contain_text(f"{LONG_NAME} is now a member.")
+    assert Membership.objects.get(group=group, user=asking).state == MembershipState.ACTIVE
+    _fits(page)
+
+    # On a desk it is a table: the column headers show, the cards' labels do not.
+    desk = new_page(1280, 900)
+    _login(desk, live_server.url, rosa.email)
+    desk.goto(f"{live_server.url}/groups/{group.slug}/manage/")
+    expect(desk.get_by_role("columnheader", name="Asked")).to_be_visible()
+    expect(desk.locator("table.cards .cell-label").first).to_be_hidden()
+    shot(desk, "dashboard-table-1280")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_email_page_fits_a_long_address_on_a_phone(live_server, new_page) -> None:  # type: ignore[no-untyped-def]
+    ann = UserFactory(email="ann@example.com", name="Ann Alvarez")
+    long_address = "daniela.wolfeschlegelsteinhausenbergerdorff@career-transitions.example.com"
+    EmailAddress.objects.create(user=ann, email=long_address, verified=False, primary=False)
+    page = new_page(360, 740)
+    _login(page, live_server.url, ann.email)
+    page.goto(f"{live_server.url}/accounts/email/")
+    _fits(page)
+    choice = page.get_by_label(re.compile(long_address))
+    _on_screen(page, page.locator("label").filter(has=choice))
+    for name in ("Make primary", "Remove"):
+        _on_screen(page, page.get_by_role("button", name=name))
+    shot(page, "account-email-360")
