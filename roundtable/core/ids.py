@@ -18,6 +18,12 @@ PUBLIC_ID_LENGTH = 12
 PUBLIC_ID_PATTERN = f"[{PUBLIC_ID_ALPHABET}]{{{PUBLIC_ID_LENGTH}}}"
 
 
+def is_public_id(value: str) -> bool:
+    """Whether `value` (from a form or a query string) is shaped like a public id: only such
+    text reaches a query, so a NUL or a megabyte never does (PostgreSQL refuses a NUL)."""
+    return len(value) == PUBLIC_ID_LENGTH and all(c in PUBLIC_ID_ALPHABET for c in value)
+
+
 def new_public_id() -> str:
     """A fresh random public identifier, e.g. "k3m9q2xa7bcd" (not checked for uniqueness:
     the column's unique constraint does that, and a collision is a 1 in 10^18 event)."""

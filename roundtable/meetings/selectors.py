@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,7 +11,7 @@ from django.db.models.expressions import Value
 from django.utils import timezone
 
 from roundtable.accounts.models import User
-from roundtable.core.ids import PUBLIC_ID_PATTERN
+from roundtable.core.ids import is_public_id
 from roundtable.core.zones import zone_name
 from roundtable.groups.models import Format, Group, GroupVisibility, MembershipState, Topic
 from roundtable.groups.permissions import Viewer, discoverable_groups
@@ -60,8 +59,7 @@ def agenda_list(user: User, *, now: datetime, after: str = "", limit: int = AGEN
     groups = user.memberships.filter(state=MembershipState.ACTIVE).values("group_id")
     qs = Meeting.objects.filter(group_id__in=groups, ends_at__gte=now)
     # Only a well-formed public id reaches the database (PostgreSQL refuses a NUL in a literal).
-    valid = re.fullmatch(PUBLIC_ID_PATTERN, after) is not None
-    cursor = qs.filter(public_id=after).values("starts_at", "id").first() if valid else None
+    cursor = qs.filter(public_id=after).values("starts_at", "id").first() if is_public_id(after) else None
     if cursor is not None:
         qs = qs.filter(Q(starts_at__gt=cursor["starts_at"]) | Q(starts_at=cursor["starts_at"], id__gt=cursor["id"]))
     rows = list(with_my_rsvp(_with_related(qs), user).order_by("starts_at", "id")[: limit + 1])

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roundtable.accounts.models import User
 from roundtable.core import dates
 from roundtable.core.http import AuthedRequest, HtmxRequest
+from roundtable.core.ids import is_public_id
 from roundtable.core.text import problem_in
 from roundtable.groups import permissions as group_perms
 from roundtable.groups import selectors as group_selectors
@@ -174,7 +175,8 @@ def cancel(request: AuthedRequest, public_id: str) -> HttpResponse:
 def attendance(request: AuthedRequest, public_id: str) -> HttpResponse:
     meeting = permissions.meeting_for_facilitator(request.user, public_id)
     # People are named by their public id in the form, as on every page (core/ids.py).
-    person = User.objects.filter(public_id=request.POST.get("person", "")[:20]).values_list("pk", flat=True).first()
+    given = request.POST.get("person", "")
+    person = User.objects.filter(public_id=given).values_list("pk", flat=True).first() if is_public_id(given) else None
     if person is None:
         return HttpResponse("That person has not answered this meeting.", status=404)
     value = {"yes": True, "no": False, "unknown": None}.get(request.POST.get("attended", ""), "bad")
