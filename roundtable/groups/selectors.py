@@ -32,17 +32,31 @@ def count_cap() -> int:
 class CappedPaginator(Paginator):
     """A paginator whose count stops at `cap`; `capped` says whether there were more.
 
-    The pages stop there too, so `num_pages` always agrees with `count`.
+    The pages stop there too, so `num_pages` always agrees with `count`: the deepest page
+    is cap / per_page (50 by default), so no page costs more than walking cap rows.
+    count_qs counts the same rows in a cheaper plan; counted is a count already made (up
+    to cap + 1), which then costs no query at all.
     """
 
-    def __init__(self, object_list: QuerySet[Group], per_page: int, *, cap: int) -> None:
+    def __init__(
+        self,
+        object_list: QuerySet[Group],
+        per_page: int,
+        *,
+        cap: int,
+        count_qs: QuerySet[Group] | None = None,
+        counted: int | None = None,
+    ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
+        self._count_qs = count_qs if count_qs is not None else object_list
+        self._known = counted
 
     @cached_property
     def _counted(self) -> int:
-        qs: QuerySet[Group] = self.object_list  # type: ignore[assignment]
-        return qs.order_by()[: self.cap + 1].count()
+        if self._known is not None:
+            return self._known
+        return self._count_qs.order_by()[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -103,16 +117,11 @@ def within_radius(qs: QuerySet[Group], place: Place, radius_km: float) -> QueryS
     )
 
 
-def discover(viewer: Viewer, f: DiscoveryFilters) -> tuple[Page, list[GroupResult]]:
-    """Groups this viewer may discover, filtered, sorted and paginated.
-
-    A fixed number of queries whatever the data size: count (capped), page, topics of
-    the page (and the viewer's profile when signed in; and a capped count of full-text
-    matches when searching without a place, which decides whether to rank).
-    """
+def _filtered(qs: QuerySet[Group], f: DiscoveryFilters) -> QuerySet[Group]:
+    """qs narrowed by every filter but the words and the place."""
     # Archived groups take no one new, so discovery never offers them (issue 9); their
     # members still find them under My groups.
-    qs: QuerySet[Group] = discoverable_groups(viewer).filter(archived_at__isnull=True)
+    qs = qs.filter(archived_at__isnull=True)
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.online_only:
@@ -125,13 +134,39 @@ def discover(viewer: Viewer, f: DiscoveryFilters) -> tuple[Page, list[GroupResul
         # EXISTS instead of a join: no duplicate rows, so no DISTINCT over every match.
         tagged = Group.topics.through.objects.filter(group_id=OuterRef("pk"), topic__slug=f.topic)
         qs = qs.filter(Exists(tagged))
+    return qs
+
+
+def discover(viewer: Viewer, f: DiscoveryFilters) -> tuple[Page, list[GroupResult]]:
+    """Groups this viewer may discover, filtered, sorted and paginated.
+
+    A fixed number of queries whatever the data size: count (capped), page, topics of
+    the page (and the viewer's profile when signed in; and, for a full-text search
+    without a place, one query that decides whether to rank: on PostgreSQL it is the
+    page's count too).
+    """
+    qs = _filtered(discoverable_groups(viewer), f)
+    # The unlisted and secret groups among them: the viewer's own (None when anonymous).
+    hidden_mine = None
+    if viewer.is_authenticated:
+        mine = Membership.objects.filter(user=viewer, state=MembershipState.ACTIVE).values("group_id")
+        hidden_mine = _filtered(Group.objects.filter(id__in=mine).exclude(visibility=GroupVisibility.LISTED), f)
     ordering: list[str] = []
     if f.near is not None:
         qs = within_radius(qs, f.near, f.radius_km)
     ranked = False
+    cap = count_cap()
+    search = None
     if terms(f.q):
         # Near a place distance decides the order, and "newest" is by date: no ranking.
-        search = apply_text_search(qs, f.q, allow_rank=f.near is None and f.sort != "newest")
+        search = apply_text_search(
+            qs,
+            f.q,
+            allow_rank=f.near is None and f.sort != "newest",
+            hidden_mine=hidden_mine,
+            cap=cap,
+            near=f.near is not None,
+        )
         qs, ranked = search.qs, search.ranked
     if f.sort == "distance" and f.near is not None:
         ordering = ["dist2", "id"]
@@ -144,7 +179,13 @@ def discover(viewer: Viewer, f: DiscoveryFilters) -> tuple[Page, list[GroupResul
     else:
         ordering = ["-member_count", "id"]
     qs = qs.order_by(*ordering).prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
-    paginator = CappedPaginator(qs, PAGE_SIZE, cap=count_cap())
+    paginator = CappedPaginator(
+        qs,
+        PAGE_SIZE,
+        cap=cap,
+        count_qs=search.count_qs if search else None,
+        counted=search.counted if search else None,
+    )
     page = paginator.get_page(f.page)
     profile = _viewer_profile(viewer)
     results = [_result(g, f, profile) for g in page.object_list]
