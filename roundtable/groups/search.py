@@ -99,18 +99,44 @@ def tsquery_text(words: list[str]) -> str:
     return " & ".join(f"{w}:*" if len(w) > 1 else w for w in words)
 
 
+def _counting(part: QuerySet[Group], limit: int) -> tuple[str, list[object]]:
+    """SQL counting part's rows, no further than limit, and its parameters."""
+    sql, params = part.order_by().values("pk")[:limit].query.sql_with_params()
+    return f"(SELECT count(*) FROM ({sql}) AS part)", list(params)  # noqa: S608 - SQL from the ORM, bound params
+
+
+def _count(db: str, sql: str, params: list[object]) -> int:
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 def count_up_to(parts: list[QuerySet[Group]], limit: int) -> int:
     """How many rows the parts hold together, counting each no further than limit: one
     query. (Django cannot count a sliced union; the parts never overlap.)"""
-    pieces, params = [], []
-    for part in parts:
-        sql, part_params = part.order_by().values("pk")[:limit].query.sql_with_params()
-        pieces.append(f"(SELECT count(*) FROM ({sql}) AS part)")  # noqa: S608 - SQL from the ORM, bound params
-        params.extend(part_params)
-    with connections[parts[0].db].cursor() as cursor:
-        cursor.execute("SELECT " + " + ".join(pieces), params)
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    pieces = [_counting(part, limit) for part in parts]
+    return _count(parts[0].db, "SELECT " + " + ".join(sql for sql, _ in pieces), [p for _, ps in pieces for p in ps])
+
+
+def _pg_matches_up_to(
+    whole: QuerySet[Group], listed: QuerySet[Group], hidden: QuerySet[Group] | None, limit: int
+) -> int:
+    """The viewer's matches, counting no further than limit, in one query: the listed
+    groups holding the words whole first (GIN intersects exact words fast, skipping
+    through the commoner one), and only when those stay under the limit the listed
+    groups the prefixes match (a superset, but a prefix is matched by reading every
+    posting it covers: 30-45 ms for two common words at a million groups); then the
+    viewer's own hidden groups."""
+    whole_sql, whole_params = _counting(whole, limit)
+    listed_sql, listed_params = _counting(listed, limit)
+    sql = f"SELECT CASE WHEN {whole_sql} >= %s THEN %s ELSE {listed_sql} END"
+    params = [*whole_params, limit, limit, *listed_params]
+    if hidden is not None:
+        hidden_sql, hidden_params = _counting(hidden, limit)
+        sql += f" + {hidden_sql}"
+        params += hidden_params
+    return _count(whole.db, sql, params)
 
 
 def _fts_joined(qs: QuerySet[Group], index: str, match: str, *, rank: bool = False) -> QuerySet[Group]:
@@ -170,13 +196,14 @@ def apply_text_search(
     limit = rank_limit(vendor)
     if vendor == "postgresql":
         query = tsquery_text(words)
+        whole = listed.extra(where=[_PG_MATCH], params=[" & ".join(words)])  # noqa: S610 - bound parameters
         listed = listed.extra(where=[_PG_MATCH], params=[query])  # noqa: S610 - bound parameters
         if hidden is not None:
             hidden = hidden.extra(where=[_PG_MATCH], params=[query])  # noqa: S610 - bound parameters
         if not allow_rank:
             return TextSearch(listed, hidden, ranked=False)
         # ts_rank reads the rows the filters keep: the viewer's own matches decide.
-        count = count_up_to([p for p in (listed, hidden) if p is not None], max(limit, cap) + 1)
+        count = _pg_matches_up_to(whole, listed, hidden, max(limit, cap) + 1)
         counted = min(count, cap + 1) if cap else None
         if count > limit:
             return TextSearch(listed, hidden, ranked=False, counted=counted)

@@ -7,9 +7,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.expressions import ExpressionWrapper, RawSQL, Value
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -39,7 +51,8 @@ class CappedPaginator(Paginator):
     count_parts are querysets whose rows together are the ones to count, in plans that
     count them fast (default: the object list); counted is a count already made (up to
     cap + 1), which then costs no query at all. rows(bottom, top), when given, reads a
-    page's rows in place of slicing the object list.
+    page's rows in place of slicing the object list, and tells how many rows there are in
+    all when that came for free (a query that reads every row to order them), or None.
     """
 
     def __init__(
@@ -50,7 +63,7 @@ class CappedPaginator(Paginator):
         cap: int,
         count_parts: list[QuerySet[Group]] | None = None,
         counted: int | None = None,
-        rows: Callable[[int, int], list[Group]] | None = None,
+        rows: Callable[[int, int], tuple[list[Group], int | None]] | None = None,
     ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
@@ -76,14 +89,46 @@ class CappedPaginator(Paginator):
         return self._counted > self.cap
 
     def page(self, number: int | str) -> Page:
+        early: tuple[int, list[Group]] | None = None
+        if self._rows is not None and self._known is None and "_counted" not in self.__dict__:
+            # Read the page asked for before counting: its query may tell the count too.
+            wanted = self._page_number(number)
+            rows, total = self._rows((wanted - 1) * self.per_page, wanted * self.per_page)
+            early = (wanted, rows)
+            if total is not None and (rows or wanted == 1):
+                self._known = min(total, self.cap + 1)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         if top <= bottom:
             return self._get_page([], number, self)
+        if early is not None and early[0] == number:
+            return self._get_page(early[1][: top - bottom], number, self)
         if self._rows is not None:
-            return self._get_page(self._rows(bottom, top), number, self)
+            return self._get_page(self._rows(bottom, top)[0], number, self)
         return self._get_page(list(self.object_list[bottom:top]), number, self)
+
+    def get_page(self, number: int | str | None) -> Page:
+        """Paginator.get_page, without counting before the page is read (see page())."""
+        try:
+            return self.page(number)  # type: ignore[arg-type]
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
+    def _page_number(self, number: int | str) -> int:
+        """number as validate_number reads it, without the count: at least 1, at most
+        the deepest page the cap allows."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            wanted = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if wanted < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return min(wanted, max(1, math.ceil(self.cap / self.per_page)))
 
 
 @dataclass
@@ -153,8 +198,11 @@ def _filtered(qs: QuerySet[Group], f: DiscoveryFilters) -> QuerySet[Group]:
     if f.audience:
         qs = qs.filter(audience__icontains=f.audience)
     if f.topic:
-        # EXISTS instead of a join: no duplicate rows, so no DISTINCT over every match.
-        tagged = Group.topics.through.objects.filter(group_id=OuterRef("pk"), topic__slug=f.topic)
+        # EXISTS instead of a join: no duplicate rows, so no DISTINCT over every match. The
+        # topic's id as a scalar subquery, not a join on its slug: PostgreSQL then counts
+        # from the topic's links (6 ms at a million groups) instead of walking every group.
+        topic_id = Subquery(Topic.objects.filter(slug=f.topic).values("id")[:1])
+        tagged = Group.topics.through.objects.filter(group_id=OuterRef("pk"), topic_id=topic_id)
         qs = qs.filter(Exists(tagged))
     return qs
 
@@ -226,7 +274,7 @@ def discover(viewer: Viewer, f: DiscoveryFilters, *, with_topics: bool = True) -
 
 def _pg_page_rows(
     listed: QuerySet[Group], hidden: QuerySet[Group] | None, ordering: list[str], near: Place | None
-) -> Callable[[int, int], list[Group]]:
+) -> Callable[[int, int], tuple[list[Group], int | None]]:
     """How PostgreSQL reads a page (rows from `bottom` to `top` of the two parts in order).
 
     - Each part stops at `top` before they are joined: PostgreSQL sorts a UNION ALL as a
@@ -235,26 +283,36 @@ def _pg_page_rows(
     - Near a place, the page's ids come first, from the covering index of listed places
       (migration 0007) alone, then only those rows are read: a place's box holds thousands
       of groups at a million, scattered over the table, and ordering them by distance read
-      each one (75 ms against 7 ms).
+      each one (75 ms against 7 ms). Ordering by distance reads every group in the box, so
+      for an anonymous viewer the same query counts them (a window), and the page needs
+      no count query of its own.
     """
     if near is not None:
         keys = ["id", *sorted({o.lstrip("-") for o in ordering} - {"id"})]
 
-        def by_ids(bottom: int, top: int) -> list[Group]:
+        def by_ids(bottom: int, top: int) -> tuple[list[Group], int | None]:
             narrow = listed.values(*keys).order_by(*ordering)
-            if hidden is not None:
-                narrow = narrow[:top].union(hidden.values(*keys).order_by(*ordering)[:top], all=True)
-            sql, params = narrow.order_by(*ordering)[bottom:top].query.sql_with_params()
-            ids = RawSQL(f"SELECT page.id FROM ({sql}) AS page", params)  # noqa: S608, S611 - SQL from the ORM
-            return list(Group.objects.filter(pk__in=ids).annotate(dist2=_dist2(near)).order_by(*ordering))
+            if hidden is None:
+                found = list(narrow.annotate(total=Window(Count("pk")))[bottom:top])
+                if not found:
+                    return [], 0
+                ids: list[int] | RawSQL = [r["id"] for r in found]
+                total: int | None = found[0]["total"]
+            else:
+                both = narrow[:top].union(hidden.values(*keys).order_by(*ordering)[:top], all=True)
+                sql, params = both.order_by(*ordering)[bottom:top].query.sql_with_params()
+                ids = RawSQL(f"SELECT page.id FROM ({sql}) AS page", params)  # noqa: S608, S611 - SQL from the ORM
+                total = None
+            page = Group.objects.filter(pk__in=ids).annotate(dist2=_dist2(near)).order_by(*ordering)
+            return list(page), total
 
         return by_ids
 
-    def in_order(bottom: int, top: int) -> list[Group]:
+    def in_order(bottom: int, top: int) -> tuple[list[Group], int | None]:
         qs = listed.order_by(*ordering)
         if hidden is not None:
             qs = qs[:top].union(hidden.order_by(*ordering)[:top], all=True).order_by(*ordering)
-        return list(qs[bottom:top])
+        return list(qs[bottom:top]), None
 
     return in_order
 

@@ -164,6 +164,8 @@ def test_page_n_works_to_the_deepest_and_costs_the_same_queries(settings, page: 
 
     urls = [f"/groups/?page={page}", f"/groups/?page={page}&kind=strategic", f"/groups/?page={page}&sort=newest"]
     urls += [f"/api/v1/groups?page={page}", f"/api/v1/groups?page={page}&q=deep"]
+    urls += [f"/groups/?page={page}&near=Boston%2C+MA&radius=50", f"/api/v1/groups?page={page}&q=deep&near=02108"]
+    urls += ["/groups/?page=9&near=Boston%2C+MA&radius=50"]  # past the last page: the last one
     grow(45, 0)
     small = [(queries(anon, u), queries(signed_in, u)) for u in urls]
     grow(40, 45)  # past the cap: the last page is page 3 (60 groups), whatever there are
@@ -173,3 +175,22 @@ def test_page_n_works_to_the_deepest_and_costs_the_same_queries(settings, page: 
     assert (body["count"], body["count_capped"], body["pages"], body["page"]) == (60, True, 3, page)
     assert [g["name"] for g in body["results"]] == [f"Deep group {i:03d}" for i in range((page - 1) * 20, page * 20)]
     assert f"Page {page} of 3" in signed_in.get(f"/groups/?page={page}").text
+    near = anon.get(f"/groups/?page={page}&near=Boston%2C+MA&radius=50").text
+    assert f"Page {page} of 3" in near
+    assert "60+ groups within 50 km of Boston, MA" in near
+    assert "Page 3 of 3" in anon.get("/groups/?page=9&near=Boston%2C+MA&radius=50").text
+
+
+@pytest.mark.django_db
+def test_counts_of_prefix_searches_include_words_that_only_begin_with_them(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ROUNDTABLE_DISCOVERY_COUNT_CAP = 3
+    GroupFactory(name="Mock interview hour", purpose="", description="")
+    GroupFactory(name="Mock interview night", purpose="", description="")
+    GroupFactory(name="Mockery of interviewers", purpose="", description="")
+    body = _api({"q": "mock interview"})
+    assert (body["count"], body["count_capped"]) == (3, False)
+    GroupFactory(name="Mock interview lunch", purpose="", description="")
+    GroupFactory(name="Mock interview brunch", purpose="", description="")
+    body = _api({"q": "mock interview"})
+    assert (body["count"], body["count_capped"], body["pages"]) == (3, True, 1)
+    assert _api({"q": "mocker interviewe"})["count"] == 1

@@ -8,8 +8,9 @@ of every discovery query says, so the planner uses them and they hold nothing el
   cap allows, is read in order and stops;
 - kind + members: the same within one kind;
 - newest: "newest first" was a sort of every listed group (0.8 s at a million);
-- place: latitude and longitude with the id, so the groups in a place's box and their
-  distances come from the index alone (the rows are read for the page only);
+- place: latitude, longitude and kind with the id, so the groups in a place's box (of
+  one kind) and their distances come from the index alone: only the page's rows are read,
+  or, searching words too, only the rows of the kind asked for;
 - search: the GIN index of the words, replacing the one over every group (migration
   0003): hidden groups are only ever searched among a viewer's own, by key.
 They are built CONCURRENTLY (writes go on meanwhile), so this migration is not atomic.
@@ -26,7 +27,7 @@ PG_INDEXES = {
     "group_listed_members_idx": f"(member_count DESC, id) WHERE {LISTED}",
     "group_listed_kind_idx": f"(kind, member_count DESC, id) WHERE {LISTED}",
     "group_listed_newest_idx": f"(created_at DESC, id DESC) WHERE {LISTED}",
-    "group_listed_place_idx": f"(latitude, longitude) INCLUDE (id) WHERE {LISTED} AND latitude IS NOT NULL",
+    "group_listed_place_idx": f"(latitude, longitude, kind) INCLUDE (id) WHERE {LISTED} AND latitude IS NOT NULL",
     "group_listed_search_gin": f"USING gin (search_vector) WHERE {LISTED}",
 }
 PG_FORWARD = [
