@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -30,6 +31,9 @@ from .schedule_note import shown_note
 from .selectors import DiscoveryFilters
 from .templates_of_kind import KIND_ADVICE, TEMPLATES
 
+if TYPE_CHECKING:
+    from roundtable.meetings.models import Meeting
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -45,10 +49,15 @@ def _schedule_lifetimes(groups: list[Group], *, now: datetime | None = None) -> 
     now = now or timezone.now()
     lifetimes = {}
     for pk, schedule in group_schedules(groups, now=now).items():
-        ends = schedule.next_meeting.ends_at if schedule.next_meeting else None
-        seconds = int((ends - now).total_seconds()) + 1 if ends else discovery_cache.timeout()
-        lifetimes[pk] = (schedule.text, seconds)
+        ends = [schedule.next_meeting.ends_at] if schedule.next_meeting else []
+        lifetimes[pk] = (schedule.text, lasts(ends, now))
     return lifetimes
+
+
+def lasts(ends: list[datetime], now: datetime) -> int:
+    """Seconds a cached fragment that shows meetings ending at `ends` stays true: until the
+    first of them ends (a second past it), at most as long as the cache keeps anything."""
+    return min([*(int((end - now).total_seconds()) + 1 for end in ends), discovery_cache.timeout()])
 
 
 def _with_schedules(groups: list[Group]) -> None:
@@ -182,6 +191,8 @@ def _next_step_set(request: HtmxRequest, group: Group, step: str) -> None:
 @require_GET
 def detail(request: HtmxRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_viewer(request.user, slug)
+    if not request.user.is_authenticated:
+        return render(request, "groups/detail.html", {"group": group, "body": _anonymous_body(request, group)})
     ctx = _detail_context(request, group)
     pending = request.session.pop(NEXT_STEP_KEY, None) if request.user.is_authenticated else None
     if pending and pending.get("group") == group.pk and (ctx["is_member"] or ctx["is_facilitator"]):
@@ -191,6 +202,22 @@ def detail(request: HtmxRequest, slug: str) -> HttpResponse:
             None,
         )
     return render(request, "groups/detail.html", ctx)
+
+
+def _anonymous_body(request: HtmxRequest, group: Group) -> str:
+    """The group page's body as every anonymous visitor sees it, cached per group at the
+    discovery generation, which every change the body shows bumps (the group, its members'
+    count, topics and meetings); it lives until the first meeting it lists ends. It holds no
+    token and nothing of a person: anonymous visitors get no form, only "Log in to join"."""
+
+    def make(_missing: list[int]) -> dict[int, tuple[str, int]]:
+        ctx = _detail_context(request, group)
+        upcoming: list[Meeting] = ctx["upcoming"]  # type: ignore[assignment]
+        body = render_to_string("groups/detail.html#body", ctx, request=request)
+        return {group.pk: (body, lasts([m.ends_at for m in upcoming], timezone.now()))}
+
+    body = discovery_cache.cached_many("anonymous_page", [group.pk], make)[group.pk]
+    return mark_safe(body)  # noqa: S308 - rendered by our own template from escaped values
 
 
 def _detail_context(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from roundtable.groups import services
 from roundtable.groups.models import Format, GroupVisibility, JoinPolicy, Kind, Membership
 from roundtable.groups.places import resolve
-from roundtable.groups.views import _schedule_lifetimes
+from roundtable.groups.views import _schedule_lifetimes, lasts
 from roundtable.meetings import services as meeting_services
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, TopicFactory, UserFactory, facilitator_of
 
@@ -33,6 +33,10 @@ def _card(body: str, name: str) -> str:
     """The <li> of the card whose group is called name."""
     start = body.index(f">{name}</a></h3>")
     return body[body.rindex('<li class="card result">', 0, start) : body.index("</li>", start)]
+
+
+def _main(page: str) -> str:
+    return page[page.index("<main") : page.index("</main>")]
 
 
 def _update(group, **changes):  # type: ignore[no-untyped-def]
@@ -185,11 +189,73 @@ def test_a_secret_groups_card_reaches_only_its_members() -> None:
 def test_a_card_lives_until_its_next_meeting_ends() -> None:
     group = GroupFactory(name="Timed Circle")
     now = timezone.now()
-    ends = now + timedelta(minutes=30)
-    MeetingFactory(group=group, starts_at=now - timedelta(minutes=60), ends_at=ends)
+    MeetingFactory(group=group, starts_at=now - timedelta(minutes=60), ends_at=now + timedelta(seconds=40))
     [(pk, (text, seconds))] = _schedule_lifetimes([group], now=now).items()
-    assert pk == group.pk
+    assert (pk, seconds) == (group.pk, 41)
     assert text.startswith("Next: ")
-    assert seconds == int((ends - now).total_seconds()) + 1
     other = GroupFactory(name="Quiet Timed Circle")
     assert _schedule_lifetimes([other], now=now) == {other.pk: ("No meetings scheduled yet", 60)}
+
+
+# The group page's body, cached per group for anonymous visitors.
+
+
+def _page(client: Client, group) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    return _get(client, f"/groups/{group.slug}/")
+
+
+@pytest.mark.django_db
+def test_an_anonymous_group_page_is_built_once_and_holds_nothing_of_a_person() -> None:
+    group = GroupFactory(name="Beacon Circle", venue="Room 4, Public Library")
+    fac = facilitator_of(group, user=UserFactory(name="Fiona Facilitator"))
+    member = Client()
+    member.force_login(fac)
+    assert "Fiona Facilitator" in _page(member, group)[1]  # the facilitators, for members
+    n_first, first = _page(Client(), group)
+    n_again, again = _page(Client(), group)
+    assert n_again < n_first
+    assert n_again == 1  # the group itself: it may have become hidden since
+    assert _main(again) == _main(first)
+    for private in ("Fiona Facilitator", "csrfmiddlewaretoken", "Leave group", "Manage group"):
+        assert private not in again
+    assert "Log in to join" in again
+    assert "Room 4, Public Library" in again  # a listed group's venue is public
+    # Members never get the anonymous body.
+    assert "Fiona Facilitator" in _page(member, group)[1]
+
+
+@pytest.mark.django_db
+def test_an_anonymous_group_page_changes_at_once_after_an_edit_a_join_a_meeting_and_hiding() -> None:
+    group = GroupFactory(name="Harbor Roundtable", purpose="Weekly turns.", venue="Room 4")
+    fac = facilitator_of(group)
+    c = Client()
+    body = _page(c, group)[1]
+    assert ("Weekly turns." in body, "No meetings scheduled yet" in body) == (True, True)
+    _update(group, purpose="Monthly talks.")
+    assert "Monthly talks." in _page(c, group)[1]
+    assert "<dt>Members</dt><dd>1</dd>" in _page(c, group)[1]
+    services.membership_join(group=group, user=UserFactory())
+    assert "<dt>Members</dt><dd>2</dd>" in _page(c, group)[1]
+    start = (timezone.now() + timedelta(days=3)).astimezone(timezone.get_default_timezone())
+    data = meeting_services.MeetingData(
+        title="Turns and challenges",
+        start_local=datetime(start.year, start.month, start.day, 18, 0),
+        time_zone="America/New_York",
+    )
+    meeting_services.meeting_create(group=group, by=fac, data=data)
+    body = _page(c, group)[1]
+    assert "Turns and challenges" in body
+    assert "No meetings scheduled yet" not in body
+    _update(group, visibility=GroupVisibility.UNLISTED)
+    body = _page(c, group)[1]
+    assert "Room 4" not in body  # an unlisted group's venue is for members only
+    assert "Unlisted" in body
+    _update(group, visibility=GroupVisibility.SECRET, join_policy=JoinPolicy.INVITE)
+    assert c.get(f"/groups/{group.slug}/").status_code == 404
+
+
+def test_a_fragment_lives_until_the_first_meeting_it_shows_ends() -> None:
+    now = timezone.now()
+    assert lasts([now + timedelta(seconds=40), now + timedelta(hours=2)], now) == 41
+    assert lasts([now + timedelta(hours=2)], now) == 60
+    assert lasts([], now) == 60
