@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
@@ -99,13 +100,13 @@ def tsquery_text(words: list[str]) -> str:
     return " & ".join(f"{w}:*" if len(w) > 1 else w for w in words)
 
 
-def _counting(part: QuerySet[Group], limit: int) -> tuple[str, list[object]]:
+def _counting(part: QuerySet[Group], limit: int) -> tuple[str, list[Any]]:
     """SQL counting part's rows, no further than limit, and its parameters."""
     sql, params = part.order_by().values("pk")[:limit].query.sql_with_params()
     return f"(SELECT count(*) FROM ({sql}) AS part)", list(params)  # noqa: S608 - SQL from the ORM, bound params
 
 
-def _count(db: str, sql: str, params: list[object]) -> int:
+def _count(db: str, sql: str, params: list[Any]) -> int:
     with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -157,7 +158,7 @@ def _sqlite_rank_blocked(db: str, match: str, limit: int, hidden: QuerySet[Group
     One query: a count in the listed-only index that stops at limit + 1, and a look at the
     viewer's few hidden groups."""
     sql = _LISTED_MATCHES_UP_TO
-    params: list[object] = [match, limit + 1]
+    params: list[Any] = [match, limit + 1]
     if hidden is not None:
         probe_sql, probe_params = hidden.order_by().values("pk")[:1].query.sql_with_params()
         sql = f"SELECT ({sql}) + EXISTS ({probe_sql}) * %s"

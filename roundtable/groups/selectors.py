@@ -101,17 +101,18 @@ class CappedPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         if top <= bottom:
-            return self._get_page([], number, self)
+            return Page([], number, self)
         if early is not None and early[0] == number:
-            return self._get_page(early[1][: top - bottom], number, self)
+            return Page(early[1][: top - bottom], number, self)
         if self._rows is not None:
-            return self._get_page(self._rows(bottom, top)[0], number, self)
-        return self._get_page(list(self.object_list[bottom:top]), number, self)
+            return Page(self._rows(bottom, top)[0], number, self)
+        return Page(list(self.object_list[bottom:top]), number, self)
 
-    def get_page(self, number: int | str | None) -> Page:
+    def get_page(self, number: int | float | str | None) -> Page:
         """Paginator.get_page, without counting before the page is read (see page())."""
         try:
-            return self.page(number)  # type: ignore[arg-type]
+            # page() reads a float as validate_number does (a whole one only).
+            return self.page(number if number is not None else 1)  # type: ignore[arg-type]
         except PageNotAnInteger:
             return self.page(1)
         except EmptyPage:
