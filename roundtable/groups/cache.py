@@ -7,10 +7,15 @@ again and expires on its own. Bumping is one `cache.incr`, whatever the number o
 
 The services call `bump_discovery_generation()` explicitly. The signal receivers below
 catch the writes that bypass the services (the admin, the shell, fixtures): a group an
-operator hides in the admin must leave the anonymous results at once, not in a minute.
+operator hides in the admin must leave the anonymous results at once, not in a minute; a
+meeting added in the admin changes the group's schedule line at once.
 
-Only what an anonymous visitor sees is cached: listed groups, no reasons, no counts of
-hidden groups. Nothing here is per person.
+Only what an anonymous visitor sees is cached as whole results: listed groups, no
+reasons, no counts of hidden groups. Per group (cached_many) go the parts of a group that
+are the same for everyone who may see the group at all: its card on discovery (without
+the distance and the reasons, which depend on the viewer) and its schedule line. Those are
+read only for groups a viewer's own query (or page) already found them allowed to see, so
+a secret group's card is looked up only for its members. Nothing here is per person.
 
 Where entries live: a cache alias named "discovery" when settings define one; otherwise
 the default cache when it is shared (Redis); otherwise a local-memory store of its own.
@@ -79,9 +84,9 @@ def bump_discovery_generation() -> None:
     transaction.on_commit(_incr)
 
 
-def key(kind: str, raw: str) -> str:
+def key(kind: str, raw: str, at: int | None = None) -> str:
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"groups:discovery:{kind}:{generation()}:{digest}"
+    return f"groups:discovery:{kind}:{generation() if at is None else at}:{digest}"
 
 
 def cached[T](kind: str, raw: str, make: Callable[[], T]) -> T:
@@ -94,13 +99,38 @@ def cached[T](kind: str, raw: str, make: Callable[[], T]) -> T:
     return value  # type: ignore[no-any-return]
 
 
+def cached_many[T](kind: str, ids: list[int], make: Callable[[list[int]], dict[int, tuple[T, int]]]) -> dict[int, T]:
+    """The cached value of each id for kind at the current generation: one read for all of
+    them, and make(missing ids) for the rest, which returns each value with the seconds it
+    may live (at most timeout(): a value can also depend on time, such as a next meeting)."""
+    if not ids:
+        return {}
+    at, where = generation(), store()
+    keys = {i: key(kind, str(i), at) for i in ids}
+    found = where.get_many(list(keys.values()))
+    values: dict[int, T] = {i: found[k] for i, k in keys.items() if k in found}
+    missing = [i for i in ids if i not in values]
+    if missing:
+        made = make(missing)
+        by_lifetime: dict[int, dict[str, T]] = {}
+        for i in missing:
+            value, seconds = made[i]
+            values[i] = value
+            by_lifetime.setdefault(max(1, min(seconds, timeout())), {})[keys[i]] = value
+        for seconds, entries in by_lifetime.items():
+            where.set_many(entries, seconds)
+    return values
+
+
 def _on_write(**kwargs: Any) -> None:
     action = kwargs.get("action")
     if action is None or action.startswith("post_"):  # m2m_changed also sends pre_* actions
         bump_discovery_generation()
 
 
-for _model in (Group, Membership, Topic):
-    post_save.connect(_on_write, sender=_model, dispatch_uid=f"groups.discovery.save.{_model.__name__}")
-    post_delete.connect(_on_write, sender=_model, dispatch_uid=f"groups.discovery.delete.{_model.__name__}")
+# Meetings by name: they live above this app, and a group's schedule line comes from them.
+for _model in (Group, Membership, Topic, "meetings.Meeting", "meetings.MeetingSeries"):
+    _name = _model if isinstance(_model, str) else _model.__name__
+    post_save.connect(_on_write, sender=_model, dispatch_uid=f"groups.discovery.save.{_name}")
+    post_delete.connect(_on_write, sender=_model, dispatch_uid=f"groups.discovery.delete.{_name}")
 m2m_changed.connect(_on_write, sender=Group.topics.through, dispatch_uid="groups.discovery.topics")

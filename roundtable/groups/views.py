@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.core.confirm import render_confirm
@@ -21,20 +26,93 @@ from roundtable.meetings.selectors import group_schedules, upcoming_for_group
 from . import cache as discovery_cache
 from . import permissions, selectors, services
 from .forms import DiscoveryForm, GroupForm, InviteForm, JoinRequestForm
-from .models import Group, Invite, JoinPolicy, Kind, Membership, MembershipRole, MembershipState
+from .models import Group, Invite, JoinPolicy, Kind, Membership, MembershipRole, MembershipState, Topic
 from .schedule_note import shown_note
 from .selectors import DiscoveryFilters
 from .templates_of_kind import KIND_ADVICE, TEMPLATES
+
+if TYPE_CHECKING:
+    from roundtable.meetings.models import Meeting
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What a page shows of a group's schedule (meetings.selectors.GroupSchedule.text)."""
+
+    text: str
+
+
+def _schedule_lifetimes(groups: list[Group], *, now: datetime | None = None) -> dict[int, tuple[str, int]]:
+    """Each group's schedule line, with the seconds it stays true: until its next meeting
+    ends (then "Next: ..." moves on), or as long as the cache keeps anything. Two queries
+    for any number of groups."""
+    now = now or timezone.now()
+    lifetimes = {}
+    for pk, schedule in group_schedules(groups, now=now).items():
+        ends = [schedule.next_meeting.ends_at] if schedule.next_meeting else []
+        lifetimes[pk] = (schedule.text, lasts(ends, now))
+    return lifetimes
+
+
+def lasts(ends: list[datetime], now: datetime) -> int:
+    """Seconds a cached fragment that shows meetings ending at `ends` stays true: until the
+    first of them ends (a second past it), at most as long as the cache keeps anything."""
+    return min([*(int((end - now).total_seconds()) + 1 for end in ends), discovery_cache.timeout()])
 
 
 def _with_schedules(groups: list[Group]) -> None:
     """Give each group `schedule` (what its meetings say about when it meets) and
     `schedule_note` (its note, when that adds to the schedule rather than contradicts it):
-    the only "how often" any page shows (issue 9, item 1). Two queries for any number."""
-    schedules = group_schedules(groups)
+    the only "how often" any page shows (issue 9, item 1). Cached per group at the
+    discovery generation, which every change of a group's meetings bumps; two queries for
+    the groups not cached, whatever their number."""
+    by_pk = {g.pk: g for g in groups}
+    texts = discovery_cache.cached_many(
+        "schedule", list(by_pk), lambda missing: _schedule_lifetimes([by_pk[pk] for pk in missing])
+    )
     for g in groups:
-        g.schedule = schedules[g.pk]  # type: ignore[attr-defined]
+        g.schedule = Schedule(texts[g.pk])  # type: ignore[attr-defined]
         g.schedule_note = shown_note(g.cadence)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Card:
+    """A group's card on discovery, as everyone who may see the group sees it, in two
+    pieces: the viewer's distance goes between them (the reasons go after)."""
+
+    head: str
+    tail: str
+
+
+_TOPICS = Prefetch("topics", queryset=Topic.objects.order_by("name"))
+
+
+def _render_cards(groups: list[Group]) -> dict[int, tuple[Card, int]]:
+    if any("topics" not in getattr(g, "_prefetched_objects_cache", {}) for g in groups):
+        prefetch_related_objects(groups, _TOPICS)
+    lifetimes = _schedule_lifetimes(groups)
+    head, tail = get_template("groups/discover.html#card_head"), get_template("groups/discover.html#card_tail")
+    cards = {}
+    for g in groups:
+        text, seconds = lifetimes[g.pk]
+        g.schedule = Schedule(text)  # type: ignore[attr-defined]
+        cards[g.pk] = (Card(head.render({"group": g}), tail.render({"group": g})), seconds)
+    return cards
+
+
+def _with_cards(results: list[selectors.GroupResult]) -> None:
+    """Give each result `card`: its group's card, cached per group at the discovery
+    generation (what the card shows changes only with a write that bumps it, or when the
+    next meeting ends), rendered only for the groups not cached, with their topics and
+    schedules fetched then (three queries, whatever their number)."""
+    by_pk = {r.group.pk: r.group for r in results}
+    cards = discovery_cache.cached_many(
+        "card", list(by_pk), lambda missing: _render_cards([by_pk[pk] for pk in missing])
+    )
+    for r in results:
+        card = cards[r.group.pk]
+        # Rendered by our own template from escaped values.
+        r.card = Card(mark_safe(card.head), mark_safe(card.tail))  # type: ignore[attr-defined]  # noqa: S308
 
 
 def _kinds() -> list[dict[str, str]]:
@@ -71,8 +149,10 @@ def _results_html(request: HtmxRequest, form: DiscoveryForm, querystring: str) -
 
     def make() -> str:
         filters = form.filters() if request.GET else DiscoveryFilters()
-        page, results = selectors.discover(request.user, filters)
-        _with_schedules([r.group for r in results])
+        # Topics are fetched for the cards not cached only (and for a signed-in viewer's
+        # reasons, which compare them with the viewer's interests).
+        page, results = selectors.discover(request.user, filters, with_topics=request.user.is_authenticated)
+        _with_cards(results)
         ctx = {"form": form, "page": page, "results": results, "querystring": querystring}
         return render_to_string("groups/discover.html#results", ctx)
 
@@ -111,6 +191,8 @@ def _next_step_set(request: HtmxRequest, group: Group, step: str) -> None:
 @require_GET
 def detail(request: HtmxRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_viewer(request.user, slug)
+    if not request.user.is_authenticated:
+        return render(request, "groups/detail.html", {"group": group, "body": _anonymous_body(request, group)})
     ctx = _detail_context(request, group)
     pending = request.session.pop(NEXT_STEP_KEY, None) if request.user.is_authenticated else None
     if pending and pending.get("group") == group.pk and (ctx["is_member"] or ctx["is_facilitator"]):
@@ -120,6 +202,22 @@ def detail(request: HtmxRequest, slug: str) -> HttpResponse:
             None,
         )
     return render(request, "groups/detail.html", ctx)
+
+
+def _anonymous_body(request: HtmxRequest, group: Group) -> str:
+    """The group page's body as every anonymous visitor sees it, cached per group at the
+    discovery generation, which every change the body shows bumps (the group, its members'
+    count, topics and meetings); it lives until the first meeting it lists ends. It holds no
+    token and nothing of a person: anonymous visitors get no form, only "Log in to join"."""
+
+    def make(_missing: list[int]) -> dict[int, tuple[str, int]]:
+        ctx = _detail_context(request, group)
+        upcoming: list[Meeting] = ctx["upcoming"]  # type: ignore[assignment]
+        body = render_to_string("groups/detail.html#body", ctx, request=request)
+        return {group.pk: (body, lasts([m.ends_at for m in upcoming], timezone.now()))}
+
+    body = discovery_cache.cached_many("anonymous_page", [group.pk], make)[group.pk]
+    return mark_safe(body)  # noqa: S308 - rendered by our own template from escaped values
 
 
 def _detail_context(

@@ -87,3 +87,34 @@ def test_a_member_of_a_matching_hidden_group_finds_it_in_the_browse_order() -> N
         # PostgreSQL's ts_rank reads only the row it ranks, so the member's search is ranked.
         assert sorted(names) == ["Big circle", "Hidden 0", "Plimsoll plimsoll plimsoll"]
         assert names.index("Plimsoll plimsoll plimsoll") < names.index("Big circle")
+
+
+@pytest.mark.django_db
+def test_a_member_whose_hidden_match_is_outside_their_filters_gets_the_ranked_order() -> None:
+    GroupFactory(name="Plimsoll plimsoll plimsoll", purpose="", description="plimsoll", member_count=1, kind="support")
+    GroupFactory(name="Big circle", purpose="", description="plimsoll and much else", member_count=50, kind="support")
+    (secret,) = _hidden(1, "plimsoll")  # a strategic group: outside the kind asked for
+    member = MembershipFactory(group=secret).user
+    _token, key = api_token_create(user=member)
+    r = Client().get("/api/v1/groups", {"q": "plimsoll", "kind": "support"}, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert [g["name"] for g in r.json()["results"]] == ["Plimsoll plimsoll plimsoll", "Big circle"]
+
+
+@pytest.mark.django_db
+def test_the_rank_decision_reads_what_each_engine_ranks(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ROUNDTABLE_FTS_RANK_LIMIT = 3
+    GroupFactory(name="Plimsoll plimsoll plimsoll", purpose="", description="plimsoll", member_count=1, kind="support")
+    GroupFactory(name="Big circle", purpose="", description="plimsoll and much else", member_count=50, kind="support")
+    for i in range(3):
+        GroupFactory(name=f"Speakers {i}", purpose="", description="plimsoll", member_count=0, kind="speakers")
+    # Five matches, over the limit of 3 on both engines: most members first.
+    assert _names(None, "plimsoll")[:2] == ["Big circle", "Plimsoll plimsoll plimsoll"]
+    r = Client().get("/api/v1/groups", {"q": "plimsoll", "kind": "support"})
+    support = [g["name"] for g in r.json()["results"]]
+    if connection.vendor == "sqlite":
+        # Five listed groups hold the word: FTS5 would rank all five whatever the kind
+        # filter keeps, so the order is the browse order (most members first).
+        assert support == ["Big circle", "Plimsoll plimsoll plimsoll"]
+    else:
+        # ts_rank reads only the two rows the filter keeps: ranked.
+        assert support == ["Plimsoll plimsoll plimsoll", "Big circle"]
