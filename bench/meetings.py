@@ -358,9 +358,7 @@ def part_rsvp(args: argparse.Namespace) -> int:
     try:
         wait_ready(port, server)
         warm = [jobs[0]] * (4 * args.clients)  # one token: the others stay unused until they RSVP
-        warmup = asyncio.run(
-            _send_all(port, "warm-up GET", "GET", f"/api/v1/meetings/{public_id}", warm, args.clients)
-        )
+        warmup = asyncio.run(_send_all(port, "warm-up GET", "GET", f"/api/v1/meetings/{public_id}", warm, args.clients))
         order = jobs[:]
         rng.shuffle(order)
         posts = asyncio.run(_send_all(port, "POST rsvp (say going)", "POST", path, order, args.clients))

@@ -102,7 +102,7 @@ def _varied_paths(seed: int = 11) -> Iterator[str]:
 
 def _find(port: int, path: str, pattern: str) -> str:
     """The first link on a page matching `pattern`: real pages pick the group and meeting."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as answer:  # noqa: S310 - loopback
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as answer:
         html = answer.read().decode()
     found = re.search(pattern, html)
     if found is None:
@@ -162,7 +162,7 @@ def _add(into: Result, r: Result) -> None:
 def _start(cmd: list[str], env: dict[str, str], log: Path) -> tuple[int, subprocess.Popen[bytes]]:
     port = int(cmd[cmd.index("--port") + 1])
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
     wait_ready(port, proc, timeout=60)
     return port, proc
 
@@ -212,7 +212,7 @@ def main() -> int:
             ("API list /api/v1/groups", "granian", page_port, itertools.repeat("/api/v1/groups")),
         ]
         results = {(label, server): Result(label=label) for label, server, _p, _u in rows}
-        for label, server, port, urls in rows:
+        for label, _server, port, urls in rows:
             asyncio.run(_load(port, label, args.warmup, args.concurrency, urls))
         per_round = max(1, args.requests // args.rounds)
         for _ in range(args.rounds):

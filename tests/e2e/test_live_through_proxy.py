@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import re
 import shutil
 import signal
 import socket
@@ -181,8 +180,10 @@ def stack(transactional_db: None) -> Iterator[Stack]:
     prefix = Path(tempfile.mkdtemp(prefix="rt-nginx-"))
     as_nobody = os.geteuid() == 0
     cert, key = prefix / "cert.pem", prefix / "key.pem"
+    openssl = shutil.which("openssl")
+    assert openssl, "openssl is required (scripts/ensure-nginx installs it)"
     subprocess.run(  # noqa: S603 - a throwaway self-signed certificate for 127.0.0.1
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
          "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
         check=True, capture_output=True,
     )  # fmt: skip
@@ -247,8 +248,10 @@ def test_a_live_room_through_nginx_pages_on_wsgi_sockets_on_asgi(stack: Stack, b
     problems: list[str] = []
     contexts: list[BrowserContext] = []
     try:
-        rosa, ann, ben = _device(browser, contexts, 1280, 900), _device(browser, contexts, 360, 780), _device(
-            browser, contexts, 1280, 900
+        rosa, ann, ben = (
+            _device(browser, contexts, 1280, 900),
+            _device(browser, contexts, 360, 780),
+            _device(browser, contexts, 1280, 900),
         )
         for page, user in ((rosa, rosa_user), (ann, ann_user), (ben, ben_user)):
             _watch_console(page, problems)
