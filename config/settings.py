@@ -266,11 +266,17 @@ STORAGES = {
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    # Every socket's join and leave borrows a pool connection: a crowd leaving at once (a proxy
-    # restart) would pass redis-py's default of 100 and fail its leaves (bench/live.py).
+    # Redis pub/sub, not channels-redis's list-based layer: a room's change is one PUBLISH, and
+    # each process gets it once and hands it to its sockets of that room, where the list-based
+    # layer pushes one message per socket and each process pops them one by one (four Redis
+    # round trips per socket per change). At 200 rooms of 15 on two processes, p50 went from
+    # 2-3 s to 0.02-0.5 s (bench/live.py, docs/operations.md). Pub/sub keeps nothing for a
+    # socket that is not listening: nothing is lost by it, since the room lives in the
+    # database and a socket that (re)connects starts from a snapshot. Each process's Redis
+    # connection pool is bounded by REDIS_MAX_CONNECTIONS.
     _redis_host = {"address": REDIS_URL, "max_connections": env_int("REDIS_MAX_CONNECTIONS", 2000)}
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_redis_host]}}
+        "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [_redis_host]}}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
