@@ -38,6 +38,7 @@ pytest: setup
 e2e: setup
 	scripts/ensure-chromium
 	scripts/ensure-checkers
+	scripts/ensure-nginx
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/e2e -m e2e -p no:asyncio
 
 test: lint typecheck checks pytest e2e

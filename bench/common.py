@@ -1,5 +1,6 @@
 """Small helpers the benchmark scripts share: percentiles, a free port, the environment of a
-server they start, waiting for the server, and reading one HTTP/1.1 response from a
+server they start, the production servers' command lines (as scripts/serve starts them),
+waiting for a server, the machine's load, and reading one HTTP/1.1 response from a
 keep-alive connection."""
 
 from __future__ import annotations
@@ -43,6 +44,36 @@ def server_env(var_dir: Path, **settings: str) -> dict[str, str]:
     )
     env.update(settings)
     return env
+
+
+BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
+CORES = os.cpu_count() or 1
+
+
+def page_server_cmd(port: int, workers: int = CORES, threads: int = 2) -> list[str]:
+    """Pages and the API as `scripts/serve pages` runs them: granian's WSGI workers (one per
+    core by default, 2 blocking threads each). tests/core/test_serving.py keeps the two equal."""
+    return [str(BIN / "granian"), "--interface", "wsgi", "config.wsgi:application", "--host", "127.0.0.1",
+            "--port", str(port), "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws",
+            "--respawn-failed-workers", "--workers-kill-timeout", "30", "--log-level", "warning"]  # fmt: skip
+
+
+def socket_server_cmd(port: int, workers: int = 1) -> list[str]:
+    """The live rooms' sockets as `scripts/serve sockets` runs them: uvicorn's ASGI workers."""
+    return [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(workers), "--no-proxy-headers", "--no-access-log", "--log-level", "warning"]  # fmt: skip
+
+
+def shown(cmd: list[str]) -> str:
+    """A command line as printed: the program's name without the virtualenv's path."""
+    return " ".join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))
+
+
+def load() -> str:
+    """The machine's load averages (1, 5, 15 min): every figure is printed with them, since
+    other work on the machine moves the figures."""
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f} on {CORES} CPUs"
 
 
 def wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:

@@ -3,8 +3,9 @@
 
 Part 1 (PostgreSQL database `roundtable_bench_meetings` at 127.0.0.1:5432, created if
 missing and migrated): a group, a meeting with capacity 200 a week ahead, 1,000 active
-members with API tokens. Starts the production server command (uvicorn, DEBUG off) on a
-free loopback port; 50 keep-alive clients POST /api/v1/meetings/{id}/rsvp once for each
+members with API tokens. Starts the production page server as `scripts/serve pages` does
+(granian's WSGI workers, DEBUG off, Django's psycopg connection pool) on a free loopback
+port; 50 keep-alive clients POST /api/v1/meetings/{id}/rsvp once for each
 member, then DELETE 200 of the seats (each cancellation promotes the first person
 waiting). Prints requests/s and p50/p95/p99 latency per phase, then checks in the
 database that going never exceeds capacity and that promotion follows the waitlist order.
@@ -18,7 +19,8 @@ process with Django's test client: p50/p95 ms, SQL queries per request, response
     .venv/bin/python bench/meetings.py --pg            # part 2 on PostgreSQL as well
     .venv/bin/python bench/meetings.py --regenerate    # generate the part 2 data again
     .venv/bin/python bench/meetings.py --only rsvp     # or --only agenda
-    .venv/bin/python bench/meetings.py --conn-max-age 0   # part 1's server without persistent connections
+    .venv/bin/python bench/meetings.py --no-pool       # part 1 opening a connection per request
+    .venv/bin/python bench/meetings.py --asgi          # part 1 on uvicorn (ASGI) instead of granian
 
 Exits 1 when a database check fails (going above capacity, promotion out of order,
 counters that disagree with the rows) or when a response was not the expected status.
@@ -46,10 +48,15 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from common import (  # bench/common.py (scripts run from bench/)
+    CORES,
     free_port,
+    load,
+    page_server_cmd,
     percentile,
     read_response,
     server_env,
+    shown,
+    socket_server_cmd,
     wait_ready,
 )
 
@@ -307,7 +314,8 @@ def part_rsvp(args: argparse.Namespace) -> int:
           f"clients, {_server_version()} (database {PG_DB})")  # fmt: skip
     t0 = time.monotonic()
     meeting_id, jobs = _rsvp_prepare(args.members, args.capacity)
-    print(f"  prepared group {RSVP_GROUP!r}, meeting {meeting_id} (capacity {args.capacity}, a week ahead) and "
+    public_id = Meeting.objects.values_list("public_id", flat=True).get(pk=meeting_id)  # the API's address
+    print(f"  prepared group {RSVP_GROUP!r}, meeting {public_id} (capacity {args.capacity}, a week ahead) and "
           f"{len(jobs):,} active members with API tokens in {time.monotonic() - t0:.1f} s")  # fmt: skip
     # Keep our own connection (idle, autocommit, no locks) so the checks below can still connect
     # if the server uses up max_connections.
@@ -315,6 +323,12 @@ def part_rsvp(args: argparse.Namespace) -> int:
 
     env = _base_env()
     env.update(DATABASE_URL=os.environ["DATABASE_URL"], ALLOWED_HOSTS="127.0.0.1")
+    pool = "off (DATABASE_POOL=false): a connection opened and closed per request"
+    if args.no_pool or args.conn_max_age is not None:
+        env["DATABASE_POOL"] = "false"
+    else:
+        size = env.get("DATABASE_POOL_MAX_SIZE", "4")
+        pool = f"on: Django's psycopg pool, at most {size} connections per process (DATABASE_POOL_MAX_SIZE)"
     settings_note = "config.settings as they are"
     if args.conn_max_age is not None:
         # The project's settings with one change, in a generated module under var/bench/meetings/.
@@ -325,24 +339,26 @@ def part_rsvp(args: argparse.Namespace) -> int:
             f"DATABASES['default']['CONN_MAX_AGE'] = {args.conn_max_age}  # noqa: F405\n"
         )
         env.update(DJANGO_SETTINGS_MODULE="bench_settings", PYTHONPATH=os.pathsep.join([str(VAR_DIR), str(BASE_DIR)]))
-        settings_note = f"config.settings with CONN_MAX_AGE={args.conn_max_age} (--conn-max-age)"
+        settings_note = f"config.settings with CONN_MAX_AGE={args.conn_max_age} (--conn-max-age, pool off)"
     port = free_port()
-    cmd = [str(VENV_BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"]  # fmt: skip
-    print(f"  server: DEBUG=false {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}")
-    print(f"  server settings: {settings_note}; its log: {SERVER_LOG.relative_to(BASE_DIR)}")
+    if args.asgi:
+        cmd = socket_server_cmd(port, args.workers)
+        serving = f"uvicorn (ASGI), {args.workers} processes"
+    else:
+        cmd = page_server_cmd(port, args.workers, args.threads)
+        serving = f"granian (WSGI, as scripts/serve pages), {args.workers} workers x {args.threads} threads"
+    print(f"  server: DEBUG=false {shown(cmd)}")
+    print(f"  server settings: {settings_note}; connection pool {pool}; its log: {SERVER_LOG.relative_to(BASE_DIR)}")
     log = SERVER_LOG.open("w")
     server = subprocess.Popen(cmd, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     monitor = _ConnectionMonitor(os.environ["DATABASE_URL"])
     monitor.start()
     rng = random.Random(args.seed)
-    path = f"/api/v1/meetings/{meeting_id}/rsvp"
+    path = f"/api/v1/meetings/{public_id}/rsvp"
     try:
         wait_ready(port, server)
         warm = [jobs[0]] * (4 * args.clients)  # one token: the others stay unused until they RSVP
-        warmup = asyncio.run(
-            _send_all(port, "warm-up GET", "GET", f"/api/v1/meetings/{meeting_id}", warm, args.clients)
-        )
+        warmup = asyncio.run(_send_all(port, "warm-up GET", "GET", f"/api/v1/meetings/{public_id}", warm, args.clients))
         order = jobs[:]
         rng.shuffle(order)
         posts = asyncio.run(_send_all(port, "POST rsvp (say going)", "POST", path, order, args.clients))
@@ -374,8 +390,8 @@ def part_rsvp(args: argparse.Namespace) -> int:
     for p in (posts, deletes):
         for k, v in p.statuses.items():
             total.statuses[k] = total.statuses.get(k, 0) + v
-    print(f"  one uvicorn server, {args.workers} worker processes; {os.cpu_count()} CPUs shared with this client; "
-          f"after {warmup.requests} warm-up GETs of the meeting")  # fmt: skip
+    print(f"  {serving}; {CORES} CPUs shared with this client; after {warmup.requests} warm-up GETs of the "
+          f"meeting; {load()}")  # fmt: skip
     print(f"  {'phase':<22} {'requests':>8} {'seconds':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
           f"{'max ms':>7}  statuses")  # fmt: skip
     for p in (posts, deletes, total):
@@ -693,10 +709,13 @@ def main() -> int:
     parser.add_argument("--capacity", type=int, default=200)
     parser.add_argument("--cancels", type=int, default=200)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
-                        help="uvicorn worker processes (default: the CPU count, at most 4)")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=CORES,
+                        help="server worker processes (default: one per CPU, as scripts/serve)")  # fmt: skip
+    parser.add_argument("--threads", type=int, default=2, help="granian blocking threads per worker (default 2)")
+    parser.add_argument("--asgi", action="store_true", help="part 1 on uvicorn (ASGI) instead of granian (WSGI)")
+    parser.add_argument("--no-pool", action="store_true", help="part 1 without the connection pool")
     parser.add_argument("--conn-max-age", type=int, default=None,
-                        help="run the server with this CONN_MAX_AGE instead of the settings' value")  # fmt: skip
+                        help="run the server with this CONN_MAX_AGE (and no pool) instead of the settings")  # fmt: skip
     parser.add_argument("--runs", type=int, default=100, help="timed requests per agenda/feed URL (default 100)")
     parser.add_argument("--budget", type=float, default=60.0, help="seconds at most per agenda/feed URL (default 60)")
     parser.add_argument("--seed", type=int, default=3)

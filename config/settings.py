@@ -141,9 +141,27 @@ if DATABASE_URL:
     try:
         # No persistent connections: under ASGI each request runs on its own thread, and kept
         # connections pile up until the server refuses more (measured in bench/meetings.py).
+        # PostgreSQL gets a pool instead (below): a request borrows a connection and gives it back.
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
+    # Django's psycopg pool, one per process: no connection set-up per request (a TCP
+    # handshake and authentication, a few ms each), and a bound on the connections a process
+    # holds, so PAGE_WORKERS + SOCKET_WORKERS + task workers, times DATABASE_POOL_MAX_SIZE,
+    # stays below PostgreSQL's max_connections (docs/operations.md). Off for a pooler in
+    # transaction mode in front (PgBouncer), which does this itself.
+    DATABASE_POOL = env_bool("DATABASE_POOL", True)
+    DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 4)
+    if DATABASE_POOL_MAX_SIZE < 1:
+        raise ImproperlyConfigured("DATABASE_POOL_MAX_SIZE must be 1 or more.")
+    if DATABASE_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            # A request waits this long for a free connection, then fails (a 500 in the log)
+            # rather than queueing without end behind a stuck database.
+            "timeout": 10,
+        }
 else:
     DATABASES = {
         "default": {
@@ -250,22 +268,27 @@ STORAGES = {
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    # Every socket's join and leave borrows a pool connection: a crowd leaving at once (a proxy
-    # restart) would pass redis-py's default of 100 and fail its leaves (bench/live.py).
+    # Redis pub/sub, not channels-redis's list-based layer: a room's change is one PUBLISH, and
+    # each process gets it once and hands it to its sockets of that room, where the list-based
+    # layer pushes one message per socket and each process pops them one by one (four Redis
+    # round trips per socket per change). At 200 rooms of 15 on two processes, p50 went from
+    # 2-3 s to 0.02-0.5 s (bench/live.py, docs/operations.md). Pub/sub keeps nothing for a
+    # socket that is not listening: nothing is lost by it, since the room lives in the
+    # database and a socket that (re)connects starts from a snapshot. Each process's Redis
+    # connection pool is bounded by REDIS_MAX_CONNECTIONS.
     _redis_host = {"address": REDIS_URL, "max_connections": env_int("REDIS_MAX_CONNECTIONS", 2000)}
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_redis_host]}}
+        "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [_redis_host]}}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "roundtable.live.layers.SweepingInMemoryChannelLayer"}}
 
-# ASGI processes scripts/serve starts (uvicorn --workers). Without REDIS_URL each process keeps
-# its own cache (rate limits) and channel layer (live rooms), so a production start refuses more
-# than one (roundtable/core/checks.py, rt.E005).
-WEB_WORKERS = env_int("WEB_WORKERS", 1)
-if WEB_WORKERS < 1:
-    raise ImproperlyConfigured("WEB_WORKERS must be 1 or more.")
+# Production (scripts/serve) runs pages and the API in WSGI workers (granian) and the live
+# rooms' WebSockets in ASGI workers (uvicorn): always more than one process, which share rate
+# limits (the cache) and live-room messages (the channel layer) only through Redis, so a
+# production start refuses to run without REDIS_URL (roundtable/core/checks.py, rt.E005).
+# PAGE_WORKERS, PAGE_THREADS, SOCKET_WORKERS and SOCKETS_PORT are read by scripts/serve.
 
 # Background work: Django's task framework with the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -12,10 +12,13 @@ does not start when any of these is reported (issue 8: "production is never a de
   that could have it: hashes shared by several accounts (the demo set-up hashes once for
   everyone), staff accounts, and the demo domain's. Nobody else can have it: the password
   validators refuse it (accounts/validators.py);
-- rt.E005 more than one ASGI process (WEB_WORKERS, which scripts/serve passes to uvicorn
-  --workers) without REDIS_URL: each process would keep its own in-memory cache (login and
-  sign-up limits multiplied by the process count) and its own in-memory channel layer (a live
-  room's broadcasts and access revocations would not reach sockets on the other processes).
+- rt.E005 no REDIS_URL. Production runs pages and the API in WSGI workers (granian,
+  PAGE_WORKERS) and the live rooms in ASGI workers (uvicorn, SOCKET_WORKERS), never fewer than
+  two processes; without Redis each would keep its own in-memory cache (login and sign-up
+  limits multiplied by the process count, the discovery cache stale in some of them) and its
+  own in-memory channel layer: a page that changes a room (opening it, a member leaving the
+  group) would broadcast to nobody, since the sockets live in another process. `make run`, a
+  demo, serves everything from one process and needs no Redis.
 """
 
 from __future__ import annotations
@@ -50,12 +53,12 @@ def production_is_not_a_demo(
         )
     if settings.DEBUG:
         errors.append(Error("DEBUG is on.", hint="Unset DEBUG (it is off by default).", id="rt.E003"))
-    if settings.WEB_WORKERS > 1 and not settings.REDIS_URL:
+    if not settings.REDIS_URL:
         errors.append(
             Error(
-                f"WEB_WORKERS={settings.WEB_WORKERS} without REDIS_URL: each process would keep its own "
-                "rate limits and its own live rooms.",
-                hint="Set REDIS_URL (shared cache and channel layer), or set WEB_WORKERS=1.",
+                "REDIS_URL is not set: pages (granian) and live rooms (uvicorn) run in separate "
+                "processes, which share rate limits and live-room messages only through Redis.",
+                hint="Install Redis (apt-get install redis-server) and set REDIS_URL=redis://127.0.0.1:6379/0.",
                 id="rt.E005",
             )
         )

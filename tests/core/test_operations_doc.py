@@ -1,6 +1,8 @@
 """The docs deploy it (issue 9, item 14): docs/operations.md lists every environment variable
 the code reads (and none it does not), gives the release in order with what breaks without
-each step, names only commands that exist, and passes the WebSocket upgrade in its proxy."""
+each step, names only commands that exist, and shows the nginx configuration that the proxy
+browser test runs (docs/nginx/roundtable.conf, issue 13): /ws/ to the sockets with the
+WebSocket upgrade, the rest to the pages."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "operations.md").read_text()
+NGINX = ROOT / "docs" / "nginx" / "roundtable.conf"
 SCRIPTS = ("serve", "run")
 
 
@@ -81,7 +84,7 @@ def test_every_environment_variable_the_code_reads_is_documented_and_no_other() 
     read, listed = read_by_the_code(), documented()
     # Those the issue named, so the reader above cannot quietly miss them.
     assert {"CSRF_TRUSTED_ORIGINS", "LOG_LEVEL", "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT"} <= read
-    assert {"SQLITE_PATH", "ROUNDTABLE_VAR_DIR", "WEB_WORKERS"} <= read
+    assert {"SQLITE_PATH", "ROUNDTABLE_VAR_DIR", "PAGE_WORKERS", "SOCKET_WORKERS", "DATABASE_POOL"} <= read
     assert sorted(read - listed) == [], "read by the code but not in docs/operations.md's Settings"
     assert sorted(listed - read) == [], "in docs/operations.md's Settings but read nowhere"
 
@@ -112,23 +115,58 @@ def test_every_command_the_docs_name_exists() -> None:
     assert usage is not None
     modes = set(usage.group(1).split("|"))
     used = set(re.findall(r"scripts/serve ([a-z-]+)", DOC))
-    assert used == {"--check", "release", "web", "worker"}
+    assert used == {"--check", "release", "web", "pages", "sockets", "worker"}
     assert sorted(used - modes) == []
     assert sorted(set(re.findall(r"scripts/([a-z-]+)", DOC)) - {p.name for p in (ROOT / "scripts").iterdir()}) == []
 
 
-def test_the_proxy_examples_pass_the_websocket_upgrade() -> None:
+def _locations(conf: str) -> dict[str, str]:
+    """Each `location PATH { ... }` block's body (none of ours nests braces)."""
+    return dict(re.findall(r"location (\S+) \{(.*?)\n    \}", conf, re.S))
+
+
+def test_the_docs_show_the_nginx_configuration_the_browser_test_runs() -> None:
+    conf = NGINX.read_text()
     proxy = _section("Reverse proxy")
-    nginx = proxy[proxy.index("```nginx") : proxy.index("```", proxy.index("```nginx") + 3)]
-    for line in (
-        "proxy_http_version 1.1;",
-        "proxy_set_header Upgrade $http_upgrade;",
-        "proxy_set_header Connection $connection_upgrade;",
-        "proxy_set_header Host $host;",
-        "proxy_set_header X-Forwarded-Proto $scheme;",
-        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-    ):
-        assert line in nginx
-    assert "reverse_proxy 127.0.0.1:8000" in proxy
+    start = proxy.index("```nginx\n") + len("```nginx\n")
+    assert proxy[start : proxy.index("```", start)] == conf
+    assert "docs/nginx/roundtable.conf" in proxy
+
+
+def test_the_nginx_configuration_routes_sockets_and_pages_on_one_origin() -> None:
+    conf = NGINX.read_text()
+    assert re.findall(r"upstream (\w+) \{\s*server ([\d.:]+);", conf) == [
+        ("roundtable_pages", "127.0.0.1:8000"),
+        ("roundtable_sockets", "127.0.0.1:8001"),
+    ]
+    locations = _locations(conf)
+    assert sorted(locations) == ["/", "/ws/"]
+    # A location with proxy_set_header of its own inherits none: each lists all of them.
+    for body in locations.values():
+        for line in (
+            "proxy_http_version 1.1;",
+            "proxy_set_header Host $http_host;",
+            "proxy_set_header X-Forwarded-Proto $scheme;",
+            "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        ):
+            assert line in body
+    assert "proxy_pass http://roundtable_sockets;" in locations["/ws/"]
+    assert "proxy_set_header Upgrade $http_upgrade;" in locations["/ws/"]
+    assert "proxy_set_header Connection $connection_upgrade;" in locations["/ws/"]
+    assert "proxy_pass http://roundtable_pages;" in locations["/"]
+    # Debian 12's nginx (1.22) has no `http2 on;`.
+    assert "http2 on;" not in conf
+    assert "listen 443 ssl http2;" in conf
+    caddy = _section("Reverse proxy")
+    assert "reverse_proxy /ws/* 127.0.0.1:8001" in caddy
+    assert "reverse_proxy 127.0.0.1:8000" in caddy
+
+
+def test_the_units_start_pages_sockets_and_worker_and_the_release() -> None:
     units = _section("systemd units")
-    assert re.findall(r"^ExecStart=/srv/roundtable/scripts/serve (\w+)$", units, re.M) == ["web", "worker", "release"]
+    assert re.findall(r"^ExecStart=/srv/roundtable/scripts/serve (\w+)$", units, re.M) == [
+        "pages",
+        "sockets",
+        "worker",
+        "release",
+    ]

@@ -1,6 +1,7 @@
 """`make run` is a demo; a production start never is (issue 8). The production command,
-scripts/serve, refuses the development key, HTTPS off, DEBUG on, and any account whose
-password is the demo's published one (roundtable/core/checks.py)."""
+scripts/serve, refuses the development key, HTTPS off, DEBUG on, any account whose password
+is the demo's published one, and a start without Redis, which its pages and sockets
+processes need to share rate limits and live rooms (roundtable/core/checks.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 OWN_KEY = "a-production-key-" + "x" * 40
+REDIS = "redis://127.0.0.1:6379/0"
 
 
 def _ours(*, databases: list[str] | None = None) -> list[str]:
@@ -34,13 +36,15 @@ def _production(settings: Settings) -> None:
     settings.SECRET_KEY = OWN_KEY
     settings.HTTPS = True
     settings.DEBUG = False
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def test_the_development_settings_are_refused(settings: Settings) -> None:
     settings.SECRET_KEY = django_settings.DEV_SECRET_KEY
     settings.HTTPS = False
     settings.DEBUG = True
-    assert _ours() == ["rt.E001", "rt.E002", "rt.E003"]
+    settings.REDIS_URL = ""
+    assert _ours() == ["rt.E001", "rt.E002", "rt.E003", "rt.E005"]
     _production(settings)
     assert _ours() == []
 
@@ -90,7 +94,7 @@ def _serve_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "SECRET_KEY", "ROUNDTABLE_TESTING", "ROUNDTABLE_HTTPS", "DEBUG"}
+        if k not in {"DATABASE_URL", "SECRET_KEY", "ROUNDTABLE_TESTING", "ROUNDTABLE_HTTPS", "DEBUG", "REDIS_URL"}
     }
     base.update(
         ROUNDTABLE_TESTING="false",
@@ -120,30 +124,30 @@ def test_scripts_serve_refuses_a_demo_and_accepts_production(tmp_path: Path) -> 
     assert "rt.E001" in dev.stderr
     assert "rt.E002" in dev.stderr
     assert "Roundtable will not start" in dev.stderr
-    ok = _serve_check(tmp_path, SECRET_KEY=OWN_KEY, EMAIL_HOST="smtp.example.org")
+    ok = _serve_check(tmp_path, SECRET_KEY=OWN_KEY, EMAIL_HOST="smtp.example.org", REDIS_URL=REDIS)
     assert (ok.returncode, ok.stdout.strip().splitlines()[-1]) == (0, "Production checks passed.")
 
 
-def test_scripts_serve_refuses_many_workers_without_redis(tmp_path: Path) -> None:
-    # Issue 8, finding 2: without REDIS_URL every uvicorn process keeps its own cache (login
-    # limits multiplied) and its own channel layer (rooms split between processes).
-    two = _serve_check(tmp_path, SECRET_KEY=OWN_KEY, EMAIL_HOST="smtp.example.org", WEB_WORKERS="2")
-    assert two.returncode == 1
+def test_scripts_serve_refuses_to_start_without_redis(tmp_path: Path) -> None:
+    # Issue 8, finding 2, and issue 13: production always runs pages (granian) and sockets
+    # (uvicorn) in separate processes; without Redis each keeps its own cache (login limits
+    # multiplied) and its own channel layer (a page's broadcast never reaches the sockets).
+    none = _serve_check(tmp_path, SECRET_KEY=OWN_KEY, EMAIL_HOST="smtp.example.org")
+    assert none.returncode == 1
     assert (
-        "(rt.E005) WEB_WORKERS=2 without REDIS_URL: each process would keep its own rate limits and its own live rooms."
-    ) in two.stderr
-    assert "HINT: Set REDIS_URL (shared cache and channel layer), or set WEB_WORKERS=1." in two.stderr
-    # The default without Redis is one process, which passes.
-    default = _serve_check(tmp_path, SECRET_KEY=OWN_KEY, EMAIL_HOST="smtp.example.org")
-    assert (default.returncode, default.stdout.strip().splitlines()[-1]) == (0, "Production checks passed.")
-    one = _serve_check(tmp_path, SECRET_KEY=OWN_KEY, EMAIL_HOST="smtp.example.org", WEB_WORKERS="1")
-    assert one.returncode == 0
+        "(rt.E005) REDIS_URL is not set: pages (granian) and live rooms (uvicorn) run in separate processes, "
+        "which share rate limits and live-room messages only through Redis."
+    ) in none.stderr
+    assert "HINT: Install Redis (apt-get install redis-server) and set REDIS_URL=redis://127.0.0.1:6379/0." in (
+        none.stderr
+    )
+    # The check reads the setting; it does not need Redis to answer.
+    with_redis = _serve_check(tmp_path, SECRET_KEY=OWN_KEY, EMAIL_HOST="smtp.example.org", REDIS_URL=REDIS)
+    assert (with_redis.returncode, with_redis.stdout.strip().splitlines()[-1]) == (0, "Production checks passed.")
 
 
-@pytest.mark.django_db
-def test_many_workers_with_redis_pass_the_check(settings: Settings) -> None:
+def test_the_redis_check_reads_the_setting(settings: Settings) -> None:
     _production(settings)
-    settings.WEB_WORKERS = 3
     settings.REDIS_URL = ""
     assert _ours() == ["rt.E005"]
     settings.REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -1,7 +1,8 @@
 """The documented release, run as an operator would (issue 9, items 14-16): `scripts/serve`
-on a fresh database with production settings migrates, collects static files, starts the web
-processes and the task worker, and the site becomes ready by itself: the worker starts the
-periodic tick, so `/readyz` turns 200 with no other step."""
+on a fresh database with production settings migrates, collects static files, starts the pages
+(granian), the sockets (uvicorn) and the task worker, and the site becomes ready by itself: the
+worker starts the periodic tick, so `/readyz` turns 200 with no other step. Needs Redis at
+127.0.0.1:6379 (production does; CI starts it): the test fails and says so without it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
+import redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,8 +35,17 @@ def _get(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+def _redis_url() -> str:
+    url = f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is not answering at 127.0.0.1:6379 ({exc}); production serving needs it (CI starts it).")
+    return url
+
+
 def test_scripts_serve_from_a_fresh_database_becomes_ready_by_itself(tmp_path: Path) -> None:
-    port = _free_port()
+    port, sockets_port = _free_port(), _free_port()
     env = {
         k: v
         for k, v in os.environ.items()
@@ -48,7 +61,10 @@ def test_scripts_serve_from_a_fresh_database_becomes_ready_by_itself(tmp_path: P
         EMAIL_HOST="smtp.example.org",
         HOST="127.0.0.1",
         PORT=str(port),
-        WEB_WORKERS="1",
+        SOCKETS_PORT=str(sockets_port),
+        PAGE_WORKERS="1",
+        SOCKET_WORKERS="1",
+        REDIS_URL=_redis_url(),
         LOG_LEVEL="ERROR",
     )
     log = (tmp_path / "serve.log").open("w")
@@ -75,11 +91,14 @@ def test_scripts_serve_from_a_fresh_database_becomes_ready_by_itself(tmp_path: P
         assert lines[5].startswith("periodic tick: ok - last ran ")
         # HTTPS is on: pages redirect to https, the probes answer over plain HTTP.
         assert _get(f"{url}/healthz") == (200, "ok")
-        # One signal stops the web processes and the worker together.
+        # The sockets' server (behind the proxy's /ws/) answers its own probe.
+        assert _get(f"http://127.0.0.1:{sockets_port}/healthz") == (200, "ok")
+        # One signal stops the pages, the sockets and the worker together.
         serve.send_signal(signal.SIGTERM)
         serve.wait(timeout=60)
-        with socket.socket() as probe:
-            assert probe.connect_ex(("127.0.0.1", port)) != 0
+        for each in (port, sockets_port):
+            with socket.socket() as probe:
+                assert probe.connect_ex(("127.0.0.1", each)) != 0
     finally:
         if serve.poll() is None:
             serve.kill()
