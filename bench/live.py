@@ -226,6 +226,10 @@ def prepare_rooms(rooms: int, per_room: int) -> list[list[Seat]]:
         meeting = meetings[SLUG.format(r)]
         fac = users[EMAIL.format(r, 0)]
         rt = services.roundtable_open(meeting=meeting, by=fac)
+        # Turns go to people who are here: everyone is marked present before the start, as
+        # their sockets will be, so the seat is taken and the clock runs from the first turn.
+        for p in range(1, per_room):
+            services.presence_set(roundtable=rt, by=fac, user_id=users[EMAIL.format(r, p)].pk, present=True)
         services.roundtable_start(roundtable=rt, by=fac)
         row = []
         for p in range(per_room):
