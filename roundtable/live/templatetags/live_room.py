@@ -5,10 +5,9 @@ from __future__ import annotations
 from django import template
 
 from roundtable.groups.permissions import Viewer
+from roundtable.live.models import RoomStatus, Roundtable
+from roundtable.live.permissions import may_enter
 from roundtable.meetings.models import Meeting
-
-from ..models import RoomStatus, Roundtable
-from ..permissions import may_enter
 
 register = template.Library()
 
