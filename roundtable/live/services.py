@@ -800,7 +800,7 @@ def clock_pause(*, roundtable: Roundtable, by: User, now: datetime | None = None
     _require_live(rt)
     if rt.status == RoomStatus.PAUSED:
         raise LiveError("The clock is already paused.", 409)
-    if rt.current_turn_id is None:
+    if rt.mode != Mode.QUESTIONS and rt.current_turn_id is None:
         raise LiveError("No clock is running: nobody is in the seat.", 409)
     if rt.phase_started_at is not None:
         rt.elapsed_before_pause += (now - rt.phase_started_at).total_seconds()
