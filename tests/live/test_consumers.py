@@ -269,6 +269,9 @@ async def test_bad_messages_get_a_clear_400_and_the_socket_lives_on(live: Room, 
     )
     reply = await error_for('{"action": "plan_set", "phases": "long"}')
     assert reply["message"] == "A turn has between 1 and 8 phases."
+    # Plans are whole minutes: 136 seconds is refused with the reason, never stored.
+    reply = await error_for('{"action": "plan_set", "phases": [{"label": "Update", "seconds": 136}]}')
+    assert reply["message"] == "Give phase 1 a length in whole minutes, from 1 to 60."
     reply = await error_for("x" * 70_000)
     assert reply["message"] == "That is too long for the room: shorten it and try again."
     assert await db_version(live.rt.pk) == before
