@@ -348,8 +348,8 @@
       note = r.status === "open" ? "The clock starts when the facilitator presses Start." :
         r.open_discussion ? "Talk freely until the facilitator ends the roundtable." :
         r.waiting_for_arrivals ? (this.you.can_control ?
-          "Everyone still waiting for a turn is away. When one arrives, press Bring forward beside their name." :
-          "The facilitator starts the next turn when someone waiting for one is here.") : "";
+          "Everyone still waiting for a turn is away. The first to open the room takes the seat; for someone at the table without it, press Bring forward beside their name." :
+          "The next turn starts as soon as someone waiting for one is here.") : "";
     } else {
       var label = r.phase_label || "This phase";
       if (rem < 0) {
