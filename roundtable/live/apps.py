@@ -10,13 +10,25 @@ class LiveConfig(AppConfig):
     label = "live"
 
     def ready(self) -> None:
-        from django.db.models.signals import pre_delete
+        from django.db.models.signals import post_save, pre_delete
 
         from roundtable.accounts.models import User
         from roundtable.accounts.signals import account_deactivated
+        from roundtable.meetings.models import Rsvp
 
         account_deactivated.connect(_account_closed, sender=User, dispatch_uid="live-account-closed")
         pre_delete.connect(_account_deleted, sender=User, dispatch_uid="live-account-deleted")
+        post_save.connect(_rsvp_saved, sender=Rsvp, dispatch_uid="live-rsvp-saved")
+
+
+def _rsvp_saved(sender: type, instance: Any, **kwargs: Any) -> None:
+    # "Not going" after the room opened withdraws a waiting turn (services.rsvp_declined).
+    from roundtable.meetings.models import RsvpStatus
+
+    from .services import rsvp_declined
+
+    if instance.status == RsvpStatus.DECLINED:
+        rsvp_declined(meeting_id=instance.meeting_id, user_id=instance.user_id)
 
 
 def _account_closed(sender: type, user: Any, **kwargs: Any) -> None:

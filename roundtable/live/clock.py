@@ -110,6 +110,23 @@ def _turn_block(roundtable: Roundtable, turn: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The order turns happen in: done, in the seat, waiting (or, after the end, never reached),
+# then those a facilitator skipped.
+STATUS_RANK = {"done": 0, "active": 1, "pending": 2, "not_reached": 2, "skipped": 3}
+
+
+def in_turn_order(turns: list[dict[str, Any]], here: set[int], live: bool) -> list[dict[str, Any]]:
+    """The turns as the room lists them: the order they happen. While the room runs, the
+    people waiting who are here come before those who are not, since the seat goes to them
+    first (services._start_next_turn); each side keeps its positions."""
+
+    def key(t: dict[str, Any]) -> tuple[int, bool, int, int]:
+        away = live and t["status"] == "pending" and t["user_id"] not in here
+        return (STATUS_RANK.get(t["status"], 4), away, t["position"], t["id"])
+
+    return sorted(turns, key=key)
+
+
 def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
     """The whole room as every client sees it: the same for every viewer, so it can be
     broadcast as is. Only display names identify people. Five or six queries whatever the
@@ -119,6 +136,7 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
     turns = rows.turns(rt.pk)
     present = rows.present(rt.pk)
     here = {p["user_id"] for p in present}
+    turns = in_turn_order(turns, here, rt.is_live)
     current = next((t for t in turns if t["id"] == rt.current_turn_id), None)
     phase = current_phase(rt)
     remaining = remaining_seconds(rt, now)

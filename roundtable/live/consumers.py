@@ -70,6 +70,8 @@ Client -> server
         A member waiting (or skipped) who has arrived: marked here, and their turn comes next,
         or takes the seat at once when the seat is empty because everyone waiting was away.
     plan_set            phases: [{"label", "seconds", "key"?}]  facilitator
+        seconds: whole minutes only (a multiple of 60, 60 to 3600); anything else is refused
+        with 400 and the reason.
     admit               user_id: int                            facilitator (not after the end: 409)
     challenge_set       text, turn_id?: int                     the member in the seat, facilitator
     suggestion_add      text, contact?, link?, turn_id?: int    anyone here, during the brainstorm
@@ -78,6 +80,7 @@ Client -> server
         star is the member's either way (summary, history, next turn); in the snapshot,
         room.turn.suggestions[].starred_for is true when a facilitator starred it for them.
     commitment_add      text, due_on?: "YYYY-MM-DD", turn_id?   the member in the seat, facilitator
+        due_on from today (in the writer's time zone) to a year ahead (services.DUE_MAX_DAYS).
     commitment_review   commitment_id: int, status: "done" | "partly" | "not_done"
                                                                 the commitment's owner, or a
                                                                 facilitator while the owner is in the seat
@@ -105,7 +108,12 @@ Presence and turns
     change of turn the seat goes to the first waiting member who is here; the waiting turns of
     people not here move behind the others, in their order, and wait there. When nobody waiting
     is here the seat stays empty and room.waiting_for_arrivals is true (room.open_discussion is
-    true only when no turn waits at all) until a facilitator sends bring_forward.
+    true only when no turn waits at all) until someone waiting arrives (they take the seat at
+    once) or a facilitator sends bring_forward. An empty seat has no clock: the room is
+    "running" (never "paused") and pause is refused (409).
+    room.turns is in the order turns happen: done, in the seat, waiting (people here before
+    people away), then "skipped" (by a facilitator). After the end, turns still waiting are
+    "not_reached" ("Didn't come round"), never "skipped".
 
 The clock's warning
     room.phase_warn_seconds: the warning ("1 min left") shows while the phase's remaining time
@@ -176,11 +184,36 @@ class AccessDenied(Exception):  # noqa: N818 - a verdict, not a fault
 
 # ---------------------------------------------------------------- reading params
 
+# What each parameter is, in the words of the page: a refusal names the thing, never the field.
+PARAM_WORDS = {
+    "user_id": "the person",
+    "turn_id": "the turn",
+    "delta": "which way to move them",
+    "user_ids": "the order of the people waiting",
+    "present": "whether they are here",
+    "suggestion_id": "the suggestion",
+    "starred": "whether to star it",
+    "commitment_id": "the commitment",
+    "question_id": "the question",
+    "status": "how it went",
+    "text": "the text",
+    "contact": "the contact",
+    "link": "the link",
+    "due_on": "the date",
+}
+RELOAD = "Reload the page and try again."
+
+
+def _unclear(name: str) -> LiveError:
+    """A parameter of the wrong shape: only a page out of date (or a hand-made client) sends
+    one, so the way out is a reload."""
+    return LiveError(f"The room couldn't tell {PARAM_WORDS.get(name, 'what you meant')} from that. {RELOAD}")
+
 
 def _int(params: dict[str, Any], name: str) -> int:
     value = params.get(name)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise LiveError(f"Send {name} as a whole number.")
+        raise _unclear(name)
     return value
 
 
@@ -193,21 +226,21 @@ def _str(params: dict[str, Any], name: str, *, required: bool = True) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise LiveError(f"Send {name} as text.")
+        raise _unclear(name)
     return value
 
 
 def _bool(params: dict[str, Any], name: str) -> bool:
     value = params.get(name)
     if not isinstance(value, bool):
-        raise LiveError(f"Send {name} as true or false.")
+        raise _unclear(name)
     return value
 
 
 def _int_list(params: dict[str, Any], name: str) -> list[int]:
     value = params.get(name)
     if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
-        raise LiveError(f"Send {name} as a list of whole numbers.")
+        raise _unclear(name)
     return value
 
 
@@ -215,14 +248,16 @@ def _date(params: dict[str, Any], name: str) -> date | None:
     value = params.get(name)
     if value in (None, ""):
         return None
+    # The range itself (from today to a year ahead) is the service's rule (commitment_add).
+    wrong = LiveError("That isn't a date the room can read: pick the day from the calendar, or leave it empty.")
     if not isinstance(value, str):
-        raise LiveError(f"Send {name} as a date like 2031-03-04.")
+        raise wrong
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise LiveError(f"Send {name} as a date like 2031-03-04.") from None
+        raise wrong from None
     if not dates.in_range(day):
-        raise LiveError(f"Send {name} as a date {dates.RANGE_TEXT}.")
+        raise wrong
     return day
 
 
@@ -450,7 +485,7 @@ def act(user_id: int, roundtable_id: int, action: str, params: dict[str, Any]) -
     user, rt = _authorize(user_id, roundtable_id)
     handler = ACTIONS.get(action)
     if handler is None:
-        raise LiveError(f"Unknown action {action!r}.")
+        raise LiveError(f"This page asked for something the room doesn't do. {RELOAD}")
     handler(Ctx(rt=rt, user=user, params=params))
 
 
@@ -571,7 +606,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 raise LiveError(TOO_FAST, 429)
             action = message.get("action")
             if not isinstance(action, str) or not action:
-                raise LiveError('Say what to do: {"action": "..."}.')
+                raise LiveError(f"This page sent a message the room couldn't read. {RELOAD}")
             if action == "ping":
                 await check(self.user_id, self.roundtable_id)  # access, checked as for any message
                 await self._send({"type": "pong", "server_now": clock.iso(timezone.now()), "request_id": request_id})
@@ -626,15 +661,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
     @staticmethod
     def _parse(text_data: str | None) -> dict[str, Any]:
         if text_data is None:
-            raise LiveError("Send JSON text, not binary frames.")
+            raise LiveError(f"This page sent a message the room couldn't read. {RELOAD}")
         if len(text_data) > MAX_FRAME_CHARS:
-            raise LiveError("That message is too long.")
+            raise LiveError("That is too long for the room: shorten it and try again.")
         try:
             message = json.loads(text_data)
         except ValueError:
-            raise LiveError("That message is not valid JSON.") from None
+            raise LiveError(f"This page sent a message the room couldn't read. {RELOAD}") from None
         if not isinstance(message, dict):
-            raise LiveError('Send a JSON object: {"action": "..."}.')
+            raise LiveError(f"This page sent a message the room couldn't read. {RELOAD}")
         return message
 
     def _you(self, in_seat: bool) -> dict[str, Any]:

@@ -120,7 +120,10 @@ class TurnStatus(models.TextChoices):
     PENDING = "pending", "Waiting"
     ACTIVE = "active", "In the seat"
     DONE = "done", "Done"
+    # Passed over by a facilitator (the member was not here when it came round).
     SKIPPED = "skipped", "Skipped"
+    # Still waiting when the roundtable ended: nobody passed over it; time ran out.
+    NOT_REACHED = "not_reached", "Didn't come round"
 
 
 class Turn(models.Model):

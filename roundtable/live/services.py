@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -29,6 +30,8 @@ from roundtable.core.text import TextError, clean_text
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Kind, Membership, MembershipRole, MembershipState
 from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
+from roundtable.meetings.tasks import zone_of
+from roundtable.meetings.templatetags.meeting_time import day_text
 
 from . import broadcast, notifications
 from .models import (
@@ -52,8 +55,12 @@ from .models import (
 from .permissions import can_control, may_enter
 
 MAX_PHASES = 8
-PHASE_MIN_SECONDS = 30
-PHASE_MAX_SECONDS = 3600
+# Plans are whole minutes (what the plan says is what the clock counts down): 1 to 60.
+PHASE_MIN_MINUTES = 1
+PHASE_MAX_MINUTES = 60
+# A commitment is due from today (in the writer's time zone) to a year ahead: the next
+# meeting's follow-up is what it is for.
+DUE_MAX_DAYS = 365
 LABEL_MAX = 40
 MAX_COMMITMENTS = 5
 # A turn's suggestions ride in every snapshot while it is in the seat: capped, so no one (or
@@ -146,7 +153,16 @@ def _text(value: str, *, limit: int, what: str, multiline: bool = False, require
     return value
 
 
-STATE_FIELDS = ("current_turn", "phase_index", "phase_started_at", "paused_at", "elapsed_before_pause", "extra_seconds")
+# "status": an empty seat unpauses the room (_seat), since nothing is left to pause.
+STATE_FIELDS = (
+    "status",
+    "current_turn",
+    "phase_index",
+    "phase_started_at",
+    "paused_at",
+    "elapsed_before_pause",
+    "extra_seconds",
+)
 
 
 def _reset_phase(rt: Roundtable, now: datetime, index: int) -> None:
@@ -170,22 +186,43 @@ def _present_ids(rt: Roundtable) -> set[int]:
     return set(Participant.objects.filter(roundtable=rt, left_at__isnull=True).values_list("user_id", flat=True))
 
 
+def _here_first(rt: Roundtable, ordered: list[Turn]) -> list[Turn]:
+    """The waiting turns with those of people who are here before those of people who are not,
+    each side keeping its order."""
+    here = _present_ids(rt)
+    return [t for t in ordered if t.user_id in here] + [t for t in ordered if t.user_id not in here]
+
+
+def _order_pending(rt: Roundtable, pending: list[Turn], ordered: list[Turn]) -> None:
+    """Give the waiting turns this order. While the room runs, the turns of people who are
+    here always come before those of people who are not: the order shown is the order turns
+    happen, since the seat goes to the first waiting member who is here."""
+    _reorder(rt, pending, _here_first(rt, ordered) if rt.is_live else ordered)
+
+
 def _away_to_the_back(rt: Roundtable) -> list[Turn]:
     """Move the waiting turns of people who are not here behind those of people who are,
     each side keeping its order, and return the waiting turns in their new order. Nobody's
     turn is lost: it waits at the end until they arrive (or a facilitator brings it forward)."""
     pending = _pending_turns(rt)
-    here = _present_ids(rt)
-    ordered = [t for t in pending if t.user_id in here] + [t for t in pending if t.user_id not in here]
+    ordered = _here_first(rt, pending)
     _reorder(rt, pending, ordered)
     return ordered
 
 
 def _seat(rt: Roundtable, turn: Turn | None, now: datetime) -> None:
-    """Put this turn in the seat at phase 0, or leave the seat empty (turn None)."""
+    """Put this waiting turn in the seat at phase 0, or leave the seat empty (turn None).
+
+    The seated turn takes the first waiting position, so positions follow the order in which
+    turns happen (done, in the seat, waiting). An empty seat has no clock: a paused room runs
+    again (a Pause or Resume then would do nothing), and the next member seated starts at once."""
     if turn is not None:
+        pending = _pending_turns(rt)
+        _reorder(rt, pending, [t for t in pending if t.pk == turn.pk] + [t for t in pending if t.pk != turn.pk])
         turn.status, turn.started_at = TurnStatus.ACTIVE, now
         turn.save(update_fields=["status", "started_at"])
+    elif rt.status == RoomStatus.PAUSED:
+        rt.status = RoomStatus.RUNNING
     rt.current_turn = turn
     _reset_phase(rt, now, 0)
     if turn is None:
@@ -193,11 +230,21 @@ def _seat(rt: Roundtable, turn: Turn | None, now: datetime) -> None:
         rt.paused_at = None
 
 
+def _seat_if_empty(rt: Roundtable, now: datetime) -> bool:
+    """Someone has arrived: while the room runs with the seat empty, the seat goes to the first
+    waiting member who is here (at once: nobody has to press anything). True if someone sat."""
+    if not rt.is_live or rt.mode == Mode.QUESTIONS or rt.current_turn is not None:
+        return False
+    _start_next_turn(rt, now)
+    return rt.current_turn is not None
+
+
 def _start_next_turn(rt: Roundtable, now: datetime) -> None:
     """Seat the first waiting member who is here, at phase 0. Members who are not here wait at
     the end of the order (_away_to_the_back). When nobody waiting is here the seat stays empty:
-    an open discussion if no turn waits, otherwise "waiting for arrivals" until a facilitator
-    brings someone forward (turn_bring_forward)."""
+    an open discussion if no turn waits, otherwise "waiting for arrivals" until someone
+    waiting arrives (_arrive seats them at once) or a facilitator brings someone forward
+    (turn_bring_forward)."""
     ordered = _away_to_the_back(rt)
     here = _present_ids(rt)
     _seat(rt, next((t for t in ordered if t.user_id in here), None), now)
@@ -287,8 +334,9 @@ def _arrive(
     """Put a person in the room: from their own device (both None), let in by a facilitator
     (admitted_by) or marked here by one (checked_in_by). Rejoining (a reload, a dropped
     connection) changes nothing, except that joining from a device after a "Mark here" makes
-    the presence their own; someone arriving for the first time after the start goes to the
-    end of the order."""
+    the presence their own; someone arriving for the first time after the start goes behind
+    the others who are here (ahead of those still away), and takes the seat at once when it is
+    empty because everyone waiting was away (_seat_if_empty)."""
     participant = Participant.objects.filter(roundtable=rt, user=user).first()
     if participant is not None:
         fields = []
@@ -305,7 +353,7 @@ def _arrive(
         if not fields:
             return participant
         participant.save(update_fields=fields)
-        _changed(rt)
+        _arrived(rt, now)
         return participant
     participant = Participant.objects.create(
         roundtable=rt, user=user, joined_at=now, admitted_by=admitted_by, checked_in_by=checked_in_by
@@ -317,8 +365,19 @@ def _arrive(
         elif rt.is_live and turn.status in (TurnStatus.PENDING, TurnStatus.SKIPPED):
             turn.position, turn.status = _next_position(rt), TurnStatus.PENDING
             turn.save(update_fields=["position", "status"])
-    _changed(rt)
+    _arrived(rt, now)
     return participant
+
+
+def _arrived(rt: Roundtable, now: datetime) -> None:
+    """Someone is here now: keep the people who are here ahead of those who are not, seat the
+    first of them if the seat waited for an arrival, and save and broadcast the room."""
+    if rt.is_live and rt.mode != Mode.QUESTIONS:
+        _away_to_the_back(rt)
+        _seat_if_empty(rt, now)
+        _changed(rt, *STATE_FIELDS)
+    else:
+        _changed(rt)
 
 
 @transaction.atomic
@@ -360,6 +419,29 @@ def participant_leave(*, roundtable: Roundtable, user: User, now: datetime | Non
     participant.save(update_fields=["left_at"])
     _changed(rt)
     return participant
+
+
+@transaction.atomic
+def rsvp_declined(*, meeting_id: int, user_id: int, now: datetime | None = None) -> bool:
+    """A member said they are not going after the room opened: their waiting turn is
+    withdrawn, as losing access withdraws it, unless they are in the room (a walk-in's or a
+    present member's turn stays; they are here). Runs inside the RSVP's transaction
+    (LiveConfig connects it to Rsvp saves). True when the room changed."""
+    room_id = (
+        Roundtable.objects.filter(meeting_id=meeting_id).exclude(status=RoomStatus.ENDED).values_list("pk", flat=True)
+    ).first()
+    if room_id is None:
+        return False
+    rt = _lock(room_id)
+    if rt.is_ended or Participant.objects.filter(roundtable=rt, user_id=user_id, left_at__isnull=True).exists():
+        return False
+    deleted, _ = Turn.objects.filter(
+        roundtable=rt, user_id=user_id, status__in=[TurnStatus.PENDING, TurnStatus.SKIPPED]
+    ).delete()
+    if not deleted:
+        return False
+    _changed(rt)
+    return True
 
 
 def _waiting_turn(rt: Roundtable, user_id: int) -> Turn:
@@ -406,6 +488,8 @@ def presence_set(
         raise LiveError(f"{turn.user.display_name} joined from their own device: skip or move their turn instead.", 409)
     participant.left_at, participant.checked_in_by = now, None
     participant.save(update_fields=["left_at", "checked_in_by"])
+    if rt.is_live:
+        _away_to_the_back(rt)
     _changed(rt)
     return participant
 
@@ -434,7 +518,7 @@ def turn_bring_forward(*, roundtable: Roundtable, by: User, user_id: int, now: d
     if rt.is_live and rt.current_turn is None:
         _seat(rt, next(t for t in pending if t.pk == turn.pk), now)
         return _changed(rt, *STATE_FIELDS)
-    _reorder(rt, pending, [t for t in pending if t.pk == turn.pk] + [t for t in pending if t.pk != turn.pk])
+    _order_pending(rt, pending, [t for t in pending if t.pk == turn.pk] + [t for t in pending if t.pk != turn.pk])
     return _changed(rt)
 
 
@@ -534,21 +618,28 @@ def order_set(*, roundtable: Roundtable, by: User, user_ids: Sequence[int]) -> R
     by_user = {t.user_id: t for t in pending}
     if len(user_ids) != len(by_user) or set(user_ids) != set(by_user):
         raise LiveError("List every member still waiting for a turn exactly once.")
-    _reorder(rt, pending, [by_user[u] for u in user_ids])
+    _order_pending(rt, pending, [by_user[u] for u in user_ids])
     return _changed(rt)
 
 
 @transaction.atomic
 def order_move(*, roundtable: Roundtable, by: User, user_id: int, delta: int) -> Roundtable:
-    """Move a waiting member up (negative delta) or down the order; the ends stop it."""
+    """Move a waiting member up (negative delta) or down the order; the ends stop it. While the
+    room runs, the people who are here and those who are not are each moved among themselves
+    (the seat goes to people who are here first, whatever the order says)."""
     rt, pending = _control_order(roundtable, by)
     index = next((i for i, t in enumerate(pending) if t.user_id == user_id), None)
     if index is None:
         raise LiveError("Only members still waiting for their turn can be moved.", 409)
+    low, high = 0, len(pending) - 1
+    if rt.is_live:
+        here = _present_ids(rt)
+        side = [i for i, t in enumerate(pending) if (t.user_id in here) == (user_id in here)]
+        low, high = side[0], side[-1]
     ordered = list(pending)
     turn = ordered.pop(index)
-    ordered.insert(max(0, min(len(pending) - 1, index + delta)), turn)
-    _reorder(rt, pending, ordered)
+    ordered.insert(max(low, min(high, index + delta)), turn)
+    _order_pending(rt, pending, ordered)
     return _changed(rt)
 
 
@@ -558,7 +649,7 @@ def order_shuffle(*, roundtable: Roundtable, by: User, seed: int | None = None) 
     rt, pending = _control_order(roundtable, by)
     ordered = list(pending)
     random.Random(seed).shuffle(ordered)
-    _reorder(rt, pending, ordered)
+    _order_pending(rt, pending, ordered)
     return _changed(rt)
 
 
@@ -598,10 +689,12 @@ def _validate_plan(phases: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         if len(label) > LABEL_MAX:
             raise LiveError(f"Keep the name of phase {number} to {LABEL_MAX} characters or fewer.")
         seconds = phase.get("seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, int):
-            raise LiveError(f"Give the length of phase {number} in whole seconds.")
-        if not PHASE_MIN_SECONDS <= seconds <= PHASE_MAX_SECONDS:
-            raise LiveError(f"Phase {number} must last between 30 seconds and 60 minutes.")
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds % 60:
+            raise LiveError(
+                f"Give phase {number} a length in whole minutes, from {PHASE_MIN_MINUTES} to {PHASE_MAX_MINUTES}."
+            )
+        if not PHASE_MIN_MINUTES * 60 <= seconds <= PHASE_MAX_MINUTES * 60:
+            raise LiveError(f"Phase {number} must last between {PHASE_MIN_MINUTES} and {PHASE_MAX_MINUTES} minutes.")
         if any(p["label"].casefold() == label.casefold() for p in out):
             raise LiveError(f"Two phases are called {label!r}: give each its own name.")
         if phase.get("key"):
@@ -707,6 +800,8 @@ def clock_pause(*, roundtable: Roundtable, by: User, now: datetime | None = None
     _require_live(rt)
     if rt.status == RoomStatus.PAUSED:
         raise LiveError("The clock is already paused.", 409)
+    if rt.mode != Mode.QUESTIONS and rt.current_turn_id is None:
+        raise LiveError("No clock is running: nobody is in the seat.", 409)
     if rt.phase_started_at is not None:
         rt.elapsed_before_pause += (now - rt.phase_started_at).total_seconds()
     rt.status, rt.paused_at = RoomStatus.PAUSED, now
@@ -780,13 +875,14 @@ def turn_skip(*, roundtable: Roundtable, by: User, user_id: int, now: datetime |
 
 @transaction.atomic
 def roundtable_end(*, roundtable: Roundtable, by: User, now: datetime | None = None) -> Roundtable:
-    """End the room: the turn in the seat is done, turns never reached are skipped."""
+    """End the room: the turn in the seat is done; turns still waiting didn't come round
+    (NOT_REACHED: only a facilitator's turn_skip makes a turn "skipped")."""
     now = _now(now)
     rt = _lock(roundtable.pk)
     _require_control(rt, by)
     _require_not_ended(rt)
     _end_current_turn(rt, now)
-    Turn.objects.filter(roundtable=rt, status=TurnStatus.PENDING).update(status=TurnStatus.SKIPPED)
+    Turn.objects.filter(roundtable=rt, status=TurnStatus.PENDING).update(status=TurnStatus.NOT_REACHED)
     Question.objects.filter(roundtable=rt, status=QuestionStatus.TAKEN).update(status=QuestionStatus.ANSWERED)
     rt.status, rt.ended_at = RoomStatus.ENDED, now
     rt.phase_started_at = rt.paused_at = None
@@ -924,11 +1020,30 @@ def commitment_add(
         raise LiveError("Only the member whose turn it is, or a facilitator, can write commitments.", 403)
     _require_not_ended(rt)
     text = _text(text, limit=300, what="commitment")
+    if due_on is not None:
+        _check_due(rt, by, due_on, now)
     if Commitment.objects.filter(turn=turn).count() >= MAX_COMMITMENTS:
         raise LiveError(f"Keep it to {MAX_COMMITMENTS} commitments: fewer, done, beats many.", 409)
     commitment = Commitment.objects.create(turn=turn, user_id=turn.user_id, text=text, due_on=due_on, created_at=now)
     _changed(rt)
     return commitment
+
+
+def due_range(rt: Roundtable, by: User, now: datetime) -> tuple[date, date]:
+    """The days a commitment written by `by` may be due: from today, in their time zone (the
+    meeting's when their profile names none), to DUE_MAX_DAYS ahead."""
+    today = now.astimezone(ZoneInfo(zone_of(by, rt.meeting.time_zone))).date()
+    return today, today + timedelta(days=DUE_MAX_DAYS)
+
+
+def _check_due(rt: Roundtable, by: User, due_on: date, now: datetime) -> None:
+    first, last = due_range(rt, by, now)
+    if due_on < first:
+        raise LiveError(
+            f"That day has passed: choose a day from today ({day_text(first)}) on, or leave the date empty."
+        )
+    if due_on > last:
+        raise LiveError(f"Choose a day within a year, by {day_text(last)}, or leave the date empty.")
 
 
 REVIEW_STATUSES = (CommitmentStatus.DONE, CommitmentStatus.PARTLY, CommitmentStatus.NOT_DONE)

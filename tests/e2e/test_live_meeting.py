@@ -171,7 +171,7 @@ def test_a_facilitator_on_a_phone_runs_a_real_meeting(asgi_server: AsgiServer, n
         ann_user.pk, fac.pk, "Ask each recruiter what the next step is before hanging up",
     )  # fmt: skip
     assert list(Turn.objects.filter(roundtable_id=room_id).values_list("user__email", "status")) == [
-        ("ben@example.com", "done"), ("ann@example.com", "done"), ("cat@example.com", "skipped"),
+        ("ben@example.com", "done"), ("ann@example.com", "done"), ("cat@example.com", "not_reached"),
     ]  # fmt: skip
     ann = new_page(360, 780)
     sign_in(ann, base, ann_user.email, problems)
@@ -207,23 +207,32 @@ def test_with_nobody_waiting_here_the_seat_waits_until_one_is_brought_forward(
     expect(rosa.locator("[data-bind=kicker]")).to_have_text("Waiting")
     expect(rosa.locator("[data-bind=timer]")).to_have_text("–:––")
     expect(rosa.locator("[data-bind=timer-note]")).to_have_text(
-        "Everyone still waiting for a turn is away. When one arrives, press Bring forward beside their name."
+        "Everyone still waiting for a turn is away. The first to open the room takes the seat; "
+        "for someone at the table without it, press Bring forward beside their name."
     )
     expect(rosa.get_by_role("button", name=re.compile("^Next turn"))).to_be_hidden()
     shot(rosa, "meet09-facilitator-phone-seat-waiting")
 
-    # Ann opens the room on her phone: she is here, and the facilitator gives her the seat.
+    # Ann opens the room on her phone: she is here, and the empty seat is hers at once.
     ann = new_page(390, 844)
     sign_in(ann, base, ann_user.email, problems)
     ann.goto(f"{base}/meetings/{meeting.public_id}/live/")
     expect(ann.locator("#room-conn")).to_have_text("Connected")
-    expect(ann.locator("[data-bind=timer-note]")).to_have_text(
-        "The facilitator starts the next turn when someone waiting for one is here."
-    )
-    # Arriving after the start puts her turn at the end, behind Ben, who is still away.
-    expect(rosa.locator("[data-bind=order] .turn-name")).to_have_text(["Ben Brooks", "Ann Alvarez"])
-    expect(rosa.locator("[data-bind=order] .turn-status")).to_have_text(["Waiting · not here yet", "Waiting"])
-    rosa.get_by_role("button", name="Bring forward: Ann Alvarez, their turn starts now").click()
     expect(ann.locator("[data-bind=seat]")).to_have_text("Your turn")
     expect(rosa.locator("[data-bind=timer-note]")).to_have_text("Update · 5 min phase")
+    # Listed first, as hers is the turn under way; Ben, still away, waits after her.
+    expect(rosa.locator("[data-bind=order] .turn-name")).to_have_text(["Ann Alvarez", "Ben Brooks"])
+    expect(rosa.locator("[data-bind=order] .turn-status")).to_have_text(["In the seat", "Waiting · not here yet"])
+    # Ann's turn ends with Ben still away: the seat waits again, with no Pause and no Next turn.
+    rosa.locator("body").press("t")
+    expect(rosa.locator("[data-bind=seat]")).to_have_text("Waiting for someone to arrive")
+    expect(ann.locator("[data-bind=timer-note]")).to_have_text(
+        "The next turn starts as soon as someone waiting for one is here."
+    )
+    for name in ("Pause", "Next turn"):
+        expect(rosa.get_by_role("button", name=re.compile("^" + name))).to_be_hidden()
+    # Ben is at his desk on the call without the room open: Bring forward gives him the seat.
+    rosa.get_by_role("button", name="Bring forward: Ben Brooks, their turn starts now").click()
+    expect(rosa.locator("[data-bind=seat]")).to_have_text("Ben Brooks’s turn")
+    expect(rosa.locator("[data-bind=kicker]")).to_have_text("Turn 2 of 2")
     assert problems == []

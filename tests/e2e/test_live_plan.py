@@ -7,7 +7,6 @@ facilitator typed, with the reason."""
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import timedelta
 
@@ -81,39 +80,37 @@ def test_the_facilitator_fits_and_edits_the_plan(asgi_server: AsgiServer, new_pa
     expect(rosa.locator("#room-alert")).to_have_text(
         "The plan changed while you were editing: the fields you had not changed now show the new plan."
     )
-    halves = [f"{math.floor(p['seconds'] / 30 + 0.5) / 2:g}" for p in fitted]  # as the page rounds (halves up)
-    assert [_row(rosa, n) for n in (1, 2, 3, 4)] == [
-        ("Status update", halves[0]), ("Challenge", halves[1]), ("Brainstorm", halves[2]), ("Commitments", halves[3]),
-    ]  # fmt: skip
+    minutes = [str(p["seconds"] // 60) for p in fitted]  # exactly what is stored: whole minutes
+    names = ["Status update", "Challenge", "Brainstorm", "Commitments"]
+    assert [_row(rosa, n) for n in (1, 2, 3, 4)] == list(zip(names, minutes, strict=True))
     rosa.get_by_role("button", name="Undo my changes").click()
 
     # The editor: Brainstorm to 8 minutes, a new "Wrap-up" phase, Commitments removed.
     assert _row(rosa, 1)[0] == "Update"
     assert [_row(rosa, n)[0] for n in (2, 3, 4)] == ["Challenge", "Brainstorm", "Commitments"]
     rosa.locator(".plan-row").nth(0).get_by_label("minutes").fill("4")
-    rosa.locator(".plan-row").nth(1).get_by_label("minutes").fill("3.5")
+    rosa.locator(".plan-row").nth(1).get_by_label("minutes").fill("4")
     rosa.locator(".plan-row").nth(2).get_by_label("minutes").fill("8")
     rosa.get_by_role("button", name="Remove Commitments").click()
     expect(rosa.get_by_label("Phase 4 name")).to_have_count(0)
     rosa.get_by_role("button", name="Add a phase").click()
     expect(rosa.get_by_label("Phase 4 name")).to_be_focused()
     rosa.get_by_label("Phase 4 name").fill("Wrap-up")
-    rosa.locator(".plan-row").nth(3).get_by_label("minutes").fill("1.5")
+    rosa.locator(".plan-row").nth(3).get_by_label("minutes").fill("1")
     expect(rosa.locator("[data-bind=plan-total]")).to_have_text(
         "A turn takes 17 min; 3 turns left need 51 min. Not saved yet."
     )
     shot(rosa, "plan01-editor-unsaved")
     rosa.get_by_role("button", name="Save the plan").click()
-    # The old plan has four phases too: wait for the saved one's words, not for a count. A
-    # phase that is not whole minutes says its real length, as its clock will count it.
-    saved = ["Update 4 min", "Challenge 3 min 30 s", "Brainstorm 8 min", "Wrap-up 1 min 30 s"]
+    # The old plan has four phases too: wait for the saved one's words, not for a count.
+    saved = ["Update 4 min", "Challenge 4 min", "Brainstorm 8 min", "Wrap-up 1 min"]
     for page in (rosa, ann):
         _labels_become(page, saved)
     assert Roundtable.objects.get(meeting=meeting).plan == [
         {"key": "update", "label": "Update", "seconds": 240},
-        {"key": "challenge", "label": "Challenge", "seconds": 210},
+        {"key": "challenge", "label": "Challenge", "seconds": 240},
         {"key": "brainstorm", "label": "Brainstorm", "seconds": 480},
-        {"key": "wrap-up", "label": "Wrap-up", "seconds": 90},
+        {"key": "wrap-up", "label": "Wrap-up", "seconds": 60},
     ]
     expect(rosa.locator("[data-bind=plan-total]")).to_have_text("A turn takes 17 min; 3 turns left need 51 min.")
 
@@ -121,16 +118,17 @@ def test_the_facilitator_fits_and_edits_the_plan(asgi_server: AsgiServer, new_pa
     rosa.get_by_label("Phase 2 name").fill("Update")
     rosa.get_by_role("button", name="Save the plan").click()
     expect(rosa.locator("#room-alert")).to_have_text("Two phases are called 'Update': give each its own name.")
-    assert _row(rosa, 2) == ("Update", "3.5")
-    # An impossible length is caught before sending, with the field focused.
-    rosa.locator(".plan-row").nth(2).get_by_label("minutes").fill("0")
-    rosa.get_by_role("button", name="Save the plan").click()
-    expect(rosa.locator("#room-alert")).to_have_text("Phase 3 must last between half a minute and 60 minutes.")
-    expect(rosa.locator(".plan-row").nth(2).get_by_label("minutes")).to_be_focused()
+    assert _row(rosa, 2) == ("Update", "4")
+    # An impossible length (none, or not whole minutes) is caught before sending, with the field focused.
+    for length in ("0", "2.5"):
+        rosa.locator(".plan-row").nth(2).get_by_label("minutes").fill(length)
+        rosa.get_by_role("button", name="Save the plan").click()
+        expect(rosa.locator("#room-alert")).to_have_text("Give phase 3 a length in whole minutes, from 1 to 60.")
+        expect(rosa.locator(".plan-row").nth(2).get_by_label("minutes")).to_be_focused()
     # Undo brings back the room's plan.
     rosa.get_by_role("button", name="Undo my changes").click()
     assert [_row(rosa, n) for n in (1, 2, 3, 4)] == [
-        ("Update", "4"), ("Challenge", "3.5"), ("Brainstorm", "8"), ("Wrap-up", "1.5"),
+        ("Update", "4"), ("Challenge", "4"), ("Brainstorm", "8"), ("Wrap-up", "1"),
     ]  # fmt: skip
     assert _labels(ann) == saved
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -244,22 +246,34 @@ async def test_bad_messages_get_a_clear_400_and_the_socket_lives_on(live: Room, 
         assert reply["status"] == 400
         return reply
 
-    assert (await error_for("{not json"))["message"] == "That message is not valid JSON."
-    assert (await error_for("[1, 2]"))["message"] == 'Send a JSON object: {"action": "..."}.'
-    assert (await error_for(data=b"\x00\x01"))["message"] == "Send JSON text, not binary frames."
+    unreadable = "This page sent a message the room couldn't read. Reload the page and try again."
+    assert (await error_for("{not json"))["message"] == unreadable
+    assert (await error_for("[1, 2]"))["message"] == unreadable
+    assert (await error_for(data=b"\x00\x01"))["message"] == unreadable
     assert (await error_for('{"request_id": 7}'))["request_id"] == 7
     reply = await error_for('{"action": "fly", "request_id": "r1"}')
-    assert reply == {"type": "error", "message": "Unknown action 'fly'.", "status": 400, "request_id": "r1"}
+    assert reply == {
+        "type": "error",
+        "message": "This page asked for something the room doesn't do. Reload the page and try again.",
+        "status": 400,
+        "request_id": "r1",
+    }
+    # No field names in what a person reads: the thing, in the page's words, and what to do.
     reply = await error_for('{"action": "skip_turn"}')
-    assert reply["message"] == "Send user_id as a whole number."
+    assert reply["message"] == "The room couldn't tell the person from that. Reload the page and try again."
     reply = await error_for('{"action": "skip_turn", "user_id": true}')
-    assert reply["message"] == "Send user_id as a whole number."
+    assert reply["message"] == "The room couldn't tell the person from that. Reload the page and try again."
     reply = await error_for('{"action": "order_set", "user_ids": "1,2"}')
-    assert reply["message"] == "Send user_ids as a list of whole numbers."
+    assert reply["message"] == (
+        "The room couldn't tell the order of the people waiting from that. Reload the page and try again."
+    )
     reply = await error_for('{"action": "plan_set", "phases": "long"}')
     assert reply["message"] == "A turn has between 1 and 8 phases."
+    # Plans are whole minutes: 136 seconds is refused with the reason, never stored.
+    reply = await error_for('{"action": "plan_set", "phases": [{"label": "Update", "seconds": 136}]}')
+    assert reply["message"] == "Give phase 1 a length in whole minutes, from 1 to 60."
     reply = await error_for("x" * 70_000)
-    assert reply["message"] == "That message is too long."
+    assert reply["message"] == "That is too long for the room: shorten it and try again."
     assert await db_version(live.rt.pk) == before
     await fac.send_json_to({"action": "ping", "request_id": 9})
     pong = await fac.receive_json_from(timeout=WAIT)
@@ -344,13 +358,16 @@ async def test_a_suggestion_in_the_brainstorm_appears_on_every_screen(live: Room
     }
     await ben.send_json_to({"action": "commitment_add", "text": "Email Dana", "due_on": "next week"})
     reply = await until(ben, lambda f: f["type"] == "error")
-    assert reply["message"] == "Send due_on as a date like 2031-03-04."
+    unreadable = "That isn't a date the room can read: pick the day from the calendar, or leave it empty."
+    assert reply["message"] == unreadable
     await ben.send_json_to({"action": "commitment_add", "text": "Email Dana", "due_on": "9999-12-31"})
     reply = await until(ben, lambda f: f["type"] == "error")
-    assert reply["message"] == "Send due_on as a date between 1900-01-01 and 2999-12-31."
-    await ben.send_json_to({"action": "commitment_add", "text": "Email Dana", "due_on": "2031-03-11"})
+    assert reply["message"] == unreadable
+    # The socket uses the real clock: a week from today is always a day the room takes.
+    next_week = (timezone.now().astimezone(ZoneInfo(live.meeting.time_zone)).date() + timedelta(days=7)).isoformat()
+    await ben.send_json_to({"action": "commitment_add", "text": "Email Dana", "due_on": next_week})
     frame = await until(cat, lambda f: bool(f["room"]["turn"]["commitments"]))
-    assert frame["room"]["turn"]["commitments"][0]["due_on"] == "2031-03-11"
+    assert frame["room"]["turn"]["commitments"][0]["due_on"] == next_week
     count = await database_sync_to_async(lambda: Suggestion.objects.filter(starred=True).count())()
     assert count == 1
     await close_all(fac, ann, ben, cat)
@@ -459,8 +476,8 @@ async def test_after_a_restart_the_room_is_whole(live: Room, heads: dict[str, He
     )
     # Paused: the clock stood still while everything was down.
     assert room["remaining_seconds"] == pytest.approx(before["room"]["remaining_seconds"], abs=0.01)
-    # Ben arrives after the start, so his turn moves to the end of the order.
-    assert [t["name"] for t in room["turns"]] == ["Ann", "Cat", "Ben"]
+    # Ben arrives after the start: his turn moves behind the people here, ahead of Cat (away).
+    assert [t["name"] for t in room["turns"]] == ["Ann", "Ben", "Cat"]
     await close_all(ben)
 
 
@@ -612,7 +629,8 @@ async def test_turns_go_to_people_here_and_a_facilitator_acts_for_a_member_witho
         }
     await fac.send_json_to({"action": "presence_set", "user_id": live.ann.pk, "present": "yes", "request_id": 2})
     assert await fac.receive_json_from(timeout=WAIT) == {
-        "type": "error", "message": "Send present as true or false.", "status": 400, "request_id": 2,
+        "type": "error", "status": 400, "request_id": 2,
+        "message": "The room couldn't tell whether they are here from that. Reload the page and try again.",
     }  # fmt: skip
 
     # Ann arrives at the table without her phone: the facilitator brings her forward.

@@ -30,9 +30,9 @@ def _ann_takes_a_turn(room: Room) -> Turn:
     services.suggestion_star(suggestion=s1, by=room.ann, starred=True)
     services.phase_next(roundtable=room.rt, by=room.fac, now=at(1200))
     services.commitment_add(
-        turn=turn, by=room.ann, text="Contact two hiring managers at Acme", due_on=date(2031, 3, 11)
+        turn=turn, by=room.ann, text="Contact two hiring managers at Acme", due_on=date(2031, 3, 11), now=at(1210)
     )
-    services.commitment_add(turn=turn, by=room.ann, text="Ask for interview feedback")
+    services.commitment_add(turn=turn, by=room.ann, text="Ask for interview feedback", now=at(1220))
     services.phase_next(roundtable=room.rt, by=room.fac, now=at(1320))
     services.roundtable_end(roundtable=room.rt, by=room.fac, now=at(1400))
     return turn

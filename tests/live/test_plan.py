@@ -25,11 +25,15 @@ def test_plan_set_validates_and_keeps_keys(room: Room) -> None:
     cases = [
         ([], "A turn has between 1 and 8 phases."),
         ([{"label": "A", "seconds": 60}] * 9, "A turn has between 1 and 8 phases."),
-        ([{"label": "Quick", "seconds": 29}], "Phase 1 must last between 30 seconds and 60 minutes."),
-        ([{"label": "Long", "seconds": 3601}], "Phase 1 must last between 30 seconds and 60 minutes."),
+        ([{"label": "Quick", "seconds": 0}], "Phase 1 must last between 1 and 60 minutes."),
+        ([{"label": "Long", "seconds": 3660}], "Phase 1 must last between 1 and 60 minutes."),
+        # Plans are whole minutes: 2:16 is refused with the reason, never rounded quietly.
+        ([{"label": "Odd", "seconds": 136}], "Give phase 1 a length in whole minutes, from 1 to 60."),
+        ([{"label": "Half", "seconds": 30}], "Give phase 1 a length in whole minutes, from 1 to 60."),
+        ([{"label": "Float", "seconds": 120.0}], "Give phase 1 a length in whole minutes, from 1 to 60."),
         ([{"label": "x" * 41, "seconds": 60}], "Keep the name of phase 1 to 40 characters or fewer."),
         ([{"label": " ", "seconds": 60}], "Give phase 1 a name."),
-        ([{"label": "A", "seconds": "60"}], "Give the length of phase 1 in whole seconds."),
+        ([{"label": "A", "seconds": "60"}], "Give phase 1 a length in whole minutes, from 1 to 60."),
         (
             [{"label": "A", "seconds": 60}, {"label": "a", "seconds": 60}],
             "Two phases are called 'a': give each its own name.",
@@ -57,11 +61,11 @@ def test_plan_set_validates_and_keeps_keys(room: Room) -> None:
     # A renamed phase keeps its key; a new phase with the old name gets a key of its own.
     rt = services.plan_set(
         roundtable=room.rt, by=room.fac,
-        phases=[{"key": "status", "label": "Intro", "seconds": 60}, {"label": "Status", "seconds": 90}],
+        phases=[{"key": "status", "label": "Intro", "seconds": 60}, {"label": "Status", "seconds": 120}],
     )  # fmt: skip
     assert rt.plan == [
         {"key": "status", "label": "Intro", "seconds": 60},
-        {"key": "status-2", "label": "Status", "seconds": 90},
+        {"key": "status-2", "label": "Status", "seconds": 120},
     ]
 
 

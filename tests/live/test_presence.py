@@ -60,10 +60,9 @@ def test_start_passes_over_an_absent_first_member_who_waits_at_the_end(room: Roo
         "Nobody is in the seat: the members still waiting are not here yet. Bring one forward when they arrive.",
     )
 
-    # Ann arrives from her phone: she is here, and waits for the facilitator to bring her forward.
-    services.participant_join(roundtable=room.rt, user=room.ann, now=at(300))
-    assert seat(room) is None
-    rt = services.turn_bring_forward(roundtable=room.rt, by=room.fac, user_id=room.ann.pk, now=at(310))
+    # Ann arrives from her phone: the empty seat is hers at once, nobody has to press anything.
+    services.participant_join(roundtable=room.rt, user=room.ann, now=at(310))
+    rt = room.fresh()
     assert (rt.current_turn.user_id, rt.phase_index, rt.phase_started_at) == (room.ann.pk, 0, at(310))  # type: ignore[union-attr]
     assert clock.remaining_seconds(rt, at(320)) == 290
     # Joined from her own phone: her presence is hers, not the facilitator's word.
@@ -87,8 +86,9 @@ def test_absent_people_move_behind_the_present_ones_at_every_change_of_turn(room
     services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
     # Ben, at the table without a phone, steps out: the facilitator takes back the mark.
     services.presence_set(roundtable=room.rt, by=room.fac, user_id=room.ben.pk, present=False, now=at(5))
+    # At once, mid-turn: the order shown is the order turns will happen.
+    assert order(room) == [("Ann", "active", 1), ("Cat", "pending", 2), ("Ben", "pending", 3)]
     services.phase_next(roundtable=room.rt, by=room.fac, now=at(10))
-    assert order(room) == [("Ann", "active", 1), ("Ben", "pending", 2), ("Cat", "pending", 3)]  # mid-turn: no change
     services.turn_next(roundtable=room.rt, by=room.fac, now=at(20))
     assert order(room) == [("Ann", "done", 1), ("Cat", "active", 2), ("Ben", "pending", 3)]
 

@@ -88,7 +88,9 @@ def test_snapshot_of_a_brainstorm_in_overtime(room: Room) -> None:
     services.phase_next(roundtable=room.rt, by=room.fac, now=at(600))
     s = services.suggestion_add(turn=turn, by=room.ben, text="Refresh the resume", contact="Dee", now=at(620))
     services.suggestion_star(suggestion=s, by=room.ann, starred=True)
-    c = services.commitment_add(turn=turn, by=room.ann, text="Send 5 applications", due_on=date(2031, 3, 10))
+    c = services.commitment_add(
+        turn=turn, by=room.ann, text="Send 5 applications", due_on=date(2031, 3, 10), now=at(690)
+    )
     services.clock_add_minute(roundtable=room.rt, by=room.fac, now=at(700))
     services.clock_pause(roundtable=room.rt, by=room.fac, now=at(1200))
     services.nudge_send(roundtable=room.rt, by=room.fac, now=at(1210))

@@ -114,7 +114,12 @@ def test_each_participant_gets_their_own_summary_once(mailoutbox) -> None:  # ty
         assert "Send a thank-you note" not in part
 
     fac = _only_for(mailoutbox, room.fac)
+    title, group, day = room.meeting.title, room.group.name, "Tue, Mar 4, 2031"
+    # "your summary from <title>", never "the roundtable at <title>".
+    assert f"Here is your summary from {title} ({group}, {day})." in fac.body
+    assert f"Here is your summary from <strong>{title}</strong> ({group}, {day})." in _html(fac)
     for part in (fac.body, _html(fac)):
+        assert " at " + title not in part
         assert "You didn't take a turn at this roundtable." in part
         assert ANN_CHALLENGE not in part
 

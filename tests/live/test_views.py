@@ -342,6 +342,11 @@ def test_the_meeting_page_opens_the_room_and_goes_in_with_one_press() -> None:
     again = fac.post(f"/meetings/{meeting.public_id}/live/open/")
     assert (again.status_code, again["Location"]) == (302, f"/meetings/{meeting.public_id}/live/")
     assert list(Roundtable.objects.filter(meeting=meeting).values_list("pk", "version")) == [(rt.pk, 1)]
+    # A member who is going joins with a plain link, and cannot open a room.
+    hal = going_member(room.group, meeting, "Hal", 2)
+    member_page = _client(hal).get(f"/meetings/{meeting.public_id}/").content.decode()
+    assert f'href="/meetings/{meeting.public_id}/live/">Join the live room</a>' in member_page
+    assert _client(hal).post(f"/meetings/{meeting.public_id}/live/open/").status_code == 404
     # After the end it still goes in, to the ended room with its summary link, and says no error.
     services.roundtable_end(roundtable=rt, by=room.fac, now=at(0))
     ended = fac.post(f"/meetings/{meeting.public_id}/live/open/", follow=True)
@@ -349,11 +354,16 @@ def test_the_meeting_page_opens_the_room_and_goes_in_with_one_press() -> None:
     assert ended.redirect_chain == [(f"/meetings/{meeting.public_id}/live/", 302)]
     assert "See my summary" in html
     assert "This roundtable has ended." not in html
-    # A member who is going joins with a plain link, and cannot open a room.
-    hal = going_member(room.group, meeting, "Hal", 2)
-    member_page = _client(hal).get(f"/meetings/{meeting.public_id}/").content.decode()
-    assert f'href="/meetings/{meeting.public_id}/live/">Join the live room</a>' in member_page
-    assert _client(hal).post(f"/meetings/{meeting.public_id}/live/open/").status_code == 404
+    # After the end the meeting page offers the summary, not a room to open or join.
+    summary_link = f'<a class="button button-secondary" href="/meetings/{meeting.public_id}/live/summary/">'
+    for person in (fac, _client(hal)):
+        after = person.get(f"/meetings/{meeting.public_id}/").content.decode()
+        assert (summary_link in after, "Open the live room" in after, "Join the live room" in after) == (
+            True, False, False,
+        )  # fmt: skip
+    # Someone the room would not let in (not going, never in it) is offered nothing.
+    ivy = MembershipFactory(group=room.group, user=UserFactory(name="Ivy")).user
+    assert "/live/" not in _client(ivy).get(f"/meetings/{meeting.public_id}/").content.decode()
 
 
 @pytest.mark.django_db

@@ -43,8 +43,8 @@
   }
 
   // A length of time, the same everywhere in the room: "2 min", or "2 min 16 s" when it is
-  // not whole minutes (plans are made in whole minutes, but a facilitator may set 1.5), so a
-  // label always agrees with the clock that counts the same phase down.
+  // not whole minutes (plans are whole minutes; time left before the meeting ends is not), so
+  // a label always agrees with the clock that counts the same phase down.
   function durationText(seconds) {
     var s = Math.max(0, Math.round(seconds));
     var m = Math.floor(s / 60), rest = s % 60;
@@ -64,6 +64,13 @@
     if (!m) return iso || "";
     var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
     return DAYS[d.getUTCDay()] + ", " + MONTHS[d.getUTCMonth()] + " " + d.getUTCDate() + ", " + d.getUTCFullYear();
+  }
+
+  // This device's calendar day, `days` from today, as "YYYY-MM-DD".
+  function isoDay(days) {
+    var d = new Date();
+    d.setDate(d.getDate() + days);
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
   function firstName(name) {
@@ -225,6 +232,9 @@
       this.reconnectNow();
       return null;
     }
+    // A new try: an error about an earlier one no longer applies (a refusal of this one
+    // comes back as its own alert).
+    if (this.alertNode && !this.alertNode.hidden && !this.revoked) this.hideAlert();
     this.seq += 1;
     var id = "r" + Date.now().toString(36) + "-" + this.seq;
     var body = { action: action, request_id: id };
@@ -338,8 +348,8 @@
       note = r.status === "open" ? "The clock starts when the facilitator presses Start." :
         r.open_discussion ? "Talk freely until the facilitator ends the roundtable." :
         r.waiting_for_arrivals ? (this.you.can_control ?
-          "Everyone still waiting for a turn is away. When one arrives, press Bring forward beside their name." :
-          "The facilitator starts the next turn when someone waiting for one is here.") : "";
+          "Everyone still waiting for a turn is away. The first to open the room takes the seat; for someone at the table without it, press Bring forward beside their name." :
+          "The next turn starts as soon as someone waiting for one is here.") : "";
     } else {
       var label = r.phase_label || "This phase";
       if (rem < 0) {
@@ -534,7 +544,7 @@
     else if (r.status === "ended") { kicker = "Ended"; seat = "The roundtable has ended"; }
     else if (r.mode === "questions") { kicker = r.paused ? "Paused" : "Questions"; seat = "Question time"; }
     else if (turn) {
-      kicker = (r.paused ? "Paused · " : "") + "Turn " + this.turnNumber() + " of " + r.turns.filter(function (t) { return t.status !== "skipped"; }).length;
+      kicker = (r.paused ? "Paused · " : "") + "Turn " + this.turnNumber() + " of " + this.turnsInAll();
       seat = inSeat && !this.display ? "Your turn" : possessive(this.name(turn.name)) + " turn";
     } else if (r.waiting_for_arrivals) {
       kicker = r.paused ? "Paused" : "Waiting";
@@ -559,15 +569,15 @@
 
   function setText(node, text) { if (node && node.textContent !== text) node.textContent = text; }
 
+  // "Turn N of M": N counts the turns taken so far (done, and the one in the seat), M adds
+  // the turns still waiting; skipped turns are in neither. So the first turn is "Turn 1"
+  // whoever takes it, brought forward or not.
   Room.prototype.turnNumber = function () {
-    var n = 0;
-    var turns = this.room.turns;
-    for (var i = 0; i < turns.length; i += 1) {
-      if (turns[i].status === "skipped") continue;
-      n += 1;
-      if (turns[i].current) return n;
-    }
-    return n;
+    return this.room.turns.filter(function (t) { return t.status === "done" || t.status === "active"; }).length;
+  };
+
+  Room.prototype.turnsInAll = function () {
+    return this.room.turns.filter(function (t) { return t.status === "done" || t.status === "active" || t.status === "pending"; }).length;
   };
 
   Room.prototype.renderPhasebar = function () {
@@ -599,9 +609,11 @@
     var live = r.status === "running" || r.status === "paused";
     var seated = live && !!r.turn;
     var taken = (r.questions || []).some(function (q) { return q.status === "taken"; });
+    // Pause and Resume only while a clock runs: with the seat empty there is nothing to stop.
+    var clocked = seated || (questions && live);
     var show = {
       start: r.status === "open",
-      pause: r.status === "running",
+      pause: r.status === "running" && clocked,
       resume: r.status === "paused",
       add_minute: seated,
       next_phase: seated,
@@ -760,6 +772,9 @@
     var cForm = this.root.querySelector('[data-form="commitment_add"]');
     if (cForm) {
       cForm.hidden = !(canWrite && commitPhase);
+      // Due from today to a year ahead (services.commitment_add says the same, in words).
+      var due = cForm.elements.due_on;
+      if (due) { due.min = isoDay(0); due.max = isoDay(365); }
       cForm.querySelector("label").textContent = inSeat ? "Before the next meeting, I will…" : "Before the next meeting, " + who + " will…";
     }
   };
@@ -826,7 +841,7 @@
       [b["order-title"], node].forEach(function (n) { if (n) n.hidden = noTurns || nobody; });
     }
     var pending = r.turns.filter(function (t) { return t.status === "pending"; });
-    var labels = { pending: "Waiting", active: "In the seat", done: "Done", skipped: "Skipped" };
+    var labels = { pending: "Waiting", active: "In the seat", done: "Done", skipped: "Skipped", not_reached: "Didn’t come round" };
     if (r.mode === "questions") turns = [];
     this.rebuild(node, turns.map(function (t) {
       var name = self.name(t.name);
@@ -841,14 +856,18 @@
       ]);
       if (control && t.status === "pending" && r.status !== "ended") {
         var i = pending.indexOf(t);
+        // While the room runs, people here wait ahead of people away (the seat goes to them
+        // first), so each moves only among their own side: the arrows stop at its ends.
+        var side = live ? pending.filter(function (p) { return !!hereIds[p.user_id] === !!here; }) : pending;
+        var j = side.indexOf(t);
         var tools = el("span", { className: "turn-tools" });
         tools.appendChild(el("button", {
           type: "button", className: "icon-button", "data-action": "order_move", "data-user-id": t.user_id, "data-delta": "-1",
-          "aria-label": "Move " + name + " up", disabled: i === 0, "data-fkey": "up-" + t.user_id, text: "↑",
+          "aria-label": "Move " + name + " up", disabled: j === 0, "data-fkey": "up-" + t.user_id, text: "↑",
         }));
         tools.appendChild(el("button", {
           type: "button", className: "icon-button", "data-action": "order_move", "data-user-id": t.user_id, "data-delta": "1",
-          "aria-label": "Move " + name + " down", disabled: i === pending.length - 1, "data-fkey": "down-" + t.user_id, text: "↓",
+          "aria-label": "Move " + name + " down", disabled: j === side.length - 1, "data-fkey": "down-" + t.user_id, text: "↓",
         }));
         // Presence: a member at the table or on the call without the room open is marked
         // here by the facilitator ("Not here" takes back only that mark).
@@ -952,7 +971,8 @@
     this.planTotal();
   };
 
-  function halfMinutes(seconds) { return Math.round((seconds / 60) * 2) / 2; }
+  // The minutes a phase lasts, exactly as stored (plans are whole minutes: services.plan_set).
+  function planMinutes(seconds) { return seconds / 60; }
 
   // Rebuild the rows from the room's plan, keeping keyboard focus on the same field.
   Room.prototype.fillPlan = function (phases) {
@@ -990,7 +1010,7 @@
       row.dataset.key = p.key;
       if (label.value === row.dataset.label) label.value = p.label;
       row.dataset.label = p.label;
-      var m = halfMinutes(p.seconds);
+      var m = planMinutes(p.seconds);
       if (minutes.value === row.dataset.minutes) minutes.value = m;
       row.dataset.seconds = p.seconds;
       row.dataset.minutes = m;
@@ -1002,7 +1022,7 @@
   Room.prototype.planRow = function (label, seconds, key) {
     this.planSeq = (this.planSeq || 0) + 1;
     var id = "plan-" + this.planSeq;
-    var minutes = halfMinutes(seconds);
+    var minutes = planMinutes(seconds);
     // data-label, data-seconds and data-minutes hold the room's values for the row, so the
     // fields the facilitator did not change keep the exact length (to the second).
     return el("li", { className: "plan-row", "data-key": key || "", "data-label": label, "data-seconds": seconds,
@@ -1011,8 +1031,8 @@
       el("input", { id: id + "-label", type: "text", name: "label", value: label, maxlength: 40, required: true,
                     autocomplete: "off" }),
       el("label", { for: id + "-minutes", className: "plan-minutes-label" }),
-      el("input", { id: id + "-minutes", type: "number", name: "minutes", value: minutes, min: 0.5, max: 60, step: 0.5,
-                    inputmode: "decimal", required: true, className: "plan-minutes" }),
+      el("input", { id: id + "-minutes", type: "number", name: "minutes", value: minutes, min: 1, max: 60, step: 1,
+                    inputmode: "numeric", required: true, className: "plan-minutes" }),
       el("button", { type: "button", className: "button button-secondary button-small", "data-plan-remove": "" }, ["Remove"]),
     ]);
   };
@@ -1041,8 +1061,8 @@
       var minutes = row.querySelector("input[name=minutes]");
       var m = parseFloat(minutes.value);
       if (!problem && !label.value.trim()) problem = { field: label, text: "Give phase " + (i + 1) + " a name." };
-      if (!problem && (isNaN(m) || m < 0.5 || m > 60)) {
-        problem = { field: minutes, text: "Phase " + (i + 1) + " must last between half a minute and 60 minutes." };
+      if (!problem && (isNaN(m) || m < 1 || m > 60 || Math.floor(m) !== m)) {
+        problem = { field: minutes, text: "Give phase " + (i + 1) + " a length in whole minutes, from 1 to 60." };
       }
       var untouched = minutes.value === row.dataset.minutes && row.dataset.seconds;
       var seconds = untouched ? parseInt(row.dataset.seconds, 10) : Math.round((isNaN(m) ? 0 : m) * 60);
@@ -1088,7 +1108,7 @@
     });
     this.binds["plan-add"].addEventListener("click", function () {
       if (list.children.length >= 8) { self.showAlert("A turn has at most 8 phases."); return; }
-      var row = self.planRow("", 120, "");
+      var row = self.planRow("", 120, "");  // 2 minutes
       list.appendChild(row);
       self.planDirty = true;
       self.planNumbers();
@@ -1275,7 +1295,7 @@
     var key = e.key;
     if (key === " " || key === "Spacebar") {
       if (t && t.closest && t.closest("button, a, summary")) return;  // Space presses the focused control
-      if (r.status !== "running" && r.status !== "paused") return;
+      if (r.status === "running" ? !r.turn && r.mode !== "questions" : r.status !== "paused") return;
       e.preventDefault();
       this.act(r.status === "running" ? "pause" : "resume");
     } else if (key === "n" || key === "N") {
