@@ -185,8 +185,13 @@ _REGIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+# (region, [(zone, label), ...]) pairs, Django's grouped choices. Typed loosely: callers
+# that predate the regions spell it list[tuple[str, str]], and Django takes either shape.
+ZoneChoices = list[tuple[str, Any]]
+
+
 @cache
-def zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+def zone_choices() -> ZoneChoices:
     """Every place (`place_zones`), grouped by region (the Americas first) and sorted by
     label within it, so a city is found by its region or by typing its first letters.
     Each label is unique (tests/core/test_zones.py holds that)."""

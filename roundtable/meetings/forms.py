@@ -128,7 +128,7 @@ class MeetingForm(forms.Form):
         # Fields the choices above them leave unused are ignored, errors and all: without
         # the stylesheet that hides them (site.css) they are still on the page.
         for name in names:
-            self._errors.pop(name, None)
+            self.errors.pop(name, None)
             self.cleaned_data[name] = None
 
     def clean(self) -> dict[str, Any]:

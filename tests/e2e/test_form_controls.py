@@ -15,8 +15,7 @@ from tests.factories import GroupFactory, facilitator_of
 pytestmark = pytest.mark.e2e
 
 ONE_LINE = (
-    "input[type=text], input[type=number], input[type=url], input[type=date], input[type=time], "
-    "select:not([multiple])"
+    "input[type=text], input[type=number], input[type=url], input[type=date], input[type=time], select:not([multiple])"
 )
 
 
@@ -107,7 +106,8 @@ def test_talks_filters_fold_on_a_phone_and_open_on_a_message(live_server, new_pa
     expect(phone.locator("#id_to_error")).to_have_text("Pick an end date on or after the start date.")
     # Each message right under its own field.
     near_box, message_box = near.bounding_box(), phone.locator("#id_near_error").bounding_box()
-    assert near_box is not None and message_box is not None
+    assert near_box is not None
+    assert message_box is not None
     assert 0 <= message_box["y"] - (near_box["y"] + near_box["height"]) < 24
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     shot(phone, "forms2-talks-errors-360")

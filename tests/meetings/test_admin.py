@@ -77,7 +77,8 @@ def test_a_calendar_feeds_secret_is_never_shown() -> None:
         text = client.get(url).text
         assert feed.token_hash not in text
         assert token not in text
-        assert "token_hash" not in text and "Token hash" not in text
+        assert "token_hash" not in text
+        assert "Token hash" not in text
 
 
 @pytest.mark.django_db
