@@ -5,9 +5,11 @@ from typing import Any
 
 from django import forms
 
+from roundtable.core import dates
 from roundtable.core.text import LinkField, MultiLineField, SingleLineField
-from roundtable.core.zones import zone_choices
+from roundtable.core.zones import ZoneField, canonical_zone
 from roundtable.groups.models import Format, Group, Kind
+from roundtable.groups.places import resolve
 from roundtable.groups.templates_of_kind import TEMPLATES
 
 from . import recurrence
@@ -38,7 +40,7 @@ class MeetingForm(forms.Form):
     title = SingleLineField(max_length=140)
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}))
-    time_zone = forms.ChoiceField(choices=zone_choices)
+    time_zone = ZoneField(label="Time zone")
     networking_before_minutes = forms.IntegerField(label="Open networking before (minutes)", min_value=0,
                                                    max_value=240, initial=0)  # fmt: skip
     main_minutes = forms.IntegerField(label="Main part (minutes)", min_value=1, max_value=600, initial=60)
@@ -62,7 +64,10 @@ class MeetingForm(forms.Form):
     until = forms.DateField(label="Last date", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                             help_text="The series stops after this day.")  # fmt: skip
     count = forms.IntegerField(label="Number of meetings", required=False, min_value=2,
-                               max_value=recurrence.MAX_OCCURRENCES, help_text="Counting the first one.")  # fmt: skip
+                               max_value=recurrence.MAX_OCCURRENCES, help_text="Counting the first one.",
+                               error_messages={"max_value": recurrence.COUNT_TEXT,
+                                               "min_value": "A series has at least 2 meetings: for one, "
+                                                            "choose Does not repeat."})  # fmt: skip
     rule = SingleLineField(label="Rule (RFC 5545 RRULE)", max_length=300, required=False,
                            help_text="RFC 5545, for example FREQ=MONTHLY;BYDAY=-1TH for the last Thursday of "
                                      "each month.")  # fmt: skip
@@ -104,18 +109,46 @@ class MeetingForm(forms.Form):
         if group.kind != Kind.SUPPORT:
             self.fields.pop("circle_minutes")
 
+    def clean_time_zone(self) -> str:
+        tz: str = self.cleaned_data["time_zone"]
+        # Editing a meeting stored under an alias ("US/Eastern") shows it as its place; sent
+        # back unchanged, it stays as stored rather than reading as a move to another zone.
+        stored = self.initial.get("time_zone")
+        if stored and stored != tz and canonical_zone(stored) == tz:
+            return str(stored)
+        return tz
+
+    def clean_until(self) -> Any:
+        until = self.cleaned_data.get("until")
+        if until is not None and not dates.in_range(until):
+            raise forms.ValidationError(dates.PICK_TEXT)
+        return until
+
+    def _ignore(self, *names: str) -> None:
+        # Fields the choices above them leave unused are ignored, errors and all: without
+        # the stylesheet that hides them (site.css) they are still on the page.
+        for name in names:
+            self.errors.pop(name, None)
+            self.cleaned_data[name] = None
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         repeat = data.get("repeat")
+        if "repeat" in self.fields:
+            if repeat not in ("weekly", "biweekly", "monthly"):
+                self._ignore("ends", "until", "count")
+            else:
+                ends = data.get("ends") or "never"
+                self._ignore(*(name for name in ("until", "count") if name != ends))
         if repeat == "custom" and not data.get("rule"):
             self.add_error("rule", "Write the rule, or choose how often from the list.")
         ends = data.get("ends") or "never"
         if repeat in ("weekly", "biweekly", "monthly"):
-            if ends == "until" and not data.get("until"):
+            if ends == "until" and not data.get("until") and "until" not in self.errors:
                 self.add_error("until", "Choose the last date, or let the series keep going.")
-            elif ends == "until" and data.get("date") and data["until"] < data["date"]:
+            elif ends == "until" and data.get("date") and data.get("until") and data["until"] < data["date"]:
                 self.add_error("until", "The last date is before the first meeting.")
-            if ends == "count" and not data.get("count"):
+            if ends == "count" and not data.get("count") and "count" not in self.errors:
                 self.add_error("count", "Say how many meetings, or let the series keep going.")
         if self.group.kind == Kind.SPEAKERS and (data.get("speaker_name") or data.get("talk_title")):
             if not data.get("speaker_name"):
@@ -218,3 +251,49 @@ class MessageForm(forms.Form):
 class TalkLinksForm(forms.Form):
     slides_url = LinkField(label="Slides link", max_length=500, required=False, assume_scheme="https")
     recording_url = LinkField(label="Recording link", max_length=500, required=False, assume_scheme="https")
+
+
+class TalkFilters(forms.Form):
+    """The talks page's filters, from its query string. Each message is for the person and
+    sits beside its field; "from" and "to" are the parameter names links already carry."""
+
+    # Not stripped before the text check: a topic of only a line break is refused, as the API does.
+    topic = SingleLineField(label="Topic", max_length=60, required=False, strip=False)
+    near = SingleLineField(label="Near (city or ZIP)", max_length=120, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so these two are added here rather than declared above.
+        for name, label in (("from", "From"), ("to", "To")):
+            self.fields[name] = forms.DateField(
+                label=label, required=False, input_formats=["%Y-%m-%d"],
+                error_messages={"invalid": "Enter a real date, for example 2027-03-02."},
+            )  # fmt: skip
+
+    def clean_near(self) -> Any:
+        text = self.cleaned_data.get("near", "").strip()
+        if not text:
+            return None
+        place = resolve(text)
+        if place is None:
+            raise forms.ValidationError("We couldn't find that place. Try a US ZIP code or a city such as Denver, CO.")
+        return place
+
+    def _in_range(self, name: str) -> Any:
+        day = self.cleaned_data.get(name)
+        if day is not None and not dates.in_range(day):
+            raise forms.ValidationError(dates.PICK_TEXT)
+        return day
+
+    def clean_from(self) -> Any:
+        return self._in_range("from")
+
+    def clean_to(self) -> Any:
+        return self._in_range("to")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("from"), data.get("to")
+        if start is not None and end is not None and end < start:
+            self.add_error("to", "Pick an end date on or after the start date.")
+        return data

@@ -26,7 +26,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import DAILY, HOURLY, MINUTELY, MONTHLY, SECONDLY, WEEKLY, YEARLY, rrule, rrulestr
 
+from roundtable.core import dates
+
+# Ten years of weekly meetings: the most a series may have, however its end is written
+# (the form's "Number of meetings" and a rule's COUNT alike).
 MAX_OCCURRENCES = 520
+COUNT_TEXT = f"A series can have at most {MAX_OCCURRENCES} meetings."
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 # Two meetings of one series are at least this far apart, in local wall-clock time.
@@ -71,11 +76,12 @@ _NUMBER = re.compile(r"^[+-]?\d{1,6}$")
 _WEEKDAY = re.compile(r"^([+-]?)(\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 
 
-def _check_parts(text: str) -> None:
+def _check_parts(text: str, *, saving: bool = False) -> None:
     """Refuse a rule (upper case, no "RRULE:") whose parts RFC 5545 3.3.10 does not allow:
     an unknown or repeated part ("each rule part MUST NOT occur more than once"), no FREQ,
     or a value out of its range (INTERVAL and COUNT positive, BYHOUR 0-23, BYDAY ordinal
-    1-53, ...; INTERVAL also at most 1,000). Raises RuleError naming the part."""
+    1-53, ...; INTERVAL also at most 1,000; COUNT at most MAX_OCCURRENCES when `saving`).
+    Raises RuleError naming the part."""
     seen: set[str] = set()
     for part in text.split(";"):
         name, sep, value = part.partition("=")
@@ -103,6 +109,12 @@ def _check_parts(text: str) -> None:
                     )
         elif name in _INTEGER_PARTS:
             low, high, signed = _INTEGER_PARTS[name]
+            if name == "COUNT" and saving:
+                # The product's cap, the same as the form's "Number of meetings". Rules saved
+                # before it (up to RFC-sized counts) still expand: only saving checks it.
+                high = MAX_OCCURRENCES
+                if _NUMBER.match(value) and int(value) > high:
+                    raise RuleError(f"{COUNT_TEXT} Use COUNT={high} or less.")
             items = value.split(",") if name in _LIST_PARTS else [value]
             for item in items:
                 number = int(item) if _NUMBER.match(item) else None
@@ -251,8 +263,10 @@ def _until_local(value: str, tz: str) -> datetime:
     ) from None
 
 
-def parse(rule: str, first_local: datetime, tz: str) -> Rule:
+def parse(rule: str, first_local: datetime, tz: str, *, saving: bool = False) -> Rule:
     """Parse an RRULE value for a series starting at `first_local` (naive) in zone `tz`.
+    `saving` adds the product's limits (COUNT and UNTIL, see _within_the_products_range),
+    checked when a rule is saved and not when a stored one is read.
     Raises RuleError with a message for the person."""
     text = (rule or "").strip().upper()
     if text.startswith("RRULE:"):
@@ -263,7 +277,7 @@ def parse(rule: str, first_local: datetime, tz: str) -> Rule:
         raise RuleError("Leave the start out of the rule; the first date and time set it.")
     if "BYEASTER" in text:
         raise RuleError("BYEASTER is not part of RFC 5545; describe the dates with BYMONTH and BYMONTHDAY.")
-    _check_parts(text)
+    _check_parts(text, saving=saving)
     first = first_local.replace(tzinfo=None, microsecond=0)
     until = None
     found = _UNTIL.findall(text)
@@ -291,7 +305,10 @@ def parse(rule: str, first_local: datetime, tz: str) -> Rule:
         base = parsed.replace(count=None, until=until)
     except (ValueError, TypeError):
         raise RuleError("That recurrence rule is not valid. Example: FREQ=MONTHLY;BYDAY=2TU") from None
-    return Rule(base=base, count=count, first=first)
+    rule_ = Rule(base=base, count=count, first=first)
+    if saving:
+        _within_the_products_range(rule_)
+    return rule_
 
 
 def _span(delta: timedelta) -> str:
@@ -331,11 +348,20 @@ def _one_time_of_day(rule: str) -> None:
             )
 
 
+def _within_the_products_range(parsed: Rule) -> None:
+    """The product's limits, which RFC 5545 does not set: COUNT at most MAX_OCCURRENCES
+    (_check_parts) and UNTIL in the product's date range (core.dates), the same limits and
+    words as the form's plain choices."""
+    until = parsed.base._until
+    if until is not None and not dates.in_range(until.date()):
+        raise RuleError(f"UNTIL: {dates.PICK_TEXT[0].lower()}{dates.PICK_TEXT[1:]}")
+
+
 def validate(rule: str, first_local: datetime, tz: str) -> str:
     """Check a rule can be used for a series starting at `first_local` (naive) in `tz`;
     return it normalised (upper case, no "RRULE:"). Raises RuleError when the rule is not
     RFC 5545, puts two meetings closer than MIN_GAP, or never repeats within REPEAT_WINDOW."""
-    probe = parse(rule, first_local, tz).shifted_near_the_end()
+    probe = parse(rule, first_local, tz, saving=True).shifted_near_the_end()
     end = add_clamped(probe.first, REPEAT_WINDOW)
     probe = probe.ending_by(end)
     previous: datetime | None = None

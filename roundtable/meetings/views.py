@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,14 +17,13 @@ from roundtable.accounts.models import User
 from roundtable.core import dates
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.ids import is_public_id
-from roundtable.core.text import problem_in
 from roundtable.groups import permissions as group_perms
 from roundtable.groups import selectors as group_selectors
 from roundtable.groups.models import Kind, Topic
-from roundtable.groups.places import Place, resolve
+from roundtable.groups.places import Place
 
 from . import permissions, selectors, services
-from .forms import MeetingForm, MessageForm, TalkLinksForm
+from .forms import MeetingForm, MessageForm, TalkFilters, TalkLinksForm
 from .models import Meeting
 from .templatetags.meeting_time import viewer_zone
 
@@ -246,19 +245,22 @@ def agenda(request: AuthedRequest) -> HttpResponse:
     if view == "week":
         # The coming seven days from the chosen date (today by default): on a Sunday the
         # week view shows the week ahead, not six days already past (issue 9, item 8).
-        first = day
+        # Every view stays inside the product's date range (core.dates): the last week is
+        # Dec 25-31, 2999, and no link leads past either end.
+        first = dates.week_from(day)
         last = first + timedelta(days=7)
-        prev_day, next_day = first - timedelta(days=7), last
+        prev_day, next_day = dates.step(first, first - timedelta(days=7)), dates.step(first, last)
         span = [first + timedelta(days=i) for i in range(7)]
     elif view == "month":
-        first = day.replace(day=1)
+        first = dates.month_of(day)
         last = (first + timedelta(days=32)).replace(day=1)
-        prev_day, next_day = (first - timedelta(days=1)).replace(day=1), last
+        prev_day = dates.step(first, (first - timedelta(days=1)).replace(day=1))
+        next_day = dates.step(first, last)
         weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
         span = [d for w in weeks for d in w]
     else:
         first = last = today
-        prev_day = next_day = None  # type: ignore[assignment]
+        prev_day = next_day = None
         span = []
 
     def at(d: date) -> datetime:
@@ -279,7 +281,7 @@ def agenda(request: AuthedRequest) -> HttpResponse:
         for m in meetings:
             by_day.setdefault(m.starts_at.astimezone(z).date(), []).append(m)
         days = [{"date": d, "meetings": by_day.get(d, []), "in_month": view == "week" or d.month == first.month,
-                 "today": d == today} for d in span]  # fmt: skip
+                 "today": d == today, "in_range": dates.in_range(d)} for d in span]  # fmt: skip
         # The month as weeks: on a phone each week is a short list of its days with meetings.
         for i in range(0, len(days), 7):
             row = days[i : i + 7]
@@ -293,40 +295,43 @@ def agenda(request: AuthedRequest) -> HttpResponse:
     return render(request, "meetings/agenda.html", ctx)
 
 
+def page_of(paginator: Paginator, text: str | None) -> Page:
+    """The page a `page` parameter asks for, by the same rule as discovery: anything but a
+    positive whole number (0, -3, "two", nothing) is page 1, and a number past the end is
+    the last page. Never an error: a page number is navigation, not input to correct."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return paginator.page(1)
+    # Past nine digits it is past the end; int() of a long string is also slow (and refused
+    # past 4,300 digits), so it is not parsed.
+    number = int(text) if len(text) <= 9 else paginator.num_pages
+    return paginator.page(min(max(number, 1), paginator.num_pages))
+
+
 @require_GET
 def talks(request: HtmxRequest) -> HttpResponse:
-    """Upcoming talks in listed groups near the viewer or online, by topic and date."""
-    topic = request.GET.get("topic", "")[:60]
-    near_text = request.GET.get("near", "").strip()
-    # The same text rule as every form: PostgreSQL cannot even compare a topic holding U+0000.
-    errors = [p.reason for p in (problem_in(topic, multiline=False), problem_in(near_text, multiline=False)) if p]
-    near = None
-    if near_text:
-        near = resolve(near_text)
-        if near is None:
-            errors.append("We couldn't find that place. Try a US ZIP code or a city such as Denver, CO.")
-    elif request.user.is_authenticated:
+    """Upcoming talks in listed groups near the viewer or online, by topic and date.
+    Each filter's message sits beside it; the filters fold behind "Filters" on a phone."""
+    data = request.GET.copy()
+    data["topic"] = data.get("topic", "")[:60]
+    form = TalkFilters(data)
+    valid = form.is_valid()
+    d = form.cleaned_data
+    topic = d.get("topic", "").strip() if valid else ""
+    near = d.get("near") if valid else None
+    if near is None and valid and request.user.is_authenticated:
         profile = getattr(request.user, "profile", None)
         if profile is not None and profile.latitude is not None and profile.longitude is not None:
             near = Place(profile.location_label, profile.latitude, profile.longitude, profile.time_zone)
     today = timezone.now().date()
-    start_day, end_day = today, today + timedelta(days=90)
-    try:
-        start_day = dates.parse_day(request.GET.get("from"), "from") or start_day
-    except dates.DateParamError as exc:
-        errors.append(str(exc))
-    try:
-        end_day = dates.parse_day(request.GET.get("to"), "to") or end_day
-    except dates.DateParamError as exc:
-        errors.append(str(exc))
-    if end_day < start_day:
-        errors.append("The end date is before the start date.")
+    start_day = d.get("from") or today
+    end_day = d.get("to") or today + timedelta(days=90)
     followed: list[Topic] = []
-    if request.user.is_authenticated and not topic:
+    if request.user.is_authenticated and not data["topic"]:
         followed = list(request.user.profile.interests.all())  # type: ignore[union-attr]
     meetings: list[Meeting] = []
     page = None
-    if not errors:
+    if valid:
         f = selectors.MeetingFilters(
             topic=topic, near=near, radius_km=80, talks_only=True, listed_only=True,
             start=max(timezone.now(), datetime(start_day.year, start_day.month, start_day.day, tzinfo=UTC)),
@@ -336,14 +341,15 @@ def talks(request: HtmxRequest) -> HttpResponse:
         if followed:
             qs = qs.filter(talk__topics__in=followed).distinct()
         # Pages of TALKS_PAGE_SIZE: a count and a page, whatever the number of talks.
-        page = Paginator(qs, TALKS_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(Paginator(qs, TALKS_PAGE_SIZE), request.GET.get("page"))
         meetings = list(page.object_list)
     querystring = request.GET.copy()
     querystring.pop("page", None)
     ctx = {
-        "meetings": meetings, "page": page, "querystring": querystring.urlencode(),
-        "topic": topic, "near_text": near_text, "near": near, "errors": errors,
-        "topics": group_selectors.talk_topics_listed(),
+        "form": form, "meetings": meetings, "page": page, "querystring": querystring.urlencode(),
+        "topic": data["topic"], "near": near, "topics": group_selectors.talk_topics_listed(),
         "followed": followed, "from": start_day, "to": end_day,
+        # Shown on the phone's "Filters" button, so folded filters are not forgotten.
+        "active_filters": len([k for k in ("topic", "near", "from", "to") if request.GET.get(k, "").strip()]),
     }  # fmt: skip
-    return render(request, "meetings/talks.html", ctx, status=400 if errors else 200)
+    return render(request, "meetings/talks.html", ctx, status=200 if valid else 400)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -44,16 +45,18 @@ def test_api_meeting_list_takes_the_last_day_of_the_range() -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "message"),
-    [("to=9999-12-31", f"&#x27;to&#x27; must be a date {RANGE}."),
-     ("from=0001-01-01", f"&#x27;from&#x27; must be a date {RANGE}."),
-     ("from=yesterday", "&#x27;from&#x27; is not a real date: write it as YYYY-MM-DD.")],
+    ("query", "field", "message"),
+    [("to=9999-12-31", "to", f"Pick a date {RANGE}."),
+     ("from=0001-01-01", "from", f"Pick a date {RANGE}."),
+     ("from=yesterday", "from", "Enter a real date, for example 2027-03-02.")],
 )  # fmt: skip
 @pytest.mark.django_db
-def test_talks_page_refuses_dates_out_of_range_with_a_reason(query: str, message: str) -> None:
+def test_talks_page_refuses_dates_out_of_range_with_a_reason(query: str, field: str, message: str) -> None:
     r = Client().get(f"/talks/?{query}")
     assert r.status_code == 400
-    assert message in r.content.decode()
+    # Beside its field, in plain words: never the parameter's name in quotes.
+    assert f'<ul class="errorlist" id="id_{field}_error"><li>{message}</li></ul>' in r.content.decode()
+    assert "&#x27;" not in r.content.decode()
 
 
 @pytest.mark.django_db
@@ -66,18 +69,37 @@ def test_talks_page_takes_the_last_day_of_the_range() -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "shown"),
-    [("view=month&date=9999-12-31", "December 2999"), ("view=week&date=9999-12-31", "Dec 31 – Jan 6, 3000"),
-     ("view=month&date=0001-01-01", "January 1900"), ("view=week&date=0001-01-01", "Jan 1 – Jan 7, 1900"),
-     ("view=list&date=9999-12-31", "")],
+    ("query", "shown", "earlier", "later"),
+    [("view=month&date=9999-12-31", "December 2999", "2999-11-01", None),
+     ("view=week&date=9999-12-31", "Dec 25 – Dec 31, 2999", "2999-12-18", None),
+     ("view=week&date=2999-12-31", "Dec 25 – Dec 31, 2999", "2999-12-18", None),
+     ("view=week&date=2999-12-20", "Dec 20 – Dec 26, 2999", "2999-12-13", "2999-12-27"),
+     ("view=month&date=0001-01-01", "January 1900", None, "1900-02-01"),
+     ("view=week&date=0001-01-01", "Jan 1 – Jan 7, 1900", None, "1900-01-08"),
+     ("view=week&date=1900-01-03", "Jan 3 – Jan 9, 1900", "1900-01-01", "1900-01-10")],
 )  # fmt: skip
 @pytest.mark.django_db
-def test_agenda_clamps_dates_to_the_range(query: str, shown: str) -> None:
+def test_agenda_clamps_every_view_to_the_range(query: str, shown: str, earlier: str | None, later: str | None) -> None:
     client = Client()
     client.force_login(MembershipFactory().user)
     r = client.get(f"/me/agenda/?{query}")
     assert r.status_code == 200
-    assert shown in r.content.decode()
+    text = r.content.decode()
+    [heading] = re.findall(r'<div class="cal-nav">.*?<h2>(.*?)</h2>', text, re.S)
+    assert heading == shown
+    view = query.split("&")[0]
+    links = dict(re.findall(rf'href="\?{view}&amp;date=([0-9-]+)" rel="(prev|next)"', text))
+    assert {v: k for k, v in links.items()} == {k: v for k, v in (("prev", earlier), ("next", later)) if v}
+    # No day past the range is shown: the month grid leaves those cells blank.
+    assert "3000" not in text
+    assert "1899" not in text
+
+
+@pytest.mark.django_db
+def test_agenda_list_ignores_a_date_out_of_range() -> None:
+    client = Client()
+    client.force_login(MembershipFactory().user)
+    assert client.get("/me/agenda/?view=list&date=9999-12-31").status_code == 200
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "3000-01-01"])

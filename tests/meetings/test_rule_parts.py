@@ -22,7 +22,7 @@ START = datetime(2026, 12, 8, 18, 0)
         ("FREQ=WEEKLY;INTERVAL=0", "INTERVAL value '0' is out of range: use 1 to 1000."),
         ("FREQ=WEEKLY;INTERVAL=-1", "INTERVAL value '-1' is out of range: use 1 to 1000."),
         ("FREQ=WEEKLY;INTERVAL=X", "INTERVAL value 'X' is out of range: use 1 to 1000."),
-        ("FREQ=WEEKLY;COUNT=0", "COUNT value '0' is out of range: use 1 to 100000."),
+        ("FREQ=WEEKLY;COUNT=0", "COUNT value '0' is out of range: use 1 to 520."),
         ("FREQ=DAILY;BYHOUR=24", "BYHOUR value '24' is out of range: use 0 to 23."),
         ("FREQ=DAILY;BYMINUTE=-1", "BYMINUTE value '-1' is out of range: use 0 to 59."),
         ("FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY value '0' is out of range: use -31 to -1 or 1 to 31."),
