@@ -38,6 +38,14 @@ def _stays_facilitator(data: dict[str, Any]) -> bool:
     return data.get("role") == MembershipRole.FACILITATOR and data.get("state") == MembershipState.ACTIVE
 
 
+def _with_text_rule(db_field: Any, **kwargs: Any) -> Any:
+    for klass in type(db_field).__mro__:
+        if klass in ADMIN_TEXT_RULE:
+            kwargs = {**ADMIN_TEXT_RULE[klass], **kwargs}
+            break
+    return db_field.formfield(**kwargs)
+
+
 class MembershipAdminForm(forms.ModelForm):
     """Refuses a change that would leave a group without a facilitator: a role set to member,
     a state other than active, or the membership moved to another group."""
@@ -45,6 +53,9 @@ class MembershipAdminForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = "__all__"  # noqa: DJ007 - the admin shows every field of a membership
+        # The admin passes its own (formfield_overrides = ADMIN_TEXT_RULE); this is the
+        # same rule for the form used on its own.
+        formfield_callback = staticmethod(_with_text_rule)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -154,11 +154,30 @@ class JoinRequestForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=14)
-    note = SingleLineField(label="Note (who it is for)", max_length=120, required=False)
+    """Each field says what is wrong with it, beside it (the dashboard shows the form again)."""
+
+    days = forms.IntegerField(
+        label="Valid for (days)",
+        min_value=1,
+        max_value=90,
+        initial=14,
+        error_messages={
+            "required": "Say how many days the link should work: a number from 1 to 90.",
+            "invalid": "Enter a whole number of days, from 1 to 90.",
+            "min_value": "A link works for at least 1 day.",
+            "max_value": "A link works for at most 90 days.",
+        },
+    )
+    note = SingleLineField(
+        label="Note (who it is for)",
+        max_length=120,
+        required=False,
+        error_messages={"max_length": "Keep the note to 120 characters or fewer."},
+    )
     role = forms.ChoiceField(
         label="They join as",
         required=False,
-        choices=[("member", "Member"), ("facilitator", "Co-facilitator")],
+        choices=[("member", "Member"), ("facilitator", "Facilitator")],
         initial="member",
+        error_messages={"invalid_choice": "Choose Member or Facilitator."},
     )
