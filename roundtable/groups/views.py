@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from roundtable.core import nav
 from roundtable.core.confirm import render_confirm
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.text import TextError, clean_text
@@ -127,6 +128,7 @@ def _detail_context(
 ) -> dict[str, object]:
     membership = permissions.membership_of(request.user, group)
     is_member = membership is not None and membership.state == MembershipState.ACTIVE
+    nav.mark_group(request, member=is_member)
     _with_schedules([group])
     return {
         "group": group,
@@ -149,6 +151,7 @@ def members(request: HtmxRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_viewer(request.user, slug)
     if not permissions.can_see_members(request.user, group):
         return render(request, "groups/members_hidden.html", {"group": group}, status=403)
+    nav.mark_group(request, member=permissions.is_member(request.user, group))
     ahead = [m for m in upcoming_for_group(group, request.user) if not m.is_cancelled]
     ctx = {"group": group, "members": list(selectors.members_of(group)), "next_meeting": ahead[0] if ahead else None}
     return render(request, "groups/members.html", ctx)
@@ -548,6 +551,7 @@ def invite_accept(request: HtmxRequest, token: str) -> HttpResponse:
     membership = permissions.membership_of(request.user, group)
     if membership is not None and membership.state == MembershipState.BANNED:
         return render(request, "groups/invite_invalid.html", status=404)
+    nav.mark_group(request, member=membership is not None and membership.state == MembershipState.ACTIVE)
     _with_schedules([group])
     return render(request, "groups/invite.html", {"group": group, "invite": invite, "membership": membership})
 

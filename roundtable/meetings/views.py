@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.accounts.models import User
-from roundtable.core import dates
+from roundtable.core import dates, nav
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.ids import is_public_id
 from roundtable.core.text import problem_in
@@ -66,6 +66,8 @@ def legacy_redirect(request: HtmxRequest, meeting_id: int, target: str) -> HttpR
 @require_GET
 def detail(request: HtmxRequest, public_id: str) -> HttpResponse:
     meeting = permissions.meeting_for_viewer(request.user, public_id)
+    # A meeting's page lights the menu as its group's does (core/nav.py).
+    nav.mark_group(request, member=group_perms.is_member(request.user, meeting.group))
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
