@@ -32,7 +32,7 @@ from .models import (
     Topic,
 )
 from .places import resolve
-from .schedule_note import REFUSED, states_a_schedule
+from .schedule_note import refusal, states_a_schedule
 from .selectors import public_topics
 
 
@@ -124,7 +124,7 @@ def _apply(group: Group, data: GroupData) -> None:
     group.purpose = data.purpose
     group.ground_rules = data.ground_rules
     if states_a_schedule(data.cadence):
-        raise GroupError(REFUSED, field="cadence")
+        raise GroupError(refusal(data.cadence), field="cadence")
     group.cadence = data.cadence.strip()
     group.meeting_minutes = data.meeting_minutes
     group.venue = data.venue
