@@ -36,9 +36,7 @@ from django.http import HttpRequest
 
 # A group's or a meeting's pages that people outside the group may open too: the section
 # depends on whether the viewer is a member (mark_group), "Find a group" when unmarked.
-SHARED_GROUP_PAGES = frozenset(
-    {"groups:detail", "groups:join", "groups:members", "groups:invite", "meetings:detail"}
-)
+SHARED_GROUP_PAGES = frozenset({"groups:detail", "groups:join", "groups:members", "groups:invite", "meetings:detail"})
 
 # Menu item key -> (its own page, the other pages of its section).
 SECTIONS: dict[str, tuple[str, frozenset[str]]] = {

@@ -58,7 +58,7 @@ class MembershipAdminForm(forms.ModelForm):
         formfield_callback = staticmethod(_with_text_rule)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         pk = self.instance.pk
         if pk is None or self.errors:
             return data
@@ -80,7 +80,7 @@ class MembershipInlineFormSet(forms.BaseInlineFormSet):
         promoted = False
         for form in self.forms:
             data = getattr(form, "cleaned_data", None) or {}
-            deleted = self.can_delete and self._should_delete_form(form)
+            deleted = self.can_delete and self._should_delete_form(form)  # type: ignore[attr-defined]
             if not deleted and _stays_facilitator(data):
                 promoted = True
             elif form.instance.pk is not None:

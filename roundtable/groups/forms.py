@@ -20,7 +20,7 @@ class OneMessagePerField(forms.BaseForm):
 
     def full_clean(self) -> None:
         super().full_clean()
-        for errors in (self._errors or {}).values():
+        for errors in (self.errors or {}).values():
             del errors[1:]
 
 

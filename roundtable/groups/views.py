@@ -459,7 +459,7 @@ def member_action(request: AuthedRequest, slug: str, membership_id: int) -> Http
             back_url=reverse("groups:dashboard", args=[group.slug]),
             back_label="Keep them" if action != "make_member" else "Keep them a facilitator",
         )
-    action = request.POST.get("action")
+    action = request.POST.get("action", "")
     try:
         if action == "remove":
             services.membership_remove(membership=m, by=request.user, ban=False)

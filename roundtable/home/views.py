@@ -29,8 +29,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def personal_home(request: HttpRequest, user: User) -> HttpResponse:
     """What needs the person next, in a fixed number of queries: first what waits for them
     (requests to decide as a facilitator, commitments due), then their next meetings with
-    their RSVP, their own requests to join, their other open commitments, and, until each is done, the three first steps (a profile with
-    a headline and an introduction, a group, an RSVP). Goals join the meetings once they exist."""
+    their RSVP, their own requests to join, their other open commitments, and, until each
+    is done, the three first steps (a profile with a headline and an introduction, a group,
+    an RSVP). Goals join the meetings once they exist."""
     profile = profile_ensure(user=user)
     steps = [
         {
