@@ -14,7 +14,7 @@ from .services import GroupData
 from .templates_of_kind import TEMPLATES
 
 
-class OneMessagePerField(forms.BaseForm):
+class OneMessagePerField(forms.Form):
     """Each field says one thing, its first problem, in the site's words (tester's finding 11):
     a NUL gave both Django's "Null characters are not allowed." and the field's own message."""
 
@@ -28,7 +28,7 @@ _CHOOSE = "Choose one of the {} in the list."
 _PAGE = "That page of results doesn't exist: start again from the first page."
 
 
-class DiscoveryForm(OneMessagePerField, forms.Form):
+class DiscoveryForm(OneMessagePerField):
     q = SingleLineField(
         label="Search",
         required=False,
@@ -219,7 +219,7 @@ class JoinRequestForm(forms.Form):
     answer = MultiLineField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class InviteForm(OneMessagePerField, forms.Form):
+class InviteForm(OneMessagePerField):
     """Each field says what is wrong with it, beside it (the dashboard shows the form again)."""
 
     days = forms.IntegerField(
