@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from roundtable.accounts import views as account_views
 from roundtable.api.api import api
 from roundtable.core import views as core_views
 from roundtable.home import views as home_views
@@ -18,6 +19,8 @@ urlpatterns = [
     path("privacy/", core_views.privacy, name="privacy"),
     path("terms/", core_views.terms, name="terms"),
     path("admin/", admin.site.urls),
+    # allauth's email page, wrapped so that Remove asks first (accounts.views.email).
+    path("accounts/email/", account_views.email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("", include("roundtable.accounts.urls")),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from allauth.account import views as allauth_views
+from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -134,3 +136,30 @@ def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     else:
         messages.info(request, f"“{token.name}” was already revoked.")
     return redirect("accounts:tokens")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email(request: AuthedRequest) -> HttpResponse:
+    """allauth's email page, with Remove asking first on the site's confirmation page
+    (core/confirm.py) instead of the browser's confirm(), which without JavaScript did not
+    ask at all. The confirmation posts back here with `confirmed`, and allauth acts."""
+    address = request.POST.get("email", "")
+    if request.method == "POST" and "action_remove" in request.POST and request.POST.get("confirmed") != "yes":
+        owned = EmailAddress.objects.filter(user=request.user, email__iexact=address, primary=False).first()
+        if owned is not None:
+            return render_confirm(
+                request,
+                title="Remove this email address?",
+                subject=owned.email,
+                consequences=[
+                    "You can no longer log in with it, and Roundtable sends nothing to it.",
+                    "You can add it again later; it will need confirming again.",
+                ],
+                action_url=reverse("account_email"),
+                fields={"action_remove": "yes", "email": owned.email, "confirmed": "yes"},
+                confirm_label="Remove address",
+                back_url=reverse("account_email"),
+                back_label="Keep it",
+            )
+    return allauth_views.email(request)

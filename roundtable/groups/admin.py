@@ -1,14 +1,19 @@
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from roundtable.core.text import ADMIN_TEXT_RULE
 
 from . import services
-from .models import Group, Invite, Membership, Topic
+from .models import Group, Invite, Membership, MembershipRole, MembershipState, Topic
+from .selectors import groups_left_without_facilitator
 
 
 def _after_admin_change(memberships: list[Membership]) -> None:
@@ -16,6 +21,73 @@ def _after_admin_change(memberships: list[Membership]) -> None:
     # surface (design.md, "Privacy, precisely"), exactly as the group pages' services do.
     for m in memberships:
         services.membership_changed_elsewhere(group=m.group, user=m.user)
+
+
+def headless_message(groups: list[Group]) -> str:
+    """Why the admin refused: the same rule and the same two ways out as the group's own
+    Leave page ("hand the group over to a member, or archive it")."""
+    names = ", ".join(f"“{g.name}”" for g in groups)
+    subject = f"{names} would have no facilitator" if len(groups) == 1 else f"{names} would have no facilitators"
+    return (
+        f"{subject}, so nothing was changed. Hand the group over first (make another active member "
+        "a facilitator), or archive it with “Archive selected groups” on the Groups list."
+    )
+
+
+def _stays_facilitator(data: dict[str, Any]) -> bool:
+    return data.get("role") == MembershipRole.FACILITATOR and data.get("state") == MembershipState.ACTIVE
+
+
+def _with_text_rule(db_field: Any, **kwargs: Any) -> Any:
+    for klass in type(db_field).__mro__:
+        if klass in ADMIN_TEXT_RULE:
+            kwargs = {**ADMIN_TEXT_RULE[klass], **kwargs}
+            break
+    return db_field.formfield(**kwargs)
+
+
+class MembershipAdminForm(forms.ModelForm):
+    """Refuses a change that would leave a group without a facilitator: a role set to member,
+    a state other than active, or the membership moved to another group."""
+
+    class Meta:
+        model = Membership
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field of a membership
+        # The admin passes its own (formfield_overrides = ADMIN_TEXT_RULE); this is the
+        # same rule for the form used on its own.
+        formfield_callback = staticmethod(_with_text_rule)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        pk = self.instance.pk
+        if pk is None or self.errors:
+            return data
+        moved = data.get("group") is not None and data["group"].pk != Membership.objects.get(pk=pk).group_id
+        if moved or not _stays_facilitator(data):
+            headless = groups_left_without_facilitator({pk})
+            if headless:
+                raise forms.ValidationError(headless_message(headless), code="headless")
+        return data
+
+
+class MembershipInlineFormSet(forms.BaseInlineFormSet):
+    """The same rule for the membership rows on a group's admin page: deleting or demoting
+    its last facilitator is refused unless another row makes someone facilitator."""
+
+    def clean(self) -> None:
+        super().clean()
+        going: set[int] = set()
+        promoted = False
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            deleted = self.can_delete and self._should_delete_form(form)  # type: ignore[attr-defined]
+            if not deleted and _stays_facilitator(data):
+                promoted = True
+            elif form.instance.pk is not None:
+                going.add(form.instance.pk)
+        headless = [] if promoted else groups_left_without_facilitator(going)
+        if headless:
+            raise forms.ValidationError(headless_message(headless), code="headless")
 
 
 @admin.register(Topic)
@@ -29,6 +101,7 @@ class TopicAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     formfield_overrides = ADMIN_TEXT_RULE
     model = Membership
+    formset = MembershipInlineFormSet
     extra = 0
     raw_id_fields = ("user", "decided_by")
 
@@ -42,6 +115,18 @@ class GroupAdmin(admin.ModelAdmin):
     raw_id_fields = ("created_by",)
     filter_horizontal = ("topics",)
     inlines = (MembershipInline,)
+    actions = ("archive_groups",)
+
+    @admin.action(description="Archive selected groups", permissions=["change"])
+    def archive_groups(self, request: HttpRequest, queryset: QuerySet[Group]) -> None:
+        # The product's own archive (services.group_archive): requests declined, invite links
+        # revoked, meetings ahead cancelled with notice. The way out when nobody can take over.
+        cancelled = sum(services.group_archive(group=g, by=None) for g in queryset)
+        self.message_user(
+            request,
+            f"Archived {queryset.count()} group(s); {cancelled} meeting(s) ahead cancelled and their people told.",
+            messages.SUCCESS,
+        )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         with transaction.atomic():
@@ -53,11 +138,32 @@ class GroupAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Memberships, guarded as the pages guard them: no delete, bulk delete or change leaves a
+    group that is not archived without a facilitator (the admin says why and what to do)."""
+
+    form = MembershipAdminForm
     formfield_overrides = ADMIN_TEXT_RULE
     list_display = ("user", "group", "role", "state", "created_at")
     list_filter = ("role", "state")
     search_fields = ("user__email", "group__name")
     raw_id_fields = ("user", "group", "decided_by")
+    actions = ("delete_selected",)
+
+    @admin.action(description="Delete selected memberships", permissions=["delete"])
+    def delete_selected(self, request: HttpRequest, queryset: QuerySet[Membership]) -> HttpResponse | None:
+        headless = groups_left_without_facilitator(set(queryset.values_list("pk", flat=True)))
+        if headless:
+            self.message_user(request, headless_message(headless), messages.ERROR)
+            return None
+        return django_delete_selected(self, request, queryset)
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        obj = self.get_object(request, unquote(object_id))
+        headless = groups_left_without_facilitator({obj.pk}) if obj is not None else []
+        if headless:
+            self.message_user(request, headless_message(headless), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:groups_membership_change", args=[obj.pk]))  # type: ignore[union-attr]
+        return super().delete_view(request, object_id, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         with transaction.atomic():

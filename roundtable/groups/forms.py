@@ -14,22 +14,88 @@ from .services import GroupData
 from .templates_of_kind import TEMPLATES
 
 
-class DiscoveryForm(forms.Form):
-    q = SingleLineField(label="Search", required=False, max_length=200)
-    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *Kind.choices])
-    format = forms.ChoiceField(label="Format", required=False, choices=[("", "Any format"), *Format.choices])
+class OneMessagePerField(forms.Form):
+    """Each field says one thing, its first problem, in the site's words (tester's finding 11):
+    a NUL gave both Django's "Null characters are not allowed." and the field's own message."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for errors in (self.errors or {}).values():
+            del errors[1:]
+
+
+_CHOOSE = "Choose one of the {} in the list."
+_PAGE = "That page of results doesn't exist: start again from the first page."
+
+
+class DiscoveryForm(OneMessagePerField):
+    q = SingleLineField(
+        label="Search",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Keep the search to 200 characters or fewer."},
+    )
+    kind = forms.ChoiceField(
+        label="Kind",
+        required=False,
+        choices=[("", "Any kind"), *Kind.choices],
+        error_messages={"invalid_choice": _CHOOSE.format("kinds")},
+    )
+    format = forms.ChoiceField(
+        label="Format",
+        required=False,
+        choices=[("", "Any format"), *Format.choices],
+        error_messages={"invalid_choice": _CHOOSE.format("formats")},
+    )
     online = forms.BooleanField(label="Online only", required=False)
-    near = SingleLineField(label="Near (city or ZIP)", required=False, max_length=120)
-    radius = forms.FloatField(label="Within", required=False, min_value=1, max_value=500)
-    unit = forms.ChoiceField(label="Unit", required=False, choices=[("km", "km"), ("mi", "miles")])
-    audience = SingleLineField(label="Audience", required=False, max_length=120)
-    topic = forms.SlugField(label="Topic", required=False, max_length=60)
+    near = SingleLineField(
+        label="Near (city or ZIP)",
+        required=False,
+        max_length=120,
+        error_messages={"max_length": "Keep the place to 120 characters or fewer."},
+    )
+    radius = forms.FloatField(
+        label="Within",
+        required=False,
+        min_value=1,
+        max_value=500,
+        error_messages={
+            "invalid": "Enter the distance as a number, from 1 to 500.",
+            "min_value": "Search at least 1 km or mile around the place.",
+            "max_value": "Search at most 500 km or miles around the place.",
+        },
+    )
+    unit = forms.ChoiceField(
+        label="Unit",
+        required=False,
+        choices=[("km", "km"), ("mi", "miles")],
+        error_messages={"invalid_choice": "Choose km or miles."},
+    )
+    audience = SingleLineField(
+        label="Audience",
+        required=False,
+        max_length=120,
+        error_messages={"max_length": "Keep the audience to 120 characters or fewer."},
+    )
+    topic = forms.SlugField(
+        label="Topic",
+        required=False,
+        max_length=60,
+        error_messages={"invalid": _CHOOSE.format("topics"), "max_length": _CHOOSE.format("topics")},
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
         choices=[("relevance", "Best match"), ("distance", "Distance"), ("newest", "Newest")],
+        error_messages={"invalid_choice": _CHOOSE.format("ways to sort")},
     )
-    page = forms.IntegerField(required=False, min_value=1, max_value=100000, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100000,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _PAGE, "min_value": _PAGE, "max_value": _PAGE},
+    )
 
     def clean_near(self) -> Any:
         text = self.cleaned_data.get("near", "").strip()
@@ -153,12 +219,31 @@ class JoinRequestForm(forms.Form):
     answer = MultiLineField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class InviteForm(forms.Form):
-    days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=14)
-    note = SingleLineField(label="Note (who it is for)", max_length=120, required=False)
+class InviteForm(OneMessagePerField):
+    """Each field says what is wrong with it, beside it (the dashboard shows the form again)."""
+
+    days = forms.IntegerField(
+        label="Valid for (days)",
+        min_value=1,
+        max_value=90,
+        initial=14,
+        error_messages={
+            "required": "Say how many days the link should work: a number from 1 to 90.",
+            "invalid": "Enter a whole number of days, from 1 to 90.",
+            "min_value": "A link works for at least 1 day.",
+            "max_value": "A link works for at most 90 days.",
+        },
+    )
+    note = SingleLineField(
+        label="Note (who it is for)",
+        max_length=120,
+        required=False,
+        error_messages={"max_length": "Keep the note to 120 characters or fewer."},
+    )
     role = forms.ChoiceField(
         label="They join as",
         required=False,
-        choices=[("member", "Member"), ("facilitator", "Co-facilitator")],
+        choices=[("member", "Member"), ("facilitator", "Facilitator")],
         initial="member",
+        error_messages={"invalid_choice": "Choose Member or Facilitator."},
     )

@@ -180,7 +180,7 @@ class Invite(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     uses = models.PositiveIntegerField(default=0)
-    # The role a person joining through this link gets: "facilitator" invites a co-facilitator.
+    # The role a person joining through this link gets: "facilitator" invites another facilitator.
     role = models.CharField(max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
 
     class Meta:

@@ -457,3 +457,19 @@ def meetings_ahead_count(group: Group) -> int:
     from roundtable.meetings.models import Meeting, MeetingStatus
 
     return Meeting.objects.filter(group=group, starts_at__gt=timezone.now(), status=MeetingStatus.SCHEDULED).count()
+
+
+def groups_left_without_facilitator(membership_ids: set[int]) -> list[Group]:
+    """The groups that would have no active facilitator once the memberships `membership_ids`
+    stop being active facilitators (deleted, made members, removed, moved): the admin refuses
+    such a change as the pages do (issue 9, "a group is never orphaned"). Archived groups
+    need nobody to run them and are never listed."""
+    if not membership_ids:
+        return []
+    going = Membership.objects.filter(
+        pk__in=membership_ids, state=MembershipState.ACTIVE, role=MembershipRole.FACILITATOR
+    ).values("group_id")
+    staying = Membership.objects.filter(
+        group=OuterRef("pk"), state=MembershipState.ACTIVE, role=MembershipRole.FACILITATOR
+    ).exclude(pk__in=membership_ids)
+    return list(Group.objects.filter(pk__in=going, archived_at__isnull=True).exclude(Exists(staying)).order_by("name"))

@@ -32,7 +32,7 @@ from .models import (
     Topic,
 )
 from .places import resolve
-from .schedule_note import REFUSED, states_a_schedule
+from .schedule_note import refusal, states_a_schedule
 from .selectors import public_topics
 
 
@@ -124,7 +124,7 @@ def _apply(group: Group, data: GroupData) -> None:
     group.purpose = data.purpose
     group.ground_rules = data.ground_rules
     if states_a_schedule(data.cadence):
-        raise GroupError(REFUSED, field="cadence")
+        raise GroupError(refusal(data.cadence), field="cadence")
     group.cadence = data.cadence.strip()
     group.meeting_minutes = data.meeting_minutes
     group.venue = data.venue
@@ -248,7 +248,7 @@ def _lock_membership(group: Group, user: User) -> Membership | None:
 @transaction.atomic
 def membership_join(*, group: Group, user: User, answer: str = "", invite: Invite | None = None) -> Membership:
     """Join an open group, ask to join an approval group, or join through an invite.
-    An invite made for a co-facilitator (Invite.role) makes its user a facilitator."""
+    An invite made for a facilitator (Invite.role) makes its user a facilitator."""
     if group.archived_at is not None:
         raise GroupError("This group is archived: it takes no new members.", status=409)
     m = _lock_membership(group, user)
@@ -455,7 +455,7 @@ def group_restore(*, group: Group, by: User) -> Group:
 def groups_release(*, user: User) -> list[int]:
     """Before an account closes (deactivated or deleted): every group it is the only
     facilitator of is archived, so none is left with nobody to approve or run it.
-    Returns the archived groups' ids. A group with a co-facilitator needs nothing."""
+    Returns the archived groups' ids. A group with another facilitator needs nothing."""
     archived: list[int] = []
     facilitated = Group.objects.filter(
         memberships__user=user,
@@ -522,11 +522,11 @@ def invite_create(
     *, group: Group, by: User, days: int = INVITE_DAYS_DEFAULT, note: str = "", role: str = MembershipRole.MEMBER
 ) -> tuple[Invite, str]:
     """Make an invite link. Returns the invite and its token (shown once). `role`
-    "facilitator" makes whoever joins through it a co-facilitator."""
+    "facilitator" makes whoever joins through it a facilitator."""
     if not 1 <= days <= 90:
         raise GroupError("Invite links last between 1 and 90 days.", field="days")
     if role not in MembershipRole.values:
-        raise GroupError("Choose member or co-facilitator.", field="role")
+        raise GroupError("Choose Member or Facilitator.", field="role")
     if group.archived_at is not None:
         raise GroupError("This group is archived: restore it before inviting people.", status=409)
     token = new_secret("inv")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from roundtable.core import nav
 from roundtable.core.confirm import render_confirm
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.text import TextError, clean_text
@@ -225,6 +226,7 @@ def _detail_context(
 ) -> dict[str, object]:
     membership = permissions.membership_of(request.user, group)
     is_member = membership is not None and membership.state == MembershipState.ACTIVE
+    nav.mark_group(request, member=is_member)
     _with_schedules([group])
     return {
         "group": group,
@@ -247,6 +249,7 @@ def members(request: HtmxRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_viewer(request.user, slug)
     if not permissions.can_see_members(request.user, group):
         return render(request, "groups/members_hidden.html", {"group": group}, status=403)
+    nav.mark_group(request, member=permissions.is_member(request.user, group))
     ahead = [m for m in upcoming_for_group(group, request.user) if not m.is_cancelled]
     ctx = {"group": group, "members": list(selectors.members_of(group)), "next_meeting": ahead[0] if ahead else None}
     return render(request, "groups/members.html", ctx)
@@ -442,8 +445,12 @@ def restore(request: AuthedRequest, slug: str) -> HttpResponse:
 @require_GET
 def dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_facilitator(request.user, slug)
+    return render(request, "groups/dashboard.html", _dashboard_context(request, group, InviteForm()))
+
+
+def _dashboard_context(request: AuthedRequest, group: Group, invite_form: InviteForm) -> dict[str, object]:
     members = list(selectors.members_of(group))
-    ctx = {
+    return {
         "group": group,
         "pending": list(selectors.pending_requests(group)),
         "members": members,
@@ -451,11 +458,10 @@ def dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
         "sharing": live_selectors.sharing_history([m.user_id for m in members]),
         "banned": list(selectors.banned_of(group)),
         "invites": list(Invite.objects.filter(group=group, revoked_at__isnull=True).order_by("-created_at")[:50]),
-        "invite_form": InviteForm(),
+        "invite_form": invite_form,
         "new_invite_url": request.session.pop(f"new_invite_{group.pk}", None),
         "JoinPolicy": JoinPolicy,
     }
-    return render(request, "groups/dashboard.html", ctx)
 
 
 def _membership_in(group: Group, membership_id: int) -> Membership:
@@ -515,18 +521,28 @@ _MEMBER_CONFIRM = {
         ],
         "Ban",
     ),
+    "make_member": (
+        "Make {name} a member of {group}?",
+        [
+            "{name} stops being a facilitator at once: they can no longer approve requests, schedule "
+            "meetings, open the live room or manage members.",
+            "They stay in the group as a member, and you can make them a facilitator again at any time.",
+        ],
+        "Make member",
+    ),
 }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_action(request: AuthedRequest, slug: str, membership_id: int) -> HttpResponse:
-    """POST acts; GET ?action=remove|ban asks first (core/confirm.py)."""
+    """POST acts; GET ?action=remove|ban|make_member asks first (core/confirm.py)."""
     group = permissions.group_for_facilitator(request.user, slug)
     m = _membership_in(group, membership_id)
     if request.method == "GET":
-        asked = _MEMBER_CONFIRM.get(request.GET.get("action", ""))
-        if asked is None or m.state != MembershipState.ACTIVE:
+        action = request.GET.get("action", "")
+        asked = _MEMBER_CONFIRM.get(action)
+        if asked is None or m.state != MembershipState.ACTIVE or (action == "make_member" and not m.is_facilitator):
             return redirect("groups:dashboard", slug=group.slug)
         title, lines, label = asked
         names = {"name": m.user.display_name, "group": group.name}
@@ -536,12 +552,12 @@ def member_action(request: AuthedRequest, slug: str, membership_id: int) -> Http
             subject="",
             consequences=[line.format(**names) for line in lines],
             action_url=reverse("groups:member_action", args=[group.slug, m.pk]),
-            fields={"action": request.GET["action"]},
+            fields={"action": action},
             confirm_label=label,
             back_url=reverse("groups:dashboard", args=[group.slug]),
-            back_label="Keep them",
+            back_label="Keep them" if action != "make_member" else "Keep them a facilitator",
         )
-    action = request.POST.get("action")
+    action = request.POST.get("action", "")
     try:
         if action == "remove":
             services.membership_remove(membership=m, by=request.user, ban=False)
@@ -554,7 +570,7 @@ def member_action(request: AuthedRequest, slug: str, membership_id: int) -> Http
             messages.success(request, f"Lifted the ban on {m.user.display_name}.")
         elif action == "make_facilitator":
             services.membership_set_role(membership=m, by=request.user, role=MembershipRole.FACILITATOR)
-            messages.success(request, f"{m.user.display_name} is now a co-facilitator.")
+            messages.success(request, f"{m.user.display_name} is now a facilitator.")
         elif action == "make_member":
             services.membership_set_role(membership=m, by=request.user, role=MembershipRole.MEMBER)
             messages.success(request, f"{m.user.display_name} is now a member.")
@@ -572,20 +588,20 @@ def member_action(request: AuthedRequest, slug: str, membership_id: int) -> Http
 def invite_new(request: AuthedRequest, slug: str) -> HttpResponse:
     group = permissions.group_for_facilitator(request.user, slug)
     form = InviteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Invite links last between 1 and 90 days.")
-        return redirect("groups:dashboard", slug=group.slug)
-    try:
-        _invite, token = services.invite_create(
-            group=group,
-            by=request.user,
-            days=form.cleaned_data["days"],
-            note=form.cleaned_data["note"],
-            role=form.cleaned_data["role"] or MembershipRole.MEMBER,
-        )
-    except services.GroupError as exc:
-        messages.error(request, exc.message)
-        return redirect("groups:dashboard", slug=group.slug)
+    if form.is_valid():
+        try:
+            _invite, token = services.invite_create(
+                group=group,
+                by=request.user,
+                days=form.cleaned_data["days"],
+                note=form.cleaned_data["note"],
+                role=form.cleaned_data["role"] or MembershipRole.MEMBER,
+            )
+        except services.GroupError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    if form.errors:
+        # The dashboard again, each error beside its field and what was typed kept.
+        return render(request, "groups/dashboard.html", _dashboard_context(request, group, form), status=400)
     request.session[f"new_invite_{group.pk}"] = request.build_absolute_uri(reverse("groups:invite", args=[token]))
     return redirect("groups:dashboard", slug=group.slug)
 
@@ -633,6 +649,7 @@ def invite_accept(request: HtmxRequest, token: str) -> HttpResponse:
     membership = permissions.membership_of(request.user, group)
     if membership is not None and membership.state == MembershipState.BANNED:
         return render(request, "groups/invite_invalid.html", status=404)
+    nav.mark_group(request, member=membership is not None and membership.state == MembershipState.ACTIVE)
     _with_schedules([group])
     return render(request, "groups/invite.html", {"group": group, "invite": invite, "membership": membership})
 

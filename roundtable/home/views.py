@@ -27,10 +27,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def personal_home(request: HttpRequest, user: User) -> HttpResponse:
-    """What needs the person next, in a fixed number of queries: their next meetings with
-    their RSVP, requests waiting for them as a facilitator, their own requests to join,
-    their open commitments, and, until each is done, the three first steps (a profile with
-    a headline and an introduction, a group, an RSVP). Goals join the meetings once they exist."""
+    """What needs the person next, in a fixed number of queries: first what waits for them
+    (requests to decide as a facilitator, commitments due), then their next meetings with
+    their RSVP, their own requests to join, their other open commitments, and, until each
+    is done, the three first steps (a profile with a headline and an introduction, a group,
+    an RSVP). Goals join the meetings once they exist."""
     profile = profile_ensure(user=user)
     steps = [
         {
@@ -56,7 +57,13 @@ def personal_home(request: HttpRequest, user: User) -> HttpResponse:
         },
     ]
     now = timezone.now()
+    today = timezone.localdate()
     meetings = meeting_selectors.next_for_member(user, now=now)
+    # What waits for the person comes before the meetings, on a phone too (tester's finding
+    # 10): requests they decide on, and commitments whose day has come. The rest of their
+    # commitments stay beside the meetings.
+    commitments = list(live_selectors.open_commitments(user))
+    due = [c for c in commitments if c.due_on is not None and c.due_on <= today]
     ctx = {
         "profile": profile,
         "steps": steps,
@@ -66,7 +73,8 @@ def personal_home(request: HttpRequest, user: User) -> HttpResponse:
         "now": now,
         "waiting": group_selectors.requests_waiting_for(user),
         "my_requests": group_selectors.my_requests(user),
-        "commitments": live_selectors.open_commitments(user),
-        "today": timezone.localdate(),
+        "due_commitments": due,
+        "commitments": [c for c in commitments if c not in due],
+        "today": today,
     }
     return render(request, "home/personal.html", ctx)

@@ -142,10 +142,15 @@ class GroupSchedule:
 
     @property
     def rhythm(self) -> str:
-        """ "Every other Tuesday at 9 AM Eastern Time"; "" for one-off meetings only."""
+        """ "Every other Tuesday at 9 AM Eastern Time"; "" for one-off meetings only.
+        Several series make one sentence: "Every Thursday at 6 PM and every day at 6 PM
+        Eastern Time" (each rhythm starts with a capital alone, so only the first keeps it;
+        weekdays and "AM"/"PM" inside them are untouched)."""
         if not self.rhythms:
             return ""
-        return f"{' and '.join(self.rhythms)} {self.zone}"
+        parts = [self.rhythms[0], *(r[:1].lower() + r[1:] for r in self.rhythms[1:])]
+        joined = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+        return f"{joined} {self.zone}"
 
     @property
     def next_text(self) -> str:

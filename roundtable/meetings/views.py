@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.accounts.models import User
-from roundtable.core import dates
+from roundtable.core import dates, nav
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.ids import is_public_id
 from roundtable.groups import permissions as group_perms
@@ -65,6 +65,8 @@ def legacy_redirect(request: HtmxRequest, meeting_id: int, target: str) -> HttpR
 @require_GET
 def detail(request: HtmxRequest, public_id: str) -> HttpResponse:
     meeting = permissions.meeting_for_viewer(request.user, public_id)
+    # A meeting's page lights the menu as its group's does (core/nav.py).
+    nav.mark_group(request, member=group_perms.is_member(request.user, meeting.group))
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
@@ -107,6 +109,9 @@ def rsvp(request: AuthedRequest, public_id: str) -> HttpResponse:
     # The RSVP card itself says where the person stands ("You're going. ..."): a second
     # success box above it said the same twice (issue 9). Only an error gets a notice.
     notice = ""
+    # Whether the facilitators' "Message everyone going" form shows before the answer: it is
+    # sent again only when it appears or goes, so a message being typed is never wiped.
+    had_going = request.htmx and permissions.can_manage(request.user, meeting) and selectors.going(meeting).exists()
     try:
         services.rsvp_set(meeting=meeting, user=request.user, going=answer == "going")
     except services.MeetingError as exc:
@@ -115,14 +120,21 @@ def rsvp(request: AuthedRequest, public_id: str) -> HttpResponse:
         meeting.refresh_from_db()
         meeting.__dict__.pop("_rsvp_cache", None)
         ctx = {**_detail_context(request, meeting), "notice": notice}
-        card = render_to_string("meetings/detail.html#rsvp", ctx, request=request)
-        # What the RSVP unlocks (the address, the video link, the room) changes with it.
+        # Every region that depends on the RSVP goes in one answer, the card and the rest out
+        # of band: what it unlocks (the address, the video link, the room) and, for the
+        # facilitators, who is going and the message to them.
+        parts = ["rsvp", "where", "room_link"]
+        if ctx["can_manage"]:
+            parts.append("going_people")
+            if bool(ctx["going"]) != had_going:
+                parts.append("message_going")
         oob = {**ctx, "oob": True}
-        where = render_to_string("meetings/detail.html#where", oob, request=request)
-        room = render_to_string("meetings/detail.html#room_link", oob, request=request)
+        html = [
+            render_to_string(f"meetings/detail.html#{p}", ctx if p == "rsvp" else oob, request=request) for p in parts
+        ]
         # A 200 even for a refusal ("the meeting is full"): htmx swaps nothing on a 4xx, so
         # the reason would never show (the same rule as discovery's, groups/views.py).
-        return HttpResponse(card + where + room)
+        return HttpResponse("".join(html))
     if notice:
         messages.error(request, notice)
     return redirect(meeting)

@@ -47,6 +47,7 @@ def test_current_items_match_full_view_names() -> None:
     # The calendar page is also named "mine" (feeds:mine): it belongs to the agenda.
     assert current_items("feeds:mine") == {"agenda": "true"}
     assert current_items("groups:detail") == {"discover": "true"}
+    assert current_items("groups:detail", member=True) == {"mine": "true"}
     assert current_items("account_email") == {"account": "true"}
     assert current_items("home") == {"home": "page"}
     assert current_items(None) == {}
@@ -63,11 +64,11 @@ def test_the_menu_marks_the_right_item_on_each_page() -> None:
     c.force_login(user)
     expected = {
         "/groups/": {"Find a group": "page"},
-        f"/groups/{group.slug}/": {"Find a group": "true"},
+        f"/groups/{group.slug}/": {"My groups": "true"},
         "/me/groups/": {"My groups": "page"},
         "/me/agenda/": {"Agenda": "page"},
         "/me/calendar/": {"Agenda": "true"},
-        f"/meetings/{meeting.public_id}/": {"Agenda": "true"},
+        f"/meetings/{meeting.public_id}/": {"My groups": "true"},
         "/groups/new/": {"Start a group": "page"},
         "/me/profile/": {"Ann Alvarez": "page"},
         "/accounts/email/": {"Ann Alvarez": "true"},

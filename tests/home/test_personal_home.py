@@ -160,11 +160,47 @@ def test_open_commitments_nearest_due_first_and_only_mine() -> None:
     CommitmentFactory(turn=turn, text="Overdue one", due_on=today - timedelta(days=1))
     CommitmentFactory(turn=turn, text="Finished one", status="done")
     CommitmentFactory(text="Someone else's")
-    section = _section(_client(ann).get("/").text, "commitments-title")
-    assert section.index("Overdue one") < section.index("Later one") < section.index("Undated one")
-    assert "Was due" in section
-    assert "Finished one" not in section
-    assert "Someone else's" not in section
+    html = _client(ann).get("/").text
+    section = _section(html, "commitments-title")
+    assert section.index("Later one") < section.index("Undated one")
+    later = today + timedelta(days=5)
+    assert f"Later one Due {later:%a, %b} {later.day}, {later.year} ·" in section
+    # The one whose day has passed waits for Ann at the top, not in this list.
+    assert "Overdue one" not in section
+    assert "The ones due now are at the top, under Waiting for you." in section
+    overdue = today - timedelta(days=1)
+    assert f"Your commitment: Overdue one Was due {overdue:%a, %b} {overdue.day}, {overdue.year} ·" in _section(
+        html, "waiting-title"
+    )
+    assert "Finished one" not in html
+    assert "Someone else's" not in html
+
+
+@pytest.mark.django_db
+def test_what_waits_comes_before_the_meetings() -> None:
+    rosa = UserFactory()
+    group = GroupFactory(name="Career Changers", join_policy=JoinPolicy.APPROVAL)
+    facilitator_of(group, user=rosa)
+    for _ in range(3):
+        MembershipFactory(group=group, state=MembershipState.PENDING)
+    for _ in range(5):
+        RsvpFactory(meeting=MeetingFactory(group=group), user=rosa)
+    CommitmentFactory(turn=TurnFactory(user=rosa), text="Call two people", due_on=timezone.localdate())
+    html = _client(rosa).get("/").text
+    assert html.index('id="waiting-title"') < html.index('id="next-title"')
+    waiting = _section(html, "waiting-title")
+    assert waiting.startswith('aria-labelledby="waiting-title"> Waiting for you 3 people ask to join Career Changers')
+    assert "Your commitment: Call two people Due today ·" in waiting
+    assert "Yours due now are at the top, under Waiting for you." in _section(html, "commitments-title")
+
+
+@pytest.mark.django_db
+def test_a_commitment_from_another_year_names_the_year() -> None:
+    ann = UserFactory()
+    CommitmentFactory(turn=TurnFactory(user=ann), text="Old promise", due_on=date(2025, 1, 1))
+    assert "Your commitment: Old promise Was due Wed, Jan 1, 2025 ·" in _section(
+        _client(ann).get("/").text, "waiting-title"
+    )
 
 
 @pytest.mark.django_db

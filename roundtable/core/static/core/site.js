@@ -66,6 +66,14 @@
         button.focus();
       }
     });
+    // A tap or click anywhere outside the header closes the open menu, as does Tab moving
+    // focus out of it; the tap still does what it was for (tester's finding 12).
+    document.addEventListener("click", function (e) {
+      if (button.getAttribute("aria-expanded") === "true" && !header.contains(e.target)) set(false);
+    });
+    header.addEventListener("focusout", function (e) {
+      if (e.relatedTarget && !header.contains(e.relatedTarget)) set(false);
+    });
   }
 
   function init(root) {
