@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from roundtable.core.text import MultiLineField, SingleLineField
-from roundtable.core.zones import zone_choices
+from roundtable.core.zones import ZoneField
 from roundtable.groups.models import Topic
 from roundtable.groups.places import resolve
 
@@ -52,10 +52,6 @@ FIXED_AUDIENCE: dict[str, str] = {
 }
 
 
-def _tz_choices() -> list[tuple[str, str]]:
-    return zone_choices()
-
-
 class ProfileForm(forms.Form):
     display_name = SingleLineField(label="Display name", max_length=80, help_text="A first name is enough.")
     headline = SingleLineField(
@@ -67,7 +63,7 @@ class ProfileForm(forms.Form):
         required=False,
         help_text="A city (e.g. Austin, TX) or a US ZIP code. Looked up on our server, never elsewhere.",
     )
-    time_zone = forms.ChoiceField(label="Time zone", help_text="Meeting times are shown in it.")
+    time_zone = ZoneField(label="Time zone", help_text="Meeting times are shown in it.")
     search_status = forms.ChoiceField(label="Where you are in your search", choices=SearchStatus.choices)
     target_roles = SingleLineField(
         max_length=300, required=False, help_text="For example: data analyst, business intelligence."
@@ -112,7 +108,6 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args: Any, topics: QuerySet[Topic] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = _tz_choices()  # type: ignore[attr-defined]
         self.fields["interests"].queryset = topics if topics is not None else Topic.objects.none()  # type: ignore[attr-defined]
         for name in PRIVATE_FIELDS:
             self.fields[f"vis_{name}"] = forms.ChoiceField(

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from roundtable.core.text import MultiLineField, SingleLineField
-from roundtable.core.zones import zone_choices
+from roundtable.core.zones import ZoneField, zone_choices
 
 from .models import Format, GroupVisibility, JoinPolicy, Kind
 from .places import KM_PER_MILE, resolve
@@ -147,7 +147,7 @@ class GroupForm(forms.Form):
         help_text="Needed for in-person and hybrid groups. Resolved on our server; no look-ups elsewhere.",
     )
     venue = SingleLineField(max_length=200, required=False, help_text="Shown on the group page.")
-    time_zone = forms.ChoiceField(
+    time_zone = ZoneField(
         choices=[("", "From the place (or New York for online groups)"), *zone_choices()],
         required=False,
     )

@@ -91,3 +91,27 @@ def test_anything_else_is_refused_with_a_plain_message(value: str) -> None:
     assert form.errors["time_zone"] == (
         ["This field is required."] if value == "" else ["Choose a time zone from the list."]
     )
+
+
+@pytest.mark.django_db
+def test_profile_and_group_forms_show_a_stored_alias_as_its_place() -> None:
+    """Every zone picker is a ZoneField: a profile or group stored under an alias shows its
+    place selected, never the list's first zone (which an unchanged save would then store)."""
+    from django.test import Client
+
+    from roundtable.accounts.models import Profile
+    from roundtable.groups.models import Group
+    from tests.factories import GroupFactory, UserFactory, facilitator_of
+
+    user = UserFactory()
+    Profile.objects.filter(user=user).update(time_zone="US/Eastern")
+    c = Client()
+    c.force_login(user)
+    page = c.get("/me/profile/").text
+    assert '<option value="America/New_York" selected>New York (Eastern Time)</option>' in page
+    group = GroupFactory(time_zone="US/Pacific")
+    fac = facilitator_of(group)
+    c.force_login(fac)
+    edit = c.get(f"/groups/{group.slug}/manage/settings/").text
+    assert '<option value="America/Los_Angeles" selected>Los Angeles (Pacific Time)</option>' in edit
+    assert Group.objects.get(pk=group.pk).time_zone == "US/Pacific"
