@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from roundtable.meetings.models import Meeting
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
 
-# Whatever the number of people going (a session, the user, locks, the RSVP write, the regions).
-QUERIES = 23
+# Whatever the number of people going (a session, the user, locks, the RSVP write, the regions,
+# the live room's state for the room button).
+QUERIES = 24
 REGIONS = ("rsvp", "where", "room-link", "going-people", "message-going")
 
 
