@@ -97,7 +97,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
-            f"Sign in at http://{host}:{port}/accounts/login/ (password {DEMO_PASSWORD} for every demo person):\n"
+            f"Log in at http://{host}:{port}/accounts/login/ (password {DEMO_PASSWORD} for every demo person):\n"
             f"  demo member:       {MEMBER_EMAIL}\n"
             f"  demo facilitator:  {FACILITATOR_EMAIL}  (runs 'Boston Strategic Job Search Roundtable', "
             f"3 requests waiting)\n"
