@@ -172,6 +172,9 @@ def test_api_group_create_with_any_text(name: str, description: str) -> None:
 @pytest.mark.django_db
 @EXAMPLES
 @example(title="Resume clinic", description="Bring\r\nyours", speaker="Ann Alvarez")
+# A blank title or speaker (after trimming) is answered with its reason on every run, not by chance.
+@example(title="   ", description="", speaker="Ann Alvarez")
+@example(title="Resume clinic", description="", speaker="  ")
 @given(title=API_TEXT, description=API_TEXT, speaker=API_TEXT)
 def test_api_meeting_create_with_any_text(title: str, description: str, speaker: str) -> None:
     group = GroupFactory(kind=Kind.SPEAKERS, format=Format.VIRTUAL)
@@ -192,12 +195,12 @@ def test_api_meeting_create_with_any_text(title: str, description: str, speaker:
     # The meeting services trim every text's surrounding whitespace (str.strip), as forms do.
     title, speaker = title.strip(), speaker.strip()
     if not title:
-        assert (r.status_code, r.json()) == (400, {"detail": "Give the meeting a title.", "field": "title"})
+        assert (r.status_code, r.json()) == (400, {"detail": "Give the meeting a title."})
         return
     if not speaker:
         assert (r.status_code, r.json()) == (
             400,
-            {"detail": "A talk needs a speaker and a title.", "field": "speaker_name"},
+            {"detail": "A talk needs a speaker and a title."},
         )
         return
     assert r.status_code == 201
