@@ -46,21 +46,23 @@ def server_env(var_dir: Path, **settings: str) -> dict[str, str]:
     return env
 
 
-BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
+# The checkout every benchmark runs in, and its virtualenv: one definition for all of them.
+BASE_DIR = Path(__file__).resolve().parent.parent
+VENV_BIN = BASE_DIR / ".venv" / "bin"
 CORES = os.cpu_count() or 1
 
 
 def page_server_cmd(port: int, workers: int = CORES, threads: int = 2) -> list[str]:
     """Pages and the API as `scripts/serve pages` runs them: granian's WSGI workers (one per
     core by default, 2 blocking threads each). tests/core/test_serving.py keeps the two equal."""
-    return [str(BIN / "granian"), "--interface", "wsgi", "config.wsgi:application", "--host", "127.0.0.1",
+    return [str(VENV_BIN / "granian"), "--interface", "wsgi", "config.wsgi:application", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws",
             "--respawn-failed-workers", "--workers-kill-timeout", "30", "--log-level", "warning"]  # fmt: skip
 
 
 def socket_server_cmd(port: int, workers: int = 1) -> list[str]:
     """The live rooms' sockets as `scripts/serve sockets` runs them: uvicorn's ASGI workers."""
-    return [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+    return [str(VENV_BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
             "--workers", str(workers), "--no-proxy-headers", "--no-access-log", "--log-level", "warning"]  # fmt: skip
 
 

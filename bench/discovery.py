@@ -26,9 +26,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from common import percentile  # bench/common.py (scripts run from bench/)
+from common import BASE_DIR, percentile  # bench/common.py (scripts run from bench/)
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_PG_DATABASE = "roundtable_bench"
 BUDGET_MS = 50.0
 

@@ -56,9 +56,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from common import free_port, load, percentile, server_env, shown, socket_server_cmd  # bench/common.py
+from common import BASE_DIR, free_port, load, percentile, server_env, shown, socket_server_cmd  # bench/common.py
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var" / "bench" / "live"
 DB_PATH = VAR_DIR / "live.sqlite3"
 EMAIL = "bench-live-r{:03d}-p{:02d}@example.com"

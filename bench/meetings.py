@@ -48,7 +48,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from common import (  # bench/common.py (scripts run from bench/)
+    BASE_DIR,
     CORES,
+    VENV_BIN,
     free_port,
     load,
     page_server_cmd,
@@ -60,8 +62,6 @@ from common import (  # bench/common.py (scripts run from bench/)
     wait_ready,
 )
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VENV_BIN = BASE_DIR / ".venv" / "bin"
 VAR_DIR = BASE_DIR / "var" / "bench" / "meetings"
 PG_DB = "roundtable_bench_meetings"
 SERVER_LOG = VAR_DIR / "rsvp-server.log"

@@ -39,9 +39,8 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from common import server_env  # bench/common.py (scripts run from bench/)
+from common import BASE_DIR, server_env  # bench/common.py (scripts run from bench/)
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 BARS = {"discovery (uncached)": 1 / 3}
 DEFAULT_BAR = 1 / 2
 WORDS = ["", "interview", "linkedin", "resume", "networking", "salary", "career change", "support", "speaker",

@@ -39,7 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from common import (  # bench/common.py (scripts run from bench/)
+    BASE_DIR,
     CORES,
+    VENV_BIN,
     free_port,
     load,
     page_server_cmd,
@@ -51,8 +53,6 @@ from common import (  # bench/common.py (scripts run from bench/)
     wait_ready,
 )
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VENV_BIN = BASE_DIR / ".venv" / "bin"
 BAR = 0.33
 VARIED = "/groups/?<varied>"
 WORDS = ["", "interview", "linkedin", "resume", "networking", "salary", "career change", "support", "speaker",
