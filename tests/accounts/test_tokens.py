@@ -4,13 +4,12 @@ import hashlib
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from roundtable.accounts.models import ApiToken, User
 from roundtable.accounts.services import api_token_create
 from tests.factories import ApiTokenFactory, UserFactory
+from tests.queries import page_queries
 
 SECRET_RE = re.compile(r'id="new-token" type="text" readonly value="(rt_[A-Za-z0-9_-]+)"')
 
@@ -121,10 +120,7 @@ def test_others_tokens_are_not_listed() -> None:
 
 
 def _count_queries(client: Client) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        r = client.get("/me/tokens/")
-    assert r.status_code == 200
-    return len(ctx.captured_queries)
+    return page_queries(client, "/me/tokens/")
 
 
 @pytest.mark.django_db

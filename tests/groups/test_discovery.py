@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from roundtable.groups.models import Format, Kind
 from roundtable.groups.places import haversine_km, resolve
 from tests.factories import GroupFactory, MembershipFactory, TopicFactory, UserFactory
+from tests.queries import page_queries
 
 BOSTON = resolve("Boston, MA")
 
@@ -134,12 +133,6 @@ def test_htmx_request_gets_only_the_results_fragment() -> None:
     assert "<html" not in r.text
 
 
-def _count_queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 def _populate(n: int) -> None:
     topics = [TopicFactory(name=f"Subject {i}", slug=f"subject-{i}") for i in range(3)]
     for i in range(n):
@@ -164,9 +157,9 @@ def test_discovery_query_count_is_fixed(url: str) -> None:
     anon, signed_in = Client(), Client()
     signed_in.force_login(viewer)
     _populate(3)
-    small = (_count_queries(anon, url), _count_queries(signed_in, url))
+    small = (page_queries(anon, url), page_queries(signed_in, url))
     _populate(30)
-    large = (_count_queries(anon, url), _count_queries(signed_in, url))
+    large = (page_queries(anon, url), page_queries(signed_in, url))
     assert small == large
 
 

@@ -4,13 +4,12 @@ with a fixed number of queries; no change that would bypass live.services."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from roundtable.live.models import Challenge, Commitment, Roundtable, Suggestion, Turn
 from tests.factories import ChallengeFactory, CommitmentFactory, SuggestionFactory, TurnFactory, UserFactory
+from tests.queries import page_queries
 
 MODELS = ["roundtable", "turn", "challenge", "suggestion", "commitment"]
 
@@ -29,22 +28,15 @@ def _grow(n: int) -> None:
         CommitmentFactory(turn=turn)
 
 
-def _count(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        r = client.get(url)
-        assert r.status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", MODELS)
 def test_each_changelist_answers_staff_with_a_fixed_number_of_queries(model: str) -> None:
     client = _staff()
     url = reverse(f"admin:live_{model}_changelist")
     _grow(2)
-    small = _count(client, url)
+    small = page_queries(client, url)
     _grow(6)
-    assert _count(client, url) == small
+    assert page_queries(client, url) == small
     assert client.get(url, {"q": "Commitment"}).status_code == 200
 
 

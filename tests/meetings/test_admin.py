@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from roundtable.meetings import services
 from roundtable.meetings.feed_services import calendar_feed_create
 from roundtable.meetings.models import CalendarFeed, Meeting, MeetingSeries, Rsvp, Talk
 from tests.factories import GroupFactory, MeetingFactory, RsvpFactory, TalkFactory, UserFactory, facilitator_of
+from tests.queries import page_queries
 
 MODELS = ["meetingseries", "meeting", "talk", "rsvp", "calendarfeed"]
 
@@ -35,22 +34,15 @@ def _grow(n: int) -> None:
         calendar_feed_create(user=UserFactory())
 
 
-def _count(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        r = client.get(url)
-        assert r.status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", MODELS)
 def test_each_changelist_answers_staff_with_a_fixed_number_of_queries(model: str) -> None:
     client = _staff()
     url = reverse(f"admin:meetings_{model}_changelist")
     _grow(2)
-    small = _count(client, url)
+    small = page_queries(client, url)
     _grow(6)
-    assert _count(client, url) == small
+    assert page_queries(client, url) == small
     # Search and filters answer too, with the same fixed cost.
     assert client.get(url, {"q": "Weekly"}).status_code == 200
 

@@ -8,9 +8,7 @@ from datetime import datetime, timedelta
 
 import icalendar
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from roundtable.accounts.models import Profile
@@ -21,6 +19,7 @@ from roundtable.meetings.feed_services import calendar_feed_create, calendar_fee
 from roundtable.meetings.models import CalendarFeed
 from roundtable.meetings.services import MeetingData
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
+from tests.queries import page_queries
 
 VIDEO = "https://meet.example.com/quiet-harbor-7731"
 ADDRESS = "12 Hidden Lane, Springfield"
@@ -207,10 +206,7 @@ def test_private_feed_keeps_cancelled_meetings_and_skips_waitlist_and_old_ones()
 
 
 def _count(url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        r = Client().get(url)
-    assert r.status_code == 200
-    return len(ctx.captured_queries)
+    return page_queries(Client(), url)
 
 
 def _going_to(group, person, n: int) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from tests.factories import (
     UserFactory,
     facilitator_of,
 )
+from tests.queries import page_queries
 
 LINK = "https://video.example.org/room/quiet-otter-42"
 ADDRESS = "1234 Hidden Lane, Suite 9"
@@ -219,12 +220,6 @@ def test_talks_page_lists_upcoming_talks_on_a_topic() -> None:
     assert Client().get("/talks/?near=99999").status_code == 400
 
 
-def _count(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/me/agenda/", "/me/agenda/?view=week", "/me/agenda/?view=month", "/talks/",
                                  "/api/v1/meetings", "/api/v1/me/meetings", "GROUP"])  # fmt: skip
@@ -250,7 +245,7 @@ def test_meeting_lists_have_fixed_query_counts(url: str) -> None:
             with CaptureQueriesContext(connection) as ctx:
                 assert Client().get(url, **headers).status_code == 200
             return len(ctx.captured_queries)
-        return _count(c, url)
+        return page_queries(c, url)
 
     grow(2)
     measure()  # warm-up: the first API call also stamps the token's last use
