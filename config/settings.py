@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "roundtable.groups",
     "roundtable.meetings",
     "roundtable.live",
+    "roundtable.tracker",
+    "roundtable.journal",
     "roundtable.home",
     "roundtable.demo",
     "roundtable.api",

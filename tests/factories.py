@@ -249,3 +249,79 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     roundtable = factory.SubFactory(RoundtableFactory, mode="questions", plan=[])
     user = factory.SubFactory(UserFactory)
     text = factory.Sequence(lambda n: f"Question {n}?")
+
+
+# ---------------------------------------------------------------- tracker (owner-only)
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tracker.Company"
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Company {n}")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tracker.Contact"
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tracker.Opportunity"
+
+    owner = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory, owner=factory.SelfAttribute("..owner"))
+    role = "Product manager"
+    stage = "researching"
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tracker.Activity"
+
+    owner = factory.SubFactory(UserFactory)
+    kind = "conversation"
+    occurred_on = factory.LazyFunction(lambda: timezone.localdate())
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tracker.Task"
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Follow up {n}")
+
+
+class WeeklyTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tracker.WeeklyTarget"
+
+    owner = factory.SubFactory(UserFactory)
+    kind = "outreach"
+    per_week = 10
+
+
+# ---------------------------------------------------------------- journal (owner-only)
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "journal.Goal"
+
+    owner = factory.SubFactory(UserFactory)
+    meeting = factory.SubFactory(MeetingFactory)
+    reasons = factory.LazyFunction(lambda: ["learn_topic"])
+
+
+class ReflectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "journal.Reflection"
+
+    owner = factory.SubFactory(UserFactory)
+    meeting = factory.SubFactory(MeetingFactory)
+    value = 4
