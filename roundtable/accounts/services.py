@@ -172,3 +172,14 @@ def api_token_authenticate(secret: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def profile_search_status_set(*, user: User, status: str) -> Profile:
+    """Set where the person is in their search (a SearchStatus value) and nothing else: what
+    "I landed" (journal/landing.py) changes. Raises ProfileError for an unknown status."""
+    if status not in SearchStatus.values:
+        raise ProfileError("Choose where you are in your search.", field="search_status")
+    profile = profile_ensure(user=user)
+    Profile.objects.filter(pk=profile.pk).update(search_status=status)
+    profile.search_status = status
+    return profile

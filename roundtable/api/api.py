@@ -12,6 +12,7 @@ from roundtable.accounts.api import router as accounts_router
 from roundtable.api.docs import ReadableDocs
 from roundtable.api.middleware import DETAILS
 from roundtable.groups.api import router as groups_router
+from roundtable.journal.api import router as journal_router
 from roundtable.meetings.api import router as meetings_router
 
 request_logger = logging.getLogger("django.request")
@@ -67,3 +68,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/groups", groups_router)
 api.add_router("/", meetings_router)
+api.add_router("/", journal_router)

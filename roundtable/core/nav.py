@@ -65,6 +65,12 @@ SECTIONS: dict[str, tuple[str, frozenset[str]]] = {
                 "live:room",
                 "live:display",
                 "live:summary",
+                # A meeting's goal and reflection pages, and a group's health for facilitators.
+                "journal:goal",
+                "journal:goal_clear",
+                "journal:reflection",
+                "journal:reflection_dismiss",
+                "journal:health",
             }
         ),
     ),
@@ -83,6 +89,9 @@ SECTIONS: dict[str, tuple[str, frozenset[str]]] = {
                 "account_logout",
                 "live:my_history",
                 "live:history_sharing",
+                "journal:journal",
+                "journal:landed",
+                "journal:landed_done",
             }
         ),
     ),

@@ -13,6 +13,7 @@ from roundtable.accounts.services import profile_ensure
 from roundtable.groups import selectors as group_selectors
 from roundtable.groups.models import MembershipState
 from roundtable.groups.templates_of_kind import KIND_ADVICE
+from roundtable.journal import selectors as journal_selectors
 from roundtable.live import selectors as live_selectors
 from roundtable.meetings import selectors as meeting_selectors
 
@@ -31,7 +32,7 @@ def personal_home(request: HttpRequest, user: User) -> HttpResponse:
     (requests to decide as a facilitator, commitments due), then their next meetings with
     their RSVP, their own requests to join, their other open commitments, and, until each
     is done, the three first steps (a profile with a headline and an introduction, a group,
-    an RSVP). Goals join the meetings once they exist."""
+    an RSVP). Meetings that ended wait for a reflection under "Waiting for you"."""
     profile = profile_ensure(user=user)
     steps = [
         {
@@ -74,6 +75,8 @@ def personal_home(request: HttpRequest, user: User) -> HttpResponse:
         "waiting": group_selectors.requests_waiting_for(user),
         "my_requests": group_selectors.my_requests(user),
         "due_commitments": due,
+        # "How was it?" for meetings that ended, until answered or dismissed (journal).
+        "reflections": journal_selectors.waiting_reflections(user, now=now),
         "commitments": [c for c in commitments if c not in due],
         "today": today,
     }

@@ -8,3 +8,11 @@ class JournalConfig(AppConfig):
 
     name = "roundtable.journal"
     label = "journal"
+
+    def ready(self) -> None:
+        from roundtable.meetings.tasks import ticked
+
+        from . import tasks
+
+        # "How was it?" emails ride on the meetings tick (journal/tasks.py).
+        ticked.connect(tasks.on_tick, dispatch_uid="journal-reflection-prompts")

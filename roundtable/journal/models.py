@@ -44,6 +44,11 @@ class Goal(models.Model):
     def __str__(self) -> str:
         return f"Goal for {self.meeting_id}"
 
+    def get_reason_labels(self) -> list[str]:
+        """The reasons in words, in the order picked (unknown values left out)."""
+        labels = dict(GoalReason.choices)
+        return [str(labels[r]) for r in self.reasons if r in labels]
+
 
 class GoalPerson(models.Model):
     """Someone the owner wants to meet at the meeting: a member going (`person`), or the
@@ -124,3 +129,36 @@ class ReflectionPerson(models.Model):
 
     def __str__(self) -> str:
         return f"Met {self.person_id}"
+
+
+class ReflectionPromptSent(models.Model):
+    """The "How was it?" email went to this person for this meeting (journal/tasks.py): one
+    row per person and meeting, claimed in the same transaction as the send, so it never
+    goes twice however often the tick passes."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = (models.UniqueConstraint("meeting", "user", name="journal_reflection_prompt_once"),)
+        verbose_name_plural = "reflection prompts sent"
+
+    def __str__(self) -> str:
+        return f"Reflection prompt to {self.user_id} for {self.meeting_id}"
+
+
+class LandingThanks(models.Model):
+    """A group's facilitators were told that this member landed (journal/landing.py), with the
+    member's consent: once per person and group, even when the landing is recorded again."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = (models.UniqueConstraint("owner", "group", name="journal_landing_thanks_once"),)
+        verbose_name_plural = "landing thanks"
+
+    def __str__(self) -> str:
+        return f"Thanks from {self.owner_id} to {self.group_id}"

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.dispatch import Signal
 from django.tasks import TaskContext, TaskResultStatus, task
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +49,10 @@ DIGEST_DAYS = 7
 DIGEST_LIMIT = 20
 DIGEST_NEAR_KM = 50.0
 TICK_EVERY = timedelta(minutes=5)
+# Sent at the end of each tick with `now` (an aware datetime): other apps' periodic work that
+# follows meetings (journal: "How was it?" after a meeting ends) hangs on it, so meetings
+# imports none of them. A receiver that raises is logged and does not stop the others.
+ticked = Signal()
 # Readiness fails when no tick has finished for this long (meetings/readiness.py).
 TICK_LATE = 3 * TICK_EVERY
 # A tick running for longer than this lost its worker; a new chain starts (tick_pending).
@@ -410,13 +415,16 @@ def is_digest_hour(moment: datetime) -> bool:
 
 def tick_once(now: datetime | None = None) -> dict[str, int]:
     """One round of the periodic work: top up series, send reminders, and on Monday
-    between 08:00 and 09:00 UTC the weekly digest."""
+    between 08:00 and 09:00 UTC the weekly digest; then whatever hangs on `ticked`."""
     from . import services  # services imports this module (through notifications)
 
     moment = now or timezone.now()
     created = services.extend_all_series(now=moment)
     reminders = send_due_reminders(moment)
     digests = send_weekly_digest(moment) if is_digest_hour(moment) else 0
+    for receiver, result in ticked.send_robust(sender=tick_once, now=moment):
+        if isinstance(result, Exception):
+            logger.error("Periodic work %r failed in the meetings tick", receiver, exc_info=result)
     return {"meetings_created": created, "reminders_sent": reminders, "digests_sent": digests}
 
 

@@ -123,7 +123,7 @@ def rsvp(request: AuthedRequest, public_id: str) -> HttpResponse:
         # Every region that depends on the RSVP goes in one answer, the card and the rest out
         # of band: what it unlocks (the address, the video link, the room) and, for the
         # facilitators, who is going and the message to them.
-        parts = ["rsvp", "where", "room_link"]
+        parts = ["rsvp", "where", "room_link", "journal"]
         if ctx["can_manage"]:
             parts.append("going_people")
             if bool(ctx["going"]) != had_going:

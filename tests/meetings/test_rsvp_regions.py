@@ -17,8 +17,9 @@ from roundtable.meetings.models import Meeting
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
 
 # Whatever the number of people going (a session, the user, locks, the RSVP write, the regions,
-# the live room's state for the room button).
-QUERIES = 24
+# the live room's state for the room button, and the journal's goal card: the goal and the
+# people going whom it may name).
+QUERIES = 26
 REGIONS = ("rsvp", "where", "room-link", "going-people", "message-going")
 
 

@@ -1,0 +1,246 @@
+"""Group health (issue 10, item 7): an honest, anonymous picture of whether a group helps,
+for its facilitators only (permissions.group_for_health).
+
+What is shown, for the group's last MEETINGS meetings that have ended (cancelled ones left
+out), oldest first:
+- attendance: people going (RSVP "going" at the end) and people marked as having come. The
+  facilitators see who is going on each meeting's page already, so these are always shown;
+- the share of people going who set a goal, and who reflected (a value, not a dismissal);
+- the average value (1 to 5) of each meeting, and over all of them;
+- members who landed (a Landing by anyone with an active or left membership), and the median
+  time to land: landed_on minus search_started_on, or minus the day the membership began when
+  the member did not say when their search started.
+
+The rule: every figure built from journal entries is shown only where at least
+MIN_CONTRIBUTORS people contributed to it (the goals behind a goal share, the values behind an
+average, the landings behind a median); below that it is None, which pages say as "not enough
+answers yet". No single person's goal, value, takeaway or landing is ever returned: this module
+hands out counts, shares, averages and a median, nothing else.
+
+Eight queries whatever the group's size.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from roundtable.groups.models import Group, Membership, MembershipState
+from roundtable.meetings.models import Meeting, MeetingStatus, Rsvp, RsvpStatus
+from roundtable.tracker.models import Landing
+
+from .models import Goal, Reflection
+
+MIN_CONTRIBUTORS = 5
+MEETINGS = 12
+
+
+@dataclass(frozen=True)
+class MeetingHealth:
+    public_id: str
+    title: str
+    starts_at: datetime
+    going: int
+    attended: int
+    goal_share: int | None  # percent of people going who set a goal, or None (too few)
+    reflected_share: int | None  # percent of people going who reflected, or None
+    average_value: float | None  # 1.0 to 5.0, one decimal, or None
+
+    @property
+    def going_bar(self) -> int:
+        return self.going
+
+    @property
+    def value_percent(self) -> int:
+        """The average as a share of the 5-point scale, for the bar's length."""
+        return round((self.average_value or 0) * 20)
+
+
+@dataclass(frozen=True)
+class GroupHealth:
+    group: Group
+    meetings: list[MeetingHealth] = field(default_factory=list)
+    goal_share: int | None = None  # percent of the people going to these meetings who set a goal
+    reflected_share: int | None = None
+    average_value: float | None = None
+    landed: int | None = None
+    median_days_to_land: int | None = None
+    min_contributors: int = MIN_CONTRIBUTORS
+
+    @property
+    def most_going(self) -> int:
+        return max((m.going for m in self.meetings), default=0)
+
+
+def _percent(part: int, whole: int) -> int:
+    return min(100, (200 * part + whole) // (2 * whole)) if whole else 0
+
+
+def _enough(n: int) -> bool:
+    return n >= MIN_CONTRIBUTORS
+
+
+def group_health(group: Group, *, now: datetime | None = None, meetings: int = MEETINGS) -> GroupHealth:
+    """The group's health as described in the module docstring."""
+    moment = now or timezone.now()
+    recent = list(
+        Meeting.objects.filter(group=group, status=MeetingStatus.SCHEDULED, ends_at__lte=moment)
+        .only("id", "public_id", "title", "starts_at")
+        .order_by("-starts_at", "-id")[:meetings]
+    )
+    recent.reverse()
+    ids = [m.pk for m in recent]
+    going_rsvp = Rsvp.objects.filter(
+        meeting_id=OuterRef("meeting_id"), user_id=OuterRef("owner_id"), status=RsvpStatus.GOING
+    )
+    attendance: dict[int, tuple[int, int]] = {
+        row["meeting_id"]: (row["going"], row["attended"])
+        for row in Rsvp.objects.filter(meeting_id__in=ids)
+        .values("meeting_id")
+        .annotate(
+            going=Count("id", filter=Q(status=RsvpStatus.GOING)),
+            attended=Count("id", filter=Q(attended=True)),
+        )
+    }
+    goals = Goal.objects.filter(meeting_id__in=ids).filter(Exists(going_rsvp))
+    goal_counts: dict[int, int] = {r["meeting_id"]: r["n"] for r in goals.values("meeting_id").annotate(n=Count("id"))}
+    valued = Reflection.objects.filter(meeting_id__in=ids, value__isnull=False).filter(Exists(going_rsvp))
+    values: dict[int, tuple[int, float]] = {
+        r["meeting_id"]: (r["n"], float(r["avg"]))
+        for r in valued.values("meeting_id").annotate(n=Count("id"), avg=Avg("value"))
+    }
+    rows: list[MeetingHealth] = []
+    for m in recent:
+        going, came = attendance.get(m.pk, (0, 0))
+        n_goals = goal_counts.get(m.pk, 0)
+        n_values, avg = values.get(m.pk, (0, 0.0))
+        rows.append(
+            MeetingHealth(
+                public_id=m.public_id,
+                title=m.title,
+                starts_at=m.starts_at,
+                going=going,
+                attended=came,
+                goal_share=_percent(n_goals, going) if _enough(n_goals) else None,
+                reflected_share=_percent(n_values, going) if _enough(n_values) else None,
+                average_value=round(avg, 1) if _enough(n_values) else None,
+            )
+        )
+    # Over all these meetings: distinct people, and every value given.
+    people_going = Rsvp.objects.filter(meeting_id__in=ids, status=RsvpStatus.GOING).values("user_id").distinct().count()
+    goal_people = goals.values("owner_id").distinct().count()
+    overall = valued.aggregate(n=Count("id"), people=Count("owner_id", distinct=True), avg=Avg("value"))
+    landed, median = _landings(group)
+    return GroupHealth(
+        group=group,
+        meetings=rows,
+        goal_share=_percent(goal_people, people_going) if _enough(goal_people) else None,
+        reflected_share=_percent(overall["people"], people_going) if _enough(overall["people"]) else None,
+        average_value=round(float(overall["avg"]), 1) if _enough(overall["people"]) else None,
+        landed=landed,
+        median_days_to_land=median,
+    )
+
+
+def _landings(group: Group) -> tuple[int | None, int | None]:
+    """(members who landed, median days to land), each None below MIN_CONTRIBUTORS. One query."""
+    joined = Membership.objects.filter(
+        group=group, user_id=OuterRef("owner_id"), state__in=(MembershipState.ACTIVE, MembershipState.LEFT)
+    )
+    rows = list(
+        Landing.objects.filter(Exists(joined))
+        .annotate(joined_at=Subquery(joined.values("created_at")[:1]))
+        .values_list("landed_on", "search_started_on", "joined_at")
+    )
+    if not _enough(len(rows)):
+        return None, None
+    days = []
+    for landed_on, started_on, joined_at in rows:
+        start: date = started_on or joined_at.date()
+        days.append(max(0, (landed_on - start).days))
+    return len(rows), round(statistics.median(days))
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+# Charts: server-drawn SVG (no script, within the CSP), each with a table beside it. ---------
+
+CHART_W = 360
+CHART_H = 170
+AXIS_H = 22  # room under the bars for the dates
+LEFT = 26  # room for the scale's figures
+TOP = 8
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str  # what a screen reader or a hover title says
+
+
+@dataclass(frozen=True)
+class Column:
+    x: float  # centre, for the date under it
+    day: str
+    bars: list[Bar]
+
+
+def _columns(
+    rows: list[MeetingHealth], series: list[tuple[str, list[float | None]]], top: float, zone: str
+) -> list[Column]:
+    n = max(1, len(rows))
+    slot = (CHART_W - LEFT) / n
+    inner = slot * 0.7 / max(1, len(series))
+    plot_h = CHART_H - AXIS_H - TOP
+    columns = []
+    for i, m in enumerate(rows):
+        x0 = LEFT + i * slot + slot * 0.15
+        bars = []
+        for k, (name, values) in enumerate(series):
+            v = values[i]
+            if v is None:
+                continue
+            h = round(plot_h * v / top, 1) if top else 0.0
+            bars.append(Bar(x=round(x0 + k * inner, 1), y=round(TOP + plot_h - h, 1), width=round(inner, 1),
+                            height=h, label=f"{name}: {v:g}"))  # fmt: skip
+        local = m.starts_at.astimezone(_zone(zone))
+        columns.append(Column(x=round(LEFT + i * slot + slot / 2, 1), day=f"{local:%b} {local.day}", bars=bars))
+    return columns
+
+
+def charts(report: GroupHealth) -> dict[str, object]:
+    """Geometry for the two charts of the health page (attendance; average value), in a
+    CHART_W x CHART_H view box: bars, the dates under them and the scale's lines."""
+    top = max(1, report.most_going)
+    zone = report.group.time_zone
+    plot_h = CHART_H - AXIS_H - TOP
+    rows = report.meetings
+    attendance = _columns(
+        rows, [("Going", [float(m.going) for m in rows]), ("Came", [float(m.attended) for m in rows])], top, zone
+    )
+    value = _columns(rows, [("Average value", [m.average_value for m in rows])], 5, zone)
+    ticks = sorted({0, top // 2, top}) if top > 1 else [0, 1]
+    return {
+        "w": CHART_W,
+        "h": CHART_H,
+        "left": LEFT,
+        "base": TOP + plot_h,
+        "date_y": CHART_H - 6,
+        "attendance": attendance,
+        "attendance_ticks": [{"y": round(TOP + plot_h - plot_h * t / top, 1), "label": t} for t in ticks],
+        "value": value,
+        "value_ticks": [{"y": round(TOP + plot_h - plot_h * t / 5, 1), "label": t} for t in (0, 1, 2, 3, 4, 5)],
+    }

@@ -1,0 +1,135 @@
+"""Owner-only reads of the journal: every function takes the owner and reads only their rows
+(design: "Owner-only data"). Each does its own select_related/prefetch_related, so a page
+asks a fixed number of queries whatever the number of entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from roundtable.accounts.models import User
+from roundtable.groups import permissions as group_perms
+from roundtable.groups.models import Membership, MembershipState
+from roundtable.groups.permissions import Viewer
+from roundtable.meetings.models import Meeting, MeetingStatus, Rsvp, RsvpStatus
+
+from .models import Goal, GoalPerson, Reflection, ReflectionPerson
+
+# A reflection is asked for (email, home page, meeting page) for this long after the meeting.
+PROMPT_DAYS = 14
+WAITING_LIMIT = 5
+
+
+def _goal_people() -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch("people", queryset=GoalPerson.objects.select_related("person__profile").order_by("pk"))
+
+
+def goal_of(owner: Viewer, meeting: Meeting) -> Goal | None:
+    """The owner's goal for the meeting with its people (two queries), or None."""
+    if not owner.is_authenticated:
+        return None
+    return Goal.objects.filter(owner=owner, meeting=meeting).prefetch_related(_goal_people()).first()
+
+
+def reflection_of(owner: Viewer, meeting: Meeting) -> Reflection | None:
+    """The owner's reflection (or dismissal) of the meeting with the people met, or None."""
+    if not owner.is_authenticated:
+        return None
+    people = Prefetch("people", queryset=ReflectionPerson.objects.select_related("person__profile").order_by("pk"))
+    return Reflection.objects.filter(owner=owner, meeting=meeting).prefetch_related(people).first()
+
+
+def goals_of(owner: User) -> QuerySet[Goal]:
+    """The owner's goals, latest meeting first, with meeting, group and people."""
+    return (
+        Goal.objects.filter(owner=owner)
+        .select_related("meeting__group", "meeting__talk")
+        .prefetch_related(_goal_people())
+        .order_by("-meeting__starts_at", "-pk")
+    )
+
+
+def reflections_of(owner: User) -> QuerySet[Reflection]:
+    """The owner's reflections (answered and dismissed), latest meeting first."""
+    people = Prefetch(
+        "people", queryset=ReflectionPerson.objects.select_related("person__profile", "contact").order_by("pk")
+    )
+    return (
+        Reflection.objects.filter(owner=owner)
+        .select_related("meeting__group")
+        .prefetch_related(people)
+        .order_by("-meeting__starts_at", "-pk")
+    )
+
+
+def _active_member(group_field: str = "meeting__group_id") -> Exists:
+    return Exists(
+        Membership.objects.filter(
+            user_id=OuterRef("user_id"), group_id=OuterRef(group_field), state=MembershipState.ACTIVE
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Someone a goal or a reflection may name: `public_id` addresses them on every surface."""
+
+    public_id: str
+    name: str
+    user: User
+
+
+def goal_candidates(viewer: Viewer, meeting: Meeting) -> list[Candidate]:
+    """The others going to the meeting whom the viewer may name in a goal (journal.permissions):
+    active members with active accounts, by name; nothing for a viewer who may not see the
+    group's members. One query (the membership check is cached on the group)."""
+    if not viewer.is_authenticated or not group_perms.can_see_members(viewer, meeting.group):
+        return []
+    rsvps = (
+        Rsvp.objects.filter(meeting=meeting, status=RsvpStatus.GOING, user__is_active=True)
+        .exclude(user_id=viewer.pk)
+        .filter(_active_member())
+        .select_related("user__profile")
+    )
+    people = [Candidate(r.user.public_id, r.user.display_name, r.user) for r in rsvps]
+    return sorted(people, key=lambda c: (c.name.casefold(), c.public_id))
+
+
+def reflection_candidates(viewer: Viewer, meeting: Meeting) -> list[Candidate]:
+    """Whom the viewer may say they met: the others who were going or were marked as having
+    come, with active accounts, by name. One query."""
+    if not viewer.is_authenticated:
+        return []
+    rsvps = (
+        Rsvp.objects.filter(Q(status=RsvpStatus.GOING) | Q(attended=True), meeting=meeting, user__is_active=True)
+        .exclude(user_id=viewer.pk)
+        .select_related("user__profile")
+    )
+    people = [Candidate(r.user.public_id, r.user.display_name, r.user) for r in rsvps]
+    return sorted(people, key=lambda c: (c.name.casefold(), c.public_id))
+
+
+def waiting_reflections(owner: User, *, now: datetime | None = None, limit: int = WAITING_LIMIT) -> list[Meeting]:
+    """Meetings that ended in the last PROMPT_DAYS days, not cancelled, of groups the owner is
+    still an active member of, where the owner was going or came and has neither reflected nor
+    dismissed: the "How was it?" prompts, most recent first. One query."""
+    moment = now or timezone.now()
+    answered = Reflection.objects.filter(owner=owner, meeting_id=OuterRef("pk"))
+    mine = Rsvp.objects.filter(Q(status=RsvpStatus.GOING) | Q(attended=True), meeting_id=OuterRef("pk"), user=owner)
+    groups = Membership.objects.filter(user=owner, state=MembershipState.ACTIVE).values("group_id")
+    qs = (
+        Meeting.objects.filter(
+            group_id__in=groups,
+            status=MeetingStatus.SCHEDULED,
+            ends_at__lte=moment,
+            ends_at__gt=moment - timedelta(days=PROMPT_DAYS),
+        )
+        .filter(Exists(mine))
+        .exclude(Exists(answered))
+        .select_related("group")
+        .order_by("-ends_at", "-pk")
+    )
+    return list(qs[:limit])
