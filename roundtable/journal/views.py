@@ -26,7 +26,7 @@ from .forms import GoalForm, LandingForm, ReflectionForm
 def _card(request: AuthedRequest, meeting: Meeting, status: int = 200, **forms: object) -> HttpResponse:
     """The meeting page's journal card alone (an htmx answer)."""
     ctx = {"j": journal_for_meeting(request.user, meeting, **forms), "meeting": meeting}  # type: ignore[arg-type]
-    return HttpResponse(render_to_string("journal/_card.html", ctx, request=request), status=status)
+    return HttpResponse(render_to_string("journal/_goal.html", ctx, request=request), status=status)
 
 
 @login_required
