@@ -73,7 +73,7 @@ def _landings(group, people) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_figures_are_exact() -> None:
-    group, _fac, people, m1, m2 = _fixture()
+    group, _fac, people, _m1, _m2 = _fixture()
     report = health.group_health(group)
     assert [(m.title, m.going, m.attended, m.goal_share, m.reflected_share, m.average_value)
             for m in report.meetings] == [

@@ -116,11 +116,11 @@ def test_a_second_person_gets_404_everywhere_and_nothing_changes() -> None:
     assert api.get("/api/v1/me/goals").json() == {"count": 0, "page": 1, "pages": 1, "results": []}
     assert api.get("/api/v1/me/reflections").json() == {"count": 0, "page": 1, "pages": 1, "results": []}
     # A member of the same group, going to the same meeting, naming Ann's ids in the body.
-    r = _api(b).post("/api/v1/me/goals", {"meeting": w.meeting.public_id, "reasons": ["support"],
-                                          "people": [{"who": intruder.public_id}]}, content_type="application/json")  # fmt: skip
+    goal_in = {"meeting": w.meeting.public_id, "reasons": ["support"], "people": [{"who": intruder.public_id}]}
+    r = _api(b).post("/api/v1/me/goals", goal_in, content_type="application/json")
     assert (r.status_code, r.json()) == (404, {"detail": services.NOT_THERE})
-    r = _api(b).post("/api/v1/me/reflections", {"meeting": past.public_id, "value": 2,
-                                                "met": [intruder.public_id]}, content_type="application/json")  # fmt: skip
+    reflection_in = {"meeting": past.public_id, "value": 2, "met": [intruder.public_id]}
+    r = _api(b).post("/api/v1/me/reflections", reflection_in, content_type="application/json")
     assert (r.status_code, r.json()) == (404, {"detail": services.NOT_THERE})
     assert _state() == before
 
