@@ -45,6 +45,7 @@ class MeetingHealth:
     public_id: str
     title: str
     starts_at: datetime
+    day: str  # the meeting's date in the group's time zone, "Nov 29, 2026"
     going: int
     attended: int
     goal_share: int | None  # percent of people going who set a goal, or None (too few)
@@ -124,6 +125,7 @@ def group_health(group: Group, *, now: datetime | None = None, meetings: int = M
                 public_id=m.public_id,
                 title=m.title,
                 starts_at=m.starts_at,
+                day=_day(m.starts_at, group.time_zone),
                 going=going,
                 attended=came,
                 goal_share=_percent(n_goals, going) if _enough(n_goals) else None,
@@ -166,6 +168,11 @@ def _landings(group: Group) -> tuple[int | None, int | None]:
     return len(rows), round(statistics.median(days))
 
 
+def _day(moment: datetime, zone: str) -> str:
+    local = moment.astimezone(_zone(zone))
+    return f"{local:%b} {local.day}, {local.year}"
+
+
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -180,6 +187,7 @@ CHART_H = 170
 AXIS_H = 22  # room under the bars for the dates
 LEFT = 26  # room for the scale's figures
 TOP = 8
+MAX_SLOT = 56  # the widest a meeting's column gets
 
 
 @dataclass(frozen=True)
@@ -202,7 +210,8 @@ def _columns(
     rows: list[MeetingHealth], series: list[tuple[str, list[float | None]]], top: float, zone: str
 ) -> list[Column]:
     n = max(1, len(rows))
-    slot = (CHART_W - LEFT) / n
+    # A few meetings keep bars of a readable width, from the left.
+    slot = min((CHART_W - LEFT) / n, MAX_SLOT)
     inner = slot * 0.7 / max(1, len(series))
     plot_h = CHART_H - AXIS_H - TOP
     columns = []

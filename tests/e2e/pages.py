@@ -25,11 +25,13 @@ from roundtable.accounts.models import User
 from roundtable.accounts.services import api_token_create
 from roundtable.groups.models import Group, GroupVisibility, Invite, JoinPolicy, Kind, Membership, MembershipState
 from roundtable.groups.services import invite_create, membership_remove
+from roundtable.journal.services import goal_set
 from roundtable.live import services as live
 from roundtable.live.models import HistorySharing, Roundtable
 from roundtable.meetings.feed_services import calendar_feed_create
 from roundtable.meetings.models import Meeting
 from roundtable.meetings.services import meeting_cancel, rsvp_set
+from roundtable.tracker.models import Landing
 from tests.factories import (
     GroupFactory,
     MeetingFactory,
@@ -181,10 +183,14 @@ def build_world() -> World:
     talk_meeting = MeetingFactory(group=speakers, title="LinkedIn that works", starts_at=now + timedelta(days=5))
     TalkFactory(meeting=talk_meeting).topics.add(TopicFactory(name="LinkedIn"))
     RsvpFactory(meeting=talk_meeting, user=ann)
+    goal_set(owner=ann, meeting=talk_meeting, reasons=["learn_topic", "meet_speaker"], note="Ask about headlines")
     past = MeetingFactory(group=strategic, title="Last week's roundtable", starts_at=now - timedelta(days=7))
     RsvpFactory(meeting=past, user=ann, attended=True)
     RsvpFactory(meeting=past, user=ben, attended=False)
     RsvpFactory(meeting=past, user=cat)
+    # The newcomer landed (the page after "I landed").
+    Landing.objects.create(owner=nia, company_name="Acme", role="Analyst", source="networking",
+                           landed_on=now.date())  # fmt: skip
     cancelled = MeetingFactory(group=strategic, title="Holiday roundtable", starts_at=now + timedelta(days=10))
     meeting_cancel(meeting=cancelled, by=rosa)
     waiting = MeetingFactory(
@@ -375,6 +381,41 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
         Visit("meetings:detail", "cancelled", _url("meetings:detail", w.meetings["cancelled"]), SIGNED_IN),
         Visit("meetings:detail", "not-a-member", _url("meetings:detail", w.meetings["talk"]), (NEWCOMER,)),
     ],
+    "journal:goal": lambda w: [
+        Visit("journal:goal", "form", _url("journal:goal", w.meetings["talk"]), (MEMBER,)),
+        Visit("journal:goal", "not-going", _url("journal:goal", w.meetings["full"]), (FACILITATOR,)),
+        Visit(
+            "journal:goal",
+            "error",
+            _url("journal:goal", w.meetings["talk"]),
+            (MEMBER,),
+            submit={"note": "two\nlines"},
+            status=400,
+        ),
+    ],
+    "journal:reflection": lambda w: [
+        Visit("journal:reflection", "form", _url("journal:reflection", w.meetings["past"]), (MEMBER,)),
+        Visit(
+            "journal:reflection",
+            "error",
+            _url("journal:reflection", w.meetings["past"]),
+            (MEMBER,),
+            submit={"value": ""},
+            status=400,
+        ),
+    ],
+    "journal:journal": lambda w: [Visit("journal:journal", "default", _url("journal:journal"), (MEMBER, NEWCOMER))],
+    "journal:landed": lambda w: [
+        Visit("journal:landed", "form", _url("journal:landed"), (MEMBER,)),
+        Visit("journal:landed", "error", _url("journal:landed"), (MEMBER,), submit={"company_name": ""}, status=400),
+    ],
+    "journal:landed_done": lambda w: [
+        Visit("journal:landed_done", "default", _url("journal:landed_done"), (NEWCOMER,))
+    ],
+    "journal:health": lambda w: [
+        Visit("journal:health", "default", _url("journal:health", w.groups["strategic"]), (FACILITATOR,)),
+        Visit("journal:health", "empty", _url("journal:health", w.groups["empty"]), (FACILITATOR,)),
+    ],
     "meetings:edit": lambda w: [
         Visit("meetings:edit", "form", _url("meetings:edit", w.meetings["talk"]), (FACILITATOR,)),
         Visit(
@@ -561,6 +602,8 @@ EXCLUDED: dict[str, str] = {
     "groups:restore": POST_ONLY,
     "account_set_password": "a redirect to account_change_password for every account here (all have a password)",
     "account_confirm_login_code": "login by emailed code is off: a redirect to the login page",
+    "journal:goal_clear": POST_ONLY + " (its htmx fragment is the journal card of meetings:detail)",
+    "journal:reflection_dismiss": POST_ONLY,
     "meetings:legacy_detail": LEGACY,
     "meetings:legacy_ics": LEGACY,
     "meetings:legacy_room": LEGACY,
