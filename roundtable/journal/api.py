@@ -80,6 +80,7 @@ class GoalPage(Schema):
 
 
 DAY = r"^\d{4}-\d{2}-\d{2}$"
+DAY_OR_NONE = r"^(\d{4}-\d{2}-\d{2})?$"
 DAY_TEXT = f"YYYY-MM-DD, {dates.RANGE_TEXT}"
 
 
@@ -92,7 +93,7 @@ def _day(text: str | None, name: str) -> dt.date | None:
 
 class FollowUpIn(Schema):
     title: SingleLine = Field(min_length=1, max_length=200)
-    due_on: str | None = Field(default=None, pattern=DAY, description=DAY_TEXT)
+    due_on: str = Field(default="", pattern=DAY_OR_NONE, description=DAY_TEXT + "; empty for none")
 
 
 class ReflectionFields(Schema):
@@ -146,7 +147,7 @@ class LandingIn(Schema):
     group: SingleLine = Field(default="", max_length=80, description="A group's slug you are or were in.")
     contact: SingleLine = Field(default="", max_length=20, description="One of your contacts' public id.")
     landed_on: str = Field(pattern=DAY, description=DAY_TEXT)
-    search_started_on: str | None = Field(default=None, pattern=DAY, description=DAY_TEXT)
+    search_started_on: str = Field(default="", pattern=DAY_OR_NONE, description=DAY_TEXT + "; empty for none")
     will_help_others: bool = False
     thank_groups: bool = Field(default=False, description="Tell your groups' facilitators (your name only).")
 
