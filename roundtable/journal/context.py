@@ -13,7 +13,7 @@ from roundtable.meetings.models import Meeting
 
 from . import permissions, selectors
 from .forms import VALUE_LABELS, GoalForm, ReflectionForm
-from .models import Goal, GoalReason
+from .models import Goal
 
 
 def goal_initial(goal: Goal | None) -> dict[str, Any]:
@@ -28,8 +28,7 @@ def goal_initial(goal: Goal | None) -> dict[str, Any]:
 
 
 def reason_labels(goal: Goal | None) -> list[str]:
-    labels = dict(GoalReason.choices)
-    return [str(labels[r]) for r in (goal.reasons if goal else []) if r in labels]
+    return goal.get_reason_labels() if goal else []
 
 
 def journal_for_meeting(

@@ -73,7 +73,7 @@ def _send_prompt(rsvp: Rsvp) -> int:
         "group": meeting.group,
         "name": user.display_name,
         "goal": goal,
-        "reasons": _reason_labels(goal),
+        "reasons": goal.get_reason_labels() if goal else [],
         "when": when(meeting, zone_of(user, meeting.time_zone)),
         "reflect_url": settings.SITE_URL + reverse("journal:reflection", args=[meeting.public_id]),
         "preferences_url": settings.SITE_URL + reverse("feeds:mine"),
@@ -84,15 +84,6 @@ def _send_prompt(rsvp: Rsvp) -> int:
             return send_templated(template="journal/email/how_was_it", to=[user.email], context=context)
     except IntegrityError:
         return 0
-
-
-def _reason_labels(goal: Goal | None) -> list[str]:
-    from .models import GoalReason
-
-    if goal is None:
-        return []
-    labels = dict(GoalReason.choices)
-    return [str(labels[r]) for r in goal.reasons if r in labels]
 
 
 def send_due_reflection_prompts(now: datetime | None = None) -> int:

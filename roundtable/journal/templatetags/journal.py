@@ -8,7 +8,7 @@ from django import template
 
 from roundtable.groups.permissions import Viewer
 from roundtable.journal.context import journal_for_meeting
-from roundtable.journal.models import Goal, GoalReason
+from roundtable.journal.models import Goal
 from roundtable.meetings.models import Meeting
 
 register = template.Library()
@@ -28,9 +28,8 @@ def goal_for_email(meeting: Meeting, recipient: Any) -> dict[str, Any]:
     from django.urls import reverse
 
     goal = Goal.objects.filter(owner=recipient, meeting=meeting).first() if recipient is not None else None
-    labels = dict(GoalReason.choices)
     return {
         "goal": goal,
-        "reasons": [str(labels[r]) for r in (goal.reasons if goal else []) if r in labels],
+        "reasons": goal.get_reason_labels() if goal else [],
         "url": settings.SITE_URL + reverse("journal:goal", args=[meeting.public_id]),
     }
