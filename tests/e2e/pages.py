@@ -389,7 +389,7 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
             "error",
             _url("journal:goal", w.meetings["talk"]),
             (MEMBER,),
-            submit={"note": "two\nlines"},
+            submit={"note": "x" * 301},
             status=400,
         ),
     ],
