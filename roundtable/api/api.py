@@ -13,6 +13,7 @@ from roundtable.api.docs import ReadableDocs
 from roundtable.api.middleware import DETAILS
 from roundtable.groups.api import router as groups_router
 from roundtable.meetings.api import router as meetings_router
+from roundtable.tracker.api import router as tracker_router
 
 request_logger = logging.getLogger("django.request")
 
@@ -67,3 +68,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/groups", groups_router)
 api.add_router("/", meetings_router)
+api.add_router("/me", tracker_router)

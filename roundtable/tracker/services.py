@@ -468,6 +468,8 @@ class ActivityData:
             raise TrackerError("Only an interview has a time.", field="starts_at")
         if self.starts_at is not None and timezone.is_naive(self.starts_at):
             raise TrackerError("Give the time with its time zone.", field="starts_at")
+        if self.starts_at is not None and not dates.in_range(self.starts_at.date()):
+            raise TrackerError(dates.PICK_TEXT, field="starts_at")
         if self.duration_minutes is not None and not 1 <= self.duration_minutes <= 600:
             raise TrackerError("An interview lasts 1 to 600 minutes.", field="duration_minutes")
         day = _day(self.occurred_on, field="occurred_on")
