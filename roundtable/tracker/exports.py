@@ -9,7 +9,8 @@ company, opportunity, meeting, note), tasks.csv (title, due_on, done_at, contact
 opportunity) and targets.csv (kind, per_week). Moments are ISO 8601 in UTC.
 
 Cells that a spreadsheet would run as a formula (starting =, +, -, @, tab or CR) get a
-leading apostrophe (OWASP, "CSV injection"); the importer takes it off again.
+leading apostrophe (OWASP, "CSV injection"), unless they are only a number or a phone number
+("+1 555 0100"); the importer takes the apostrophe off again.
 
 The JSON has the same data, nested: each opportunity carries its `stage_history`.
 Queries: one per kind of row, whatever their number (the owner's rows only).
@@ -20,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -32,6 +34,9 @@ from roundtable.accounts.models import User
 from .imports import CONTACT_COLUMNS, FORMULA_START, OPPORTUNITY_COLUMNS
 from .models import Activity, Company, Contact, Opportunity, StageChange, Task, WeeklyTarget
 
+# A number or phone number ("+1 555 0100", "-3") cannot call anything: left as it is.
+_NUMBER_LIKE = re.compile(r"[+-]?[\d\s().+-]*")
+
 
 def _cell(value: Any) -> str:
     if value is None:
@@ -41,7 +46,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) and not _NUMBER_LIKE.fullmatch(text) else text
 
 
 def _name(row: Any) -> str:
