@@ -11,14 +11,14 @@ page: nothing is imported while a row is bad unless `good_rows_only=true`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from roundtable.api.auth import api_viewer, token_auth
 from roundtable.api.errors import Error
@@ -30,7 +30,8 @@ from .models import Activity, ActivityKind, Company, Contact, Opportunity, Sourc
 
 router = Router(tags=["tracker"], auth=token_auth)
 PAGE_SIZE = 50
-PID = f"^{PUBLIC_ID_PATTERN}$"  # a public id in a body: anything else is a 422, never a query
+# A public id in a body: anything else is a 422, never a query.
+PublicId = Annotated[str, StringConstraints(pattern=f"^{PUBLIC_ID_PATTERN}$")]
 
 
 class PageQuery(Schema):
@@ -243,7 +244,7 @@ class OpportunityIn(Schema):
     source: Source | Literal[""] = ""
     link: SingleLine = Field(default="", max_length=500)
     notes: MultiLine = Field(default="", max_length=5000)
-    source_contact: str | None = Field(default=None, pattern=PID)
+    source_contact: PublicId | None = None
 
 
 class StageChangeOut(Schema):
@@ -364,13 +365,12 @@ class ActivityIn(Schema):
     starts_at: dt.datetime | None = Field(default=None, description="An interview's start, with its offset.")
     duration_minutes: int | None = Field(default=None, ge=1, le=600)
     note: MultiLine = Field(default="", max_length=2000)
-    contact: str | None = Field(default=None, pattern=PID)
+    contact: PublicId | None = None
     contact_name: SingleLine = Field(default="", max_length=160, description="Or a name: matched, or added.")
-    company: str | None = Field(default=None, pattern=PID)
+    company: PublicId | None = None
     company_name: SingleLine = Field(default="", max_length=160)
-    opportunity: str | None = Field(default=None, pattern=PID)
-    meeting: str | None = Field(default=None, pattern=PID,
-                                description="A meeting you answered.")  # fmt: skip
+    opportunity: PublicId | None = None
+    meeting: PublicId | None = Field(default=None, description="A meeting you answered.")
 
 
 class ActivityOut(Schema):
@@ -464,8 +464,8 @@ class TaskIn(Schema):
     title: SingleLine = Field(min_length=1, max_length=200)
     due_on: dt.date | None = None
     done: bool = False
-    contact: str | None = Field(default=None, pattern=PID)
-    opportunity: str | None = Field(default=None, pattern=PID)
+    contact: PublicId | None = None
+    opportunity: PublicId | None = None
 
 
 class TaskOut(Schema):

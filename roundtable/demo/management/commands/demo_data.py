@@ -34,6 +34,7 @@ from roundtable.demo.groups import (
 )
 from roundtable.demo.meetings import schedule_meetings
 from roundtable.demo.people import create_people
+from roundtable.demo.tracker import build_trackers
 from roundtable.demo.world import ADMIN_EMAIL, FACILITATOR_EMAIL, MEMBER_EMAIL, TOPICS
 from roundtable.groups import services
 from roundtable.groups.models import (
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             special_memberships(rng, loaded)
             backdate(rng, loaded)
             meetings = schedule_meetings(rng, loaded)
+            activities = build_trackers(rng, loaded)
             missing = set(MembershipState.values) - set(Membership.objects.values_list("state", flat=True).distinct())
             if missing:  # pragma: no cover - guarded by the tests
                 raise CommandError(f"Demo data lacks memberships in states: {sorted(missing)}")
@@ -93,7 +95,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded demo data in {elapsed:.1f} s: {len(loaded.users)} people, {len(loaded.groups)} groups, "
-                f"{n_members} memberships, {meetings} meetings."
+                f"{n_members} memberships, {meetings} meetings, {activities} job-search activities."
             )
         )
         self.stdout.write(
