@@ -265,6 +265,7 @@ def parse(owner: User, data: bytes, kind: str) -> Parsed:
             out.errors.append(RowError(line, f"{len(cells)} cells, but the header names {len(header)} columns."))
             continue
         values = {h: _unescape(c) for h, c in zip(header, cells, strict=False)}
+        row: Any
         try:
             row = make(values)
         except services.TrackerError as exc:

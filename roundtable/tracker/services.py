@@ -361,6 +361,8 @@ def opportunity_create(*, owner: User, data: OpportunityData, at: datetime | Non
     moment = at or timezone.now()
     with transaction.atomic():
         company = company_for_name(owner=owner, name=d.company_name)
+        if company is None:  # pragma: no cover - cleaned() refused a blank name
+            raise TrackerError("This cannot be blank.", field="company")
         opp = Opportunity.objects.create(
             owner=owner, company=company, role=d.role, link=d.link, stage=d.stage, source=d.source,
             source_group=d.source_group, source_contact=d.source_contact, notes=d.notes,
