@@ -204,7 +204,8 @@ def open_tasks(owner: User) -> QuerySet[Task]:
 
 def done_tasks(owner: User, *, limit: int = 20) -> list[Task]:
     """The latest tasks done, newest first."""
-    return list(Task.objects.filter(owner=owner, done_at__isnull=False).order_by("-done_at", "-pk")[:limit])
+    qs = Task.objects.filter(owner=owner, done_at__isnull=False).select_related("contact")
+    return list(qs.order_by("-done_at", "-pk")[:limit])
 
 
 def tasks_due(owner: User, *, through: date, limit: int = 20) -> list[Task]:

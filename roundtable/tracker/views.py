@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -57,6 +58,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "due": selectors.tasks_due(owner, through=today, limit=10),
         "today": today,
         "recent": list(selectors.activities(owner)[:5]),
+        "task_base": reverse("tracker:tasks"),
     }
     return render(request, "tracker/home.html", ctx)
 
@@ -226,8 +228,44 @@ def company_delete(request: AuthedRequest, public_id: str) -> HttpResponse:
 @require_GET
 def board(request: AuthedRequest) -> HttpResponse:
     columns = selectors.board(request.user)
-    ctx = {"columns": columns, "stages": Stage.choices, "total": sum(len(c.cards) for c in columns)}
+    # Every card of a column has the same stage list, with the same stage selected: built once
+    # a column, not once a card (a board of 300 cards rendered 2,400 options one by one).
+    base = reverse("tracker:opportunity_new").removesuffix("new/")
+    for col in columns:
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>', ((v, " selected" if v == col.stage else "", label)
+                                                     for v, label in Stage.choices)
+        )  # fmt: skip
+        for card in col.cards:
+            card.card_html = _card_html(card, base, options)  # type: ignore[attr-defined]
+    ctx = {"columns": columns, "total": sum(len(c.cards) for c in columns), "base": base}
     return render(request, "tracker/board.html", ctx)
+
+
+CARD = """<li class="board-card" id="card-{pid}" draggable="true" data-move="{url}move/">
+<p class="board-card-title"><a href="{url}">{role}</a></p>
+<p class="board-card-company">{company}</p>
+<div class="card-move">
+<label class="visually-hidden" for="stage-{pid}">Stage of {name}</label>
+<select id="stage-{pid}" name="stage-{pid}" form="board-form">{options}</select>
+<button type="submit" form="board-form" formaction="{url}move/" name="card" value="{pid}" \
+class="button button-secondary button-small">Move<span class="visually-hidden"> {name}</span></button>
+</div>
+<div class="card-order">
+<button type="submit" form="board-form" formaction="{url}move/" name="direction" value="up" \
+class="button button-secondary button-small">Up<span class="visually-hidden">: {name}</span></button>
+<button type="submit" form="board-form" formaction="{url}move/" name="direction" value="down" \
+class="button button-secondary button-small">Down<span class="visually-hidden">: {name}</span></button>
+</div>
+</li>"""
+
+
+def _card_html(o: Opportunity, base: str, options: str) -> str:
+    """One card of the board: its link, the stage list with Move (the keyboard's and the
+    phone's way), and Up / Down; every control named with the card's role and company."""
+    name = f"{o.role} at {o.company.name}"
+    return format_html(CARD, pid=o.public_id, url=f"{base}{o.public_id}/", role=o.role, company=o.company.name,
+                       name=name, options=options)  # fmt: skip
 
 
 @login_required
@@ -303,7 +341,8 @@ def opportunity_move(request: AuthedRequest, public_id: str) -> HttpResponse:
     down within its column (the keyboard buttons). The board's script asks for JSON
     ({"stage", "position", "detail"}); a form post goes back to the board with a message."""
     o = selectors.opportunity_of(request.user, public_id)
-    stage = request.POST.get("stage", o.stage)
+    # The board's shared form sends every card's list as stage-<id>: this card's is the one.
+    stage = request.POST.get(f"stage-{o.public_id}") or request.POST.get("stage", o.stage)
     raw = request.POST.get("position", "")
     direction = request.POST.get("direction", "")
     position: int | None = None
@@ -474,6 +513,7 @@ def tasks(request: AuthedRequest) -> HttpResponse:
         "open": list(selectors.open_tasks(request.user)[:200]),
         "done": selectors.done_tasks(request.user),
         "today": selectors.today_for(request.user),
+        "task_base": reverse("tracker:tasks"),
     }
     return render(request, "tracker/tasks.html", ctx, status=_status(request))
 
@@ -502,7 +542,8 @@ def task_done(request: AuthedRequest, public_id: str) -> HttpResponse:
     done = request.POST.get("done", "1") == "1"
     services.task_done_set(task=t, done=done)
     if request.htmx:
-        ctx = {"task": t, "today": selectors.today_for(request.user), "announce": True}
+        ctx = {"task": t, "today": selectors.today_for(request.user), "announce": True,
+               "task_base": reverse("tracker:tasks")}  # fmt: skip
         return render(request, "tracker/_task.html", ctx)
     messages.success(request, f"{'Done' if done else 'Open again'}: {t.title}.")
     return redirect(_next_url(request) if request.POST.get("next") else reverse("tracker:tasks"))

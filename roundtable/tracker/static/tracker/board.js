@@ -12,8 +12,8 @@ function say(text) {
   window.setTimeout(() => { status.textContent = text; }, 50);
 }
 
-function token(card) {
-  return card.querySelector("input[name=csrfmiddlewaretoken]").value;
+function token() {
+  return document.querySelector("#board-form input[name=csrfmiddlewaretoken]").value;
 }
 
 function refreshColumns() {
@@ -35,13 +35,13 @@ function place(card, stage, position) {
   const list = board.querySelector(`.board-cards[data-stage="${stage}"]`);
   const others = [...list.querySelectorAll(".board-card")].filter((c) => c !== card);
   list.insertBefore(card, others[position] || list.querySelector(".board-empty"));
-  card.querySelector("select[name=stage]").value = stage;
+  card.querySelector("select").value = stage;
   refreshColumns();
 }
 
 async function move(card, fields) {
   const body = new FormData();
-  body.append("csrfmiddlewaretoken", token(card));
+  body.append("csrfmiddlewaretoken", token());
   for (const [key, value] of Object.entries(fields)) body.append(key, value);
   let answer;
   try {
@@ -62,19 +62,19 @@ async function move(card, fields) {
 }
 
 if (board && status) {
-  // Keyboard (and pointer) forms: the stage select with Move, and Up / Down.
-  board.addEventListener("submit", async (event) => {
-    const form = event.target;
-    const card = form.closest(".board-card");
+  // Keyboard (and pointer) controls: the stage list with Move, and Up / Down. They belong to
+  // the board's one form (form="board-form"); the button pressed names its card.
+  document.getElementById("board-form").addEventListener("submit", async (event) => {
+    const button = event.submitter;
+    const card = button?.closest(".board-card");
     if (!card) return;
     event.preventDefault();
-    const button = event.submitter;
-    const fields = form.classList.contains("card-order")
+    const fields = button.name === "direction"
       ? { direction: button.value }
-      : { stage: form.elements.namedItem("stage").value };
+      : { stage: card.querySelector("select").value };
     if (await move(card, fields)) {
       // Focus stays on the control used, in the card's new place.
-      (button && card.contains(button) ? button : card.querySelector("select")).focus();
+      button.focus();
     }
   });
 
