@@ -253,9 +253,9 @@ class="button button-secondary button-small">Move<span class="visually-hidden"> 
 </div>
 <div class="card-order">
 <button type="submit" form="board-form" formaction="{url}move/" name="direction" value="up" \
-class="button button-secondary button-small">Up<span class="visually-hidden">: {name}</span></button>
+class="button button-secondary button-small">Up<span class="visually-hidden"> {name}</span></button>
 <button type="submit" form="board-form" formaction="{url}move/" name="direction" value="down" \
-class="button button-secondary button-small">Down<span class="visually-hidden">: {name}</span></button>
+class="button button-secondary button-small">Down<span class="visually-hidden"> {name}</span></button>
 </div>
 </li>"""
 

@@ -114,6 +114,7 @@ if (board && status) {
     }
     const card = dragged;
     dragged = null;
+    card.classList.remove("is-dragging");
     await move(card, { stage: list.dataset.stage, position: String(position) });
   });
 }
