@@ -643,7 +643,7 @@ def export_json(request: HttpRequest) -> Any:
 
 
 @router.get("/export.zip", response={200: None, 401: Error}, openapi_extra={
-    "responses": {"200": {"description": "A zip of CSV files", "content": {"application/zip": {}}}}})  # fmt: skip
+    "responses": {200: {"description": "A zip of CSV files", "content": {"application/zip": {}}}}})  # fmt: skip
 def export_zip(request: HttpRequest) -> HttpResponse:
     """Everything as CSV files in a zip; contacts.csv and opportunities.csv import again unchanged."""
     response = HttpResponse(exports.as_zip(api_viewer(request)), content_type="application/zip")

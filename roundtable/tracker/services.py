@@ -150,6 +150,8 @@ def _url(value: str, *, field: str) -> str:
     if value:
         if "://" not in value:
             value = "https://" + value
+        if len(value) > 500:
+            raise TrackerError("Keep the address to 500 characters or fewer.", field=field)
         try:
             _url_check(value)
         except ValidationError:

@@ -193,3 +193,29 @@ def test_an_interview_time_needs_an_interview_and_the_api_takes_an_aware_time() 
     r = c.post("/api/v1/me/activities", data=json.dumps(body), content_type="application/json", **auth)
     assert r.status_code == 201
     assert (r.json()["duration_minutes"], r.json()["day"]) == (60, "2026-12-01")
+
+
+def test_every_tracker_page_lights_job_search_in_the_menu() -> None:
+    from roundtable.core.nav import current_items
+
+    assert current_items("tracker:home") == {"tracker": "page"}
+    for name in ("tracker:board", "tracker:contact_edit", "tracker:import", "tracker:tasks"):
+        assert current_items(name) == {"tracker": "true"}
+    owner = UserFactory()
+    html = logged_in(owner).get(reverse("tracker:board")).text
+    assert '<a href="/tracker/" aria-current="true">Job search</a>' in html
+
+
+def test_a_task_is_done_and_undone_in_place_with_htmx() -> None:
+    owner = UserFactory()
+    task = services.task_create(owner=owner, title="Thank Dana", due_on=date(2026, 11, 3))
+    c = logged_in(owner)
+    r = c.post(reverse("tracker:task_done", args=[task.public_id]), {"done": "1"}, HTTP_HX_REQUEST="true")
+    assert "Undo<span" in r.text
+    assert 'role="status">Done: Thank Dana</span>' in r.text
+    task.refresh_from_db()
+    assert task.done_at is not None
+    r = c.post(reverse("tracker:task_done", args=[task.public_id]), {"done": "0"})
+    assert (r.status_code, r["Location"]) == (302, reverse("tracker:tasks"))
+    task.refresh_from_db()
+    assert task.done_at is None
