@@ -508,9 +508,11 @@ def tasks(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, f"Added: {task.title}.")
             return redirect("tracker:tasks")
+    page = page_of(Paginator(selectors.open_tasks(request.user), LIST_PAGE), request.GET.get("page"))
     ctx = {
         "form": form,
-        "open": list(selectors.open_tasks(request.user)[:200]),
+        "page": page,
+        "open": list(page.object_list),
         "done": selectors.done_tasks(request.user),
         "today": selectors.today_for(request.user),
         "task_base": reverse("tracker:tasks"),
