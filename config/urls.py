@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("roundtable.meetings.feed_urls")),
     path("", include("roundtable.live.urls")),
     path("", include("roundtable.journal.urls")),
+    path("", include("roundtable.tracker.urls")),
 ]
 
 handler400 = "roundtable.core.views.bad_request"

@@ -16,6 +16,7 @@ from roundtable.groups.templates_of_kind import KIND_ADVICE
 from roundtable.journal import selectors as journal_selectors
 from roundtable.live import selectors as live_selectors
 from roundtable.meetings import selectors as meeting_selectors
+from roundtable.tracker import selectors as tracker_selectors
 
 
 @require_GET
@@ -65,6 +66,10 @@ def personal_home(request: HttpRequest, user: User) -> HttpResponse:
     # commitments stay beside the meetings.
     commitments = list(live_selectors.open_commitments(user))
     due = [c for c in commitments if c.due_on is not None and c.due_on <= today]
+    # The person's own tasks due today or overdue, by their own calendar, and this week's
+    # progress against their targets (tracker: three queries).
+    tracker_today = tracker_selectors.today_for(user, now)
+    _monday, progress = tracker_selectors.week_progress(user, now=now)
     ctx = {
         "profile": profile,
         "steps": steps,
@@ -79,5 +84,8 @@ def personal_home(request: HttpRequest, user: User) -> HttpResponse:
         "reflections": journal_selectors.waiting_reflections(user, now=now),
         "commitments": [c for c in commitments if c not in due],
         "today": today,
+        "due_tasks": tracker_selectors.tasks_due(user, through=tracker_today, limit=10),
+        "tracker_today": tracker_today,
+        "progress": progress,
     }
     return render(request, "home/personal.html", ctx)

@@ -29,6 +29,8 @@ from roundtable.core.confirm import render_confirm
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group, GroupVisibility, Membership, MembershipState
+from roundtable.tracker import calendar as tracker_calendar
+from roundtable.tracker import selectors as tracker_selectors
 
 from . import feed_services, ical, permissions
 from .models import CalendarFeed, Meeting, Rsvp, RsvpStatus
@@ -125,7 +127,12 @@ def private_feed(request: HttpRequest, token: str) -> HttpResponse:
     profile = getattr(owner, "profile", None)
     meetings = private_feed_meetings(owner)
     zone = profile.time_zone if profile is not None else "UTC"
-    body = ical.calendar_for(meetings, owner, "Roundtable: my meetings", fallback_zone=zone, feed=True)
+    # The owner's interviews with a time, from their own tracker (the feed is theirs alone).
+    now = timezone.now()
+    interviews = tracker_selectors.interviews_for_feed(owner, since=now - FEED_PAST, until=now + FEED_AHEAD)
+    tz = tracker_selectors.zone_of(owner)
+    extra = [tracker_calendar.interview_event(a, tz) for a in interviews]
+    body = ical.calendar_for(meetings, owner, "Roundtable: my meetings", fallback_zone=zone, feed=True, extra=extra)
     return _ics(request, body, "roundtable.ics")
 
 

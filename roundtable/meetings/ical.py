@@ -9,7 +9,7 @@ permissions.place_for: a feed never holds more than its holder may see on the pa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
@@ -148,11 +148,13 @@ def calendar_for(
     method: str | None = None,
     fallback_zone: str = "UTC",
     feed: bool = False,
+    extra: Sequence[Event] = (),
 ) -> bytes:
     """A VCALENDAR of the meetings as `viewer` may see them, with one VTIMEZONE per zone.
 
     An empty calendar still carries the VTIMEZONE of `fallback_zone`, since RFC 5545 wants
-    at least one component. `feed` adds the refresh hints for subscriptions."""
+    at least one component. `feed` adds the refresh hints for subscriptions. `extra` are
+    events of the viewer's own (their interviews, from the tracker), added after the meetings."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -173,6 +175,9 @@ def calendar_for(
         revised = meeting.updated_at if method is None else stamp
         cal.add_component(meeting_event(meeting, viewer, method=method, stamp=revised))
         years += [meeting.starts_at.year, meeting.ends_at.year]
+    for event in extra:
+        cal.add_component(event)
+        years += [event.decoded("dtstart").year, event.decoded("dtend").year]
     if years:
         cal.add_missing_timezones(first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1))
     else:

@@ -29,6 +29,7 @@ from roundtable.core.email import send_templated
 from roundtable.core.zones import zone_name
 from roundtable.groups.models import Format, GroupVisibility, Membership, MembershipState, Topic
 from roundtable.groups.places import bounding_box
+from roundtable.tracker import selectors as tracker_selectors
 
 from . import ical, permissions
 from .models import DigestSent, Meeting, MeetingStatus, ReminderKind, ReminderSent, Rsvp, RsvpStatus
@@ -345,7 +346,11 @@ def _digest_item(meeting: Meeting, user: User, tz: str) -> dict[str, Any]:
 
 def _send_digest(user: User, week: str, moment: datetime) -> int:
     mine, talks = digest_for(user, moment)
-    if not mine and not talks:
+    # The person's own open tasks due in the week ahead (or overdue), by their own calendar:
+    # read for them alone, as every tracker read is (tracker.selectors, owner-only).
+    today = tracker_selectors.today_for(user, moment)
+    tasks = tracker_selectors.tasks_due(user, through=today + timedelta(days=DIGEST_DAYS - 1), limit=DIGEST_LIMIT)
+    if not mine and not talks and not tasks:
         return 0
     tz = zone_of(user, "UTC")
     context = {
@@ -354,6 +359,10 @@ def _send_digest(user: User, week: str, moment: datetime) -> int:
         "mine": [_digest_item(m, user, tz) for m in mine],
         "talks": [_digest_item(m, user, tz) for m in talks],
         "count": len(mine) + len(talks),
+        "tasks": [
+            {"title": t.title, "due_on": t.due_on, "overdue": t.due_on is not None and t.due_on < today} for t in tasks
+        ],
+        "tasks_url": settings.SITE_URL + reverse("tracker:tasks"),
         "agenda_url": settings.SITE_URL + reverse("meetings:agenda"),
         "talks_url": settings.SITE_URL + reverse("meetings:talks"),
         "preferences_url": settings.SITE_URL + reverse("feeds:mine"),

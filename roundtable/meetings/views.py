@@ -21,6 +21,7 @@ from roundtable.groups import permissions as group_perms
 from roundtable.groups import selectors as group_selectors
 from roundtable.groups.models import Kind, Topic
 from roundtable.groups.places import Place
+from roundtable.tracker import selectors as tracker_selectors
 
 from . import permissions, selectors, services
 from .forms import MeetingForm, MessageForm, TalkFilters, TalkLinksForm
@@ -298,7 +299,12 @@ def agenda(request: AuthedRequest) -> HttpResponse:
         for i in range(0, len(days), 7):
             row = days[i : i + 7]
             week_rows.append({"start": row[0]["date"], "days": row, "empty": not any(d["meetings"] for d in row)})
+    # The person's open tasks due by the last day shown (overdue ones too), from their
+    # tracker: one query, whatever the view (tracker.selectors.tasks_due).
+    tasks_through = span[-1] if span else today + timedelta(days=7)
     ctx = {
+        "tasks_due": tracker_selectors.tasks_due(request.user, through=tasks_through),
+        "tasks_through": tasks_through,
         "view": view, "meetings": meetings, "days": days, "weeks": week_rows, "first": first,
         "last": last - timedelta(days=1),
         "prev": prev_day, "next": next_day, "today": today, "tz": tz,

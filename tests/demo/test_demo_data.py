@@ -59,6 +59,16 @@ def test_demo_data_loads_a_believable_demo_once(settings) -> None:
     assert User.objects.get(email="admin@demo.roundtable").is_superuser
 
     assert Client().login(email="member@demo.roundtable", password=PASSWORD) is True
+    # The member's job search: contacts, opportunities across the stages, a week of activity.
+    from roundtable.tracker.models import Activity, Contact, Opportunity, StageChange, Task, WeeklyTarget
+
+    member = User.objects.get(email="member@demo.roundtable")
+    assert Contact.objects.filter(owner=member).count() == 6
+    assert len(set(Opportunity.objects.filter(owner=member).values_list("stage", flat=True))) == 6
+    assert StageChange.objects.filter(opportunity__owner=member).count() > 6
+    assert Activity.objects.filter(owner=member).count() == 8
+    assert WeeklyTarget.objects.filter(owner=member).count() == 3
+    assert Task.objects.filter(owner=member).count() == 3
     assert Client().login(email="facilitator@demo.roundtable", password=PASSWORD) is True
 
     before = _counts()

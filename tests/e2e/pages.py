@@ -87,6 +87,7 @@ class World:
     token_id: int = 0
     confirm_key: str = ""
     reset_key: dict[str, str] = field(default_factory=dict)
+    tracker: dict[str, str] = field(default_factory=dict)  # public ids of Ann's tracker rows
 
 
 LONG_EMAIL = "daniela.wolfeschlegelsteinhausenbergerdorff@career-transitions.example.com"
@@ -252,11 +253,58 @@ def build_world() -> World:
     w.reset_key = {"uidb36": user_pk_to_url_str(cat), "key": default_token_generator.make_token(cat)}
     w.token_id = api_token_create(user=rosa, name="My calendar sync")[0].pk
     calendar_feed_create(user=rosa)
+    w.tracker = build_tracker(ann, past)
     assert Membership.objects.filter(user=nia).count() == 0
     return w
 
 
+def build_tracker(ann: User, met_at: Meeting) -> dict[str, str]:
+    """Ann's job search: contacts, opportunities in several stages, a week of activities, a
+    target, tasks (one overdue). The newcomer has none: the tracker's empty states."""
+    from roundtable.tracker import services as tracker
+
+    today = timezone.localdate()
+    dana = tracker.contact_create(owner=ann, data=tracker.ContactData(
+        name="Dana Ortiz", company_name="Northwind Health", role="Director of Product", email="dana@example.com",
+        how_met="Speaker at LinkedIn Speakers Night", next_touch_on=today, notes="Said to write after the launch.",
+    ))  # fmt: skip
+    tracker.contact_create(owner=ann, data=tracker.ContactData(name="Li Wei", company_name="Contoso Learning"))
+    opp = tracker.opportunity_create(owner=ann, data=tracker.OpportunityData(
+        company_name="Northwind Health", role="Product analyst", stage="applied", source="referral",
+        link="https://jobs.example.com/northwind/product-analyst",
+    ))  # fmt: skip
+    tracker.opportunity_move(opportunity=opp, stage="interviewing")
+    tracker.opportunity_create(owner=ann, data=tracker.OpportunityData(company_name="Contoso Learning",
+                                                                       role="UX researcher"))  # fmt: skip
+    activity = tracker.activity_create(owner=ann, data=tracker.ActivityData(
+        kind="conversation", occurred_on=today, contact=dana, note="Coffee: she will introduce me to her team.",
+        meeting=met_at,
+    ))  # fmt: skip
+    tracker.activity_create(owner=ann, data=tracker.ActivityData(kind="application", occurred_on=today,
+                                                                 opportunity=opp))  # fmt: skip
+    tracker.targets_set(owner=ann, per_week={"outreach": 10, "conversation": 3, "application": 2})
+    task = tracker.task_create(owner=ann, title="Thank Dana for the coffee", due_on=today - timedelta(days=1),
+                               contact=dana)  # fmt: skip
+    tracker.task_create(owner=ann, title="Update the resume for Northwind", due_on=today + timedelta(days=3))
+    return {"contact": dana.public_id, "company": dana.company.public_id, "opportunity": opp.public_id,
+            "activity": activity.public_id, "task": task.public_id}  # fmt: skip
+
+
 # ---------------------------------------------------------------------------- the list
+
+
+def _tracker_list(name: str) -> Callable[[World], list[Visit]]:
+    """A tracker list: full for Ann, its empty state for the newcomer."""
+    return lambda w: [
+        Visit(f"tracker:{name}", "full", reverse(f"tracker:{name}"), (MEMBER,)),
+        Visit(f"tracker:{name}", "empty", reverse(f"tracker:{name}"), (NEWCOMER,)),
+    ]
+
+
+def _tracker_row(name: str, key: str) -> Callable[[World], list[Visit]]:
+    """A page of one of Ann's tracker rows."""
+    return lambda w: [Visit(f"tracker:{name}", "default", reverse(f"tracker:{name}", args=[w.tracker[key]]), (MEMBER,))]
+
 
 # A route's states, from the world. Keys are URL names as `reverse` takes them.
 PAGES: dict[str, Callable[[World], list[Visit]]] = {
@@ -503,6 +551,81 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
             (FACILITATOR,),
         ),
     ],
+    **{
+        f"tracker:{name}": _tracker_list(name)
+        for name in ("home", "contacts", "companies", "board", "activities", "tasks")
+    },
+    **{
+        f"tracker:{name}": _tracker_row(name, name.split("_")[0])
+        for name in (
+            "contact",
+            "contact_edit",
+            "contact_delete",
+            "company",
+            "company_edit",
+            "company_delete",
+            "opportunity",
+            "opportunity_edit",
+            "opportunity_delete",
+            "activity_edit",
+            "activity_delete",
+            "task_edit",
+            "task_delete",
+        )
+    },
+    "tracker:contact_new": lambda w: [
+        Visit("tracker:contact_new", "form", reverse("tracker:contact_new"), (MEMBER,)),
+        Visit(
+            "tracker:contact_new",
+            "error",
+            reverse("tracker:contact_new"),
+            (MEMBER,),
+            submit={"name": "", "email": "not an address", "next_touch_on": "9999-01-01"},
+            status=400,
+        ),
+    ],
+    "tracker:company_new": lambda w: [
+        Visit("tracker:company_new", "form", reverse("tracker:company_new"), (MEMBER,)),
+        Visit(
+            "tracker:company_new",
+            "error",
+            reverse("tracker:company_new"),
+            (MEMBER,),
+            submit={"name": "Northwind Health"},
+            status=400,
+        ),
+    ],
+    "tracker:opportunity_new": lambda w: [
+        Visit("tracker:opportunity_new", "form", reverse("tracker:opportunity_new"), (MEMBER,)),
+        Visit(
+            "tracker:opportunity_new",
+            "error",
+            reverse("tracker:opportunity_new"),
+            (MEMBER,),
+            submit={"company": "", "role": ""},
+            status=400,
+        ),
+    ],
+    "tracker:activity_new": lambda w: [
+        Visit("tracker:activity_new", "form", reverse("tracker:activity_new"), (MEMBER, NEWCOMER)),
+        Visit(
+            "tracker:activity_new",
+            "error",
+            reverse("tracker:activity_new"),
+            (MEMBER,),
+            submit={"kind": "application", "start_time": "10:00", "day": "3000-01-01"},
+            status=400,
+        ),
+    ],
+    "tracker:targets": lambda w: [
+        Visit("tracker:targets", "form", reverse("tracker:targets"), (MEMBER, NEWCOMER)),
+        Visit("tracker:targets", "error", reverse("tracker:targets"), (MEMBER,), submit={"outreach": "-3"}, status=400),
+    ],
+    "tracker:import": lambda w: [
+        Visit("tracker:import", "form", reverse("tracker:import"), (MEMBER,)),
+        Visit("tracker:import", "error", reverse("tracker:import"), (MEMBER,), submit={"kind": "contacts"}, status=400),
+    ],
+    "tracker:export": lambda w: [Visit("tracker:export", "default", reverse("tracker:export"), (MEMBER,))],
     "api:openapi-view": lambda w: [Visit("api:openapi-view", "default", _url("api:openapi-view"), (ANONYMOUS,))],
     # allauth's pages, in the site's layout.
     "account_login": lambda w: [
@@ -604,6 +727,10 @@ EXCLUDED: dict[str, str] = {
     "account_confirm_login_code": "login by emailed code is off: a redirect to the login page",
     "journal:goal_clear": POST_ONLY + " (its htmx fragment is the journal card of meetings:detail)",
     "journal:reflection_dismiss": POST_ONLY,
+    "tracker:opportunity_move": POST_ONLY + " (the board's script asks it for JSON)",
+    "tracker:task_done": POST_ONLY + " (its htmx fragment is a task row of tracker:tasks)",
+    "tracker:quick_add": "an htmx fragment: the quick-add's pickers, inside every signed-in page's layout",
+    "tracker:export_file": "a download: a zip of CSV files, or JSON",
     "meetings:legacy_detail": LEGACY,
     "meetings:legacy_ics": LEGACY,
     "meetings:legacy_room": LEGACY,

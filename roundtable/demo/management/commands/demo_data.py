@@ -35,6 +35,7 @@ from roundtable.demo.groups import (
 from roundtable.demo.journal import journal_history
 from roundtable.demo.meetings import schedule_meetings
 from roundtable.demo.people import create_people
+from roundtable.demo.tracker import build_trackers
 from roundtable.demo.world import ADMIN_EMAIL, FACILITATOR_EMAIL, MEMBER_EMAIL, TOPICS
 from roundtable.groups import services
 from roundtable.groups.models import (
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             backdate(rng, loaded)
             meetings = schedule_meetings(rng, loaded)
             reflections = journal_history(rng, loaded)
+            activities = build_trackers(rng, loaded)
             missing = set(MembershipState.values) - set(Membership.objects.values_list("state", flat=True).distinct())
             if missing:  # pragma: no cover - guarded by the tests
                 raise CommandError(f"Demo data lacks memberships in states: {sorted(missing)}")
@@ -95,7 +97,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded demo data in {elapsed:.1f} s: {len(loaded.users)} people, {len(loaded.groups)} groups, "
-                f"{n_members} memberships, {meetings} meetings, {reflections} reflections."
+                f"{n_members} memberships, {meetings} meetings, {reflections} reflections, "
+                f"{activities} job-search activities."
             )
         )
         self.stdout.write(

@@ -1,0 +1,221 @@
+"""The board (moves by form, by the script's JSON and by the API; stage history with dates;
+order within a column), weekly targets across daylight-saving changes, and the quick-add."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from roundtable.tracker import selectors, services
+from roundtable.tracker.models import Activity, Opportunity, StageChange
+from tests.factories import ActivityFactory, UserFactory, WeeklyTargetFactory
+from tests.tracker.helpers import bearer, logged_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _opp(owner, role: str, stage: str = "researching", at: datetime | None = None) -> Opportunity:  # type: ignore[no-untyped-def]
+    return services.opportunity_create(
+        owner=owner, data=services.OpportunityData(company_name="Acme", role=role, stage=stage), at=at
+    )
+
+
+def _column(owner, stage: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(
+        Opportunity.objects.filter(owner=owner, stage=stage).order_by("position").values_list("role", flat=True)
+    )
+
+
+def test_every_stage_change_is_recorded_with_its_moment_and_moves_within_a_column_are_not() -> None:
+    owner = UserFactory()
+    t0 = datetime(2026, 10, 1, 9, tzinfo=UTC)
+    opp = _opp(owner, "Analyst", at=t0)
+    services.opportunity_move(opportunity=opp, stage="applied", at=t0 + timedelta(days=3))
+    services.opportunity_move(opportunity=opp, stage="applied", position=0, at=t0 + timedelta(days=4))
+    services.opportunity_move(opportunity=opp, stage="interviewing", at=t0 + timedelta(days=10))
+    history = [(s.from_stage, s.to_stage, s.changed_at) for s in selectors.stage_history(opp)]
+    assert history == [
+        ("", "researching", t0),
+        ("researching", "applied", t0 + timedelta(days=3)),
+        ("applied", "interviewing", t0 + timedelta(days=10)),
+    ]
+    opp.refresh_from_db()
+    assert (opp.stage, opp.stage_changed_at) == ("interviewing", t0 + timedelta(days=10))
+
+
+def test_positions_stay_0_1_2_in_both_columns_after_moves() -> None:
+    owner = UserFactory()
+    a, b, c = (_opp(owner, r) for r in "ABC")
+    d = _opp(owner, "D", stage="applied")
+    services.opportunity_move(opportunity=c, stage="researching", position=0)
+    assert _column(owner, "researching") == ["C", "A", "B"]
+    services.opportunity_move(opportunity=a, stage="applied", position=0)
+    assert (_column(owner, "researching"), _column(owner, "applied")) == (["C", "B"], ["A", "D"])
+    services.opportunity_move(opportunity=b, stage="applied", position=99)
+    assert _column(owner, "applied") == ["A", "D", "B"]
+    assert list(
+        Opportunity.objects.filter(owner=owner).order_by("stage", "position").values_list("position", flat=True)
+    ) == [0, 1, 2, 0]
+    with pytest.raises(services.TrackerError):
+        services.opportunity_move(opportunity=d, stage="hired")
+    assert d.pk
+
+
+def test_the_board_moves_by_keyboard_forms_by_the_scripts_json_and_by_the_api() -> None:
+    owner = UserFactory()
+    a, b = _opp(owner, "A"), _opp(owner, "B")
+    c = logged_in(owner)
+    # The form (no JavaScript): back to the board at the card, with a message.
+    r = c.post(reverse("tracker:opportunity_move", args=[b.public_id]), {"direction": "up"})
+    assert (r.status_code, r["Location"]) == (302, f"/tracker/board/#card-{b.public_id}")
+    assert _column(owner, "researching") == ["B", "A"]
+    # The script: JSON with the words the live region says.
+    r = c.post(reverse("tracker:opportunity_move", args=[a.public_id]), {"stage": "offer", "position": "0"},
+               HTTP_ACCEPT="application/json")  # fmt: skip
+    assert r.json() == {"stage": "offer", "position": 0, "detail": "A at Acme: Offer, position 1."}
+    r = c.post(reverse("tracker:opportunity_move", args=[a.public_id]), {"stage": "nope"},
+               HTTP_ACCEPT="application/json")  # fmt: skip
+    stages = "Researching, Networking, Applied, Interviewing, Offer, Accepted, Rejected, Withdrawn"
+    assert (r.status_code, r.json()["detail"]) == (400, f"Choose one of: {stages}.")
+    r = c.post(reverse("tracker:opportunity_move", args=[a.public_id]), {"stage": "offer", "position": "-1"},
+               HTTP_ACCEPT="application/json")  # fmt: skip
+    assert r.status_code == 400
+    # The API.
+    r = c.post(f"/api/v1/me/opportunities/{b.public_id}/move", data=json.dumps({"stage": "applied"}),
+               content_type="application/json", **bearer(owner))  # fmt: skip
+    assert r.status_code == 200
+    assert [h["to_stage"] for h in r.json()["stage_history"]] == ["researching", "applied"]
+    board = c.get(reverse("tracker:board")).text
+    assert 'aria-live="polite"' in board
+    assert f'<label class="visually-hidden" for="stage-{a.public_id}">Stage of A at Acme</label>' in board
+    assert StageChange.objects.filter(opportunity__owner=owner).count() == 4
+
+
+# ---------------------------------------------------------------- weeks in the person's own zone
+
+
+def _in_zone(owner, zone: str) -> None:  # type: ignore[no-untyped-def]
+    owner.profile.time_zone = zone
+    owner.profile.save()
+
+
+@pytest.mark.parametrize(
+    ("now", "monday"),
+    [
+        # New York leaves daylight saving on Sunday 2026-11-01 at 02:00. Sunday 23:30 local is
+        # Monday 04:30 UTC: still the week of Monday Oct 26 where the person lives.
+        (datetime(2026, 11, 2, 4, 30, tzinfo=UTC), date(2026, 10, 26)),
+        # Monday 00:30 local (05:30 UTC, a 25-hour Sunday behind it): the new week.
+        (datetime(2026, 11, 2, 5, 30, tzinfo=UTC), date(2026, 11, 2)),
+        # Spring forward, Sunday 2027-03-14: Sunday 23:59 local is Monday 03:59 UTC.
+        (datetime(2027, 3, 15, 3, 59, tzinfo=UTC), date(2027, 3, 8)),
+        (datetime(2027, 3, 15, 4, 0, tzinfo=UTC), date(2027, 3, 15)),
+    ],
+)
+def test_the_week_is_monday_to_sunday_where_the_person_lives_across_dst(now: datetime, monday: date) -> None:
+    owner = UserFactory()
+    _in_zone(owner, "America/New_York")
+    WeeklyTargetFactory(owner=owner, kind="outreach", per_week=3)
+    for day in (monday - timedelta(days=1), monday, monday + timedelta(days=6), monday + timedelta(days=7)):
+        ActivityFactory(owner=owner, kind="outreach", occurred_on=day)
+    start, progress = selectors.week_progress(owner, now=now)
+    assert start == monday
+    assert [(p.kind, p.done, p.target, p.met) for p in progress] == [("outreach", 2, 3, False)]
+
+
+def test_a_person_far_east_has_their_own_monday() -> None:
+    owner = UserFactory()
+    _in_zone(owner, "Pacific/Auckland")
+    # Sunday 2026-11-01 12:00 UTC is already Monday Nov 2, 01:00 in Auckland.
+    assert selectors.week_progress(owner, now=datetime(2026, 11, 1, 12, tzinfo=UTC))[0] == date(2026, 11, 2)
+    assert selectors.today_for(owner, datetime(2026, 11, 1, 12, tzinfo=UTC)) == date(2026, 11, 2)
+
+
+# ---------------------------------------------------------------- the quick-add
+
+
+def test_the_quick_add_logs_in_one_post_with_today_in_the_persons_zone() -> None:
+    owner = UserFactory()
+    _in_zone(owner, "Pacific/Auckland")
+    WeeklyTargetFactory(owner=owner, kind="conversation", per_week=3)
+    c = logged_in(owner)
+    r = c.post(reverse("tracker:activity_new"), {"quick": "1", "kind": "conversation", "contact": "Dana Ortiz",
+                                                 "company": "Northwind"}, HTTP_HX_REQUEST="true")  # fmt: skip
+    assert r.status_code == 200
+    today = selectors.today_for(owner)
+    assert f"Logged: Networking conversation on {today:%b} {today.day}." in r.text
+    assert "1 of 3 networking conversation" in r.text
+    a = Activity.objects.get(owner=owner)
+    assert (a.occurred_on, a.contact.name, a.company.name, a.contact.last_touch_on) == (
+        today, "Dana Ortiz", "Northwind", today
+    )  # fmt: skip
+    # Errors come back in the fragment, with a 200 so htmx shows them.
+    r = c.post(reverse("tracker:activity_new"), {"quick": "1", "kind": "party", "day": "9999-01-01"},
+               HTTP_HX_REQUEST="true")  # fmt: skip
+    assert r.status_code == 200
+    assert "Not logged yet:" in r.text
+    assert "Select a valid choice." in r.text
+    # Without JavaScript: back to the page it came from, with a message.
+    r = c.post(reverse("tracker:activity_new"), {"quick": "1", "kind": "outreach"},
+               HTTP_REFERER="http://testserver/groups/")  # fmt: skip
+    assert (r.status_code, r["Location"]) == (302, "/groups/")
+    r = c.post(reverse("tracker:activity_new"), {"quick": "1", "kind": "outreach"},
+               HTTP_REFERER="https://elsewhere.example/")  # fmt: skip
+    assert r["Location"] == reverse("tracker:activities")
+    assert Activity.objects.filter(owner=owner).count() == 3
+
+
+def test_the_quick_add_costs_no_query_on_a_page_and_loads_its_pickers_when_opened() -> None:
+    owner = UserFactory()
+    c = logged_in(owner)
+    html = c.get(reverse("groups:discover")).text
+    assert 'data-hx-get="/tracker/quick-add/" data-hx-trigger="toggle once"' in html
+    assert "qa-contact-names" in html  # the list the pickers fill in
+    services.contact_create(owner=owner, data=services.ContactData(name="Dana Ortiz"))
+    pickers = c.get(reverse("tracker:quick_add")).text
+    assert '<option value="Dana Ortiz"></option>' in pickers
+
+
+def test_an_interview_time_needs_an_interview_and_the_api_takes_an_aware_time() -> None:
+    owner = UserFactory()
+    auth = bearer(owner)
+    c = logged_in(owner)
+    body = {"kind": "application", "starts_at": "2026-12-01T10:00:00-05:00"}
+    r = c.post("/api/v1/me/activities", data=json.dumps(body), content_type="application/json", **auth)
+    assert (r.status_code, r.json()) == (400, {"detail": "starts_at: Only an interview has a time."})
+    body = {"kind": "interview", "starts_at": "2026-12-01T10:00:00", "day": "2026-12-01"}
+    r = c.post("/api/v1/me/activities", data=json.dumps(body), content_type="application/json", **auth)
+    assert (r.status_code, r.json()) == (400, {"detail": "starts_at: Give the time with its time zone."})
+    body = {"kind": "interview", "starts_at": "2026-12-01T10:00:00-05:00", "day": "2026-12-01"}
+    r = c.post("/api/v1/me/activities", data=json.dumps(body), content_type="application/json", **auth)
+    assert r.status_code == 201
+    assert (r.json()["duration_minutes"], r.json()["day"]) == (60, "2026-12-01")
+
+
+def test_every_tracker_page_lights_job_search_in_the_menu() -> None:
+    from roundtable.core.nav import current_items
+
+    assert current_items("tracker:home") == {"tracker": "page"}
+    for name in ("tracker:board", "tracker:contact_edit", "tracker:import", "tracker:tasks"):
+        assert current_items(name) == {"tracker": "true"}
+    owner = UserFactory()
+    html = logged_in(owner).get(reverse("tracker:board")).text
+    assert '<a href="/tracker/" aria-current="true">Job search</a>' in html
+
+
+def test_a_task_is_done_and_undone_in_place_with_htmx() -> None:
+    owner = UserFactory()
+    task = services.task_create(owner=owner, title="Thank Dana", due_on=date(2026, 11, 3))
+    c = logged_in(owner)
+    r = c.post(reverse("tracker:task_done", args=[task.public_id]), {"done": "1"}, HTTP_HX_REQUEST="true")
+    assert "Undo<span" in r.text
+    assert 'role="status">Done: Thank Dana</span>' in r.text
+    task.refresh_from_db()
+    assert task.done_at is not None
+    r = c.post(reverse("tracker:task_done", args=[task.public_id]), {"done": "0"})
+    assert (r.status_code, r["Location"]) == (302, reverse("tracker:tasks"))
+    task.refresh_from_db()
+    assert task.done_at is None
