@@ -63,7 +63,14 @@ def test_demo_data_loads_a_believable_demo_once(settings) -> None:
     from roundtable.tracker.models import Activity, Contact, Opportunity, StageChange, Task, WeeklyTarget
 
     member = User.objects.get(email="member@demo.roundtable")
-    assert Contact.objects.filter(owner=member).count() == 6
+    # Six contacts of the tracker's own, and one for each member met at the demo meetings
+    # (the journal's reflections make them).
+    from roundtable.journal.models import ReflectionPerson
+
+    met = set(ReflectionPerson.objects.filter(reflection__owner=member).values_list("person", flat=True))
+    assert Contact.objects.filter(owner=member, person__isnull=True).count() == 6
+    assert set(Contact.objects.filter(owner=member, person__isnull=False).values_list("person", flat=True)) == met
+    assert met
     assert len(set(Opportunity.objects.filter(owner=member).values_list("stage", flat=True))) == 6
     assert StageChange.objects.filter(opportunity__owner=member).count() > 6
     assert Activity.objects.filter(owner=member).count() == 8
