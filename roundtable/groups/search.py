@@ -3,7 +3,7 @@
 Both index Group.search_text (kept by services.group_reindex). The SQLite index is an
 FTS5 external-content table kept by triggers (migration 0002); the PostgreSQL one is a
 stored generated tsvector column, `search_vector` (migration 0003), with a GIN index over
-the groups anyone may discover (migration 0007).
+the groups anyone may discover (migration 0007) and one over each kind's (migration 0008).
 
 Every word is matched as the start of a word, in both engines: "resu" finds "resume" and
 "interv" finds "interviewing" (FTS5 `"resu"*`, PostgreSQL `resu:*`). Both stem the word
