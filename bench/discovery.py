@@ -299,6 +299,11 @@ def main() -> int:
     parser.add_argument("--pg-database", default=DEFAULT_PG_DATABASE, help="PostgreSQL database for the data")
     parser.add_argument("--drop", action="store_true", help="drop the PostgreSQL benchmark database and stop")
     parser.add_argument("--only", default="", help="comma-separated words: time only query types whose label has one")
+    parser.add_argument(
+        "--against",
+        default="",
+        help="another version of roundtable/groups/search.py (a file): time it against this one, call by call",
+    )
     args = parser.parse_args()
 
     where = _configure(args)
@@ -408,6 +413,9 @@ def main() -> int:
         names = [(r.group.name, r.distance_km, [t.name for t in r.group.topics.all()]) for r in results]
         return page.paginator.count + len(names)
 
+    if args.against:
+        return _compare(args.against, query_types, args.runs)
+
     print(f"Timing {args.runs} calls per query type (anonymous viewer, results materialized; budget p95 < "
           f"{BUDGET_MS:.0f} ms).")  # fmt: skip
     print("cpu p95: this process's CPU time (on SQLite that includes the database's work; it moves less than")
@@ -452,6 +460,62 @@ def main() -> int:
         print(f"  {key:<36} {statistics.median(values):>8.1f}   {matches:>7,} matches")
     print("All query types within budget." if not misses else f"Over budget: {', '.join(misses)}.")
     return 0
+
+
+def _compare(path: str, query_types: list[tuple[str, Callable[[], object]]], runs: int) -> int:
+    """Time discover() with search.py's apply_text_search from `path` ("before") and with
+    this checkout's ("after"), alternating call by call on the same filters, so that both
+    see the same load; and compare every answer (the count and the groups). Exit status 1
+    when an answer differed."""
+    import importlib.util
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from roundtable.groups import selectors
+
+    spec = importlib.util.spec_from_file_location("roundtable.groups.search_before", path)
+    if spec is None or spec.loader is None:
+        print(f"Cannot load {path}.")
+        return 2
+    before = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = before
+    spec.loader.exec_module(before)
+    versions = {"before": before.apply_text_search, "after": selectors.apply_text_search}
+
+    def answer(version: str, f: object) -> tuple[float, tuple]:
+        selectors.apply_text_search = versions[version]
+        t0 = time.perf_counter()
+        page, results = selectors.discover(AnonymousUser(), f)  # type: ignore[arg-type]
+        names = sorted((r.group.name, [t.name for t in r.group.topics.all()]) for r in results)
+        return (time.perf_counter() - t0) * 1000, (page.paginator.count, names)
+
+    print(f"{path} (before) against this checkout (after), alternating call by call, {runs} calls each.")
+    heads = f"{'before p50':>10} {'p95':>7} {'after p50':>10} {'p95':>7} {'load':>9}"
+    print(f"  {'query type':<28} {heads}  differing answers")
+    differing_total = 0
+    try:
+        for label, make in query_types:
+            for _ in range(10):  # warm-up
+                f = make()
+                answer("before", f), answer("after", f)
+            timings: dict[str, list[float]] = {"before": [], "after": []}
+            loads, differing = [os.getloadavg()[0]], 0
+            for i in range(runs):
+                f = make()
+                got = {}
+                for version in ("before", "after") if i % 2 else ("after", "before"):
+                    elapsed, got[version] = answer(version, f)
+                    timings[version].append(elapsed)
+                differing += got["before"] != got["after"]
+            loads.append(os.getloadavg()[0])
+            differing_total += differing
+            b, a = timings["before"], timings["after"]
+            print(f"  {label:<28} {statistics.median(b):>10.1f} {percentile(b, 95):>7.1f} "
+                  f"{statistics.median(a):>10.1f} {percentile(a, 95):>7.1f} "
+                  f"{min(loads):>4.1f}-{max(loads):<4.1f}  {differing}", flush=True)  # fmt: skip
+    finally:
+        selectors.apply_text_search = versions["after"]
+    return 1 if differing_total else 0
 
 
 def _prewarm(connection) -> None:

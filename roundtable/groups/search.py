@@ -3,7 +3,7 @@
 Both index Group.search_text (kept by services.group_reindex). The SQLite index is an
 FTS5 external-content table kept by triggers (migration 0002); the PostgreSQL one is a
 stored generated tsvector column, `search_vector` (migration 0003), with a GIN index over
-the groups anyone may discover (migration 0007).
+the groups anyone may discover (migration 0007) and one over each kind's (migration 0008).
 
 Every word is matched as the start of a word, in both engines: "resu" finds "resume" and
 "interv" finds "interviewing" (FTS5 `"resu"*`, PostgreSQL `resu:*`). Both stem the word
@@ -34,6 +34,27 @@ Hidden groups never move what someone else gets (design.md, "Privacy, precisely"
   groups' statistics. PostgreSQL's ts_rank reads only the row it ranks.
 - the listed groups and the viewer's own hidden groups are searched as two parts
   (selectors.discover): the listed part reads the listed-only index on SQLite.
+
+Plans (PostgreSQL). Counting the matches to the cap (1,000) can go two ways: read the
+table in some order, checking each row, until 1,000 match (cheap when the words are
+common: "group" needs 1,100 rows), or put every posting of the words in a bitmap from the
+GIN and read 1,000 rows of it (cheap when they are rare: "kind", 9,500 postings, 3 ms).
+The wrong way costs ten times the right one, and the planner's estimates cannot tell
+them apart: words go together (the topic "Salary negotiation" holds both words: 83,700
+matches, 30,700 expected, so it read 84,000 postings) and go with kinds (every support
+group says "support", so "support" among speakers groups: 7,500, 103,000 expected, so it
+read 130,000 rows). So the plan is chosen here, from the rows themselves:
+- the count query first counts the matches in a sample of the table (SAMPLE_PAGES pages,
+  the same ones every time, so they stay in memory: 1-2 ms), and from it takes the cheaper
+  way (_pg_matches_up_to says how);
+- each way is written so that the planner has one plan left: the operator's function
+  (_PG_SCAN) can use no index, and words the planner cannot see (_PG_INDEX) are assumed
+  rare, which makes the GIN its choice, the kind's own when a kind is asked (migration 0008);
+- the page is read the same way: a few matches from the GIN (then sorted or ranked), many
+  by walking the order's index (most members first, newest, the kind's) to the end of the
+  page. Near a place the place's index leads: the groups in the box, each checked.
+The setting ROUNDTABLE_FTS_PLAN ("auto"; "scan" or "index" take one way always) lets the
+tests show that both ways find the same groups, counted the same.
 """
 
 from __future__ import annotations
@@ -43,6 +64,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -53,10 +75,32 @@ _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_TERMS = 8
 DEFAULT_RANK_LIMIT = {"sqlite": 5000, "postgresql": 1000}
 
-# PostgreSQL: the words as a tsquery of prefixes, every one required ("resu:* & interv:*").
+# PostgreSQL: the words as a tsquery of prefixes, every one required ("resu:* & interv:*"),
+# matched in three forms that differ only in the plans they allow (module notes, "Plans"):
 _PG_TSQUERY = "to_tsquery('english', %s)"
+# the planner's choice (used where a place's index leads, and for a viewer's hidden groups);
 _PG_MATCH = f"groups_group.search_vector @@ {_PG_TSQUERY}"
+# the operator's function: no index can answer it, so rows are read in an order and checked;
+_PG_SCAN = f"ts_match_vq(groups_group.search_vector, {_PG_TSQUERY})"
+# the words as a parameter the planner cannot see: it assumes few matches and reads the GIN.
+_PG_INDEX = f"groups_group.search_vector @@ (SELECT {_PG_TSQUERY})"
 _PG_RANK = f"-ts_rank(groups_group.search_vector, {_PG_TSQUERY})"
+# The sample of _pg_matches_up_to: the table's size in pages, and the same pages every time.
+_PG_PAGES = "SELECT greatest(pg_relation_size('groups_group') / current_setting('block_size')::int, 1) AS pages"
+_PG_FROM_HEAD = 'SELECT "groups_group"."id" AS "pk" FROM "groups_group" '
+_PG_FROM = ' FROM "groups_group" '
+_PG_FROM_SAMPLE = (
+    ' FROM "groups_group" TABLESAMPLE SYSTEM ((SELECT least(100, 100.0 * %s / pages) FROM size)) REPEATABLE (0) '
+)
+SAMPLE_PAGES = 300
+# What reading one table page and checking its rows costs, in postings the GIN puts in its
+# bitmap (measured at a million groups: about 9 us against 1 us).
+DEFAULT_PAGE_COST = 9.0
+# Below this many matches (estimated), a page of unranked results reads every match from the
+# GIN and sorts them; above it, it walks the order's index: 20 matches at a density of 2,000
+# in a million groups is 10,000 rows, as costly as reading 2,000 matches.
+WALK_FROM = 2000
+PLANS = ("auto", "scan", "index")
 # SQLite: every group's words, and listed groups' words only (migrations 0002 and 0004).
 _FTS_ALL = "groups_group_fts"
 _FTS_LISTED = "groups_group_listed_fts"
@@ -86,6 +130,16 @@ def terms(q: str) -> list[str]:
 def rank_limit(vendor: str) -> int:
     default = DEFAULT_RANK_LIMIT.get(vendor, DEFAULT_RANK_LIMIT["sqlite"])
     return int(getattr(settings, "ROUNDTABLE_FTS_RANK_LIMIT", default))
+
+
+def plan_choice() -> str:
+    """Setting ROUNDTABLE_FTS_PLAN: "auto" (the default) chooses each way from a sample;
+    "scan" or "index" always take that way (module notes, "Plans"). ImproperlyConfigured
+    for anything else."""
+    value = str(getattr(settings, "ROUNDTABLE_FTS_PLAN", "auto"))
+    if value not in PLANS:
+        raise ImproperlyConfigured(f"ROUNDTABLE_FTS_PLAN must be one of {', '.join(PLANS)}, not {value!r}.")
+    return value
 
 
 def fts5_query(words: list[str]) -> str:
@@ -120,24 +174,106 @@ def count_up_to(parts: list[QuerySet[Group]], limit: int) -> int:
     return _count(parts[0].db, "SELECT " + " + ".join(sql for sql, _ in pieces), [p for _, ps in pieces for p in ps])
 
 
+@dataclass
+class _PgCount:
+    """What _pg_matches_up_to found: the viewer's matches (up to its limit), and the listed
+    groups that match as estimated from the sample (see _pg_matches_up_to)."""
+
+    count: int
+    estimate: float
+
+
 def _pg_matches_up_to(
-    whole: QuerySet[Group], listed: QuerySet[Group], hidden: QuerySet[Group] | None, limit: int
-) -> int:
-    """The viewer's matches, counting no further than limit, in one query: the listed
-    groups holding the words whole first (GIN intersects exact words fast, skipping
-    through the commoner one), and only when those stay under the limit the listed
-    groups the prefixes match (a superset, but a prefix is matched by reading every
-    posting it covers: 30-45 ms for two common words at a million groups); then the
-    viewer's own hidden groups."""
-    whole_sql, whole_params = _counting(whole, limit)
-    listed_sql, listed_params = _counting(listed, limit)
-    sql = f"SELECT CASE WHEN {whole_sql} >= %s THEN %s ELSE {listed_sql} END"
-    params = [*whole_params, limit, limit, *listed_params]
+    listed: QuerySet[Group], words: list[str], hidden: QuerySet[Group] | None, limit: int
+) -> _PgCount:
+    """The viewer's matches, counting no further than limit, in one query whose plan is
+    chosen here, from a sample, rather than by the planner (module notes, "Plans").
+
+    1. The sample: the listed groups matching in about SAMPLE_PAGES pages of the table
+       (TABLESAMPLE SYSTEM, the same pages every time, so they stay in memory): m.
+    2. Scanning for `limit` matches costs about limit / m * b pages (b: the pages sampled);
+       the GIN costs at least the postings of the matches, about m * pages / b. When the
+       first is cheaper (m^2 * pages >= DEFAULT_PAGE_COST * limit * b^2) the table is read in
+       order until `limit` matches are in (_PG_SCAN: no index can answer it).
+    3. Otherwise the GIN: the listed groups holding the words whole first (an AND of exact
+       words skips through the commoner ones) and only when those stay under the limit the
+       prefixes (each prefix puts every posting it covers in the bitmap); _PG_INDEX hides the
+       words from the planner, which then always takes the GIN bitmap, of the kind asked for
+       when there is one (migration 0008).
+    Then the viewer's own hidden groups, a handful found through their memberships.
+    """
+    prefix, whole = tsquery_text(words), " & ".join(words)
+
+    def part(form: str, q: str) -> QuerySet[Group]:
+        return listed.extra(where=[form], params=[q])  # noqa: S610 - constant SQL, bound parameters
+
+    sample_sql, sample_params = part(_PG_SCAN, prefix).order_by().values("pk").query.sql_with_params()
+    if not sample_sql.startswith(_PG_FROM_HEAD):
+        raise AssertionError(f"unexpected SQL for the sample: {sample_sql[:120]}")
+    sample_sql = sample_sql.replace(_PG_FROM, _PG_FROM_SAMPLE, 1)
+    scan_sql, scan_params = _counting(part(_PG_SCAN, prefix), limit)
+    index_sql, index_params = _counting(part(_PG_INDEX, prefix), limit)
+    if whole != prefix:
+        whole_sql, whole_params = _counting(part(_PG_INDEX, whole), limit)
+        index_sql = f"CASE WHEN {whole_sql} >= %s THEN %s ELSE {index_sql} END"
+        index_params = [*whole_params, limit, limit, *index_params]
+    # SQL from the ORM and the constants above; every value is a bound parameter.
+    sql = (
+        f"WITH size AS MATERIALIZED ({_PG_PAGES}), "  # noqa: S608
+        f"sample AS MATERIALIZED (SELECT count(*) AS m FROM ({sample_sql}) AS sampled) "
+        "SELECT CASE WHEN sample.m * sample.m * size.pages >= %s * least(%s, size.pages) ^ 2 "
+        f"THEN {scan_sql} ELSE {index_sql} END"
+    )
+    page_cost = {"auto": DEFAULT_PAGE_COST, "scan": 0.0, "index": float("inf")}[plan_choice()]
+    params: list[Any] = [SAMPLE_PAGES, *sample_params, page_cost * limit, SAMPLE_PAGES, *scan_params, *index_params]
     if hidden is not None:
         hidden_sql, hidden_params = _counting(hidden, limit)
         sql += f" + {hidden_sql}"
         params += hidden_params
-    return _count(whole.db, sql, params)
+    sql += ", sample.m, size.pages FROM size, sample"
+    with connections[listed.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        count, m, pages = cursor.fetchone()
+    return _PgCount(count=int(count), estimate=m * pages / min(SAMPLE_PAGES, pages))
+
+
+def _pg_text_search(
+    listed: QuerySet[Group],
+    words: list[str],
+    *,
+    hidden: QuerySet[Group] | None,
+    allow_rank: bool,
+    cap: int,
+    limit: int,
+    near: bool,
+) -> TextSearch:
+    """apply_text_search on PostgreSQL (module notes, "Plans")."""
+    query = tsquery_text(words)
+    plan = plan_choice()
+    if hidden is not None:
+        hidden = hidden.extra(where=[_PG_MATCH], params=[query])  # noqa: S610 - bound parameters
+    if near:
+        # The place's covering index gives the groups in the box (of the kind); each is read and
+        # checked for the words. A GIN bitmap put beside it (BitmapAnd) reads every posting of
+        # the words: 115 ms for "linkedin" among support groups at a million.
+        form = _PG_INDEX if plan == "index" else _PG_SCAN
+        return TextSearch(listed.extra(where=[form], params=[query]), hidden, ranked=False)  # noqa: S610
+    # ts_rank reads the rows the filters keep: the viewer's own matches decide.
+    found = _pg_matches_up_to(listed, words, hidden, max(limit, cap) + 1)
+    counted = min(found.count, cap + 1) if cap else None
+    few = plan == "index" or (plan == "auto" and (found.count <= limit or found.estimate < WALK_FROM))
+    # Few matches: read them all from the GIN (and sort them). Many: walk the order's index
+    # (most members, newest, the kind's), checking each row, to the end of the page.
+    listed = listed.extra(where=[_PG_INDEX if few else _PG_SCAN], params=[query])  # noqa: S610 - bound parameters
+    if not allow_rank or found.count > limit:
+        return TextSearch(listed, hidden, ranked=False, counted=counted)
+    rank = RawSQL(_PG_RANK, [query])  # noqa: S611 - constant SQL, bound parameter
+    return TextSearch(
+        listed.annotate(rank=rank),
+        hidden.annotate(rank=rank) if hidden is not None else None,
+        ranked=True,
+        counted=counted,
+    )
 
 
 def _fts_joined(qs: QuerySet[Group], index: str, match: str, *, rank: bool = False) -> QuerySet[Group]:
@@ -196,25 +332,7 @@ def apply_text_search(
     vendor = connections[listed.db].vendor
     limit = rank_limit(vendor)
     if vendor == "postgresql":
-        query = tsquery_text(words)
-        whole = listed.extra(where=[_PG_MATCH], params=[" & ".join(words)])  # noqa: S610 - bound parameters
-        listed = listed.extra(where=[_PG_MATCH], params=[query])  # noqa: S610 - bound parameters
-        if hidden is not None:
-            hidden = hidden.extra(where=[_PG_MATCH], params=[query])  # noqa: S610 - bound parameters
-        if not allow_rank:
-            return TextSearch(listed, hidden, ranked=False)
-        # ts_rank reads the rows the filters keep: the viewer's own matches decide.
-        count = _pg_matches_up_to(whole, listed, hidden, max(limit, cap) + 1)
-        counted = min(count, cap + 1) if cap else None
-        if count > limit:
-            return TextSearch(listed, hidden, ranked=False, counted=counted)
-        rank = RawSQL(_PG_RANK, [query])  # noqa: S611 - constant SQL, bound parameter
-        return TextSearch(
-            listed.annotate(rank=rank),
-            hidden.annotate(rank=rank) if hidden is not None else None,
-            ranked=True,
-            counted=counted,
-        )
+        return _pg_text_search(listed, words, hidden=hidden, allow_rank=allow_rank, cap=cap, limit=limit, near=near)
     match = fts5_query(words)
     # The page: the unary + stops SQLite from driving the query from this IN list, so it
     # keeps walking group_vis_members_idx (or group_lat_lon_idx) and stops after one page.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -202,10 +203,14 @@ def _filtered(qs: QuerySet[Group], f: DiscoveryFilters) -> QuerySet[Group]:
         # EXISTS instead of a join: no duplicate rows, so no DISTINCT over every match. The
         # topic's id as a scalar subquery, not a join on its slug: PostgreSQL then counts
         # from the topic's links (6 ms at a million groups) instead of walking every group.
-        topic_id = Subquery(Topic.objects.filter(slug=f.topic).values("id")[:1])
-        tagged = Group.topics.through.objects.filter(group_id=OuterRef("pk"), topic_id=topic_id)
-        qs = qs.filter(Exists(tagged))
+        qs = qs.filter(Exists(_topic_links(f.topic).filter(group_id=OuterRef("pk"))))
     return qs
+
+
+def _topic_links(slug: str) -> QuerySet[Any]:
+    """The links of the topic named by slug to its groups (none when there is no such topic)."""
+    topic_id = Subquery(Topic.objects.filter(slug=slug).values("id")[:1])
+    return Group.topics.through.objects.filter(topic_id=topic_id)  # type: ignore[no-any-return]
 
 
 def discover(viewer: Viewer, f: DiscoveryFilters, *, with_topics: bool = True) -> tuple[Page, list[GroupResult]]:
@@ -257,6 +262,11 @@ def discover(viewer: Viewer, f: DiscoveryFilters, *, with_topics: bool = True) -
     qs = listed.order_by(*ordering)
     if hidden is not None:
         qs = qs.union(hidden.order_by(*ordering), all=True).order_by(*ordering)
+    if count_listed is None and f.topic and connections[qs.db].vendor == "sqlite":
+        # SQLite counts the topic's groups from its links (each group looked up by key,
+        # stopping at the cap): walking the groups checked 12,000 of them for 1,000 matches
+        # (40 ms at 100,000 groups, against 11). The page still walks the order's index.
+        count_listed = listed.filter(pk__in=_topic_links(f.topic).values("group_id"))
     count_parts = [count_listed if count_listed is not None else listed]
     if hidden is not None:
         count_parts.append(hidden)

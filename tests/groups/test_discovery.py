@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from roundtable.accounts.services import api_token_create
 from roundtable.groups.models import Format, Kind
 from roundtable.groups.places import haversine_km, resolve
 from tests.factories import GroupFactory, MembershipFactory, TopicFactory, UserFactory
@@ -274,6 +275,30 @@ def test_topic_filter_lists_each_group_once() -> None:
     assert (body["count"], [g["name"] for g in body["results"]]) == (2, ["Both topics", "One topic"])
     assert _names(Client().get("/api/v1/groups", {"topic": "salary"})) == ["Other topic", "Both topics"]
     assert _names(Client().get("/api/v1/groups", {"topic": "nobody-uses-this"})) == []
+
+
+@pytest.mark.django_db
+def test_topic_counts_hold_only_what_the_viewer_may_see_exact_or_capped(settings) -> None:  # type: ignore[no-untyped-def]
+    """The topic count is read from the topic's links on SQLite (selectors.discover): it keeps
+    every other filter, leaves out hidden and archived groups, and stops at the cap."""
+    settings.ROUNDTABLE_DISCOVERY_COUNT_CAP = 3
+    topic, other = TopicFactory(name="Resumes", slug="resumes"), TopicFactory(name="Salary", slug="salary")
+    for i in range(2):
+        GroupFactory(name=f"Tagged {i}", kind="support").topics.add(topic)
+    GroupFactory(name="Other kind", kind="speakers").topics.add(topic, other)
+    GroupFactory(name="Archived", archived_at="2026-01-01T00:00:00Z").topics.add(topic)
+    secret = GroupFactory(name="Secret", visibility="secret", join_policy="invite")
+    secret.topics.add(topic)
+    member = MembershipFactory(group=secret).user
+    assert (_api({"topic": "resumes"})["count"], _api({"topic": "resumes"})["count_capped"]) == (3, False)
+    assert _api({"topic": "resumes", "kind": "support"})["count"] == 2
+    assert _api({"topic": "salary"})["count"] == 1
+    _token, key = api_token_create(user=member)
+    mine = Client().get("/api/v1/groups", {"topic": "resumes"}, HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert (mine["count"], mine["count_capped"]) == (3, True)
+    GroupFactory(name="Tagged 2").topics.add(topic)
+    body = _api({"topic": "resumes"})
+    assert (body["count"], body["count_capped"], len(body["results"])) == (3, True, 3)
 
 
 @pytest.mark.django_db

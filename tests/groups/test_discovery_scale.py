@@ -163,7 +163,11 @@ def test_page_n_works_to_the_deepest_and_costs_the_same_queries(settings, page: 
             GroupFactory(name=f"Deep group {i:03d}", member_count=1000 - i)
 
     urls = [f"/groups/?page={page}", f"/groups/?page={page}&kind=strategic", f"/groups/?page={page}&sort=newest"]
-    urls += [f"/api/v1/groups?page={page}", f"/api/v1/groups?page={page}&q=deep"]
+    urls += [
+        f"/api/v1/groups?page={page}",
+        f"/api/v1/groups?page={page}&q=deep",
+        f"/groups/?page={page}&q=deep&sort=newest",
+    ]
     urls += [f"/groups/?page={page}&near=Boston%2C+MA&radius=50", f"/api/v1/groups?page={page}&q=deep&near=02108"]
     urls += ["/groups/?page=9&near=Boston%2C+MA&radius=50"]  # past the last page: the last one
     grow(45, 0)
