@@ -10,6 +10,7 @@ from pydantic import Field
 
 from roundtable.api.auth import token_auth
 from roundtable.api.errors import Error
+from roundtable.api.schemas import BodySchema
 from roundtable.core.text import SingleLine
 
 from .models import User
@@ -18,7 +19,7 @@ from .services import api_token_create, profile_ensure
 router = Router(tags=["account"])
 
 
-class TokenIn(Schema):
+class TokenIn(BodySchema):
     email: SingleLine = Field(max_length=254)
     password: str = Field(max_length=512)
     name: SingleLine = Field(default="API token", max_length=80)

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from roundtable.api.auth import OPTIONAL_AUTH_DOC, api_viewer, optional_auth, token_auth
 from roundtable.api.errors import Error
+from roundtable.api.schemas import BodySchema
 from roundtable.core.text import MultiLine, SingleLine
 from roundtable.meetings.selectors import GroupSchedule, group_schedules
 
@@ -95,7 +96,7 @@ class GroupFilters(Schema):
     page: int = Field(default=1, ge=1, le=100000)
 
 
-class GroupIn(Schema):
+class GroupIn(BodySchema):
     name: SingleLine = Field(min_length=1, max_length=120)
     kind: Kind
     format: Format = Format.IN_PERSON
@@ -119,7 +120,7 @@ class GroupIn(Schema):
     topics: list[SingleLine] = Field(default=[], max_length=12)
 
 
-class JoinIn(Schema):
+class JoinIn(BodySchema):
     answer: MultiLine = Field(default="", max_length=2000)
 
 

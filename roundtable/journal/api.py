@@ -17,6 +17,7 @@ from pydantic import Field
 from roundtable.accounts.models import User
 from roundtable.api.auth import token_auth
 from roundtable.api.errors import Error
+from roundtable.api.schemas import BodySchema
 from roundtable.core import dates
 from roundtable.core.ids import is_public_id
 from roundtable.core.text import MultiLine, SingleLine
@@ -37,14 +38,14 @@ class PageQuery(Schema):
     page: int = Field(default=1, ge=1, le=100000)
 
 
-class GoalPersonIn(Schema):
+class GoalPersonIn(BodySchema):
     who: SingleLine = Field(
         max_length=20, description="A person's public id (from the meeting's people going), or 'speaker'."
     )
     why: SingleLine = Field(default="", max_length=200)
 
 
-class GoalFields(Schema):
+class GoalFields(BodySchema):
     reasons: list[GoalReason] = Field(min_length=1, max_length=6)
     note: SingleLine = Field(default="", max_length=300)
     people: list[GoalPersonIn] = Field(default=[], max_length=services.MAX_GOAL_PEOPLE)
@@ -91,12 +92,12 @@ def _day(text: str | None, name: str) -> dt.date | None:
         raise HttpError(400, str(exc)) from None
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(BodySchema):
     title: SingleLine = Field(min_length=1, max_length=200)
     due_on: str = Field(default="", pattern=DAY_OR_NONE, description=DAY_TEXT + "; empty for none")
 
 
-class ReflectionFields(Schema):
+class ReflectionFields(BodySchema):
     value: int = Field(ge=1, le=5)
     takeaways: MultiLine = Field(default="", max_length=3000)
     goal_met: GoalMet | None = None
@@ -110,7 +111,7 @@ class ReflectionIn(ReflectionFields):
     meeting: SingleLine = Field(max_length=20, description="The meeting's public id.")
 
 
-class MeetingRef(Schema):
+class MeetingRef(BodySchema):
     meeting: SingleLine = Field(max_length=20, description="The meeting's public id.")
 
 
@@ -140,7 +141,7 @@ class ReflectionPage(Schema):
     results: list[ReflectionOut]
 
 
-class LandingIn(Schema):
+class LandingIn(BodySchema):
     company_name: SingleLine = Field(min_length=1, max_length=160)
     role: SingleLine = Field(min_length=1, max_length=160)
     source: Source

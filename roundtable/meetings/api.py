@@ -11,6 +11,7 @@ from pydantic import Field
 
 from roundtable.api.auth import OPTIONAL_AUTH_DOC, api_viewer, optional_auth, token_auth
 from roundtable.api.errors import Error
+from roundtable.api.schemas import BodySchema
 from roundtable.core import dates
 from roundtable.core.text import MultiLine, SingleLine
 from roundtable.groups import permissions as group_perms
@@ -93,7 +94,7 @@ class RsvpOut(Schema):
     detail: str
 
 
-class TalkIn(Schema):
+class TalkIn(BodySchema):
     speaker_name: SingleLine = Field(min_length=1, max_length=120)
     title: SingleLine = Field(min_length=1, max_length=200)
     organisation: SingleLine = Field(default="", max_length=160)
@@ -102,7 +103,7 @@ class TalkIn(Schema):
     topics: list[SingleLine] = Field(default=[], max_length=12)
 
 
-class MeetingIn(Schema):
+class MeetingIn(BodySchema):
     title: SingleLine = Field(min_length=1, max_length=140)
     start: dt.datetime = Field(
         description="Local wall-clock start in time_zone, e.g. 2027-03-02T18:00; an offset or Z is refused (400)."

@@ -22,6 +22,7 @@ from pydantic import Field, StringConstraints
 
 from roundtable.api.auth import api_viewer, token_auth
 from roundtable.api.errors import Error
+from roundtable.api.schemas import BodySchema
 from roundtable.core.ids import PUBLIC_ID_PATTERN
 from roundtable.core.text import MultiLine, SingleLine
 
@@ -72,7 +73,7 @@ def _opt(lookup: Any, request: HttpRequest, public_id: str | None) -> Any:
 # ---------------------------------------------------------------- companies
 
 
-class CompanyIn(Schema):
+class CompanyIn(BodySchema):
     name: SingleLine = Field(min_length=1, max_length=160)
     website: SingleLine = Field(default="", max_length=500)
     industry: SingleLine = Field(default="", max_length=120)
@@ -144,7 +145,7 @@ def delete_company(request: HttpRequest, public_id: SingleLine) -> Status:
 # ---------------------------------------------------------------- contacts
 
 
-class ContactIn(Schema):
+class ContactIn(BodySchema):
     name: SingleLine = Field(min_length=1, max_length=160)
     company: SingleLine = Field(default="", max_length=160, description="A company name; a new one is added.")
     role: SingleLine = Field(default="", max_length=160)
@@ -237,7 +238,7 @@ def delete_contact(request: HttpRequest, public_id: SingleLine) -> Status:
 # ---------------------------------------------------------------- opportunities
 
 
-class OpportunityIn(Schema):
+class OpportunityIn(BodySchema):
     company: SingleLine = Field(min_length=1, max_length=160, description="A company name; a new one is added.")
     role: SingleLine = Field(min_length=1, max_length=160)
     stage: Stage = Stage.RESEARCHING
@@ -275,7 +276,7 @@ class OpportunityPage(Schema):
     results: list[OpportunityOut]
 
 
-class MoveIn(Schema):
+class MoveIn(BodySchema):
     stage: Stage
     position: int | None = Field(default=None, ge=0, le=100000, description="0 is the top; empty, the bottom.")
 
@@ -359,7 +360,7 @@ def delete_opportunity(request: HttpRequest, public_id: SingleLine) -> Status:
 # ---------------------------------------------------------------- activities
 
 
-class ActivityIn(Schema):
+class ActivityIn(BodySchema):
     kind: ActivityKind
     day: dt.date | None = Field(default=None, description="Your local day; today where you live when left out.")
     starts_at: dt.datetime | None = Field(default=None, description="An interview's start, with its offset.")
@@ -460,7 +461,7 @@ def delete_activity(request: HttpRequest, public_id: SingleLine) -> Status:
 # ---------------------------------------------------------------- tasks
 
 
-class TaskIn(Schema):
+class TaskIn(BodySchema):
     title: SingleLine = Field(min_length=1, max_length=200)
     due_on: dt.date | None = None
     done: bool = False
@@ -542,7 +543,7 @@ def delete_task(request: HttpRequest, public_id: SingleLine) -> Status:
 # ---------------------------------------------------------------- weekly targets
 
 
-class TargetsIO(Schema):
+class TargetsIO(BodySchema):
     outreach: int = Field(default=0, ge=0, le=services.MAX_PER_WEEK)
     conversation: int = Field(default=0, ge=0, le=services.MAX_PER_WEEK)
     informational: int = Field(default=0, ge=0, le=services.MAX_PER_WEEK)
