@@ -347,6 +347,13 @@ LIVE_SOCKET_PER_SECOND = float(env_int("LIVE_SOCKET_PER_SECOND", 5))
 # lost where no "access.revoked" reaches this process (manage.py shell, the task worker, another
 # process without Redis) closes the socket within this bound (live/consumers.py).
 LIVE_ACCESS_RECHECK_SECONDS = float(env_int("LIVE_ACCESS_RECHECK_SECONDS", 20))
+# Threads each socket process runs its rooms' database work on (live/consumers.py, room_db):
+# several, so one room's queries need not wait behind another's round trips. On PostgreSQL
+# with the pool, at most DATABASE_POOL_MAX_SIZE (a thread borrows a connection for each
+# call); SQLite's writers take turns whatever the number (docs/operations.md, Live rooms).
+LIVE_DB_THREADS = env_int("LIVE_DB_THREADS", 4)
+if LIVE_DB_THREADS < 1:
+    raise ImproperlyConfigured("LIVE_DB_THREADS must be 1 or more.")
 
 # Demo data: make run loads it into an empty database unless this is off. It loads only
 # under the development key (demo_data refuses otherwise): production is never a demo.

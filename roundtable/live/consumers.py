@@ -125,13 +125,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 from asgiref.sync import SyncToAsync
@@ -385,15 +387,17 @@ ACTIONS: dict[str, Callable[[Ctx], object]] = {
 
 
 class RoomDatabaseSyncToAsync(SyncToAsync):
-    """channels' database_sync_to_async, keeping the connection open between calls.
+    """A room call on one of the room threads (room_db), keeping its connection between calls.
 
-    Every room call runs on asgiref's one shared thread, so keeping its connection costs one
-    connection per process. channels' version closes it after each call when CONN_MAX_AGE
-    is 0 (as here), and reconnecting was about a tenth of a busy server's room work
-    (bench/live.py). A connection is still dropped as Django drops one after a request: when
-    a transaction was left open, or when an error occurred and it no longer answers. One
-    idle for IDLE_CHECK_SECONDS is asked first whether it still answers (a database restart,
-    or a proxy's idle timeout, may have closed it meanwhile).
+    Each room thread keeps its own connection, as channels' database_sync_to_async would not
+    (it closes it after each call when CONN_MAX_AGE is 0, as here, and reconnecting was about a
+    tenth of a busy server's room work, bench/live.py); a connection from PostgreSQL's pool
+    goes back to the pool after each call instead (borrowing it again costs nothing), so the
+    room threads hold connections only while they work. A connection is still dropped as
+    Django drops one after a request: when a transaction was left open, or when an error
+    occurred and it no longer answers. One idle for IDLE_CHECK_SECONDS is asked first whether
+    it still answers (a database restart, or a proxy's idle timeout, may have closed it
+    meanwhile).
     """
 
     IDLE_CHECK_SECONDS = 30.0
@@ -418,9 +422,41 @@ class RoomDatabaseSyncToAsync(SyncToAsync):
                         conn.errors_occurred = False
                     else:
                         conn.close()
+                elif getattr(conn, "pool", None):
+                    conn.close()  # back to the pool
 
 
-room_db = RoomDatabaseSyncToAsync
+# The room threads: a socket's database work runs on one of these, never on the event loop.
+# Several, so that one room's queries need not wait for another's round trips to the
+# database (channels' default is one thread for all of a process's database work); sized by
+# LIVE_DB_THREADS (settings.py), at most the connections the process's pool may lend. Each
+# socket's own calls still run one at a time, in order (channels hands a consumer one
+# message at a time), and two changes of one room queue on the room's row lock.
+ROOM_THREADS = ThreadPoolExecutor(max_workers=settings.LIVE_DB_THREADS, thread_name_prefix="room-db")
+
+
+def room_db[**P, R](func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
+    """Run `func` on a room thread and await it. The room broadcasts its changes make (after
+    commit, as always) are sent from the event loop once `func` has returned or raised
+    (broadcast.deferred), so no room thread waits on the channel layer. `.func` is `func`."""
+
+    def collecting(outbox: list[broadcast.Message], *args: P.args, **kwargs: P.kwargs) -> R:
+        with broadcast.deferred(outbox):
+            return func(*args, **kwargs)
+
+    runner = RoomDatabaseSyncToAsync(collecting, thread_sensitive=False, executor=ROOM_THREADS)
+
+    @functools.wraps(func)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        outbox: list[broadcast.Message] = []
+        try:
+            return cast(R, await runner(outbox, *args, **kwargs))
+        finally:
+            if outbox:
+                await broadcast.send_all(outbox)
+
+    call.func = func  # type: ignore[attr-defined]
+    return call
 
 
 # ---------------------------------------------------------------- access and snapshots
@@ -461,9 +497,10 @@ def enter(user_id: int, roundtable_id: int) -> Entry:
         # An ended room can still be looked at; joining it is what is refused.
         with contextlib.suppress(LiveError):
             services.participant_join(roundtable=rt, user=user)
-            # Joining changed the room, and its broadcast, sent from this thread after the
-            # commit and before this line, is already on its way to this socket (subscribed
-            # before the room was read): the snapshot is not built twice.
+            # Joining changed the room, and its broadcast, made after the commit, goes out as
+            # soon as this returns (room_db), before the socket does anything else, and
+            # reaches this socket too (subscribed before the room was read): the snapshot is
+            # not built twice.
             joined = Roundtable.objects.filter(pk=rt.pk).values_list("version", flat=True).first()
             return Entry(can_control=permissions.can_control(user, rt), in_seat=False, room=None, version=joined or 0)
     room = clock.snapshot(rt, timezone.now())
