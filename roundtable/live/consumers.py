@@ -126,10 +126,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import inspect
 import json
 import logging
 import time
-from collections.abc import Callable, Coroutine
+import weakref
+from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -429,31 +431,66 @@ class RoomDatabaseSyncToAsync(SyncToAsync):
 # The room threads: a socket's database work runs on one of these, never on the event loop.
 # Several, so that one room's queries need not wait for another's round trips to the
 # database (channels' default is one thread for all of a process's database work); sized by
-# LIVE_DB_THREADS (settings.py), at most the connections the process's pool may lend. Each
-# socket's own calls still run one at a time, in order (channels hands a consumer one
-# message at a time), and two changes of one room queue on the room's row lock.
+# LIVE_DB_THREADS (settings.py), at most the connections the process's pool may lend.
 ROOM_THREADS = ThreadPoolExecutor(max_workers=settings.LIVE_DB_THREADS, thread_name_prefix="room-db")
 
 
+# One room's calls take turns, in the order they were made (asyncio.Lock is first come,
+# first served), as they did when one thread did all the work: a facilitator's "start" is
+# acted on before the question a member sent just after it, and no room thread waits on
+# another's row lock. Different rooms run side by side. Per event loop (tests run several).
+@dataclass
+class _Turns:
+    lock: asyncio.Lock
+    callers: int = 0  # holding or waiting for the lock; the entry goes when none are left
+
+
+_room_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _Turns]] = weakref.WeakKeyDictionary()
+
+
+@contextlib.asynccontextmanager
+async def _room_turn(roundtable_id: int | None) -> AsyncIterator[None]:
+    if roundtable_id is None:
+        yield
+        return
+    rooms = _room_turns.setdefault(asyncio.get_running_loop(), {})
+    turns = rooms.get(roundtable_id)
+    if turns is None:
+        turns = rooms[roundtable_id] = _Turns(asyncio.Lock())
+    turns.callers += 1
+    try:
+        async with turns.lock:
+            yield
+    finally:
+        turns.callers -= 1
+        if not turns.callers:
+            del rooms[roundtable_id]
+
+
 def room_db[**P, R](func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
-    """Run `func` on a room thread and await it. The room broadcasts its changes make (after
-    commit, as always) are sent from the event loop once `func` has returned or raised
-    (broadcast.deferred), so no room thread waits on the channel layer. `.func` is `func`."""
+    """Run `func` on a room thread and await it, in turn with the other calls for the same
+    room (its `roundtable_id` argument; none: no turn to wait for). The room broadcasts its
+    changes make (after commit, as always) are sent from the event loop once `func` has
+    returned or raised, still in the room's turn (broadcast.deferred), so no room thread
+    waits on the channel layer. `.func` is `func`."""
 
     def collecting(outbox: list[broadcast.Message], *args: P.args, **kwargs: P.kwargs) -> R:
         with broadcast.deferred(outbox):
             return func(*args, **kwargs)
 
     runner = RoomDatabaseSyncToAsync(collecting, thread_sensitive=False, executor=ROOM_THREADS)
+    signature = inspect.signature(func)
 
     @functools.wraps(func)
     async def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        roundtable_id = signature.bind(*args, **kwargs).arguments.get("roundtable_id")
         outbox: list[broadcast.Message] = []
-        try:
-            return cast(R, await runner(outbox, *args, **kwargs))
-        finally:
-            if outbox:
-                await broadcast.send_all(outbox)
+        async with _room_turn(roundtable_id):
+            try:
+                return cast(R, await runner(outbox, *args, **kwargs))
+            finally:
+                if outbox:
+                    await broadcast.send_all(outbox)
 
     call.func = func  # type: ignore[attr-defined]
     return call
