@@ -343,9 +343,10 @@ SECURE_CSP = {
 # (roundtable/live/consumers.py, "Flooding"). A facilitator's busiest minute is a few keys.
 LIVE_SOCKET_BURST = env_int("LIVE_SOCKET_BURST", 20)
 LIVE_SOCKET_PER_SECOND = float(env_int("LIVE_SOCKET_PER_SECOND", 5))
-# Seconds between each live socket's own check of its person's access (one query), so access
-# lost where no "access.revoked" reaches this process (manage.py shell, the task worker, another
-# process without Redis) closes the socket within this bound (live/consumers.py).
+# Seconds between the checks of the access of everyone with a live socket (one query per room
+# and socket process), so access lost where no "access.revoked" reaches this process (manage.py
+# shell, the task worker, another process without Redis) closes the socket within this bound
+# (live/consumers.py).
 LIVE_ACCESS_RECHECK_SECONDS = float(env_int("LIVE_ACCESS_RECHECK_SECONDS", 20))
 # Threads each socket process runs its rooms' database work on (live/consumers.py, room_db):
 # several, so one room's queries need not wait behind another's round trips. On PostgreSQL

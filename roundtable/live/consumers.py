@@ -45,8 +45,9 @@ Server -> client (JSON text frames)
         Sent at once when access ends in this process or reaches it through the channel
         layer ("access.revoked"). Otherwise (an account closed in manage.py shell or the task
         worker, or by another process with the in-memory layer) within
-        settings.LIVE_ACCESS_RECHECK_SECONDS (20 s): each socket checks its person's access
-        again on that timer (one query), as well as on every message and room change.
+        settings.LIVE_ACCESS_RECHECK_SECONDS (20 s): the access of everyone with a socket of
+        the room is checked again on that timer (one query for all of a room's sockets in a
+        process), as well as on every message and room change.
 
 Client -> server
     {"action": str, "request_id": optional (echoed in "error" and "pong"), ...params}
@@ -129,11 +130,12 @@ import functools
 import inspect
 import json
 import logging
+import random
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 from urllib.parse import parse_qs
@@ -551,7 +553,16 @@ def enter(user_id: int, roundtable_id: int) -> Entry:
 
 @room_db
 def check(user_id: int, roundtable_id: int) -> None:
-    _authorize(user_id, roundtable_id)
+    """AccessDenied unless the person may still be in the room: _authorize's rule in one
+    query (permissions.who_may_stay), since every ping of every socket asks."""
+    if user_id not in permissions.who_may_stay(roundtable_id, {user_id}):
+        raise AccessDenied
+
+
+@room_db
+def still_allowed(roundtable_id: int, user_ids: set[int]) -> set[int]:
+    """Of these people, those who may still be in the room (one query for all of them)."""
+    return permissions.who_may_stay(roundtable_id, user_ids)
 
 
 @room_db
@@ -572,6 +583,63 @@ def leave(user_id: int, roundtable_id: int) -> None:
         services.participant_leave(roundtable=rt, user=user)
 
 
+# ---------------------------------------------------------------- access on a timer
+
+
+@dataclass
+class _Watch:
+    """A room's sockets in this process, and the one timer that checks their people's access."""
+
+    sockets: set[RoomConsumer] = field(default_factory=set)
+    timer: asyncio.Task[None] | None = None
+
+
+_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _Watch]] = weakref.WeakKeyDictionary()
+
+
+def _watch(consumer: RoomConsumer) -> None:
+    rooms = _watches.setdefault(asyncio.get_running_loop(), {})
+    watch = rooms.get(consumer.roundtable_id)
+    if watch is None:
+        watch = rooms[consumer.roundtable_id] = _Watch()
+        watch.timer = asyncio.create_task(_recheck_room(consumer.roundtable_id, watch))
+    watch.sockets.add(consumer)
+
+
+def _unwatch(consumer: RoomConsumer) -> None:
+    rooms = _watches.get(asyncio.get_running_loop(), {})
+    watch = rooms.get(consumer.roundtable_id)
+    if watch is None or consumer not in watch.sockets:
+        return
+    watch.sockets.discard(consumer)
+    if not watch.sockets:
+        del rooms[consumer.roundtable_id]
+        if watch.timer is not None and watch.timer is not asyncio.current_task():
+            watch.timer.cancel()
+
+
+async def _recheck_room(roundtable_id: int, watch: _Watch) -> None:
+    """Every LIVE_ACCESS_RECHECK_SECONDS, check the access of everyone with a socket of this
+    room in this process, in one query, and revoke the sockets of those who lost it: the bound
+    for a loss no "access.revoked" brings to this process (see the protocol above). The first
+    check comes at a random point of the first period, so that rooms opened together (a join
+    storm) do not all ask at the same moment ever after; a socket that arrives later is checked
+    at its room's next tick, within the period all the same. One timer per room and process,
+    not per socket: at 3,000 sockets, a check per socket was most of the servers' database
+    work (bench/live.py)."""
+    await asyncio.sleep(random.uniform(0, settings.LIVE_ACCESS_RECHECK_SECONDS))
+    while watch.sockets:
+        people = {c.user_id for c in watch.sockets if not c.done and c.user_id is not None}
+        try:
+            allowed = await still_allowed(roundtable_id, people)
+        except Exception:
+            logger.exception("live room %s: could not re-check who is in it", roundtable_id)
+        else:
+            lost = [c for c in watch.sockets if not c.done and c.user_id not in allowed]
+            await asyncio.gather(*(c._revoke() for c in lost))
+        await asyncio.sleep(settings.LIVE_ACCESS_RECHECK_SECONDS)
+
+
 # ---------------------------------------------------------------- the consumer
 
 
@@ -585,7 +653,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
     display: bool = False  # a screen for the room (?view=display): first names only, no controls
     done: bool = False  # closed by us: nothing more is read or sent
     bucket: TokenBucket
-    recheck: asyncio.Task[None] | None = None  # the access check on a timer (_recheck_access)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """channels' dispatch without its aclose_old_connections() before every message: that
@@ -632,34 +699,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.can_control = entry.can_control
         self.entered_version = entry.version
-        self.recheck = asyncio.create_task(self._recheck_access())
+        _watch(self)  # access, checked again on a timer with the room's other sockets here
         if entry.room is not None:
             await self._send_snapshot({"type": "snapshot", "room": entry.room, "you": self._you(entry.in_seat)})
 
-    async def _recheck_access(self) -> None:
-        """Check access again every LIVE_ACCESS_RECHECK_SECONDS and revoke when it is lost: the
-        bound for a loss no "access.revoked" brings to this process (see the protocol above)."""
-        while not self.done and self.user_id is not None:
-            await asyncio.sleep(settings.LIVE_ACCESS_RECHECK_SECONDS)
-            if self.done:
-                return
-            try:
-                await check(self.user_id, self.roundtable_id)
-            except AccessDenied:
-                await self._revoke()
-                return
-            except Exception:
-                logger.exception("live room %s: could not re-check %s", self.roundtable_id, self.user_id)
-
-    def _stop_recheck(self) -> None:
-        if self.recheck is not None and self.recheck is not asyncio.current_task():
-            self.recheck.cancel()
-        self.recheck = None
-
     async def disconnect(self, code: int) -> None:
         self.done = True
-        self._stop_recheck()
         if self.group:
+            _unwatch(self)
             try:
                 await self.channel_layer.group_discard(self.group, self.channel_name)
             except Exception:
@@ -682,7 +729,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             if not isinstance(action, str) or not action:
                 raise LiveError(f"This page sent a message the room couldn't read. {RELOAD}")
             if action == "ping":
-                await check(self.user_id, self.roundtable_id)  # access, checked as for any message
+                await check(self.user_id, self.roundtable_id)  # access, as for any message (one query)
                 await self._send({"type": "pong", "server_now": clock.iso(timezone.now()), "request_id": request_id})
                 return
             params = {k: v for k, v in message.items() if k not in ("action", "request_id")}
@@ -774,8 +821,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._send({"type": "error", "message": message, "status": status, "request_id": request_id})
 
     async def _shut(self, code: int) -> None:
-        self._stop_recheck()
         if self.group:
+            _unwatch(self)
             await self.channel_layer.group_discard(self.group, self.channel_name)
         self.done = True
         await self.close(code=code)
