@@ -345,6 +345,8 @@ class Sock:
     last_frame_at: float = 0.0
     failed: str = ""
     errors: list[str] = field(default_factory=list)
+    ping_sent: float = 0.0  # when the last "ping" went out
+    pongs: list[float] = field(default_factory=list)  # ms from each ping to its pong
 
 
 async def _reader(sock: Sock, rooms: list[RoomState], socks: list[list[Sock]]) -> None:
@@ -374,6 +376,8 @@ async def _reader(sock: Sock, rooms: list[RoomState], socks: list[list[Sock]]) -
                     room.pending = None
                 if len(sock.errors) < 3:
                     sock.errors.append(f"{frame.get('status')} {frame.get('message')}")
+            elif frame.get("type") == "pong":
+                sock.pongs.append((now - sock.ping_sent) * 1000)
             elif frame.get("type") == "revoked":
                 sock.failed = "revoked"
     except Exception as exc:  # a dropped connection shows up in the counts
@@ -406,6 +410,23 @@ async def _open(sock: Sock, gate: asyncio.Semaphore, rooms: list[RoomState], soc
         except TimeoutError:
             code = sock.ws.close_code
             sock.failed = f"no first snapshot (close code {code})"
+
+
+async def _pinger(sock: Sock, every: float, until: float, rng: random.Random) -> int:
+    """Ping as the room's page does (room.js, PING_MS): every `every` seconds from a random
+    start; each ping is an access check on the server. Returns the pings sent."""
+    sent = 0
+    next_at = time.perf_counter() + rng.uniform(0, every)
+    while next_at < until:
+        await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+        if sock.ws is None or sock.failed:
+            return sent
+        sock.ping_sent = time.perf_counter()
+        with contextlib.suppress(Exception):
+            await sock.ws.send('{"action":"ping"}')
+            sent += 1
+        next_at += every
+    return sent
 
 
 def _choose(state: RoomState, per_room: int, rng: random.Random) -> tuple[int, dict[str, Any]]:
@@ -483,10 +504,15 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
     cpu_before = [_cpu_seconds(s.proc.pid) for s in servers] + [_cpu_seconds(os.getpid())]
     load_started = time.perf_counter()
     until = load_started + args.seconds
+    pingers = [
+        asyncio.create_task(_pinger(s, args.ping_seconds, until, random.Random(args.seed + i)))
+        for i, s in enumerate(flat) if args.ping_seconds > 0
+    ]  # fmt: skip
     await asyncio.gather(
         *(_drive(r, rooms[r], socks[r], args.per_room, args.interval, until, random.Random(args.seed + r))
           for r in range(len(seats)))
     )  # fmt: skip
+    pings_sent = sum(await asyncio.gather(*pingers))
     cpu_after = [_cpu_seconds(s.proc.pid) for s in servers] + [_cpu_seconds(os.getpid())]
     load_seconds = time.perf_counter() - load_started
     cpu_share = [(a - b) / load_seconds * 100 for a, b in zip(cpu_after, cpu_before, strict=True)]
@@ -532,6 +558,12 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
           f"{skipped} ticks skipped (the previous change had not reached its actor yet)")  # fmt: skip
     for e in errors[:3]:
         print(f"    refusal: {e}")
+    pongs = [ms for s in flat for ms in s.pongs]
+    if args.ping_seconds > 0:
+        rtt = (f": round trip p50 {statistics.median(pongs):.1f} ms, p99 {percentile(pongs, 99):.1f} ms"
+               if pongs else "")  # fmt: skip
+        print(f"  pings (every socket every {args.ping_seconds:g} s, as room.js; each an access check): "
+              f"{pings_sent} sent, {len(pongs)} answered{rtt}")  # fmt: skip
     missing = expected - len(latencies)
     print(f"  deliveries: {len(latencies)} received of {expected} expected ({missing} not in by 5 s after the load)")
     ok = not failed and missing == 0
@@ -612,6 +644,8 @@ def main() -> int:
     parser.add_argument("--per-room", type=int, default=15, help="sockets per room: a facilitator and members")
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the load runs in each part")
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between changes in one room")
+    parser.add_argument("--ping-seconds", type=float, default=20.0,
+                        help="each socket pings this often during the load, as the page does (0: never)")  # fmt: skip
     parser.add_argument("--connect-concurrency", type=int, default=50, help="handshakes in flight at once")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13", help="part 2's REDIS_URL")
     parser.add_argument("--only", choices=["one", "two"])

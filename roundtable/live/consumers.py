@@ -635,7 +635,8 @@ async def _recheck_room(roundtable_id: int, watch: _Watch) -> None:
         except Exception:
             logger.exception("live room %s: could not re-check who is in it", roundtable_id)
         else:
-            lost = [c for c in watch.sockets if not c.done and c.user_id not in allowed]
+            # Only the people asked about: a socket that arrived during the query waits for the next tick.
+            lost = [c for c in watch.sockets if not c.done and c.user_id in people - allowed]
             await asyncio.gather(*(c._revoke() for c in lost))
         await asyncio.sleep(settings.LIVE_ACCESS_RECHECK_SECONDS)
 
