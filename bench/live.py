@@ -553,7 +553,12 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
               f"{sum(1 for s in held if s.port == srv.port)} sockets (~{per_conn:.0f} KB each), "
               f"{rss_after[i]:.0f} MB after the load")  # fmt: skip
     shares = ", ".join(f"server {i + 1} {share:.0f}%" for i, share in enumerate(cpu_share[:-1]))
-    print(f"  CPU during the load (% of one core): {shares}, the client {cpu_share[-1]:.0f}%")
+    # CPU time per change moves much less with the machine's load than the latencies do.
+    server_cpu_ms = sum(a - b for a, b in zip(cpu_after[:-1], cpu_before[:-1], strict=True)) * 1000
+    per_change = ""
+    if sent:
+        per_change = f"; {server_cpu_ms / sent:.1f} ms of server CPU per change (both processes, pings included)"
+    print(f"  CPU during the load (% of one core): {shares}, the client {cpu_share[-1]:.0f}%{per_change}")
     print(f"  actions: {sent} sent over {args.seconds:.0f} s ({sent / args.seconds:.1f}/s), {refused} refused, "
           f"{skipped} ticks skipped (the previous change had not reached its actor yet)")  # fmt: skip
     for e in errors[:3]:
