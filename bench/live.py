@@ -10,20 +10,24 @@ Part 1 starts ONE socket server process (uvicorn config.asgi:application as `scr
 sockets` runs it, DEBUG off, no REDIS_URL: the in-memory channel layer, as `make run`) on a
 free loopback port. Part 2 is production: TWO processes sharing REDIS_URL (channels-redis;
 the same SQLite file in WAL mode, which two processes may share), with every room's clients
-split between them.
+split between them. With --pg both parts use PostgreSQL (database roundtable_bench_live,
+through the production pool) instead of the SQLite file.
 
 In each part, one asyncio client process opens --per-room WebSockets per room, each
 authenticated by its session cookie, and waits for every first snapshot and for the join
 storm to settle. Then each room gets about one change every --interval seconds for
 --seconds: the facilitator's socket sends next_phase / add_minute / pause / resume, and
-during a brainstorm members send suggestion_add. The latency of a delivery is the time
-from the actor's send to the moment each OTHER socket of the room holds a snapshot whose
-version is at least the one the action made (the actor's version + 1). Prints p50 / p95 /
+during a brainstorm members send suggestion_add. Every socket also pings every
+--ping-seconds (20 s, as the page does), each ping an access check on the server. The
+latency of a delivery is the time from the actor's send to the moment each OTHER socket of
+the room holds a snapshot whose version is at least the one the action made (the actor's
+version + 1). Prints p50 / p95 /
 p99 / max against the budget (p99 < 50 ms up to 750 sockets, as 50 rooms x 15; < 100 ms
 beyond, as 200 rooms x 15 = 3,000 sockets; --budget-ms sets it), deliveries received and
 missing, connections held and failed, the RSS of each server process before connecting,
 after connecting and after the load (and so the memory per socket), and the machine's load
-average with each part, since the machine may be shared.
+average with each part, since the machine may be shared, and the servers' CPU time per
+change, which moves less with that load than the latencies do.
 
 Finally it measures in process what one change costs the server's database thread (SQL
 queries and milliseconds): the access check, the service and the snapshot, which is built
@@ -33,6 +37,7 @@ and serialized once per change for all the sockets of the room.
     .venv/bin/python bench/live.py --rooms 10 --per-room 15 --seconds 10
     .venv/bin/python bench/live.py --only one       # or --only two (needs Redis at 127.0.0.1:6379)
     .venv/bin/python bench/live.py --only two --rooms 200   # 3,000 sockets on two processes
+    .venv/bin/python bench/live.py --only two --rooms 200 --pg   # the same on PostgreSQL (production)
 
 Exits 1 when a connection failed or a delivery went missing.
 """
