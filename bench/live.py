@@ -10,20 +10,24 @@ Part 1 starts ONE socket server process (uvicorn config.asgi:application as `scr
 sockets` runs it, DEBUG off, no REDIS_URL: the in-memory channel layer, as `make run`) on a
 free loopback port. Part 2 is production: TWO processes sharing REDIS_URL (channels-redis;
 the same SQLite file in WAL mode, which two processes may share), with every room's clients
-split between them.
+split between them. With --pg both parts use PostgreSQL (database roundtable_bench_live,
+through the production pool) instead of the SQLite file.
 
 In each part, one asyncio client process opens --per-room WebSockets per room, each
 authenticated by its session cookie, and waits for every first snapshot and for the join
 storm to settle. Then each room gets about one change every --interval seconds for
 --seconds: the facilitator's socket sends next_phase / add_minute / pause / resume, and
-during a brainstorm members send suggestion_add. The latency of a delivery is the time
-from the actor's send to the moment each OTHER socket of the room holds a snapshot whose
-version is at least the one the action made (the actor's version + 1). Prints p50 / p95 /
+during a brainstorm members send suggestion_add. Every socket also pings every
+--ping-seconds (20 s, as the page does), each ping an access check on the server. The
+latency of a delivery is the time from the actor's send to the moment each OTHER socket of
+the room holds a snapshot whose version is at least the one the action made (the actor's
+version + 1). Prints p50 / p95 /
 p99 / max against the budget (p99 < 50 ms up to 750 sockets, as 50 rooms x 15; < 100 ms
 beyond, as 200 rooms x 15 = 3,000 sockets; --budget-ms sets it), deliveries received and
 missing, connections held and failed, the RSS of each server process before connecting,
 after connecting and after the load (and so the memory per socket), and the machine's load
-average with each part, since the machine may be shared.
+average with each part, since the machine may be shared, and the servers' CPU time per
+change, which moves less with that load than the latencies do.
 
 Finally it measures in process what one change costs the server's database thread (SQL
 queries and milliseconds): the access check, the service and the snapshot, which is built
@@ -33,6 +37,7 @@ and serialized once per change for all the sockets of the room.
     .venv/bin/python bench/live.py --rooms 10 --per-room 15 --seconds 10
     .venv/bin/python bench/live.py --only one       # or --only two (needs Redis at 127.0.0.1:6379)
     .venv/bin/python bench/live.py --only two --rooms 200   # 3,000 sockets on two processes
+    .venv/bin/python bench/live.py --only two --rooms 200 --pg   # the same on PostgreSQL (production)
 
 Exits 1 when a connection failed or a delivery went missing.
 """
@@ -345,6 +350,8 @@ class Sock:
     last_frame_at: float = 0.0
     failed: str = ""
     errors: list[str] = field(default_factory=list)
+    ping_sent: float = 0.0  # when the last "ping" went out
+    pongs: list[float] = field(default_factory=list)  # ms from each ping to its pong
 
 
 async def _reader(sock: Sock, rooms: list[RoomState], socks: list[list[Sock]]) -> None:
@@ -374,6 +381,8 @@ async def _reader(sock: Sock, rooms: list[RoomState], socks: list[list[Sock]]) -
                     room.pending = None
                 if len(sock.errors) < 3:
                     sock.errors.append(f"{frame.get('status')} {frame.get('message')}")
+            elif frame.get("type") == "pong":
+                sock.pongs.append((now - sock.ping_sent) * 1000)
             elif frame.get("type") == "revoked":
                 sock.failed = "revoked"
     except Exception as exc:  # a dropped connection shows up in the counts
@@ -406,6 +415,23 @@ async def _open(sock: Sock, gate: asyncio.Semaphore, rooms: list[RoomState], soc
         except TimeoutError:
             code = sock.ws.close_code
             sock.failed = f"no first snapshot (close code {code})"
+
+
+async def _pinger(sock: Sock, every: float, until: float, rng: random.Random) -> int:
+    """Ping as the room's page does (room.js, PING_MS): every `every` seconds from a random
+    start; each ping is an access check on the server. Returns the pings sent."""
+    sent = 0
+    next_at = time.perf_counter() + rng.uniform(0, every)
+    while next_at < until:
+        await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+        if sock.ws is None or sock.failed:
+            return sent
+        sock.ping_sent = time.perf_counter()
+        with contextlib.suppress(Exception):
+            await sock.ws.send('{"action":"ping"}')
+            sent += 1
+        next_at += every
+    return sent
 
 
 def _choose(state: RoomState, per_room: int, rng: random.Random) -> tuple[int, dict[str, Any]]:
@@ -483,10 +509,15 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
     cpu_before = [_cpu_seconds(s.proc.pid) for s in servers] + [_cpu_seconds(os.getpid())]
     load_started = time.perf_counter()
     until = load_started + args.seconds
+    pingers = [
+        asyncio.create_task(_pinger(s, args.ping_seconds, until, random.Random(args.seed + i)))
+        for i, s in enumerate(flat) if args.ping_seconds > 0
+    ]  # fmt: skip
     await asyncio.gather(
         *(_drive(r, rooms[r], socks[r], args.per_room, args.interval, until, random.Random(args.seed + r))
           for r in range(len(seats)))
     )  # fmt: skip
+    pings_sent = sum(await asyncio.gather(*pingers))
     cpu_after = [_cpu_seconds(s.proc.pid) for s in servers] + [_cpu_seconds(os.getpid())]
     load_seconds = time.perf_counter() - load_started
     cpu_share = [(a - b) / load_seconds * 100 for a, b in zip(cpu_after, cpu_before, strict=True)]
@@ -527,11 +558,22 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
               f"{sum(1 for s in held if s.port == srv.port)} sockets (~{per_conn:.0f} KB each), "
               f"{rss_after[i]:.0f} MB after the load")  # fmt: skip
     shares = ", ".join(f"server {i + 1} {share:.0f}%" for i, share in enumerate(cpu_share[:-1]))
-    print(f"  CPU during the load (% of one core): {shares}, the client {cpu_share[-1]:.0f}%")
+    # CPU time per change moves much less with the machine's load than the latencies do.
+    server_cpu_ms = sum(a - b for a, b in zip(cpu_after[:-1], cpu_before[:-1], strict=True)) * 1000
+    per_change = ""
+    if sent:
+        per_change = f"; {server_cpu_ms / sent:.1f} ms of server CPU per change (both processes, pings included)"
+    print(f"  CPU during the load (% of one core): {shares}, the client {cpu_share[-1]:.0f}%{per_change}")
     print(f"  actions: {sent} sent over {args.seconds:.0f} s ({sent / args.seconds:.1f}/s), {refused} refused, "
           f"{skipped} ticks skipped (the previous change had not reached its actor yet)")  # fmt: skip
     for e in errors[:3]:
         print(f"    refusal: {e}")
+    pongs = [ms for s in flat for ms in s.pongs]
+    if args.ping_seconds > 0:
+        rtt = (f": round trip p50 {statistics.median(pongs):.1f} ms, p99 {percentile(pongs, 99):.1f} ms"
+               if pongs else "")  # fmt: skip
+        print(f"  pings (every socket every {args.ping_seconds:g} s, as room.js; each an access check): "
+              f"{pings_sent} sent, {len(pongs)} answered{rtt}")  # fmt: skip
     missing = expected - len(latencies)
     print(f"  deliveries: {len(latencies)} received of {expected} expected ({missing} not in by 5 s after the load)")
     ok = not failed and missing == 0
@@ -612,6 +654,8 @@ def main() -> int:
     parser.add_argument("--per-room", type=int, default=15, help="sockets per room: a facilitator and members")
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the load runs in each part")
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between changes in one room")
+    parser.add_argument("--ping-seconds", type=float, default=20.0,
+                        help="each socket pings this often during the load, as the page does (0: never)")  # fmt: skip
     parser.add_argument("--connect-concurrency", type=int, default=50, help="handshakes in flight at once")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13", help="part 2's REDIS_URL")
     parser.add_argument("--only", choices=["one", "two"])

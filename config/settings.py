@@ -345,10 +345,18 @@ SECURE_CSP = {
 # (roundtable/live/consumers.py, "Flooding"). A facilitator's busiest minute is a few keys.
 LIVE_SOCKET_BURST = env_int("LIVE_SOCKET_BURST", 20)
 LIVE_SOCKET_PER_SECOND = float(env_int("LIVE_SOCKET_PER_SECOND", 5))
-# Seconds between each live socket's own check of its person's access (one query), so access
-# lost where no "access.revoked" reaches this process (manage.py shell, the task worker, another
-# process without Redis) closes the socket within this bound (live/consumers.py).
+# Seconds between the checks of the access of everyone with a live socket (one query per room
+# and socket process), so access lost where no "access.revoked" reaches this process (manage.py
+# shell, the task worker, another process without Redis) closes the socket within this bound
+# (live/consumers.py).
 LIVE_ACCESS_RECHECK_SECONDS = float(env_int("LIVE_ACCESS_RECHECK_SECONDS", 20))
+# Threads each socket process runs its rooms' database work on (live/consumers.py, room_db):
+# several, so one room's queries need not wait behind another's round trips. On PostgreSQL
+# with the pool, at most DATABASE_POOL_MAX_SIZE (a thread borrows a connection for each
+# call); SQLite's writers take turns whatever the number (docs/operations.md, Live rooms).
+LIVE_DB_THREADS = env_int("LIVE_DB_THREADS", 4)
+if LIVE_DB_THREADS < 1:
+    raise ImproperlyConfigured("LIVE_DB_THREADS must be 1 or more.")
 
 # Demo data: make run loads it into an empty database unless this is off. It loads only
 # under the development key (demo_data refuses otherwise): production is never a demo.

@@ -45,8 +45,9 @@ Server -> client (JSON text frames)
         Sent at once when access ends in this process or reaches it through the channel
         layer ("access.revoked"). Otherwise (an account closed in manage.py shell or the task
         worker, or by another process with the in-memory layer) within
-        settings.LIVE_ACCESS_RECHECK_SECONDS (20 s): each socket checks its person's access
-        again on that timer (one query), as well as on every message and room change.
+        settings.LIVE_ACCESS_RECHECK_SECONDS (20 s): the access of everyone with a socket of
+        the room is checked again on that timer (one query for all of a room's sockets in a
+        process), as well as on every message and room change.
 
 Client -> server
     {"action": str, "request_id": optional (echoed in "error" and "pong"), ...params}
@@ -125,13 +126,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import inspect
 import json
 import logging
+import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+import weakref
+from collections.abc import AsyncIterator, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 from asgiref.sync import SyncToAsync
@@ -385,15 +391,17 @@ ACTIONS: dict[str, Callable[[Ctx], object]] = {
 
 
 class RoomDatabaseSyncToAsync(SyncToAsync):
-    """channels' database_sync_to_async, keeping the connection open between calls.
+    """A room call on one of the room threads (room_db), keeping its connection between calls.
 
-    Every room call runs on asgiref's one shared thread, so keeping its connection costs one
-    connection per process. channels' version closes it after each call when CONN_MAX_AGE
-    is 0 (as here), and reconnecting was about a tenth of a busy server's room work
-    (bench/live.py). A connection is still dropped as Django drops one after a request: when
-    a transaction was left open, or when an error occurred and it no longer answers. One
-    idle for IDLE_CHECK_SECONDS is asked first whether it still answers (a database restart,
-    or a proxy's idle timeout, may have closed it meanwhile).
+    Each room thread keeps its own connection, as channels' database_sync_to_async would not
+    (it closes it after each call when CONN_MAX_AGE is 0, as here, and reconnecting was about a
+    tenth of a busy server's room work, bench/live.py); a connection from PostgreSQL's pool
+    goes back to the pool after each call instead (borrowing it again costs nothing), so the
+    room threads hold connections only while they work. A connection is still dropped as
+    Django drops one after a request: when a transaction was left open, or when an error
+    occurred and it no longer answers. One idle for IDLE_CHECK_SECONDS is asked first whether
+    it still answers (a database restart, or a proxy's idle timeout, may have closed it
+    meanwhile).
     """
 
     IDLE_CHECK_SECONDS = 30.0
@@ -418,9 +426,76 @@ class RoomDatabaseSyncToAsync(SyncToAsync):
                         conn.errors_occurred = False
                     else:
                         conn.close()
+                elif getattr(conn, "pool", None):
+                    conn.close()  # back to the pool
 
 
-room_db = RoomDatabaseSyncToAsync
+# The room threads: a socket's database work runs on one of these, never on the event loop.
+# Several, so that one room's queries need not wait for another's round trips to the
+# database (channels' default is one thread for all of a process's database work); sized by
+# LIVE_DB_THREADS (settings.py), at most the connections the process's pool may lend.
+ROOM_THREADS = ThreadPoolExecutor(max_workers=settings.LIVE_DB_THREADS, thread_name_prefix="room-db")
+
+
+# One room's calls take turns, in the order they were made (asyncio.Lock is first come,
+# first served), as they did when one thread did all the work: a facilitator's "start" is
+# acted on before the question a member sent just after it, and no room thread waits on
+# another's row lock. Different rooms run side by side. Per event loop (tests run several).
+@dataclass
+class _Turns:
+    lock: asyncio.Lock
+    callers: int = 0  # holding or waiting for the lock; the entry goes when none are left
+
+
+_room_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _Turns]] = weakref.WeakKeyDictionary()
+
+
+@contextlib.asynccontextmanager
+async def _room_turn(roundtable_id: int | None) -> AsyncIterator[None]:
+    if roundtable_id is None:
+        yield
+        return
+    rooms = _room_turns.setdefault(asyncio.get_running_loop(), {})
+    turns = rooms.get(roundtable_id)
+    if turns is None:
+        turns = rooms[roundtable_id] = _Turns(asyncio.Lock())
+    turns.callers += 1
+    try:
+        async with turns.lock:
+            yield
+    finally:
+        turns.callers -= 1
+        if not turns.callers:
+            del rooms[roundtable_id]
+
+
+def room_db[**P, R](func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
+    """Run `func` on a room thread and await it, in turn with the other calls for the same
+    room (its `roundtable_id` argument; none: no turn to wait for). The room broadcasts its
+    changes make (after commit, as always) are sent from the event loop once `func` has
+    returned or raised, still in the room's turn (broadcast.deferred), so no room thread
+    waits on the channel layer. `.func` is `func`."""
+
+    def collecting(outbox: list[broadcast.Message], *args: P.args, **kwargs: P.kwargs) -> R:
+        with broadcast.deferred(outbox):
+            return func(*args, **kwargs)
+
+    runner = RoomDatabaseSyncToAsync(collecting, thread_sensitive=False, executor=ROOM_THREADS)
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        roundtable_id = signature.bind(*args, **kwargs).arguments.get("roundtable_id")
+        outbox: list[broadcast.Message] = []
+        async with _room_turn(roundtable_id):
+            try:
+                return cast(R, await runner(outbox, *args, **kwargs))
+            finally:
+                if outbox:
+                    await broadcast.send_all(outbox)
+
+    call.func = func  # type: ignore[attr-defined]
+    return call
 
 
 # ---------------------------------------------------------------- access and snapshots
@@ -461,9 +536,10 @@ def enter(user_id: int, roundtable_id: int) -> Entry:
         # An ended room can still be looked at; joining it is what is refused.
         with contextlib.suppress(LiveError):
             services.participant_join(roundtable=rt, user=user)
-            # Joining changed the room, and its broadcast, sent from this thread after the
-            # commit and before this line, is already on its way to this socket (subscribed
-            # before the room was read): the snapshot is not built twice.
+            # Joining changed the room, and its broadcast, made after the commit, goes out as
+            # soon as this returns (room_db), before the socket does anything else, and
+            # reaches this socket too (subscribed before the room was read): the snapshot is
+            # not built twice.
             joined = Roundtable.objects.filter(pk=rt.pk).values_list("version", flat=True).first()
             return Entry(can_control=permissions.can_control(user, rt), in_seat=False, room=None, version=joined or 0)
     room = clock.snapshot(rt, timezone.now())
@@ -477,7 +553,16 @@ def enter(user_id: int, roundtable_id: int) -> Entry:
 
 @room_db
 def check(user_id: int, roundtable_id: int) -> None:
-    _authorize(user_id, roundtable_id)
+    """AccessDenied unless the person may still be in the room: _authorize's rule in one
+    query (permissions.who_may_stay), since every ping of every socket asks."""
+    if user_id not in permissions.who_may_stay(roundtable_id, {user_id}):
+        raise AccessDenied
+
+
+@room_db
+def still_allowed(roundtable_id: int, user_ids: set[int]) -> set[int]:
+    """Of these people, those who may still be in the room (one query for all of them)."""
+    return permissions.who_may_stay(roundtable_id, user_ids)
 
 
 @room_db
@@ -498,6 +583,64 @@ def leave(user_id: int, roundtable_id: int) -> None:
         services.participant_leave(roundtable=rt, user=user)
 
 
+# ---------------------------------------------------------------- access on a timer
+
+
+@dataclass
+class _Watch:
+    """A room's sockets in this process, and the one timer that checks their people's access."""
+
+    sockets: set[RoomConsumer] = field(default_factory=set)
+    timer: asyncio.Task[None] | None = None
+
+
+_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _Watch]] = weakref.WeakKeyDictionary()
+
+
+def _watch(consumer: RoomConsumer) -> None:
+    rooms = _watches.setdefault(asyncio.get_running_loop(), {})
+    watch = rooms.get(consumer.roundtable_id)
+    if watch is None:
+        watch = rooms[consumer.roundtable_id] = _Watch()
+        watch.timer = asyncio.create_task(_recheck_room(consumer.roundtable_id, watch))
+    watch.sockets.add(consumer)
+
+
+def _unwatch(consumer: RoomConsumer) -> None:
+    rooms = _watches.get(asyncio.get_running_loop(), {})
+    watch = rooms.get(consumer.roundtable_id)
+    if watch is None or consumer not in watch.sockets:
+        return
+    watch.sockets.discard(consumer)
+    if not watch.sockets:
+        del rooms[consumer.roundtable_id]
+        if watch.timer is not None and watch.timer is not asyncio.current_task():
+            watch.timer.cancel()
+
+
+async def _recheck_room(roundtable_id: int, watch: _Watch) -> None:
+    """Every LIVE_ACCESS_RECHECK_SECONDS, check the access of everyone with a socket of this
+    room in this process, in one query, and revoke the sockets of those who lost it: the bound
+    for a loss no "access.revoked" brings to this process (see the protocol above). The first
+    check comes at a random point of the first period, so that rooms opened together (a join
+    storm) do not all ask at the same moment ever after; a socket that arrives later is checked
+    at its room's next tick, within the period all the same. One timer per room and process,
+    not per socket: at 3,000 sockets, a check per socket was most of the servers' database
+    work (bench/live.py)."""
+    await asyncio.sleep(random.uniform(0, settings.LIVE_ACCESS_RECHECK_SECONDS))
+    while watch.sockets:
+        people = {c.user_id for c in watch.sockets if not c.done and c.user_id is not None}
+        try:
+            allowed = await still_allowed(roundtable_id, people)
+        except Exception:
+            logger.exception("live room %s: could not re-check who is in it", roundtable_id)
+        else:
+            # Only the people asked about: a socket that arrived during the query waits for the next tick.
+            lost = [c for c in watch.sockets if not c.done and c.user_id in people - allowed]
+            await asyncio.gather(*(c._revoke() for c in lost))
+        await asyncio.sleep(settings.LIVE_ACCESS_RECHECK_SECONDS)
+
+
 # ---------------------------------------------------------------- the consumer
 
 
@@ -511,7 +654,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
     display: bool = False  # a screen for the room (?view=display): first names only, no controls
     done: bool = False  # closed by us: nothing more is read or sent
     bucket: TokenBucket
-    recheck: asyncio.Task[None] | None = None  # the access check on a timer (_recheck_access)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """channels' dispatch without its aclose_old_connections() before every message: that
@@ -558,34 +700,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.can_control = entry.can_control
         self.entered_version = entry.version
-        self.recheck = asyncio.create_task(self._recheck_access())
+        _watch(self)  # access, checked again on a timer with the room's other sockets here
         if entry.room is not None:
             await self._send_snapshot({"type": "snapshot", "room": entry.room, "you": self._you(entry.in_seat)})
 
-    async def _recheck_access(self) -> None:
-        """Check access again every LIVE_ACCESS_RECHECK_SECONDS and revoke when it is lost: the
-        bound for a loss no "access.revoked" brings to this process (see the protocol above)."""
-        while not self.done and self.user_id is not None:
-            await asyncio.sleep(settings.LIVE_ACCESS_RECHECK_SECONDS)
-            if self.done:
-                return
-            try:
-                await check(self.user_id, self.roundtable_id)
-            except AccessDenied:
-                await self._revoke()
-                return
-            except Exception:
-                logger.exception("live room %s: could not re-check %s", self.roundtable_id, self.user_id)
-
-    def _stop_recheck(self) -> None:
-        if self.recheck is not None and self.recheck is not asyncio.current_task():
-            self.recheck.cancel()
-        self.recheck = None
-
     async def disconnect(self, code: int) -> None:
         self.done = True
-        self._stop_recheck()
         if self.group:
+            _unwatch(self)
             try:
                 await self.channel_layer.group_discard(self.group, self.channel_name)
             except Exception:
@@ -608,7 +730,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             if not isinstance(action, str) or not action:
                 raise LiveError(f"This page sent a message the room couldn't read. {RELOAD}")
             if action == "ping":
-                await check(self.user_id, self.roundtable_id)  # access, checked as for any message
+                await check(self.user_id, self.roundtable_id)  # access, as for any message (one query)
                 await self._send({"type": "pong", "server_now": clock.iso(timezone.now()), "request_id": request_id})
                 return
             params = {k: v for k, v in message.items() if k not in ("action", "request_id")}
@@ -700,8 +822,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._send({"type": "error", "message": message, "status": status, "request_id": request_id})
 
     async def _shut(self, code: int) -> None:
-        self._stop_recheck()
         if self.group:
+            _unwatch(self)
             await self.channel_layer.group_discard(self.group, self.channel_name)
         self.done = True
         await self.close(code=code)

@@ -14,14 +14,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import connection
 from django.db.models import Q
 from django.http import Http404
 
 from roundtable.accounts.models import User
 from roundtable.groups import permissions as group_perms
-from roundtable.groups.models import Group
+from roundtable.groups.models import Group, Membership, MembershipRole, MembershipState
 from roundtable.groups.permissions import Viewer
 from roundtable.meetings import permissions as meeting_perms
+from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
 
 from .models import HistorySharing, Participant, Roundtable
 
@@ -63,6 +67,47 @@ def room_for_viewer(user: Viewer, roundtable_id: int) -> Roundtable:
     if rt is None or not group_perms.can_view_group(user, rt.meeting.group) or not may_enter(user, rt):
         raise Http404("No such roundtable.")
     return rt
+
+
+# who_may_stay in SQL: only table names from the models, and the values as parameters.
+_STAY_SQL = (
+    "SELECT u.id FROM {user} u "
+    "JOIN {room} r ON r.id = %s "
+    "JOIN {meeting} m ON m.id = r.meeting_id "
+    "JOIN {membership} ms ON ms.group_id = m.group_id AND ms.user_id = u.id AND ms.state = %s "
+    "LEFT JOIN {rsvp} rv ON rv.meeting_id = m.id AND rv.user_id = u.id "
+    "WHERE u.is_active AND u.id IN ({ids}) AND (ms.role = %s OR rv.status = %s OR EXISTS ("
+    "SELECT 1 FROM {participant} p WHERE p.roundtable_id = r.id AND p.user_id = u.id "
+    "AND (p.admitted_by_id IS NOT NULL OR p.left_at IS NULL)))"
+)
+
+
+def who_may_stay(roundtable_id: int, user_ids: set[int]) -> set[int]:
+    """Of these people, the ids of those who may be in the room: an active account and
+    room_for_viewer's verdict, in ONE query whatever their number. The sockets ask this on
+    their timer (one query per room and process) and on every ping, where the ORM's
+    five queries a person were most of a busy socket server's work (bench/live.py).
+
+    The same rule as may_enter (tests/live/test_access.py compares the two person by person):
+    an active membership, then a facilitator, a member going, or one let in or here now. Seeing
+    the group (can_view_group) follows from an active membership whatever its visibility, so
+    it needs no clause of its own. A room that does not exist lets nobody stay."""
+    if not user_ids:
+        return set()
+    sql = _STAY_SQL.format(
+        user=User._meta.db_table,
+        room=Roundtable._meta.db_table,
+        meeting=Meeting._meta.db_table,
+        membership=Membership._meta.db_table,
+        rsvp=Rsvp._meta.db_table,
+        participant=Participant._meta.db_table,
+        ids=", ".join(["%s"] * len(user_ids)),
+    )
+    params: list[Any] = [roundtable_id, MembershipState.ACTIVE, *sorted(user_ids)]
+    params += [MembershipRole.FACILITATOR, RsvpStatus.GOING]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def can_control(user: Viewer, roundtable: Roundtable) -> bool:

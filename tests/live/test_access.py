@@ -8,14 +8,17 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
+from roundtable.accounts.models import User
 from roundtable.groups.models import GroupVisibility, Kind, MembershipState
 from roundtable.live import clock, permissions, services
 from roundtable.live.broadcast import group_name
 from roundtable.live.models import Question
 from roundtable.live.services import LiveError
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, ParticipantFactory, RsvpFactory, UserFactory
 
 from .conftest import Room, at, here, make_room
 
@@ -51,6 +54,76 @@ def test_who_may_enter_the_room(visibility: str) -> None:
     with pytest.raises(LiveError) as removed:
         services.participant_join(roundtable=room.rt, user=room.ann, now=at(3))
     assert removed.value.status == 403
+
+
+def _may_stay(user: User, room: Room) -> bool:
+    """The sockets' rule, one person at a time through the ORM (consumers._authorize)."""
+    try:
+        return user.is_active and permissions.room_for_viewer(user, room.rt.pk).pk == room.rt.pk
+    except Http404:
+        return False
+
+
+def _everyone(room: Room) -> list[User]:
+    """One person of each kind the room's rules tell apart."""
+    people = [room.fac, room.ann, room.ben, room.cat, UserFactory()]  # the last: a stranger
+    for state in (MembershipState.PENDING, MembershipState.LEFT, MembershipState.REMOVED, MembershipState.BANNED):
+        going = MembershipFactory(group=room.group, state=state).user
+        RsvpFactory(meeting=room.meeting, user=going)
+        ParticipantFactory(roundtable=room.rt, user=going, admitted_by=room.fac)
+        people.append(going)
+    not_going = MembershipFactory(group=room.group).user  # no RSVP, not here
+    walk_in_gone = MembershipFactory(group=room.group).user  # let in, since left
+    ParticipantFactory(roundtable=room.rt, user=walk_in_gone, admitted_by=room.fac, left_at=at(5))
+    here_now = MembershipFactory(group=room.group).user  # in the room now, not let in
+    ParticipantFactory(roundtable=room.rt, user=here_now)
+    left = MembershipFactory(group=room.group).user  # was here, left, never let in
+    ParticipantFactory(roundtable=room.rt, user=left, left_at=at(5))
+    waitlisted = MembershipFactory(group=room.group).user
+    RsvpFactory(meeting=room.meeting, user=waitlisted, status="waitlisted")
+    declined = MembershipFactory(group=room.group).user
+    RsvpFactory(meeting=room.meeting, user=declined, status="declined")
+    other_group = UserFactory()  # a facilitator, of another group
+    MembershipFactory(user=other_group, role="facilitator")
+    people += [not_going, walk_in_gone, here_now, left, waitlisted, declined, other_group]
+    User.objects.filter(pk=room.cat.pk).update(is_active=False)  # going, account closed
+    return [User.objects.get(pk=u.pk) for u in people]
+
+
+@pytest.mark.parametrize("visibility", [GroupVisibility.LISTED, GroupVisibility.UNLISTED, GroupVisibility.SECRET])
+@pytest.mark.django_db
+def test_who_may_stay_answers_as_the_check_of_one_person(visibility: str) -> None:
+    room = make_room()
+    room.group.visibility = visibility
+    room.group.save()
+    people = _everyone(room)
+    with CaptureQueriesContext(connection) as one_query:
+        staying = permissions.who_may_stay(room.rt.pk, {u.pk for u in people})
+    expected = {u.pk for u in people if _may_stay(u, room)}
+    assert staying == expected
+    assert staying == {room.fac.pk, room.ann.pk, room.ben.pk, people[-6].pk, people[-5].pk}
+    assert len(one_query) == 1
+    # One at a time, the same answers.
+    assert [permissions.who_may_stay(room.rt.pk, {u.pk}) == {u.pk} for u in people] == [
+        u.pk in expected for u in people
+    ]
+    assert permissions.who_may_stay(room.rt.pk, set()) == set()
+    assert permissions.who_may_stay(room.rt.pk + 1000, {room.fac.pk}) == set()
+
+
+@pytest.mark.django_db
+def test_who_may_stay_is_one_query_at_two_sizes() -> None:
+    small, big = make_room(), make_room()
+    for _ in range(30):
+        member = MembershipFactory(group=big.group).user
+        RsvpFactory(meeting=big.meeting, user=member)
+    counts = []
+    for room in (small, big):
+        ids = set(room.group.memberships.values_list("user_id", flat=True))
+        with CaptureQueriesContext(connection) as ctx:
+            assert permissions.who_may_stay(room.rt.pk, ids) == ids
+        counts.append(len(ctx))
+    assert counts == [1, 1]
 
 
 def test_no_room_yet_is_a_404(db: None) -> None:

@@ -314,3 +314,26 @@ async def test_access_lost_elsewhere_closes_the_socket_within_the_recheck_bound(
     pong: dict[str, Any] = await until(fac, lambda f: f["type"] == "pong")
     assert pong["request_id"] == 1
     await fac.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_sockets_arriving_while_the_room_is_checked_are_not_turned_away(live: Room, settings: Settings) -> None:
+    # The room's timer checks everyone with a socket here in one query; a socket that arrives
+    # while that query runs was not asked about, and must not be judged by its answer. With
+    # the timer asking all the time, most of these arrivals land during a check.
+    settings.LIVE_ACCESS_RECHECK_SECONDS = 0.005
+    people = (live.fac, live.ann, live.ben, live.cat)
+    heads = await database_sync_to_async(lambda: [cookie_headers(u) for u in people])()
+    comms = []
+    for _ in range(3):
+        for headers in heads:
+            comm, _ = await enter(live.rt.pk, headers)
+            comms.append(comm)
+    await asyncio.sleep(0.2)  # many more checks, with everyone in the room
+    for n, comm in enumerate(comms):
+        await comm.send_json_to({"action": "ping", "request_id": n})
+        frame: dict[str, Any] = await until(comm, lambda f: f["type"] in ("pong", "revoked"))
+        assert (frame["type"], frame["request_id"]) == ("pong", n)
+    for comm in comms:
+        await comm.disconnect()
