@@ -84,6 +84,34 @@ def bump_discovery_generation() -> None:
     transaction.on_commit(_incr)
 
 
+VERSION_SECONDS = 3600
+
+
+def version(name: str) -> int:
+    """A named counter for what the generation does not cover (a meeting's RSVP counts change
+    too often to make every discovery entry stale): put it in the raw key of the entries that
+    show it. 0 until the first bump_version (reading creates nothing: anyone can ask for any
+    name)."""
+    return int(cache.get(f"groups:discovery:version:{name}", 0))
+
+
+def bump_version(name: str) -> None:
+    """Make every entry keyed with version(name) stale: at once and again after the
+    surrounding transaction commits, as bump_discovery_generation. A counter lives an hour
+    from its first bump (entries live at most timeout()); a new one starts from the clock,
+    never at a number an older entry was stored under."""
+
+    def incr() -> None:
+        k = f"groups:discovery:version:{name}"
+        try:
+            cache.incr(k)
+        except ValueError:  # missing (never bumped, or expired)
+            cache.add(k, time.time_ns(), timeout=VERSION_SECONDS)
+
+    incr()
+    transaction.on_commit(incr)
+
+
 def key(kind: str, raw: str, at: int | None = None) -> str:
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"groups:discovery:{kind}:{generation() if at is None else at}:{digest}"
@@ -122,15 +150,29 @@ def cached_many[T](kind: str, ids: list[int], make: Callable[[list[int]], dict[i
     return values
 
 
+def cached_for[T](kind: str, raw: str, make: Callable[[], tuple[T, int]]) -> T:
+    """The cached value for (kind, raw) at the current generation, made on a miss by make(),
+    which returns it with the seconds it may live (at most timeout()). An exception in make
+    (Http404 for a group the viewer may not see) caches nothing."""
+    k, where = key(kind, raw), store()
+    value: Any = where.get(k)
+    if value is None:
+        value, seconds = make()
+        where.set(k, value, max(1, min(seconds, timeout())))
+    return value  # type: ignore[no-any-return]
+
+
 def _on_write(**kwargs: Any) -> None:
     action = kwargs.get("action")
     if action is None or action.startswith("post_"):  # m2m_changed also sends pre_* actions
         bump_discovery_generation()
 
 
-# Meetings by name: they live above this app, and a group's schedule line comes from them.
-for _model in (Group, Membership, Topic, "meetings.Meeting", "meetings.MeetingSeries"):
+# Meetings by name: they live above this app, and a group's schedule line comes from them;
+# a meeting's page (cached for anonymous visitors) shows its talk and the talk's topics.
+for _model in (Group, Membership, Topic, "meetings.Meeting", "meetings.MeetingSeries", "meetings.Talk"):
     _name = _model if isinstance(_model, str) else _model.__name__
     post_save.connect(_on_write, sender=_model, dispatch_uid=f"groups.discovery.save.{_name}")
     post_delete.connect(_on_write, sender=_model, dispatch_uid=f"groups.discovery.delete.{_name}")
 m2m_changed.connect(_on_write, sender=Group.topics.through, dispatch_uid="groups.discovery.topics")
+m2m_changed.connect(_on_write, sender="meetings.Talk_topics", dispatch_uid="groups.discovery.talk_topics")

@@ -191,9 +191,11 @@ def _next_step_set(request: HtmxRequest, group: Group, step: str) -> None:
 
 @require_GET
 def detail(request: HtmxRequest, slug: str) -> HttpResponse:
-    group = permissions.group_for_viewer(request.user, slug)
     if not request.user.is_authenticated:
-        return render(request, "groups/detail.html", {"group": group, "body": _anonymous_body(request, group)})
+        title, body = _anonymous_page(request, slug)
+        nav.mark_group(request, member=False)
+        return render(request, "groups/detail.html", {"title": title, "body": body})
+    group = permissions.group_for_viewer(request.user, slug)
     ctx = _detail_context(request, group)
     pending = request.session.pop(NEXT_STEP_KEY, None) if request.user.is_authenticated else None
     if pending and pending.get("group") == group.pk and (ctx["is_member"] or ctx["is_facilitator"]):
@@ -205,20 +207,25 @@ def detail(request: HtmxRequest, slug: str) -> HttpResponse:
     return render(request, "groups/detail.html", ctx)
 
 
-def _anonymous_body(request: HtmxRequest, group: Group) -> str:
-    """The group page's body as every anonymous visitor sees it, cached per group at the
-    discovery generation, which every change the body shows bumps (the group, its members'
-    count, topics and meetings); it lives until the first meeting it lists ends. It holds no
-    token and nothing of a person: anonymous visitors get no form, only "Log in to join"."""
+def _anonymous_page(request: HtmxRequest, slug: str) -> tuple[str, str]:
+    """(the group's name, its page's body) as every anonymous visitor sees them, cached per
+    slug at the discovery generation, which every change the body shows bumps (the group, its
+    visibility, its members' count, topics and meetings); it lives until the first meeting it
+    lists ends. A hit asks the database nothing: an entry exists only for a group anonymous
+    visitors may see (group_for_viewer answered), and hiding the group bumps the generation.
+    A group they may not see raises Http404 and caches nothing, as a missing one. The body
+    holds no token and nothing of a person: anonymous visitors get no form, only "Log in to
+    join"."""
 
-    def make(_missing: list[int]) -> dict[int, tuple[str, int]]:
+    def make() -> tuple[tuple[str, str], int]:
+        group = permissions.group_for_viewer(request.user, slug)
         ctx = _detail_context(request, group)
         upcoming: list[Meeting] = ctx["upcoming"]  # type: ignore[assignment]
         body = render_to_string("groups/detail.html#body", ctx, request=request)
-        return {group.pk: (body, lasts([m.ends_at for m in upcoming], timezone.now()))}
+        return (group.name, body), lasts([m.ends_at for m in upcoming], timezone.now())
 
-    body = discovery_cache.cached_many("anonymous_page", [group.pk], make)[group.pk]
-    return mark_safe(body)  # noqa: S308 - rendered by our own template from escaped values
+    title, body = discovery_cache.cached_for("anonymous_page", slug, make)
+    return title, mark_safe(body)  # noqa: S308 - rendered by our own template from escaped values
 
 
 def _detail_context(

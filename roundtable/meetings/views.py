@@ -11,16 +11,19 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.accounts.models import User
 from roundtable.core import dates, nav
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.ids import is_public_id
+from roundtable.groups import cache as discovery_cache
 from roundtable.groups import permissions as group_perms
 from roundtable.groups import selectors as group_selectors
 from roundtable.groups.models import Kind, Topic
 from roundtable.groups.places import Place
+from roundtable.groups.views import lasts
 
 from . import permissions, selectors, services
 from .forms import MeetingForm, MessageForm, TalkFilters, TalkLinksForm
@@ -64,10 +67,35 @@ def legacy_redirect(request: HtmxRequest, meeting_id: int, target: str) -> HttpR
 
 @require_GET
 def detail(request: HtmxRequest, public_id: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        title, body = _anonymous_page(request, public_id)
+        nav.mark_group(request, member=False)
+        return render(request, "meetings/detail.html", {"title": title, "body": body})
     meeting = permissions.meeting_for_viewer(request.user, public_id)
     # A meeting's page lights the menu as its group's does (core/nav.py).
     nav.mark_group(request, member=group_perms.is_member(request.user, meeting.group))
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+def _anonymous_page(request: HtmxRequest, public_id: str) -> tuple[str, str]:
+    """(the meeting's title, its page's body) as every anonymous visitor sees them, cached per
+    meeting at the discovery generation (which every change of the meeting, its talk and its
+    topics, and its group bumps) and the version of its RSVP counts (services._recount), until
+    the meeting starts (RSVP closes then). A hit asks the database nothing: an entry exists
+    only for a meeting anonymous visitors may see, and hiding its group bumps the generation.
+    Any other raises Http404 and caches nothing, as a missing one. The body holds no token and
+    nothing of a person: anonymous visitors get "Log in to RSVP", no form."""
+
+    def make() -> tuple[tuple[str, str], int]:
+        meeting = permissions.meeting_for_viewer(request.user, public_id)
+        ctx = _detail_context(request, meeting)
+        body = render_to_string("meetings/detail.html#body", ctx, request=request)
+        now = timezone.now()
+        return (meeting.title, body), lasts([] if ctx["started"] else [meeting.starts_at], now)
+
+    raw = f"{public_id}:{discovery_cache.version(services.rsvp_version_name(public_id))}"
+    title, body = discovery_cache.cached_for("anonymous_meeting", raw, make)
+    return title, mark_safe(body)  # noqa: S308 - rendered by our own template from escaped values
 
 
 def _detail_context(request: HtmxRequest, meeting: Meeting) -> dict[str, object]:
