@@ -28,6 +28,7 @@ from . import cache as discovery_cache
 from . import permissions, selectors, services
 from .forms import DiscoveryForm, GroupForm, InviteForm, JoinRequestForm
 from .models import Group, Invite, JoinPolicy, Kind, Membership, MembershipRole, MembershipState, Topic
+from .pages import Make, anonymous_page
 from .schedule_note import shown_note
 from .selectors import DiscoveryFilters
 from .templates_of_kind import KIND_ADVICE, TEMPLATES
@@ -192,9 +193,8 @@ def _next_step_set(request: HtmxRequest, group: Group, step: str) -> None:
 @require_GET
 def detail(request: HtmxRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
-        title, body = _anonymous_page(request, slug)
         nav.mark_group(request, member=False)
-        return render(request, "groups/detail.html", {"title": title, "body": body})
+        return anonymous_page(request, "groups/detail.html", "anonymous_page", slug, _anonymous_make(request, slug))
     group = permissions.group_for_viewer(request.user, slug)
     ctx = _detail_context(request, group)
     pending = request.session.pop(NEXT_STEP_KEY, None) if request.user.is_authenticated else None
@@ -207,15 +207,15 @@ def detail(request: HtmxRequest, slug: str) -> HttpResponse:
     return render(request, "groups/detail.html", ctx)
 
 
-def _anonymous_page(request: HtmxRequest, slug: str) -> tuple[str, str]:
-    """(the group's name, its page's body) as every anonymous visitor sees them, cached per
-    slug at the discovery generation, which every change the body shows bumps (the group, its
-    visibility, its members' count, topics and meetings); it lives until the first meeting it
-    lists ends. A hit asks the database nothing: an entry exists only for a group anonymous
-    visitors may see (group_for_viewer answered), and hiding the group bumps the generation.
-    A group they may not see raises Http404 and caches nothing, as a missing one. The body
-    holds no token and nothing of a person: anonymous visitors get no form, only "Log in to
-    join"."""
+def _anonymous_make(request: HtmxRequest, slug: str) -> Make:
+    """What makes the group's page for anonymous visitors (groups/pages.py caches it whole at
+    the discovery generation, which every change the body shows bumps: the group, its
+    visibility, its members' count, topics and meetings): its name and body, which lives
+    until the first meeting it lists ends. A hit asks the database nothing: an entry exists
+    only for a group anonymous visitors may see (group_for_viewer answered), and hiding the
+    group bumps the generation. A group they may not see raises Http404 and caches nothing,
+    as a missing one. The body holds no token and nothing of a person: anonymous visitors
+    get no form, only "Log in to join"."""
 
     def make() -> tuple[tuple[str, str], int]:
         group = permissions.group_for_viewer(request.user, slug)
@@ -224,8 +224,7 @@ def _anonymous_page(request: HtmxRequest, slug: str) -> tuple[str, str]:
         body = render_to_string("groups/detail.html#body", ctx, request=request)
         return (group.name, body), lasts([m.ends_at for m in upcoming], timezone.now())
 
-    title, body = discovery_cache.cached_for("anonymous_page", slug, make)
-    return title, mark_safe(body)  # noqa: S308 - rendered by our own template from escaped values
+    return make
 
 
 def _detail_context(

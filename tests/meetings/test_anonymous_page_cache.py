@@ -60,6 +60,7 @@ def test_an_anonymous_meeting_page_is_built_once_and_holds_nothing_of_a_person()
     assert "<title>Resumes that get read · Roundtable</title>" in page
     assert "1 going of 10 seats" in page
     assert "Log in to RSVP" in page
+    assert "nonce" not in page  # cached whole (groups/pages.py): a nonce would go stale
     for private in ("csrfmiddlewaretoken", "X-CSRFToken", "Cancel my RSVP", "You're going"):
         assert private not in page
     # The signed-in member never gets the anonymous page.
