@@ -101,6 +101,13 @@ class Result:
     p50s: list[float] = field(default_factory=list)
     p99s: list[float] = field(default_factory=list)
     not_2xx: int = 0
+    server_cpu: float = 0.0  # CPU seconds the server's processes used during the timed runs
+
+    @property
+    def cpu_ms(self) -> float:
+        """The server's CPU milliseconds per request: unlike req/s, barely moved by other work
+        on the machine (the load it does not make itself)."""
+        return 1000 * self.server_cpu / self.requests if self.requests else 0.0
 
     def p50(self) -> float:
         return statistics.median(self.p50s) if self.p50s else statistics.median(self.latencies_ms or [0.0])
@@ -227,6 +234,22 @@ class Wrk:
         return r
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its descendants (granian's
+    workers are children of its main process). Linux /proc."""
+    total, todo, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def _add(into: Result, r: Result) -> None:
     into.requests += r.requests
     into.seconds += r.seconds
@@ -235,6 +258,7 @@ def _add(into: Result, r: Result) -> None:
     into.p50s += r.p50s
     into.p99s += r.p99s
     into.not_2xx += r.not_2xx
+    into.server_cpu += r.server_cpu
     for k, v in r.statuses.items():
         into.statuses[k] = into.statuses.get(k, 0) + v
 
@@ -306,16 +330,23 @@ def main() -> int:
         wrk = Wrk(var_dir, args.concurrency)
         per_round = max(1, args.requests // args.rounds)
 
-        def run(label: str, server: str, port: int, urls: Iterator[str], *, warmup: bool) -> Result:
+        def run(label: str, server: str, port: int, urls: Iterator[str]) -> Result:
             if client == "python":
-                return asyncio.run(_load(port, label, args.warmup if warmup else per_round, args.concurrency, urls))
-            return wrk.run(port, f"{label} {server}", urls, "varied" in label, 1 if warmup else args.seconds)
+                return asyncio.run(_load(port, label, per_round, args.concurrency, urls))
+            return wrk.run(port, f"{label} {server}", urls, "varied" in label, args.seconds)
 
-        for label, server, port, urls in rows:
-            run(label, server, port, urls, warmup=True)
+        # Warm-up by count, whatever the client: every worker process and thread has served
+        # requests of each row before the timing starts (a worker's first requests import the
+        # URLconf and compile templates: on a busy machine a second of wrk was not enough).
+        for label, _server, port, urls in rows:
+            asyncio.run(_load(port, label, args.warmup, args.concurrency, urls))
+        pids = {page_port: page_proc.pid, asgi_port: asgi_proc.pid}
         for _ in range(args.rounds):
             for label, server, port, urls in rows:
-                _add(results[(label, server)], run(label, server, port, urls, warmup=False))
+                before = _tree_cpu(pids[port])
+                r = run(label, server, port, urls)
+                r.server_cpu = _tree_cpu(pids[port]) - before
+                _add(results[(label, server)], r)
                 results[(label, server)].loads.append(os.getloadavg()[0])
     finally:
         _stop(page_proc)
@@ -324,29 +355,33 @@ def main() -> int:
     cache = f"the cache in Redis ({args.redis})" if args.redis else "the cache in local memory (no REDIS_URL)"
     if client == "wrk":
         print(f"\nwrk (1 thread, {args.concurrency} keep-alive connections), {args.seconds:g} s per row in each "
-              f"of {args.rounds} interleaved rounds after 1 s of warm-up; p50: the rounds' median, p99: their "
-              "highest;")  # fmt: skip
+              f"of {args.rounds} interleaved rounds after {args.warmup} warm-up requests (the Python client); p50: "
+              "the rounds' median, p99: their highest;")  # fmt: skip
     else:
         print(f"\nThe Python client, {per_round * args.rounds} requests per row over {args.concurrency} keep-alive "
               f"connections, {args.rounds} interleaved rounds, after {args.warmup} warm-up requests;")  # fmt: skip
     print(f"granian {args.page_workers} workers x {args.page_threads} threads, uvicorn 1 process, {cache}; "
           f"{CORES} CPUs shared with the client and anything else running.")  # fmt: skip
     fastest = max(r.rps for (label, _s), r in results.items() if label.startswith("bare view"))
-    print(f"  {'row':<30} {'server':<8} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6}  {'load (1 min)':<13} "
-          "statuses")  # fmt: skip
+    bare_cpu = results[("bare view /healthz", "granian")].cpu_ms
+    print(f"  {'row':<30} {'server':<8} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6}  {'cpu ms':>6} "
+          f"{'cpu ratio':>9}  {'load (1 min)':<13} statuses")  # fmt: skip
     for (label, server), r in results.items():
         ratio = r.rps / fastest if fastest else 0.0
+        cpu_ratio = bare_cpu / r.cpu_ms if r.cpu_ms else 0.0
         bar = BARS.get(label, BAR)
         verdict = f" ok (>= {bar:.2f})" if ratio >= bar else f" BELOW {bar:.2f}"
         verdict = "" if label.startswith("bare view") else verdict
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r.statuses.items()))
         errors = f", {r.errors} connection errors" if r.errors else ""
         loads = "-".join(f"{x:.1f}" for x in r.loads)
-        print(f"  {label:<30} {server:<8} {r.rps:>7.0f} {r.p50():>7.1f} {r.p99():>7.1f} "
-              f"{ratio:>6.2f}  {loads:<13} {statuses}{errors}{verdict}")  # fmt: skip
+        print(f"  {label:<30} {server:<8} {r.rps:>7.0f} {r.p50():>7.1f} {r.p99():>7.1f} {ratio:>6.2f}  "
+              f"{r.cpu_ms:>6.2f} {cpu_ratio:>9.2f}  {loads:<13} {statuses}{errors}{verdict}")  # fmt: skip
     print(f"  the group page: {group}; the meeting page: {meeting} (the first links on /groups/ and on that group)")
     print(f"  ratio: each row's req/s over the fastest bare view's ({fastest:.0f}/s); bars: issue 13 (discovery")
     print("  varied >= 1/3, a group's and a meeting's page >= 1/2), the design's budget (a page >= 1/3) for the rest.")
+    print("  cpu ms: the server's CPU time per request (all its processes); cpu ratio: granian's /healthz's over the")
+    print("  row's, the ratio the machine would give if the server had the CPUs to itself (the verdict is on req/s).")
     print("  'cached': the same URL again and again, served from the 60 s discovery cache after the first request;")
     print("  'varied': every request a different query string, never a cache hit.")
     print(f"  {load()} at the end")

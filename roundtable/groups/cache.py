@@ -150,6 +150,16 @@ def cached_many[T](kind: str, ids: list[int], make: Callable[[list[int]], dict[i
     return values
 
 
+def found(kind: str, raw: str) -> Any:
+    """The entry for (kind, raw) at the current generation, or None."""
+    return store().get(key(kind, raw))
+
+
+def keep(kind: str, raw: str, value: object) -> None:
+    """Store value for (kind, raw) at the current generation, for timeout() seconds."""
+    store().set(key(kind, raw), value, timeout())
+
+
 def cached_for[T](kind: str, raw: str, make: Callable[[], tuple[T, int]]) -> T:
     """The cached value for (kind, raw) at the current generation, made on a miss by make(),
     which returns it with the seconds it may live (at most timeout()). An exception in make

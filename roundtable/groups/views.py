@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -123,6 +124,13 @@ def _kinds() -> list[dict[str, str]]:
 
 @require_GET
 def discover(request: HtmxRequest) -> HttpResponse:
+    # The whole page as every anonymous visitor with this query sees it (the form echoes the
+    # query, the results are the anonymous ones; no token, nothing of a person), cached as the
+    # results are: a repeat costs a cache read, not the form and the frame again. Not for
+    # htmx (its answer is the results alone) nor with messages waiting (the frame shows them).
+    whole = not request.user.is_authenticated and not request.htmx and not len(get_messages(request))
+    if whole and (page := discovery_cache.found("page", _normalised_query(request))) is not None:
+        return HttpResponse(page)
     form = DiscoveryForm(request.GET or None)
     valid = not request.GET or form.is_valid()
     querystring = _querystring_without_page(request)
@@ -142,7 +150,10 @@ def discover(request: HtmxRequest) -> HttpResponse:
         # Shown on the phone's "Filters" button, so folded filters are not forgotten.
         "active_filters": len([key for key in request.GET if key != "page" and str(request.GET.get(key, "")).strip()]),
     }
-    return render(request, "groups/discover.html", ctx, status=status)
+    response = render(request, "groups/discover.html", ctx, status=status)
+    if whole and valid:
+        discovery_cache.keep("page", _normalised_query(request), response.content.decode())
+    return response
 
 
 def _results_html(request: HtmxRequest, form: DiscoveryForm, querystring: str) -> str:
