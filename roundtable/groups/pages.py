@@ -30,10 +30,13 @@ from . import cache as discovery_cache
 Make = Callable[[], tuple[tuple[str, str], int]]
 
 
-def anonymous_page(request: HttpRequest, template_name: str, kind: str, raw: str, make: Make) -> HttpResponse:
+def anonymous_page(
+    request: HttpRequest, template_name: str, kind: str, raw: str, make: Make, *, version_name: str = ""
+) -> HttpResponse:
     """The page `template_name` renders with {"title", "body"} from make(), for an anonymous
-    request, cached whole under (kind, raw) at the discovery generation. make() raises
-    Http404 for what anonymous visitors may not see; nothing is cached then."""
+    request, cached whole under (kind, raw) at the discovery generation (and the version
+    named, cache.cached_for). make() raises Http404 for what anonymous visitors may not see;
+    nothing is cached then."""
 
     def page() -> tuple[str, int]:
         (title, body), seconds = make()
@@ -43,4 +46,4 @@ def anonymous_page(request: HttpRequest, template_name: str, kind: str, raw: str
     if len(get_messages(request)):  # counted, not read: they stay for the page to show
         (title, body), _seconds = make()
         return render(request, template_name, {"title": title, "body": mark_safe(body)})  # noqa: S308 - as above
-    return HttpResponse(discovery_cache.cached_for(kind, raw, page))
+    return HttpResponse(discovery_cache.cached_for(kind, raw, page, version_name=version_name))

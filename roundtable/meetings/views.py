@@ -17,7 +17,6 @@ from roundtable.accounts.models import User
 from roundtable.core import dates, nav
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.ids import is_public_id
-from roundtable.groups import cache as discovery_cache
 from roundtable.groups import permissions as group_perms
 from roundtable.groups import selectors as group_selectors
 from roundtable.groups.models import Kind, Topic
@@ -71,9 +70,11 @@ def detail(request: HtmxRequest, public_id: str) -> HttpResponse:
         nav.mark_group(request, member=False)
         # The RSVP counts change without bumping the generation (services._recount): their
         # version is part of the key.
-        raw = f"{public_id}:{discovery_cache.version(services.rsvp_version_name(public_id))}"
         make = _anonymous_make(request, public_id)
-        return anonymous_page(request, "meetings/detail.html", "anonymous_meeting", raw, make)
+        version = services.rsvp_version_name(public_id)
+        return anonymous_page(
+            request, "meetings/detail.html", "anonymous_meeting", public_id, make, version_name=version
+        )
     meeting = permissions.meeting_for_viewer(request.user, public_id)
     # A meeting's page lights the menu as its group's does (core/nav.py).
     nav.mark_group(request, member=group_perms.is_member(request.user, meeting.group))

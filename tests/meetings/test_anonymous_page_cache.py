@@ -5,12 +5,15 @@ topics, a cancellation, and its group's edit or hiding."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
+from roundtable.groups import cache as discovery_cache
 from roundtable.groups import services as group_services
 from roundtable.groups.models import GroupVisibility, JoinPolicy
 from roundtable.meetings import services
@@ -136,3 +139,32 @@ def test_hiding_its_group_answers_404_at_once_as_for_a_missing_meeting() -> None
     c.force_login(member)
     assert c.get(meeting.get_absolute_url()).status_code == 200
     assert Client().get(meeting.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_with_the_store_in_redis_each_process_keeps_a_copy_that_writes_still_make_stale(settings) -> None:  # type: ignore[no-untyped-def]
+    # As in production: the pages in Redis, shared by the processes; each process keeps a copy
+    # of those it served (groups/cache.py), keyed at the generation and the RSVP version.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "discovery": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}",
+            "KEY_PREFIX": f"test-pages-{os.getpid()}",
+        },
+    }
+    # (Its entries expire within the cache's 60 s; the database number is shared with other
+    # test processes, so nothing here flushes it.)
+    group = GroupFactory(name="Harbor Circle")
+    meeting = MeetingFactory(group=group, capacity=3)
+    person = MembershipFactory(group=group).user
+    first = _page(meeting)
+    assert page_queries(Client(), meeting.get_absolute_url()) == 0
+    # Gone from Redis: this process's copy still answers.
+    assert caches["discovery"].delete(discovery_cache.key("anonymous_meeting", f"{meeting.public_id}:v0"))
+    assert page_queries(Client(), meeting.get_absolute_url()) == 0
+    assert _page(meeting) == first
+    services.rsvp_set(meeting=meeting, user=person, going=True)
+    assert "1 going of 3 seats" in _page(meeting)
+    group_services.group_update(group=group, data=_group_data(group, name="Harbour Circle"))
+    assert "← Harbour Circle" in _page(meeting)
