@@ -44,6 +44,7 @@ e2e: setup
 test: lint typecheck checks pytest e2e
 
 bench: setup
+	-scripts/ensure-wrk  # optional: without wrk, bench/throughput.py uses its Python client
 	$(PY) bench/discovery.py
 	$(PY) bench/throughput.py
 

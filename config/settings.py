@@ -139,6 +139,13 @@ TEMPLATES = [
 
 # Database: SQLite in WAL mode under var/ unless DATABASE_URL names another.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Keep each thread's connection open between requests (CONN_MAX_AGE None, checked for health
+# before reuse) where the threads are a fixed few: the WSGI workers (config/wsgi.py turns this
+# on). Opening and closing a SQLite connection per request (the PRAGMAs, and the WAL
+# checkpoint when the last one closes) was a third of a group page's time on granian
+# (py-spy, docs/discovery-at-scale.md "Page cost"). Off elsewhere: under ASGI each request
+# runs on a thread of its own, and kept connections pile up (bench/meetings.py).
+PERSISTENT_CONNECTIONS = env_bool("ROUNDTABLE_PERSISTENT_CONNECTIONS", False)
 if DATABASE_URL:
     try:
         # No persistent connections: under ASGI each request runs on its own thread, and kept
@@ -164,6 +171,9 @@ if DATABASE_URL:
             # rather than queueing without end behind a stuck database.
             "timeout": 10,
         }
+    elif PERSISTENT_CONNECTIONS:  # the pool already keeps connections: Django refuses both
+        DATABASES["default"]["CONN_MAX_AGE"] = None
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
@@ -183,6 +193,8 @@ else:
             # Tests use a file too (not shared-cache memory), so concurrency tests see the
             # same locking as production: WAL, busy timeout, immediate transactions.
             "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
+            "CONN_MAX_AGE": None if PERSISTENT_CONNECTIONS else 0,
+            "CONN_HEALTH_CHECKS": PERSISTENT_CONNECTIONS,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -84,6 +84,26 @@ def bump_discovery_generation() -> None:
     transaction.on_commit(_incr)
 
 
+VERSION_SECONDS = 3600
+
+
+def bump_version(name: str) -> None:
+    """Make every entry made with cached_for(..., version_name=name) stale: at once and again after the
+    surrounding transaction commits, as bump_discovery_generation. A counter lives an hour
+    from its first bump (entries live at most timeout()); a new one starts from the clock,
+    never at a number an older entry was stored under."""
+
+    def incr() -> None:
+        k = f"groups:discovery:version:{name}"
+        try:
+            cache.incr(k)
+        except ValueError:  # missing (never bumped, or expired)
+            cache.add(k, time.time_ns(), timeout=VERSION_SECONDS)
+
+    incr()
+    transaction.on_commit(incr)
+
+
 def key(kind: str, raw: str, at: int | None = None) -> str:
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"groups:discovery:{kind}:{generation() if at is None else at}:{digest}"
@@ -122,15 +142,65 @@ def cached_many[T](kind: str, ids: list[int], make: Callable[[list[int]], dict[i
     return values
 
 
+def found(kind: str, raw: str) -> Any:
+    """The entry for (kind, raw) at the current generation, or None."""
+    return store().get(key(kind, raw))
+
+
+def keep(kind: str, raw: str, value: object) -> None:
+    """Store value for (kind, raw) at the current generation, for timeout() seconds."""
+    store().set(key(kind, raw), value, timeout())
+
+
+# Whole pages (groups/pages.py) are 7-40 kB and read on every anonymous visit. With the store
+# in Redis, each process also keeps a copy of those it served, keyed as the shared entry (at
+# the generation) and with the moment it stops being true: a repeat then costs one Redis read
+# (the generation), not two and the page's bytes (measured: an anonymous group page 1.15 ->
+# 0.7 ms of server CPU, docs/discovery-at-scale.md "Page cost").
+_PROCESS_COPIES = LocMemCache("roundtable-groups-pages", {"OPTIONS": {"MAX_ENTRIES": 500}})
+
+
+def cached_for[T](kind: str, raw: str, make: Callable[[], tuple[T, int]], *, version_name: str = "") -> T:
+    """The cached value for (kind, raw) at the current generation, made on a miss by make(),
+    which returns it with the seconds it may live (at most timeout()). An exception in make
+    (Http404 for a group the viewer may not see) caches nothing. version_name: a version
+    (bump_version) the value also shows, read with the generation in one request and added
+    to the key."""
+    if version_name:
+        version_key = f"groups:discovery:version:{version_name}"
+        both = cache.get_many([GENERATION_KEY, version_key])
+        at = int(both[GENERATION_KEY]) if GENERATION_KEY in both else generation()
+        raw = f"{raw}:v{int(both.get(version_key, 0))}"
+    else:
+        at = generation()
+    k, where, now = key(kind, raw, at), store(), time.time()
+    shared = where is not _LOCAL_STORE
+    if shared:
+        copy: Any = _PROCESS_COPIES.get(k)
+        if copy is not None and copy[0] > now:
+            return copy[1]  # type: ignore[no-any-return]
+    entry: Any = where.get(k)
+    if entry is None or entry[0] <= now:
+        value, seconds = make()
+        seconds = max(1, min(seconds, timeout()))
+        entry = (now + seconds, value)
+        where.set(k, entry, seconds)
+    if shared:
+        _PROCESS_COPIES.set(k, entry, max(1, int(entry[0] - now) + 1))
+    return entry[1]  # type: ignore[no-any-return]
+
+
 def _on_write(**kwargs: Any) -> None:
     action = kwargs.get("action")
     if action is None or action.startswith("post_"):  # m2m_changed also sends pre_* actions
         bump_discovery_generation()
 
 
-# Meetings by name: they live above this app, and a group's schedule line comes from them.
-for _model in (Group, Membership, Topic, "meetings.Meeting", "meetings.MeetingSeries"):
+# Meetings by name: they live above this app, and a group's schedule line comes from them;
+# a meeting's page (cached for anonymous visitors) shows its talk and the talk's topics.
+for _model in (Group, Membership, Topic, "meetings.Meeting", "meetings.MeetingSeries", "meetings.Talk"):
     _name = _model if isinstance(_model, str) else _model.__name__
     post_save.connect(_on_write, sender=_model, dispatch_uid=f"groups.discovery.save.{_name}")
     post_delete.connect(_on_write, sender=_model, dispatch_uid=f"groups.discovery.delete.{_name}")
 m2m_changed.connect(_on_write, sender=Group.topics.through, dispatch_uid="groups.discovery.topics")
+m2m_changed.connect(_on_write, sender="meetings.Talk_topics", dispatch_uid="groups.discovery.talk_topics")

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +29,7 @@ from . import cache as discovery_cache
 from . import permissions, selectors, services
 from .forms import DiscoveryForm, GroupForm, InviteForm, JoinRequestForm
 from .models import Group, Invite, JoinPolicy, Kind, Membership, MembershipRole, MembershipState, Topic
+from .pages import Make, anonymous_page
 from .schedule_note import shown_note
 from .selectors import DiscoveryFilters
 from .templates_of_kind import KIND_ADVICE, TEMPLATES
@@ -122,6 +124,13 @@ def _kinds() -> list[dict[str, str]]:
 
 @require_GET
 def discover(request: HtmxRequest) -> HttpResponse:
+    # The whole page as every anonymous visitor with this query sees it (the form echoes the
+    # query, the results are the anonymous ones; no token, nothing of a person), cached as the
+    # results are: a repeat costs a cache read, not the form and the frame again. Not for
+    # htmx (its answer is the results alone) nor with messages waiting (the frame shows them).
+    whole = not request.user.is_authenticated and not request.htmx and not len(get_messages(request))
+    if whole and (page := discovery_cache.found("page", _normalised_query(request))) is not None:
+        return HttpResponse(page)
     form = DiscoveryForm(request.GET or None)
     valid = not request.GET or form.is_valid()
     querystring = _querystring_without_page(request)
@@ -141,7 +150,10 @@ def discover(request: HtmxRequest) -> HttpResponse:
         # Shown on the phone's "Filters" button, so folded filters are not forgotten.
         "active_filters": len([key for key in request.GET if key != "page" and str(request.GET.get(key, "")).strip()]),
     }
-    return render(request, "groups/discover.html", ctx, status=status)
+    response = render(request, "groups/discover.html", ctx, status=status)
+    if whole and valid:
+        discovery_cache.keep("page", _normalised_query(request), response.content.decode())
+    return response
 
 
 def _results_html(request: HtmxRequest, form: DiscoveryForm, querystring: str) -> str:
@@ -191,9 +203,10 @@ def _next_step_set(request: HtmxRequest, group: Group, step: str) -> None:
 
 @require_GET
 def detail(request: HtmxRequest, slug: str) -> HttpResponse:
-    group = permissions.group_for_viewer(request.user, slug)
     if not request.user.is_authenticated:
-        return render(request, "groups/detail.html", {"group": group, "body": _anonymous_body(request, group)})
+        nav.mark_group(request, member=False)
+        return anonymous_page(request, "groups/detail.html", "anonymous_page", slug, _anonymous_make(request, slug))
+    group = permissions.group_for_viewer(request.user, slug)
     ctx = _detail_context(request, group)
     pending = request.session.pop(NEXT_STEP_KEY, None) if request.user.is_authenticated else None
     if pending and pending.get("group") == group.pk and (ctx["is_member"] or ctx["is_facilitator"]):
@@ -205,20 +218,24 @@ def detail(request: HtmxRequest, slug: str) -> HttpResponse:
     return render(request, "groups/detail.html", ctx)
 
 
-def _anonymous_body(request: HtmxRequest, group: Group) -> str:
-    """The group page's body as every anonymous visitor sees it, cached per group at the
-    discovery generation, which every change the body shows bumps (the group, its members'
-    count, topics and meetings); it lives until the first meeting it lists ends. It holds no
-    token and nothing of a person: anonymous visitors get no form, only "Log in to join"."""
+def _anonymous_make(request: HtmxRequest, slug: str) -> Make:
+    """What makes the group's page for anonymous visitors (groups/pages.py caches it whole at
+    the discovery generation, which every change the body shows bumps: the group, its
+    visibility, its members' count, topics and meetings): its name and body, which lives
+    until the first meeting it lists ends. A hit asks the database nothing: an entry exists
+    only for a group anonymous visitors may see (group_for_viewer answered), and hiding the
+    group bumps the generation. A group they may not see raises Http404 and caches nothing,
+    as a missing one. The body holds no token and nothing of a person: anonymous visitors
+    get no form, only "Log in to join"."""
 
-    def make(_missing: list[int]) -> dict[int, tuple[str, int]]:
+    def make() -> tuple[tuple[str, str], int]:
+        group = permissions.group_for_viewer(request.user, slug)
         ctx = _detail_context(request, group)
         upcoming: list[Meeting] = ctx["upcoming"]  # type: ignore[assignment]
         body = render_to_string("groups/detail.html#body", ctx, request=request)
-        return {group.pk: (body, lasts([m.ends_at for m in upcoming], timezone.now()))}
+        return (group.name, body), lasts([m.ends_at for m in upcoming], timezone.now())
 
-    body = discovery_cache.cached_many("anonymous_page", [group.pk], make)[group.pk]
-    return mark_safe(body)  # noqa: S308 - rendered by our own template from escaped values
+    return make
 
 
 def _detail_context(

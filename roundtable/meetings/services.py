@@ -12,7 +12,7 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 from roundtable.core import dates
 from roundtable.core.errors import ServiceError
-from roundtable.groups.cache import bump_discovery_generation
+from roundtable.groups.cache import bump_discovery_generation, bump_version
 from roundtable.groups.models import Format, Group, Kind, Membership, MembershipState
 from roundtable.groups.services import topics_from_names
 
@@ -318,7 +318,7 @@ def meeting_update(
         target.save()
         if _more_seats(capacity_before, target.capacity):
             _promote(target)
-            _recount(target.pk)
+            _recount(target)
         if target.pk == meeting.pk:
             _talk_save(target, talk)
         # One email per person per edit: a series-wide change is announced with its first meeting.
@@ -374,11 +374,19 @@ class RsvpResult:
     position: int | None  # place on the waitlist, 1-based
 
 
-def _recount(meeting_id: int) -> tuple[int, int]:
-    going = Rsvp.objects.filter(meeting_id=meeting_id, status=RsvpStatus.GOING).count()
-    waiting = Rsvp.objects.filter(meeting_id=meeting_id, status=RsvpStatus.WAITLISTED).count()
-    Meeting.objects.filter(pk=meeting_id).update(going_count=going, waitlist_count=waiting)
+def _recount(meeting: Meeting) -> tuple[int, int]:
+    going = Rsvp.objects.filter(meeting_id=meeting.pk, status=RsvpStatus.GOING).count()
+    waiting = Rsvp.objects.filter(meeting_id=meeting.pk, status=RsvpStatus.WAITLISTED).count()
+    Meeting.objects.filter(pk=meeting.pk).update(going_count=going, waitlist_count=waiting)
+    # The counts bypass save() (no signal, no discovery generation: RSVPs are too frequent to
+    # make every discovery entry stale); the meeting's cached anonymous page is keyed on this.
+    bump_version(rsvp_version_name(meeting.public_id))
     return going, waiting
+
+
+def rsvp_version_name(public_id: str) -> str:
+    """The name of the version (groups.cache.version) a meeting's RSVP counts change."""
+    return f"meeting-rsvps:{public_id}"
 
 
 def waitlist_position(rsvp: Rsvp) -> int | None:
@@ -429,7 +437,7 @@ def rsvp_set(*, meeting: Meeting, user: User, going: bool, now: datetime | None 
             rsvp.save(update_fields=["status", "waitlisted_at", "updated_at"])
         if previous == RsvpStatus.GOING:
             _promote(locked)
-    _recount(locked.pk)
+    _recount(locked)
     return RsvpResult(rsvp, waitlist_position(rsvp))
 
 
@@ -459,7 +467,7 @@ def rsvp_withdraw_all(*, group: Group, user: User) -> None:
         Rsvp.objects.filter(meeting=meeting, user=user).update(status=RsvpStatus.DECLINED, waitlisted_at=None)
         if rsvp_was_going:
             _promote(meeting)
-        _recount(meeting.pk)
+        _recount(meeting)
 
 
 @transaction.atomic
@@ -469,7 +477,7 @@ def capacity_set(*, meeting: Meeting, capacity: int | None) -> Meeting:
     locked.capacity = capacity
     locked.save(update_fields=["capacity", "updated_at"])
     _promote(locked)
-    _recount(locked.pk)
+    _recount(locked)
     locked.refresh_from_db()
     return locked
 

@@ -20,7 +20,9 @@ from roundtable.core.ids import is_public_id
 from roundtable.groups import permissions as group_perms
 from roundtable.groups import selectors as group_selectors
 from roundtable.groups.models import Kind, Topic
+from roundtable.groups.pages import Make, anonymous_page
 from roundtable.groups.places import Place
+from roundtable.groups.views import lasts
 from roundtable.tracker import selectors as tracker_selectors
 
 from . import permissions, selectors, services
@@ -65,10 +67,37 @@ def legacy_redirect(request: HtmxRequest, meeting_id: int, target: str) -> HttpR
 
 @require_GET
 def detail(request: HtmxRequest, public_id: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        nav.mark_group(request, member=False)
+        # The RSVP counts change without bumping the generation (services._recount): their
+        # version is part of the key.
+        make = _anonymous_make(request, public_id)
+        version = services.rsvp_version_name(public_id)
+        return anonymous_page(
+            request, "meetings/detail.html", "anonymous_meeting", public_id, make, version_name=version
+        )
     meeting = permissions.meeting_for_viewer(request.user, public_id)
     # A meeting's page lights the menu as its group's does (core/nav.py).
     nav.mark_group(request, member=group_perms.is_member(request.user, meeting.group))
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+def _anonymous_make(request: HtmxRequest, public_id: str) -> Make:
+    """What makes the meeting's page for anonymous visitors (groups/pages.py caches it whole
+    at the discovery generation, which every change of the meeting, its talk and the talk's
+    topics, and its group bumps, and the version of its RSVP counts): its title and body,
+    which live until the meeting starts (RSVP closes then). A hit asks the database nothing:
+    an entry exists only for a meeting anonymous visitors may see, and hiding its group bumps
+    the generation. Any other raises Http404 and caches nothing, as a missing one. The body
+    holds no token and nothing of a person: anonymous visitors get "Log in to RSVP", no form."""
+
+    def make() -> tuple[tuple[str, str], int]:
+        meeting = permissions.meeting_for_viewer(request.user, public_id)
+        ctx = _detail_context(request, meeting)
+        body = render_to_string("meetings/detail.html#body", ctx, request=request)
+        return (meeting.title, body), lasts([] if ctx["started"] else [meeting.starts_at], timezone.now())
+
+    return make
 
 
 def _detail_context(request: HtmxRequest, meeting: Meeting) -> dict[str, object]:

@@ -5,8 +5,11 @@ are the ones in scripts/serve, flag for flag."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -56,3 +59,23 @@ def test_worker_counts_follow_the_cores() -> None:
     assert 'CORES="$(nproc' in SERVE
     assert 'PAGE_WORKERS="${PAGE_WORKERS:-$CORES}"' in SERVE
     assert 'SOCKET_WORKERS="${SOCKET_WORKERS:-$CORES}"' in SERVE
+
+
+def _conn_settings(entry: str, **env: str) -> str:
+    """CONN_MAX_AGE and CONN_HEALTH_CHECKS of the default database in a fresh process that
+    starts Django through `entry` (the WSGI module, or a plain setup)."""
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ROUNDTABLE_PERSISTENT_CONNECTIONS"}}
+    base.update(DJANGO_SETTINGS_MODULE="config.settings", ROUNDTABLE_DEV_SECRET="1", ROUNDTABLE_TESTING="false")
+    base.update(env)
+    code = f"{entry}\nfrom django.conf import settings\nd = settings.DATABASES['default']\n"
+    code += "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, check=True)  # noqa: S603 - our own code
+    return out.stdout.strip()
+
+
+def test_wsgi_workers_keep_their_database_connections_other_processes_do_not() -> None:
+    # A WSGI worker's few threads each keep theirs (connecting per request cost a third of a
+    # page); ASGI, the task worker and manage.py connect per request or task, as before.
+    assert _conn_settings("import config.wsgi") == "None True"
+    assert _conn_settings("import django; django.setup()") == "0 False"
+    assert _conn_settings("import config.asgi") == "0 False"

@@ -189,3 +189,32 @@ def test_the_written_out_inputs_match_the_field_template(data: dict[str, str]) -
     for name in FIELDS:
         expected = _normalise(include.render({"field": form[name]}))
         assert expected in page, name
+
+
+@pytest.mark.django_db
+def test_an_anonymous_page_is_cached_whole_and_new_after_a_write() -> None:
+    group = GroupFactory(name="Harbor Networkers", purpose="Weekly turns.")
+    c = Client()
+    first = c.get("/groups/?q=harbor").text
+    assert _get(c, "/groups/?q=harbor") == (0, first)  # the same bytes, no query
+    assert "nonce" not in first
+    assert "csrfmiddlewaretoken" not in first
+    services.group_update(
+        group=group,
+        data=services.GroupData(
+            name=group.name, kind=group.kind, format=group.format, purpose="Monthly talks.",
+            description=group.description, visibility=group.visibility, join_policy=group.join_policy,
+            audience=group.audience, location_text=group.location_text,
+        ),
+    )  # fmt: skip
+    n_after, after = _get(c, "/groups/?q=harbor")
+    assert n_after > 0
+    assert "Monthly talks." in after
+    assert "Weekly turns." not in after
+    # Signed-in viewers never get it.
+    member = Client()
+    member.force_login(UserFactory(name="Nadia Member"))
+    assert "Nadia Member" in member.get("/groups/?q=harbor").text
+    # An invalid search (400) is not kept.
+    assert c.get("/groups/?radius=abc").status_code == 400
+    assert c.get("/groups/?radius=abc").status_code == 400
