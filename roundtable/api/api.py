@@ -36,7 +36,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     problems = []
     for err in exc.errors:
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload"))
-        problems.append(f"{loc}: {err.get('msg', 'invalid')}" if loc else str(err.get("msg", "invalid")))
+        # Our own validators' reasons (ValueError) read as written, without pydantic's prefix.
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        problems.append(f"{loc}: {msg}" if loc else msg)
     return api.create_response(
         request, {"detail": "The request is not valid: " + "; ".join(problems), "errors": exc.errors}, status=422
     )

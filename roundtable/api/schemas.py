@@ -2,23 +2,54 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import types
+import typing
 from typing import Any
 
 from ninja import Schema
+from ninja.schema import DjangoGetter
 from pydantic import model_validator
+
+_NUMBERS = {int, float}
+_MOMENTS = {dt.date, dt.datetime, dt.time}
+
+
+def _types_of(annotation: Any) -> set[Any]:
+    """The plain types a field's annotation admits (`dt.date | None` -> {date, NoneType})."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return set().union(*(_types_of(a) for a in typing.get_args(annotation)))
+    if origin is typing.Annotated:
+        return _types_of(typing.get_args(annotation)[0])
+    return {annotation} if isinstance(annotation, type) else set()
 
 
 class BodySchema(Schema):
-    """A request body (or an object inside one): a JSON object and nothing else.
+    """A request body (or an object inside one): a JSON object, each field of its own JSON type.
 
     django-ninja's Schema reads its fields as attributes of whatever it is given, so that it can
     take model instances; given a JSON string or array instead, it would read `"AAA"` as
     `{"title": "Aaa"}` (str.title, called) and `[null, null]` as an empty object, and accept
-    them. Every input schema derives from this one, so such a body answers 422 with the reason."""
+    them. And pydantic's lax mode reads `false` as the number 0 and `0` as the date 1970-01-01.
+    Every input schema derives from this one, so such a body answers 422 with the reason."""
 
     @model_validator(mode="before")
     @classmethod
     def _a_json_object(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
+        # django-ninja's own validator (Schema._run_root_validator) has already wrapped the
+        # value in its DjangoGetter by the time this runs: judge what the client sent.
+        sent = data._obj if isinstance(data, DjangoGetter) else data
+        if not isinstance(sent, dict):
             raise ValueError("Send a JSON object here (in braces), with the fields this operation documents.")
+        for name, field in cls.model_fields.items():
+            key = field.alias or name
+            if key not in sent:
+                continue
+            value, admits = sent[key], _types_of(field.annotation)
+            if isinstance(value, bool) and admits & _NUMBERS and bool not in admits:
+                raise ValueError(f"{key}: send a number, not true or false.")
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            if is_number and admits & _MOMENTS and not admits & _NUMBERS:
+                raise ValueError(f"{key}: send a date or time as text, for example 2026-12-01 or 18:30.")
         return data

@@ -47,3 +47,24 @@ def test_every_json_body_must_be_an_object() -> None:
             assert "Send a JSON object here" in response.json()["detail"], (method, path, body)
     assert Task.objects.count() == 0
     assert list(WeeklyTarget.objects.values_list("kind", "per_week")) == [("outreach", 10)]
+
+
+def test_numbers_are_numbers_and_dates_are_text() -> None:
+    user = UserFactory()
+    _token, secret = api_token_create(user=user)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    r = client.put("/api/v1/me/targets", {"outreach": 3, "offer": False}, content_type="application/json")
+    assert (r.status_code, r.json()["detail"]) == (
+        422,
+        "The request is not valid: offer: send a number, not true or false.",
+    )
+    r = client.post("/api/v1/me/contacts", {"name": "Dana", "next_touch_on": 0}, content_type="application/json")
+    assert (r.status_code, r.json()["detail"]) == (
+        422,
+        "The request is not valid: next_touch_on: send a date or time as text, for example 2026-12-01 or 18:30.",
+    )
+    assert not WeeklyTarget.objects.filter(owner=user).exists()
+    r = client.post(
+        "/api/v1/me/contacts", {"name": "Dana", "next_touch_on": "2026-12-01"}, content_type="application/json"
+    )
+    assert (r.status_code, r.json()["next_touch_on"]) == (201, "2026-12-01")

@@ -201,5 +201,7 @@ def test_join_body_must_be_an_object(body: str) -> None:
     user = UserFactory()
     r = Client().post(f"/api/v1/groups/{group.slug}/join", body, content_type="application/json", **_bearer(user))
     assert r.status_code == 422
-    assert r.json() == {"detail": 'Send a JSON object, for example {"answer": "..."}.'}
+    assert r.json()["detail"] == (
+        "The request is not valid: Send a JSON object here (in braces), with the fields this operation documents."
+    )
     assert not Membership.objects.filter(user=user).exists()
