@@ -456,3 +456,81 @@ def group_health(request: HttpRequest, slug: SingleLine) -> dict[str, Any]:
                       "attended": m.attended, "goal_share": m.goal_share, "reflected_share": m.reflected_share,
                       "average_value": m.average_value} for m in report.meetings],
     }  # fmt: skip
+
+
+# ------------------------------------------------------------------------------- insights
+
+
+class HoursGroupOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    kind_label: str
+    hours: list[float] = Field(description="Hours in this group's meetings, one per entry of `weeks`.")
+    avg_value: float | None = Field(description="Average value (1-5) of all the caller's rated meetings of the group.")
+    n_rated: int
+
+
+class MeetingHoursOut(Schema):
+    total: list[float]
+    groups: list[HoursGroupOut]
+
+
+class ActivityMixOut(Schema):
+    networking: list[int] = Field(description="Conversations, outreach and informational interviews per week.")
+    applications: list[int]
+    networking_target: int
+    applications_target: int
+
+
+class FunnelOut(Schema):
+    networking: int
+    applications: int
+    interviews: int
+    offers: int
+
+
+class SourceOut(Schema):
+    label: str
+    n: int
+
+
+class WorthGroupOut(Schema):
+    slug: str
+    name: str
+    per_hour: list[float | None] = Field(description="Value points per hour in meetings, one per entry of `months`.")
+
+
+class WorthOut(Schema):
+    months: list[str]
+    month_labels: list[str]
+    groups: list[WorthGroupOut]
+
+
+class AdviceOut(Schema):
+    rule: str
+    text: str
+    because: str
+    link: str
+    link_text: str
+
+
+class InsightsOut(Schema):
+    weeks: list[str] = Field(description="Mondays (the caller's own time zone) of the last 12 weeks, oldest first.")
+    week_labels: list[str]
+    empty: bool
+    meeting_hours: MeetingHoursOut
+    activity_mix: ActivityMixOut
+    funnel: FunnelOut
+    interview_sources: list[SourceOut]
+    worth: WorthOut
+    advice: list[AdviceOut]
+
+
+@router.get("/me/insights", response={200: InsightsOut, **R}, auth=token_auth)
+def my_insights(request: HttpRequest) -> dict[str, object]:
+    """The figures behind every chart of the caller's insights page, and the advice with its
+    reasons (journal/insights.py gives the shape). Always the caller's own."""
+    from .insights import insights_for
+
+    return insights_for(_owner(request))

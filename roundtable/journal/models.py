@@ -162,3 +162,19 @@ class LandingThanks(models.Model):
 
     def __str__(self) -> str:
         return f"Thanks from {self.owner_id} to {self.group_id}"
+
+
+class SharedStatus(models.Model):
+    """A member's status since their last meeting of the group (journal/readiness.py), shared
+    with the live room during their turn: shown on every screen of the room. `figures` holds
+    readiness.status_for's dict as it was when shared."""
+
+    turn = models.OneToOneField("live.Turn", on_delete=models.CASCADE, related_name="+")
+    figures = models.JSONField(default=dict)
+    shared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "shared statuses"
+
+    def __str__(self) -> str:
+        return f"Status shared for turn {self.turn_id}"

@@ -5,7 +5,7 @@ asks a fixed number of queries whatever the number of entries."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -133,3 +133,99 @@ def waiting_reflections(owner: User, *, now: datetime | None = None, limit: int 
         .order_by("-ends_at", "-pk")
     )
     return list(qs[:limit])
+
+
+# ---------------------------------------------------------------- insights (journal/insights.py)
+
+
+@dataclass(frozen=True)
+class InsightRows:
+    """Everything insights and advice read, for one owner (journal/insights.py computes from it).
+
+    - `meetings`: one dict per meeting the owner went to (RSVP going or marked as having come),
+      not cancelled, ended by `now`: {"group_id": int, "group": str, "slug": str, "kind": str
+      (groups.Kind), "starts_at": aware datetime, "ends_at": aware datetime, "value": int 1-5 or
+      None, "goal_set": bool, "goal_met": "yes"|"partly"|"no"|""}, oldest first;
+    - `activities`: (kind, occurred_on, opportunity source or "", source group name or "", n)
+      counts per day (the owner's local dates), from `since` on (the charts' and the advice's
+      weeks: older days are not read);
+    - `activity_totals`: (kind, opportunity source or "", source group name or "", n) over all
+      time (the funnel);
+    - `targets`: {activity kind: per week};
+    - `strategic_member`: the owner is an active member of a strategic planning group;
+    - `overdue`: the owner's open tasks due before `today`, oldest due first, as (title, due_on),
+      at most 20, and `n_overdue` how many in all.
+    """
+
+    meetings: list[dict[str, object]]
+    activities: list[tuple[str, date, str, str, int]]
+    activity_totals: list[tuple[str, str, str, int]]
+    targets: dict[str, int]
+    strategic_member: bool
+    overdue: list[tuple[str, date | None]]
+    n_overdue: int
+
+
+def insight_rows(owner: User, *, now: datetime, today: date, since: date) -> InsightRows:
+    """The rows behind the owner's insights. Seven queries whatever the amount of history."""
+    from django.db.models import Count, Subquery
+
+    from roundtable.groups.models import Kind
+    from roundtable.tracker.models import Activity, Task, WeeklyTarget
+
+    reflection = Reflection.objects.filter(owner=owner, meeting_id=OuterRef("meeting_id"))
+    rsvps = (
+        Rsvp.objects.filter(Q(status=RsvpStatus.GOING) | Q(attended=True), user=owner)
+        .filter(meeting__status=MeetingStatus.SCHEDULED, meeting__ends_at__lte=now)
+        .annotate(
+            value=Subquery(reflection.values("value")[:1]),
+            goal_met=Subquery(reflection.values("goal_met")[:1]),
+            goal_set=Exists(Goal.objects.filter(owner=owner, meeting_id=OuterRef("meeting_id"))),
+        )
+        .order_by("meeting__starts_at", "meeting_id")
+        .values(
+            "meeting__group_id",
+            "meeting__group__name",
+            "meeting__group__slug",
+            "meeting__group__kind",
+            "meeting__starts_at",
+            "meeting__ends_at",
+            "value",
+            "goal_met",
+            "goal_set",
+        )
+    )
+    meetings: list[dict[str, object]] = [
+        {
+            "group_id": r["meeting__group_id"],
+            "group": r["meeting__group__name"],
+            "slug": r["meeting__group__slug"],
+            "kind": r["meeting__group__kind"],
+            "starts_at": r["meeting__starts_at"],
+            "ends_at": r["meeting__ends_at"],
+            "value": r["value"],
+            "goal_set": bool(r["goal_set"]),
+            "goal_met": r["goal_met"] or "",
+        }
+        for r in rsvps
+    ]
+    acts = (
+        Activity.objects.filter(owner=owner, occurred_on__gte=since)
+        .order_by()
+        .values_list("kind", "occurred_on", "opportunity__source", "opportunity__source_group__name")
+        .annotate(n=Count("id"))
+    )
+    activities = [(k, d, s or "", g or "", n) for k, d, s, g, n in acts]
+    totals = (
+        Activity.objects.filter(owner=owner)
+        .order_by()
+        .values_list("kind", "opportunity__source", "opportunity__source_group__name")
+        .annotate(n=Count("id"))
+    )
+    activity_totals = [(k, s or "", g or "", n) for k, s, g, n in totals]
+    targets = dict(WeeklyTarget.objects.filter(owner=owner).values_list("kind", "per_week"))
+    strategic = Membership.objects.filter(user=owner, state=MembershipState.ACTIVE, group__kind=Kind.STRATEGIC).exists()
+    open_overdue = Task.objects.filter(owner=owner, done_at__isnull=True, due_on__lt=today)
+    overdue = list(open_overdue.order_by("due_on", "pk").values_list("title", "due_on")[:20])
+    n_overdue = len(overdue) if len(overdue) < 20 else open_overdue.count()
+    return InsightRows(meetings, activities, activity_totals, targets, strategic, overdue, n_overdue)

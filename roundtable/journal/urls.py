@@ -12,6 +12,7 @@ urlpatterns = [
     path("meetings/<pid:public_id>/reflection/", views.reflection, name="reflection"),
     path("meetings/<pid:public_id>/reflection/dismiss/", views.reflection_dismiss, name="reflection_dismiss"),
     path("me/journal/", views.journal, name="journal"),
+    path("me/insights/", views.insights, name="insights"),
     path("me/landed/", views.landed, name="landed"),
     path("me/landed/next/", views.landed_done, name="landed_done"),
     path("groups/<slug:slug>/health/", views.group_health, name="health"),

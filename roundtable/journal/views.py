@@ -5,6 +5,8 @@ htmx the meeting page's card is swapped in place."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -18,9 +20,10 @@ from roundtable.core.http import AuthedRequest
 from roundtable.meetings.models import Meeting
 from roundtable.tracker.models import Contact, Landing, Source
 
-from . import health, landing, permissions, selectors, services
+from . import charts, health, landing, permissions, selectors, services
 from .context import journal_for_meeting
 from .forms import GoalForm, LandingForm, ReflectionForm
+from .insights import insights_for
 
 
 def _card(request: AuthedRequest, meeting: Meeting, status: int = 200, **forms: object) -> HttpResponse:
@@ -131,6 +134,43 @@ def journal(request: AuthedRequest) -> HttpResponse:
         "now": timezone.now(),
     }
     return render(request, "journal/journal.html", ctx)
+
+
+@login_required
+@require_GET
+def insights(request: AuthedRequest) -> HttpResponse:
+    """The person's own insights: four charts, each with its table, and the advice."""
+    data: dict[str, Any] = insights_for(request.user)
+    labels, hours, mix = data["week_labels"], data["meeting_hours"], data["activity_mix"]
+    worth, funnel = data["worth"], data["funnel"]
+    hour_series = [(str(g["name"]), g["hours"]) for g in hours["groups"]]
+    ctx: dict[str, Any] = {
+        "data": data,
+        "hours_chart": charts.bars(labels, hour_series, stacked=True, every=2),
+        "mix_chart": charts.bars(
+            labels,
+            [("Conversations and outreach", mix["networking"]), ("Applications", mix["applications"])],
+            stacked=False,
+            lines=[("Outreach target", mix["networking_target"]),
+                   ("Applications target", mix["applications_target"])],
+            every=2,
+        ),
+        "funnel_chart": charts.hbars([
+            ("Conversations and outreach", funnel["networking"]), ("Applications", funnel["applications"]),
+            ("Interviews", funnel["interviews"]), ("Offers", funnel["offers"]),
+        ]),
+        "sources_chart": charts.hbars([(str(s["label"]), int(s["n"])) for s in data["interview_sources"]]),
+        "worth_chart": charts.bars(
+            [m.split()[0] for m in worth["month_labels"]],  # "Jun": the year is in the table
+            [(str(g["name"]), g["per_hour"]) for g in worth["groups"]],
+            stacked=False,
+        ),
+    }  # fmt: skip
+    ctx["worth_rows"] = [
+        {"name": g["name"], "cells": list(zip(worth["month_labels"], g["per_hour"], strict=True))}
+        for g in worth["groups"]
+    ]
+    return render(request, "journal/insights.html", ctx)
 
 
 @login_required

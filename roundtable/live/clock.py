@@ -107,7 +107,15 @@ def _turn_block(roundtable: Roundtable, turn: dict[str, Any]) -> dict[str, Any]:
         "commitments": rows.commitments(turn["id"]),
         "previous_challenge": (before["challenge__text"] or "") if before is not None else "",
         "previous_commitments": rows.commitments(before["id"], with_status=True) if before is not None else [],
+        "shared_status": _shared_status(turn["id"]),
     }
+
+
+def _shared_status(turn_id: int) -> dict[str, Any] | None:
+    """Ready for the roundtable: the status the member in the seat shared, or None (journal/readiness.py)."""
+    from roundtable.journal.readiness import shared_for_turn
+
+    return shared_for_turn(turn_id)
 
 
 # The order turns happen in: done, in the seat, waiting (or, after the end, never reached),
@@ -222,5 +230,12 @@ def for_display(snap: dict[str, Any]) -> dict[str, Any]:
             "commitments": [],
             "previous_challenge": "",
             "previous_commitments": [],
+            "shared_status": _display_status(turn.get("shared_status")),
         }
     return out
+
+
+def _display_status(shared: dict[str, Any] | None) -> dict[str, Any] | None:
+    from roundtable.journal.readiness import for_display
+
+    return for_display(shared)

@@ -29,9 +29,15 @@ Connecting
 
 Server -> client (JSON text frames)
     {"type": "snapshot", "room": <clock.snapshot(roundtable, now)>,
-     "you": {"user_id": int, "can_control": bool, "in_seat": bool}}
+     "you": {"user_id": int, "can_control": bool, "in_seat": bool, "status_offer": dict | null}}
         On connect and after every change of the room. room["version"] goes up by one with
         each change; a socket is never sent a version older than one it already has.
+        you["status_offer"] ("ready for the roundtable", journal/readiness.py): only on the
+        sockets of the member whose turn is in the seat (never a display's), their status since
+        their last meeting of the group ({"since", "outreach", "conversations", "interviews",
+        "applications", "commitments_done", "commitments", "text"}), null for everyone else.
+        Nobody else sees it until they share it (status_share): then room.turn.shared_status
+        holds it on every screen (a display: the numbers only, without "since" and "text").
     {"type": "error", "message": str, "status": int, "request_id": <as sent, or null>}
         The action was refused and the room is unchanged. status as in HTTP: 400 bad
         message or parameters, 403 not allowed, 404 no such thing, 409 not now (the
@@ -85,6 +91,9 @@ Client -> server
     commitment_review   commitment_id: int, status: "done" | "partly" | "not_done"
                                                                 the commitment's owner, or a
                                                                 facilitator while the owner is in the seat
+    status_share        share: bool, turn_id?: int              the member in the seat only
+        Shares (true) their "ready for the roundtable" status with the room, or takes it back
+        (false); see you["status_offer"] above. A facilitator may not share it for them (403).
     question_raise      text                                    anyone here (speakers rooms)
     question_withdraw   question_id: int                        the asker
     question_done       question_id?: int (default: the question being answered)
@@ -206,6 +215,7 @@ PARAM_WORDS = {
     "contact": "the contact",
     "link": "the link",
     "due_on": "the date",
+    "share": "whether to share it",
 }
 RELOAD = "Reload the page and try again."
 
@@ -337,6 +347,13 @@ def _question_done(ctx: Ctx) -> object:
     return services.question_done(question=question, by=ctx.user)
 
 
+def _status_share(ctx: Ctx) -> object:
+    """Ready for the roundtable: the member in the seat shares their status (journal/readiness.py)."""
+    from roundtable.journal import readiness
+
+    return readiness.status_share(turn=_seat(ctx), by=ctx.user, share=_bool(ctx.params, "share"))
+
+
 def _room(service: Callable[..., object]) -> Callable[[Ctx], object]:
     """An action that needs nothing but the room and who asks."""
     return lambda ctx: service(roundtable=ctx.rt, by=ctx.user)
@@ -384,6 +401,7 @@ ACTIONS: dict[str, Callable[[Ctx], object]] = {
     "question_raise": lambda c: services.question_raise(roundtable=c.rt, by=c.user, text=_str(c.params, "text")),
     "question_withdraw": _question_withdraw,
     "question_done": _question_done,
+    "status_share": _status_share,
 }
 
 
@@ -552,6 +570,17 @@ def enter(user_id: int, roundtable_id: int) -> Entry:
 
 
 @room_db
+def status_offer(user_id: int, roundtable_id: int) -> dict[str, Any] | None:
+    """Ready for the roundtable: the status offered to this person if their turn is in the
+    seat (journal/readiness.offer_for), else None."""
+    from roundtable.journal import readiness
+
+    rt = Roundtable.objects.select_related("meeting").filter(pk=roundtable_id).first()
+    user = User.objects.filter(pk=user_id).first()
+    return readiness.offer_for(user, rt) if rt is not None and user is not None else None
+
+
+@room_db
 def check(user_id: int, roundtable_id: int) -> None:
     """AccessDenied unless the person may still be in the room: _authorize's rule in one
     query (permissions.who_may_stay), since every ping of every socket asks."""
@@ -654,6 +683,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     display: bool = False  # a screen for the room (?view=display): first names only, no controls
     done: bool = False  # closed by us: nothing more is read or sent
     bucket: TokenBucket
+    offer: dict[str, Any] | None = None  # ready for the roundtable, while this person is in the seat
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """channels' dispatch without its aclose_old_connections() before every message: that
@@ -702,7 +732,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.entered_version = entry.version
         _watch(self)  # access, checked again on a timer with the room's other sockets here
         if entry.room is not None:
-            await self._send_snapshot({"type": "snapshot", "room": entry.room, "you": self._you(entry.in_seat)})
+            you = await self._you_with_offer(entry.in_seat)
+            await self._send_snapshot({"type": "snapshot", "room": entry.room, "you": you})
 
     async def disconnect(self, code: int) -> None:
         self.done = True
@@ -770,7 +801,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # The snapshot was built and serialized once for the whole room; only "you" is ours.
         if self.display:
             room_json = clock.dumps(clock.for_display(json.loads(room_json)))
-        you = self._you(event.get("seat_user_id") == self.user_id)
+        you = await self._you_with_offer(event.get("seat_user_id") == self.user_id)
+        if self.done:
+            return
         self.last_version = version
         await self._send_text(f'{{"type":"snapshot","room":{room_json},"you":{json.dumps(you)}}}')
 
@@ -801,6 +834,20 @@ class RoomConsumer(AsyncWebsocketConsumer):
             "can_control": self.can_control and not self.display,
             "in_seat": in_seat and not self.display,
         }
+
+    async def _you_with_offer(self, in_seat: bool) -> dict[str, Any]:
+        """_you with "status_offer": this person's status (ready for the roundtable) while their
+        turn is in the seat, read once when it starts; null otherwise and on a display."""
+        you = self._you(in_seat)
+        if not you["in_seat"]:
+            self.offer = None
+        elif self.offer is None and self.user_id is not None:
+            try:
+                self.offer = await status_offer(self.user_id, self.roundtable_id)
+            except Exception:
+                logger.exception("live room %s: could not read the status of %s", self.roundtable_id, self.user_id)
+        you["status_offer"] = self.offer if you["in_seat"] else None
+        return you
 
     async def _send(self, payload: dict[str, Any]) -> None:
         await self._send_text(json.dumps(payload))

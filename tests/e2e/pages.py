@@ -453,6 +453,10 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
         ),
     ],
     "journal:journal": lambda w: [Visit("journal:journal", "default", _url("journal:journal"), (MEMBER, NEWCOMER))],
+    "journal:insights": lambda w: [
+        Visit("journal:insights", "default", _url("journal:insights"), (MEMBER,)),
+        Visit("journal:insights", "empty", _url("journal:insights"), (NEWCOMER,)),
+    ],
     "journal:landed": lambda w: [
         Visit("journal:landed", "form", _url("journal:landed"), (MEMBER,)),
         Visit("journal:landed", "error", _url("journal:landed"), (MEMBER,), submit={"company_name": ""}, status=400),

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from roundtable.groups.models import Kind
 from roundtable.live.models import Commitment, Roundtable, Suggestion
+from roundtable.tracker.models import Activity
 from tests.e2e.conftest import shot
 from tests.e2e.live_helpers import AsgiServer, _same_clock, _timers, _watch_console
 from tests.e2e.test_join_journey import _login
@@ -44,6 +45,8 @@ def test_two_turns_live_then_follow_up_at_the_next_meeting(asgi_server: AsgiServ
             RsvpFactory(meeting=meeting, user=user, created_at=now - timedelta(days=3) + timedelta(minutes=i))
         members.append(user)
     ann_user = members[0]
+    for kind in ("outreach", "outreach", "conversation"):
+        Activity.objects.create(owner=ann_user, kind=kind, occurred_on=timezone.localdate())
     problems: list[str] = []
 
     # Everyone signs in on their own device. Ann arrives before the room is open.
@@ -91,6 +94,20 @@ def test_two_turns_live_then_follow_up_at_the_next_meeting(asgi_server: AsgiServ
     values = _same_clock(screens)
     assert all(4 * 60 + 50 <= v <= 5 * 60 for v in values), values
     expect(rosa.locator(".phasebar [aria-current=step]")).to_contain_text("Update")
+
+    # Ready for the roundtable: Ann alone is offered her status; shared, every screen shows it.
+    offered = "Since your last meeting here: 2 outreach, 1 conversation, 0 interviews."
+    expect(ann.locator("[data-bind=ready-text]")).to_have_text(offered)
+    for page in (rosa, ben, cat, display):
+        expect(page.locator("[data-bind=ready]")).to_be_hidden()
+    ann.get_by_role("button", name="Share with the room").click()
+    for page in (rosa, ben, cat):
+        expect(page.locator("[data-bind=ready-text]")).to_have_text(
+            "Ann Alvarez since last time: 2 outreach, 1 conversation, 0 interviews"
+        )
+    expect(ann.locator("[data-bind=ready-text]")).to_have_text("You shared: 2 outreach, 1 conversation, 0 interviews")
+    expect(display.locator("[data-bind=ready-text]")).to_have_text("2 outreach, 1 conversation, 0 interviews")
+    shot(ann, "live02b-status-shared-phone")
 
     # Ann writes her challenge; the others read it.
     ann.get_by_label("What has kept you from success since last time?").fill(

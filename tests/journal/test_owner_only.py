@@ -76,7 +76,8 @@ def test_a_second_person_gets_404_everywhere_and_nothing_changes() -> None:
         r = getattr(page, method)(url, data)
         assert r.status_code == 404, url
     # The intruder's own pages never show Ann's entries.
-    for url in ("/me/journal/", "/me/landed/", f"/meetings/{w.meeting.public_id}/", f"/meetings/{past.public_id}/"):
+    for url in ("/me/journal/", "/me/landed/", "/me/insights/", f"/meetings/{w.meeting.public_id}/",
+                f"/meetings/{past.public_id}/"):  # fmt: skip
         body = page.get(url).content.decode()
         for secret_text in ("Ann's own goal", "Ann's own takeaway", "Acme", "Ann's contact"):
             assert secret_text not in body, url

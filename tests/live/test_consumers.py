@@ -121,7 +121,7 @@ async def test_a_member_who_is_going_gets_the_whole_room(live: Room, heads: dict
     assert frame["room"]["version"] == version
     assert frame["room"]["id"] == live.rt.pk
     assert frame["room"]["status"] == "open"
-    assert frame["you"] == {"user_id": live.ann.pk, "can_control": False, "in_seat": False}
+    assert frame["you"] == {"user_id": live.ann.pk, "can_control": False, "in_seat": False, "status_offer": None}
     # Joining put Ann in the room; the broadcast of that join (same version) is not sent twice.
     assert sorted(p["name"] for p in frame["room"]["participants"]) == ["Ann", "Fay"]
     assert await comm.receive_nothing(timeout=0.3)
@@ -130,7 +130,7 @@ async def test_a_member_who_is_going_gets_the_whole_room(live: Room, heads: dict
 
 async def test_the_facilitator_is_told_they_have_the_controls(live: Room, heads: dict[str, Headers]) -> None:
     comm, frame = await enter(live.rt.pk, heads["fac"])
-    assert frame["you"] == {"user_id": live.fac.pk, "can_control": True, "in_seat": False}
+    assert frame["you"] == {"user_id": live.fac.pk, "can_control": True, "in_seat": False, "status_offer": None}
     await close_all(comm)
 
 
@@ -401,7 +401,7 @@ async def test_a_display_screen_gets_first_names_and_nothing_personal(live: Room
     first = await screen.receive_json_from(timeout=WAIT)
     for frame in (first, await _after_a_change(fac, screen)):
         room = frame["room"]
-        assert frame["you"] == {"user_id": live.fac.pk, "can_control": False, "in_seat": False}
+        assert frame["you"] == {"user_id": live.fac.pk, "can_control": False, "in_seat": False, "status_offer": None}
         assert [t["name"] for t in room["turns"]] == ["Ann", "Ben", "Cat"]
         assert sorted(p["name"] for p in room["participants"]) == ["Ann", "Ben", "Fay"]
         assert (room["turn"]["name"], room["turn"]["challenge"], room["turn"]["commitments"]) == ("Ann", "", [])

@@ -160,6 +160,7 @@ def test_snapshot_of_a_brainstorm_in_overtime(room: Room) -> None:
             "commitments": [{"id": c.pk, "text": "Send 5 applications", "due_on": "2031-03-10"}],
             "previous_challenge": "",
             "previous_commitments": [],
+            "shared_status": None,
         },
         "questions": [],
     }
@@ -193,8 +194,9 @@ def _room_of(size: int) -> Roundtable:
 @pytest.mark.django_db
 def test_snapshot_queries_do_not_grow_with_the_room(size: int, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     rt = _room_of(size)
-    # turns (with challenges), participants, suggestions, commitments, the previous turn (none here).
-    with django_assert_num_queries(5):
+    # turns (with challenges), participants, suggestions, commitments, the previous turn (none here),
+    # the status the member in the seat shared (journal/readiness.py).
+    with django_assert_num_queries(6):
         snap = clock.snapshot(rt, at(10))
     assert (len(snap["turns"]), len(snap["participants"]), len(snap["turn"]["suggestions"])) == (
         size, size + 1, size - 1,

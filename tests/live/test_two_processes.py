@@ -170,6 +170,8 @@ def test_a_change_through_one_process_reaches_a_client_of_the_other() -> None:
                 log.seek(0)
                 print(log.read().decode(errors="replace"))
             raise
+    offer = frame["you"].pop("status_offer")  # ready for the roundtable: Ann's own, in the seat
     assert frame["you"] == {"user_id": room.ann.pk, "can_control": False, "in_seat": True}
+    assert offer["text"] == "0 outreach, 0 conversations, 0 interviews"
     assert frame["room"]["turn"]["name"] == "Ann"
     assert frame["room"]["version"] == room.fresh().version

@@ -259,6 +259,7 @@
           user_id: msg.you.user_id,
           can_control: !this.display && msg.you.can_control,
           in_seat: msg.you.in_seat,
+          status_offer: msg.you.status_offer || null,
         };
       }
       this.render(false);
@@ -631,6 +632,13 @@
     if (this.binds["order-tools"]) this.binds["order-tools"].hidden = r.status === "ended" || questions;
   };
 
+  // A shared status as numbers: "6 outreach, 2 conversations, 1 interview; 2 of 3 commitments done".
+  function statusNumbers(s) {
+    function count(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+    var text = s.outreach + " outreach, " + count(s.conversations, "conversation") + ", " + count(s.interviews, "interview");
+    return s.commitments ? text + "; " + s.commitments_done + " of " + count(s.commitments, "commitment") + " done" : text;
+  }
+
   Room.prototype.renderSeatPanel = function (inSeat, present) {
     var b = this.binds;
     var r = this.room;
@@ -659,6 +667,22 @@
     var forThem = !this.display && control && !inSeat && r.status !== "ended";
     var brainstorm = r.phase_key === "brainstorm";
     var who = this.name(turn.name);
+
+    // Ready for the roundtable: the seated member's status since their last meeting of the
+    // group, offered to them alone (you.status_offer); once shared, on every screen (numbers
+    // only on a display).
+    if (b.ready) {
+      var offer = inSeat ? this.you.status_offer : null;
+      var shared = turn.shared_status;
+      b.ready.hidden = !offer && !shared;
+      var readyText = "";
+      if (shared) readyText = this.display ? statusNumbers(shared) : (inSeat ? "You shared: " : who + " since last time: ") + (shared.text || statusNumbers(shared));
+      else if (offer) readyText = "Since your last meeting here: " + offer.text + ".";
+      setText(b["ready-text"], readyText);
+      setText(b["ready-note"], inSeat && offer && !shared ? "Only you can see this until you share it." : "");
+      if (b["ready-share"]) b["ready-share"].hidden = !(inSeat && offer && !shared);
+      if (b["ready-unshare"]) b["ready-unshare"].hidden = !(inSeat && shared);
+    }
 
     // Since last time: the previous challenge and commitments, reviewed by their owner.
     var prev = b.previous;
@@ -1195,6 +1219,7 @@
       if (d.suggestionId) { params.suggestion_id = toInt(d.suggestionId); params.starred = d.starred === "true"; }
       if (d.commitmentId) { params.commitment_id = toInt(d.commitmentId); params.status = d.status; }
       if (d.questionId) params.question_id = toInt(d.questionId);
+      if (d.share) params.share = d.share === "true";
       self.act(d.action, params);
     });
     this.root.addEventListener("submit", function (e) {
