@@ -1,7 +1,8 @@
 #!/usr/bin/env python
-"""The job-search tracker under a long search: the board and the tracker's lists for a member
-with 10,000 activities, 300 opportunities and 2,000 contacts (three years of history), on
-SQLite and on PostgreSQL; and importing a 10,000-row contacts CSV.
+"""The job-search tracker and the insights under a long search (issue 10): the board, the
+tracker's lists and the insights for a member with three years of history (10,000 activities,
+300 opportunities, 2,000 contacts, and 500 meetings gone to in six groups, most reflected on
+and half with a goal), on SQLite and on PostgreSQL; and importing a 10,000-row contacts CSV.
 
 For each database a child process (this script with --child) migrates its own database
 (SQLite under var/bench/tracker/, PostgreSQL `rt_tracker_bench` at 127.0.0.1:5432), builds
@@ -34,9 +35,12 @@ from common import BASE_DIR, VENV_BIN, load, percentile, server_env  # bench/com
 
 VAR_DIR = BASE_DIR / "var" / "bench" / "tracker"
 PG_URL = "postgres://postgres@127.0.0.1:5432/rt_tracker_bench"
-EMAIL = "bench-tracker-member@example.com"
+EMAIL = "bench-history-member@example.com"
 ACTIVITIES, OPPORTUNITIES, CONTACTS, COMPANIES = 10_000, 300, 2_000, 400
+MEETINGS, GROUPS = 500, 6
 PAGES = [
+    ("insights", "/me/insights/"),
+    ("API insights", "/api/v1/me/insights"),
     ("board", "/tracker/board/"),
     ("tracker home", "/tracker/"),
     ("contacts", "/tracker/contacts/"),
@@ -62,7 +66,8 @@ def _pg_ensure() -> None:
 
 
 def parent(args: argparse.Namespace) -> int:
-    print(f"bench/tracker.py: {ACTIVITIES:,} activities, {OPPORTUNITIES} opportunities, {CONTACTS:,} contacts; "
+    print(f"bench/tracker.py: {ACTIVITIES:,} activities, {OPPORTUNITIES} opportunities, {CONTACTS:,} contacts, "
+          f"{MEETINGS} meetings; "
           f"{args.requests} requests a page after a warm-up; {load()}")  # fmt: skip
     failed = 0
     for db in ("sqlite", "pg") if args.db == "both" else (args.db,):
@@ -157,8 +162,52 @@ def _build(regenerate: bool) -> object:
             [WeeklyTarget(owner=user, kind=k, per_week=n) for k, n in (("outreach", 10), ("conversation", 3),
                                                                         ("application", 2))]
         )  # fmt: skip
-    print(f"  built the member in {time.monotonic() - started:.1f} s")
+    print(f"  built the member's tracker in {time.monotonic() - started:.1f} s")
+    _build_meetings(user)
     return user
+
+
+def _build_meetings(user: object) -> None:
+    """500 meetings gone to in six groups over three years, most reflected on, half with a goal."""
+    import random
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from roundtable.groups.models import Group, Kind, Membership, MembershipState
+    from roundtable.journal.models import Goal, Reflection
+    from roundtable.meetings.models import Meeting, Rsvp
+
+    started = time.monotonic()
+    rng = random.Random(11)
+    kinds = [Kind.SPEAKERS, Kind.STRATEGIC, Kind.SUPPORT]
+    with transaction.atomic():
+        Group.objects.filter(slug__startswith="bench-history-").delete()
+        groups = [
+            Group.objects.create(name=f"Bench group {i}", slug=f"bench-history-{i}", kind=kinds[i % 3])
+            for i in range(GROUPS)
+        ]
+        Membership.objects.bulk_create(
+            [Membership(group=g, user=user, state=MembershipState.ACTIVE) for g in groups]  # type: ignore[misc]
+        )
+        now = timezone.now()
+        meetings = Meeting.objects.bulk_create([
+            Meeting(group=groups[i % GROUPS], title=f"Meeting {i}", time_zone="America/New_York",
+                    starts_at=(s := now - timedelta(hours=2 + i * 1095 * 24 // MEETINGS)),
+                    ends_at=s + timedelta(minutes=rng.choice((60, 90, 120))))
+            for i in range(MEETINGS)
+        ], batch_size=500)  # fmt: skip
+        Rsvp.objects.bulk_create([Rsvp(meeting=m, user=user, status="going") for m in meetings], batch_size=500)  # type: ignore[misc]
+        Reflection.objects.bulk_create([
+            Reflection(owner=user, meeting=m, value=rng.randint(1, 5), goal_met=rng.choice(("yes", "partly", "no")))
+            for i, m in enumerate(meetings) if i % 5
+        ], batch_size=500)  # type: ignore[misc]  # fmt: skip
+        Goal.objects.bulk_create(
+            [Goal(owner=user, meeting=m, reasons=["learn_topic"]) for i, m in enumerate(meetings) if i % 2],  # type: ignore[misc]
+            batch_size=500,
+        )
+    print(f"  built the meetings in {time.monotonic() - started:.1f} s")
 
 
 def _csv(rows: int) -> bytes:
