@@ -6,6 +6,7 @@ buttons post to."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -40,6 +41,28 @@ def apply_error(form: Any, exc: services.TrackerError) -> None:
 
 def _status(request: AuthedRequest) -> int:
     return 400 if request.method == "POST" else 200
+
+
+def _saved[T](
+    request: AuthedRequest,
+    form: Any,
+    save: Callable[[], T],
+    *,
+    message: str | Callable[[T], str],
+    then: Callable[[T], HttpResponse],
+) -> HttpResponse | None:
+    """A form page's POST: when the form is valid, run the service (``save``), flash
+    ``message`` and answer ``then(result)``. None when the page should show the form again:
+    a GET, an invalid form, or the service's refusal (put on the field it names)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save()
+    except services.TrackerError as exc:
+        apply_error(form, exc)
+        return None
+    messages.success(request, message(result) if callable(message) else message)
+    return then(result)
 
 
 # ---------------------------------------------------------------- home
@@ -83,14 +106,10 @@ def _company_names(owner: Any) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def contact_new(request: AuthedRequest) -> HttpResponse:
     form = ContactForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact = services.contact_create(owner=request.user, data=form.data_object())
-        except services.TrackerError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, f"Added {contact.name}.")
-            return redirect("tracker:contact", public_id=contact.public_id)
+    if done := _saved(request, form, lambda: services.contact_create(owner=request.user, data=form.data_object()),
+                      message=lambda c: f"Added {c.name}.",
+                      then=lambda c: redirect("tracker:contact", public_id=c.public_id)):  # fmt: skip
+        return done
     ctx = {"form": form, "creating": True, "company_names": _company_names(request.user)}
     return render(request, "tracker/contact_form.html", ctx, status=_status(request))
 
@@ -121,14 +140,9 @@ def _contact_initial(c: Contact) -> dict[str, Any]:
 def contact_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     c = selectors.contact_of(request.user, public_id)
     form = ContactForm(request.POST if request.method == "POST" else None, initial=_contact_initial(c))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(contact=c, data=form.data_object(keep=c))
-        except services.TrackerError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("tracker:contact", public_id=c.public_id)
+    if done := _saved(request, form, lambda: services.contact_update(contact=c, data=form.data_object(keep=c)),
+                      message="Saved.", then=lambda _: redirect("tracker:contact", public_id=c.public_id)):  # fmt: skip
+        return done
     ctx = {"form": form, "contact": c, "creating": False, "company_names": _company_names(request.user)}
     return render(request, "tracker/contact_form.html", ctx, status=_status(request))
 
@@ -168,14 +182,10 @@ def companies(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def company_new(request: AuthedRequest) -> HttpResponse:
     form = CompanyForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            company = services.company_create(owner=request.user, data=form.data_object())
-        except services.TrackerError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, f"Added {company.name}.")
-            return redirect("tracker:company", public_id=company.public_id)
+    if done := _saved(request, form, lambda: services.company_create(owner=request.user, data=form.data_object()),
+                      message=lambda c: f"Added {c.name}.",
+                      then=lambda c: redirect("tracker:company", public_id=c.public_id)):  # fmt: skip
+        return done
     return render(request, "tracker/company_form.html", {"form": form, "creating": True}, status=_status(request))
 
 
@@ -192,14 +202,9 @@ def company_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     c = selectors.company_of(request.user, public_id)
     initial = {"name": c.name, "website": c.website, "industry": c.industry, "notes": c.notes}
     form = CompanyForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.company_update(company=c, data=form.data_object())
-        except services.TrackerError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("tracker:company", public_id=c.public_id)
+    if done := _saved(request, form, lambda: services.company_update(company=c, data=form.data_object()),
+                      message="Saved.", then=lambda _: redirect("tracker:company", public_id=c.public_id)):  # fmt: skip
+        return done
     ctx = {"form": form, "company": c, "creating": False}
     return render(request, "tracker/company_form.html", ctx, status=_status(request))
 
@@ -273,14 +278,10 @@ def _card_html(o: Opportunity, base: str, options: str) -> str:
 def opportunity_new(request: AuthedRequest) -> HttpResponse:
     initial = {"stage": request.GET.get("stage")} if request.GET.get("stage") in Stage.values else {}
     form = OpportunityForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            opp = services.opportunity_create(owner=request.user, data=form.data_object())
-        except services.TrackerError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, f"Added {opp.role} at {opp.company.name}.")
-            return redirect("tracker:board")
+    if done := _saved(request, form, lambda: services.opportunity_create(owner=request.user, data=form.data_object()),
+                      message=lambda o: f"Added {o.role} at {o.company.name}.",
+                      then=lambda _: redirect("tracker:board")):  # fmt: skip
+        return done
     ctx = {"form": form, "creating": True, "company_names": _company_names(request.user)}
     return render(request, "tracker/opportunity_form.html", ctx, status=_status(request))
 
@@ -305,14 +306,10 @@ def opportunity_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     initial = {"company": o.company.name, "role": o.role, "stage": o.stage, "source": o.source, "link": o.link,
                "notes": o.notes}  # fmt: skip
     form = OpportunityForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.opportunity_update(opportunity=o, data=form.data_object(keep=o))
-        except services.TrackerError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("tracker:opportunity", public_id=o.public_id)
+    save = lambda: services.opportunity_update(opportunity=o, data=form.data_object(keep=o))  # noqa: E731
+    if done := _saved(request, form, save, message="Saved.",
+                      then=lambda _: redirect("tracker:opportunity", public_id=o.public_id)):  # fmt: skip
+        return done
     ctx = {"form": form, "opportunity": o, "creating": False, "company_names": _company_names(request.user)}
     return render(request, "tracker/opportunity_form.html", ctx, status=_status(request))
 
@@ -469,14 +466,9 @@ def activity_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     a = selectors.activity_of(request.user, public_id)
     form = ActivityForm(request.POST if request.method == "POST" else None, owner=request.user,
                         initial=_activity_initial(a))  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_update(activity=a, data=form.data_object())
-        except services.TrackerError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("tracker:activities")
+    if done := _saved(request, form, lambda: services.activity_update(activity=a, data=form.data_object()),
+                      message="Saved.", then=lambda _: redirect("tracker:activities")):  # fmt: skip
+        return done
     ctx = {"form": form, "activity": a, "creating": False, "next": "", **_pickers(request.user)}
     return render(request, "tracker/activity_form.html", ctx, status=_status(request))
 
@@ -499,15 +491,10 @@ def activity_delete(request: AuthedRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tasks(request: AuthedRequest) -> HttpResponse:
     form = TaskForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            task = services.task_create(owner=request.user, title=form.cleaned_data["title"],
-                                        due_on=form.cleaned_data["due_on"])  # fmt: skip
-        except services.TrackerError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, f"Added: {task.title}.")
-            return redirect("tracker:tasks")
+    if done := _saved(request, form, lambda: services.task_create(owner=request.user, title=form.cleaned_data["title"],
+                                                                  due_on=form.cleaned_data["due_on"]),
+                      message=lambda t: f"Added: {t.title}.", then=lambda _: redirect("tracker:tasks")):  # fmt: skip
+        return done
     page = page_of(Paginator(selectors.open_tasks(request.user), LIST_PAGE), request.GET.get("page"))
     ctx = {
         "form": form,
@@ -525,15 +512,11 @@ def tasks(request: AuthedRequest) -> HttpResponse:
 def task_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     t = selectors.task_of(request.user, public_id)
     form = TaskForm(request.POST if request.method == "POST" else None, initial={"title": t.title, "due_on": t.due_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.task_update(task=t, title=form.cleaned_data["title"], due_on=form.cleaned_data["due_on"],
-                                 contact=t.contact, opportunity=t.opportunity)  # fmt: skip
-        except services.TrackerError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("tracker:tasks")
+    if done := _saved(request, form, lambda: services.task_update(task=t, title=form.cleaned_data["title"],
+                                                                  due_on=form.cleaned_data["due_on"],
+                                                                  contact=t.contact, opportunity=t.opportunity),
+                      message="Saved.", then=lambda _: redirect("tracker:tasks")):  # fmt: skip
+        return done
     return render(request, "tracker/task_form.html", {"form": form, "task": t}, status=_status(request))
 
 
@@ -570,14 +553,9 @@ def task_delete(request: AuthedRequest, public_id: str) -> HttpResponse:
 def targets(request: AuthedRequest) -> HttpResponse:
     current = {t.kind: t.per_week for t in WeeklyTarget.objects.filter(owner=request.user)}
     form = TargetsForm(request.POST if request.method == "POST" else None, initial=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.targets_set(owner=request.user, per_week=form.per_week())
-        except services.TrackerError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, "Your weekly targets are saved.")
-            return redirect("tracker:home")
+    if done := _saved(request, form, lambda: services.targets_set(owner=request.user, per_week=form.per_week()),
+                      message="Your weekly targets are saved.", then=lambda _: redirect("tracker:home")):  # fmt: skip
+        return done
     return render(request, "tracker/targets.html", {"form": form}, status=_status(request))
 
 
