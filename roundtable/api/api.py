@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from roundtable.accounts.api import router as accounts_router
 from roundtable.api.docs import ReadableDocs
 from roundtable.api.middleware import DETAILS
+from roundtable.core.errors import ServiceError
 from roundtable.groups.api import router as groups_router
 from roundtable.journal.api import router as journal_router
 from roundtable.meetings.api import router as meetings_router
@@ -61,6 +62,14 @@ def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request}
     )
     return api.create_response(request, {"detail": DETAILS[500]}, status=500)
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    """Every service's refusal (core.errors.ServiceError), answered the same way from every
+    endpoint: its status and its reason, written for the person ("Choose a value from 1 to 5.").
+    The service's field name is a form's, not always the body's, so it is not sent."""
+    return api.create_response(request, {"detail": exc.message}, status=exc.status)
 
 
 @api.exception_handler(HttpError)

@@ -277,10 +277,7 @@ def create_group(request: HttpRequest, payload: GroupIn) -> Status:
         visibility=payload.visibility,
         topics=tuple(payload.topics),
     )
-    try:
-        group = services.group_create(creator=request.auth, data=data)  # type: ignore[attr-defined]
-    except services.GroupError as exc:
-        raise HttpError(400, exc.message) from None
+    group = services.group_create(creator=request.auth, data=data)  # type: ignore[attr-defined]
     return Status(201, get_group(request, group.slug))
 
 
@@ -293,10 +290,7 @@ def join_group(request: HttpRequest, slug: SingleLine, payload: JoinIn) -> dict[
     """Join an open group, or ask to join an approval group (send `answer`)."""
     viewer = api_viewer(request)
     group = _visible(viewer, slug)
-    try:
-        m = services.membership_join(group=group, user=viewer, answer=payload.answer)
-    except services.GroupError as exc:
-        raise HttpError(exc.status, exc.message) from None
+    m = services.membership_join(group=group, user=viewer, answer=payload.answer)
     detail = (
         "You asked to join; the facilitators will decide."
         if m.state == MembershipState.PENDING
@@ -311,8 +305,5 @@ def join_group(request: HttpRequest, slug: SingleLine, payload: JoinIn) -> dict[
 def leave_group(request: HttpRequest, slug: SingleLine) -> dict[str, Any]:
     viewer = api_viewer(request)
     group = _visible(viewer, slug)
-    try:
-        m = services.membership_leave(group=group, user=viewer)
-    except services.GroupError as exc:
-        raise HttpError(exc.status, exc.message) from None
+    m = services.membership_leave(group=group, user=viewer)
     return {"group": group.slug, "state": m.state, "role": m.role, "detail": "You left the group."}

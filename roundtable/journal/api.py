@@ -203,10 +203,6 @@ def _meeting(request: HttpRequest, public_id: str) -> Meeting:
         raise HttpError(404, "No such meeting.") from None
 
 
-def _service_error(exc: services.JournalError) -> HttpError:
-    return HttpError(exc.status, exc.message)
-
-
 def goal_out(g: Goal) -> dict[str, Any]:
     return {
         "id": g.public_id, "meeting": g.meeting.public_id, "meeting_title": g.meeting.title,
@@ -277,10 +273,7 @@ def set_goal(request: HttpRequest, payload: GoalIn) -> dict[str, Any]:
     """Set your goal for a meeting you're going to (or on the waitlist for), until it ends;
     setting it again replaces it. People: public ids of others going, or 'speaker'."""
     meeting = _meeting(request, payload.meeting)
-    try:
-        goal = _goal_set(request, meeting, payload)
-    except services.JournalError as exc:
-        raise _service_error(exc) from None
+    goal = _goal_set(request, meeting, payload)
     return _fresh_goal(goal)
 
 
@@ -292,20 +285,14 @@ def get_goal(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
 @router.put("/me/goals/{public_id}", response={200: GoalOut, 400: Error, **R}, auth=token_auth)
 def update_goal(request: HttpRequest, public_id: SingleLine, payload: GoalFields) -> dict[str, Any]:
     goal = _goal(request, public_id)
-    try:
-        _goal_set(request, goal.meeting, payload)
-    except services.JournalError as exc:
-        raise _service_error(exc) from None
+    _goal_set(request, goal.meeting, payload)
     return _fresh_goal(goal)
 
 
 @router.delete("/me/goals/{public_id}", response={204: None, 400: Error, **R}, auth=token_auth)
 def delete_goal(request: HttpRequest, public_id: SingleLine) -> Status:
     goal = _goal(request, public_id)
-    try:
-        services.goal_clear(owner=_owner(request), meeting=goal.meeting)
-    except services.JournalError as exc:
-        raise _service_error(exc) from None
+    services.goal_clear(owner=_owner(request), meeting=goal.meeting)
     return Status(204, None)
 
 
@@ -323,14 +310,11 @@ def list_reflections(request: HttpRequest, query: Query[PageQuery]) -> dict[str,
 
 
 def _save(request: HttpRequest, meeting: Meeting, payload: ReflectionFields) -> Reflection:
-    try:
-        return services.reflection_save(
-            owner=_owner(request), meeting=meeting, value=payload.value, takeaways=payload.takeaways,
-            goal_met=payload.goal_met.value if payload.goal_met else "", met=payload.met,
-            follow_ups=[services.FollowUp(f.title, _day(f.due_on, "due_on")) for f in payload.follow_ups],
-        )  # fmt: skip
-    except services.JournalError as exc:
-        raise _service_error(exc) from None
+    return services.reflection_save(
+        owner=_owner(request), meeting=meeting, value=payload.value, takeaways=payload.takeaways,
+        goal_met=payload.goal_met.value if payload.goal_met else "", met=payload.met,
+        follow_ups=[services.FollowUp(f.title, _day(f.due_on, "due_on")) for f in payload.follow_ups],
+    )  # fmt: skip
 
 
 @router.post("/me/reflections", response={200: ReflectionOut, 400: Error, **R}, auth=token_auth)
@@ -344,10 +328,7 @@ def save_reflection(request: HttpRequest, payload: ReflectionIn) -> dict[str, An
 def dismiss_reflection(request: HttpRequest, payload: MeetingRef) -> dict[str, Any]:
     """Stop being asked about a meeting without giving a value."""
     meeting = _meeting(request, payload.meeting)
-    try:
-        reflection = services.reflection_dismiss(owner=_owner(request), meeting=meeting)
-    except services.JournalError as exc:
-        raise _service_error(exc) from None
+    reflection = services.reflection_dismiss(owner=_owner(request), meeting=meeting)
     return _fresh_reflection(reflection)
 
 
@@ -422,10 +403,7 @@ def put_landing(request: HttpRequest, payload: LandingIn) -> dict[str, Any]:
         will_help_others=payload.will_help_others,
         thank_groups=payload.thank_groups,
     )
-    try:
-        record = landing.landing_record(owner=owner, data=data)
-    except services.JournalError as exc:
-        raise _service_error(exc) from None
+    record = landing.landing_record(owner=owner, data=data)
     return landing_out(record)
 
 

@@ -211,10 +211,7 @@ def get_meeting(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
 def _rsvp(request: HttpRequest, public_id: str, going: bool) -> dict[str, Any]:
     viewer = api_viewer(request)
     m = _visible(viewer, public_id)
-    try:
-        result = services.rsvp_set(meeting=m, user=viewer, going=going)
-    except services.MeetingError as exc:
-        raise HttpError(exc.status, exc.message) from None
+    result = services.rsvp_set(meeting=m, user=viewer, going=going)
     m.refresh_from_db(fields=["going_count"])
     detail = {
         RsvpStatus.GOING: "You're going.",
@@ -274,8 +271,6 @@ def create_meeting(request: HttpRequest, slug: SingleLine, payload: MeetingIn) -
         )  # fmt: skip
     try:
         meeting = services.meeting_create(group=group, by=viewer, data=data, rule=payload.rule or None, talk=talk)
-    except services.MeetingError as exc:
-        raise HttpError(exc.status, exc.message) from None
     except services.recurrence.RuleError as exc:
         raise HttpError(400, str(exc)) from None
     return Status(201, meeting_out(permissions.meeting_for_viewer(viewer, meeting.public_id), viewer))

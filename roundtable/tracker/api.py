@@ -54,11 +54,6 @@ def _page(qs: Any, page: int, out: Any) -> dict[str, Any]:
             "results": [out(row) for row in p.object_list]}  # fmt: skip
 
 
-def _refused(exc: services.TrackerError) -> HttpError:
-    detail = f"{exc.field}: {exc.message}" if exc.field else exc.message
-    return HttpError(exc.status, detail)
-
-
 def _get(lookup: Any, request: HttpRequest, public_id: str) -> Any:
     try:
         return lookup(api_viewer(request), public_id)
@@ -108,10 +103,7 @@ def list_companies(request: HttpRequest, query: Query[PageQuery]) -> dict[str, A
 
 @router.post("/companies", response={201: CompanyOut, 400: Error, 401: Error, 409: Error, 422: Error})
 def create_company(request: HttpRequest, payload: CompanyIn) -> Status:
-    try:
-        c = services.company_create(owner=api_viewer(request), data=services.CompanyData(**payload.dict()))
-    except services.TrackerError as exc:
-        raise _refused(exc) from None
+    c = services.company_create(owner=api_viewer(request), data=services.CompanyData(**payload.dict()))
     return Status(201, company_out(c))
 
 
@@ -124,10 +116,7 @@ def get_company(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
                                                  422: Error})  # fmt: skip
 def update_company(request: HttpRequest, public_id: SingleLine, payload: CompanyIn) -> dict[str, Any]:
     c = _get(selectors.company_of, request, public_id)
-    try:
-        services.company_update(company=c, data=services.CompanyData(**payload.dict()))
-    except services.TrackerError as exc:
-        raise _refused(exc) from None
+    services.company_update(company=c, data=services.CompanyData(**payload.dict()))
     return company_out(c)
 
 
@@ -135,10 +124,7 @@ def update_company(request: HttpRequest, public_id: SingleLine, payload: Company
 def delete_company(request: HttpRequest, public_id: SingleLine) -> Status:
     """Refused (409) while opportunities at the company remain."""
     c = _get(selectors.company_of, request, public_id)
-    try:
-        services.company_delete(company=c)
-    except services.TrackerError as exc:
-        raise _refused(exc) from None
+    services.company_delete(company=c)
     return Status(204, None)
 
 
@@ -207,10 +193,7 @@ def list_contacts(request: HttpRequest, query: Query[ContactQuery]) -> dict[str,
 
 @router.post("/contacts", response={201: ContactOut, 400: Error, 401: Error, 422: Error})
 def create_contact(request: HttpRequest, payload: ContactIn) -> Status:
-    try:
-        c = services.contact_create(owner=api_viewer(request), data=_contact_data(payload))
-    except services.TrackerError as exc:
-        raise _refused(exc) from None
+    c = services.contact_create(owner=api_viewer(request), data=_contact_data(payload))
     return Status(201, contact_out(c))
 
 
@@ -222,10 +205,7 @@ def get_contact(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
 @router.put("/contacts/{public_id}", response={200: ContactOut, 400: Error, 401: Error, 404: Error, 422: Error})
 def update_contact(request: HttpRequest, public_id: SingleLine, payload: ContactIn) -> dict[str, Any]:
     c = _get(selectors.contact_of, request, public_id)
-    try:
-        services.contact_update(contact=c, data=_contact_data(payload, keep=c))
-    except services.TrackerError as exc:
-        raise _refused(exc) from None
+    services.contact_update(contact=c, data=_contact_data(payload, keep=c))
     return contact_out(c)
 
 
@@ -313,10 +293,7 @@ def list_opportunities(request: HttpRequest, query: Query[PageQuery]) -> dict[st
 @router.post("/opportunities", response={201: OpportunityOut, 400: Error, 401: Error, 404: Error, 422: Error})
 def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status:
     data = _opportunity_data(request, payload)
-    try:
-        o = services.opportunity_create(owner=api_viewer(request), data=data)
-    except services.TrackerError as exc:
-        raise _refused(exc) from None
+    o = services.opportunity_create(owner=api_viewer(request), data=data)
     return Status(201, opportunity_out(o, history=True))
 
 
@@ -332,10 +309,7 @@ def update_opportunity(request: HttpRequest, public_id: SingleLine, payload: Opp
     """A new stage is recorded in the history, as a move is."""
     o = _get(selectors.opportunity_of, request, public_id)
     data = _opportunity_data(request, payload, keep=o)
-    try:
-        services.opportunity_update(opportunity=o, data=data)
-    except services.TrackerError as exc:
-        raise _refused(exc) from None
+    services.opportunity_update(opportunity=o, data=data)
     return opportunity_out(o, history=True)
 
 
@@ -344,10 +318,7 @@ def update_opportunity(request: HttpRequest, public_id: SingleLine, payload: Opp
 def move_opportunity(request: HttpRequest, public_id: SingleLine, payload: MoveIn) -> dict[str, Any]:
     """Moves the card to a stage (recorded with its moment) and a place in that column."""
     o = _get(selectors.opportunity_of, request, public_id)
-    try:
-        services.opportunity_move(opportunity=o, stage=payload.stage, position=payload.position)
-    except services.TrackerError as exc:
-        raise _refused(exc) from None
+    services.opportunity_move(opportunity=o, stage=payload.stage, position=payload.position)
     return opportunity_out(o, history=True)
 
 
@@ -429,10 +400,7 @@ def list_activities(request: HttpRequest, query: Query[ActivityQuery]) -> dict[s
 @router.post("/activities", response={201: ActivityOut, 400: Error, 401: Error, 404: Error, 422: Error})
 def create_activity(request: HttpRequest, payload: ActivityIn) -> Status:
     data = _activity_data(request, payload)
-    try:
-        a = services.activity_create(owner=api_viewer(request), data=data)
-    except services.TrackerError as exc:
-        raise _refused(exc) from None
+    a = services.activity_create(owner=api_viewer(request), data=data)
     return Status(201, activity_out(a))
 
 
@@ -445,10 +413,7 @@ def get_activity(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
 def update_activity(request: HttpRequest, public_id: SingleLine, payload: ActivityIn) -> dict[str, Any]:
     a = _get(selectors.activity_of, request, public_id)
     data = _activity_data(request, payload)
-    try:
-        services.activity_update(activity=a, data=data)
-    except services.TrackerError as exc:
-        raise _refused(exc) from None
+    services.activity_update(activity=a, data=data)
     return activity_out(a)
 
 
@@ -507,14 +472,11 @@ def _task_write(request: HttpRequest, payload: TaskIn, task: Task | None = None)
     owner = api_viewer(request)
     contact = _opt(selectors.contact_of, request, payload.contact)
     opportunity = _opt(selectors.opportunity_of, request, payload.opportunity)
-    try:
-        if task is None:
-            task = services.task_create(owner=owner, title=payload.title, due_on=payload.due_on, contact=contact)
-        task = services.task_update(task=task, title=payload.title, due_on=payload.due_on, contact=contact,
-                                    opportunity=opportunity)  # fmt: skip
-        return services.task_done_set(task=task, done=payload.done)
-    except services.TrackerError as exc:
-        raise _refused(exc) from None
+    if task is None:
+        task = services.task_create(owner=owner, title=payload.title, due_on=payload.due_on, contact=contact)
+    task = services.task_update(task=task, title=payload.title, due_on=payload.due_on, contact=contact,
+                                opportunity=opportunity)  # fmt: skip
+    return services.task_done_set(task=task, done=payload.done)
 
 
 @router.post("/tasks", response={201: TaskOut, 400: Error, 401: Error, 404: Error, 422: Error})
@@ -584,10 +546,7 @@ def get_targets(request: HttpRequest) -> dict[str, Any]:
 def set_targets(request: HttpRequest, payload: TargetsIO) -> dict[str, Any]:
     """Sets every kind's weekly target (0: none)."""
     owner = api_viewer(request)
-    try:
-        services.targets_set(owner=owner, per_week=payload.dict())
-    except services.TrackerError as exc:
-        raise _refused(exc) from None
+    services.targets_set(owner=owner, per_week=payload.dict())
     return _targets_out(owner)
 
 
