@@ -169,10 +169,13 @@ class MeetingHealthOut(Schema):
     title: str
     starts_at: dt.datetime
     going: int
-    attended: int
+    attended: int | None = Field(description="People marked as having come; null where attendance was not taken.")
     goal_share: int | None = Field(description="Percent of people going who set a goal; null below the threshold.")
     reflected_share: int | None
-    average_value: float | None
+    average_value: float | None = Field(
+        description="Null below the threshold, and until answers close (answers_close_at); then it never changes."
+    )
+    answers_close_at: dt.datetime | None = Field(description="While answers are open: when they close; else null.")
 
 
 class HealthOut(Schema):
@@ -420,7 +423,9 @@ def delete_landing(request: HttpRequest) -> Status:
 @router.get("/groups/{slug}/health", response={200: HealthOut, **R}, auth=token_auth)
 def group_health(request: HttpRequest, slug: SingleLine) -> dict[str, Any]:
     """The group's health for its facilitators: aggregates only, each null where fewer than
-    min_contributors people contributed. Anyone else gets 404, as for a missing group."""
+    min_contributors people contributed; a meeting's average_value only once its answers have
+    closed (a week after it ends), and never changing after that. Anyone else gets 404, as for a
+    missing group."""
     try:
         group = permissions.group_for_health(_owner(request), slug)
     except Http404:
@@ -432,7 +437,8 @@ def group_health(request: HttpRequest, slug: SingleLine) -> dict[str, Any]:
         "median_days_to_land": report.median_days_to_land,
         "meetings": [{"meeting": m.public_id, "title": m.title, "starts_at": m.starts_at, "going": m.going,
                       "attended": m.attended, "goal_share": m.goal_share, "reflected_share": m.reflected_share,
-                      "average_value": m.average_value} for m in report.meetings],
+                      "average_value": m.average_value, "answers_close_at": m.answers_close_at}
+                     for m in report.meetings],
     }  # fmt: skip
 
 

@@ -5,8 +5,14 @@ What is shown, for the group's last MEETINGS meetings that have ended (cancelled
 out), oldest first:
 - attendance: people going (RSVP "going" at the end) and people marked as having come. The
   facilitators see who is going on each meeting's page already, so these are always shown;
-- the share of people going who set a goal, and who reflected (a value, not a dismissal);
-- the average value (1 to 5) of each meeting, and over all of them;
+- the share of people going who set a goal, and of the people there (meetings.models.went_q:
+  marked as having come, or going where attendance was not taken) who reflected with a value;
+  only their values count;
+- the average value (1 to 5) of each meeting, and over all of them. A meeting's average appears
+  once its answers close, ANSWERS_CLOSE_AFTER after it ends, and never moves after that
+  (models.MeetingValue keeps it): an average a facilitator saw at five answers and again at six
+  would give away the sixth person's value by difference. Later answers still count in their
+  owner's own insights; the overall average is over the fixed meetings;
 - members who landed (a Landing by anyone with an active or left membership), and the median
   time to land: landed_on minus search_started_on, or minus the day the membership began when
   the member did not say when their search started.
@@ -17,27 +23,29 @@ average, the landings behind a median); below that it is None, which pages say a
 answers yet". No single person's goal, value, takeaway or landing is ever returned: this module
 hands out counts, shares, averages and a median, nothing else.
 
-Eight queries whatever the group's size.
+Nine queries whatever the group's size, and two more on the first look after a meeting's
+answers closed (its value is computed and kept).
 """
 
 from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from roundtable.groups.models import Group, Membership, MembershipState
-from roundtable.meetings.models import Meeting, MeetingStatus, Rsvp, RsvpStatus
+from roundtable.meetings.models import Meeting, MeetingStatus, Rsvp, RsvpStatus, went_q
 from roundtable.tracker.models import Landing
 
-from .models import Goal, Reflection
+from .models import Goal, MeetingValue, Reflection
 
 MIN_CONTRIBUTORS = 5
 MEETINGS = 12
+ANSWERS_CLOSE_AFTER = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -47,10 +55,12 @@ class MeetingHealth:
     starts_at: datetime
     day: str  # the meeting's date in the group's time zone, "Nov 29, 2026"
     going: int
-    attended: int
+    attended: int | None  # people marked as having come; None where attendance was not taken
     goal_share: int | None  # percent of people going who set a goal, or None (too few)
     reflected_share: int | None  # percent of people going who reflected, or None
-    average_value: float | None  # 1.0 to 5.0, one decimal, or None
+    average_value: float | None  # 1.0 to 5.0, one decimal, or None (too few, or answers still open)
+    answers_close_at: datetime | None = None  # while answers are open: when they close; else None
+    answers_open_until: str | None = None  # the same as the group's day, "Dec 7, 2026"
 
     @property
     def going_bar(self) -> int:
@@ -66,7 +76,7 @@ class MeetingHealth:
 class GroupHealth:
     group: Group
     meetings: list[MeetingHealth] = field(default_factory=list)
-    goal_share: int | None = None  # percent of the people going to these meetings who set a goal
+    goal_share: int | None = None  # goals set, in percent of the places taken (going) at these meetings
     reflected_share: int | None = None
     average_value: float | None = None
     landed: int | None = None
@@ -91,35 +101,36 @@ def group_health(group: Group, *, now: datetime | None = None, meetings: int = M
     moment = now or timezone.now()
     recent = list(
         Meeting.objects.filter(group=group, status=MeetingStatus.SCHEDULED, ends_at__lte=moment)
-        .only("id", "public_id", "title", "starts_at")
+        .only("id", "public_id", "title", "starts_at", "ends_at")
         .order_by("-starts_at", "-id")[:meetings]
     )
     recent.reverse()
     ids = [m.pk for m in recent]
-    going_rsvp = Rsvp.objects.filter(
-        meeting_id=OuterRef("meeting_id"), user_id=OuterRef("owner_id"), status=RsvpStatus.GOING
-    )
-    attendance: dict[int, tuple[int, int]] = {
-        row["meeting_id"]: (row["going"], row["attended"])
+    rsvp = Rsvp.objects.filter(meeting_id=OuterRef("meeting_id"), user_id=OuterRef("owner_id"))
+    attendance: dict[int, tuple[int, int, int, int]] = {
+        row["meeting_id"]: (row["n_going"], row["n_came"], row["n_marked"], row["n_went"])
         for row in Rsvp.objects.filter(meeting_id__in=ids)
         .values("meeting_id")
         .annotate(
-            going=Count("id", filter=Q(status=RsvpStatus.GOING)),
-            attended=Count("id", filter=Q(attended=True)),
+            n_going=Count("id", filter=Q(status=RsvpStatus.GOING)),
+            n_came=Count("id", filter=Q(attended=True)),
+            n_marked=Count("id", filter=Q(attended__isnull=False)),
+            n_went=Count("id", filter=went_q()),
         )
     }
-    goals = Goal.objects.filter(meeting_id__in=ids).filter(Exists(going_rsvp))
+    goals = Goal.objects.filter(meeting_id__in=ids).filter(Exists(rsvp.filter(status=RsvpStatus.GOING)))
     goal_counts: dict[int, int] = {r["meeting_id"]: r["n"] for r in goals.values("meeting_id").annotate(n=Count("id"))}
-    valued = Reflection.objects.filter(meeting_id__in=ids, value__isnull=False).filter(Exists(going_rsvp))
-    values: dict[int, tuple[int, float]] = {
-        r["meeting_id"]: (r["n"], float(r["avg"]))
-        for r in valued.values("meeting_id").annotate(n=Count("id"), avg=Avg("value"))
-    }
+    # Values only from the people who were there (meetings.models.went_q): not from someone
+    # marked absent, whatever they said.
+    valued = Reflection.objects.filter(meeting_id__in=ids, value__isnull=False).filter(Exists(rsvp.filter(went_q())))
+    answered: dict[int, int] = {r["meeting_id"]: r["n"] for r in valued.values("meeting_id").annotate(n=Count("id"))}
+    fixed = _fixed_values([m.pk for m in recent if m.ends_at + ANSWERS_CLOSE_AFTER <= moment], valued)
     rows: list[MeetingHealth] = []
     for m in recent:
-        going, came = attendance.get(m.pk, (0, 0))
+        going, came, marked, went = attendance.get(m.pk, (0, 0, 0, 0))
         n_goals = goal_counts.get(m.pk, 0)
-        n_values, avg = values.get(m.pk, (0, 0.0))
+        n_values = answered.get(m.pk, 0)
+        kept = fixed.get(m.pk)
         rows.append(
             MeetingHealth(
                 public_id=m.public_id,
@@ -127,26 +138,53 @@ def group_health(group: Group, *, now: datetime | None = None, meetings: int = M
                 starts_at=m.starts_at,
                 day=_day(m.starts_at, group.time_zone),
                 going=going,
-                attended=came,
+                attended=came if marked else None,
                 goal_share=_percent(n_goals, going) if _enough(n_goals) else None,
-                reflected_share=_percent(n_values, going) if _enough(n_values) else None,
-                average_value=round(avg, 1) if _enough(n_values) else None,
+                reflected_share=_percent(n_values, went) if _enough(n_values) else None,
+                average_value=round(kept.total / kept.answers, 1) if kept and _enough(kept.answers) else None,
+                answers_close_at=None if kept else m.ends_at + ANSWERS_CLOSE_AFTER,
+                answers_open_until=None if kept else _day(m.ends_at + ANSWERS_CLOSE_AFTER, group.time_zone),
             )
         )
-    # Over all these meetings: distinct people, and every value given.
-    people_going = Rsvp.objects.filter(meeting_id__in=ids, status=RsvpStatus.GOING).values("user_id").distinct().count()
+    # Over all these meetings: the same measures as each row's, summed (goals set for n% of the
+    # places taken, reflections from n% of the people there), shown where at least five different
+    # people contributed.
+    going_total = sum(a[0] for a in attendance.values())
+    went_total = sum(a[3] for a in attendance.values())
     goal_people = goals.values("owner_id").distinct().count()
-    overall = valued.aggregate(n=Count("id"), people=Count("owner_id", distinct=True), avg=Avg("value"))
+    people_answering = valued.values("owner_id").distinct().count()
+    shown = [v for v in fixed.values() if _enough(v.answers)]
+    answers, total = sum(v.answers for v in shown), sum(v.total for v in shown)
     landed, median = _landings(group)
     return GroupHealth(
         group=group,
         meetings=rows,
-        goal_share=_percent(goal_people, people_going) if _enough(goal_people) else None,
-        reflected_share=_percent(overall["people"], people_going) if _enough(overall["people"]) else None,
-        average_value=round(float(overall["avg"]), 1) if _enough(overall["people"]) else None,
+        goal_share=_percent(sum(goal_counts.values()), going_total) if _enough(goal_people) else None,
+        reflected_share=_percent(sum(answered.values()), went_total) if _enough(people_answering) else None,
+        average_value=round(total / answers, 1) if answers else None,
         landed=landed,
         median_days_to_land=median,
     )
+
+
+def _fixed_values(closed: list[int], valued: QuerySet[Reflection]) -> dict[int, MeetingValue]:
+    """The kept values of these meetings, whose answers have closed: {meeting id: MeetingValue}.
+    A meeting seen for the first time since its answers closed gets its value computed from the
+    answers given so far and kept (a meeting without answers too, as 0 of 0). One query, three
+    on such a first look."""
+    if not closed:
+        return {}
+    fixed = {v.meeting_id: v for v in MeetingValue.objects.filter(meeting_id__in=closed)}
+    missing = [pk for pk in closed if pk not in fixed]
+    if missing:
+        rows = valued.filter(meeting_id__in=missing).values("meeting_id").annotate(n=Count("id"), total=Sum("value"))
+        sums = {r["meeting_id"]: (r["n"], r["total"]) for r in rows}
+        new = [MeetingValue(meeting_id=pk, answers=sums.get(pk, (0, 0))[0], total=sums.get(pk, (0, 0))[1])
+               for pk in missing]  # fmt: skip
+        # Two first looks at once: the first row written is the one kept, and read back next time.
+        MeetingValue.objects.bulk_create(new, ignore_conflicts=True)
+        fixed.update((v.meeting_id, v) for v in new)
+    return fixed
 
 
 def _landings(group: Group) -> tuple[int | None, int | None]:
@@ -238,7 +276,13 @@ def charts(report: GroupHealth) -> dict[str, object]:
     plot_h = CHART_H - AXIS_H - TOP
     rows = report.meetings
     attendance = _columns(
-        rows, [("Going", [float(m.going) for m in rows]), ("Came", [float(m.attended) for m in rows])], top, zone
+        rows,
+        [
+            ("Going", [float(m.going) for m in rows]),
+            ("Came", [None if m.attended is None else float(m.attended) for m in rows]),
+        ],
+        top,
+        zone,
     )
     value = _columns(rows, [("Average value", [m.average_value for m in rows])], 5, zone)
     ticks = sorted({0, top // 2, top}) if top > 1 else [0, 1]

@@ -178,3 +178,19 @@ class SharedStatus(models.Model):
 
     def __str__(self) -> str:
         return f"Status shared for turn {self.turn_id}"
+
+
+class MeetingValue(models.Model):
+    """A meeting's value as its group's facilitators see it (journal/health.py), fixed once its
+    answers close (health.ANSWERS_CLOSE_AFTER after it ends): how many values people going gave
+    (`answers`) and their sum (`total`). Fixed, so that no later answer or edit moves a figure a
+    facilitator has already seen: an average seen at five answers and again at six would give
+    away the sixth person's value by difference."""
+
+    meeting = models.OneToOneField("meetings.Meeting", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    answers = models.PositiveIntegerField()
+    total = models.PositiveIntegerField()
+    fixed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Value of meeting {self.meeting_id}: {self.answers} answers"

@@ -28,7 +28,7 @@ from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group
 from roundtable.groups.permissions import Viewer
 from roundtable.meetings import permissions as meeting_perms
-from roundtable.meetings.models import Meeting, RsvpStatus
+from roundtable.meetings.models import Meeting, RsvpStatus, went
 
 from .models import Goal, Reflection
 
@@ -78,9 +78,8 @@ def may_set_goal(user: Viewer, meeting: Meeting, now: datetime | None = None) ->
 
 
 def was_there(user: Viewer, meeting: Meeting) -> bool:
-    """Going when the meeting ended, or marked as having come."""
-    rsvp = meeting_perms.rsvp_of(user, meeting)
-    return rsvp is not None and (rsvp.status == RsvpStatus.GOING or rsvp.attended is True)
+    """Marked as having come, or going with no mark made (meetings.models.went)."""
+    return went(meeting_perms.rsvp_of(user, meeting))
 
 
 def may_reflect(user: Viewer, meeting: Meeting, now: datetime | None = None) -> bool:

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from roundtable.accounts.models import User
@@ -29,7 +29,7 @@ from roundtable.live import services as live_services
 from roundtable.live.models import Commitment, CommitmentStatus, Roundtable, Turn
 from roundtable.live.selectors import previous_turns
 from roundtable.live.services import LiveError
-from roundtable.meetings.models import MeetingStatus, Rsvp, RsvpStatus
+from roundtable.meetings.models import MeetingStatus, Rsvp, went_q
 from roundtable.tracker.models import Activity, ActivityKind
 from roundtable.tracker.selectors import zone_of
 
@@ -58,7 +58,7 @@ def status_for(user: User, roundtable: Roundtable, *, now: datetime | None = Non
     meeting = roundtable.meeting
     zone = zone_of(user)
     previous = (
-        Rsvp.objects.filter(Q(status=RsvpStatus.GOING) | Q(attended=True), user=user)
+        Rsvp.objects.filter(went_q(), user=user)
         .filter(meeting__group_id=meeting.group_id, meeting__starts_at__lt=meeting.starts_at)
         .filter(meeting__status=MeetingStatus.SCHEDULED)
         .order_by("-meeting__starts_at")

@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from roundtable.accounts.models import User
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Membership, MembershipState
 from roundtable.groups.permissions import Viewer
-from roundtable.meetings.models import Meeting, MeetingStatus, Rsvp, RsvpStatus
+from roundtable.meetings.models import Meeting, MeetingStatus, Rsvp, RsvpStatus, went_q
 
 from .models import Goal, GoalPerson, Reflection, ReflectionPerson
 
@@ -104,7 +104,7 @@ def reflection_candidates(viewer: Viewer, meeting: Meeting) -> list[Candidate]:
     if not viewer.is_authenticated:
         return []
     rsvps = (
-        Rsvp.objects.filter(Q(status=RsvpStatus.GOING) | Q(attended=True), meeting=meeting, user__is_active=True)
+        Rsvp.objects.filter(went_q(), meeting=meeting, user__is_active=True)
         .exclude(user_id=viewer.pk)
         .select_related("user__profile")
     )
@@ -118,7 +118,7 @@ def waiting_reflections(owner: User, *, now: datetime | None = None, limit: int 
     dismissed: the "How was it?" prompts, most recent first. One query."""
     moment = now or timezone.now()
     answered = Reflection.objects.filter(owner=owner, meeting_id=OuterRef("pk"))
-    mine = Rsvp.objects.filter(Q(status=RsvpStatus.GOING) | Q(attended=True), meeting_id=OuterRef("pk"), user=owner)
+    mine = Rsvp.objects.filter(went_q(), meeting_id=OuterRef("pk"), user=owner)
     groups = Membership.objects.filter(user=owner, state=MembershipState.ACTIVE).values("group_id")
     qs = (
         Meeting.objects.filter(
@@ -175,7 +175,7 @@ def insight_rows(owner: User, *, now: datetime, today: date, since: date) -> Ins
 
     reflection = Reflection.objects.filter(owner=owner, meeting_id=OuterRef("meeting_id"))
     rsvps = (
-        Rsvp.objects.filter(Q(status=RsvpStatus.GOING) | Q(attended=True), user=owner)
+        Rsvp.objects.filter(went_q(), user=owner)
         .filter(meeting__status=MeetingStatus.SCHEDULED, meeting__ends_at__lte=now)
         .annotate(
             value=Subquery(reflection.values("value")[:1]),

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from django.utils.dateparse import parse_datetime
 from roundtable.accounts.models import User
 from roundtable.core.email import send_templated
 from roundtable.groups.models import Membership, MembershipRole, MembershipState
-from roundtable.meetings.models import MeetingStatus, Rsvp, RsvpStatus
+from roundtable.meetings.models import MeetingStatus, Rsvp, went_q
 from roundtable.meetings.tasks import when, zone_of
 from roundtable.tracker.models import Landing
 
@@ -50,7 +50,7 @@ def due_prompts(now: datetime) -> list[Rsvp]:
     sent = ReflectionPromptSent.objects.filter(user_id=OuterRef("user_id"), meeting_id=OuterRef("meeting_id"))
     return list(
         Rsvp.objects.filter(
-            Q(status=RsvpStatus.GOING) | Q(attended=True),
+            went_q(),
             meeting__status=MeetingStatus.SCHEDULED,
             meeting__ends_at__lte=now,
             meeting__ends_at__gt=now - PROMPT_WINDOW,

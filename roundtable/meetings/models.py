@@ -184,6 +184,19 @@ class Rsvp(models.Model):
         return f"{self.user} {self.status} for {self.meeting_id}"
 
 
+def went_q() -> models.Q:
+    """RSVPs of the people who were at a meeting: marked as having come (attended True), or going
+    where no mark was made (attended None: attendance not taken). Someone marked absent (attended
+    False) was not there, even if they said they were going. The one rule for who may reflect,
+    whose values a group's health counts, and whose hours the insights add."""
+    return models.Q(attended=True) | models.Q(status=RsvpStatus.GOING, attended__isnull=True)
+
+
+def went(rsvp: Rsvp | None) -> bool:
+    """went_q() for one RSVP (None: no RSVP, not there)."""
+    return rsvp is not None and (rsvp.attended is True or (rsvp.status == RsvpStatus.GOING and rsvp.attended is None))
+
+
 class CalendarFeed(models.Model):
     """A private iCalendar feed of the meetings a person is going to. Token stored hashed."""
 

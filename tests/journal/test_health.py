@@ -77,10 +77,14 @@ def test_figures_are_exact() -> None:
     report = health.group_health(group)
     assert [(m.title, m.going, m.attended, m.goal_share, m.reflected_share, m.average_value)
             for m in report.meetings] == [
-        ("First circle", 6, 5, 83, 83, 3.0),
-        ("Second circle", 4, 0, None, None, None),
+        ("First circle", 6, 5, 83, 100, 3.0),  # five of the five there reflected (the sixth was marked absent)
+        ("Second circle", 4, None, None, None, None),  # attendance not taken; four answers, still open
     ]  # fmt: skip
-    assert (report.goal_share, report.reflected_share, report.average_value) == (83, 83, 3.4)
+    assert [m.answers_open_until for m in report.meetings] == [None, health._day(_m2.ends_at + timedelta(days=7),
+                                                                                 group.time_zone)]  # fmt: skip
+    # Goals for 9 of the 10 places taken; 9 values from the 9 people there; the average over
+    # the meetings whose answers have closed (the first).
+    assert (report.goal_share, report.reflected_share, report.average_value) == (90, 100, 3.0)
     assert (report.landed, report.median_days_to_land) == (None, None)
     _landings(group, people)
     assert (health.group_health(group).landed, health.group_health(group).median_days_to_land) == (5, 60)
@@ -106,9 +110,12 @@ def test_the_page_and_the_api_show_aggregates_only() -> None:
     assert "Group health" in page
     assert "83%" in page
     assert "3.0 of 5" in page
-    assert "3.4 <span" in page
-    # The note at the top, and the second meeting's three figures.
-    assert page.count("not enough answers yet") == 4
+    assert "3.0 <span" in page
+    # The note at the top, and the second meeting's goal and reflected shares; its average
+    # waits for its answers to close.
+    assert page.count("not enough answers yet") == 3
+    assert page.count("answers open until") == 1
+    assert "not taken" in page  # the second meeting's attendance
     assert "Not enough answers yet" in page  # landed
     for u in people:
         assert u.display_name not in page
@@ -122,8 +129,13 @@ def test_the_page_and_the_api_show_aggregates_only() -> None:
                          "median_days_to_land", "meetings"}  # fmt: skip
     assert body["meetings"][0] == {
         "meeting": m1.public_id, "title": "First circle", "starts_at": body["meetings"][0]["starts_at"],
-        "going": 6, "attended": 5, "goal_share": 83, "reflected_share": 83, "average_value": 3.0,
+        "going": 6, "attended": 5, "goal_share": 83, "reflected_share": 100, "average_value": 3.0,
+        "answers_close_at": None,
     }  # fmt: skip
+    assert body["meetings"][1]["average_value"] is None
+    assert body["meetings"][1]["attended"] is None
+    close = _m2.ends_at + timedelta(days=7)  # JSON keeps milliseconds
+    assert body["meetings"][1]["answers_close_at"] == close.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     raw = json.dumps(body)
     for u in people:
         assert u.display_name not in raw
@@ -166,7 +178,10 @@ def test_the_health_page_makes_a_fixed_number_of_queries(extra: int) -> None:
     # queries (journal/health.py), whatever the data size.
     group, fac, people, _m1, _m2 = _fixture(extra_meetings=extra)
     _landings(group, people)
-    assert page_queries(as_client(fac), f"/groups/{group.slug}/health/") == 13
+    client = as_client(fac)
+    # The first look after meetings' answers closed computes and keeps their values (two more).
+    assert page_queries(client, f"/groups/{group.slug}/health/") == 15
+    assert page_queries(client, f"/groups/{group.slug}/health/") == 13
 
 
 def test_a_group_without_ended_meetings_says_what_to_do() -> None:
@@ -175,3 +190,48 @@ def test_a_group_without_ended_meetings_says_what_to_do() -> None:
     page = as_client(fac).get(f"/groups/{group.slug}/health/").content.decode()
     assert "No meetings have ended yet" in page
     assert Meeting.objects.count() == 0
+
+
+def test_an_average_never_moves_once_answers_close() -> None:
+    # Seen at five answers, an average that then moved with a sixth would give the sixth value
+    # away (6 x new - 5 x old). Once answers close, later answers and edits change nothing.
+    group, fac, people, m1, _m2 = _fixture()
+    latecomer = MembershipFactory(group=group, user=UserFactory(name="Late Lou")).user
+    RsvpFactory(meeting=m1, user=latecomer, attended=True)
+    assert health.group_health(group).meetings[0].average_value == 3.0
+    Reflection.objects.create(owner=latecomer, meeting=m1, value=1)
+    Reflection.objects.filter(owner=people[0], meeting=m1).update(value=5)
+    again = health.group_health(group)
+    assert (again.meetings[0].average_value, again.average_value) == (3.0, 3.0)
+    _token, secret = api_token_create(user=fac)
+    r = Client().get(f"/api/v1/groups/{group.slug}/health", headers={"Authorization": f"Bearer {secret}"})
+    assert (r.json()["meetings"][0]["average_value"], r.json()["average_value"]) == (3.0, 3.0)
+    # The reflected share counts people, not values: it may move (the latecomer answered).
+    assert again.meetings[0].reflected_share == 100
+
+
+def test_an_average_appears_only_when_answers_close() -> None:
+    group = GroupFactory()
+    people = [MembershipFactory(group=group).user for _ in range(5)]
+    m = _meeting(group, 1, title="Yesterday")
+    for u, v in zip(people, (4, 4, 5, 3, 4), strict=True):
+        RsvpFactory(meeting=m, user=u)
+        Reflection.objects.create(owner=u, meeting=m, value=v)
+    open_now = health.group_health(group)
+    assert (open_now.meetings[0].average_value, open_now.average_value) == (None, None)
+    assert open_now.meetings[0].answers_close_at == m.ends_at + timedelta(days=7)
+    assert open_now.meetings[0].reflected_share == 100  # counts of answers show at once
+    later = health.group_health(group, now=m.ends_at + timedelta(days=7))
+    assert (later.meetings[0].average_value, later.average_value) == (4.0, 4.0)
+    assert later.meetings[0].answers_close_at is None
+
+
+def test_a_value_from_someone_marked_absent_does_not_count() -> None:
+    group = GroupFactory()
+    people = [MembershipFactory(group=group).user for _ in range(6)]
+    m = _meeting(group, 10, title="Circle")
+    for i, u in enumerate(people):
+        RsvpFactory(meeting=m, user=u, attended=i != 5)  # the last was marked absent
+        Reflection.objects.create(owner=u, meeting=m, value=1 if i == 5 else 4)
+    row = health.group_health(group).meetings[0]
+    assert (row.going, row.attended, row.reflected_share, row.average_value) == (6, 5, 100, 4.0)
