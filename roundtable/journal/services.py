@@ -143,7 +143,9 @@ def reflection_save(
     revision adds only the follow-ups it carries. Raises JournalError: 400 before the meeting
     ends or for bad values, 404 for a person who was not there."""
     if not permissions.may_reflect(owner, meeting, now):
-        raise JournalError("You can say how a meeting went once it has ended, if you were going.")
+        if meeting.is_cancelled or (now or timezone.now()) < meeting.ends_at:
+            raise JournalError("You can say how a meeting went once it has ended.")
+        raise JournalError("Only people who were there can say how it went: you weren't going, or were marked absent.")
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise JournalError("Choose a value from 1 to 5.", field="value")
     takeaways = _text(takeaways, field="takeaways", max_length=3000, multiline=True)
