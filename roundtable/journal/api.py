@@ -322,8 +322,9 @@ def _save(request: HttpRequest, meeting: Meeting, payload: ReflectionFields) -> 
 
 @router.post("/me/reflections", response={200: ReflectionOut, 400: Error, **R}, auth=token_auth)
 def save_reflection(request: HttpRequest, payload: ReflectionIn) -> dict[str, Any]:
-    """Say how a meeting went, once it has ended, if you were there (going and not marked absent, or marked as having come); saying it again revises
-    it. Each person met becomes a contact in your tracker; each follow-up a new task."""
+    """Say how a meeting went, once it has ended, if you were there (going and not marked
+    absent, or marked as having come); saying it again revises it. Each person met becomes a
+    contact in your tracker; each follow-up a new task."""
     return _fresh_reflection(_save(request, _meeting(request, payload.meeting), payload))
 
 
