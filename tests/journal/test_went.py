@@ -45,7 +45,9 @@ def test_someone_marked_absent_is_not_asked_and_may_not_reflect() -> None:
     assert "Save my reflection" not in client.get(f"/meetings/{w.meeting.public_id}/reflection/").content.decode()
     r = client.post(f"/meetings/{w.meeting.public_id}/reflection/", {"value": "5"})
     assert r.status_code == 400
-    assert "Only people who were there can say how it went" in r.content.decode()
+    assert "Only people who were there can say how it went: you weren't going, or were marked absent." in (
+        r.content.decode()
+    )
     assert not Reflection.objects.filter(owner=w.ann).exists()
     # Nor do the others see them among the people they met.
     names = [c.name for c in selectors.reflection_candidates(w.going[0], w.meeting)]
