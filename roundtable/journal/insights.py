@@ -137,10 +137,25 @@ def activity_mix(rows: InsightRows, weeks: list[date]) -> dict[str, object]:
 
 
 def funnel(rows: InsightRows) -> tuple[dict[str, int], list[dict[str, object]]]:
-    """All-time counts, and the interviews by the source of their opportunity."""
+    """All-time counts, and the interviews by the source of their opportunity. Interviews and
+    offers are the ones logged, plus one for each opportunity the board moved to Interviewing or
+    Offer without one logged against it (so the funnel never says 0 offers beside an offer on
+    the board)."""
     counts = {"networking": 0, "applications": 0, "interviews": 0, "offers": 0}
     sources: dict[str, int] = defaultdict(int)
     labels = dict(Source.choices)
+
+    def source_label(source: str, group: str) -> str:
+        if source == Source.GROUP and group:
+            return f"A group: {group}"
+        return str(labels.get(source, source)) if source else "Not tied to an opportunity"
+
+    for source, group, interviewed, offered in rows.board_unlogged:
+        if interviewed:
+            counts["interviews"] += 1
+            sources[source_label(source, group)] += 1
+        if offered:
+            counts["offers"] += 1
     for kind, source, group, n in rows.activity_totals:
         if kind in NETWORKING_KINDS:
             counts["networking"] += n
@@ -150,13 +165,7 @@ def funnel(rows: InsightRows) -> tuple[dict[str, int], list[dict[str, object]]]:
             counts["offers"] += n
         elif kind == ActivityKind.INTERVIEW:
             counts["interviews"] += n
-            if source == Source.GROUP and group:
-                label = f"A group: {group}"
-            elif source:
-                label = str(labels.get(source, source))
-            else:
-                label = "Not tied to an opportunity"
-            sources[label] += n
+            sources[source_label(source, group)] += n
     ordered = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
     return counts, [{"label": k, "n": v} for k, v in ordered]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from roundtable.accounts.models import User
@@ -151,6 +151,10 @@ class InsightRows:
       weeks: older days are not read);
     - `activity_totals`: (kind, opportunity source or "", source group name or "", n) over all
       time (the funnel);
+    - `board_unlogged`: (source or "", source group name or "", interviewed, offered) for each
+      opportunity that reached Interviewing (or later) without an interview logged against it,
+      or Offer/Accepted without an offer logged: the board's own evidence, which the funnel
+      counts once per opportunity beside the logged activities;
     - `targets`: {activity kind: per week};
     - `strategic_member`: the owner is an active member of a strategic planning group;
     - `overdue`: the owner's open tasks due before `today`, oldest due first, as (title, due_on),
@@ -160,6 +164,7 @@ class InsightRows:
     meetings: list[dict[str, object]]
     activities: list[tuple[str, date, str, str, int]]
     activity_totals: list[tuple[str, str, str, int]]
+    board_unlogged: list[tuple[str, str, bool, bool]]
     targets: dict[str, int]
     strategic_member: bool
     overdue: list[tuple[str, date | None]]
@@ -167,11 +172,11 @@ class InsightRows:
 
 
 def insight_rows(owner: User, *, now: datetime, today: date, since: date) -> InsightRows:
-    """The rows behind the owner's insights. Seven queries whatever the amount of history."""
-    from django.db.models import Count, Subquery
+    """The rows behind the owner's insights. Eight queries whatever the amount of history."""
+    from django.db.models import BooleanField, Case, Count, Subquery, Value, When
 
     from roundtable.groups.models import Kind
-    from roundtable.tracker.models import Activity, Task, WeeklyTarget
+    from roundtable.tracker.models import Activity, ActivityKind, Opportunity, Stage, StageChange, Task, WeeklyTarget
 
     reflection = Reflection.objects.filter(owner=owner, meeting_id=OuterRef("meeting_id"))
     rsvps = (
@@ -223,9 +228,29 @@ def insight_rows(owner: User, *, now: datetime, today: date, since: date) -> Ins
         .annotate(n=Count("id"))
     )
     activity_totals = [(k, s or "", g or "", n) for k, s, g, n in totals]
+    interview_on, offer_on = (Stage.INTERVIEWING, Stage.OFFER, Stage.ACCEPTED), (Stage.OFFER, Stage.ACCEPTED)
+    changes = StageChange.objects.filter(opportunity_id=OuterRef("pk"))
+    logged = Activity.objects.filter(opportunity_id=OuterRef("pk"))
+
+    def reached(stages: tuple[str, ...]) -> Case:
+        hit = Q(stage__in=stages) | Q(Exists(changes.filter(to_stage__in=stages)))
+        return Case(When(hit, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+    board = (
+        Opportunity.objects.filter(owner=owner)
+        .annotate(
+            interviewed=reached(interview_on),
+            offered=reached(offer_on),
+            interview_logged=Exists(logged.filter(kind=ActivityKind.INTERVIEW)),
+            offer_logged=Exists(logged.filter(kind=ActivityKind.OFFER)),
+        )
+        .filter(Q(interviewed=True, interview_logged=False) | Q(offered=True, offer_logged=False))
+        .values_list("source", "source_group__name", "interviewed", "interview_logged", "offered", "offer_logged")
+    )
+    board_unlogged = [(s or "", g or "", i and not il, o and not ol) for s, g, i, il, o, ol in board]
     targets = dict(WeeklyTarget.objects.filter(owner=owner).values_list("kind", "per_week"))
     strategic = Membership.objects.filter(user=owner, state=MembershipState.ACTIVE, group__kind=Kind.STRATEGIC).exists()
     open_overdue = Task.objects.filter(owner=owner, done_at__isnull=True, due_on__lt=today)
     overdue = list(open_overdue.order_by("due_on", "pk").values_list("title", "due_on")[:20])
     n_overdue = len(overdue) if len(overdue) < 20 else open_overdue.count()
-    return InsightRows(meetings, activities, activity_totals, targets, strategic, overdue, n_overdue)
+    return InsightRows(meetings, activities, activity_totals, board_unlogged, targets, strategic, overdue, n_overdue)

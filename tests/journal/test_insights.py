@@ -9,7 +9,16 @@ import pytest
 from roundtable.groups.models import Kind
 from roundtable.journal.insights import insights_for
 from roundtable.journal.models import Goal, Reflection
-from roundtable.tracker.models import Activity, ActivityKind, Company, Opportunity, Source, WeeklyTarget
+from roundtable.tracker.models import (
+    Activity,
+    ActivityKind,
+    Company,
+    Opportunity,
+    Source,
+    Stage,
+    StageChange,
+    WeeklyTarget,
+)
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +127,35 @@ def test_activity_mix_funnel_and_interview_sources():
         {"label": "Not tied to an opportunity", "n": 1},
     ]
     assert data["empty"] is False
+
+
+def test_the_board_counts_where_nothing_was_logged():
+    # An offer on the board with no offer logged still counts as an offer; an opportunity that
+    # went through Interviewing and was rejected, with no interview logged, as one interview;
+    # one with interviews logged is not counted twice.
+    user = member()
+    g = GroupFactory(name="Harbor Roundtable", slug="harbor")
+    acme = Company.objects.create(owner=user, name="Acme")
+    offer = Opportunity.objects.create(owner=user, company=acme, role="PM", source=Source.GROUP, source_group=g,
+                                       stage=Stage.OFFER)  # fmt: skip
+    StageChange.objects.create(opportunity=offer, from_stage="", to_stage=Stage.OFFER)
+    gone = Opportunity.objects.create(owner=user, company=acme, role="QA", source=Source.REFERRAL,
+                                      stage=Stage.REJECTED)  # fmt: skip
+    StageChange.objects.create(opportunity=gone, from_stage="", to_stage=Stage.APPLIED)
+    StageChange.objects.create(opportunity=gone, from_stage=Stage.APPLIED, to_stage=Stage.INTERVIEWING)
+    StageChange.objects.create(opportunity=gone, from_stage=Stage.INTERVIEWING, to_stage=Stage.REJECTED)
+    logged = Opportunity.objects.create(owner=user, company=acme, role="Ops", source=Source.APPLICATION,
+                                        stage=Stage.INTERVIEWING)  # fmt: skip
+    Activity.objects.create(owner=user, kind=ActivityKind.INTERVIEW, occurred_on=date(2026, 11, 2), opportunity=logged)
+    Activity.objects.create(owner=user, kind=ActivityKind.INTERVIEW, occurred_on=date(2026, 11, 3), opportunity=logged)
+    Opportunity.objects.create(owner=user, company=acme, role="Early", stage=Stage.APPLIED)  # counts for nothing here
+    data = insights_for(user, now=NOW)
+    assert data["funnel"] == {"networking": 0, "applications": 0, "interviews": 4, "offers": 1}
+    assert data["interview_sources"] == [
+        {"label": "Application", "n": 2},
+        {"label": "A group: Harbor Roundtable", "n": 1},
+        {"label": "Referral", "n": 1},
+    ]
 
 
 def test_only_meetings_gone_to_and_ended_count():
