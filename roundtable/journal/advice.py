@@ -70,26 +70,37 @@ def overdue_follow_up(rows: InsightRows, today: date, zone: ZoneInfo) -> Advice 
     return Advice("overdue_follow_up", text, because, reverse("tracker:tasks"), "See your tasks")
 
 
-def speakers_too_often(rows: InsightRows, today: date, zone: ZoneInfo) -> Advice | None:
-    """More than one speakers meeting in one of the last RECENT_WEEKS weeks (the current included)."""
-    first = monday_of(today) - timedelta(weeks=RECENT_WEEKS - 1)
+def _speakers_per_week(meetings: list[dict[str, object]], zone: ZoneInfo) -> dict[date, int]:
     per_week: dict[date, int] = defaultdict(int)
-    for m in rows.meetings:
-        if m["kind"] != Kind.SPEAKERS:
-            continue
-        assert isinstance(m["starts_at"], datetime)
-        week = monday_of(local_day(m["starts_at"], zone))
-        if week >= first:
-            per_week[week] += 1
-    busy = sorted(w for w, n in per_week.items() if n > 1)
-    if not busy:
-        return None
-    week = busy[-1]
-    text = f"You went to {per_week[week]} speakers meetings in the week of {_day(week)}."
+    for m in meetings:
+        if m["kind"] == Kind.SPEAKERS:
+            assert isinstance(m["starts_at"], datetime)
+            per_week[monday_of(local_day(m["starts_at"], zone))] += 1
+    return per_week
+
+
+def speakers_too_often(rows: InsightRows, today: date, zone: ZoneInfo) -> Advice | None:
+    """More than one speakers meeting in one week: booked in a coming week (the soonest such
+    week, looking ahead first, while there is time to change plans), or gone to in one of the
+    last RECENT_WEEKS weeks (the current included; the latest such week)."""
     because = (
         "because the usual advice is at most one speakers meeting a week, and best one a month: "
         "the hours bring more as conversations and direct outreach."
     )
+    ahead, per_week = _speakers_per_week(rows.upcoming, zone), _speakers_per_week(rows.meetings, zone)
+    # A coming week counts what is booked and, for the current week, what was already gone to.
+    booked = sorted(w for w, n in ahead.items() if n + per_week.get(w, 0) > 1)
+    if booked:
+        week = booked[0]
+        n = ahead[week] + per_week.get(week, 0)
+        text = f"You're down for {n} speakers meetings in the week of {_day(week)}."
+        return Advice("speakers_too_often", text, because, reverse("meetings:agenda"), "See your agenda")
+    first = monday_of(today) - timedelta(weeks=RECENT_WEEKS - 1)
+    busy = sorted(w for w, n in per_week.items() if n > 1 and w >= first)
+    if not busy:
+        return None
+    week = busy[-1]
+    text = f"You went to {per_week[week]} speakers meetings in the week of {_day(week)}."
     return Advice("speakers_too_often", text, because, reverse("tracker:targets"), "Plan your week")
 
 

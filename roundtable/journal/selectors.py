@@ -21,6 +21,7 @@ from .models import Goal, GoalPerson, Reflection, ReflectionPerson
 # A reflection is asked for (email, home page, meeting page) for this long after the meeting.
 PROMPT_DAYS = 14
 WAITING_LIMIT = 5
+UPCOMING_DAYS = 28  # how far ahead insight_rows reads booked meetings (advice that looks ahead)
 
 
 def _goal_people() -> Prefetch:  # type: ignore[type-arg]
@@ -146,6 +147,9 @@ class InsightRows:
       not cancelled, ended by `now`: {"group_id": int, "group": str, "slug": str, "kind": str
       (groups.Kind), "starts_at": aware datetime, "ends_at": aware datetime, "value": int 1-5 or
       None, "goal_set": bool, "goal_met": "yes"|"partly"|"no"|""}, oldest first;
+    - `upcoming`: the same dicts (value None, goal_met "") for meetings the owner is going to
+      that have not ended and start within UPCOMING_DAYS of `now`, soonest first (advice that
+      looks ahead: two speakers nights booked in one week);
     - `activities`: (kind, occurred_on, opportunity source or "", source group name or "", n)
       counts per day (the owner's local dates), from `since` on (the charts' and the advice's
       weeks: older days are not read);
@@ -162,6 +166,7 @@ class InsightRows:
     """
 
     meetings: list[dict[str, object]]
+    upcoming: list[dict[str, object]]
     activities: list[tuple[str, date, str, str, int]]
     activity_totals: list[tuple[str, str, str, int]]
     board_unlogged: list[tuple[str, str, bool, bool]]
@@ -181,7 +186,7 @@ def insight_rows(owner: User, *, now: datetime, today: date, since: date) -> Ins
     reflection = Reflection.objects.filter(owner=owner, meeting_id=OuterRef("meeting_id"))
     rsvps = (
         Rsvp.objects.filter(went_q(), user=owner)
-        .filter(meeting__status=MeetingStatus.SCHEDULED, meeting__ends_at__lte=now)
+        .filter(meeting__status=MeetingStatus.SCHEDULED, meeting__starts_at__lt=now + timedelta(days=UPCOMING_DAYS))
         .annotate(
             value=Subquery(reflection.values("value")[:1]),
             goal_met=Subquery(reflection.values("goal_met")[:1]),
@@ -200,7 +205,7 @@ def insight_rows(owner: User, *, now: datetime, today: date, since: date) -> Ins
             "goal_set",
         )
     )
-    meetings: list[dict[str, object]] = [
+    every: list[dict[str, object]] = [
         {
             "group_id": r["meeting__group_id"],
             "group": r["meeting__group__name"],
@@ -214,6 +219,8 @@ def insight_rows(owner: User, *, now: datetime, today: date, since: date) -> Ins
         }
         for r in rsvps
     ]
+    meetings = [m for m in every if m["ends_at"] <= now]  # type: ignore[operator]
+    upcoming = [m for m in every if m["ends_at"] > now]  # type: ignore[operator]
     acts = (
         Activity.objects.filter(owner=owner, occurred_on__gte=since)
         .order_by()
@@ -253,4 +260,6 @@ def insight_rows(owner: User, *, now: datetime, today: date, since: date) -> Ins
     open_overdue = Task.objects.filter(owner=owner, done_at__isnull=True, due_on__lt=today)
     overdue = list(open_overdue.order_by("due_on", "pk").values_list("title", "due_on")[:20])
     n_overdue = len(overdue) if len(overdue) < 20 else open_overdue.count()
-    return InsightRows(meetings, activities, activity_totals, board_unlogged, targets, strategic, overdue, n_overdue)
+    return InsightRows(
+        meetings, upcoming, activities, activity_totals, board_unlogged, targets, strategic, overdue, n_overdue
+    )

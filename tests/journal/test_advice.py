@@ -59,6 +59,31 @@ def test_two_speakers_meetings_in_one_local_week():
     assert "speakers_too_often" not in advice(london)
 
 
+def test_two_speakers_meetings_booked_in_one_coming_week():
+    # Today is Wednesday 4 November (New York). Going to two speakers nights in the week of
+    # Monday 9 November: the advice looks ahead, while there is time to change plans.
+    user = member()
+    strategic(user)
+    talks = GroupFactory(name="Tech Talks", slug="talks", kind=Kind.SPEAKERS)
+    went(user, talks, datetime(2026, 11, 10, 23, 0, tzinfo=UTC), 60)  # Tue 10 Nov, 18:00 EST
+    went(user, talks, datetime(2026, 11, 13, 23, 0, tzinfo=UTC), 60)  # Fri 13 Nov
+    went(user, talks, datetime(2026, 12, 29, 23, 0, tzinfo=UTC), 60)  # past the 28 days read ahead
+    a = advice(user)["speakers_too_often"]
+    assert (a["text"], a["link"], a["link_text"]) == (
+        "You're down for 2 speakers meetings in the week of Monday 9 November.",
+        "/me/agenda/",
+        "See your agenda",
+    )
+    # One booked this week beside one already gone to this week counts too.
+    other = member()
+    strategic(other)
+    went(other, talks, datetime(2026, 11, 2, 23, 0, tzinfo=UTC), 60)  # Mon 2 Nov, gone to
+    went(other, talks, datetime(2026, 11, 6, 23, 0, tzinfo=UTC), 60)  # Fri 6 Nov, booked
+    assert advice(other)["speakers_too_often"]["text"] == (
+        "You're down for 2 speakers meetings in the week of Monday 2 November."
+    )
+
+
 def test_a_group_whose_last_four_meetings_averaged_below_two_and_a_half():
     user = member()
     strategic(user)
