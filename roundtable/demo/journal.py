@@ -58,20 +58,24 @@ def journal_history(rng: random.Random, loaded: Loaded) -> int:
         going = rng.sample(others, k=min(len(others), rng.randint(8, 11)))
         if weeks_ago == 1 or rng.random() < 0.6:
             going.append(member)
+        there = []
         for u in going:
-            Rsvp.objects.create(meeting=meeting, user=u, status=RsvpStatus.GOING, attended=rng.random() < 0.88)
-        Rsvp.objects.filter(meeting=meeting, user=member).update(attended=True)
+            came = rng.random() < 0.88 or u == member
+            Rsvp.objects.create(meeting=meeting, user=u, status=RsvpStatus.GOING, attended=came)
+            if came:
+                there.append(u)
         Meeting.objects.filter(pk=meeting.pk).update(going_count=len(going))
         for u in going:
             if rng.random() < 0.8 or u == member:
                 services.goal_set(owner=u, meeting=meeting, reasons=rng.choice(REASONS),
                                   now=start - timedelta(days=1))  # fmt: skip
-        for u in going:
+        for u in there:  # only people who were there reflect, and meet (meetings.models.went_q)
             # The member's last meeting waits for their reflection (the home page asks).
             if u == member and weeks_ago == 1:
                 continue
             if rng.random() < 0.75:
-                met = [p.public_id for p in rng.sample([g for g in going if g != u], k=rng.randint(0, 2))]
+                k = rng.randint(1 if u == member else 0, 2)  # the member always met someone: the demo shows it
+                met = [p.public_id for p in rng.sample([g for g in there if g != u], k=k)]
                 services.reflection_save(
                     owner=u, meeting=meeting, value=rng.choice([3, 4, 4, 5, 5, 2]), takeaways=rng.choice(TAKEAWAYS),
                     goal_met=rng.choice(["yes", "partly", "yes", "no"]), met=met,
