@@ -251,9 +251,14 @@ def _invalid_results_html(form: DiscoveryForm) -> str:
 
 def _normalised_query(request: HtmxRequest) -> str:
     # The same parameters in another order are the same search. Only the keys are sorted:
-    # of repeated values the form reads the last, so their order stays.
+    # of repeated values the form reads the last, so their order stays. Kept on the request:
+    # the page and the results are each looked up and stored by it.
+    known: str | None = getattr(request, "_discovery_query", None)
+    if known is not None:
+        return known
     pairs = [(k, v) for k, values in request.GET.lists() for v in values]
-    return urlencode(sorted(pairs, key=lambda kv: kv[0]))
+    request._discovery_query = urlencode(sorted(pairs, key=lambda kv: kv[0]))  # type: ignore[attr-defined]
+    return request._discovery_query  # type: ignore[attr-defined,no-any-return]
 
 
 def _querystring_without_page(request: HtmxRequest) -> str:

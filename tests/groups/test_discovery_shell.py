@@ -76,3 +76,25 @@ def test_a_shell_holding_a_mark_of_its_own_is_not_used(settings) -> None:  # typ
     assert list(views._SHELLS.values()) == [None]
     assert page == _page(url, from_shell=False, settings=settings)
     assert "Odd topic group" in page
+
+
+def _state(field: object) -> dict[str, object]:
+    widget = field.widget  # type: ignore[attr-defined]
+    return {
+        **{k: repr(v) for k, v in vars(field).items()},
+        **{f"widget.{k}": repr(v) for k, v in vars(widget).items()},
+    }
+
+
+@pytest.mark.django_db
+def test_discovery_forms_share_fields_that_no_request_changes(settings) -> None:  # type: ignore[no-untyped-def]
+    from roundtable.groups.forms import DiscoveryForm
+
+    assert DiscoveryForm().fields["q"] is DiscoveryForm().fields["q"]
+    assert DiscoveryForm().fields is not DiscoveryForm().fields
+    before = {name: _state(f) for name, f in DiscoveryForm.base_fields.items()}
+    for query in [*QUERIES, "radius=abc&kind=nope&topic=%21&page=0", "near=Atlantis&q=" + "x" * 300]:
+        for htmx in ({}, {"HX-Request": "true"}):
+            cache.clear()
+            assert Client().get(f"/groups/?{query}", headers=htmx).status_code in (200, 400)
+    assert {name: _state(f) for name, f in DiscoveryForm.base_fields.items()} == before
