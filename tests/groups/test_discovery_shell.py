@@ -98,3 +98,37 @@ def test_discovery_forms_share_fields_that_no_request_changes(settings) -> None:
             cache.clear()
             assert Client().get(f"/groups/?{query}", headers=htmx).status_code in (200, 400)
     assert {name: _state(f) for name, f in DiscoveryForm.base_fields.items()} == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["topic added", "group hidden", "group edited"])
+def test_a_shell_follows_the_writes_that_change_what_it_shows(settings, change: str) -> None:  # type: ignore[no-untyped-def]
+    """The shell lists the topics of listed groups: a write that changes them bumps the
+    discovery generation, and the next page comes from a shell made at the new one."""
+    from roundtable.groups import services
+
+    settings.ROUNDTABLE_DISCOVERY_SHELL = True
+    views._SHELLS.clear()
+    g = GroupFactory(name="Harbor Networkers")
+    g.topics.add(TopicFactory(name="Salary talks", slug="salary-talks"))
+    first = Client().get("/groups/?q=harbor&radius=10").content.decode()
+    assert "Salary talks" in first
+    assert "Harbor Networkers" in first
+    if change == "topic added":
+        g.topics.add(TopicFactory(name="Mock interviews", slug="mock-interviews"))
+    elif change == "group hidden":
+        g.visibility = "secret"
+        g.join_policy = "invite"
+        g.save()
+    else:
+        data = services.GroupData(
+            name="Harbor Talkers", kind=g.kind, format=g.format, location_text="Boston, MA", topics=("Salary talks",)
+        )
+        services.group_update(group=g, data=data)
+    page = Client().get("/groups/?q=harbor&radius=11").content.decode()
+    assert len(views._SHELLS) == 2
+    assert ("Mock interviews" in page) == (change == "topic added")
+    assert ("Salary talks" in page) == (change != "group hidden")
+    assert ("Harbor Networkers" in page) == (change == "topic added")
+    assert ("Harbor Talkers" in page) == (change == "group edited")
+    assert page == _page("/groups/?q=harbor&radius=11", from_shell=False, settings=settings)
