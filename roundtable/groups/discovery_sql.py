@@ -93,15 +93,18 @@ class _Query:
 
     def joined(self, match: str) -> _Query:
         """The same groups read from the listed-only FTS5 index's matches, each looked up by
-        key (search._fts_joined)."""
+        key (search._fts_joined). A CROSS JOIN with the index first, because SQLite keeps
+        that order: without statistics (a database never analysed, as a new deployment's)
+        its planner walked the groups instead and ran the MATCH once per group, 2.5-5 ms
+        for 45 groups in the demo data against 0.05 the other way round."""
         other = self.copy()
-        other.tables.append(_FTS_LISTED)
+        other.tables.insert(0, _FTS_LISTED)
         other.where += _JOIN_WHERE
         other.params.append(match)
         return other
 
     def body(self) -> str:
-        return f"FROM {' , '.join(self.tables)} WHERE ({' AND '.join(self.where)})"
+        return f"FROM {' CROSS JOIN '.join(self.tables)} WHERE ({' AND '.join(self.where)})"
 
     def count_up_to(self, limit: int) -> int:
         sql = f'SELECT (SELECT count(*) FROM (SELECT {_T}."id" AS "pk" {self.body()} LIMIT %s) AS part)'  # noqa: S608
