@@ -128,6 +128,20 @@ class DiscoveryForm(OneMessagePerField):
         )
 
 
+class _SharedFields(dict[str, forms.Field]):
+    """A form's fields shared by its instances: Django deep-copies every field for each form
+    (a third of what an uncached search spent in its form), so that a form may change its
+    own fields; DiscoveryForm never does (no per-request choices, widgets or attributes),
+    and tests/groups/test_discovery_shell.py checks that a request leaves them as they were.
+    Each form still gets its own dict of them."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return dict(self)
+
+
+DiscoveryForm.base_fields = _SharedFields(DiscoveryForm.base_fields)
+
+
 class GroupForm(forms.Form):
     name = SingleLineField(max_length=120, help_text="Plain and specific: who it is for and where.")
     kind = forms.ChoiceField(choices=Kind.choices, widget=forms.RadioSelect)

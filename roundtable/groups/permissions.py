@@ -14,6 +14,9 @@ A group someone may not see answers exactly as a group that does not exist (404)
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -100,12 +103,27 @@ def discoverable_groups(user: Viewer) -> QuerySet[Group]:
     return base.filter(Q(visibility=GroupVisibility.LISTED) | Q(id__in=mine))
 
 
+# The listed groups: the part of discovery everyone may see, anonymous visitors included.
+LISTED = Q(visibility=GroupVisibility.LISTED)
+
+
+@cache
+def listed_where_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
+    """LISTED as SQL on the database `alias` (its WHERE condition over "groups_group", and
+    its parameters), compiled once: the anonymous discovery's SQL (groups/discovery_sql.py)
+    states the rule through this, never in words of its own."""
+    query = Group.objects.filter(LISTED).query
+    compiler = query.get_compiler(using=alias)
+    sql, params = query.where.as_sql(compiler, compiler.connection)
+    return sql, tuple(params)
+
+
 def discoverable_parts(user: Viewer) -> tuple[QuerySet[Group], QuerySet[Group] | None]:
     """discoverable_groups in its two parts, which never overlap: the listed groups (for
     everyone), and the unlisted and secret groups the viewer is an active member of (None
     for an anonymous viewer). Searched apart and joined by UNION ALL (groups.selectors.discover),
     each part can walk its own indexes: one OR over both read every listed group."""
-    listed = Group.objects.filter(visibility=GroupVisibility.LISTED)
+    listed = Group.objects.filter(LISTED)
     if not user.is_authenticated:
         return listed, None
     mine = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values("group_id")

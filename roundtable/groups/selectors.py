@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
     Count,
     Exists,
@@ -29,6 +29,7 @@ from django.utils.functional import cached_property
 
 from roundtable.accounts.models import Profile, User
 
+from . import discovery_sql
 from .models import Format, Group, GroupVisibility, Membership, MembershipRole, MembershipState, Topic
 from .permissions import Viewer, discoverable_groups, discoverable_parts
 from .places import EARTH_RADIUS_KM, Place, bounding_box, distance_words, haversine_km
@@ -51,7 +52,8 @@ class CappedPaginator(Paginator):
     is cap / per_page (50 by default), so no page walks more than cap rows.
     count_parts are querysets whose rows together are the ones to count, in plans that
     count them fast (default: the object list); counted is a count already made (up to
-    cap + 1), which then costs no query at all. rows(bottom, top), when given, reads a
+    cap + 1), which then costs no query at all; count, a function that counts (up to
+    cap + 1) in one query, read before the page. rows(bottom, top), when given, reads a
     page's rows in place of slicing the object list, and tells how many rows there are in
     all when that came for free (a query that reads every row to order them), or None.
     """
@@ -65,17 +67,21 @@ class CappedPaginator(Paginator):
         count_parts: list[QuerySet[Group]] | None = None,
         counted: int | None = None,
         rows: Callable[[int, int], tuple[list[Group], int | None]] | None = None,
+        count: Callable[[], int] | None = None,
     ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
         self._count_parts = count_parts
         self._known = counted
         self._rows = rows
+        self._count = count
 
     @cached_property
     def _counted(self) -> int:
         if self._known is not None:
             return self._known
+        if self._count is not None:
+            return self._count()
         if self._count_parts:
             return count_up_to(self._count_parts, self.cap + 1)
         qs: QuerySet[Group] = self.object_list  # type: ignore[assignment]
@@ -91,7 +97,7 @@ class CappedPaginator(Paginator):
 
     def page(self, number: int | str) -> Page:
         early: tuple[int, list[Group]] | None = None
-        if self._rows is not None and self._known is None and "_counted" not in self.__dict__:
+        if self._rows is not None and self._known is None and self._count is None and "_counted" not in self.__dict__:
             # Read the page asked for before counting: its query may tell the count too.
             wanted = self._page_number(number)
             rows, total = self._rows((wanted - 1) * self.per_page, wanted * self.per_page)
@@ -216,6 +222,29 @@ def _topic_links(slug: str) -> QuerySet[Any]:
 def discover(viewer: Viewer, f: DiscoveryFilters, *, with_topics: bool = True) -> tuple[Page, list[GroupResult]]:
     """Groups this viewer may discover, filtered, sorted and paginated; with_topics=False
     leaves the groups' topics to be fetched by the caller, for the groups it needs them of.
+
+    An anonymous viewer on SQLite gets the same queries from SQL written once
+    (discovery_sql.py: building and compiling them was most of an uncached search's
+    cost); everyone else gets discover_orm, which is the reference for both.
+    """
+    alias = router.db_for_read(Group)
+    if not viewer.is_authenticated and connections[alias].vendor == "sqlite" and discovery_sql_enabled():
+        page = discovery_sql.anonymous_page(f, alias, count_cap(), PAGE_SIZE)
+        groups: list[Group] = page.object_list  # type: ignore[assignment]
+        if with_topics:
+            prefetch_related_objects(groups, Prefetch("topics", queryset=Topic.objects.order_by("name")))
+        return page, [_result(g, f, None) for g in groups]
+    return discover_orm(viewer, f, with_topics=with_topics)
+
+
+def discovery_sql_enabled() -> bool:
+    """Setting ROUNDTABLE_DISCOVERY_SQL (default True): False sends anonymous viewers through
+    the ORM path too (the tests compare the two)."""
+    return bool(getattr(settings, "ROUNDTABLE_DISCOVERY_SQL", True))
+
+
+def discover_orm(viewer: Viewer, f: DiscoveryFilters, *, with_topics: bool = True) -> tuple[Page, list[GroupResult]]:
+    """discover() through the ORM, for every viewer and both engines.
 
     A fixed number of queries whatever the data size: count (capped), page, topics of
     the page (and the viewer's profile when signed in; and, for a full-text search

@@ -1,20 +1,24 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
 from django.db.models import Prefetch, prefetch_related_objects
+from django.forms.utils import ErrorDict
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -118,6 +122,10 @@ def _with_cards(results: list[selectors.GroupResult]) -> None:
         r.card = Card(mark_safe(card.head), mark_safe(card.tail))  # type: ignore[attr-defined]  # noqa: S308
 
 
+def _popular_topics() -> list[Topic]:
+    return discovery_cache.cached("topics", "", selectors.popular_topics)
+
+
 def _kinds() -> list[dict[str, str]]:
     return [{"value": k.value, "label": k.label, "advice": KIND_ADVICE[k]} for k in Kind]
 
@@ -146,14 +154,82 @@ def discover(request: HtmxRequest) -> HttpResponse:
         "form": form,
         "results_html": results_html,
         "kinds": _kinds(),
-        "topics": discovery_cache.cached("topics", "", selectors.popular_topics),
+        # Called by the template when it renders the form (not when the page comes from its
+        # shell): unpickling the cached topics was a tenth of an uncached search.
+        "topics": _popular_topics,
         # Shown on the phone's "Filters" button, so folded filters are not forgotten.
         "active_filters": len([key for key in request.GET if key != "page" and str(request.GET.get(key, "")).strip()]),
     }
-    response = render(request, "groups/discover.html", ctx, status=status)
+    shelled = _from_shell(request, form, ctx) if whole and valid and request.GET else None
+    if shelled is not None:
+        response = HttpResponse(shelled)
+    else:
+        response = render(request, "groups/discover.html", ctx, status=status)
     if whole and valid:
         discovery_cache.keep("page", _normalised_query(request), response.content.decode())
     return response
+
+
+# An anonymous discovery page is the same page for every visitor who typed the same things:
+# its shell (the frame and the filter form, everything but the results) is rendered once per
+# process for each state of the choices (kind, format, unit, sort, topic, online; which typed
+# fields hold something; how many filters are on), with a mark where each typed value goes,
+# and each request puts its own escaped values in the marks. Rendering the shell was a
+# quarter of an uncached search's time (issue 13, item 3); a repeat of the same state costs
+# a few string replacements. Only for valid searches without messages, as the whole-page
+# cache; tests/groups/test_discovery_shell.py compares it with the page rendered in full.
+_TYPED = ("q", "near", "radius", "audience")
+_MARKS = {name: f"rtshellmark{name}rtshellmark" for name in _TYPED}
+_RESULTS_MARK = "rtshellmarkresultsrtshellmark"
+_SHELLS: dict[tuple[object, ...], tuple[list[str], list[str]] | None] = {}
+_SHELLS_KEPT = 256
+_UNSET = object()
+
+
+def _from_shell(request: HtmxRequest, form: DiscoveryForm, ctx: dict[str, object]) -> str | None:
+    """The anonymous discovery page for a valid search, from its shell; None when the shell
+    cannot say it (a mark would not land exactly once): then the page is rendered in full."""
+    if not getattr(settings, "ROUNDTABLE_DISCOVERY_SHELL", True):
+        return None
+    typed = {name: form[name].value() for name in _TYPED}
+    chosen = tuple((name, form[name].value()) for name in form.fields if name not in _TYPED and name != "page")
+    key = (discovery_cache.generation(), chosen, tuple(bool(v) for v in typed.values()), ctx["active_filters"])
+    split = _SHELLS.get(key, _UNSET)
+    if split is _UNSET:
+        if len(_SHELLS) >= _SHELLS_KEPT:
+            _SHELLS.clear()  # older generations' shells, mostly
+        data = request.GET.copy()
+        for name, value in typed.items():
+            if value:
+                data[name] = _MARKS[name]
+        marked = DiscoveryForm(data)
+        # The real form was valid: the marks are rendered without checking them.
+        marked._errors = ErrorDict()  # type: ignore[attr-defined]
+        shell = render_to_string(
+            "groups/discover.html",
+            {**ctx, "form": marked, "results_html": mark_safe(_RESULTS_MARK)},  # noqa: S308 - our own mark
+            request=request,
+        )
+        split = _SHELLS[key] = _split(shell, [name for name, value in typed.items() if value])
+    if not isinstance(split, tuple):
+        return None
+    pieces, names = split
+    values = {**{name: escape(value) for name, value in typed.items() if value}, "results": str(ctx["results_html"])}
+    out = [pieces[0]]
+    for name, piece in zip(names, pieces[1:], strict=True):
+        out += [values[name], piece]
+    return "".join(out)
+
+
+def _split(shell: str, typed: list[str]) -> tuple[list[str], list[str]] | None:
+    """The shell cut at its marks: the pieces between them, and the name of each mark in
+    the order they come; None unless each mark is there exactly once and no other is."""
+    marks = {_MARKS[name]: name for name in typed} | {_RESULTS_MARK: "results"}
+    found = re.findall(r"rtshellmark\w+?rtshellmark", shell)
+    if sorted(found) != sorted(marks):
+        return None
+    pieces = re.split("|".join(re.escape(m) for m in marks), shell)
+    return pieces, [marks[m] for m in found]
 
 
 def _results_html(request: HtmxRequest, form: DiscoveryForm, querystring: str) -> str:
@@ -181,9 +257,14 @@ def _invalid_results_html(form: DiscoveryForm) -> str:
 
 def _normalised_query(request: HtmxRequest) -> str:
     # The same parameters in another order are the same search. Only the keys are sorted:
-    # of repeated values the form reads the last, so their order stays.
+    # of repeated values the form reads the last, so their order stays. Kept on the request:
+    # the page and the results are each looked up and stored by it.
+    known: str | None = getattr(request, "_discovery_query", None)
+    if known is not None:
+        return known
     pairs = [(k, v) for k, values in request.GET.lists() for v in values]
-    return urlencode(sorted(pairs, key=lambda kv: kv[0]))
+    request._discovery_query = urlencode(sorted(pairs, key=lambda kv: kv[0]))  # type: ignore[attr-defined]
+    return request._discovery_query  # type: ignore[attr-defined,no-any-return]
 
 
 def _querystring_without_page(request: HtmxRequest) -> str:
