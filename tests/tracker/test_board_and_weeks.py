@@ -263,3 +263,13 @@ def test_the_quick_add_has_one_progress_line_replaced_by_each_answer() -> None:
     answer = c.post(reverse("tracker:activity_new"), {"quick": "1", "kind": "outreach"}, HTTP_HX_REQUEST="true")
     assert answer.text.count('id="qa-progress"') == 1
     assert "1 of 10 outreach to a hiring manager" in answer.text
+
+
+def test_a_tracker_form_with_errors_has_the_summary_and_marked_fields() -> None:
+    owner = UserFactory()
+    r = logged_in(owner).post(reverse("tracker:contact_new"), {"name": ""})
+    page = r.text
+    assert r.status_code == 400
+    assert '<li><a href="#id_name">Name: This field is required.</a></li>' in page
+    assert 'aria-invalid="true" aria-describedby="id_name_error" id="id_name"' in page
+    assert '<ul class="errorlist" id="id_name_error"><li>This field is required.</li></ul>' in page

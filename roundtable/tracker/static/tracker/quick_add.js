@@ -21,6 +21,7 @@ if (panel) {
   const form = panel.querySelector("form");
   const panelBox = panel.querySelector(".qa-panel");
   const once = form.elements.namedItem("once");
+  if (once && !once.value) once.value = newKey();
   let used = false;
   let renewal = 0;
   function renew() {
