@@ -201,3 +201,15 @@ def test_a_reflection_with_errors_opens_with_a_summary_linking_to_each_marked_fi
     assert '<li><a href="#id_value_0">How much was it worth your time: Choose a value from 1 to 5.</a></li>' in (
         r.content.decode()
     )
+
+
+def test_the_journal_shows_each_meeting_once_with_its_goal_beside_its_reflection() -> None:
+    w = world(others=1)
+    services.goal_set(owner=w.ann, meeting=w.meeting, reasons=["learn_topic"], note="LinkedIn tips")
+    end(w.meeting)
+    services.reflection_save(owner=w.ann, meeting=w.meeting, value=4, goal_met="yes")
+    page = as_client(w.ann).get("/me/journal/").content.decode()
+    assert page.count('<li class="card result journal-entry">') == 1
+    entry = page[page.index("journal-entry") :]
+    assert entry.index("Learn the topic") < entry.index("“LinkedIn tips”") < entry.index("<strong>4 of 5</strong>")
+    assert "got what I came for: yes" in entry

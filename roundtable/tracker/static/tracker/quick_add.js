@@ -51,6 +51,27 @@ if (panel) {
     form.elements.namedItem("kind").focus({ preventScroll: true });
     event.target.scrollIntoView({ block: "nearest" });
   });
+  // The floating button steps aside while the person scrolls down through a page (it would
+  // cover what they are reading: a question, a card, the room's "Ready" box) and comes back
+  // as soon as they scroll up or reach the end. Never while its panel is open or it has focus
+  // (CSS: :focus-within), so a keyboard always finds it.
+  const aside = panel.closest(".quick-add");
+  let lastY = window.scrollY;
+  let ticking = false;
+  window.addEventListener("scroll", () => {
+    if (ticking) return;
+    ticking = true;
+    window.requestAnimationFrame(() => {
+      ticking = false;
+      const y = window.scrollY;
+      const atEnd = window.innerHeight + y >= document.documentElement.scrollHeight - 4;
+      if (Math.abs(y - lastY) < 8 && !atEnd) return;
+      aside.classList.toggle("is-tucked", y > lastY && y > 80 && !atEnd && !panel.open);
+      lastY = y;
+    });
+  }, { passive: true });
+  panel.addEventListener("toggle", () => { if (panel.open) aside.classList.remove("is-tucked"); });
+
   panel.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && panel.open) {
       panel.open = false;
