@@ -37,7 +37,7 @@ def test_the_quick_add_on_a_phone_answers_in_view_and_a_double_click_logs_once(l
     phone.goto(f"{base}/tracker/contacts/")
     phone.locator("summary", has_text="Log activity").click()
     progress = phone.locator("#qa-progress")
-    expect(progress).to_have_text("This week: 0 of 10 outreach to a hiring manager")
+    expect(progress).to_have_text("This week: 0 of 10 outreach to hiring managers")
     phone.get_by_label("What did you do?").select_option("outreach")
     phone.get_by_label("Note (optional)").fill("Wrote to Dana")
     button = phone.get_by_role("button", name="Log it")
@@ -54,7 +54,7 @@ def test_the_quick_add_on_a_phone_answers_in_view_and_a_double_click_logs_once(l
     assert list(Activity.objects.filter(owner=ann).values_list("note", flat=True)) == ["Wrote to Dana"]
     # The answer is where the person looks: on the screen, with the one progress line, up to date.
     assert logged.evaluate(IN_VIEW) is True
-    expect(progress).to_have_text("This week: 1 of 10 outreach to a hiring manager")
+    expect(progress).to_have_text("This week: 1 of 10 outreach to hiring managers")
     assert progress.evaluate(IN_VIEW) is True
     expect(phone.locator(".qa-panel .progress-line")).to_have_count(1)
     expect(phone.get_by_label("What did you do?")).to_be_focused()
@@ -63,7 +63,7 @@ def test_the_quick_add_on_a_phone_answers_in_view_and_a_double_click_logs_once(l
     # A second entry on purpose counts: the key was renewed when a field was touched.
     phone.get_by_label("Note (optional)").fill("Wrote to Eli")
     button.click()
-    expect(progress).to_have_text("This week: 2 of 10 outreach to a hiring manager")
+    expect(progress).to_have_text("This week: 2 of 10 outreach to hiring managers")
     assert Activity.objects.filter(owner=ann).count() == 2
 
 

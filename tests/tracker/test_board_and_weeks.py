@@ -147,7 +147,7 @@ def test_the_quick_add_logs_in_one_post_with_today_in_the_persons_zone() -> None
     assert r.status_code == 200
     today = selectors.today_for(owner)
     assert f"Logged: Networking conversation on {today:%b} {today.day}." in r.text
-    assert "1 of 3 networking conversation" in r.text
+    assert "1 of 3 networking conversations" in r.text
     a = Activity.objects.get(owner=owner)
     assert (a.occurred_on, a.contact.name, a.company.name, a.contact.last_touch_on) == (
         today, "Dana Ortiz", "Northwind", today
@@ -259,10 +259,10 @@ def test_the_quick_add_has_one_progress_line_replaced_by_each_answer() -> None:
     assert 'data-hx-disabled-elt="find button[type=submit]"' in page
     pickers = c.get(reverse("tracker:quick_add")).text
     assert '<div class="qa-progress" id="qa-progress" data-hx-swap-oob="true">' in pickers
-    assert "0 of 10 outreach to a hiring manager" in pickers
+    assert "0 of 10 outreach to hiring managers" in pickers
     answer = c.post(reverse("tracker:activity_new"), {"quick": "1", "kind": "outreach"}, HTTP_HX_REQUEST="true")
     assert answer.text.count('id="qa-progress"') == 1
-    assert "1 of 10 outreach to a hiring manager" in answer.text
+    assert "1 of 10 outreach to hiring managers" in answer.text
 
 
 def test_a_tracker_form_with_errors_has_the_summary_and_marked_fields() -> None:
