@@ -143,19 +143,19 @@ class LandingForm(OneMessagePerField):
         super().__init__(*args, **kwargs)
         self.owner = owner
         self.groups = {g.slug: g for g in groups}
-        self.contact: Contact | None = None
+        self.contact_found: Contact | None = None
         self.fields["group"].choices = [("", "None")] + [(g.slug, g.name) for g in groups]  # type: ignore[attr-defined]
 
     def clean_contact(self) -> str:
         """The owner's contact of that name (the most recently touched, if several share it)."""
         name: str = self.cleaned_data.get("contact") or ""
         if name:
-            self.contact = (
+            self.contact_found = (
                 Contact.objects.filter(owner=self.owner, name__iexact=name)
                 .order_by(F("last_touch_on").desc(nulls_last=True), "-pk")
                 .first()
             )
-            if self.contact is None:
+            if self.contact_found is None:
                 raise forms.ValidationError(
                     "None of your contacts has that name: pick one from the list, or leave it empty."
                 )
@@ -169,7 +169,7 @@ class LandingForm(OneMessagePerField):
             source=d["source"],
             landed_on=d["landed_on"],
             group=self.groups.get(d.get("group") or ""),
-            contact=self.contact,
+            contact=self.contact_found,
             search_started_on=d.get("search_started_on"),
             will_help_others=bool(d.get("will_help_others")),
             thank_groups=bool(d.get("thank_groups")),

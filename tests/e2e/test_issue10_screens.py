@@ -43,7 +43,8 @@ def test_the_quick_add_on_a_phone_answers_in_view_and_a_double_click_logs_once(l
     button = phone.get_by_role("button", name="Log it")
     button.scroll_into_view_if_needed()
     # htmx disables the button while the post is on its way: watched from the first click.
-    phone.evaluate("""() => { window.__disabled = false; const b = document.querySelector(".qa-form button[type=submit]");
+    phone.evaluate("""() => { window.__disabled = false;
+      const b = document.querySelector(".qa-form button[type=submit]");
       new MutationObserver(() => { if (b.disabled) window.__disabled = true; }).observe(b, {attributes: true}); }""")
     button.dblclick()
     today = selectors.today_for(ann)
