@@ -611,9 +611,9 @@ def import_page(request: AuthedRequest) -> HttpResponse:
                     note = f" ({skipped} already in your contacts, skipped)" if skipped else ""
                     bad = len(outcome.parsed.errors)
                     note += f"; {bad} row{'s' if bad != 1 else ''} with problems left out" if bad else ""
-                    messages.success(
-                        request, f"Imported {outcome.imported} row{'s' if outcome.imported != 1 else ''}{note}."
-                    )
+                    n = outcome.imported
+                    done = f"Imported {n:,} row{'s' if n != 1 else ''}" if n else "Nothing new to import"
+                    messages.success(request, f"{done}{note}.")
                     return redirect("tracker:contacts" if kind != "opportunities" else "tracker:board")
     ctx = {
         "form": form, "refused": refused, "outcome": outcome,

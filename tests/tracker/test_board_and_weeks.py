@@ -273,3 +273,18 @@ def test_a_tracker_form_with_errors_has_the_summary_and_marked_fields() -> None:
     assert '<li><a href="#id_name">Name: This field is required.</a></li>' in page
     assert 'aria-invalid="true" aria-describedby="id_name_error" id="id_name"' in page
     assert '<ul class="errorlist" id="id_name_error"><li>This field is required.</li></ul>' in page
+
+
+def test_the_import_page_counts_in_words_people_read() -> None:
+    """Tester's finding 17 on issue 10: "Imported 0 row(s)", and "10000" beside "10,000"."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    owner = UserFactory()
+    c = logged_in(owner)
+    assert "up to 10,000 rows" in c.get(reverse("tracker:import")).text
+    one = SimpleUploadedFile("c.csv", b"name,company\r\nDana Ortiz,Northwind\r\n", content_type="text/csv")
+    r = c.post(reverse("tracker:import"), {"kind": "contacts", "file": one}, follow=True)
+    assert "Imported 1 row." in r.text
+    none = SimpleUploadedFile("c.csv", b"name,company\r\n", content_type="text/csv")
+    r = c.post(reverse("tracker:import"), {"kind": "contacts", "file": none}, follow=True)
+    assert ("Nothing new to import." in r.text, "Imported 0" in r.text) == (True, False)
