@@ -11,7 +11,8 @@ it was: their home page asks.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -48,7 +49,10 @@ def journal_history(rng: random.Random, loaded: Loaded) -> int:
     now = timezone.now()
     written = 0
     for weeks_ago in (4, 3, 2, 1):
-        start = (now - timedelta(weeks=weeks_ago)).replace(minute=0, second=0, microsecond=0)
+        # 6:30 PM in the group's own zone, whatever the hour the demo is built at (it was the
+        # build's clock: meetings "at 3 AM Eastern", tester's finding 17 on issue 10).
+        day = (now - timedelta(weeks=weeks_ago)).astimezone(ZoneInfo(group.time_zone)).date()
+        start = datetime.combine(day, time(18, 30), tzinfo=ZoneInfo(group.time_zone))
         meeting = Meeting.objects.create(
             group=group, title="Strategic roundtable", starts_at=start, ends_at=start + timedelta(minutes=105),
             time_zone=group.time_zone, networking_before_minutes=15, main_minutes=90, turn_minutes=10,

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import F
 
 from roundtable.core import dates
 from roundtable.core.text import MultiLineField, SingleLineField
@@ -123,7 +124,13 @@ class LandingForm(OneMessagePerField):
     role = SingleLineField(label="Which role?", max_length=160)
     source = forms.ChoiceField(label="Through which channel?", choices=Source.choices, widget=forms.RadioSelect)
     group = forms.ChoiceField(label="Which group helped, if one did?", required=False)
-    contact = forms.ChoiceField(label="Which contact, if one did?", required=False)
+    # A name typed or picked from a list of recent contacts (a <datalist>, as the tracker's
+    # forms do), never a <select> of every contact: 10,000 contacts made a 525 KB page
+    # (tester's finding 13 on issue 10).
+    contact = SingleLineField(
+        label="Which contact, if one did?", max_length=160, required=False,
+        widget=forms.TextInput(attrs={"list": "landed-contact-names", "autocomplete": "off"}),
+    )  # fmt: skip
     landed_on = DayField(label="When?")
     search_started_on = DayField(label="When did your search start? (optional)", required=False)
     thank_groups = forms.BooleanField(
@@ -132,12 +139,27 @@ class LandingForm(OneMessagePerField):
     )
     will_help_others = forms.BooleanField(label="I'll stay on to help others in their search", required=False)
 
-    def __init__(self, *args: Any, groups: list[Group], contacts: list[Contact], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, groups: list[Group], owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.owner = owner
         self.groups = {g.slug: g for g in groups}
-        self.contacts = {c.public_id: c for c in contacts}
+        self.contact_found: Contact | None = None
         self.fields["group"].choices = [("", "None")] + [(g.slug, g.name) for g in groups]  # type: ignore[attr-defined]
-        self.fields["contact"].choices = [("", "None")] + [(c.public_id, c.name) for c in contacts]  # type: ignore[attr-defined]
+
+    def clean_contact(self) -> str:
+        """The owner's contact of that name (the most recently touched, if several share it)."""
+        name: str = self.cleaned_data.get("contact") or ""
+        if name:
+            self.contact_found = (
+                Contact.objects.filter(owner=self.owner, name__iexact=name)
+                .order_by(F("last_touch_on").desc(nulls_last=True), "-pk")
+                .first()
+            )
+            if self.contact_found is None:
+                raise forms.ValidationError(
+                    "None of your contacts has that name: pick one from the list, or leave it empty."
+                )
+        return name
 
     def landing_data(self) -> LandingData:
         d = self.cleaned_data
@@ -147,7 +169,7 @@ class LandingForm(OneMessagePerField):
             source=d["source"],
             landed_on=d["landed_on"],
             group=self.groups.get(d.get("group") or ""),
-            contact=self.contacts.get(d.get("contact") or ""),
+            contact=self.contact_found,
             search_started_on=d.get("search_started_on"),
             will_help_others=bool(d.get("will_help_others")),
             thank_groups=bool(d.get("thank_groups")),

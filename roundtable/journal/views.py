@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from roundtable.core.http import AuthedRequest
 from roundtable.meetings.models import Meeting
-from roundtable.tracker.models import Contact, Landing, Source
+from roundtable.tracker.models import Landing, Source
+from roundtable.tracker.selectors import picker_contacts
 
 from . import charts, health, landing, permissions, selectors, services
 from .context import journal_for_meeting
@@ -125,11 +126,18 @@ def reflection_dismiss(request: AuthedRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def journal(request: AuthedRequest) -> HttpResponse:
-    """The person's own journal: meetings waiting for a reflection, goals, reflections."""
+    """The person's own journal: meetings waiting for a reflection, then each meeting with its
+    goal beside its reflection (did I get what I came for?), latest first."""
+    goals = list(selectors.goals_of(request.user)[:50])
+    reflections = list(selectors.reflections_of(request.user)[:50])
+    entries: dict[int, dict[str, Any]] = {}
+    for g in goals:
+        entries.setdefault(g.meeting_id, {"meeting": g.meeting, "goal": None, "reflection": None})["goal"] = g
+    for r in reflections:
+        entries.setdefault(r.meeting_id, {"meeting": r.meeting, "goal": None, "reflection": None})["reflection"] = r
     ctx = {
         "waiting": selectors.waiting_reflections(request.user),
-        "goals": list(selectors.goals_of(request.user)[:50]),
-        "reflections": list(selectors.reflections_of(request.user)[:50]),
+        "entries": sorted(entries.values(), key=lambda e: (e["meeting"].starts_at, e["meeting"].pk), reverse=True),
         "landing": Landing.objects.filter(owner=request.user).first(),
         "now": timezone.now(),
     }
@@ -178,7 +186,6 @@ def insights(request: AuthedRequest) -> HttpResponse:
 def landed(request: AuthedRequest) -> HttpResponse:
     """ "I landed": where, which role, which channel (and group or contact), when."""
     groups = landing.creditable_groups(request.user)
-    contacts = list(Contact.objects.filter(owner=request.user).only("public_id", "name").order_by("name", "pk"))
     current = Landing.objects.filter(owner=request.user).select_related("group", "contact").first()
     initial: dict[str, object] = {"landed_on": timezone.localdate()}
     if current is not None:
@@ -187,13 +194,13 @@ def landed(request: AuthedRequest) -> HttpResponse:
             "role": current.role,
             "source": current.source,
             "group": current.group.slug if current.group else "",
-            "contact": current.contact.public_id if current.contact else "",
+            "contact": current.contact.name if current.contact else "",
             "landed_on": current.landed_on,
             "search_started_on": current.search_started_on,
             "will_help_others": current.will_help_others,
         }
     data = request.POST if request.method == "POST" else None
-    form = LandingForm(data, initial=initial, groups=groups, contacts=contacts)
+    form = LandingForm(data, initial=initial, groups=groups, owner=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             record = landing.landing_record(owner=request.user, data=form.landing_data())
@@ -202,7 +209,7 @@ def landed(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, f"Congratulations on your new role as {record.role}!")
             return redirect("journal:landed_done")
-    ctx = {"form": form, "current": current, "Source": Source}
+    ctx = {"form": form, "current": current, "Source": Source, "contact_names": picker_contacts(request.user)}
     return render(request, "journal/landed.html", ctx, status=400 if request.method == "POST" else 200)
 
 

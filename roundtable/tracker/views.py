@@ -6,11 +6,13 @@ buttons post to."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -406,12 +408,24 @@ def activity_new(request: AuthedRequest) -> HttpResponse:
     form = ActivityForm(request.POST if request.method == "POST" else None, owner=owner, pickers=not quick,
                         initial={"kind": request.GET.get("kind", ActivityKind.CONVERSATION)})  # fmt: skip
     if request.method == "POST" and form.is_valid():
+        once = _once_key(request)
+        if once and not cache.add(once, "", timeout=ONCE_SECONDS):
+            # The same form sent twice (a double click, a resent page): the first one counts.
+            logged = cache.get(once) or "Logged once already: that was the same form sent twice."
+            if quick:
+                return _quick_answer(request, logged=logged)
+            messages.success(request, logged)
+            return redirect(_next_url(request))
         try:
             activity = services.activity_create(owner=owner, data=form.data_object())
         except services.TrackerError as exc:
+            if once:
+                cache.delete(once)  # refused: the corrected form may be sent with the same key
             apply_error(form, exc)
         else:
             logged = f"Logged: {activity.get_kind_display()} on {activity.occurred_on:%b} {activity.occurred_on.day}."
+            if once:
+                cache.set(once, logged, timeout=ONCE_SECONDS)
             if quick:
                 return _quick_answer(request, logged=logged)
             messages.success(request, logged)
@@ -420,6 +434,19 @@ def activity_new(request: AuthedRequest) -> HttpResponse:
         return _quick_answer(request, form=form)
     ctx = {"form": form, "creating": True, "next": _next_url(request), **_pickers(owner)}
     return render(request, "tracker/activity_form.html", ctx, status=_status(request))
+
+
+# A form to log an activity carries a key made when the form was drawn (the `once` field;
+# the quick-add's script makes a new one after each entry or change): a second post with the
+# same key, a double click or a page sent again, logs nothing more. The keys live in the
+# cache, which production shares between processes (Redis); an hour covers any resend.
+ONCE_SECONDS = 3600
+ONCE_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _once_key(request: AuthedRequest) -> str:
+    key = request.POST.get("once", "")
+    return f"tracker:once:{request.user.pk}:{key}" if ONCE_KEY.fullmatch(key) else ""
 
 
 def _pickers(owner: Any) -> dict[str, Any]:
@@ -584,9 +611,9 @@ def import_page(request: AuthedRequest) -> HttpResponse:
                     note = f" ({skipped} already in your contacts, skipped)" if skipped else ""
                     bad = len(outcome.parsed.errors)
                     note += f"; {bad} row{'s' if bad != 1 else ''} with problems left out" if bad else ""
-                    messages.success(
-                        request, f"Imported {outcome.imported} row{'s' if outcome.imported != 1 else ''}{note}."
-                    )
+                    n = outcome.imported
+                    done = f"Imported {n:,} row{'s' if n != 1 else ''}" if n else "Nothing new to import"
+                    messages.success(request, f"{done}{note}.")
                     return redirect("tracker:contacts" if kind != "opportunities" else "tracker:board")
     ctx = {
         "form": form, "refused": refused, "outcome": outcome,

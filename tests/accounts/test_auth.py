@@ -130,7 +130,8 @@ def test_wrong_password_is_a_clear_form_error() -> None:
     r = Client().post("/accounts/login/", {"login": user.email, "password": "not-it"})
     assert r.status_code == 200
     assert "The email address and/or password you specified are not correct." in r.text
-    assert '<div class="form-errors" role="alert">' in r.text
+    assert '<div class="form-errors error-summary" role="alert" tabindex="-1" data-error-summary>' in r.text
+    assert '<p class="error-summary-title">That did not work.</p>' in r.text
 
 
 @pytest.mark.django_db

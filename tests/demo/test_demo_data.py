@@ -77,6 +77,15 @@ def test_demo_data_loads_a_believable_demo_once(settings) -> None:
     assert WeeklyTarget.objects.filter(owner=member).count() == 3
     assert Task.objects.filter(owner=member).count() == 3
     assert Client().login(email="facilitator@demo.roundtable", password=PASSWORD) is True
+    # Every demo meeting starts at a waking hour where its group meets (the journal's past
+    # roundtables once took the build's clock: 3 AM Eastern).
+    from zoneinfo import ZoneInfo
+
+    from roundtable.meetings.models import Meeting
+
+    hours = {m.starts_at.astimezone(ZoneInfo(m.group.time_zone)).hour for m in Meeting.objects.select_related("group")}
+    assert min(hours) >= 8, hours
+    assert max(hours) <= 20, hours
 
     before = _counts()
     again = StringIO()

@@ -65,7 +65,10 @@ def test_goal_reflection_contacts_and_group_health(live_server, new_page) -> Non
     expect(phone.get_by_text("How was LinkedIn that works?")).to_be_visible()
     phone.get_by_role("link", name="Reflect in 30 seconds").click()
     expect(phone.get_by_role("heading", name="How was LinkedIn that works?")).to_be_visible()
-    expect(phone.get_by_text("Meet the speaker", exact=True)).to_be_visible()  # the goal beside it
+    # The goal beside the question it answers (on a phone, inside the question's group).
+    expect(phone.locator("fieldset", has_text="Did you get what you came for?").locator("#goal-inline")).to_have_text(
+        "Your goal: Meet the speaker"
+    )
     phone.get_by_text("4 · Very useful").click()
     phone.get_by_text("Partly", exact=True).click()
     phone.get_by_label("Ben Brooks").check()

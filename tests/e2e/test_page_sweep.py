@@ -1,7 +1,8 @@
 """Every page, for each kind of viewer, in every state that changes its markup (tests/e2e/
 pages.py), loaded in Chromium from the production server: axe-core finds no violation at
 any impact (every rule on, experimental ones too), and the W3C Nu HTML checker finds no
-error in what the server sent, nor in the live room's pages as their scripts left them.
+error in what the server sent, nor in the live room's pages as their scripts left them; and
+no page is wider than the 1280 px window (no sideways scroll on a laptop).
 
 The same pages on a phone (360 x 740, issue 11): nothing is wider than the screen, neither
 the document nor any visible element, also with the phone menu and every fold (<details>:
@@ -237,6 +238,10 @@ def _check_one(base: str, page: Page, visit: Visit, viewer: str, found: Checked)
             return
     if visit.state == "error" and page.locator(ERROR_SHOWN).count() == 0:
         found.problems.append(f"{label}: shows no error message")
+    # No page scrolls sideways on a laptop either (issue 10, finding 7: the board was 1761 px).
+    wide = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    if wide[0] > wide[1]:
+        found.problems.append(f"{label}: the page is {wide[0]} px wide in a {wide[1]} px window")
     served = OUT / "served" / f"{name}.html"
     served.write_text(response.text())
     found.files[served] = label + " (served)"

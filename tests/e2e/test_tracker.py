@@ -45,7 +45,7 @@ def test_quick_add_on_a_phone_then_the_board_by_keyboard_and_by_drag_and_drop(li
     phone.get_by_role("button", name="Log it").click()
     today = selectors.today_for(ann)
     expect(phone.get_by_text(f"Logged: Outreach to a hiring manager on {today:%b} {today.day}.")).to_be_visible()
-    expect(phone.locator(".qa-result").get_by_text("1 of 10 outreach to a hiring manager")).to_be_visible()
+    expect(phone.locator("#qa-progress").get_by_text("1 of 10 outreach to hiring managers")).to_be_visible()
     expect(phone.get_by_label("With whom (optional)")).to_have_value("")
     shot(phone, "t02-quick-add-logged-phone")
     activity = Activity.objects.get(owner=ann)

@@ -27,7 +27,10 @@ def test_landing_sets_status_and_offers_what_exists() -> None:
     contact = ContactFactory(owner=w.ann, name="Priya")
     c = as_client(w.ann)
     assert "I landed!" in c.get("/me/landed/").content.decode()
-    r = _post(c, group=w.group.slug, contact=contact.public_id, search_started_on="2025-10-01")
+    page = c.get("/me/landed/").content.decode()
+    assert '<datalist id="landed-contact-names"><option value="Priya"></option></datalist>' in page
+    assert "<select" not in page[page.index("Which contact") : page.index("landed-contact-names")]
+    r = _post(c, group=w.group.slug, contact="priya", search_started_on="2025-10-01")
     assert (r.status_code, r["Location"]) == (302, "/me/landed/next/")
     landing = Landing.objects.get()
     assert (landing.company_name, landing.role, landing.source, landing.group, landing.contact) == (
@@ -52,10 +55,14 @@ def test_another_persons_group_or_contact_is_refused_and_nothing_changes() -> No
     banned = GroupFactory()
     MembershipFactory(group=banned, user=w.ann, state=MembershipState.BANNED)
     c = as_client(w.ann)
-    for data in ({"group": not_mine.slug}, {"group": banned.slug}, {"contact": theirs.public_id}):
+    for data in ({"group": not_mine.slug}, {"group": banned.slug}):
         r = _post(c, **data)
         assert r.status_code == 400
         assert "Select a valid choice." in r.content.decode()
+    for name in (theirs.name, theirs.public_id):
+        r = _post(c, contact=name)
+        assert r.status_code == 400
+        assert "None of your contacts has that name: pick one from the list, or leave it empty." in r.content.decode()
     assert Landing.objects.count() == 0
     assert Profile.objects.get(user=w.ann).search_status == "searching"
 

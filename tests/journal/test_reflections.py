@@ -174,3 +174,42 @@ def test_goal_is_shown_beside_the_reflection_with_did_you_get_it() -> None:
     other = as_client(w.going[0]).get(f"/meetings/{w.meeting.public_id}/reflection/").content.decode()
     assert "LinkedIn tips" not in other
     assert "Did you get what you came for?" not in other
+
+
+def test_a_reflection_with_errors_opens_with_a_summary_linking_to_each_marked_field() -> None:
+    """Tester's finding 10: the summary at the form's top links to the field, whose input is
+    marked invalid and names its message, which is styled as an error."""
+    w = world(others=1)
+    end(w.meeting)
+    r = as_client(w.ann).post(f"/meetings/{w.meeting.public_id}/reflection/", {"value": "3", "due_2": "2027-01-01"})
+    page = r.content.decode()
+    assert r.status_code == 400
+    assert (
+        '<div class="form-errors error-summary" role="alert" tabindex="-1" data-error-summary>\n'
+        '  <p class="error-summary-title">Please fix the fields marked below.</p>\n'
+        '  <ul><li><a href="#id_follow_up_2">Follow-up 2: Say what to do by that day.</a></li></ul>\n'
+        "</div>"
+    ) in page
+    assert page.index("data-error-summary") < page.index('name="value"')
+    assert (
+        '<input type="text" name="follow_up_2" maxlength="200" aria-invalid="true" '
+        'aria-describedby="id_follow_up_2_error" id="id_follow_up_2">'
+    ) in page
+    assert '<p class="error-message" id="id_follow_up_2_error">Say what to do by that day.</p>' in page
+    # A group of choices links to its first one; a missing value is listed first.
+    r = as_client(w.ann).post(f"/meetings/{w.meeting.public_id}/reflection/", {})
+    assert '<li><a href="#id_value_0">How much was it worth your time: Choose a value from 1 to 5.</a></li>' in (
+        r.content.decode()
+    )
+
+
+def test_the_journal_shows_each_meeting_once_with_its_goal_beside_its_reflection() -> None:
+    w = world(others=1)
+    services.goal_set(owner=w.ann, meeting=w.meeting, reasons=["learn_topic"], note="LinkedIn tips")
+    end(w.meeting)
+    services.reflection_save(owner=w.ann, meeting=w.meeting, value=4, goal_met="yes")
+    page = as_client(w.ann).get("/me/journal/").content.decode()
+    assert page.count('<li class="card result journal-entry">') == 1
+    entry = page[page.index("journal-entry") :]
+    assert entry.index("Learn the topic") < entry.index("“LinkedIn tips”") < entry.index("<strong>4 of 5</strong>")
+    assert "got what I came for: yes" in entry

@@ -389,3 +389,23 @@ def test_let_someone_in_lists_only_members_who_are_not_going_and_never_after_the
     with pytest.raises(services.LiveError) as refused:
         services.participant_admit(roundtable=room.rt, user=dan, by=room.fac, now=at(11))
     assert (refused.value.status, refused.value.message) == (409, "This roundtable has ended.")
+
+
+@pytest.mark.django_db
+def test_a_meeting_that_ended_long_ago_offers_no_room_to_open_or_join() -> None:
+    """Tester's finding 17 on issue 10: a meeting a week past still offered "Join the live
+    room". A room may overrun its meeting (12 hours of grace); after that, no button."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    room = make_room()
+    now = timezone.now()
+    for ended_ago, offered in ((timedelta(hours=1), True), (timedelta(days=7), False)):
+        start = now - ended_ago - timedelta(hours=2)
+        meeting = MeetingFactory(group=room.group, title="Old roundtable", starts_at=start,
+                                 ends_at=start + timedelta(hours=2))  # fmt: skip
+        hal = going_member(room.group, meeting, f"Hal {ended_ago.days}", 2)
+        member = _client(hal).get(f"/meetings/{meeting.public_id}/").content.decode()
+        facilitator = _client(room.fac).get(f"/meetings/{meeting.public_id}/").content.decode()
+        assert ("Join the live room" in member, "Open the live room" in facilitator) == (offered, offered)

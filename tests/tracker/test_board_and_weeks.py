@@ -147,7 +147,7 @@ def test_the_quick_add_logs_in_one_post_with_today_in_the_persons_zone() -> None
     assert r.status_code == 200
     today = selectors.today_for(owner)
     assert f"Logged: Networking conversation on {today:%b} {today.day}." in r.text
-    assert "1 of 3 networking conversation" in r.text
+    assert "1 of 3 networking conversations" in r.text
     a = Activity.objects.get(owner=owner)
     assert (a.occurred_on, a.contact.name, a.company.name, a.contact.last_touch_on) == (
         today, "Dana Ortiz", "Northwind", today
@@ -219,3 +219,72 @@ def test_a_task_is_done_and_undone_in_place_with_htmx() -> None:
     assert (r.status_code, r["Location"]) == (302, reverse("tracker:tasks"))
     task.refresh_from_db()
     assert task.done_at is None
+
+
+def test_the_same_activity_form_sent_twice_logs_once() -> None:
+    """A double click, or a page sent again: the form's `once` key makes the second post log
+    nothing more, and its answer is the first one's. A refused post frees its key."""
+    owner = UserFactory()
+    c = logged_in(owner)
+    today = selectors.today_for(owner)
+    form = {"quick": "1", "kind": "outreach", "note": "Wrote to Dana", "once": "k" * 24}
+    first = c.post(reverse("tracker:activity_new"), form, HTTP_HX_REQUEST="true")
+    second = c.post(reverse("tracker:activity_new"), {**form, "note": ""}, HTTP_HX_REQUEST="true")
+    logged = f"Logged: Outreach to a hiring manager on {today:%b} {today.day}."
+    assert (logged in first.text, logged in second.text) == (True, True)
+    assert list(Activity.objects.filter(owner=owner).values_list("note", flat=True)) == ["Wrote to Dana"]
+    # Without JavaScript, the same: one activity, and back where the form came from.
+    page = {"kind": "conversation", "once": "p" * 24, "next": "/tracker/"}
+    assert c.post(reverse("tracker:activity_new"), page)["Location"] == "/tracker/"
+    assert c.post(reverse("tracker:activity_new"), page)["Location"] == "/tracker/"
+    assert Activity.objects.filter(owner=owner).count() == 2
+    # A new key is a new entry; a key that is not one of ours is ignored, not an error.
+    c.post(reverse("tracker:activity_new"), {**form, "once": "n" * 24}, HTTP_HX_REQUEST="true")
+    c.post(reverse("tracker:activity_new"), {**form, "once": "<bad>"}, HTTP_HX_REQUEST="true")
+    c.post(reverse("tracker:activity_new"), {**form, "once": "<bad>"}, HTTP_HX_REQUEST="true")
+    assert Activity.objects.filter(owner=owner).count() == 5
+    # Another person's post with the same key is theirs: keys are per person.
+    other = UserFactory()
+    logged_in(other).post(reverse("tracker:activity_new"), form, HTTP_HX_REQUEST="true")
+    assert Activity.objects.filter(owner=other).count() == 1
+
+
+def test_the_quick_add_has_one_progress_line_replaced_by_each_answer() -> None:
+    owner = UserFactory()
+    WeeklyTargetFactory(owner=owner, kind="outreach", per_week=10)
+    c = logged_in(owner)
+    page = c.get(reverse("groups:discover")).text
+    assert page.count('id="qa-progress"') == 1
+    assert 'data-hx-target="#qa-result"' in page
+    assert 'data-hx-disabled-elt="find button[type=submit]"' in page
+    pickers = c.get(reverse("tracker:quick_add")).text
+    assert '<div class="qa-progress" id="qa-progress" data-hx-swap-oob="true">' in pickers
+    assert "0 of 10 outreach to hiring managers" in pickers
+    answer = c.post(reverse("tracker:activity_new"), {"quick": "1", "kind": "outreach"}, HTTP_HX_REQUEST="true")
+    assert answer.text.count('id="qa-progress"') == 1
+    assert "1 of 10 outreach to hiring managers" in answer.text
+
+
+def test_a_tracker_form_with_errors_has_the_summary_and_marked_fields() -> None:
+    owner = UserFactory()
+    r = logged_in(owner).post(reverse("tracker:contact_new"), {"name": ""})
+    page = r.text
+    assert r.status_code == 400
+    assert '<li><a href="#id_name">Name: This field is required.</a></li>' in page
+    assert 'aria-invalid="true" aria-describedby="id_name_error" id="id_name"' in page
+    assert '<ul class="errorlist" id="id_name_error"><li>This field is required.</li></ul>' in page
+
+
+def test_the_import_page_counts_in_words_people_read() -> None:
+    """Tester's finding 17 on issue 10: "Imported 0 row(s)", and "10000" beside "10,000"."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    owner = UserFactory()
+    c = logged_in(owner)
+    assert "up to 10,000 rows" in c.get(reverse("tracker:import")).text
+    one = SimpleUploadedFile("c.csv", b"name,company\r\nDana Ortiz,Northwind\r\n", content_type="text/csv")
+    r = c.post(reverse("tracker:import"), {"kind": "contacts", "file": one}, follow=True)
+    assert "Imported 1 row." in r.text
+    none = SimpleUploadedFile("c.csv", b"name,company\r\n", content_type="text/csv")
+    r = c.post(reverse("tracker:import"), {"kind": "contacts", "file": none}, follow=True)
+    assert ("Nothing new to import." in r.text, "Imported 0" in r.text) == (True, False)

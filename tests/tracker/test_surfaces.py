@@ -133,7 +133,7 @@ def test_home_waiting_for_you_lists_overdue_and_due_today_tasks_and_the_weeks_pr
     assert "Due today" in waiting
     assert "Later thing" not in waiting
     assert "Done thing" not in waiting
-    assert "0 of 10 outreach to a hiring manager" in html
+    assert "0 of 10 outreach to hiring managers" in html
 
 
 def test_the_agenda_has_a_tasks_due_section() -> None:

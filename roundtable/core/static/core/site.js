@@ -76,7 +76,34 @@
     });
   }
 
+  // A form's error summary (core/_error_summary.html): focus goes to it when a page or an
+  // htmx swap brings one, so it is seen on a phone and heard with a screen reader; its links
+  // move focus to the field they name (a fragment link alone only scrolls).
+  function wireErrorSummary(summary, focus) {
+    summary.addEventListener("click", function (e) {
+      var link = e.target.closest("a[href^='#']");
+      if (!link) return;
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      e.preventDefault();
+      var fold = field.closest("details:not([open])");
+      if (fold) fold.open = true;
+      field.focus();
+      field.scrollIntoView({block: "center"});
+    });
+    if (focus) {
+      summary.focus({preventScroll: true});
+      summary.scrollIntoView({block: "start"});
+    }
+  }
+
   function init(root) {
+    // Looked for in the whole document: an htmx swap of outerHTML leaves its event on the
+    // element it replaced. Each summary is wired once; the first new one takes focus.
+    document.querySelectorAll("[data-error-summary]:not([data-wired])").forEach(function (summary, i) {
+      summary.setAttribute("data-wired", "");
+      wireErrorSummary(summary, i === 0);
+    });
     root.querySelectorAll("textarea[data-pitch-counter]").forEach(wirePitch);
     root.querySelectorAll("button[data-copy]").forEach(wireCopy);
     root.querySelectorAll("form[data-group-form]").forEach(wireJoinPolicy);

@@ -639,6 +639,32 @@
     return s.commitments ? text + "; " + s.commitments_done + " of " + count(s.commitments, "commitment") + " done" : text;
   }
 
+  // The display's status tiles: a big number over a word for each count (drawn only when
+  // the numbers change, so the tiles do not flicker with the clock's ticks).
+  function renderTiles(box, s) {
+    function plural(n, word) { return n === 1 ? word : word + "s"; }
+    var tiles = !s ? [] : [
+      [String(s.outreach), "outreach"],
+      [String(s.conversations), plural(s.conversations, "conversation")],
+      [String(s.interviews), plural(s.interviews, "interview")],
+    ];
+    if (s && s.commitments) tiles.push([s.commitments_done + " of " + s.commitments, plural(s.commitments, "commitment") + " done"]);
+    var key = JSON.stringify(tiles);
+    if (box.dataset.drawn === key) return;
+    box.dataset.drawn = key;
+    box.textContent = "";
+    tiles.forEach(function (t) {
+      var tile = document.createElement("div");
+      tile.className = "status-tile";
+      var dt = document.createElement("dt");
+      dt.textContent = t[1];
+      var dd = document.createElement("dd");
+      dd.textContent = t[0];
+      tile.append(dt, dd);
+      box.append(tile);
+    });
+  }
+
   Room.prototype.renderSeatPanel = function (inSeat, present) {
     var b = this.binds;
     var r = this.room;
@@ -679,6 +705,7 @@
       if (shared) readyText = this.display ? statusNumbers(shared) : (inSeat ? "You shared: " : who + " since last time: ") + (shared.text || statusNumbers(shared));
       else if (offer) readyText = "Since your last meeting here: " + offer.text + ".";
       setText(b["ready-text"], readyText);
+      if (b["ready-tiles"]) renderTiles(b["ready-tiles"], shared);
       setText(b["ready-note"], inSeat && offer && !shared ? "Only you can see this until you share it." : "");
       if (b["ready-share"]) b["ready-share"].hidden = !(inSeat && offer && !shared);
       if (b["ready-unshare"]) b["ready-unshare"].hidden = !(inSeat && shared);

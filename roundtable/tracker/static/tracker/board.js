@@ -92,19 +92,27 @@ if (board && status) {
     dragged?.classList.remove("is-dragging");
     for (const list of board.querySelectorAll(".is-over")) list.classList.remove("is-over");
   });
+  // The whole column takes a drop, not only its list of cards: a card dropped below the
+  // last one, or on the column's title, lands at the end (tester's finding 8 on issue 10).
+  const columnAt = (event) => event.target.closest?.(".board-col");
   board.addEventListener("dragover", (event) => {
-    const list = event.target.closest?.(".board-cards");
-    if (!list || !dragged) return;
+    const col = columnAt(event);
+    if (!col || !dragged) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = "move";
-    for (const other of board.querySelectorAll(".is-over")) if (other !== list) other.classList.remove("is-over");
-    list.classList.add("is-over");
+    for (const other of board.querySelectorAll(".is-over")) if (other !== col) other.classList.remove("is-over");
+    col.classList.add("is-over");
+  });
+  board.addEventListener("dragleave", (event) => {
+    const col = columnAt(event);
+    if (col && !col.contains(event.relatedTarget)) col.classList.remove("is-over");
   });
   board.addEventListener("drop", async (event) => {
-    const list = event.target.closest?.(".board-cards");
-    if (!list || !dragged) return;
+    const col = columnAt(event);
+    if (!col || !dragged) return;
     event.preventDefault();
-    list.classList.remove("is-over");
+    col.classList.remove("is-over");
+    const list = col.querySelector(".board-cards");
     // The drop lands before the first card whose middle is below the pointer.
     const cards = [...list.querySelectorAll(".board-card")].filter((c) => c !== dragged);
     let position = cards.length;
