@@ -171,7 +171,8 @@ def insight_rows(owner: User, *, now: datetime, today: date, since: date) -> Ins
     from django.db.models import Count, Subquery
 
     from roundtable.groups.models import Kind
-    from roundtable.tracker.models import Activity, Task, WeeklyTarget
+    from roundtable.tracker.models import Task, WeeklyTarget
+    from roundtable.tracker.selectors import done_activities
 
     reflection = Reflection.objects.filter(owner=owner, meeting_id=OuterRef("meeting_id"))
     rsvps = (
@@ -210,14 +211,15 @@ def insight_rows(owner: User, *, now: datetime, today: date, since: date) -> Ins
         for r in rsvps
     ]
     acts = (
-        Activity.objects.filter(owner=owner, occurred_on__gte=since)
+        done_activities(owner, now=now)  # upcoming activities count once they happen
+        .filter(occurred_on__gte=since)
         .order_by()
         .values_list("kind", "occurred_on", "opportunity__source", "opportunity__source_group__name")
         .annotate(n=Count("id"))
     )
     activities = [(k, d, s or "", g or "", n) for k, d, s, g, n in acts]
     totals = (
-        Activity.objects.filter(owner=owner)
+        done_activities(owner, now=now)
         .order_by()
         .values_list("kind", "opportunity__source", "opportunity__source_group__name")
         .annotate(n=Count("id"))

@@ -333,7 +333,11 @@ def delete_opportunity(request: HttpRequest, public_id: SingleLine) -> Status:
 
 class ActivityIn(BodySchema):
     kind: ActivityKind
-    day: dt.date | None = Field(default=None, description="Your local day; today where you live when left out.")
+    day: dt.date | None = Field(
+        default=None,
+        description="Your local day; left out: the interview's day where you live when `starts_at` is given, "
+        "else today. A day that is not `starts_at`'s day where you live is refused (400).",
+    )
     starts_at: dt.datetime | None = Field(default=None, description="An interview's start, with its offset.")
     duration_minutes: int | None = Field(default=None, ge=1, le=600)
     note: MultiLine = Field(default="", max_length=2000)
@@ -356,6 +360,7 @@ class ActivityOut(Schema):
     company: str | None
     opportunity: str | None
     meeting: str | None
+    upcoming: bool = Field(description="Not happened yet (a later day, or a start after now): left out of counts.")
 
 
 class ActivityPage(Schema):
@@ -375,13 +380,13 @@ def activity_out(a: Activity) -> dict[str, Any]:
         "id": a.public_id, "kind": a.kind, "day": a.occurred_on, "starts_at": a.starts_at,
         "duration_minutes": a.duration_minutes, "note": a.note, "contact": _pid(a.contact),
         "company": _pid(a.company), "opportunity": _pid(a.opportunity), "meeting": _pid(a.meeting),
+        "upcoming": a.upcoming,  # type: ignore[attr-defined]  # annotated by selectors.activities
     }  # fmt: skip
 
 
 def _activity_data(request: HttpRequest, p: ActivityIn) -> services.ActivityData:
-    owner = api_viewer(request)
     return services.ActivityData(
-        kind=p.kind, occurred_on=p.day or selectors.today_for(owner), starts_at=p.starts_at,
+        kind=p.kind, occurred_on=p.day, starts_at=p.starts_at,
         duration_minutes=p.duration_minutes, note=p.note,
         contact=_opt(selectors.contact_of, request, p.contact), contact_name=p.contact_name,
         company=_opt(selectors.company_of, request, p.company), company_name=p.company_name,
@@ -401,7 +406,7 @@ def list_activities(request: HttpRequest, query: Query[ActivityQuery]) -> dict[s
 def create_activity(request: HttpRequest, payload: ActivityIn) -> Status:
     data = _activity_data(request, payload)
     a = services.activity_create(owner=api_viewer(request), data=data)
-    return Status(201, activity_out(a))
+    return Status(201, activity_out(selectors.activity_of(api_viewer(request), a.public_id)))
 
 
 @router.get("/activities/{public_id}", response={200: ActivityOut, 401: Error, 404: Error, 422: Error})
@@ -414,7 +419,7 @@ def update_activity(request: HttpRequest, public_id: SingleLine, payload: Activi
     a = _get(selectors.activity_of, request, public_id)
     data = _activity_data(request, payload)
     services.activity_update(activity=a, data=data)
-    return activity_out(a)
+    return activity_out(selectors.activity_of(api_viewer(request), a.public_id))
 
 
 @router.delete("/activities/{public_id}", response={204: None, 401: Error, 404: Error, 422: Error})

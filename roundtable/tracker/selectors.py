@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -61,7 +61,8 @@ def opportunity_of(owner: User, public_id: str) -> Opportunity:
 
 
 def activity_of(owner: User, public_id: str) -> Activity:
-    qs = Activity.objects.select_related("contact", "company", "opportunity__company", "meeting")
+    """One activity of the owner's, with `upcoming` as in `activities`."""
+    qs = activities(owner) if owner.is_authenticated else Activity.objects.none()
     return _one(qs, owner, public_id, "activity")
 
 
@@ -93,6 +94,36 @@ def week_of(day: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
+# ---------------------------------------------------------------- done or upcoming (one rule)
+
+
+def happened(owner: User, *, now: datetime | None = None) -> Q:
+    """The one rule for an activity that has happened: its day is today or earlier where the
+    owner lives, and its start moment (an interview's time), if any, is not after now. Every
+    other activity is *upcoming*: listed as such, and left out of every count (weekly
+    progress, targets, the live room's status, the insights) until it happens."""
+    moment = now or timezone.now()
+    return Q(occurred_on__lte=today_for(owner, moment)) & (Q(starts_at__isnull=True) | Q(starts_at__lte=moment))
+
+
+def done_activities(owner: User, *, now: datetime | None = None) -> QuerySet[Activity]:
+    """The owner's activities that have happened (`happened`): what every count reads."""
+    return Activity.objects.filter(happened(owner, now=now), owner=owner)
+
+
+def upcoming_activities(owner: User, *, now: datetime | None = None, limit: int = 10) -> list[Activity]:
+    """The owner's activities still to come, soonest first. One query."""
+    qs = Activity.objects.filter(owner=owner).exclude(happened(owner, now=now))
+    qs = qs.select_related("contact", "company", "opportunity__company", "meeting")
+    return list(qs.order_by("occurred_on", F("starts_at").asc(nulls_last=True), "pk")[:limit])
+
+
+def recent_activities(owner: User, *, now: datetime | None = None, limit: int = 5) -> list[Activity]:
+    """The owner's latest activities that have happened, latest first. One query."""
+    qs = done_activities(owner, now=now).select_related("contact", "company")
+    return list(qs.order_by("-occurred_on", "-pk")[:limit])
+
+
 @dataclass(frozen=True)
 class Progress:
     kind: str
@@ -111,14 +142,15 @@ class Progress:
 
 def week_progress(owner: User, *, now: datetime | None = None) -> tuple[date, list[Progress]]:
     """This week's Monday and, for each kind with a target (in ActivityKind order), how many
-    activities of that kind the owner logged this week (Monday to Sunday in their own time
-    zone) against the target. Two queries."""
+    activities of that kind the owner did this week (Monday to Sunday in their own time
+    zone; upcoming ones do not count yet) against the target. Two queries."""
     monday, sunday = week_of(today_for(owner, now))
     targets = {t.kind: t.per_week for t in WeeklyTarget.objects.filter(owner=owner)}
     if not targets:
         return monday, []
     counts = dict(
-        Activity.objects.filter(owner=owner, occurred_on__range=(monday, sunday), kind__in=list(targets))
+        done_activities(owner, now=now)
+        .filter(occurred_on__range=(monday, sunday), kind__in=list(targets))
         .order_by()
         .values_list("kind")
         .annotate(n=Count("id"))
@@ -185,9 +217,12 @@ def stage_history(opportunity: Opportunity) -> list[StageChange]:
     return list(opportunity.stage_changes.order_by("changed_at", "pk"))
 
 
-def activities(owner: User, *, kind: str = "") -> QuerySet[Activity]:
-    """The owner's activities, latest day first."""
+def activities(owner: User, *, kind: str = "", now: datetime | None = None) -> QuerySet[Activity]:
+    """The owner's activities, latest day first, each with `upcoming` (not happened yet: see
+    `happened`)."""
     qs = Activity.objects.filter(owner=owner).select_related("contact", "company", "opportunity__company", "meeting")
+    done = When(happened(owner, now=now), then=Value(False))
+    qs = qs.annotate(upcoming=Case(done, default=Value(True), output_field=BooleanField()))
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-occurred_on", "-pk")

@@ -449,13 +449,15 @@ def opportunity_delete(*, opportunity: Opportunity) -> None:
 
 @dataclass(frozen=True, kw_only=True)
 class ActivityData:
-    """`occurred_on` is the owner's local day. `starts_at` (aware) only for an interview with a
-    time; it puts the interview in the private calendar feed, `duration_minutes` long (60 when
-    not given). `contact_name` / `company_name` name the owner's contact or company (matched
-    whatever the case, created when new) when the row objects are not given."""
+    """`occurred_on` is the owner's local day (None: today where they live). `starts_at`
+    (aware) only for an interview with a time; it puts the interview in the private calendar
+    feed, `duration_minutes` long (60 when not given), and it sets the day: the day is
+    starts_at's date in the owner's time zone, and a different `occurred_on` is refused.
+    `contact_name` / `company_name` name the owner's contact or company (matched whatever
+    the case, created when new) when the row objects are not given."""
 
     kind: str
-    occurred_on: date
+    occurred_on: date | None = None
     starts_at: datetime | None = None
     duration_minutes: int | None = None
     note: str = ""
@@ -466,7 +468,9 @@ class ActivityData:
     opportunity: Opportunity | None = None
     meeting: Meeting | None = None
 
-    def cleaned(self) -> ActivityData:
+    def cleaned(self, owner: User) -> ActivityData:
+        from .selectors import today_for, zone_of
+
         kind = _choice(self.kind, ActivityKind, field="kind")
         if self.starts_at is not None and kind != ActivityKind.INTERVIEW:
             raise TrackerError("Only an interview has a time.", field="starts_at")
@@ -477,10 +481,19 @@ class ActivityData:
         if self.duration_minutes is not None and not 1 <= self.duration_minutes <= 600:
             raise TrackerError("An interview lasts 1 to 600 minutes.", field="duration_minutes")
         day = _day(self.occurred_on, field="occurred_on")
+        if self.starts_at is not None:
+            local = self.starts_at.astimezone(zone_of(owner)).date()
+            if day is not None and day != local:
+                raise TrackerError(
+                    f"The day ({day.isoformat()}) is not the interview's day where you live "
+                    f"({local.isoformat()}): leave the day out, or give the same day.",
+                    field="occurred_on",
+                )
+            day = local
         return replace(
             self,
             kind=kind,
-            occurred_on=day or self.occurred_on,
+            occurred_on=day or today_for(owner),
             note=_text(self.note, field="note", max_length=2000),
             contact_name=_line(self.contact_name, field="contact", max_length=160),
             company_name=_line(self.company_name, field="company", max_length=160),
@@ -513,19 +526,22 @@ def _activity_fields(owner: User, d: ActivityData) -> dict[str, Any]:
 
 
 def activity_create(*, owner: User, data: ActivityData) -> Activity:
-    """Logs a piece of job-search work; the contact's last touch moves to its day. Raises
-    TrackerError naming the field."""
-    d = data.cleaned()
+    """Logs a piece of job-search work; the contact's last touch moves to its day once it has
+    happened (an upcoming interview is no touch yet). Raises TrackerError naming the field."""
+    from .selectors import happened
+
+    d = data.cleaned(owner)
     with transaction.atomic():
         activity = Activity.objects.create(owner=owner, **_activity_fields(owner, d))
-        if activity.contact is not None and activity.kind != ActivityKind.OFFER:
+        done = Activity.objects.filter(happened(owner), pk=activity.pk).exists()
+        if activity.contact is not None and activity.kind != ActivityKind.OFFER and done:
             contact_touch(contact=activity.contact, on=activity.occurred_on)
     return activity
 
 
 def activity_update(*, activity: Activity, data: ActivityData) -> Activity:
     """Replaces the activity's fields. Raises TrackerError naming the field."""
-    d = data.cleaned()
+    d = data.cleaned(activity.owner)
     with transaction.atomic():
         for key, value in _activity_fields(activity.owner, d).items():
             setattr(activity, key, value)

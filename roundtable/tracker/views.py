@@ -80,7 +80,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         "progress": progress,
         "due": selectors.tasks_due(owner, through=today, limit=10),
         "today": today,
-        "recent": list(selectors.activities(owner)[:5]),
+        "recent": selectors.recent_activities(owner),
+        "upcoming": selectors.upcoming_activities(owner, limit=5),
         "task_base": reverse("tracker:tasks"),
     }
     return render(request, "tracker/home.html", ctx)
