@@ -106,7 +106,7 @@ def _company_names(owner: Any) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_new(request: AuthedRequest) -> HttpResponse:
-    form = ContactForm(request.POST if request.method == "POST" else None)
+    form = ContactForm(request.POST if request.method == "POST" else None, owner=request.user)
     if done := _saved(request, form, lambda: services.contact_create(owner=request.user, data=form.data_object()),
                       message=lambda c: f"Added {c.name}.",
                       then=lambda c: redirect("tracker:contact", public_id=c.public_id)):  # fmt: skip
@@ -121,6 +121,7 @@ def contact(request: AuthedRequest, public_id: str) -> HttpResponse:
     c = selectors.contact_of(request.user, public_id)
     ctx = {
         "contact": c,
+        **selectors.where_met(request.user, c),
         "activities": list(selectors.activities(request.user).filter(contact=c)[:20]),
         "tasks": list(selectors.open_tasks(request.user).filter(contact=c)),
         "opportunities": list(c.opportunities.select_related("company").order_by("stage", "position")),
@@ -133,6 +134,7 @@ def _contact_initial(c: Contact) -> dict[str, Any]:
         "name": c.name, "company": c.company.name if c.company else "", "role": c.role, "email": c.email,
         "phone": c.phone, "linkedin_url": c.linkedin_url, "how_met": c.how_met, "notes": c.notes,
         "last_touch_on": c.last_touch_on, "next_touch_on": c.next_touch_on,
+        "meeting": c.meeting.public_id if c.meeting else "", "group": c.group.slug if c.group else "",
     }  # fmt: skip
 
 
@@ -140,7 +142,8 @@ def _contact_initial(c: Contact) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     c = selectors.contact_of(request.user, public_id)
-    form = ContactForm(request.POST if request.method == "POST" else None, initial=_contact_initial(c))
+    form = ContactForm(request.POST if request.method == "POST" else None, owner=request.user,
+                       initial=_contact_initial(c))  # fmt: skip
     if done := _saved(request, form, lambda: services.contact_update(contact=c, data=form.data_object(keep=c)),
                       message="Saved.", then=lambda _: redirect("tracker:contact", public_id=c.public_id)):  # fmt: skip
         return done
@@ -278,7 +281,7 @@ def _card_html(o: Opportunity, base: str, options: str) -> str:
 @require_http_methods(["GET", "POST"])
 def opportunity_new(request: AuthedRequest) -> HttpResponse:
     initial = {"stage": request.GET.get("stage")} if request.GET.get("stage") in Stage.values else {}
-    form = OpportunityForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = OpportunityForm(request.POST if request.method == "POST" else None, owner=request.user, initial=initial)
     if done := _saved(request, form, lambda: services.opportunity_create(owner=request.user, data=form.data_object()),
                       message=lambda o: f"Added {o.role} at {o.company.name}.",
                       then=lambda _: redirect("tracker:board")):  # fmt: skip
@@ -293,6 +296,7 @@ def opportunity(request: AuthedRequest, public_id: str) -> HttpResponse:
     o = selectors.opportunity_of(request.user, public_id)
     ctx = {
         "opportunity": o,
+        "source_group": selectors.shown_group(request.user, o.source_group),
         "history": selectors.stage_history(o),
         "activities": list(selectors.activities(request.user).filter(opportunity=o)[:20]),
         "stages": Stage.choices,
@@ -305,8 +309,8 @@ def opportunity(request: AuthedRequest, public_id: str) -> HttpResponse:
 def opportunity_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     o = selectors.opportunity_of(request.user, public_id)
     initial = {"company": o.company.name, "role": o.role, "stage": o.stage, "source": o.source, "link": o.link,
-               "notes": o.notes}  # fmt: skip
-    form = OpportunityForm(request.POST if request.method == "POST" else None, initial=initial)
+               "notes": o.notes, "source_group": o.source_group.slug if o.source_group else ""}  # fmt: skip
+    form = OpportunityForm(request.POST if request.method == "POST" else None, owner=request.user, initial=initial)
     save = lambda: services.opportunity_update(opportunity=o, data=form.data_object(keep=o))  # noqa: E731
     if done := _saved(request, form, save, message="Saved.",
                       then=lambda _: redirect("tracker:opportunity", public_id=o.public_id)):  # fmt: skip
