@@ -626,7 +626,7 @@ class ImportOut(Schema):
     imported: int
     rows: int = Field(description="Rows read below the header.")
     errors: list[RowErrorOut]
-    skipped: list[RowErrorOut] = Field(description="LinkedIn connections already in your contacts.")
+    skipped: list[RowErrorOut] = Field(description="Rows already in your tracker (or earlier in the file): not added.")
     detail: str
 
 
@@ -640,7 +640,11 @@ def import_csv(
     file: File[UploadedFile],
 ) -> Any:  # fmt: skip
     """Imports a CSV (see the import page for the columns). With any bad row nothing is imported
-    (imported 0, each error with its line and reason) unless `good_rows_only` is true."""
+    (imported 0, each error with its line and reason) unless `good_rows_only` is true: to
+    import the good rows after a report, post the same file again with it (the API keeps no
+    file). Rows already in your tracker are skipped (`skipped`), so posting a file twice adds
+    nothing. A file that cannot be read at all (encoding, header, semicolons, an unclosed
+    quote) answers 400 with the reason and its line."""
     if file.size is not None and file.size > imports.MAX_BYTES:
         raise HttpError(413, f"The file is over {imports.MAX_BYTES // 1024 // 1024} MB: split it into smaller files.")
     try:
@@ -648,10 +652,7 @@ def import_csv(
     except imports.ImportRefusedError as exc:
         raise HttpError(400, str(exc)) from None
     parsed = outcome.parsed
-    if parsed.errors and not outcome.imported:
-        detail = f"Nothing imported: {len(parsed.errors)} row(s) to fix."
-    else:
-        detail = f"Imported {outcome.imported} row(s)."
+    detail = imports.summary(outcome)
     return {
         "imported": outcome.imported, "rows": parsed.total, "detail": detail,
         "errors": [{"line": e.line, "reason": e.reason} for e in parsed.errors],

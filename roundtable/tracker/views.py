@@ -6,11 +6,13 @@ buttons post to."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -567,34 +569,56 @@ def targets(request: AuthedRequest) -> HttpResponse:
 # ---------------------------------------------------------------- import and export
 
 
+# After a report with bad rows, the file waits here (the cache: Redis at scale) so that "import
+# the good rows" is one click, without choosing the file again; only its owner's key finds it.
+PENDING_SECONDS = 30 * 60
+
+
+def _pending_key(owner: Any, token: str) -> str:
+    return f"tracker:import:{owner.pk}:{token}"
+
+
+def _imported(request: AuthedRequest, outcome: imports.Outcome, kind: str) -> HttpResponse:
+    messages.success(request, imports.summary(outcome))
+    return redirect("tracker:contacts" if kind != "opportunities" else "tracker:board")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: AuthedRequest) -> HttpResponse:
+    """Checks an uploaded CSV and imports it, or reports its bad rows line by line. After a
+    report, "Import the N good rows" posts only `pending` (the kept file's token)."""
+    token = request.POST.get("pending", "")
+    if request.method == "POST" and token:
+        kept = cache.get(_pending_key(request.user, token[:64]))
+        if kept is None:
+            messages.error(request, "That file is no longer waiting (it is kept for 30 minutes): choose it again.")
+            return redirect("tracker:import")
+        cache.delete(_pending_key(request.user, token[:64]))
+        kind, data = kept
+        return _imported(request, imports.import_file(request.user, data, kind, good_rows_only=True), kind)
     form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
-    refused, outcome = "", None
+    refused, outcome, pending = "", None, ""
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
+            data = upload.read()
             try:
                 outcome = imports.import_file(
-                    request.user, upload.read(), kind, good_rows_only=form.cleaned_data["good_rows_only"]
+                    request.user, data, kind, good_rows_only=form.cleaned_data["good_rows_only"]
                 )
             except imports.ImportRefusedError as exc:
                 refused = str(exc)
             else:
                 if outcome.imported or not outcome.parsed.errors:
-                    skipped = len(outcome.parsed.skipped)
-                    note = f" ({skipped} already in your contacts, skipped)" if skipped else ""
-                    bad = len(outcome.parsed.errors)
-                    note += f"; {bad} row{'s' if bad != 1 else ''} with problems left out" if bad else ""
-                    messages.success(
-                        request, f"Imported {outcome.imported} row{'s' if outcome.imported != 1 else ''}{note}."
-                    )
-                    return redirect("tracker:contacts" if kind != "opportunities" else "tracker:board")
+                    return _imported(request, outcome, kind)
+                if outcome.parsed.rows:
+                    pending = secrets.token_urlsafe(24)
+                    cache.set(_pending_key(request.user, pending), (kind, data), PENDING_SECONDS)
     ctx = {
-        "form": form, "refused": refused, "outcome": outcome,
+        "form": form, "refused": refused, "outcome": outcome, "pending": pending,
         "contact_columns": imports.CONTACT_COLUMNS, "opportunity_columns": imports.OPPORTUNITY_COLUMNS,
         "max_rows": imports.MAX_ROWS,
     }  # fmt: skip
