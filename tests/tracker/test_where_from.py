@@ -9,12 +9,14 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from roundtable.groups.models import GroupVisibility, MembershipState
 from roundtable.journal.insights import insights_for
-from roundtable.tracker.models import Activity, Contact, Opportunity
+from roundtable.tracker.models import Activity, Company, Contact, Opportunity
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory
 from tests.tracker.helpers import bearer, logged_in, snapshot
 
@@ -182,3 +184,31 @@ def test_meeting_pickers_write_the_day_where_the_owner_lives(world) -> None:
         f'<option value="{meeting.public_id}">{label}</option>'
         in client.get("/tracker/activities/new/").content.decode()
     )
+
+
+def test_the_api_lists_take_a_fixed_number_of_queries_at_two_sizes() -> None:
+    counts = []
+    for size in (2, 20):
+        owner = UserFactory()
+        group = GroupFactory()
+        MembershipFactory(group=group, user=owner)
+        meeting = MeetingFactory(group=group, starts_at=timezone.now() - timedelta(days=3))
+        RsvpFactory(meeting=meeting, user=owner)
+        for i in range(size):
+            Contact.objects.create(owner=owner, name=f"C{i}", meeting=meeting, group=GroupFactory())
+            opp = Opportunity.objects.create(owner=owner, company=_company(owner), role=f"R{i}", source="group",
+                                             source_group=GroupFactory())  # fmt: skip
+            opp.stage_changes.create(to_stage="researching")
+        headers = bearer(owner)
+        row = []
+        for url in ("/api/v1/me/contacts", "/api/v1/me/opportunities"):
+            with CaptureQueriesContext(connection) as ctx:
+                r = Client().get(url, **headers)
+            assert (r.status_code, r.json()["count"]) == (200, size)
+            row.append(len(ctx.captured_queries))
+        counts.append(row)
+    assert counts[0] == counts[1]
+
+
+def _company(owner):  # type: ignore[no-untyped-def]
+    return Company.objects.get_or_create(owner=owner, name="Acme")[0]
