@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from roundtable.groups.models import GroupVisibility, MembershipState
+from roundtable.journal import landing
 from roundtable.journal.insights import insights_for
 from roundtable.tracker.models import Activity, Company, Contact, Opportunity
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory
@@ -212,3 +213,8 @@ def test_the_api_lists_take_a_fixed_number_of_queries_at_two_sizes() -> None:
 
 def _company(owner):  # type: ignore[no-untyped-def]
     return Company.objects.get_or_create(owner=owner, name="Acme")[0]
+
+
+def test_the_landing_credits_the_same_groups_as_the_tracker_s_pickers(world) -> None:
+    owner, _groups = world
+    assert [g.slug for g in landing.creditable_groups(owner)] == ["harbor", "lantern", "quiet"]
