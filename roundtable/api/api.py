@@ -32,8 +32,23 @@ api = NinjaAPI(
 )
 
 
+# How the API answers a request it does not carry out (each operation lists its statuses):
+#   401  no valid token;
+#   404  a missing object, or one the caller may not see or is not theirs (the same body);
+#   422  the request does not match the operation's schema: a field missing, of the wrong JSON
+#        type ("7" for a number), too long, not matching its pattern or list of values
+#        (on_validation_error, naming the field as the body or query spells it);
+#   400  a well-formed request that a rule refuses: a date outside the product's range, a day
+#        that is not the interview's day, a file that cannot be read (the service's
+#        ServiceError, or the endpoint's own HttpError(400)); 409 and 403 where a service
+#        says so (a conflict, a permission).
+# Every answer is {"detail": "..."} written for the person (422 adds pydantic's `errors`).
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422: the request does not match the schema. `detail` names each field as the client
+    sent it ("day: ...", "outreach: send a number, not text"); `errors` is pydantic's list."""
     problems = []
     for err in exc.errors:
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload"))
@@ -67,8 +82,11 @@ def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(ServiceError)
 def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     """Every service's refusal (core.errors.ServiceError), answered the same way from every
-    endpoint: its status and its reason, written for the person ("Choose a value from 1 to 5.").
-    The service's field name is a form's, not always the body's, so it is not sent."""
+    endpoint: its status (400 unless the service says 404, 409 or 403) and its reason, written
+    for the person ("Choose a value from 1 to 5."). The service's field name is a form's, not
+    always the body's ("occurred_on" for the body's "day"), so it is never sent: a reason that
+    needs its field says it in words ("The day (2026-12-01) is not the interview's day...").
+    A 404 reads exactly as a missing object's."""
     return api.create_response(request, {"detail": exc.message}, status=exc.status)
 
 

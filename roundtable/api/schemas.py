@@ -31,8 +31,9 @@ class BodySchema(Schema):
     django-ninja's Schema reads its fields as attributes of whatever it is given, so that it can
     take model instances; given a JSON string or array instead, it would read `"AAA"` as
     `{"title": "Aaa"}` (str.title, called) and `[null, null]` as an empty object, and accept
-    them. And pydantic's lax mode reads `false` as the number 0 and `0` as the date 1970-01-01.
-    Every input schema derives from this one, so such a body answers 422 with the reason."""
+    them. And pydantic's lax mode reads `false` as the number 0, `"7"` as the number 7 and `0`
+    as the date 1970-01-01. Every input schema derives from this one, so such a body answers
+    422 with the reason: numbers are JSON numbers, dates and times JSON text."""
 
     @model_validator(mode="before")
     @classmethod
@@ -49,6 +50,8 @@ class BodySchema(Schema):
             value, admits = sent[key], _types_of(field.annotation)
             if isinstance(value, bool) and admits & _NUMBERS and bool not in admits:
                 raise ValueError(f"{key}: send a number, not true or false.")
+            if isinstance(value, str) and admits & _NUMBERS and str not in admits:
+                raise ValueError(f"{key}: send a number, not text ({value[:20]!r} is text).")
             is_number = isinstance(value, int | float) and not isinstance(value, bool)
             if is_number and admits & _MOMENTS and not admits & _NUMBERS:
                 raise ValueError(f"{key}: send a date or time as text, for example 2026-12-01 or 18:30.")

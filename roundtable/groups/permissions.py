@@ -177,3 +177,40 @@ __all__ = [
     "venue_for",
     "visible_group_ids_for_profile",
 ]
+
+
+# A person's own records (the tracker's "which group") may name the groups they are in or
+# have left, while they may still see them: never a group they were refused, removed or
+# banned from, and never a secret group they have left (it is hidden from them now).
+BEEN_IN_STATES = (MembershipState.ACTIVE, MembershipState.LEFT)
+
+
+def groups_been_in(user: Viewer) -> list[Group]:
+    """The groups the user is, or was, a member of and may still see, by name. One query."""
+    if not user.is_authenticated:
+        return []
+    rows = Membership.objects.filter(user=user, state__in=BEEN_IN_STATES).select_related("group")
+    groups = [m.group for m in rows if can_view_group(user, m.group, m)]
+    return sorted(groups, key=lambda g: (g.name.casefold(), g.pk))
+
+
+def group_been_in(user: Viewer, slug: str) -> Group:
+    """One of groups_been_in by its slug; Http404 for any other, exactly as a missing group."""
+    for group in groups_been_in(user):
+        if group.slug == slug:
+            return group
+    raise Http404("No such group.")
+
+
+def visible_to(user: Viewer, groups: list[Group]) -> set[int]:
+    """The ids of those of `groups` the user may see (can_view_group), with one query for
+    all of them (lists that name a group per row)."""
+    if not groups:
+        return set()
+    memberships: dict[int, Membership] = {}
+    if user.is_authenticated:
+        rows = Membership.objects.filter(user=user, group_id__in={g.pk for g in groups})
+        memberships = {m.group_id: m for m in rows}
+        for g in groups:  # what membership_of would ask, answered from the one query
+            g.__dict__.setdefault("_membership_cache", {})[user.pk] = memberships.get(g.pk)
+    return {g.pk for g in groups if can_view_group(user, g)}

@@ -101,8 +101,11 @@ class ReflectionFields(BodySchema):
     value: int = Field(ge=1, le=5)
     takeaways: MultiLine = Field(default="", max_length=3000)
     goal_met: GoalMet | None = None
-    met: list[SingleLine] = Field(default=[], max_length=services.MAX_MET,
-                                  description="Public ids of people who were going or came.")  # fmt: skip
+    met: list[SingleLine] | None = Field(
+        default=None, max_length=services.MAX_MET,
+        description="Public ids of people who were going or came. Left out: the people already recorded stay; "
+        "[] clears them.",
+    )  # fmt: skip
     follow_ups: list[FollowUpIn] = Field(default=[], max_length=services.MAX_FOLLOW_UPS,
                                          description="Each becomes a new task in the tracker.")  # fmt: skip
 
@@ -315,7 +318,8 @@ def list_reflections(request: HttpRequest, query: Query[PageQuery]) -> dict[str,
 def _save(request: HttpRequest, meeting: Meeting, payload: ReflectionFields) -> Reflection:
     return services.reflection_save(
         owner=_owner(request), meeting=meeting, value=payload.value, takeaways=payload.takeaways,
-        goal_met=payload.goal_met.value if payload.goal_met else "", met=payload.met,
+        goal_met=payload.goal_met.value if payload.goal_met else "",
+        met=(payload.met or []) if "met" in payload.model_fields_set else None,
         follow_ups=[services.FollowUp(f.title, _day(f.due_on, "due_on")) for f in payload.follow_ups],
     )  # fmt: skip
 
@@ -323,8 +327,11 @@ def _save(request: HttpRequest, meeting: Meeting, payload: ReflectionFields) -> 
 @router.post("/me/reflections", response={200: ReflectionOut, 400: Error, **R}, auth=token_auth)
 def save_reflection(request: HttpRequest, payload: ReflectionIn) -> dict[str, Any]:
     """Say how a meeting went, once it has ended, if you were there (going and not marked
-    absent, or marked as having come); saying it again revises it. Each person met becomes a
-    contact in your tracker; each follow-up a new task."""
+    absent, or marked as having come). Saying it again for the same meeting replaces it, as a
+    PUT would (the same reflection, same id): `value`, `takeaways` and `goal_met` are what this
+    body says (left out: empty), while the people met stay unless `met` is given ([] clears
+    them). Each person met becomes a contact in your tracker; each follow-up a new task (a
+    revision adds only the follow-ups it carries)."""
     return _fresh_reflection(_save(request, _meeting(request, payload.meeting), payload))
 
 

@@ -20,20 +20,19 @@ from django.utils import timezone
 from roundtable.accounts import services as account_services
 from roundtable.accounts.models import SearchStatus, User
 from roundtable.core import dates
-from roundtable.groups.models import Group, Membership, MembershipState
+from roundtable.groups import permissions as group_perms
+from roundtable.groups.models import Group
 from roundtable.tracker.models import Contact, Landing, Source
 
 from .services import JournalError, _text
 
-# The groups a landing may credit: ones the person is in, or has left (people often leave
-# once they land). Never a group they were refused, removed or banned from.
-CREDIT_STATES = (MembershipState.ACTIVE, MembershipState.LEFT)
-
 
 def creditable_groups(owner: User) -> list[Group]:
-    """The groups a landing may name as its channel, by name. One query."""
-    ids = Membership.objects.filter(user=owner, state__in=CREDIT_STATES).values("group_id")
-    return list(Group.objects.filter(pk__in=ids).order_by("name", "pk"))
+    """The groups a landing may name as its channel, by name: ones the person is in, or has
+    left (people often leave once they land) and may still see; never a group they were
+    refused, removed or banned from, nor a secret group they left (groups.permissions.
+    groups_been_in, as the tracker's pickers). One query."""
+    return group_perms.groups_been_in(owner)
 
 
 def _today_for(owner: User) -> date:

@@ -30,8 +30,8 @@ from roundtable.live.models import Commitment, CommitmentStatus, Roundtable, Tur
 from roundtable.live.selectors import previous_turns
 from roundtable.live.services import LiveError
 from roundtable.meetings.models import MeetingStatus, Rsvp, went_q
-from roundtable.tracker.models import Activity, ActivityKind
-from roundtable.tracker.selectors import zone_of
+from roundtable.tracker.models import ActivityKind
+from roundtable.tracker.selectors import done_activities, zone_of
 
 from .models import SharedStatus
 
@@ -70,7 +70,8 @@ def status_for(user: User, roundtable: Roundtable, *, now: datetime | None = Non
     else:
         since = (now or timezone.now()).astimezone(zone).date() - timedelta(days=NO_MEETING_DAYS)
     counts = dict(
-        Activity.objects.filter(owner=user, occurred_on__gte=since)
+        done_activities(user, now=now)  # upcoming ones count once they happen
+        .filter(occurred_on__gte=since)
         .order_by()
         .values_list("kind")
         .annotate(n=Count("id"))

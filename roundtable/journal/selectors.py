@@ -182,6 +182,7 @@ def insight_rows(owner: User, *, now: datetime, today: date, since: date) -> Ins
 
     from roundtable.groups.models import Kind
     from roundtable.tracker.models import Activity, ActivityKind, Opportunity, Stage, StageChange, Task, WeeklyTarget
+    from roundtable.tracker.selectors import done_activities
 
     reflection = Reflection.objects.filter(owner=owner, meeting_id=OuterRef("meeting_id"))
     rsvps = (
@@ -222,14 +223,15 @@ def insight_rows(owner: User, *, now: datetime, today: date, since: date) -> Ins
     meetings = [m for m in every if m["ends_at"] <= now]  # type: ignore[operator]
     upcoming = [m for m in every if m["ends_at"] > now]  # type: ignore[operator]
     acts = (
-        Activity.objects.filter(owner=owner, occurred_on__gte=since)
+        done_activities(owner, now=now)  # upcoming activities count once they happen
+        .filter(occurred_on__gte=since)
         .order_by()
         .values_list("kind", "occurred_on", "opportunity__source", "opportunity__source_group__name")
         .annotate(n=Count("id"))
     )
     activities = [(k, d, s or "", g or "", n) for k, d, s, g, n in acts]
     totals = (
-        Activity.objects.filter(owner=owner)
+        done_activities(owner, now=now)
         .order_by()
         .values_list("kind", "opportunity__source", "opportunity__source_group__name")
         .annotate(n=Count("id"))

@@ -128,7 +128,7 @@ def reflection_save(
     value: int,
     takeaways: str = "",
     goal_met: str = "",
-    met: Sequence[str] = (),
+    met: Sequence[str] | None = (),
     follow_ups: Sequence[FollowUp] = (),
     now: datetime | None = None,
 ) -> Reflection:
@@ -138,7 +138,8 @@ def reflection_save(
     GoalMet value or ""; `met` public ids of people from `selectors.reflection_candidates`:
     each becomes (or stays) a tracker contact linked to the meeting (tracker.services.
     contact_from_member) and a ReflectionPerson; a person left out on a later save loses the
-    ReflectionPerson, never the contact (the tracker is the owner's to tidy). Each follow-up
+    ReflectionPerson, never the contact (the tracker is the owner's to tidy); `met=None` keeps
+    the people already recorded (a revision that does not mention them). Each follow-up
     becomes a new tracker task tied to the meeting (tracker.services.task_create), so a
     revision adds only the follow-ups it carries. Raises JournalError: 400 before the meeting
     ends or for bad values, 404 for a person who was not there."""
@@ -151,7 +152,8 @@ def reflection_save(
     takeaways = _text(takeaways, field="takeaways", max_length=3000, multiline=True)
     if goal_met and goal_met not in GoalMet.values:
         raise JournalError("Answer yes, partly or no.", field="goal_met")
-    met_ids = list(dict.fromkeys(met))
+    keep_people = met is None
+    met_ids = list(dict.fromkeys(met or ()))
     if len(met_ids) > MAX_MET:
         raise JournalError(f"Name up to {MAX_MET} people.", field="met")
     if len(follow_ups) > MAX_FOLLOW_UPS:
@@ -171,8 +173,11 @@ def reflection_save(
             reflection.goal_met = goal_met
             reflection.dismissed_at = None
             reflection.save()
+            if keep_people:
+                people = []
             keep = {p.pk for p in people}
-            reflection.people.exclude(person_id__in=keep).delete()
+            if not keep_people:
+                reflection.people.exclude(person_id__in=keep).delete()
             already = set(reflection.people.values_list("person_id", flat=True))
             for person in people:
                 contact = contact_from_member(owner=owner, person=person, meeting=meeting)

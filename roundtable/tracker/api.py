@@ -25,6 +25,7 @@ from roundtable.api.errors import Error
 from roundtable.api.schemas import BodySchema
 from roundtable.core.ids import PUBLIC_ID_PATTERN
 from roundtable.core.text import MultiLine, SingleLine
+from roundtable.groups import permissions as group_perms
 
 from . import exports, imports, selectors, services
 from .models import Activity, ActivityKind, Company, Contact, Opportunity, Source, Stage, Task
@@ -33,6 +34,8 @@ router = Router(tags=["tracker"], auth=token_auth)
 PAGE_SIZE = 50
 # A public id in a body: anything else is a 422, never a query.
 PublicId = Annotated[str, StringConstraints(pattern=f"^{PUBLIC_ID_PATTERN}$")]
+# A group's slug in a body (a group you are or were in, and may see; any other answers 404).
+GroupSlug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,140}$")]
 
 
 class PageQuery(Schema):
@@ -142,6 +145,14 @@ class ContactIn(BodySchema):
     notes: MultiLine = Field(default="", max_length=5000)
     last_touch_on: dt.date | None = None
     next_touch_on: dt.date | None = None
+    meeting: PublicId | None = Field(
+        default=None, description="A meeting you went to, where you met. Left out of a PUT: kept; null: none."
+    )
+    group: GroupSlug | None = Field(
+        default=None,
+        description="The slug of a group you are or were in. Left out of a PUT: kept; null: none "
+        "(with a meeting and no group: the meeting's group).",
+    )
 
 
 class ContactOut(Schema):
@@ -157,6 +168,8 @@ class ContactOut(Schema):
     last_touch_on: dt.date | None
     next_touch_on: dt.date | None
     meeting: str | None = Field(description="The public id of the meeting where you met, if any.")
+    group: str | None = Field(description="The slug of the group where you met, while you may see it.")
+    group_name: str | None
 
 
 class ContactPage(Schema):
@@ -167,33 +180,59 @@ class ContactPage(Schema):
     results: list[ContactOut]
 
 
-def contact_out(c: Contact) -> dict[str, Any]:
+def contact_out(c: Contact, seen: set[int] | None = None) -> dict[str, Any]:
+    """`seen`: the ids of the groups the caller may see (the meeting and group are named only
+    while they may); None: asked here, for one contact."""
+    if seen is None:
+        seen = group_perms.visible_to(c.owner, [g for g in (c.group, c.meeting and c.meeting.group) if g])
+    meeting = c.meeting if c.meeting is not None and c.meeting.group_id in seen else None
+    group = c.group if c.group is not None and c.group_id in seen else None
     return {
         "id": c.public_id, "name": c.name, "company": c.company.name if c.company else "", "role": c.role,
         "email": c.email, "phone": c.phone, "linkedin_url": c.linkedin_url, "how_met": c.how_met, "notes": c.notes,
         "last_touch_on": c.last_touch_on, "next_touch_on": c.next_touch_on,
-        "meeting": c.meeting.public_id if c.meeting else None,
+        "meeting": meeting.public_id if meeting else None,
+        "group": group.slug if group else None, "group_name": group.name if group else None,
     }  # fmt: skip
 
 
-def _contact_data(p: ContactIn, keep: Contact | None = None) -> services.ContactData:
+def _contact_data(request: HttpRequest, p: ContactIn, keep: Contact | None = None) -> services.ContactData:
+    sent = p.model_fields_set
+    if keep is not None and "meeting" not in sent:
+        meeting = keep.meeting
+    else:
+        meeting = _opt(selectors.meeting_went_to, request, p.meeting)
+    if keep is not None and "group" not in sent:
+        group = keep.group
+    else:
+        group = _opt(selectors.group_for_owner, request, p.group)
     return services.ContactData(
         name=p.name, company_name=p.company, role=p.role, email=p.email, phone=p.phone, linkedin_url=p.linkedin_url,
         how_met=p.how_met, notes=p.notes, last_touch_on=p.last_touch_on, next_touch_on=p.next_touch_on,
-        meeting=keep.meeting if keep else None, group=keep.group if keep else None,
+        meeting=meeting, group=group,
     )  # fmt: skip
+
+
+def _contact_page(request: HttpRequest, qs: Any, page: int) -> dict[str, Any]:
+    out = _page(qs, page, lambda c: c)
+    rows: list[Contact] = out["results"]
+    seen = group_perms.visible_to(
+        api_viewer(request), [g for c in rows for g in (c.group, c.meeting and c.meeting.group) if g]
+    )
+    out["results"] = [contact_out(c, seen) for c in rows]
+    return out
 
 
 @router.get("/contacts", response={200: ContactPage, 401: Error, 422: Error})
 def list_contacts(request: HttpRequest, query: Query[ContactQuery]) -> dict[str, Any]:
     """Your contacts, next touch due first."""
-    qs = selectors.contacts(api_viewer(request), q=query.q.strip()).select_related("meeting")
-    return _page(qs, query.page, contact_out)
+    qs = selectors.contacts(api_viewer(request), q=query.q.strip()).select_related("meeting__group", "group")
+    return _contact_page(request, qs, query.page)
 
 
-@router.post("/contacts", response={201: ContactOut, 400: Error, 401: Error, 422: Error})
+@router.post("/contacts", response={201: ContactOut, 400: Error, 401: Error, 404: Error, 422: Error})
 def create_contact(request: HttpRequest, payload: ContactIn) -> Status:
-    c = services.contact_create(owner=api_viewer(request), data=_contact_data(payload))
+    c = services.contact_create(owner=api_viewer(request), data=_contact_data(request, payload))
     return Status(201, contact_out(c))
 
 
@@ -205,7 +244,7 @@ def get_contact(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
 @router.put("/contacts/{public_id}", response={200: ContactOut, 400: Error, 401: Error, 404: Error, 422: Error})
 def update_contact(request: HttpRequest, public_id: SingleLine, payload: ContactIn) -> dict[str, Any]:
     c = _get(selectors.contact_of, request, public_id)
-    services.contact_update(contact=c, data=_contact_data(payload, keep=c))
+    services.contact_update(contact=c, data=_contact_data(request, payload, keep=c))
     return contact_out(c)
 
 
@@ -226,6 +265,11 @@ class OpportunityIn(BodySchema):
     link: SingleLine = Field(default="", max_length=500)
     notes: MultiLine = Field(default="", max_length=5000)
     source_contact: PublicId | None = None
+    source_group: GroupSlug | None = Field(
+        default=None,
+        description="The slug of a group you are or were in, when the source is `group` (naming one sets it). "
+        "Left out of a PUT: kept; null: none.",
+    )
 
 
 class StageChangeOut(Schema):
@@ -244,8 +288,10 @@ class OpportunityOut(Schema):
     notes: str
     position: int
     source_contact: str | None
+    source_group: str | None = Field(description="The slug of the group it came through, while you may see it.")
+    source_group_name: str | None
     stage_changed_at: dt.datetime
-    stage_history: list[StageChangeOut] | None = None
+    stage_history: list[StageChangeOut] = Field(description="Oldest first.")
 
 
 class OpportunityPage(Schema):
@@ -261,46 +307,59 @@ class MoveIn(BodySchema):
     position: int | None = Field(default=None, ge=0, le=100000, description="0 is the top; empty, the bottom.")
 
 
-def opportunity_out(o: Opportunity, history: bool = False) -> dict[str, Any]:
-    out = {
+def opportunity_out(o: Opportunity, seen: set[int] | None = None) -> dict[str, Any]:
+    """The opportunity with its stage history (oldest first; the list prefetches it), in the
+    list as in the detail. `seen` as in contact_out."""
+    if seen is None:
+        seen = group_perms.visible_to(o.owner, [o.source_group] if o.source_group else [])
+    group = o.source_group if o.source_group is not None and o.source_group_id in seen else None
+    return {
         "id": o.public_id, "company": o.company.name, "role": o.role, "stage": o.stage, "source": o.source,
         "link": o.link, "notes": o.notes, "position": o.position, "stage_changed_at": o.stage_changed_at,
         "source_contact": o.source_contact.public_id if o.source_contact else None,
-    }  # fmt: skip
-    if history:
-        out["stage_history"] = [
+        "source_group": group.slug if group else None, "source_group_name": group.name if group else None,
+        "stage_history": [
             {"from_stage": s.from_stage, "to_stage": s.to_stage, "changed_at": s.changed_at}
-            for s in selectors.stage_history(o)
-        ]
-    return out
+            for s in o.stage_changes.all()
+        ],
+    }  # fmt: skip
 
 
 def _opportunity_data(request: HttpRequest, p: OpportunityIn, keep: Opportunity | None = None) -> Any:
+    if keep is not None and "source_group" not in p.model_fields_set:
+        group = keep.source_group
+    else:
+        group = _opt(selectors.group_for_owner, request, p.source_group)
     return services.OpportunityData(
         company_name=p.company, role=p.role, stage=p.stage, source=p.source, link=p.link, notes=p.notes,
-        source_contact=_opt(selectors.contact_of, request, p.source_contact),
-        source_group=keep.source_group if keep else None,
+        source_contact=_opt(selectors.contact_of, request, p.source_contact), source_group=group,
     )  # fmt: skip
 
 
 @router.get("/opportunities", response={200: OpportunityPage, 401: Error, 422: Error})
 def list_opportunities(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    """Your opportunities in board order: by stage, then position."""
-    qs = Opportunity.objects.filter(owner=api_viewer(request)).select_related("company", "source_contact")
-    return _page(qs.order_by("stage", "position", "pk"), query.page, opportunity_out)
+    """Your opportunities in board order: by stage, then position, each with its stage history
+    (the same shape as the detail)."""
+    owner = api_viewer(request)
+    qs = Opportunity.objects.filter(owner=owner).select_related("company", "source_contact", "source_group")
+    out = _page(qs.prefetch_related("stage_changes").order_by("stage", "position", "pk"), query.page, lambda o: o)
+    rows: list[Opportunity] = out["results"]
+    seen = group_perms.visible_to(owner, [o.source_group for o in rows if o.source_group])
+    out["results"] = [opportunity_out(o, seen) for o in rows]
+    return out
 
 
 @router.post("/opportunities", response={201: OpportunityOut, 400: Error, 401: Error, 404: Error, 422: Error})
 def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status:
     data = _opportunity_data(request, payload)
     o = services.opportunity_create(owner=api_viewer(request), data=data)
-    return Status(201, opportunity_out(o, history=True))
+    return Status(201, opportunity_out(o))
 
 
 @router.get("/opportunities/{public_id}", response={200: OpportunityOut, 401: Error, 404: Error, 422: Error})
 def get_opportunity(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
     """One opportunity with its stage history, oldest first."""
-    return opportunity_out(_get(selectors.opportunity_of, request, public_id), history=True)
+    return opportunity_out(_get(selectors.opportunity_of, request, public_id))
 
 
 @router.put("/opportunities/{public_id}", response={200: OpportunityOut, 400: Error, 401: Error, 404: Error,
@@ -310,7 +369,7 @@ def update_opportunity(request: HttpRequest, public_id: SingleLine, payload: Opp
     o = _get(selectors.opportunity_of, request, public_id)
     data = _opportunity_data(request, payload, keep=o)
     services.opportunity_update(opportunity=o, data=data)
-    return opportunity_out(o, history=True)
+    return opportunity_out(o)
 
 
 @router.post("/opportunities/{public_id}/move", response={200: OpportunityOut, 400: Error, 401: Error, 404: Error,
@@ -319,7 +378,7 @@ def move_opportunity(request: HttpRequest, public_id: SingleLine, payload: MoveI
     """Moves the card to a stage (recorded with its moment) and a place in that column."""
     o = _get(selectors.opportunity_of, request, public_id)
     services.opportunity_move(opportunity=o, stage=payload.stage, position=payload.position)
-    return opportunity_out(o, history=True)
+    return opportunity_out(o)
 
 
 @router.delete("/opportunities/{public_id}", response={204: None, 401: Error, 404: Error, 422: Error})
@@ -333,7 +392,11 @@ def delete_opportunity(request: HttpRequest, public_id: SingleLine) -> Status:
 
 class ActivityIn(BodySchema):
     kind: ActivityKind
-    day: dt.date | None = Field(default=None, description="Your local day; today where you live when left out.")
+    day: dt.date | None = Field(
+        default=None,
+        description="Your local day; left out: the interview's day where you live when `starts_at` is given, "
+        "else today. A day that is not `starts_at`'s day where you live is refused (400).",
+    )
     starts_at: dt.datetime | None = Field(default=None, description="An interview's start, with its offset.")
     duration_minutes: int | None = Field(default=None, ge=1, le=600)
     note: MultiLine = Field(default="", max_length=2000)
@@ -356,6 +419,7 @@ class ActivityOut(Schema):
     company: str | None
     opportunity: str | None
     meeting: str | None
+    upcoming: bool = Field(description="Not happened yet (a later day, or a start after now): left out of counts.")
 
 
 class ActivityPage(Schema):
@@ -375,13 +439,13 @@ def activity_out(a: Activity) -> dict[str, Any]:
         "id": a.public_id, "kind": a.kind, "day": a.occurred_on, "starts_at": a.starts_at,
         "duration_minutes": a.duration_minutes, "note": a.note, "contact": _pid(a.contact),
         "company": _pid(a.company), "opportunity": _pid(a.opportunity), "meeting": _pid(a.meeting),
+        "upcoming": a.upcoming,  # type: ignore[attr-defined]  # annotated by selectors.activities
     }  # fmt: skip
 
 
 def _activity_data(request: HttpRequest, p: ActivityIn) -> services.ActivityData:
-    owner = api_viewer(request)
     return services.ActivityData(
-        kind=p.kind, occurred_on=p.day or selectors.today_for(owner), starts_at=p.starts_at,
+        kind=p.kind, occurred_on=p.day, starts_at=p.starts_at,
         duration_minutes=p.duration_minutes, note=p.note,
         contact=_opt(selectors.contact_of, request, p.contact), contact_name=p.contact_name,
         company=_opt(selectors.company_of, request, p.company), company_name=p.company_name,
@@ -401,7 +465,7 @@ def list_activities(request: HttpRequest, query: Query[ActivityQuery]) -> dict[s
 def create_activity(request: HttpRequest, payload: ActivityIn) -> Status:
     data = _activity_data(request, payload)
     a = services.activity_create(owner=api_viewer(request), data=data)
-    return Status(201, activity_out(a))
+    return Status(201, activity_out(selectors.activity_of(api_viewer(request), a.public_id)))
 
 
 @router.get("/activities/{public_id}", response={200: ActivityOut, 401: Error, 404: Error, 422: Error})
@@ -414,7 +478,7 @@ def update_activity(request: HttpRequest, public_id: SingleLine, payload: Activi
     a = _get(selectors.activity_of, request, public_id)
     data = _activity_data(request, payload)
     services.activity_update(activity=a, data=data)
-    return activity_out(a)
+    return activity_out(selectors.activity_of(api_viewer(request), a.public_id))
 
 
 @router.delete("/activities/{public_id}", response={204: None, 401: Error, 404: Error, 422: Error})
@@ -562,7 +626,7 @@ class ImportOut(Schema):
     imported: int
     rows: int = Field(description="Rows read below the header.")
     errors: list[RowErrorOut]
-    skipped: list[RowErrorOut] = Field(description="LinkedIn connections already in your contacts.")
+    skipped: list[RowErrorOut] = Field(description="Rows already in your tracker (or earlier in the file): not added.")
     detail: str
 
 
@@ -576,7 +640,11 @@ def import_csv(
     file: File[UploadedFile],
 ) -> Any:  # fmt: skip
     """Imports a CSV (see the import page for the columns). With any bad row nothing is imported
-    (imported 0, each error with its line and reason) unless `good_rows_only` is true."""
+    (imported 0, each error with its line and reason) unless `good_rows_only` is true: to
+    import the good rows after a report, post the same file again with it (the API keeps no
+    file). Rows already in your tracker are skipped (`skipped`), so posting a file twice adds
+    nothing. A file that cannot be read at all (encoding, header, semicolons, an unclosed
+    quote) answers 400 with the reason and its line."""
     if file.size is not None and file.size > imports.MAX_BYTES:
         raise HttpError(413, f"The file is over {imports.MAX_BYTES // 1024 // 1024} MB: split it into smaller files.")
     try:
@@ -584,10 +652,7 @@ def import_csv(
     except imports.ImportRefusedError as exc:
         raise HttpError(400, str(exc)) from None
     parsed = outcome.parsed
-    if parsed.errors and not outcome.imported:
-        detail = f"Nothing imported: {len(parsed.errors)} row(s) to fix."
-    else:
-        detail = f"Imported {outcome.imported} row(s)."
+    detail = imports.summary(outcome)
     return {
         "imported": outcome.imported, "rows": parsed.total, "detail": detail,
         "errors": [{"line": e.line, "reason": e.reason} for e in parsed.errors],

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
+from django.http import Http404
 
 from roundtable.accounts.models import User
 from roundtable.core import dates
@@ -47,6 +48,29 @@ class CompanyForm(OneMessagePerField):
         return services.CompanyData(**self.cleaned_data)
 
 
+def _pick(form: forms.Form, name: str, lookup: Any) -> Any:
+    """The row a picker's value names (a slug or public id), through the owner's selector
+    (Http404 for anything not theirs to name), or None when left blank."""
+    value = form.cleaned_data.get(name) or ""
+    if not value:
+        return None
+    try:
+        return lookup(form.owner, value)  # type: ignore[attr-defined]
+    except Http404:
+        raise forms.ValidationError("Choose one from the list.") from None
+
+
+def _kept(form: forms.Form, name: str, keep: Any, picked: Any) -> Any:
+    """What a picker saves: the row picked; or, left blank, the link the row already has when
+    the owner can no longer see it (it is not in the list, so the blank is not a choice)."""
+    current = getattr(keep, name, None)
+    if picked is None and current is not None:
+        listed = {v for v, _label in form.fields[name].choices}  # type: ignore[attr-defined]
+        if getattr(current, "public_id", None) not in listed and getattr(current, "slug", None) not in listed:
+            return current
+    return picked
+
+
 class ContactForm(OneMessagePerField):
     name = SingleLineField(max_length=160)
     company = SingleLineField(max_length=160, required=False, help_text="A new name adds the company.")
@@ -55,14 +79,34 @@ class ContactForm(OneMessagePerField):
     phone = SingleLineField(max_length=40, required=False)
     linkedin_url = LinkField(label="LinkedIn profile", max_length=500, required=False, assume_scheme="https")
     how_met = SingleLineField(label="How we met", max_length=200, required=False)
+    meeting = forms.ChoiceField(
+        label="Met at a meeting",
+        required=False,
+        help_text="Meetings you went to.",
+        error_messages={"invalid_choice": "Choose one from the list."},
+    )
+    group = forms.ChoiceField(label="Or in a group", required=False, help_text="Left empty: the meeting's group.",
+                              error_messages={"invalid_choice": "Choose one from the list."})  # fmt: skip
     last_touch_on = DayField(label="Last in touch")
     next_touch_on = DayField(label="Next touch due", help_text="When to get back in touch.")
     notes = MultiLineField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.owner = owner
         self.fields["company"].widget.attrs["list"] = "company-names"
         self.fields["email"].widget.attrs["autocomplete"] = "off"
+        meetings = selectors.meetings_went_to(owner)
+        self.fields["meeting"].choices = [  # type: ignore[attr-defined]
+            ("", "None"), *((m.public_id, f"{selectors.meeting_label(owner, m)}, {m.group.name}") for m in meetings)
+        ]  # fmt: skip
+        self.fields["group"].choices = group_choices(owner)  # type: ignore[attr-defined]
+
+    def clean_meeting(self) -> Any:
+        return _pick(self, "meeting", selectors.meeting_went_to)
+
+    def clean_group(self) -> Any:
+        return _pick(self, "group", selectors.group_for_owner)
 
     def data_object(self, *, keep: Any = None) -> services.ContactData:
         d = dict(self.cleaned_data)
@@ -70,8 +114,13 @@ class ContactForm(OneMessagePerField):
             name=d["name"], company_name=d["company"], role=d["role"], email=d["email"], phone=d["phone"],
             linkedin_url=d["linkedin_url"], how_met=d["how_met"], notes=d["notes"],
             last_touch_on=d["last_touch_on"], next_touch_on=d["next_touch_on"],
-            meeting=getattr(keep, "meeting", None), group=getattr(keep, "group", None),
+            meeting=_kept(self, "meeting", keep, d["meeting"]), group=_kept(self, "group", keep, d["group"]),
         )  # fmt: skip
+
+
+def group_choices(owner: User) -> list[tuple[str, str]]:
+    """The owner's groups (is or was a member of, may still see) for a picker, by slug."""
+    return [("", "None"), *((g.slug, g.name) for g in selectors.picker_groups(owner))]
 
 
 class OpportunityForm(OneMessagePerField):
@@ -79,18 +128,29 @@ class OpportunityForm(OneMessagePerField):
     role = SingleLineField(max_length=160)
     stage = forms.ChoiceField(choices=Stage.choices, initial=Stage.RESEARCHING)
     source = forms.ChoiceField(choices=[("", "Not known yet"), *Source.choices], required=False)
+    source_group = forms.ChoiceField(
+        label="Which group",
+        required=False,
+        help_text="When it came through a group: the groups you are or were in.",
+        error_messages={"invalid_choice": "Choose one from the list."},
+    )
     link = LinkField(label="Link to the posting", max_length=500, required=False, assume_scheme="https")
     notes = MultiLineField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.owner = owner
         self.fields["company"].widget.attrs["list"] = "company-names"
+        self.fields["source_group"].choices = group_choices(owner)  # type: ignore[attr-defined]
+
+    def clean_source_group(self) -> Any:
+        return _pick(self, "source_group", selectors.group_for_owner)
 
     def data_object(self, *, keep: Any = None) -> services.OpportunityData:
         d = self.cleaned_data
         return services.OpportunityData(
             company_name=d["company"], role=d["role"], stage=d["stage"], source=d["source"], link=d["link"],
-            notes=d["notes"], source_group=getattr(keep, "source_group", None),
+            notes=d["notes"], source_group=_kept(self, "source_group", keep, d["source_group"]),
             source_contact=getattr(keep, "source_contact", None),
         )  # fmt: skip
 
@@ -122,7 +182,7 @@ class ActivityForm(OneMessagePerField):
         meetings = selectors.picker_meetings(owner) if pickers else []
         self.fields["meeting"].choices = [  # type: ignore[attr-defined]
             ("", "None"),
-            *((m.public_id, f"{m.title} ({m.starts_at:%b} {m.starts_at.day})") for m in meetings),
+            *((m.public_id, selectors.meeting_label(owner, m)) for m in meetings),
         ]
 
     def clean_opportunity(self) -> Opportunity | None:

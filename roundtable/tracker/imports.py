@@ -5,17 +5,25 @@ so a misspelt one is never silently dropped):
 
 contacts.csv
     name (required), company, role, email, phone, linkedin_url, how_met, notes,
-    last_touch_on, next_touch_on (dates as YYYY-MM-DD)
+    last_touch_on, next_touch_on (dates as YYYY-MM-DD), meeting (the public id of a meeting
+    the person went to), group (the slug of a group they are or were in)
 opportunities.csv
     company (required), role (required), stage (researching, networking, applied,
     interviewing, offer, accepted, rejected, withdrawn; default researching), source
     (networking, referral, recruiter, direct_outreach, application, group; may be blank),
-    link, notes
+    link, notes, source_group (a group's slug, as for contacts)
 LinkedIn's Connections.csv
     a few lines of notes, then the header First Name, Last Name, URL, Email Address,
-    Company, Position, Connected On (dates like "15 Mar 2024"). A connection whose profile
-    address is already one of the person's contacts is skipped, so the file can be imported
-    again as it grows.
+    Company, Position, Connected On (dates like "15 Mar 2024").
+
+Rows already in the tracker are skipped, not added twice, and reported ("3 already in your
+tracker, skipped"), so an export imports again without change, a file can be imported again
+as it grows, and a double submit adds nothing: a contact is already there when one has the
+same email (any case) or, where either has no email, the same name and company; a LinkedIn
+connection also when one has its profile address; an opportunity when one has the same
+company and role. Rows repeated within the file are skipped the same way. The check is made
+again inside the writing transaction, with the owner's row locked, so two imports at once
+cannot both add a row.
 
 Every row is checked by the same rules as the forms and the API (services' field rules).
 Errors are reported row by row with the file's own line number and the reason; nothing is
@@ -39,12 +47,15 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from roundtable.accounts.models import User
 from roundtable.core import dates
+from roundtable.groups.models import Group
+from roundtable.meetings.models import Meeting
 
-from . import services
+from . import selectors, services
 from .models import Company, Contact, Opportunity, Source, Stage, StageChange
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -53,10 +64,17 @@ KINDS = ("contacts", "opportunities", "linkedin")
 
 CONTACT_COLUMNS = (
     "name", "company", "role", "email", "phone", "linkedin_url", "how_met", "notes", "last_touch_on", "next_touch_on",
+    "meeting", "group",
 )  # fmt: skip
-OPPORTUNITY_COLUMNS = ("company", "role", "stage", "source", "link", "notes")
+OPPORTUNITY_COLUMNS = ("company", "role", "stage", "source", "link", "notes", "source_group")
 LINKEDIN_COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+SEMICOLONS = (
+    "Line {line}: this file uses semicolons between its columns: save it as comma-separated "
+    "(\u201cCSV UTF-8 (comma delimited)\u201d in your spreadsheet) and import it again."
+)
 
 
 class ImportRefusedError(Exception):
@@ -141,6 +159,21 @@ def _linkedin_day(text: str) -> date | None:
     raise services.TrackerError(f"Connected On: {text[:40]!r} is not a date like 15 Mar 2024.")
 
 
+def _csv_problem(line: int, error: str) -> str:
+    """The csv module's complaint, said for a person, with the line where the record began."""
+    if "unexpected end of data" in error or "EOF" in error:
+        return (
+            f'Line {line}: a quote (") opens a cell that is never closed, so the rest of the file reads as '
+            "one cell. Close the quote, or take it out, and import again."
+        )
+    if "expected after" in error:
+        return (
+            f'Line {line}: a quote (") in the middle of a cell. Put the whole cell in quotes and write '
+            'the quote inside it twice (""), or take it out.'
+        )
+    return f"Line {line}: this line cannot be read as CSV. Check its quotes and commas."
+
+
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
     """(first line of the record in the file, its cells), blank lines left out. A quote left
     open runs to the end of the file: csv.Error names the line."""
@@ -152,7 +185,7 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise ImportRefusedError(f"Line {line}: the file cannot be read as CSV ({exc}).") from None
+            raise ImportRefusedError(_csv_problem(line, str(exc))) from None
         start, line = line, reader.line_num + 1
         if any(c.strip() for c in cells):
             yield start, cells
@@ -162,6 +195,8 @@ def _header_map(cells: list[str], expected: tuple[str, ...], required: tuple[str
     names = [c.strip().lower() for c in cells]
     wanted = {e.lower(): e for e in expected}
     unknown = [c for c in names if c not in wanted]
+    if unknown and any(";" in c for c in unknown):
+        raise ImportRefusedError(SEMICOLONS.format(line=line))
     if unknown:
         raise ImportRefusedError(
             f"Line {line}: unknown column{'s' if len(unknown) > 1 else ''} {', '.join(repr(u) for u in unknown)}. "
@@ -175,13 +210,53 @@ def _header_map(cells: list[str], expected: tuple[str, ...], required: tuple[str
     return [wanted[n] for n in names]
 
 
-def _contact_row(v: dict[str, str]) -> services.ContactData:
+class _Links:
+    """Resolves the meeting and group columns against what the owner may name (the same
+    selectors as the forms and the API), each value once per file."""
+
+    def __init__(self, owner: User) -> None:
+        self.owner = owner
+        self.meetings: dict[str, Meeting | None] = {}
+        self.groups: dict[str, Group | None] = {}
+
+    def meeting(self, value: str) -> Meeting | None:
+        if not value:
+            return None
+        if value not in self.meetings:
+            try:
+                self.meetings[value] = selectors.meeting_went_to(self.owner, value)
+            except Http404:
+                self.meetings[value] = None
+        if self.meetings[value] is None:
+            raise services.TrackerError(
+                f"meeting: {value[:40]!r} is not a meeting you went to. Leave the cell empty to import without it."
+            )
+        return self.meetings[value]
+
+    def group(self, value: str, column: str = "group") -> Group | None:
+        if not value:
+            return None
+        if value not in self.groups:
+            try:
+                self.groups[value] = selectors.group_for_owner(self.owner, value)
+            except Http404:
+                self.groups[value] = None
+        if self.groups[value] is None:
+            raise services.TrackerError(
+                f"{column}: {value[:40]!r} is not a group you are or were in. "
+                "Leave the cell empty to import without it."
+            )
+        return self.groups[value]
+
+
+def _contact_row(v: dict[str, str], links: _Links) -> services.ContactData:
     data = services.ContactData(
         name=v.get("name", ""), company_name=v.get("company", ""), role=v.get("role", ""),
         email=v.get("email", ""), phone=v.get("phone", ""), linkedin_url=v.get("linkedin_url", ""),
         how_met=v.get("how_met", ""), notes=v.get("notes", ""),
         last_touch_on=_iso_day(v.get("last_touch_on", ""), "last_touch_on"),
         next_touch_on=_iso_day(v.get("next_touch_on", ""), "next_touch_on"),
+        meeting=links.meeting(v.get("meeting", "")), group=links.group(v.get("group", "")),
     )  # fmt: skip
     return data.cleaned()
 
@@ -204,15 +279,16 @@ def _source(text: str) -> str:
     raise services.TrackerError(f"source: {text[:40]!r} is not a source. Use one of: {', '.join(Source.values)}.")
 
 
-def _opportunity_row(v: dict[str, str]) -> services.OpportunityData:
+def _opportunity_row(v: dict[str, str], links: _Links) -> services.OpportunityData:
     data = services.OpportunityData(
         company_name=v.get("company", ""), role=v.get("role", ""), stage=_stage(v.get("stage", "")),
         source=_source(v.get("source", "")), link=v.get("link", ""), notes=v.get("notes", ""),
+        source_group=links.group(v.get("source_group", ""), "source_group"),
     )  # fmt: skip
     return data.cleaned()
 
 
-def _linkedin_row(v: dict[str, str]) -> services.ContactData:
+def _linkedin_row(v: dict[str, str], _links: _Links) -> services.ContactData:
     name = " ".join(p for p in (v.get("First Name", ""), v.get("Last Name", "")) if p)
     data = services.ContactData(
         name=name, company_name=v.get("Company", ""), role=v.get("Position", ""),
@@ -229,25 +305,80 @@ def _reason(exc: services.TrackerError) -> str:
     return exc.message
 
 
+# ---------------------------------------------------------------- rows already there
+
+
+class _Present:
+    """What the owner's tracker already holds, as the keys that make a row a repeat (see the
+    module docstring), with the rows added so far from the same file."""
+
+    def __init__(self, owner: User, kind: str) -> None:
+        self.kind = kind
+        self.emails: set[str] = set()
+        self.urls: set[str] = set()
+        self.people: dict[tuple[str, str], bool] = {}  # (name, company) -> one of them has no email
+        self.roles: set[tuple[str, str]] = set()
+        if kind == "opportunities":
+            for company, role in Opportunity.objects.filter(owner=owner).values_list("company__name", "role"):
+                self.roles.add((company.casefold(), role.casefold()))
+            return
+        rows = Contact.objects.filter(owner=owner).values_list("name", "company__name", "email", "linkedin_url")
+        for name, company, email, url in rows:
+            self._add_person(name, company or "", email, url)
+
+    def _add_person(self, name: str, company: str, email: str, url: str) -> None:
+        if email:
+            self.emails.add(email.casefold())
+        if url:
+            self.urls.add(url.casefold())
+        key = (name.casefold(), company.casefold())
+        self.people[key] = self.people.get(key, False) or not email
+
+    def repeat(self, row: Any) -> bool:
+        """True when the row is already there; else it is counted as there from now on."""
+        if self.kind == "opportunities":
+            key = (row.company_name.casefold(), row.role.casefold())
+            if key in self.roles:
+                return True
+            self.roles.add(key)
+            return False
+        email, url = row.email.casefold(), row.linkedin_url.casefold()
+        person = (row.name.casefold(), row.company_name.casefold())
+        if (email and email in self.emails) or (self.kind == "linkedin" and url and url in self.urls):
+            return True
+        if person in self.people and (not email or self.people[person]):
+            return True
+        self._add_person(row.name, row.company_name, row.email, row.linkedin_url)
+        return False
+
+    @staticmethod
+    def reason(row: Any) -> str:
+        what = row.name if hasattr(row, "name") else f"{row.role} at {row.company_name}"
+        return f"{what} is already in your tracker."
+
+
 def parse(owner: User, data: bytes, kind: str) -> Parsed:
-    """Reads and checks every row; writes nothing. Raises ImportRefusedError for a file that
-    cannot be read at all (size, encoding, header, more than MAX_ROWS rows)."""
+    """Reads and checks every row; writes nothing. Rows already in the tracker (or earlier in
+    the file) go to `skipped`. Raises ImportRefusedError for a file that cannot be read at all
+    (size, encoding, header, more than MAX_ROWS rows)."""
     if kind not in KINDS:
         raise ImportRefusedError(f"Import contacts, opportunities or linkedin, not {kind[:40]!r}.")
     records = _records(decode(data))
     out = Parsed(kind)
     header: list[str] | None = None
-    make: Callable[[dict[str, str]], Any]
+    make: Callable[[dict[str, str], _Links], Any]
     if kind == "linkedin":
         make = _linkedin_row
         # The notes above the header: everything before the row that starts First Name, Last Name.
         for line, cells in records:
-            if [c.strip().lower() for c in cells[:2]] == ["first name", "last name"]:
+            first_cells = [c.strip().lower() for c in cells[:2]]
+            if first_cells == ["first name", "last name"]:
                 header = _header_map(cells, LINKEDIN_COLUMNS, ("First Name", "Last Name"), line)
                 break
+            if first_cells and first_cells[0].startswith("first name;last name"):
+                raise ImportRefusedError(SEMICOLONS.format(line=line))
         if header is None:
             raise ImportRefusedError("This is not LinkedIn's Connections.csv: no row starts First Name, Last Name.")
-        known = set(Contact.objects.filter(owner=owner).exclude(linkedin_url="").values_list("linkedin_url", flat=True))
     else:
         make = _contact_row if kind == "contacts" else _opportunity_row
         first = next(records, None)
@@ -256,8 +387,8 @@ def parse(owner: User, data: bytes, kind: str) -> Parsed:
         expected = CONTACT_COLUMNS if kind == "contacts" else OPPORTUNITY_COLUMNS
         required = ("name",) if kind == "contacts" else ("company", "role")
         header = _header_map(first[1], expected, required, first[0])
-        known = set()
-    seen: set[str] = set()
+    present = _Present(owner, kind)
+    links = _Links(owner)
     for line, cells in records:
         if out.total >= MAX_ROWS:
             raise ImportRefusedError(f"The file has more than {MAX_ROWS:,} rows: split it into smaller files.")
@@ -267,15 +398,13 @@ def parse(owner: User, data: bytes, kind: str) -> Parsed:
         values = {h: _unescape(c) for h, c in zip(header, cells, strict=False)}
         row: Any
         try:
-            row = make(values)
+            row = make(values, links)
         except services.TrackerError as exc:
             out.errors.append(RowError(line, _reason(exc)))
             continue
-        if kind == "linkedin" and row.linkedin_url:
-            if row.linkedin_url in known or row.linkedin_url in seen:
-                out.skipped.append(RowError(line, f"{row.name} is already in your contacts."))
-                continue
-            seen.add(row.linkedin_url)
+        if present.repeat(row):
+            out.skipped.append(RowError(line, present.reason(row)))
+            continue
         out.rows.append((line, row))
     return out
 
@@ -291,10 +420,12 @@ def _companies(owner: User, names: set[str]) -> dict[str, Company]:
 
 
 def _contact(owner: User, r: services.ContactData, companies: dict[str, Company], now: datetime) -> Contact:
+    group = r.group if r.group is not None or r.meeting is None else r.meeting.group
     return Contact(
         owner=owner, name=r.name, company=companies.get(r.company_name.lower()), role=r.role,
         email=r.email, phone=r.phone, linkedin_url=r.linkedin_url, how_met=r.how_met, notes=r.notes,
-        last_touch_on=r.last_touch_on, next_touch_on=r.next_touch_on, created_at=now,
+        last_touch_on=r.last_touch_on, next_touch_on=r.next_touch_on, meeting=r.meeting, group=group,
+        created_at=now,
     )  # fmt: skip
 
 
@@ -303,18 +434,30 @@ def _opportunity(
 ) -> Opportunity:
     return Opportunity(
         owner=owner, company=company, role=r.role, link=r.link, stage=r.stage, source=r.source,
-        notes=r.notes, position=position, stage_changed_at=now, created_at=now,
+        source_group=r.source_group, notes=r.notes, position=position, stage_changed_at=now, created_at=now,
     )  # fmt: skip
 
 
 def write(owner: User, parsed: Parsed, *, good_rows_only: bool = False) -> Outcome:
     """Imports the parsed rows in one transaction. With any bad row and not `good_rows_only`,
-    imports nothing (imported == 0)."""
+    imports nothing (imported == 0). Rows that reached the tracker since `parse` (a second
+    submit of the same file) are skipped too: the owner's row is locked while checking, so
+    two imports of one person's run one after the other."""
     if parsed.errors and not good_rows_only:
         return Outcome(0, parsed)
-    rows = [r for _line, r in parsed.rows]
     now = timezone.now()
     with transaction.atomic():
+        User.objects.select_for_update().filter(pk=owner.pk).first()
+        present = _Present(owner, parsed.kind)
+        fresh: list[tuple[int, Any]] = []
+        for line, r in parsed.rows:
+            if present.repeat(r):
+                parsed.skipped.append(RowError(line, present.reason(r)))
+            else:
+                fresh.append((line, r))
+        parsed.skipped.sort(key=lambda e: e.line)
+        parsed.rows = fresh
+        rows = [r for _line, r in fresh]
         companies = _companies(owner, {r.company_name for r in rows})
         if parsed.kind in ("contacts", "linkedin"):
             contacts = [_contact(owner, r, companies, now) for r in rows]
@@ -338,3 +481,22 @@ def write(owner: User, parsed: Parsed, *, good_rows_only: bool = False) -> Outco
 def import_file(owner: User, data: bytes, kind: str, *, good_rows_only: bool = False) -> Outcome:
     """parse then write. Raises ImportRefusedError for an unreadable file."""
     return write(owner, parse(owner, data, kind), good_rows_only=good_rows_only)
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row{'' if n == 1 else 's'}"
+
+
+def summary(outcome: Outcome) -> str:
+    """What happened, in one sentence for the page and the API: "Imported 3 rows; 2 already in
+    your tracker, skipped." """
+    parsed = outcome.parsed
+    bad, skipped = len(parsed.errors), len(parsed.skipped)
+    if bad and not outcome.imported and (parsed.rows or not skipped):
+        return f"Nothing imported: {_rows(bad)} to fix."
+    parts = [f"Imported {_rows(outcome.imported)}" if outcome.imported else "Nothing new to import"]
+    if skipped:
+        parts.append(f"{skipped:,} already in your tracker, skipped")
+    if bad:
+        parts.append(f"{_rows(bad)} with problems left out")
+    return "; ".join(parts) + "."

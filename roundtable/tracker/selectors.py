@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from roundtable.accounts.models import User
 from roundtable.core.ids import is_public_id
+from roundtable.groups import permissions as group_perms
+from roundtable.groups.models import Group
+from roundtable.meetings import permissions as meeting_perms
 from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
 
 from .models import (
@@ -52,7 +55,8 @@ def company_of(owner: User, public_id: str) -> Company:
 
 
 def contact_of(owner: User, public_id: str) -> Contact:
-    return _one(Contact.objects.select_related("company", "meeting", "group"), owner, public_id, "contact")
+    qs = Contact.objects.select_related("company", "meeting__group", "group")
+    return _one(qs, owner, public_id, "contact")
 
 
 def opportunity_of(owner: User, public_id: str) -> Opportunity:
@@ -61,7 +65,8 @@ def opportunity_of(owner: User, public_id: str) -> Opportunity:
 
 
 def activity_of(owner: User, public_id: str) -> Activity:
-    qs = Activity.objects.select_related("contact", "company", "opportunity__company", "meeting")
+    """One activity of the owner's, with `upcoming` as in `activities`."""
+    qs = activities(owner) if owner.is_authenticated else Activity.objects.none()
     return _one(qs, owner, public_id, "activity")
 
 
@@ -93,6 +98,36 @@ def week_of(day: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
+# ---------------------------------------------------------------- done or upcoming (one rule)
+
+
+def happened(owner: User, *, now: datetime | None = None) -> Q:
+    """The one rule for an activity that has happened: its day is today or earlier where the
+    owner lives, and its start moment (an interview's time), if any, is not after now. Every
+    other activity is *upcoming*: listed as such, and left out of every count (weekly
+    progress, targets, the live room's status, the insights) until it happens."""
+    moment = now or timezone.now()
+    return Q(occurred_on__lte=today_for(owner, moment)) & (Q(starts_at__isnull=True) | Q(starts_at__lte=moment))
+
+
+def done_activities(owner: User, *, now: datetime | None = None) -> QuerySet[Activity]:
+    """The owner's activities that have happened (`happened`): what every count reads."""
+    return Activity.objects.filter(happened(owner, now=now), owner=owner)
+
+
+def upcoming_activities(owner: User, *, now: datetime | None = None, limit: int = 10) -> list[Activity]:
+    """The owner's activities still to come, soonest first. One query."""
+    qs = Activity.objects.filter(owner=owner).exclude(happened(owner, now=now))
+    qs = qs.select_related("contact", "company", "opportunity__company", "meeting")
+    return list(qs.order_by("occurred_on", F("starts_at").asc(nulls_last=True), "pk")[:limit])
+
+
+def recent_activities(owner: User, *, now: datetime | None = None, limit: int = 5) -> list[Activity]:
+    """The owner's latest activities that have happened, latest first. One query."""
+    qs = done_activities(owner, now=now).select_related("contact", "company")
+    return list(qs.order_by("-occurred_on", "-pk")[:limit])
+
+
 @dataclass(frozen=True)
 class Progress:
     kind: str
@@ -111,14 +146,15 @@ class Progress:
 
 def week_progress(owner: User, *, now: datetime | None = None) -> tuple[date, list[Progress]]:
     """This week's Monday and, for each kind with a target (in ActivityKind order), how many
-    activities of that kind the owner logged this week (Monday to Sunday in their own time
-    zone) against the target. Two queries."""
+    activities of that kind the owner did this week (Monday to Sunday in their own time
+    zone; upcoming ones do not count yet) against the target. Two queries."""
     monday, sunday = week_of(today_for(owner, now))
     targets = {t.kind: t.per_week for t in WeeklyTarget.objects.filter(owner=owner)}
     if not targets:
         return monday, []
     counts = dict(
-        Activity.objects.filter(owner=owner, occurred_on__range=(monday, sunday), kind__in=list(targets))
+        done_activities(owner, now=now)
+        .filter(occurred_on__range=(monday, sunday), kind__in=list(targets))
         .order_by()
         .values_list("kind")
         .annotate(n=Count("id"))
@@ -185,9 +221,12 @@ def stage_history(opportunity: Opportunity) -> list[StageChange]:
     return list(opportunity.stage_changes.order_by("changed_at", "pk"))
 
 
-def activities(owner: User, *, kind: str = "") -> QuerySet[Activity]:
-    """The owner's activities, latest day first."""
+def activities(owner: User, *, kind: str = "", now: datetime | None = None) -> QuerySet[Activity]:
+    """The owner's activities, latest day first, each with `upcoming` (not happened yet: see
+    `happened`)."""
     qs = Activity.objects.filter(owner=owner).select_related("contact", "company", "opportunity__company", "meeting")
+    done = When(happened(owner, now=now), then=Value(False))
+    qs = qs.annotate(upcoming=Case(done, default=Value(True), output_field=BooleanField()))
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-occurred_on", "-pk")
@@ -256,10 +295,77 @@ def picker_meetings(owner: User, *, now: datetime | None = None) -> list[Meeting
     return [r.meeting for r in rsvps.order_by("-meeting__starts_at")[:50]]
 
 
+def picker_groups(owner: User) -> list[Group]:
+    """The groups an opportunity or contact may name: those the owner is or was a member of
+    and may still see (groups.permissions.groups_been_in). One query."""
+    return group_perms.groups_been_in(owner)
+
+
+def group_for_owner(owner: User, slug: str) -> Group:
+    """One of picker_groups by slug; Http404 for any other (hidden, someone else's, missing)."""
+    return group_perms.group_been_in(owner, str(slug))
+
+
+def _went_to(owner: User, now: datetime | None) -> QuerySet[Rsvp]:
+    return Rsvp.objects.filter(
+        Q(status=RsvpStatus.GOING) | Q(attended=True), user=owner, meeting__starts_at__lte=now or timezone.now()
+    ).exclude(attended=False)
+
+
+def meetings_went_to(owner: User, *, now: datetime | None = None) -> list[Meeting]:
+    """Meetings the owner went to (said going, or was marked there; not marked absent) that
+    have started and that they may still see, latest first: where they met a contact. Two
+    queries."""
+    if not owner.is_authenticated:
+        return []
+    rsvps = _went_to(owner, now).select_related("meeting__group").order_by("-meeting__starts_at", "-pk")
+    meetings = [r.meeting for r in rsvps[:PICKER_LIMIT]]
+    seen = group_perms.visible_to(owner, [m.group for m in meetings])
+    return [m for m in meetings if m.group_id in seen]
+
+
+def meeting_went_to(owner: User, public_id: str) -> Meeting:
+    """One of the meetings the owner went to and may see; Http404 for any other."""
+    meeting = meeting_perms.meeting_for_viewer(owner, public_id)
+    if not _went_to(owner, None).filter(meeting=meeting).exists():
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def shown_group(owner: User, group: Group | None) -> Group | None:
+    """A group a row of the owner's names, while the owner may still see it; else None."""
+    return group if group is not None and group_perms.can_view_group(owner, group) else None
+
+
+def where_met(owner: User, contact: Contact) -> dict[str, object]:
+    """The contact's meeting and group as its page shows them: each only while the owner may
+    still see it ({"met_meeting", "met_group"}, None where hidden or unset)."""
+    group = shown_group(owner, contact.group)
+    meeting = contact.meeting
+    if meeting is not None and shown_group(owner, meeting.group) is None:
+        meeting = None
+    return {"met_meeting": meeting, "met_group": group}
+
+
+def meeting_label(owner: User, meeting: Meeting) -> str:
+    """A meeting as pickers name it: its title and its day where the owner lives (the
+    group's zone when the owner has none): "Speaker night (Dec 5)"."""
+    local = meeting.starts_at.astimezone(_zone_or(owner, meeting.time_zone))
+    return f"{meeting.title} ({local:%b} {local.day})"
+
+
+def _zone_or(owner: User, fallback: str) -> ZoneInfo:
+    profile = getattr(owner, "profile", None)
+    for name in (getattr(profile, "time_zone", ""), fallback, "UTC"):
+        try:
+            return ZoneInfo(name)
+        except (KeyError, ValueError):
+            continue
+    return ZoneInfo("UTC")  # pragma: no cover - "UTC" always exists
+
+
 def meeting_for_owner(owner: User, public_id: str) -> Meeting:
     """A meeting the owner answered (any RSVP) and may still see; Http404 otherwise."""
-    from roundtable.meetings import permissions as meeting_perms
-
     meeting = meeting_perms.meeting_for_viewer(owner, public_id)
     if not Rsvp.objects.filter(user=owner, meeting=meeting).exists():
         raise Http404("No such meeting.")

@@ -77,9 +77,11 @@ def contact_from_member(*, owner: User, person: User, meeting: Meeting | None = 
     keeps its own name and notes; its last touch moves to the meeting's day when later.
 
     The caller has checked that the owner may know this person (they were at the meeting)."""
+    from .selectors import zone_of
+
     meeting_day: date | None = None
-    if meeting is not None:
-        meeting_day = meeting.starts_at.date()
+    if meeting is not None:  # the owner's day: touches are days where they live
+        meeting_day = meeting.starts_at.astimezone(zone_of(owner)).date()
     with transaction.atomic():
         contact = Contact.objects.select_for_update().filter(owner=owner, person=person).first()
         if contact is None:
@@ -278,6 +280,19 @@ class ContactData:
         )
 
 
+def _where_met_check(owner: User, d: ContactData, current: Contact | None = None) -> None:
+    """A contact's meeting is one the owner went to, its group one they are or were in, both
+    while they may see it (404 otherwise, as a missing one); links it already has stay."""
+    from .selectors import meetings_went_to, picker_groups
+
+    new_meeting = d.meeting is not None and (current is None or d.meeting.pk != current.meeting_id)
+    if new_meeting and d.meeting.pk not in {m.pk for m in meetings_went_to(owner)}:  # type: ignore[union-attr]
+        raise TrackerError("No such meeting.", field="meeting", status=404)
+    new_group = d.group is not None and (current is None or d.group.pk != current.group_id)
+    if new_group and d.group.pk not in {g.pk for g in picker_groups(owner)}:  # type: ignore[union-attr]
+        raise TrackerError("No such group.", field="group", status=404)
+
+
 def _contact_fields(owner: User, d: ContactData) -> dict[str, Any]:
     fields = asdict(d)
     fields.pop("company_name")
@@ -289,8 +304,10 @@ def _contact_fields(owner: User, d: ContactData) -> dict[str, Any]:
 
 
 def contact_create(*, owner: User, data: ContactData) -> Contact:
-    """A new contact of the owner's. Raises TrackerError naming the field."""
+    """A new contact of the owner's. Raises TrackerError naming the field (404 for a meeting
+    or group that is not the owner's to name: _where_met_check)."""
     d = data.cleaned()
+    _where_met_check(owner, d)
     with transaction.atomic():
         return Contact.objects.create(owner=owner, **_contact_fields(owner, d))
 
@@ -298,6 +315,7 @@ def contact_create(*, owner: User, data: ContactData) -> Contact:
 def contact_update(*, contact: Contact, data: ContactData) -> Contact:
     """Replaces the contact's fields (the member it stands for, if any, stays)."""
     d = data.cleaned()
+    _where_met_check(contact.owner, d, contact)
     with transaction.atomic():
         for key, value in _contact_fields(contact.owner, d).items():
             setattr(contact, key, value)
@@ -339,15 +357,32 @@ class OpportunityData:
     notes: str = ""
 
     def cleaned(self) -> OpportunityData:
+        source = _choice(self.source, Source, field="source", blank=True)
+        if self.source_group is not None:
+            if source == "":
+                source = Source.GROUP  # naming the group says where it came from
+            elif source != Source.GROUP:
+                raise TrackerError("Pick a group only when the source is “A group”.", field="source_group")
         return replace(
             self,
             company_name=_line(self.company_name, field="company", max_length=160, required=True),
             role=_line(self.role, field="role", max_length=160, required=True),
             link=_url(self.link, field="link"),
             stage=_choice(self.stage, Stage, field="stage"),
-            source=_choice(self.source, Source, field="source", blank=True),
+            source=source,
             notes=_text(self.notes, field="notes", max_length=5000),
         )
+
+
+def _source_group_check(owner: User, d: OpportunityData, current: Opportunity | None = None) -> None:
+    """The source group is one the owner is or was in and may see (404 otherwise, as a
+    missing one); the one an opportunity already names stays."""
+    from .selectors import picker_groups
+
+    group = d.source_group
+    changed = group is not None and (current is None or group.pk != current.source_group_id)
+    if changed and group.pk not in {g.pk for g in picker_groups(owner)}:  # type: ignore[union-attr]
+        raise TrackerError("No such group.", field="source_group", status=404)
 
 
 def _column_end(owner: User, stage: str) -> int:
@@ -360,6 +395,7 @@ def opportunity_create(*, owner: User, data: OpportunityData, at: datetime | Non
     (from nothing to its stage). Raises TrackerError naming the field."""
     d = data.cleaned()
     _mine(d.source_contact, owner, field="source_contact")
+    _source_group_check(owner, d)
     moment = at or timezone.now()
     with transaction.atomic():
         company = company_for_name(owner=owner, name=d.company_name)
@@ -379,6 +415,7 @@ def opportunity_update(*, opportunity: Opportunity, data: OpportunityData) -> Op
     to the end of the new column)."""
     d = data.cleaned()
     _mine(d.source_contact, opportunity.owner, field="source_contact")
+    _source_group_check(opportunity.owner, d, opportunity)
     with transaction.atomic():
         opportunity.company = company_for_name(owner=opportunity.owner, name=d.company_name)  # type: ignore[assignment]
         opportunity.role, opportunity.link, opportunity.source = d.role, d.link, d.source
@@ -449,13 +486,15 @@ def opportunity_delete(*, opportunity: Opportunity) -> None:
 
 @dataclass(frozen=True, kw_only=True)
 class ActivityData:
-    """`occurred_on` is the owner's local day. `starts_at` (aware) only for an interview with a
-    time; it puts the interview in the private calendar feed, `duration_minutes` long (60 when
-    not given). `contact_name` / `company_name` name the owner's contact or company (matched
-    whatever the case, created when new) when the row objects are not given."""
+    """`occurred_on` is the owner's local day (None: today where they live). `starts_at`
+    (aware) only for an interview with a time; it puts the interview in the private calendar
+    feed, `duration_minutes` long (60 when not given), and it sets the day: the day is
+    starts_at's date in the owner's time zone, and a different `occurred_on` is refused.
+    `contact_name` / `company_name` name the owner's contact or company (matched whatever
+    the case, created when new) when the row objects are not given."""
 
     kind: str
-    occurred_on: date
+    occurred_on: date | None = None
     starts_at: datetime | None = None
     duration_minutes: int | None = None
     note: str = ""
@@ -466,7 +505,9 @@ class ActivityData:
     opportunity: Opportunity | None = None
     meeting: Meeting | None = None
 
-    def cleaned(self) -> ActivityData:
+    def cleaned(self, owner: User) -> ActivityData:
+        from .selectors import today_for, zone_of
+
         kind = _choice(self.kind, ActivityKind, field="kind")
         if self.starts_at is not None and kind != ActivityKind.INTERVIEW:
             raise TrackerError("Only an interview has a time.", field="starts_at")
@@ -477,10 +518,19 @@ class ActivityData:
         if self.duration_minutes is not None and not 1 <= self.duration_minutes <= 600:
             raise TrackerError("An interview lasts 1 to 600 minutes.", field="duration_minutes")
         day = _day(self.occurred_on, field="occurred_on")
+        if self.starts_at is not None:
+            local = self.starts_at.astimezone(zone_of(owner)).date()
+            if day is not None and day != local:
+                raise TrackerError(
+                    f"The day ({day.isoformat()}) is not the interview's day where you live "
+                    f"({local.isoformat()}): leave the day out, or give the same day.",
+                    field="occurred_on",
+                )
+            day = local
         return replace(
             self,
             kind=kind,
-            occurred_on=day or self.occurred_on,
+            occurred_on=day or today_for(owner),
             note=_text(self.note, field="note", max_length=2000),
             contact_name=_line(self.contact_name, field="contact", max_length=160),
             company_name=_line(self.company_name, field="company", max_length=160),
@@ -513,19 +563,22 @@ def _activity_fields(owner: User, d: ActivityData) -> dict[str, Any]:
 
 
 def activity_create(*, owner: User, data: ActivityData) -> Activity:
-    """Logs a piece of job-search work; the contact's last touch moves to its day. Raises
-    TrackerError naming the field."""
-    d = data.cleaned()
+    """Logs a piece of job-search work; the contact's last touch moves to its day once it has
+    happened (an upcoming interview is no touch yet). Raises TrackerError naming the field."""
+    from .selectors import happened
+
+    d = data.cleaned(owner)
     with transaction.atomic():
         activity = Activity.objects.create(owner=owner, **_activity_fields(owner, d))
-        if activity.contact is not None and activity.kind != ActivityKind.OFFER:
+        done = Activity.objects.filter(happened(owner), pk=activity.pk).exists()
+        if activity.contact is not None and activity.kind != ActivityKind.OFFER and done:
             contact_touch(contact=activity.contact, on=activity.occurred_on)
     return activity
 
 
 def activity_update(*, activity: Activity, data: ActivityData) -> Activity:
     """Replaces the activity's fields. Raises TrackerError naming the field."""
-    d = data.cleaned()
+    d = data.cleaned(activity.owner)
     with transaction.atomic():
         for key, value in _activity_fields(activity.owner, d).items():
             setattr(activity, key, value)

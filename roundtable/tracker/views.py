@@ -7,6 +7,7 @@ buttons post to."""
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -82,7 +83,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         "progress": progress,
         "due": selectors.tasks_due(owner, through=today, limit=10),
         "today": today,
-        "recent": list(selectors.activities(owner)[:5]),
+        "recent": selectors.recent_activities(owner),
+        "upcoming": selectors.upcoming_activities(owner, limit=5),
         "task_base": reverse("tracker:tasks"),
     }
     return render(request, "tracker/home.html", ctx)
@@ -107,7 +109,7 @@ def _company_names(owner: Any) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_new(request: AuthedRequest) -> HttpResponse:
-    form = ContactForm(request.POST if request.method == "POST" else None)
+    form = ContactForm(request.POST if request.method == "POST" else None, owner=request.user)
     if done := _saved(request, form, lambda: services.contact_create(owner=request.user, data=form.data_object()),
                       message=lambda c: f"Added {c.name}.",
                       then=lambda c: redirect("tracker:contact", public_id=c.public_id)):  # fmt: skip
@@ -122,6 +124,7 @@ def contact(request: AuthedRequest, public_id: str) -> HttpResponse:
     c = selectors.contact_of(request.user, public_id)
     ctx = {
         "contact": c,
+        **selectors.where_met(request.user, c),
         "activities": list(selectors.activities(request.user).filter(contact=c)[:20]),
         "tasks": list(selectors.open_tasks(request.user).filter(contact=c)),
         "opportunities": list(c.opportunities.select_related("company").order_by("stage", "position")),
@@ -134,6 +137,7 @@ def _contact_initial(c: Contact) -> dict[str, Any]:
         "name": c.name, "company": c.company.name if c.company else "", "role": c.role, "email": c.email,
         "phone": c.phone, "linkedin_url": c.linkedin_url, "how_met": c.how_met, "notes": c.notes,
         "last_touch_on": c.last_touch_on, "next_touch_on": c.next_touch_on,
+        "meeting": c.meeting.public_id if c.meeting else "", "group": c.group.slug if c.group else "",
     }  # fmt: skip
 
 
@@ -141,7 +145,8 @@ def _contact_initial(c: Contact) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     c = selectors.contact_of(request.user, public_id)
-    form = ContactForm(request.POST if request.method == "POST" else None, initial=_contact_initial(c))
+    form = ContactForm(request.POST if request.method == "POST" else None, owner=request.user,
+                       initial=_contact_initial(c))  # fmt: skip
     if done := _saved(request, form, lambda: services.contact_update(contact=c, data=form.data_object(keep=c)),
                       message="Saved.", then=lambda _: redirect("tracker:contact", public_id=c.public_id)):  # fmt: skip
         return done
@@ -279,7 +284,7 @@ def _card_html(o: Opportunity, base: str, options: str) -> str:
 @require_http_methods(["GET", "POST"])
 def opportunity_new(request: AuthedRequest) -> HttpResponse:
     initial = {"stage": request.GET.get("stage")} if request.GET.get("stage") in Stage.values else {}
-    form = OpportunityForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = OpportunityForm(request.POST if request.method == "POST" else None, owner=request.user, initial=initial)
     if done := _saved(request, form, lambda: services.opportunity_create(owner=request.user, data=form.data_object()),
                       message=lambda o: f"Added {o.role} at {o.company.name}.",
                       then=lambda _: redirect("tracker:board")):  # fmt: skip
@@ -294,6 +299,7 @@ def opportunity(request: AuthedRequest, public_id: str) -> HttpResponse:
     o = selectors.opportunity_of(request.user, public_id)
     ctx = {
         "opportunity": o,
+        "source_group": selectors.shown_group(request.user, o.source_group),
         "history": selectors.stage_history(o),
         "activities": list(selectors.activities(request.user).filter(opportunity=o)[:20]),
         "stages": Stage.choices,
@@ -306,8 +312,8 @@ def opportunity(request: AuthedRequest, public_id: str) -> HttpResponse:
 def opportunity_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     o = selectors.opportunity_of(request.user, public_id)
     initial = {"company": o.company.name, "role": o.role, "stage": o.stage, "source": o.source, "link": o.link,
-               "notes": o.notes}  # fmt: skip
-    form = OpportunityForm(request.POST if request.method == "POST" else None, initial=initial)
+               "notes": o.notes, "source_group": o.source_group.slug if o.source_group else ""}  # fmt: skip
+    form = OpportunityForm(request.POST if request.method == "POST" else None, owner=request.user, initial=initial)
     save = lambda: services.opportunity_update(opportunity=o, data=form.data_object(keep=o))  # noqa: E731
     if done := _saved(request, form, save, message="Saved.",
                       then=lambda _: redirect("tracker:opportunity", public_id=o.public_id)):  # fmt: skip
@@ -589,34 +595,56 @@ def targets(request: AuthedRequest) -> HttpResponse:
 # ---------------------------------------------------------------- import and export
 
 
+# After a report with bad rows, the file waits here (the cache: Redis at scale) so that "import
+# the good rows" is one click, without choosing the file again; only its owner's key finds it.
+PENDING_SECONDS = 30 * 60
+
+
+def _pending_key(owner: Any, token: str) -> str:
+    return f"tracker:import:{owner.pk}:{token}"
+
+
+def _imported(request: AuthedRequest, outcome: imports.Outcome, kind: str) -> HttpResponse:
+    messages.success(request, imports.summary(outcome))
+    return redirect("tracker:contacts" if kind != "opportunities" else "tracker:board")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: AuthedRequest) -> HttpResponse:
+    """Checks an uploaded CSV and imports it, or reports its bad rows line by line. After a
+    report, "Import the N good rows" posts only `pending` (the kept file's token)."""
+    token = request.POST.get("pending", "")
+    if request.method == "POST" and token:
+        kept = cache.get(_pending_key(request.user, token[:64]))
+        if kept is None:
+            messages.error(request, "That file is no longer waiting (it is kept for 30 minutes): choose it again.")
+            return redirect("tracker:import")
+        cache.delete(_pending_key(request.user, token[:64]))
+        kind, data = kept
+        return _imported(request, imports.import_file(request.user, data, kind, good_rows_only=True), kind)
     form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
-    refused, outcome = "", None
+    refused, outcome, pending = "", None, ""
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
+            data = upload.read()
             try:
                 outcome = imports.import_file(
-                    request.user, upload.read(), kind, good_rows_only=form.cleaned_data["good_rows_only"]
+                    request.user, data, kind, good_rows_only=form.cleaned_data["good_rows_only"]
                 )
             except imports.ImportRefusedError as exc:
                 refused = str(exc)
             else:
                 if outcome.imported or not outcome.parsed.errors:
-                    skipped = len(outcome.parsed.skipped)
-                    note = f" ({skipped} already in your contacts, skipped)" if skipped else ""
-                    bad = len(outcome.parsed.errors)
-                    note += f"; {bad} row{'s' if bad != 1 else ''} with problems left out" if bad else ""
-                    n = outcome.imported
-                    done = f"Imported {n:,} row{'s' if n != 1 else ''}" if n else "Nothing new to import"
-                    messages.success(request, f"{done}{note}.")
-                    return redirect("tracker:contacts" if kind != "opportunities" else "tracker:board")
+                    return _imported(request, outcome, kind)
+                if outcome.parsed.rows:
+                    pending = secrets.token_urlsafe(24)
+                    cache.set(_pending_key(request.user, pending), (kind, data), PENDING_SECONDS)
     ctx = {
-        "form": form, "refused": refused, "outcome": outcome,
+        "form": form, "refused": refused, "outcome": outcome, "pending": pending,
         "contact_columns": imports.CONTACT_COLUMNS, "opportunity_columns": imports.OPPORTUNITY_COLUMNS,
         "max_rows": imports.MAX_ROWS,
     }  # fmt: skip

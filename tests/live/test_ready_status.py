@@ -5,24 +5,29 @@ only; shared with status_share, it shows on every screen (a display: the numbers
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.utils import timezone
 
 from roundtable.journal.models import SharedStatus
 from roundtable.live.models import Commitment, Roundtable, Turn
 from roundtable.tracker.models import Activity, ActivityKind
 from tests.factories import MeetingFactory, RsvpFactory
 
-from .conftest import T0, Room, make_room
+from .conftest import Room, make_room
 from .test_consumers import WAIT, close_all, cookie_headers, enter, open_socket, quiet, until
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
+# Ann's previous meeting of the group: two weeks before today (the room's own meeting is in
+# 2031, but activities count only once they have happened, so her history is in the past).
+BEFORE = timezone.now().replace(hour=17, minute=0, second=0, microsecond=0) - timedelta(days=14)
 EXPECTED = {
-    "since": "2031-02-18",
+    "since": BEFORE.astimezone(ZoneInfo("America/New_York")).date().isoformat(),
     "outreach": 6,
     "conversations": 2,
     "interviews": 1,
@@ -34,20 +39,20 @@ EXPECTED = {
 
 
 def _history(room: Room) -> None:
-    """Ann went to the group's meeting two weeks before (Wednesday 18 February 2031 in New
-    York), took her turn there with three commitments (two done), and logged since then six
-    outreach, a conversation, an informational interview and an interview; one outreach the day
-    before that meeting does not count."""
+    """Ann went to the group's meeting two weeks ago (BEFORE, in New York), took her turn
+    there with three commitments (two done), and logged since then six outreach, a
+    conversation, an informational interview and an interview; one outreach the day before
+    that meeting does not count."""
     ann = room.ann
     ann.profile.time_zone = "America/New_York"
     ann.profile.save(update_fields=["time_zone"])
-    before = MeetingFactory(group=room.group, starts_at=T0 - timedelta(days=14))
+    before = MeetingFactory(group=room.group, starts_at=BEFORE)
     RsvpFactory(meeting=before, user=ann)
     rt = Roundtable.objects.create(meeting=before, mode="turns", status="ended")
     turn = Turn.objects.create(roundtable=rt, user=ann, position=1, status="done")
     for i, status in enumerate(("done", "done", "not_done")):
         Commitment.objects.create(turn=turn, user=ann, text=f"Step {i}", status=status)
-    day = date(2031, 2, 18)
+    day = date.fromisoformat(EXPECTED["since"])
     kinds = [ActivityKind.OUTREACH] * 6 + [ActivityKind.CONVERSATION, ActivityKind.INFORMATIONAL]
     for i, kind in enumerate([*kinds, ActivityKind.INTERVIEW]):
         Activity.objects.create(owner=ann, kind=kind, occurred_on=day + timedelta(days=i % 10))

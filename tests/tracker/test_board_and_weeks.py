@@ -103,19 +103,21 @@ def _in_zone(owner, zone: str) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(
-    ("now", "monday"),
+    ("now", "monday", "done"),
     [
         # New York leaves daylight saving on Sunday 2026-11-01 at 02:00. Sunday 23:30 local is
-        # Monday 04:30 UTC: still the week of Monday Oct 26 where the person lives.
-        (datetime(2026, 11, 2, 4, 30, tzinfo=UTC), date(2026, 10, 26)),
-        # Monday 00:30 local (05:30 UTC, a 25-hour Sunday behind it): the new week.
-        (datetime(2026, 11, 2, 5, 30, tzinfo=UTC), date(2026, 11, 2)),
+        # Monday 04:30 UTC: still the week of Monday Oct 26 where the person lives (its Monday
+        # and Sunday both done).
+        (datetime(2026, 11, 2, 4, 30, tzinfo=UTC), date(2026, 10, 26), 2),
+        # Monday 00:30 local (05:30 UTC, a 25-hour Sunday behind it): the new week, whose
+        # Sunday is still to come (upcoming: not counted yet).
+        (datetime(2026, 11, 2, 5, 30, tzinfo=UTC), date(2026, 11, 2), 1),
         # Spring forward, Sunday 2027-03-14: Sunday 23:59 local is Monday 03:59 UTC.
-        (datetime(2027, 3, 15, 3, 59, tzinfo=UTC), date(2027, 3, 8)),
-        (datetime(2027, 3, 15, 4, 0, tzinfo=UTC), date(2027, 3, 15)),
+        (datetime(2027, 3, 15, 3, 59, tzinfo=UTC), date(2027, 3, 8), 2),
+        (datetime(2027, 3, 15, 4, 0, tzinfo=UTC), date(2027, 3, 15), 1),
     ],
 )
-def test_the_week_is_monday_to_sunday_where_the_person_lives_across_dst(now: datetime, monday: date) -> None:
+def test_the_week_is_monday_to_sunday_where_the_person_lives_across_dst(now: datetime, monday: date, done: int) -> None:
     owner = UserFactory()
     _in_zone(owner, "America/New_York")
     WeeklyTargetFactory(owner=owner, kind="outreach", per_week=3)
@@ -123,7 +125,7 @@ def test_the_week_is_monday_to_sunday_where_the_person_lives_across_dst(now: dat
         ActivityFactory(owner=owner, kind="outreach", occurred_on=day)
     start, progress = selectors.week_progress(owner, now=now)
     assert start == monday
-    assert [(p.kind, p.done, p.target, p.met) for p in progress] == [("outreach", 2, 3, False)]
+    assert [(p.kind, p.done, p.target, p.met) for p in progress] == [("outreach", done, 3, False)]
 
 
 def test_a_person_far_east_has_their_own_monday() -> None:

@@ -123,7 +123,9 @@ def test_a_file_that_is_not_linkedins_is_refused_with_a_reason() -> None:
         (b"nam,company\r\nDana,X\r\n", "Line 1: unknown column 'nam'. The columns are: name, company,"),
         (b"company\r\nX\r\n", "Line 1: the header has no name column."),
         (b"name,name\r\nA,B\r\n", "Line 1: a column is named twice."),
-        (b'name\r\n"Dana\r\n', "Line 2: the file cannot be read as CSV"),
+        (b'name\r\n"Dana\r\n', 'Line 2: a quote (") opens a cell that is never closed, so the rest of the file'),
+        (b'name\r\n"Da"na,x\r\n', 'Line 2: a quote (") in the middle of a cell.'),
+        (b"name;company;role\r\nDana;Acme;PM\r\n", "Line 1: this file uses semicolons between its columns: save"),
         (b"name\x00\r\n", "The file holds NUL characters"),
     ],
 )
@@ -173,17 +175,17 @@ def test_ten_thousand_rows_import_in_one_transaction_with_bulk_inserts() -> None
 
 
 GOOD_CONTACTS = (
-    "name,company,role,email,phone,linkedin_url,how_met,notes,last_touch_on,next_touch_on\r\n"
-    'Ana Souza,Acme,CTO,ana@example.com,+1 555 0100,https://www.linkedin.com/in/ana,Conference,"Two\nlines",'
-    "2026-10-01,2026-12-01\r\n"
-    "Ben Okafor,,,,,,,'=not a formula,,\r\n"
-    "Zo\u00eb Li,Contoso,Recruiter,,,,,,,2026-11-20\r\n"
+    "name,company,role,email,phone,linkedin_url,how_met,notes,last_touch_on,next_touch_on,meeting,group\r\n"
+    'Ana Souza,Acme,CTO,ana@example.com,\'+1-617-555-0100,https://www.linkedin.com/in/ana,Conference,"Two\nlines",'
+    "2026-10-01,2026-12-01,,\r\n"
+    "Ben Okafor,,,,,,,'=not a formula,,,,\r\n"
+    "Zo\u00eb Li,Contoso,Recruiter,,,,,,,2026-11-20,,\r\n"
 )
 GOOD_OPPORTUNITIES = (
-    "company,role,stage,source,link,notes\r\n"
-    "Acme,Data analyst,applied,referral,https://jobs.example.com/1,\r\n"
-    "Acme,Product manager,researching,,,Ask Ana first\r\n"
-    "Contoso,Researcher,interviewing,direct_outreach,,\r\n"
+    "company,role,stage,source,link,notes,source_group\r\n"
+    "Acme,Data analyst,applied,referral,https://jobs.example.com/1,,\r\n"
+    "Acme,Product manager,researching,,,Ask Ana first,\r\n"
+    "Contoso,Researcher,interviewing,direct_outreach,,,\r\n"
 )
 
 
@@ -217,7 +219,9 @@ def test_export_has_everything_with_stage_history() -> None:
     services.task_create(owner=owner, title="Follow up", due_on=date(2026, 11, 9))
     services.targets_set(owner=owner, per_week={"application": 2})
     data = json.loads(exports.as_json(owner))
-    assert sorted(data) == ["activities", "companies", "contacts", "opportunities", "targets", "tasks"]
+    assert sorted(data) == [
+        "activities", "companies", "contacts", "goals", "landing", "opportunities", "reflections", "targets", "tasks",
+    ]  # fmt: skip
     assert [(h["from_stage"], h["to_stage"]) for h in data["opportunities"][0]["stage_history"]] == [
         ("", "researching"), ("researching", "applied"),
     ]  # fmt: skip
@@ -229,7 +233,7 @@ def test_export_has_everything_with_stage_history() -> None:
     files = exports.csv_files(owner)
     assert sorted(files) == sorted(
         ["contacts.csv", "companies.csv", "opportunities.csv", "stage_changes.csv", "activities.csv", "tasks.csv",
-         "targets.csv"]
+         "targets.csv", "goals.csv", "reflections.csv", "landing.csv"]
     )  # fmt: skip
     assert files["stage_changes.csv"].splitlines()[1:][1].startswith("Acme,PM,researching,applied,")
     assert Opportunity.objects.filter(owner=owner).count() == 1

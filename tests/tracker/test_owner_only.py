@@ -7,15 +7,18 @@ from __future__ import annotations
 import io
 import json
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
+from roundtable.groups.models import GroupVisibility
 from roundtable.tracker import urls as tracker_urls
 from roundtable.tracker.api import router
-from tests.factories import UserFactory
+from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory
 from tests.tracker.helpers import Tracker, bearer, build, logged_in, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +168,24 @@ def test_every_api_operation_answers_404_for_another_persons_ids_in_path_and_bod
     body = json.dumps({"title": "x", "contact": theirs.contact.public_id})
     r = c.put(f"/api/v1/me/tasks/{mine.task.public_id}", data=body, content_type="application/json", **auth)
     assert r.status_code == 404
+    # Bob's secret group and the meeting he went to, in Ann's bodies: as missing ones.
+    secret = GroupFactory(visibility=GroupVisibility.SECRET)
+    MembershipFactory(group=secret, user=bob)
+    went = MeetingFactory(group=secret, starts_at=timezone.now() - timedelta(days=2))
+    RsvpFactory(meeting=went, user=bob)
+    for method, url, body, missing in (
+        ("post", "/api/v1/me/opportunities", {"company": "A", "role": "B", "source_group": secret.slug}, "no-such"),
+        ("put", f"/api/v1/me/opportunities/{mine.opportunity.public_id}",
+         {"company": "A", "role": "B", "source_group": secret.slug}, "no-such"),
+        ("post", "/api/v1/me/contacts", {"name": "N", "group": secret.slug}, "no-such"),
+        ("put", f"/api/v1/me/contacts/{mine.contact.public_id}", {"name": "N", "group": secret.slug}, "no-such"),
+        ("post", "/api/v1/me/contacts", {"name": "N", "meeting": went.public_id}, MISSING),
+        ("put", f"/api/v1/me/contacts/{mine.contact.public_id}", {"name": "N", "meeting": went.public_id}, MISSING),
+    ):  # fmt: skip
+        key = next(k for k in ("source_group", "group", "meeting") if k in body)
+        r = getattr(c, method)(url, data=json.dumps(body), content_type="application/json", **auth)
+        m = getattr(c, method)(url, data=json.dumps({**body, key: missing}), content_type="application/json", **auth)
+        assert (url, key, r.status_code, r.json()) == (url, key, 404, m.json())
     assert snapshot(bob) == before_bob
     assert snapshot(ann) == before_ann
 

@@ -101,7 +101,7 @@ def test_interviews_with_a_time_are_in_the_owners_private_feed_with_stable_uids(
     # Unchanged: the same ETag (304). Changed: a new one, the same UID.
     assert Client().get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     services.activity_update(activity=interview, data=services.ActivityData(
-        kind="interview", occurred_on=start.date(), starts_at=start + timedelta(hours=2), opportunity=opp))  # fmt: skip
+        kind="interview", starts_at=start + timedelta(hours=2), opportunity=opp))  # fmt: skip
     second = Client().get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert second.status_code == 200
     assert second["ETag"] != first["ETag"]

@@ -76,3 +76,25 @@ def meeting_day(context: template.Context, meeting: Meeting) -> SafeString:
     return format_html(
         '<time datetime="{}">{}</time>', meeting.starts_at.isoformat(timespec="seconds"), _day(meeting.starts_at, tz)
     )
+
+
+def local_text(moment: datetime, tz: str, fmt: str) -> str:
+    """An aware moment written with Django's date format (`fmt`) on the clock of zone `tz`."""
+    from django.utils.dateformat import format as date_format
+
+    return date_format(moment.astimezone(ZoneInfo(tz)), fmt)
+
+
+@register.simple_tag(takes_context=True)
+def meeting_date(context: template.Context, meeting: Meeting, fmt: str = "M j") -> str:
+    """A meeting's start in the viewer's zone (the group's when the viewer has none), in a
+    short format for pickers and lists: "Dec 5". Django's `|date` writes it in UTC, a day
+    off for an evening meeting in the Americas."""
+    return local_text(meeting.starts_at, viewer_zone(context.get("user"), meeting.time_zone), fmt)
+
+
+@register.simple_tag(takes_context=True)
+def local_date(context: template.Context, moment: datetime | None, fmt: str = "M j") -> str:
+    """Any aware moment (an interview's start, a stage change) in the viewer's zone (UTC when
+    they have none)."""
+    return "" if moment is None else local_text(moment, viewer_zone(context.get("user"), "UTC"), fmt)
