@@ -649,6 +649,7 @@ def change_cost(seats: list[list[Seat]], per_room: int) -> None:
 
 
 def main() -> int:
+    global DATABASE_URL, PG_DB
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rooms", type=int, default=50)
     parser.add_argument("--per-room", type=int, default=15, help="sockets per room: a facilitator and members")
@@ -663,12 +664,13 @@ def main() -> int:
     parser.add_argument("--pg", action="store_true",
                         help=f"PostgreSQL (database {PG_DB}, created if missing) instead of SQLite")  # fmt: skip
     parser.add_argument("--pg-server", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--pg-db", default=PG_DB, help="the benchmark's own PostgreSQL database (created if missing)")
     parser.add_argument("--budget-ms", type=float, default=None,
                         help="the p99 bar (default 50 ms up to 750 sockets, 100 ms beyond)")  # fmt: skip
     args = parser.parse_args()
     args.seconds = min(args.seconds, 90.0)  # bounded: both parts stay within a few minutes
     if args.pg:
-        global DATABASE_URL
+        PG_DB = args.pg_db
         DATABASE_URL = _pg_ensure(args.pg_server)
 
     _django_setup()

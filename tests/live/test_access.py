@@ -57,7 +57,8 @@ def test_who_may_enter_the_room(visibility: str) -> None:
 
 
 def _may_stay(user: User, room: Room) -> bool:
-    """The sockets' rule, one person at a time through the ORM (consumers._authorize)."""
+    """The rule of the pages, one person at a time through the ORM (permissions.room_for_viewer),
+    which the sockets ask in one query (consumers._person)."""
     try:
         return user.is_active and permissions.room_for_viewer(user, room.rt.pk).pk == room.rt.pk
     except Http404:
