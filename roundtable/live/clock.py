@@ -93,11 +93,7 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def _turn_block(roundtable: Roundtable, turn: dict[str, Any]) -> dict[str, Any]:
-    from .selectors import previous_turns
-
-    before = (
-        previous_turns(turn["user_id"], roundtable.meeting.group_id, roundtable).values("id", "challenge__text").first()
-    )
+    before = rows.previous_turn(turn["user_id"], roundtable.pk, roundtable.meeting_id)
     return {
         "id": turn["id"],
         "user_id": turn["user_id"],
@@ -105,17 +101,10 @@ def _turn_block(roundtable: Roundtable, turn: dict[str, Any]) -> dict[str, Any]:
         "challenge": turn["challenge"],
         "suggestions": rows.suggestions(turn["id"], turn["user_id"]),
         "commitments": rows.commitments(turn["id"]),
-        "previous_challenge": (before["challenge__text"] or "") if before is not None else "",
-        "previous_commitments": rows.commitments(before["id"], with_status=True) if before is not None else [],
-        "shared_status": _shared_status(turn["id"]),
+        "previous_challenge": before[1] if before is not None else "",
+        "previous_commitments": rows.commitments(before[0], with_status=True) if before is not None else [],
+        "shared_status": rows.shared_status(turn["id"]),
     }
-
-
-def _shared_status(turn_id: int) -> dict[str, Any] | None:
-    """Ready for the roundtable: the status the member in the seat shared, or None (journal/readiness.py)."""
-    from roundtable.journal.readiness import shared_for_turn
-
-    return shared_for_turn(turn_id)
 
 
 # The order turns happen in: done, in the seat, waiting (or, after the end, never reached),

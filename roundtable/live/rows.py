@@ -8,19 +8,34 @@ that was the difference between missing and meeting the live room's latency budg
 and names tables through the models, so a renamed table cannot go unnoticed. Each function
 returns plain dicts; tests/live/test_snapshot.py checks the results exactly on both engines.
 
-The member's previous turn (selectors.previous_turns) stays in the ORM: it is one definition
-shared with the pages, and it is asked only while someone is in the seat.
+The member's previous turn is selectors.previous_turns written out (previous_turn; a test in
+tests/live/test_continuity.py holds the two to the same answers), and the status shared for the
+turn is journal.readiness.shared_for_turn's: both are asked on every change while someone is in
+the seat, where the ORM's building was again most of their cost.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import connection
 
 from roundtable.accounts.models import Profile, User
+from roundtable.journal.models import SharedStatus
+from roundtable.meetings.models import Meeting
 
-from .models import Challenge, Commitment, Participant, Question, QuestionStatus, Suggestion, Turn
+from .models import (
+    Challenge,
+    Commitment,
+    Participant,
+    Question,
+    QuestionStatus,
+    Roundtable,
+    Suggestion,
+    Turn,
+    TurnStatus,
+)
 
 USER = User._meta.db_table
 PROFILE = Profile._meta.db_table
@@ -30,6 +45,9 @@ PARTICIPANT = Participant._meta.db_table
 SUGGESTION = Suggestion._meta.db_table
 COMMITMENT = Commitment._meta.db_table
 QUESTION = Question._meta.db_table
+ROOM = Roundtable._meta.db_table
+MEETING = Meeting._meta.db_table
+SHARED = SharedStatus._meta.db_table
 
 # A person's name as User.display_name gives it: the profile's display name, else the part
 # of the email before the @.
@@ -75,6 +93,16 @@ QUESTIONS_SQL = (
     f"{PEOPLE.format(fk='q.user_id')} WHERE q.roundtable_id = %s AND q.status IN (%s, %s) "
     "ORDER BY q.created_at, q.id"
 )
+# selectors.previous_turns(...).values("id", "challenge__text").first(): the member's latest turn
+# taken (done) at an earlier meeting of the same group, the meeting `cur` being this room's.
+PREVIOUS_SQL = (
+    f"SELECT t.id, c.text FROM {TURN} t JOIN {ROOM} r ON r.id = t.roundtable_id "  # noqa: S608
+    f"JOIN {MEETING} m ON m.id = r.meeting_id JOIN {MEETING} cur ON cur.id = %s "
+    f"LEFT JOIN {CHALLENGE} c ON c.turn_id = t.id "
+    "WHERE t.user_id = %s AND t.status = %s AND m.group_id = cur.group_id AND m.starts_at < cur.starts_at "
+    "AND t.roundtable_id <> %s ORDER BY m.starts_at DESC, t.id DESC LIMIT 1"
+)
+SHARED_SQL = f"SELECT figures FROM {SHARED} WHERE turn_id = %s"  # noqa: S608
 
 
 def turns(roundtable_id: int) -> list[dict[str, Any]]:
@@ -120,3 +148,19 @@ def questions(roundtable_id: int) -> list[dict[str, Any]]:
         {"id": r[0], "user_id": r[1], "name": display_name(r[4], r[5]), "text": r[2], "status": r[3]}
         for r in _rows(QUESTIONS_SQL, params)
     ]
+
+
+def previous_turn(user_id: int, roundtable_id: int, meeting_id: int) -> tuple[int, str] | None:
+    """(id, challenge text or "") of the member's previous turn in the group, or None."""
+    found = _rows(PREVIOUS_SQL, [meeting_id, user_id, TurnStatus.DONE.value, roundtable_id])
+    return (found[0][0], found[0][1] or "") if found else None
+
+
+def shared_status(turn_id: int) -> dict[str, Any] | None:
+    """The status the member shared for this turn (journal/readiness.py), or None."""
+    found = _rows(SHARED_SQL, [turn_id])
+    if not found:
+        return None
+    figures = found[0][0]
+    # JSON text on both engines as Django reads it (its PostgreSQL loader leaves jsonb as text).
+    return json.loads(figures) if isinstance(figures, str) else figures
