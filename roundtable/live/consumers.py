@@ -290,7 +290,8 @@ class Ctx:
     @functools.cached_property
     def rt(self) -> Roundtable:
         """The room with its meeting, group and seat, read when a handler first needs it."""
-        rt = Roundtable.objects.select_related("meeting__group", "current_turn").filter(pk=self.room_id).first()
+        rooms = Roundtable.objects.select_related("meeting__group", "current_turn").filter(pk=self.room_id)
+        rt = next(iter(rooms[:1]), None)  # not first(): see services._lock
         if rt is None:
             raise AccessDenied
         return rt
@@ -515,11 +516,12 @@ def room_db[**P, R](func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]
             return func(*args, **kwargs)
 
     runner = RoomDatabaseSyncToAsync(collecting, thread_sensitive=False, executor=ROOM_THREADS)
-    signature = inspect.signature(func)
+    names = list(inspect.signature(func).parameters)
+    at = names.index("roundtable_id") if "roundtable_id" in names else None
 
     @functools.wraps(func)
     async def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        roundtable_id = signature.bind(*args, **kwargs).arguments.get("roundtable_id")
+        roundtable_id = kwargs.get("roundtable_id", args[at] if at is not None and at < len(args) else None)
         outbox: list[broadcast.Message] = []
         async with _room_turn(roundtable_id):
             try:
@@ -542,7 +544,7 @@ def _person(user_id: int, roundtable_id: int) -> User:
     ORM's four or five: this runs for every message of every socket."""
     if user_id not in permissions.who_may_stay(roundtable_id, {user_id}):
         raise AccessDenied
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = next(iter(User.objects.filter(pk=user_id, is_active=True)[:1]), None)  # not first(): see services._lock
     if user is None:
         raise AccessDenied
     return user
