@@ -18,7 +18,8 @@ authenticated by its session cookie, and waits for every first snapshot and for 
 storm to settle. Then each room gets about one change every --interval seconds for
 --seconds: the facilitator's socket sends next_phase / add_minute / pause / resume, and
 during a brainstorm members send suggestion_add. Every socket also pings every
---ping-seconds (20 s, as the page does), each ping an access check on the server. The
+--ping-seconds (20 s, as the page does), each answered by the server from memory (the
+access of every socket is checked on its room's timer instead). The
 latency of a delivery is the time from the actor's send to the moment each OTHER socket of
 the room holds a snapshot whose version is at least the one the action made (the actor's
 version + 1). Prints p50 / p95 /
@@ -419,7 +420,7 @@ async def _open(sock: Sock, gate: asyncio.Semaphore, rooms: list[RoomState], soc
 
 async def _pinger(sock: Sock, every: float, until: float, rng: random.Random) -> int:
     """Ping as the room's page does (room.js, PING_MS): every `every` seconds from a random
-    start; each ping is an access check on the server. Returns the pings sent."""
+    start. Returns the pings sent."""
     sent = 0
     next_at = time.perf_counter() + rng.uniform(0, every)
     while next_at < until:
@@ -572,7 +573,7 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
     if args.ping_seconds > 0:
         rtt = (f": round trip p50 {statistics.median(pongs):.1f} ms, p99 {percentile(pongs, 99):.1f} ms"
                if pongs else "")  # fmt: skip
-        print(f"  pings (every socket every {args.ping_seconds:g} s, as room.js; each an access check): "
+        print(f"  pings (every socket every {args.ping_seconds:g} s, as room.js): "
               f"{pings_sent} sent, {len(pongs)} answered{rtt}")  # fmt: skip
     missing = expected - len(latencies)
     print(f"  deliveries: {len(latencies)} received of {expected} expected ({missing} not in by 5 s after the load)")

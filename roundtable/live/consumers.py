@@ -540,11 +540,10 @@ def room_db[**P, R](func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]
 def _person(user_id: int, roundtable_id: int) -> User:
     """The person (read again: a closed account counts), if they may be in the room; otherwise
     AccessDenied. The rule of every other surface (permissions.may_enter, after the room's
-    group is visible to them), asked in one query (permissions.who_may_stay) rather than the
-    ORM's four or five: this runs for every message of every socket."""
-    if user_id not in permissions.who_may_stay(roundtable_id, {user_id}):
-        raise AccessDenied
-    user = next(iter(User.objects.filter(pk=user_id, is_active=True)[:1]), None)  # not first(): see services._lock
+    group is visible to them), asked with the read of the person in one query
+    (permissions.person_who_may_stay) rather than the ORM's four or five: this runs for every
+    action of every socket."""
+    user = permissions.person_who_may_stay(roundtable_id, user_id)
     if user is None:
         raise AccessDenied
     return user

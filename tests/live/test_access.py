@@ -108,6 +108,11 @@ def test_who_may_stay_answers_as_the_check_of_one_person(visibility: str) -> Non
     assert [permissions.who_may_stay(room.rt.pk, {u.pk}) == {u.pk} for u in people] == [
         u.pk in expected for u in people
     ]
+    # The check before every action answers the same, with the person's row.
+    rows = [permissions.person_who_may_stay(room.rt.pk, u.pk) for u in people]
+    assert [(r.pk, r.email) if r is not None else None for r in rows] == [
+        (u.pk, u.email) if u.pk in expected else None for u in people
+    ]
     assert permissions.who_may_stay(room.rt.pk, set()) == set()
     assert permissions.who_may_stay(room.rt.pk + 1000, {room.fac.pk}) == set()
 
