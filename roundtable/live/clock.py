@@ -92,18 +92,20 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment is not None else None
 
 
-def _turn_block(roundtable: Roundtable, turn: dict[str, Any]) -> dict[str, Any]:
-    before = rows.previous_turn(turn["user_id"], roundtable.pk, roundtable.meeting_id)
+def _turn_block(
+    roundtable: Roundtable, turn: dict[str, Any], seat: list[Any], previous: rows.Previous | None
+) -> dict[str, Any]:
+    suggestions, commitments, shared = seat
     return {
         "id": turn["id"],
         "user_id": turn["user_id"],
         "name": turn["name"],
         "challenge": turn["challenge"],
-        "suggestions": rows.suggestions(turn["id"], turn["user_id"]),
-        "commitments": rows.commitments(turn["id"]),
-        "previous_challenge": before[1] if before is not None else "",
-        "previous_commitments": rows.commitments(before[0], with_status=True) if before is not None else [],
-        "shared_status": rows.shared_status(turn["id"]),
+        "suggestions": suggestions,
+        "commitments": commitments,
+        "previous_challenge": previous.challenge if previous is not None else "",
+        "previous_commitments": previous.commitments if previous is not None else [],
+        "shared_status": shared,
     }
 
 
@@ -130,8 +132,16 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
     room's size, given a roundtable with meeting__group loaded (roundtable_for_viewer and the
     services return one)."""
     rt = roundtable
-    turns = rows.turns(rt.pk)
-    present = rows.present(rt.pk)
+    # Everything the room and its seat hold, read together (one round trip on PostgreSQL);
+    # then the previous turn of the member in the seat, whom the first reads name.
+    reads = [rows.turns(rt.pk), rows.present(rt.pk), rows.questions(rt.pk) if rt.mode == "questions" else None]
+    if rt.current_turn_id is not None:
+        seat_id = rt.current_turn_id
+        reads += [rows.suggestions(seat_id), rows.commitments(seat_id), rows.shared_status(seat_id)]
+    found = rows.read_all([r for r in reads if r is not None])
+    turns, present = found[0], found[1]
+    questions = found[2] if rt.mode == "questions" else []
+    seat = found[-3:] if rt.current_turn_id is not None else []
     here = {p["user_id"] for p in present}
     turns = in_turn_order(turns, here, rt.is_live)
     current = next((t for t in turns if t["id"] == rt.current_turn_id), None)
@@ -139,6 +149,9 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
     remaining = remaining_seconds(rt, now)
     # The seat is empty while turns still wait: everyone waiting is away (services._start_next_turn).
     waiting = rt.is_live and current is None and any(t["status"] == "pending" for t in turns)
+    previous = None
+    if current is not None:
+        previous = rows.read_all([rows.previous_turn(current["user_id"], rt.pk, rt.meeting_id)])[0]
     return {
         "id": rt.pk,
         "meeting_id": rt.meeting_id,
@@ -175,8 +188,8 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
             for t in turns
         ],
         "participants": present,
-        "turn": _turn_block(rt, current) if current is not None else None,
-        "questions": rows.questions(rt.pk) if rt.mode == "questions" else [],
+        "turn": _turn_block(rt, current, seat, previous) if current is not None else None,
+        "questions": questions,
     }
 
 

@@ -8,10 +8,11 @@ import pytest
 
 from roundtable.groups.models import Admission, Membership
 from roundtable.live import clock, permissions, rows, selectors, services
-from roundtable.live.models import Commitment, Turn
+from roundtable.live.models import Commitment, Roundtable, Turn
 from roundtable.live.services import LiveError
 from tests.factories import (
     ChallengeFactory,
+    CommitmentFactory,
     GroupFactory,
     MeetingFactory,
     MembershipFactory,
@@ -178,8 +179,25 @@ def test_the_snapshots_previous_turn_is_the_selectors(room: Room) -> None:
                 .first()
             )
             expected = (wanted[0], wanted[1] or "") if wanted is not None else None
-            assert rows.previous_turn(user.pk, current.pk, current.meeting_id) == expected
-    assert rows.previous_turn(room.ann.pk, rooms[14].pk, rooms[14].meeting_id) == (ann_week.pk, "")
-    assert rows.previous_turn(room.ann.pk, rooms[7].pk, rooms[7].meeting_id) == (ann_first.pk, "First time")
-    assert rows.previous_turn(room.ben.pk, rooms[14].pk, rooms[14].meeting_id) == (ben_first.pk, "Ben's")
-    assert rows.previous_turn(room.cat.pk, rooms[14].pk, rooms[14].meeting_id) is None
+            assert _previous(user.pk, current) == expected
+    assert _previous(room.ann.pk, rooms[14]) == (ann_week.pk, "")
+    assert _previous(room.ann.pk, rooms[7]) == (ann_first.pk, "First time")
+    assert _previous(room.ben.pk, rooms[14]) == (ben_first.pk, "Ben's")
+    assert _previous(room.cat.pk, rooms[14]) is None
+    # With the turn's commitments, oldest first, with their review status.
+    first = CommitmentFactory(turn=ann_week, user=room.ann, text="Two calls", created_at=at(20))
+    second = CommitmentFactory(turn=ann_week, user=room.ann, text="One lunch", created_at=at(10), status="done")
+    previous = rows.read_all([rows.previous_turn(room.ann.pk, rooms[14].pk, rooms[14].meeting_id)])[0]
+    assert previous == rows.Previous(
+        turn_id=ann_week.pk,
+        challenge="",
+        commitments=[
+            {"id": second.pk, "text": "One lunch", "due_on": None, "status": "done"},
+            {"id": first.pk, "text": "Two calls", "due_on": None, "status": "open"},
+        ],
+    )
+
+
+def _previous(user_id: int, current: Roundtable) -> tuple[int, str] | None:
+    found = rows.read_all([rows.previous_turn(user_id, current.pk, current.meeting_id)])[0]
+    return (found.turn_id, found.challenge) if found is not None else None
