@@ -521,7 +521,8 @@ def room_db[**P, R](func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]
 
     @functools.wraps(func)
     async def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        roundtable_id = kwargs.get("roundtable_id", args[at] if at is not None and at < len(args) else None)
+        given = kwargs.get("roundtable_id", args[at] if at is not None and at < len(args) else None)
+        roundtable_id = cast(int | None, given)
         outbox: list[broadcast.Message] = []
         async with _room_turn(roundtable_id):
             try:
