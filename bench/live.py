@@ -27,8 +27,10 @@ p99 / max against the budget (p99 < 50 ms up to 750 sockets, as 50 rooms x 15; <
 beyond, as 200 rooms x 15 = 3,000 sockets; --budget-ms sets it), deliveries received and
 missing, connections held and failed, the RSS of each server process before connecting,
 after connecting and after the load (and so the memory per socket), and the machine's load
-average with each part, since the machine may be shared, and the servers' CPU time per
-change, which moves less with that load than the latencies do.
+average with each part, since the machine may be shared, the servers' CPU time per
+change, which moves less with that load than the latencies do, and how long the servers'
+and the client's threads were runnable but waiting for a CPU (other work's share of the
+latencies).
 
 Finally it measures in process what one change costs the server's database thread (SQL
 queries and milliseconds): the access check, the service and the snapshot, which is built
@@ -267,6 +269,17 @@ def _cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _waited_seconds(pid: int) -> float:
+    """Time the process's threads spent runnable but waiting for a CPU (the scheduler's run
+    queue, /proc/<pid>/task/*/schedstat): on a shared machine, the part of the latencies that
+    is other work's, not the server's."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            total += int((task / "schedstat").read_text().split()[1])
+    return total / 1e9
 
 
 def _rss_mb(pid: int) -> float:
@@ -508,6 +521,7 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
     rss_connected = [_rss_mb(s.proc.pid) for s in servers]
 
     cpu_before = [_cpu_seconds(s.proc.pid) for s in servers] + [_cpu_seconds(os.getpid())]
+    waited_before = [_waited_seconds(s.proc.pid) for s in servers] + [_waited_seconds(os.getpid())]
     load_started = time.perf_counter()
     until = load_started + args.seconds
     pingers = [
@@ -520,6 +534,7 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
     )  # fmt: skip
     pings_sent = sum(await asyncio.gather(*pingers))
     cpu_after = [_cpu_seconds(s.proc.pid) for s in servers] + [_cpu_seconds(os.getpid())]
+    waited_after = [_waited_seconds(s.proc.pid) for s in servers] + [_waited_seconds(os.getpid())]
     load_seconds = time.perf_counter() - load_started
     cpu_share = [(a - b) / load_seconds * 100 for a, b in zip(cpu_after, cpu_before, strict=True)]
     drain_until = time.perf_counter() + 5
@@ -565,6 +580,10 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
     if sent:
         per_change = f"; {server_cpu_ms / sent:.1f} ms of server CPU per change (both processes, pings included)"
     print(f"  CPU during the load (% of one core): {shares}, the client {cpu_share[-1]:.0f}%{per_change}")
+    waits = [(a - b) / load_seconds * 100 for a, b in zip(waited_after, waited_before, strict=True)]
+    waited = ", ".join(f"server {i + 1} {w:.0f}%" for i, w in enumerate(waits[:-1]))
+    print(f"  runnable but waiting for a CPU during the load (threads summed, % of the time; other work's share): "
+          f"{waited}, the client {waits[-1]:.0f}%")  # fmt: skip
     print(f"  actions: {sent} sent over {args.seconds:.0f} s ({sent / args.seconds:.1f}/s), {refused} refused, "
           f"{skipped} ticks skipped (the previous change had not reached its actor yet)")  # fmt: skip
     for e in errors[:3]:
