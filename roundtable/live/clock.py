@@ -92,9 +92,8 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment is not None else None
 
 
-def _turn_block(
-    roundtable: Roundtable, turn: dict[str, Any], seat: list[Any], previous: rows.Previous | None
-) -> dict[str, Any]:
+def _turn_block(turn: dict[str, Any], seat: list[Any], previous: rows.Previous | None) -> dict[str, Any]:
+    """The turn in the seat, from the seat's reads (suggestions, commitments, shared status)."""
     suggestions, commitments, shared = seat
     return {
         "id": turn["id"],
@@ -128,9 +127,8 @@ def in_turn_order(turns: list[dict[str, Any]], here: set[int], live: bool) -> li
 
 def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
     """The whole room as every client sees it: the same for every viewer, so it can be
-    broadcast as is. Only display names identify people. Five or six queries whatever the
-    room's size, given a roundtable with meeting__group loaded (roundtable_for_viewer and the
-    services return one)."""
+    broadcast as is. Only display names identify people. Two to six queries whatever the
+    room's size (rows.py), in at most two round trips on PostgreSQL (rows.read_all)."""
     rt = roundtable
     # Everything the room and its seat hold, read together (one round trip on PostgreSQL);
     # then the previous turn of the member in the seat, whom the first reads name.
@@ -188,7 +186,7 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
             for t in turns
         ],
         "participants": present,
-        "turn": _turn_block(rt, current, seat, previous) if current is not None else None,
+        "turn": _turn_block(current, seat, previous) if current is not None else None,
         "questions": questions,
     }
 

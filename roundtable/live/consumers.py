@@ -300,7 +300,7 @@ class Ctx:
     def ref(self) -> Roundtable:
         """The room by its id alone, for a service that locks and reads the row itself (every
         service taking `roundtable=` does that first and uses nothing else of it): reading the
-        room here too was a fifth of a change's CPU (bench/live.py)."""
+        room here too was about a sixth of a change's CPU (bench/live.py)."""
         return Roundtable(pk=self.room_id)
 
 
