@@ -63,7 +63,8 @@ def page_server_cmd(port: int, workers: int = CORES, threads: int = 2) -> list[s
 def socket_server_cmd(port: int, workers: int = 1) -> list[str]:
     """The live rooms' sockets as `scripts/serve sockets` runs them: uvicorn's ASGI workers."""
     return [str(VENV_BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers), "--no-proxy-headers", "--no-access-log", "--log-level", "warning"]  # fmt: skip
+            "--workers", str(workers), "--no-proxy-headers", "--ws-per-message-deflate", "false", "--no-access-log",
+            "--log-level", "warning"]  # fmt: skip
 
 
 def shown(cmd: list[str]) -> str:

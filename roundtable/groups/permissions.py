@@ -34,7 +34,9 @@ def membership_of(user: Viewer, group: Group) -> Membership | None:
         return None
     cache: dict[int, Membership | None] = group.__dict__.setdefault("_membership_cache", {})
     if user.pk not in cache:
-        cache[user.pk] = Membership.objects.filter(group=group, user=user).first()
+        # One row at most (a membership per person and group): [:1] spares first()'s ORDER BY,
+        # whose building cost more than the rest of the query (bench/live.py asks on every change).
+        cache[user.pk] = next(iter(Membership.objects.filter(group=group, user=user)[:1]), None)
     return cache[user.pk]
 
 

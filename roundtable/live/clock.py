@@ -92,30 +92,20 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment is not None else None
 
 
-def _turn_block(roundtable: Roundtable, turn: dict[str, Any]) -> dict[str, Any]:
-    from .selectors import previous_turns
-
-    before = (
-        previous_turns(turn["user_id"], roundtable.meeting.group_id, roundtable).values("id", "challenge__text").first()
-    )
+def _turn_block(turn: dict[str, Any], seat: list[Any], previous: rows.Previous | None) -> dict[str, Any]:
+    """The turn in the seat, from the seat's reads (suggestions, commitments, shared status)."""
+    suggestions, commitments, shared = seat
     return {
         "id": turn["id"],
         "user_id": turn["user_id"],
         "name": turn["name"],
         "challenge": turn["challenge"],
-        "suggestions": rows.suggestions(turn["id"], turn["user_id"]),
-        "commitments": rows.commitments(turn["id"]),
-        "previous_challenge": (before["challenge__text"] or "") if before is not None else "",
-        "previous_commitments": rows.commitments(before["id"], with_status=True) if before is not None else [],
-        "shared_status": _shared_status(turn["id"]),
+        "suggestions": suggestions,
+        "commitments": commitments,
+        "previous_challenge": previous.challenge if previous is not None else "",
+        "previous_commitments": previous.commitments if previous is not None else [],
+        "shared_status": shared,
     }
-
-
-def _shared_status(turn_id: int) -> dict[str, Any] | None:
-    """Ready for the roundtable: the status the member in the seat shared, or None (journal/readiness.py)."""
-    from roundtable.journal.readiness import shared_for_turn
-
-    return shared_for_turn(turn_id)
 
 
 # The order turns happen in: done, in the seat, waiting (or, after the end, never reached),
@@ -137,12 +127,19 @@ def in_turn_order(turns: list[dict[str, Any]], here: set[int], live: bool) -> li
 
 def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
     """The whole room as every client sees it: the same for every viewer, so it can be
-    broadcast as is. Only display names identify people. Five or six queries whatever the
-    room's size, given a roundtable with meeting__group loaded (roundtable_for_viewer and the
-    services return one)."""
+    broadcast as is. Only display names identify people. Two to six queries whatever the
+    room's size (rows.py), in at most two round trips on PostgreSQL (rows.read_all)."""
     rt = roundtable
-    turns = rows.turns(rt.pk)
-    present = rows.present(rt.pk)
+    # Everything the room and its seat hold, read together (one round trip on PostgreSQL);
+    # then the previous turn of the member in the seat, whom the first reads name.
+    reads = [rows.turns(rt.pk), rows.present(rt.pk), rows.questions(rt.pk) if rt.mode == "questions" else None]
+    if rt.current_turn_id is not None:
+        seat_id = rt.current_turn_id
+        reads += [rows.suggestions(seat_id), rows.commitments(seat_id), rows.shared_status(seat_id)]
+    found = rows.read_all([r for r in reads if r is not None])
+    turns, present = found[0], found[1]
+    questions = found[2] if rt.mode == "questions" else []
+    seat = found[-3:] if rt.current_turn_id is not None else []
     here = {p["user_id"] for p in present}
     turns = in_turn_order(turns, here, rt.is_live)
     current = next((t for t in turns if t["id"] == rt.current_turn_id), None)
@@ -150,6 +147,9 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
     remaining = remaining_seconds(rt, now)
     # The seat is empty while turns still wait: everyone waiting is away (services._start_next_turn).
     waiting = rt.is_live and current is None and any(t["status"] == "pending" for t in turns)
+    previous = None
+    if current is not None:
+        previous = rows.read_all([rows.previous_turn(current["user_id"], rt.pk, rt.meeting_id)])[0]
     return {
         "id": rt.pk,
         "meeting_id": rt.meeting_id,
@@ -186,8 +186,8 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
             for t in turns
         ],
         "participants": present,
-        "turn": _turn_block(rt, current) if current is not None else None,
-        "questions": rows.questions(rt.pk) if rt.mode == "questions" else [],
+        "turn": _turn_block(current, seat, previous) if current is not None else None,
+        "questions": questions,
     }
 
 

@@ -44,7 +44,8 @@ Server -> client (JSON text frames)
         room's state forbids it), 429 too many messages (see "Flooding"), 500 a fault of
         ours (the socket stays open).
     {"type": "pong", "server_now": ISO-8601 UTC, "request_id": <as sent, or null>}
-        The answer to "ping".
+        The answer to "ping", at once and from memory: it tells nothing but the server's time
+        (for the clock), so it reads no database and waits for no other work of the room.
     {"type": "revoked", "message": str}
         The person lost access (left, removed or banned from the group, or no longer
         allowed in the room). The server closes with 4403 right after; nothing else follows.
@@ -53,13 +54,14 @@ Server -> client (JSON text frames)
         worker, or by another process with the in-memory layer) within
         settings.LIVE_ACCESS_RECHECK_SECONDS (20 s): the access of everyone with a socket of
         the room is checked again on that timer (one query for all of a room's sockets in a
-        process), as well as on every message and room change.
+        process), as well as on every action (a ping excepted) and room change.
 
 Client -> server
     {"action": str, "request_id": optional (echoed in "error" and "pong"), ...params}
     A successful action sends no direct answer: the new snapshot reaches every socket of
     the room, this one included (an action that changes nothing, such as starring a
-    starred suggestion, sends nothing). Access is checked again on every message.
+    starred suggestion, sends nothing). Access is checked again on every action, before it
+    is acted on ("ping" excepted, see "pong").
 
     action              params                                  who
     ping                -                                       anyone in the room
@@ -154,7 +156,6 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import connections
-from django.http import Http404
 from django.utils import timezone
 
 from roundtable.accounts.models import User
@@ -282,9 +283,25 @@ def _date(params: dict[str, Any], name: str) -> date | None:
 
 @dataclass
 class Ctx:
-    rt: Roundtable
+    room_id: int
     user: User
     params: dict[str, Any]
+
+    @functools.cached_property
+    def rt(self) -> Roundtable:
+        """The room with its meeting, group and seat, read when a handler first needs it."""
+        rooms = Roundtable.objects.select_related("meeting__group", "current_turn").filter(pk=self.room_id)
+        rt = next(iter(rooms[:1]), None)  # not first(): see services._lock
+        if rt is None:
+            raise AccessDenied
+        return rt
+
+    @functools.cached_property
+    def ref(self) -> Roundtable:
+        """The room by its id alone, for a service that locks and reads the row itself (every
+        service taking `roundtable=` does that first and uses nothing else of it): reading the
+        room here too was about a sixth of a change's CPU (bench/live.py)."""
+        return Roundtable(pk=self.room_id)
 
 
 def _seat(ctx: Ctx) -> Turn:
@@ -309,7 +326,7 @@ def _admit(ctx: Ctx) -> object:
 
 
 def _suggestion_star(ctx: Ctx) -> object:
-    suggestion = Suggestion.objects.filter(pk=_int(ctx.params, "suggestion_id"), turn__roundtable=ctx.rt).first()
+    suggestion = Suggestion.objects.filter(pk=_int(ctx.params, "suggestion_id"), turn__roundtable=ctx.ref).first()
     if suggestion is None:
         raise LiveError("There is no such suggestion in this room.", 404)
     return services.suggestion_star(suggestion=suggestion, by=ctx.user, starred=_bool(ctx.params, "starred"))
@@ -320,13 +337,13 @@ def _commitment_review(ctx: Ctx) -> object:
     if commitment is None:
         raise LiveError("There is no such commitment of yours.", 404)
     return services.commitment_review(
-        commitment=commitment, by=ctx.user, status=_str(ctx.params, "status"), roundtable=ctx.rt
+        commitment=commitment, by=ctx.user, status=_str(ctx.params, "status"), roundtable=ctx.ref
     )
 
 
 def _question_withdraw(ctx: Ctx) -> object:
     question = Question.objects.filter(
-        pk=_int(ctx.params, "question_id"), roundtable=ctx.rt, user=ctx.user, status=QuestionStatus.WAITING
+        pk=_int(ctx.params, "question_id"), roundtable=ctx.ref, user=ctx.user, status=QuestionStatus.WAITING
     ).first()
     if question is None:
         raise LiveError("You have no such question waiting.", 404)
@@ -335,7 +352,7 @@ def _question_withdraw(ctx: Ctx) -> object:
 
 def _question_done(ctx: Ctx) -> object:
     qid = _optional_int(ctx.params, "question_id")
-    questions = Question.objects.filter(roundtable=ctx.rt)
+    questions = Question.objects.filter(roundtable=ctx.ref)
     if qid is None:
         question = questions.filter(status=QuestionStatus.TAKEN).order_by("taken_at", "id").first()
         if question is None:
@@ -356,7 +373,7 @@ def _status_share(ctx: Ctx) -> object:
 
 def _room(service: Callable[..., object]) -> Callable[[Ctx], object]:
     """An action that needs nothing but the room and who asks."""
-    return lambda ctx: service(roundtable=ctx.rt, by=ctx.user)
+    return lambda ctx: service(roundtable=ctx.ref, by=ctx.user)
 
 
 ACTIONS: dict[str, Callable[[Ctx], object]] = {
@@ -372,18 +389,18 @@ ACTIONS: dict[str, Callable[[Ctx], object]] = {
     "order_by_arrival": _room(services.order_by_arrival),
     "plan_fit": _room(services.plan_fit),
     "question_take_next": _room(services.question_take_next),
-    "skip_turn": lambda c: services.turn_skip(roundtable=c.rt, by=c.user, user_id=_int(c.params, "user_id")),
+    "skip_turn": lambda c: services.turn_skip(roundtable=c.ref, by=c.user, user_id=_int(c.params, "user_id")),
     "presence_set": lambda c: services.presence_set(
-        roundtable=c.rt, by=c.user, user_id=_int(c.params, "user_id"), present=_bool(c.params, "present")
+        roundtable=c.ref, by=c.user, user_id=_int(c.params, "user_id"), present=_bool(c.params, "present")
     ),
     "bring_forward": lambda c: services.turn_bring_forward(
-        roundtable=c.rt, by=c.user, user_id=_int(c.params, "user_id")
+        roundtable=c.ref, by=c.user, user_id=_int(c.params, "user_id")
     ),
     "order_move": lambda c: services.order_move(
-        roundtable=c.rt, by=c.user, user_id=_int(c.params, "user_id"), delta=_int(c.params, "delta")
+        roundtable=c.ref, by=c.user, user_id=_int(c.params, "user_id"), delta=_int(c.params, "delta")
     ),
-    "order_set": lambda c: services.order_set(roundtable=c.rt, by=c.user, user_ids=_int_list(c.params, "user_ids")),
-    "plan_set": lambda c: services.plan_set(roundtable=c.rt, by=c.user, phases=c.params.get("phases")),  # type: ignore[arg-type]
+    "order_set": lambda c: services.order_set(roundtable=c.ref, by=c.user, user_ids=_int_list(c.params, "user_ids")),
+    "plan_set": lambda c: services.plan_set(roundtable=c.ref, by=c.user, phases=c.params.get("phases")),  # type: ignore[arg-type]
     "admit": _admit,
     "challenge_set": lambda c: services.challenge_set(turn=_seat(c), by=c.user, text=_str(c.params, "text")),
     "suggestion_add": lambda c: services.suggestion_add(
@@ -398,7 +415,7 @@ ACTIONS: dict[str, Callable[[Ctx], object]] = {
         turn=_seat(c), by=c.user, text=_str(c.params, "text"), due_on=_date(c.params, "due_on")
     ),
     "commitment_review": _commitment_review,
-    "question_raise": lambda c: services.question_raise(roundtable=c.rt, by=c.user, text=_str(c.params, "text")),
+    "question_raise": lambda c: services.question_raise(roundtable=c.ref, by=c.user, text=_str(c.params, "text")),
     "question_withdraw": _question_withdraw,
     "question_done": _question_done,
     "status_share": _status_share,
@@ -499,11 +516,13 @@ def room_db[**P, R](func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]
             return func(*args, **kwargs)
 
     runner = RoomDatabaseSyncToAsync(collecting, thread_sensitive=False, executor=ROOM_THREADS)
-    signature = inspect.signature(func)
+    names = list(inspect.signature(func).parameters)
+    at = names.index("roundtable_id") if "roundtable_id" in names else None
 
     @functools.wraps(func)
     async def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        roundtable_id = signature.bind(*args, **kwargs).arguments.get("roundtable_id")
+        given = kwargs.get("roundtable_id", args[at] if at is not None and at < len(args) else None)
+        roundtable_id = cast(int | None, given)
         outbox: list[broadcast.Message] = []
         async with _room_turn(roundtable_id):
             try:
@@ -519,16 +538,23 @@ def room_db[**P, R](func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]
 # ---------------------------------------------------------------- access and snapshots
 
 
-def _authorize(user_id: int, roundtable_id: int) -> tuple[User, Roundtable]:
-    """The person (read again: a closed account counts) and the room, if they may be in it;
-    otherwise AccessDenied. The same checks as every other surface (permissions)."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+def _person(user_id: int, roundtable_id: int) -> User:
+    """The person (read again: a closed account counts), if they may be in the room; otherwise
+    AccessDenied. The rule of every other surface (permissions.may_enter, after the room's
+    group is visible to them), asked with the read of the person in one query
+    (permissions.person_who_may_stay) rather than the ORM's four or five: this runs for every
+    action of every socket."""
+    user = permissions.person_who_may_stay(roundtable_id, user_id)
     if user is None:
         raise AccessDenied
-    try:
-        return user, permissions.room_for_viewer(user, roundtable_id)
-    except Http404:
-        raise AccessDenied from None
+    return user
+
+
+def _authorize(user_id: int, roundtable_id: int) -> tuple[User, Roundtable]:
+    """_person, and the room with its meeting, group and seat."""
+    user = _person(user_id, roundtable_id)
+    ctx = Ctx(room_id=roundtable_id, user=user, params={})
+    return user, ctx.rt
 
 
 @dataclass
@@ -582,8 +608,8 @@ def status_offer(user_id: int, roundtable_id: int) -> dict[str, Any] | None:
 
 @room_db
 def check(user_id: int, roundtable_id: int) -> None:
-    """AccessDenied unless the person may still be in the room: _authorize's rule in one
-    query (permissions.who_may_stay), since every ping of every socket asks."""
+    """AccessDenied unless the person may still be in the room: _person's rule, in one query
+    (permissions.who_may_stay)."""
     if user_id not in permissions.who_may_stay(roundtable_id, {user_id}):
         raise AccessDenied
 
@@ -596,11 +622,11 @@ def still_allowed(roundtable_id: int, user_ids: set[int]) -> set[int]:
 
 @room_db
 def act(user_id: int, roundtable_id: int, action: str, params: dict[str, Any]) -> None:
-    user, rt = _authorize(user_id, roundtable_id)
+    user = _person(user_id, roundtable_id)
     handler = ACTIONS.get(action)
     if handler is None:
         raise LiveError(f"This page asked for something the room doesn't do. {RELOAD}")
-    handler(Ctx(rt=rt, user=user, params=params))
+    handler(Ctx(room_id=roundtable_id, user=user, params=params))
 
 
 @room_db
@@ -761,7 +787,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
             if not isinstance(action, str) or not action:
                 raise LiveError(f"This page sent a message the room couldn't read. {RELOAD}")
             if action == "ping":
-                await check(self.user_id, self.roundtable_id)  # access, as for any message (one query)
+                # No database: a pong tells nothing but the time, and this socket's access is
+                # checked on its room's timer (see the protocol above). Asking on every ping
+                # was more queries than the changes themselves, and a ping waited for the
+                # room's turn behind them.
                 await self._send({"type": "pong", "server_now": clock.iso(timezone.now()), "request_id": request_id})
                 return
             params = {k: v for k, v in message.items() if k not in ("action", "request_id")}

@@ -8,19 +8,36 @@ that was the difference between missing and meeting the live room's latency budg
 and names tables through the models, so a renamed table cannot go unnoticed. Each function
 returns plain dicts; tests/live/test_snapshot.py checks the results exactly on both engines.
 
-The member's previous turn (selectors.previous_turns) stays in the ORM: it is one definition
-shared with the pages, and it is asked only while someone is in the seat.
+The member's previous turn is selectors.previous_turns written out (previous_turn; a test in
+tests/live/test_continuity.py holds the two to the same answers), and the status shared for the
+turn is journal.readiness.shared_for_turn's: both are asked on every change while someone is in
+the seat, where the ORM's building was again most of their cost.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 
 from roundtable.accounts.models import Profile, User
+from roundtable.journal.models import SharedStatus
+from roundtable.meetings.models import Meeting
 
-from .models import Challenge, Commitment, Participant, Question, QuestionStatus, Suggestion, Turn
+from .models import (
+    Challenge,
+    Commitment,
+    Participant,
+    Question,
+    QuestionStatus,
+    Roundtable,
+    Suggestion,
+    Turn,
+    TurnStatus,
+)
 
 USER = User._meta.db_table
 PROFILE = Profile._meta.db_table
@@ -30,6 +47,9 @@ PARTICIPANT = Participant._meta.db_table
 SUGGESTION = Suggestion._meta.db_table
 COMMITMENT = Commitment._meta.db_table
 QUESTION = Question._meta.db_table
+ROOM = Roundtable._meta.db_table
+MEETING = Meeting._meta.db_table
+SHARED = SharedStatus._meta.db_table
 
 # A person's name as User.display_name gives it: the profile's display name, else the part
 # of the email before the @.
@@ -49,6 +69,34 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
+@dataclass(frozen=True)
+class Read:
+    """One query and what makes its answer out of its rows: reads are run together by read_all."""
+
+    sql: str
+    params: list[Any]
+    parse: Callable[[list[tuple[Any, ...]]], Any]
+
+
+def read_all(reads: list[Read]) -> list[Any]:
+    """Each read's answer, in order. On PostgreSQL the queries go in one round trip (psycopg's
+    pipeline mode: all are sent, then all answers read), since under load each round trip
+    waits for the database's process to be scheduled, and a snapshot made six of them on every
+    change; SQLite, in the process, has no round trips to save."""
+    if connection.vendor != "postgresql" or len(reads) < 2:
+        return [read.parse(_rows(read.sql, read.params)) for read in reads]
+    connection.ensure_connection()
+    cursors = [connection.cursor() for _ in reads]
+    try:
+        with connection.connection.pipeline():
+            for cursor, read in zip(cursors, reads, strict=True):
+                cursor.execute(read.sql, read.params)
+        return [read.parse(cursor.fetchall()) for cursor, read in zip(cursors, reads, strict=True)]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
 def _date(value: Any) -> str | None:
     # A date on both engines (Django's SQLite adapter converts DATE columns): ISO text.
     return str(value) if value else None
@@ -66,8 +114,9 @@ PRESENT_SQL = (
     "WHERE pa.roundtable_id = %s AND pa.left_at IS NULL ORDER BY pa.joined_at, pa.id"
 )
 SUGGESTIONS_SQL = (
-    f"SELECT s.id, s.text, s.author_id, s.contact, s.link, s.starred, {NAME_COLUMNS}, s.starred_by_id "  # noqa: S608
-    f"FROM {SUGGESTION} s {PEOPLE.format(fk='s.author_id')} WHERE s.turn_id = %s ORDER BY s.created_at, s.id"
+    f"SELECT s.id, s.text, s.author_id, s.contact, s.link, s.starred, {NAME_COLUMNS}, s.starred_by_id, st.user_id "  # noqa: S608
+    f"FROM {SUGGESTION} s JOIN {TURN} st ON st.id = s.turn_id {PEOPLE.format(fk='s.author_id')} "
+    "WHERE s.turn_id = %s ORDER BY s.created_at, s.id"
 )
 COMMITMENTS_SQL = f"SELECT id, text, due_on, status FROM {COMMITMENT} WHERE turn_id = %s ORDER BY created_at, id"  # noqa: S608
 QUESTIONS_SQL = (
@@ -75,48 +124,102 @@ QUESTIONS_SQL = (
     f"{PEOPLE.format(fk='q.user_id')} WHERE q.roundtable_id = %s AND q.status IN (%s, %s) "
     "ORDER BY q.created_at, q.id"
 )
+# selectors.previous_turns(...).values("id", "challenge__text").first(): the member's latest turn
+# taken (done) at an earlier meeting of the same group, the meeting `cur` being this room's;
+# with that turn's commitments (one row each, or one row of NULLs when it has none).
+PREVIOUS_SQL = (
+    f"SELECT p.id, p.text, cm.id, cm.text, cm.due_on, cm.status FROM ("  # noqa: S608
+    f"SELECT t.id, c.text FROM {TURN} t JOIN {ROOM} r ON r.id = t.roundtable_id "
+    f"JOIN {MEETING} m ON m.id = r.meeting_id JOIN {MEETING} cur ON cur.id = %s "
+    f"LEFT JOIN {CHALLENGE} c ON c.turn_id = t.id "
+    "WHERE t.user_id = %s AND t.status = %s AND m.group_id = cur.group_id AND m.starts_at < cur.starts_at "
+    "AND t.roundtable_id <> %s ORDER BY m.starts_at DESC, t.id DESC LIMIT 1"
+    f") p LEFT JOIN {COMMITMENT} cm ON cm.turn_id = p.id ORDER BY cm.created_at, cm.id"
+)
+SHARED_SQL = f"SELECT figures FROM {SHARED} WHERE turn_id = %s"  # noqa: S608
 
 
-def turns(roundtable_id: int) -> list[dict[str, Any]]:
+def _turns(found: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return [
         {"id": r[0], "user_id": r[1], "position": r[2], "status": r[3], "challenge": r[4] or "",
          "name": display_name(r[5], r[6])}
-        for r in _rows(TURNS_SQL, [roundtable_id])
+        for r in found
     ]  # fmt: skip
 
 
-def present(roundtable_id: int) -> list[dict[str, Any]]:
+def turns(roundtable_id: int) -> Read:
+    return Read(TURNS_SQL, [roundtable_id], _turns)
+
+
+def _present(found: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    return [{"user_id": r[0], "name": display_name(r[1], r[2]), "marked": r[3] is not None} for r in found]
+
+
+def present(roundtable_id: int) -> Read:
     """Who is here; "marked": here on a facilitator's word (no device in the room)."""
-    return [
-        {"user_id": r[0], "name": display_name(r[1], r[2]), "marked": r[3] is not None}
-        for r in _rows(PRESENT_SQL, [roundtable_id])
-    ]
+    return Read(PRESENT_SQL, [roundtable_id], _present)
 
 
-def suggestions(turn_id: int, owner_id: int) -> list[dict[str, Any]]:
-    """The turn's suggestions; "starred_for": starred by a facilitator on behalf of the turn's
-    owner (`owner_id`), rather than by the owner themselves."""
+def _suggestions(found: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return [
         {"id": r[0], "text": r[1], "author": display_name(r[6], r[7]), "author_id": r[2], "contact": r[3],
-         "link": r[4], "starred": bool(r[5]), "starred_for": bool(r[5]) and r[8] not in (None, owner_id)}
-        for r in _rows(SUGGESTIONS_SQL, [turn_id])
+         "link": r[4], "starred": bool(r[5]), "starred_for": bool(r[5]) and r[8] not in (None, r[9])}
+        for r in found
     ]  # fmt: skip
 
 
-def commitments(turn_id: int, *, with_status: bool = False) -> list[dict[str, Any]]:
-    out = []
-    for r in _rows(COMMITMENTS_SQL, [turn_id]):
-        row = {"id": r[0], "text": r[1], "due_on": _date(r[2])}
-        if with_status:
-            row["status"] = r[3]
-        out.append(row)
-    return out
+def suggestions(turn_id: int) -> Read:
+    """The turn's suggestions; "starred_for": starred by a facilitator on behalf of the turn's
+    owner, rather than by the owner themselves."""
+    return Read(SUGGESTIONS_SQL, [turn_id], _suggestions)
 
 
-def questions(roundtable_id: int) -> list[dict[str, Any]]:
-    """The queue: questions waiting or being answered, in the order hands went up."""
-    params = [roundtable_id, QuestionStatus.WAITING.value, QuestionStatus.TAKEN.value]
+def _commitments(found: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    return [{"id": r[0], "text": r[1], "due_on": _date(r[2])} for r in found]
+
+
+def commitments(turn_id: int) -> Read:
+    return Read(COMMITMENTS_SQL, [turn_id], _commitments)
+
+
+def _questions(found: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return [
-        {"id": r[0], "user_id": r[1], "name": display_name(r[4], r[5]), "text": r[2], "status": r[3]}
-        for r in _rows(QUESTIONS_SQL, params)
+        {"id": r[0], "user_id": r[1], "name": display_name(r[4], r[5]), "text": r[2], "status": r[3]} for r in found
     ]
+
+
+def questions(roundtable_id: int) -> Read:
+    """The queue: questions waiting or being answered, in the order hands went up."""
+    return Read(QUESTIONS_SQL, [roundtable_id, QuestionStatus.WAITING.value, QuestionStatus.TAKEN.value], _questions)
+
+
+@dataclass(frozen=True)
+class Previous:
+    turn_id: int
+    challenge: str
+    commitments: list[dict[str, Any]]  # with their review status
+
+
+def _previous(found: list[tuple[Any, ...]]) -> Previous | None:
+    if not found:
+        return None
+    done = [{"id": r[2], "text": r[3], "due_on": _date(r[4]), "status": r[5]} for r in found if r[2] is not None]
+    return Previous(turn_id=found[0][0], challenge=found[0][1] or "", commitments=done)
+
+
+def previous_turn(user_id: int, roundtable_id: int, meeting_id: int) -> Read:
+    """The member's previous turn in the group with its commitments (Previous), or None."""
+    return Read(PREVIOUS_SQL, [meeting_id, user_id, TurnStatus.DONE.value, roundtable_id], _previous)
+
+
+def _shared(found: list[tuple[Any, ...]]) -> dict[str, Any] | None:
+    if not found:
+        return None
+    figures = found[0][0]
+    # JSON text on both engines as Django reads it (its PostgreSQL loader leaves jsonb as text).
+    return json.loads(figures) if isinstance(figures, str) else figures
+
+
+def shared_status(turn_id: int) -> Read:
+    """The status the member shared for this turn (journal/readiness.py), or None."""
+    return Read(SHARED_SQL, [turn_id], _shared)

@@ -292,11 +292,11 @@ def test_live_room_text_actions_with_any_text(challenge: str, commitment: str) -
         expected = sent.replace("\r\n", "\n").replace("\r", "\n")
         problem = problem_in(sent, multiline=multiline)
         if problem is None and expected:
-            ACTIONS[action](Ctx(rt=room.fresh(), user=seat, params={"text": text}))
+            ACTIONS[action](Ctx(room_id=room.rt.pk, user=seat, params={"text": text}))
             assert model.objects.get(turn__roundtable=room.rt).text == expected
             continue
         with pytest.raises(LiveError) as refused:
-            ACTIONS[action](Ctx(rt=room.fresh(), user=seat, params={"text": text}))
+            ACTIONS[action](Ctx(room_id=room.rt.pk, user=seat, params={"text": text}))
         assert refused.value.status == 400
         assert refused.value.message.endswith(problem.reason if problem else "first.")
     phase_next(roundtable=room.rt, by=room.fac)

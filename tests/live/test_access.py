@@ -57,7 +57,8 @@ def test_who_may_enter_the_room(visibility: str) -> None:
 
 
 def _may_stay(user: User, room: Room) -> bool:
-    """The sockets' rule, one person at a time through the ORM (consumers._authorize)."""
+    """The rule of the pages, one person at a time through the ORM (permissions.room_for_viewer),
+    which the sockets ask in one query (consumers._person)."""
     try:
         return user.is_active and permissions.room_for_viewer(user, room.rt.pk).pk == room.rt.pk
     except Http404:
@@ -106,6 +107,11 @@ def test_who_may_stay_answers_as_the_check_of_one_person(visibility: str) -> Non
     # One at a time, the same answers.
     assert [permissions.who_may_stay(room.rt.pk, {u.pk}) == {u.pk} for u in people] == [
         u.pk in expected for u in people
+    ]
+    # The check before every action answers the same, with the person's row.
+    rows = [permissions.person_who_may_stay(room.rt.pk, u.pk) for u in people]
+    assert [(r.pk, r.email) if r is not None else None for r in rows] == [
+        (u.pk, u.email) if u.pk in expected else None for u in people
     ]
     assert permissions.who_may_stay(room.rt.pk, set()) == set()
     assert permissions.who_may_stay(room.rt.pk + 1000, {room.fac.pk}) == set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -514,12 +514,41 @@ async def test_a_removed_member_is_disconnected_at_once(live: Room, heads: dict[
     await close_all(fac, ben, ann)
 
 
-async def test_access_is_checked_again_on_every_message(live: Room, heads: dict[str, Headers]) -> None:
+async def test_access_is_checked_again_on_every_action(live: Room, heads: dict[str, Headers]) -> None:
     ann, _ = await enter(live.rt.pk, heads["ann"])
-    # Removed without any broadcast: the next message finds out.
-    await database_sync_to_async(_remove)(live, live.ann, broadcast_it=False)
-    await ann.send_json_to({"action": "ping"})
-    assert (await ann.receive_json_from(timeout=WAIT))["type"] == "revoked"
+    # The account closed by a bare UPDATE, which tells no socket: the next action finds out,
+    # before anything is done.
+    await quiet(ann)
+    await database_sync_to_async(lambda: User.objects.filter(pk=live.ann.pk).update(is_active=False))()
+    await ann.send_json_to({"action": "question_raise", "text": "Anyone hiring?", "request_id": 3})
+    assert await ann.receive_json_from(timeout=WAIT) == {
+        "type": "revoked",
+        "message": "You no longer have access to this room.",
+    }
+    assert await closed_with(ann) == CLOSE_FORBIDDEN
+
+
+async def test_a_ping_reads_nothing_and_tells_only_the_time(
+    live: Room, heads: dict[str, Headers], settings: Any
+) -> None:
+    # A ping is answered from the event loop: no access check (the room's timer does that for
+    # every socket, and an action checks before it acts), so it is answered even for an account
+    # closed a moment ago by a bare UPDATE, which tells no socket; nothing of the room comes with it.
+    settings.LIVE_ACCESS_RECHECK_SECONDS = 3600  # the timer stays out of this test
+    ann, _ = await enter(live.rt.pk, heads["ann"])
+    await quiet(ann)
+    await database_sync_to_async(lambda: User.objects.filter(pk=live.ann.pk).update(is_active=False))()
+    await ann.send_json_to({"action": "ping", "request_id": 4})
+    pong = await ann.receive_json_from(timeout=WAIT)
+    assert sorted(pong) == ["request_id", "server_now", "type"]
+    assert (pong["type"], pong["request_id"]) == ("pong", 4)
+    assert abs((timezone.now() - datetime.fromisoformat(pong["server_now"])).total_seconds()) < WAIT
+    # The next action is refused as for anyone who lost access.
+    await ann.send_json_to({"action": "question_raise", "text": "Anyone hiring?", "request_id": 5})
+    assert await ann.receive_json_from(timeout=WAIT) == {
+        "type": "revoked",
+        "message": "You no longer have access to this room.",
+    }
     assert await closed_with(ann) == CLOSE_FORBIDDEN
 
 

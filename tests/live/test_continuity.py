@@ -7,10 +7,20 @@ from datetime import date, timedelta
 import pytest
 
 from roundtable.groups.models import Admission, Membership
-from roundtable.live import clock, permissions, selectors, services
-from roundtable.live.models import Commitment, Turn
+from roundtable.live import clock, permissions, rows, selectors, services
+from roundtable.live.models import Commitment, Roundtable, Turn
 from roundtable.live.services import LiveError
-from tests.factories import MeetingFactory, MembershipFactory, RsvpFactory, UserFactory
+from tests.factories import (
+    ChallengeFactory,
+    CommitmentFactory,
+    GroupFactory,
+    MeetingFactory,
+    MembershipFactory,
+    RoundtableFactory,
+    RsvpFactory,
+    TurnFactory,
+    UserFactory,
+)
 
 from .conftest import T0, Room, at
 
@@ -143,3 +153,51 @@ def test_turn_summary_shows_people_only_as_their_profiles_allow(room: Room) -> N
     assert people[room.ben.pk]["headline"] == "Product designer"
     assert people[room.ben.pk]["target_roles"] == "Design lead"  # both were let in by a facilitator
     assert "pitch" not in people[room.ben.pk]
+
+
+def test_the_snapshots_previous_turn_is_the_selectors(room: Room) -> None:
+    """rows.previous_turn, the snapshot's SQL, answers as selectors.previous_turns (the pages'
+    definition) whatever the history: the latest done turn at an earlier meeting of the group."""
+    meetings = {d: MeetingFactory(group=room.group, starts_at=T0 + timedelta(days=d)) for d in (7, 14, 21)}
+    rooms = {d: RoundtableFactory(meeting=m) for d, m in meetings.items()}
+    other_group = RoundtableFactory(meeting=MeetingFactory(group=GroupFactory(), starts_at=T0 + timedelta(days=10)))
+    done = {"status": "done"}
+    Turn.objects.filter(roundtable=room.rt, user__in=[room.ann, room.ben]).update(**done)  # opened with turns
+    ann_first = Turn.objects.get(roundtable=room.rt, user=room.ann)
+    ChallengeFactory(turn=ann_first, text="First time")
+    ann_week = TurnFactory(roundtable=rooms[7], user=room.ann, **done)  # no challenge written
+    TurnFactory(roundtable=other_group, user=room.ann, **done)  # another group's meeting
+    TurnFactory(roundtable=rooms[7], user=room.ben, status="skipped")
+    ben_first = Turn.objects.get(roundtable=room.rt, user=room.ben)
+    ChallengeFactory(turn=ben_first, text="Ben's")
+    TurnFactory(roundtable=rooms[21], user=room.ann, **done)  # later than the room asked about
+    for current in (room.rt, rooms[7], rooms[14], rooms[21], other_group):
+        for user in (room.ann, room.ben, room.cat):
+            wanted = (
+                selectors.previous_turns(user.pk, current.meeting.group_id, current)
+                .values_list("id", "challenge__text")
+                .first()
+            )
+            expected = (wanted[0], wanted[1] or "") if wanted is not None else None
+            assert _previous(user.pk, current) == expected
+    assert _previous(room.ann.pk, rooms[14]) == (ann_week.pk, "")
+    assert _previous(room.ann.pk, rooms[7]) == (ann_first.pk, "First time")
+    assert _previous(room.ben.pk, rooms[14]) == (ben_first.pk, "Ben's")
+    assert _previous(room.cat.pk, rooms[14]) is None
+    # With the turn's commitments, oldest first, with their review status.
+    first = CommitmentFactory(turn=ann_week, user=room.ann, text="Two calls", created_at=at(20))
+    second = CommitmentFactory(turn=ann_week, user=room.ann, text="One lunch", created_at=at(10), status="done")
+    previous = rows.read_all([rows.previous_turn(room.ann.pk, rooms[14].pk, rooms[14].meeting_id)])[0]
+    assert previous == rows.Previous(
+        turn_id=ann_week.pk,
+        challenge="",
+        commitments=[
+            {"id": second.pk, "text": "One lunch", "due_on": None, "status": "done"},
+            {"id": first.pk, "text": "Two calls", "due_on": None, "status": "open"},
+        ],
+    )
+
+
+def _previous(user_id: int, current: Roundtable) -> tuple[int, str] | None:
+    found = rows.read_all([rows.previous_turn(user_id, current.pk, current.meeting_id)])[0]
+    return (found.turn_id, found.challenge) if found is not None else None
