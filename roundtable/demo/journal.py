@@ -19,6 +19,7 @@ from django.utils import timezone
 from roundtable.demo.world import FACILITATOR_EMAIL, MEMBER_EMAIL, Loaded
 from roundtable.groups.models import Membership, MembershipState
 from roundtable.journal import landing, services
+from roundtable.journal.models import Reflection
 from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
 
 GROUP = "Boston Strategic Job Search Roundtable"
@@ -62,9 +63,12 @@ def journal_history(rng: random.Random, loaded: Loaded) -> int:
         going = rng.sample(others, k=min(len(others), rng.randint(8, 11)))
         if weeks_ago == 1 or rng.random() < 0.6:
             going.append(member)
+        # A small group whose members show up: one absent where seven or more were going
+        # (marked so: their answers don't count, meetings.models.went_q).
+        absent = rng.choice([g for g in going if g != member]) if len(going) >= 7 else None
         there = []
         for u in going:
-            came = rng.random() < 0.88 or u == member
+            came = u != absent
             Rsvp.objects.create(meeting=meeting, user=u, status=RsvpStatus.GOING, attended=came)
             if came:
                 there.append(u)
@@ -77,13 +81,17 @@ def journal_history(rng: random.Random, loaded: Loaded) -> int:
             # The member's last meeting waits for their reflection (the home page asks).
             if u == member and weeks_ago == 1:
                 continue
-            if rng.random() < 0.75:
+            if rng.random() < 0.97 or u == member:
                 k = rng.randint(1 if u == member else 0, 2)  # the member always met someone: the demo shows it
                 met = [p.public_id for p in rng.sample([g for g in there if g != u], k=k)]
-                services.reflection_save(
+                reflection = services.reflection_save(
                     owner=u, meeting=meeting, value=rng.choice([3, 4, 4, 5, 5, 2]), takeaways=rng.choice(TAKEAWAYS),
                     goal_met=rng.choice(["yes", "partly", "yes", "no"]), met=met,
                 )  # fmt: skip
+                # Answered in the days after the meeting, as people do (and so before answers
+                # closed for group health), not all on the day the demo was built.
+                answered = meeting.ends_at + timedelta(hours=rng.randint(2, 72))
+                Reflection.objects.filter(pk=reflection.pk).update(created_at=answered, updated_at=answered)
                 written += 1
     for i, u in enumerate(u for u in users if u != member):
         if i >= 5:

@@ -15,7 +15,9 @@ out), oldest first:
   owner's own insights; the overall average is over the fixed meetings;
 - members who landed (a Landing by anyone with an active or left membership), and the median
   time to land: landed_on minus search_started_on, or minus the day the membership began when
-  the member did not say when their search started.
+  the member did not say when their search started. Both move only in steps of at least
+  MIN_CONTRIBUTORS landings (models.GroupLandings keeps them), for the same reason as the
+  averages: one landing must not be readable from how the median moved.
 
 The rule: every figure built from journal entries is shown only where at least
 MIN_CONTRIBUTORS people contributed to it (the goals behind a goal share, the values behind an
@@ -23,8 +25,8 @@ average, the landings behind a median); below that it is None, which pages say a
 answers yet". No single person's goal, value, takeaway or landing is ever returned: this module
 hands out counts, shares, averages and a median, nothing else.
 
-Nine queries whatever the group's size, and two more on the first look after a meeting's
-answers closed (its value is computed and kept).
+Ten queries whatever the group's size; two more on the first look after a meeting's answers
+closed (its value is computed and kept), and one more when the landings' figures move.
 """
 
 from __future__ import annotations
@@ -34,18 +36,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from roundtable.groups.models import Group, Membership, MembershipState
 from roundtable.meetings.models import Meeting, MeetingStatus, Rsvp, RsvpStatus, went_q
 from roundtable.tracker.models import Landing
 
-from .models import Goal, MeetingValue, Reflection
+from .models import Goal, GroupLandings, MeetingValue, Reflection
+from .selectors import PROMPT_DAYS
 
 MIN_CONTRIBUTORS = 5
 MEETINGS = 12
-ANSWERS_CLOSE_AFTER = timedelta(days=7)
+ANSWERS_CLOSE_AFTER = timedelta(days=PROMPT_DAYS)  # the same week the "How was it?" prompts run
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,11 @@ def _fixed_values(closed: list[int], valued: QuerySet[Reflection]) -> dict[int, 
     fixed = {v.meeting_id: v for v in MeetingValue.objects.filter(meeting_id__in=closed)}
     missing = [pk for pk in closed if pk not in fixed]
     if missing:
-        rows = valued.filter(meeting_id__in=missing).values("meeting_id").annotate(n=Count("id"), total=Sum("value"))
+        # The answers as they stood when answers closed: one given or changed later is its
+        # owner's alone (their insights count it), whenever the first look comes.
+        on_time = valued.filter(updated_at__lte=ExpressionWrapper(F("meeting__ends_at") + ANSWERS_CLOSE_AFTER,
+                                                                  output_field=DateTimeField()))  # fmt: skip
+        rows = on_time.filter(meeting_id__in=missing).values("meeting_id").annotate(n=Count("id"), total=Sum("value"))
         sums = {r["meeting_id"]: (r["n"], r["total"]) for r in rows}
         new = [MeetingValue(meeting_id=pk, answers=sums.get(pk, (0, 0))[0], total=sums.get(pk, (0, 0))[1])
                for pk in missing]  # fmt: skip
@@ -188,7 +195,9 @@ def _fixed_values(closed: list[int], valued: QuerySet[Reflection]) -> dict[int, 
 
 
 def _landings(group: Group) -> tuple[int | None, int | None]:
-    """(members who landed, median days to land), each None below MIN_CONTRIBUTORS. One query."""
+    """(members who landed, median days to land), each None below MIN_CONTRIBUTORS: the kept
+    figures (models.GroupLandings), moved only in steps of MIN_CONTRIBUTORS landings. Two
+    queries, three when the figures move."""
     joined = Membership.objects.filter(
         group=group, user_id=OuterRef("owner_id"), state__in=(MembershipState.ACTIVE, MembershipState.LEFT)
     )
@@ -197,13 +206,23 @@ def _landings(group: Group) -> tuple[int | None, int | None]:
         .annotate(joined_at=Subquery(joined.values("created_at")[:1]))
         .values_list("landed_on", "search_started_on", "joined_at")
     )
-    if not _enough(len(rows)):
-        return None, None
-    days = []
-    for landed_on, started_on, joined_at in rows:
-        start: date = started_on or joined_at.date()
-        days.append(max(0, (landed_on - start).days))
-    return len(rows), round(statistics.median(days))
+    kept = GroupLandings.objects.filter(group=group).first()
+    # Recomputed only with at least MIN_CONTRIBUTORS new landings since the kept figures (or the
+    # first time there are that many): no single landing, or edit, ever moves what is shown.
+    if len(rows) >= (kept.landed if kept else 0) + MIN_CONTRIBUTORS:
+        days = []
+        for landed_on, started_on, joined_at in rows:
+            start: date = started_on or joined_at.date()
+            days.append(max(0, (landed_on - start).days))
+        fresh = GroupLandings(group=group, landed=len(rows), median_days=round(statistics.median(days)))
+        if kept:
+            GroupLandings.objects.filter(pk=group.pk).update(
+                landed=fresh.landed, median_days=fresh.median_days, fixed_at=fresh.fixed_at
+            )
+        else:  # two first looks at once: one row is kept, and both show the same figures
+            GroupLandings.objects.bulk_create([fresh], ignore_conflicts=True)
+        kept = fresh
+    return (kept.landed, kept.median_days) if kept else (None, None)
 
 
 def _day(moment: datetime, zone: str) -> str:

@@ -194,3 +194,22 @@ class MeetingValue(models.Model):
 
     def __str__(self) -> str:
         return f"Value of meeting {self.meeting_id}: {self.answers} answers"
+
+
+class GroupLandings(models.Model):
+    """A group's landing figures as its facilitators see them (journal/health.py): how many of its
+    members and former members landed, and the median days it took. Kept, and recomputed only once
+    at least health.MIN_CONTRIBUTORS more people have landed since: a median that moved with each
+    single landing would give that person's time away by difference (a tester did: 115 days at five
+    landings, 116 at six, so about 117 for the sixth)."""
+
+    group = models.OneToOneField("groups.Group", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    landed = models.PositiveIntegerField()
+    median_days = models.PositiveIntegerField()
+    fixed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "group landings"
+
+    def __str__(self) -> str:
+        return f"Landings of group {self.group_id}: {self.landed}"

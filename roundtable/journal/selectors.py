@@ -19,7 +19,7 @@ from roundtable.meetings.models import Meeting, MeetingStatus, Rsvp, RsvpStatus,
 from .models import Goal, GoalPerson, Reflection, ReflectionPerson
 
 # A reflection is asked for (email, home page, meeting page) for this long after the meeting.
-PROMPT_DAYS = 14
+PROMPT_DAYS = 7  # how long "How was it?" is asked; also when answers close for group health
 WAITING_LIMIT = 5
 UPCOMING_DAYS = 28  # how far ahead insight_rows reads booked meetings (advice that looks ahead)
 

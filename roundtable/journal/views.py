@@ -104,7 +104,9 @@ def reflection(request: AuthedRequest, public_id: str) -> HttpResponse:
             return _card(request, meeting, reflection_form=form)
         status = 400
     j = journal_for_meeting(request.user, meeting, reflection_form=form)
-    ctx = {"j": j, "meeting": meeting, "page": True, "ended": timezone.now() >= meeting.ends_at}
+    closes_at = meeting.ends_at + health.ANSWERS_CLOSE_AFTER
+    ctx = {"j": j, "meeting": meeting, "page": True, "ended": timezone.now() >= meeting.ends_at,
+           "answers_closed": timezone.now() >= closes_at, "answers_close_at": closes_at}  # fmt: skip
     return render(request, "journal/reflection.html", ctx, status=status)
 
 

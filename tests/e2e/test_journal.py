@@ -100,9 +100,10 @@ def test_goal_reflection_contacts_and_group_health(live_server, new_page) -> Non
     # no one's answer can be picked out by watching it move.
     expect(desk.get_by_text("answers open until")).to_be_visible()
     expect(desk.locator(".figure", has_text="Average value").get_by_text("Not enough answers yet")).to_be_visible()
-    # A week later.
+    # A week later (the five answered the day after the meeting, before answers closed).
     start = timezone.now() - timedelta(days=8)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=start, ends_at=start + timedelta(minutes=90))
+    Reflection.objects.filter(meeting=meeting).update(updated_at=start + timedelta(days=1))
     desk.reload()
     expect(desk.locator(".figure", has_text="Average value").get_by_text("3.6")).to_be_visible()
     expect(desk.get_by_role("img", name="Average value from 1 to 5 per meeting")).to_be_visible()

@@ -56,7 +56,15 @@ def _fixture(extra_meetings: int = 0):  # type: ignore[no-untyped-def]
         for u in people:
             RsvpFactory(meeting=m, user=u)
             Reflection.objects.create(owner=u, meeting=m, value=3)
+    _answered_in_time()
     return group, fac, people, m1, m2
+
+
+def _answered_in_time() -> None:
+    """Every reflection so far given the day after its meeting: answers given or changed after
+    they closed do not count in group health, and the fixtures' meetings are days old."""
+    for r in Reflection.objects.select_related("meeting"):
+        Reflection.objects.filter(pk=r.pk).update(updated_at=r.meeting.ends_at + timedelta(days=1))
 
 
 def _landings(group, people) -> None:  # type: ignore[no-untyped-def]
@@ -179,9 +187,10 @@ def test_the_health_page_makes_a_fixed_number_of_queries(extra: int) -> None:
     group, fac, people, _m1, _m2 = _fixture(extra_meetings=extra)
     _landings(group, people)
     client = as_client(fac)
-    # The first look after meetings' answers closed computes and keeps their values (two more).
-    assert page_queries(client, f"/groups/{group.slug}/health/") == 15
-    assert page_queries(client, f"/groups/{group.slug}/health/") == 13
+    # The first look after meetings' answers closed computes and keeps their values (two more),
+    # and the landings' figures (one more); the kept figures are one query each.
+    assert page_queries(client, f"/groups/{group.slug}/health/") == 17
+    assert page_queries(client, f"/groups/{group.slug}/health/") == 14
 
 
 def test_a_group_without_ended_meetings_says_what_to_do() -> None:
@@ -201,6 +210,7 @@ def test_an_average_never_moves_once_answers_close() -> None:
     assert health.group_health(group).meetings[0].average_value == 3.0
     Reflection.objects.create(owner=latecomer, meeting=m1, value=1)
     Reflection.objects.filter(owner=people[0], meeting=m1).update(value=5)
+    _answered_in_time()  # even given "in time", the kept figure does not move
     again = health.group_health(group)
     assert (again.meetings[0].average_value, again.average_value) == (3.0, 3.0)
     _token, secret = api_token_create(user=fac)
@@ -217,6 +227,7 @@ def test_an_average_appears_only_when_answers_close() -> None:
     for u, v in zip(people, (4, 4, 5, 3, 4), strict=True):
         RsvpFactory(meeting=m, user=u)
         Reflection.objects.create(owner=u, meeting=m, value=v)
+    _answered_in_time()
     open_now = health.group_health(group)
     assert (open_now.meetings[0].average_value, open_now.average_value) == (None, None)
     assert open_now.meetings[0].answers_close_at == m.ends_at + timedelta(days=7)
@@ -233,5 +244,54 @@ def test_a_value_from_someone_marked_absent_does_not_count() -> None:
     for i, u in enumerate(people):
         RsvpFactory(meeting=m, user=u, attended=i != 5)  # the last was marked absent
         Reflection.objects.create(owner=u, meeting=m, value=1 if i == 5 else 4)
+    _answered_in_time()
     row = health.group_health(group).meetings[0]
     assert (row.going, row.attended, row.reflected_share, row.average_value) == (6, 5, 100, 4.0)
+
+
+def test_landing_figures_move_only_in_steps_of_five() -> None:
+    # A tester read one member's days to land from the median at five landings and at six.
+    group, _fac, people, _m1, _m2 = _fixture()
+    _landings(group, people)  # five: 30, 60, 90, 45, 120 days -> median 60
+    assert (health.group_health(group).landed, health.group_health(group).median_days_to_land) == (5, 60)
+    extra = [MembershipFactory(group=group).user for _ in range(5)]
+    day = date(2026, 7, 1)
+    for i, u in enumerate(extra[:4]):
+        Landing.objects.create(owner=u, company_name="B", role="C", source="group", landed_on=day,
+                               search_started_on=day - timedelta(days=200 + i))  # fmt: skip
+        # Nine landings: still the five's figures, so none of the four can be read from them.
+        assert (health.group_health(group).landed, health.group_health(group).median_days_to_land) == (5, 60)
+    # An edit of a counted landing moves nothing either.
+    Landing.objects.filter(owner=people[0]).update(search_started_on=date(2025, 1, 1))
+    assert health.group_health(group).median_days_to_land == 60
+    Landing.objects.create(owner=extra[4], company_name="B", role="C", source="group", landed_on=day,
+                           search_started_on=day - timedelta(days=300))  # fmt: skip
+    # Ten: five new since, so the figures move, all at once: days 45, 60, 90, 120, 200, 201, 202,
+    # 203, 300, 516 (the edit counts now) -> median 200.5, shown as 200 (round half to even).
+    assert (health.group_health(group).landed, health.group_health(group).median_days_to_land) == (10, 200)
+
+
+def test_an_answer_given_or_changed_after_answers_close_is_left_out() -> None:
+    group = GroupFactory()
+    people = [MembershipFactory(group=group).user for _ in range(6)]
+    m = _meeting(group, 30, title="A month ago")
+    close = m.ends_at + timedelta(days=7)
+    for u, v in zip(people, (4, 4, 4, 4, 4, 1), strict=True):
+        RsvpFactory(meeting=m, user=u)
+        Reflection.objects.create(owner=u, meeting=m, value=v)
+    # Five answered in time; the sixth answered after answers closed, before anyone looked.
+    Reflection.objects.filter(meeting=m).update(updated_at=close - timedelta(days=1))
+    Reflection.objects.filter(meeting=m, owner=people[5]).update(updated_at=close + timedelta(days=2))
+    row = health.group_health(group).meetings[0]
+    assert (row.average_value, row.answers_open_until) == (4.0, None)
+
+
+def test_a_meeting_closed_with_too_few_answers_says_so() -> None:
+    group = GroupFactory()
+    fac = MembershipFactory(group=group, role=MembershipRole.FACILITATOR).user
+    u = MembershipFactory(group=group).user
+    m = _meeting(group, 30, title="Quiet circle")
+    RsvpFactory(meeting=m, user=u)
+    Reflection.objects.create(owner=u, meeting=m, value=5)
+    page = as_client(fac).get(f"/groups/{group.slug}/health/").content.decode()
+    assert "answers closed with fewer than 5" in page
