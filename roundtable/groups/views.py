@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -92,6 +93,9 @@ class Card:
 
     head: str
     tail: str
+    # When it stops being true (the clock's seconds): its next meeting's end, or the cache's
+    # timeout. Kept with the card so a process's own copy (_with_cards) ends with it.
+    until: float = 0.0
 
 
 _TOPICS = Prefetch("topics", queryset=Topic.objects.order_by("name"))
@@ -102,12 +106,22 @@ def _render_cards(groups: list[Group]) -> dict[int, tuple[Card, int]]:
         prefetch_related_objects(groups, _TOPICS)
     lifetimes = _schedule_lifetimes(groups)
     head, tail = get_template("groups/discover.html#card_head"), get_template("groups/discover.html#card_tail")
-    cards = {}
+    cards, now = {}, time.time()
     for g in groups:
         text, seconds = lifetimes[g.pk]
         g.schedule = Schedule(text)  # type: ignore[attr-defined]
-        cards[g.pk] = (Card(head.render({"group": g}), tail.render({"group": g})), seconds)
+        until = now + min(seconds, discovery_cache.timeout())
+        cards[g.pk] = (Card(head.render({"group": g}), tail.render({"group": g}), until), seconds)
     return cards
+
+
+# Each process keeps the cards it used at the current generation (a few thousand at most):
+# a card found here costs a dict lookup, not a key hashed and an entry read and unpickled
+# from the shared cache (in process: an eighth of an uncached search's view, issue 13 item
+# 3; with Redis, a round trip). Keyed by the generation the request pinned, so any write
+# that bumps it leaves them unread, as the shared entries are; each ends with its `until`.
+_CARD_COPIES: tuple[int, dict[int, Card]] = (-1, {})
+_CARD_COPIES_KEPT = 5000
 
 
 def _with_cards(results: list[selectors.GroupResult]) -> None:
@@ -115,10 +129,20 @@ def _with_cards(results: list[selectors.GroupResult]) -> None:
     generation (what the card shows changes only with a write that bumps it, or when the
     next meeting ends), rendered only for the groups not cached, with their topics and
     schedules fetched then (three queries, whatever their number)."""
+    global _CARD_COPIES  # replaced whole for a new generation
     by_pk = {r.group.pk: r.group for r in results}
-    cards = discovery_cache.cached_many(
-        "card", list(by_pk), lambda missing: _render_cards([by_pk[pk] for pk in missing])
-    )
+    at, now = discovery_cache.generation(), time.time()
+    copies_at, copies = _CARD_COPIES
+    if copies_at != at or len(copies) >= _CARD_COPIES_KEPT:
+        copies = {}
+        _CARD_COPIES = (at, copies)
+    cards = {pk: card for pk in by_pk if (card := copies.get(pk)) is not None and card.until > now}
+    if missing := [pk for pk in by_pk if pk not in cards]:
+        found = discovery_cache.cached_many(
+            "card", missing, lambda missing: _render_cards([by_pk[pk] for pk in missing])
+        )
+        cards |= found
+        copies.update(found)
     for r in results:
         card = cards[r.group.pk]
         # Rendered by our own template from escaped values.
