@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -50,7 +52,29 @@ def timeout() -> int:
     return int(getattr(settings, "ROUNDTABLE_DISCOVERY_CACHE_SECONDS", DEFAULT_TIMEOUT))
 
 
+# A request that reads several entries pins the generation it read first (pinned()): one
+# cache read instead of one per entry (discovery read it four to six times, issue 13 item 3),
+# and every entry it reads or stores belongs to the same state of the data. Were a write to
+# bump the number half-way through, what the request made from the older rows goes under
+# the older number, which nobody reads again.
+_PINNED: ContextVar[int | None] = ContextVar("roundtable_discovery_generation", default=None)
+
+
+@contextmanager
+def pinned() -> Iterator[int]:
+    """Read the generation once; generation() answers it until the block ends."""
+    token = _PINNED.set(None)
+    try:
+        at = generation()
+        _PINNED.set(at)
+        yield at
+    finally:
+        _PINNED.reset(token)
+
+
 def generation() -> int:
+    if (at := _PINNED.get()) is not None:
+        return at
     value = cache.get(GENERATION_KEY)
     if value is None:
         # A fresh, time-based start: if the key was evicted, the new number can never

@@ -281,3 +281,33 @@ def test_an_anonymous_group_page_is_cached_whole_with_no_nonce_and_messages_stil
     assert _main(with_message).replace(_main(first), "") != ""
     assert signed_out.get(f"/groups/{group.slug}/").text == first
     assert "logged out" not in _page(Client(), group)[1]
+
+
+@pytest.mark.django_db
+def test_a_process_keeps_its_cards_for_the_generation_and_until_they_end() -> None:
+    import time
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from roundtable.groups import cache as discovery_cache
+    from roundtable.groups import selectors, views
+
+    group = GroupFactory(name="Copied Circle")
+
+    def card_of() -> str:
+        _page, results = selectors.discover(AnonymousUser(), selectors.DiscoveryFilters(q="circle"))
+        views._with_cards(results)
+        return str(results[0].card.head)  # type: ignore[attr-defined]
+
+    assert ">Copied Circle</a></h3>" in card_of()
+    at = discovery_cache.generation()
+    # The process's copy is what a search at this generation gets, while it lasts...
+    views._CARD_COPIES = (at, {group.pk: views.Card("kept copy", "", until=time.time() + 30)})
+    assert card_of() == "kept copy"
+    # ...not once it has ended (its next meeting over),
+    views._CARD_COPIES = (at, {group.pk: views.Card("ended copy", "", until=time.time() - 1)})
+    assert ">Copied Circle</a></h3>" in card_of()
+    # nor after any write that bumps the generation.
+    views._CARD_COPIES = (at, {group.pk: views.Card("kept copy", "", until=time.time() + 30)})
+    _update(group, name="Renamed Circle")
+    assert ">Renamed Circle</a></h3>" in card_of()

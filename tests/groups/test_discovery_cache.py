@@ -11,6 +11,7 @@ from django.template import engines
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from roundtable.groups import cache as discovery_cache
 from roundtable.groups import services
 from roundtable.groups.forms import DiscoveryForm
 from roundtable.groups.models import Format, GroupVisibility, JoinPolicy, Kind, Membership, MembershipState
@@ -218,3 +219,26 @@ def test_an_anonymous_page_is_cached_whole_and_new_after_a_write() -> None:
     # An invalid search (400) is not kept.
     assert c.get("/groups/?radius=abc").status_code == 400
     assert c.get("/groups/?radius=abc").status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_pinned_generation_holds_for_the_block_and_a_bump_shows_after_it() -> None:
+    before = discovery_cache.generation()
+    with discovery_cache.pinned() as at:
+        assert at == before
+        discovery_cache.bump_discovery_generation()
+        # What the block reads and stores belongs to the state it started from.
+        assert discovery_cache.generation() == before
+        assert discovery_cache.key("results", "q=a") == discovery_cache.key("results", "q=a", before)
+    assert discovery_cache.generation() > before
+
+
+@pytest.mark.django_db
+def test_a_write_between_two_searches_shows_in_the_second() -> None:
+    group = GroupFactory(name="Harbor Circle")
+    anon = Client()
+    assert "Harbor Circle" in _get(anon, "/groups/?q=harbor")[1]
+    Membership.objects.filter(group=group).delete()
+    type(group).objects.filter(pk=group.pk).update(visibility=GroupVisibility.SECRET)
+    discovery_cache.bump_discovery_generation()
+    assert "Harbor Circle" not in _get(anon, "/groups/?q=harbor")[1]
