@@ -77,6 +77,6 @@ def test_a_second_post_of_a_reflection_replaces_it_and_keeps_the_people_met() ->
     # Someone else's POST for the same meeting touches nothing of Ann's.
     other = _send("post", "/api/v1/me/reflections", {"meeting": w.meeting.public_id, "value": 5}, bearer(UserFactory()))
     assert (other.status_code, other.json()) == (
-        400, {"detail": "You can say how a meeting went once it has ended, if you were going."},
+        400, {"detail": "Only people who were there can say how it went: you weren't going, or were marked absent."},
     )  # fmt: skip
     assert Reflection.objects.get(owner=w.ann).value == 2
