@@ -30,7 +30,7 @@ def goal_initial(goal: Goal | None) -> dict[str, Any]:
 
 
 def follow_up_label(task: Task, today: date) -> str:
-    """ "Email Lena, due Dec 3" (the year said when it is not this one)."""
+    """Like "Email Lena, due Dec 3", with the year when it is not this one."""
     if task.due_on is None:
         return task.title
     day = f"{task.due_on:%b} {task.due_on.day}"

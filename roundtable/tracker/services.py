@@ -486,7 +486,7 @@ def opportunity_delete(*, opportunity: Opportunity) -> None:
 # Work that cannot be logged ahead of its day: it is logged once done. Conversations,
 # informational interviews and interviews can be booked: a future one is *upcoming*
 # (selectors.happened) until its day.
-NOT_AHEAD = {
+NOT_AHEAD: dict[str, str] = {
     ActivityKind.OUTREACH: "Log an outreach message once it is sent: pick today or earlier.",
     ActivityKind.APPLICATION: "Log an application once it is sent: pick today or earlier.",
     ActivityKind.FOLLOW_UP: "Log a follow-up once it is sent: pick today or earlier.",
