@@ -1,18 +1,21 @@
 """The tracker builder: the demo member's job search (and a smaller one for the facilitator),
 through the tracker services, so positions, stage history and last touches are the
-product's own. Contacts, companies, opportunities across the stages, a week of activities
-in the person's own time zone, weekly targets and tasks (one overdue, one due today)."""
+product's own. Contacts, companies, opportunities across the stages, five weeks of
+activities in the person's own time zone (each step of an opportunity logged on the day its
+stage changed, so an application comes before its interview), weekly targets and tasks (one
+overdue, one due today)."""
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from roundtable.accounts.models import User
 from roundtable.demo.world import FACILITATOR_EMAIL, MEMBER_EMAIL, Loaded
 from roundtable.tracker import selectors, services
+from roundtable.tracker.models import Opportunity
 
 CONTACTS = [
     ("Dana Whitfield", "Northbridge Search", "Executive recruiter", "Met at the LinkedIn talk"),
@@ -30,15 +33,25 @@ OPPORTUNITIES = [
     ("Northbridge Search", "Client analytics consultant", "offer", "recruiter"),
     ("Pinecrest Bank", "Business analyst", "rejected", "application"),
 ]
-WEEK = [
+# Work not tied to one opportunity: (days ago, kind, note), spread over the last five weeks
+# so the weekly mix has a bar for each.
+PAST = [
     (0, "outreach", "Wrote to the hiring manager at Brightpath."),
-    (0, "conversation", "Coffee with Ravi: he will pass my resume on."),
-    (1, "application", "Applied for the analytics lead role."),
-    (2, "informational", "Grace walked me through her team's hiring."),
-    (3, "outreach", "Followed up with Noah."),
-    (4, "follow_up", "Thank-you note after the first interview."),
-    (5, "outreach", "Asked Tomás about the operations role."),
+    (1, "conversation", "Coffee with Ravi: he will pass my resume on."),
+    (4, "informational", "Grace walked me through her team's hiring."),
+    (9, "outreach", "Followed up with Noah."),
+    (13, "outreach", "Asked Tomás about the operations role."),
+    (18, "conversation", "Call with Dana about the search firm's clients."),
+    (24, "outreach", "First note to Aisha through the alumni network."),
+    (31, "informational", "Half an hour with a Lumen Health analyst."),
 ]
+# The activity that moves an opportunity into a stage, logged on the day it moved.
+STAGE_WORK = {
+    "networking": ("conversation", "Talked to someone on the team about the {role} role."),
+    "applied": ("application", "Applied for the {role} role."),
+    "interviewing": ("interview", "First interview for the {role} role."),
+    "offer": ("offer", "Offer for the {role} role."),
+}
 
 
 def build_tracker(*, owner: User, rng: random.Random, full: bool = True) -> int:
@@ -52,6 +65,7 @@ def build_tracker(*, owner: User, rng: random.Random, full: bool = True) -> int:
             next_touch_on=today + timedelta(days=rng.randint(-2, 10)),
         ))  # fmt: skip
     opportunities = []
+    moved: list[tuple[date, str, Opportunity]] = []  # (local day, stage, opportunity)
     moment = timezone.now() - timedelta(days=30)
     for company, role, stage, source in OPPORTUNITIES if full else OPPORTUNITIES[:2]:
         opp = services.opportunity_create(owner=owner, data=services.OpportunityData(
@@ -62,18 +76,21 @@ def build_tracker(*, owner: User, rng: random.Random, full: bool = True) -> int:
         for next_stage in path[1 : path.index(target) + 1]:
             step += timedelta(days=rng.randint(2, 6))
             services.opportunity_move(opportunity=opp, stage=next_stage, at=step)
+            moved.append((step.astimezone(zone).date(), next_stage, opp))
         if stage not in path:
             services.opportunity_move(opportunity=opp, stage=stage, at=step + timedelta(days=5))
         opportunities.append(opp)
-    monday = selectors.week_of(today)[0]
     logged = 0
     names = list(contacts.values())
-    for offset, kind, note in WEEK if full else WEEK[:3]:
-        day = monday + timedelta(days=offset)
-        if day > today:
-            day = today
+    for i, (days_ago, kind, note) in enumerate(PAST if full else PAST[:3]):
         services.activity_create(owner=owner, data=services.ActivityData(
-            kind=kind, occurred_on=day, note=note, contact=names[offset % len(names)],
+            kind=kind, occurred_on=today - timedelta(days=days_ago), note=note, contact=names[i % len(names)],
+        ))  # fmt: skip
+        logged += 1
+    for day, stage, opp in moved:
+        kind, note = STAGE_WORK[stage]
+        services.activity_create(owner=owner, data=services.ActivityData(
+            kind=kind, occurred_on=min(day, today), note=note.format(role=opp.role), opportunity=opp,
         ))  # fmt: skip
         logged += 1
     # An interview with a time, in the calendar feed.

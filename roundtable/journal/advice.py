@@ -44,8 +44,10 @@ class Advice:
         }
 
 
-def _day(d: date) -> str:
-    return f"{d.strftime('%A')} {d.day} {d.strftime('%B')}"
+def _day(d: date, today: date) -> str:
+    """Like "Friday 4 December", with the year when it is not today's ("Friday 1 January 1999")."""
+    text = f"{d.strftime('%A')} {d.day} {d.strftime('%B')}"
+    return text if d.year == today.year else f"{text} {d.year}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -64,7 +66,7 @@ def overdue_follow_up(rows: InsightRows, today: date, zone: ZoneInfo) -> Advice 
     else:
         text = f"{rows.n_overdue} follow-ups are overdue; the oldest is \u201c{title}\u201d."
     because = (
-        f"because it was due on {_day(due)}, {_plural(days, 'day')} ago, and a follow-up sent within "
+        f"because it was due on {_day(due, today)}, {_plural(days, 'day')} ago, and a follow-up sent within "
         "days keeps a conversation warm."
     )
     return Advice("overdue_follow_up", text, because, reverse("tracker:tasks"), "See your tasks")
@@ -93,14 +95,14 @@ def speakers_too_often(rows: InsightRows, today: date, zone: ZoneInfo) -> Advice
     if booked:
         week = booked[0]
         n = ahead[week] + per_week.get(week, 0)
-        text = f"You're down for {n} speakers meetings in the week of {_day(week)}."
+        text = f"You're down for {n} speakers meetings in the week of {_day(week, today)}."
         return Advice("speakers_too_often", text, because, reverse("meetings:agenda"), "See your agenda")
     first = monday_of(today) - timedelta(weeks=RECENT_WEEKS - 1)
     busy = sorted(w for w, n in per_week.items() if n > 1 and w >= first)
     if not busy:
         return None
     week = busy[-1]
-    text = f"You went to {per_week[week]} speakers meetings in the week of {_day(week)}."
+    text = f"You went to {per_week[week]} speakers meetings in the week of {_day(week, today)}."
     return Advice("speakers_too_often", text, because, reverse("tracker:targets"), "Plan your week")
 
 
@@ -172,7 +174,7 @@ def meetings_up_outreach_down(rows: InsightRows, today: date, zone: ZoneInfo) ->
         return None
     text = "Your hours in meetings rose three weeks running while your outreach fell."
     because = (
-        f"because from the week of {_day(weeks[0])}, your hours in meetings went "
+        f"because from the week of {_day(weeks[0], today)}, your hours in meetings went "
         f"{' \u2192 '.join(f'{h:g}' for h in (round(x, 1) for x in hours))} and your conversations "
         f"and outreach {' \u2192 '.join(str(n) for n in outreach)}."
     )

@@ -3,13 +3,15 @@ function, so the meeting page's card, the full pages and htmx answers always agr
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
 
 from roundtable.groups.permissions import Viewer
 from roundtable.meetings.models import Meeting
+from roundtable.tracker.models import Task
+from roundtable.tracker.selectors import meeting_tasks, today_for
 
 from . import permissions, selectors
 from .forms import VALUE_LABELS, GoalForm, ReflectionForm
@@ -27,6 +29,16 @@ def goal_initial(goal: Goal | None) -> dict[str, Any]:
     return initial
 
 
+def follow_up_label(task: Task, today: date) -> str:
+    """Like "Email Lena, due Dec 3", with the year when it is not this one."""
+    if task.due_on is None:
+        return task.title
+    day = f"{task.due_on:%b} {task.due_on.day}"
+    if task.due_on.year != today.year:
+        day += f", {task.due_on.year}"
+    return f"{task.title}, due {day}"
+
+
 def reason_labels(goal: Goal | None) -> list[str]:
     return goal.get_reason_labels() if goal else []
 
@@ -40,8 +52,9 @@ def journal_for_meeting(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """{"mode": "goal" | "reflect" | "", "goal", "reasons", "goal_form", "reflection",
-    "reflection_form", "value_label"}: "goal" while the viewer may set one, "reflect" once the
-    meeting ended for someone who was there; "" for everyone else (nothing is shown)."""
+    "reflection_form", "value_label", "follow_ups_made"}: "goal" while the viewer may set one,
+    "reflect" once the meeting ended for someone who was there; "" for everyone else (nothing
+    is shown)."""
     moment = now or timezone.now()
     out: dict[str, Any] = {"mode": "", "meeting": meeting}
     if not viewer.is_authenticated:
@@ -83,5 +96,7 @@ def journal_for_meeting(
             answered=reflection is not None and reflection.value is not None,
             dismissed=reflection is not None and reflection.value is None,
             value_label=VALUE_LABELS.get(reflection.value or 0, "") if reflection else "",
+            # Said beside the follow-ups so nobody adds them again (tester 2 on issue 10).
+            follow_ups_made=[follow_up_label(t, today_for(viewer, moment)) for t in meeting_tasks(viewer, meeting)],
         )
     return out

@@ -21,6 +21,7 @@ from roundtable.core import dates
 from roundtable.core.errors import ServiceError
 from roundtable.core.text import TextError, clean_text
 from roundtable.meetings.models import Meeting
+from roundtable.tracker.selectors import meeting_tasks, zone_of
 from roundtable.tracker.services import TrackerError, contact_from_member, task_create
 
 from . import permissions, selectors
@@ -113,6 +114,15 @@ def goal_clear(*, owner: User, meeting: Meeting, now: datetime | None = None) ->
     return deleted > 0
 
 
+def _day_text(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def follow_up_key(title: str, due_on: date | None) -> tuple[str, date | None]:
+    """What makes two follow-ups the same: the title, case and spacing aside, and the day."""
+    return " ".join(title.split()).casefold(), due_on
+
+
 @dataclass(frozen=True)
 class FollowUp:
     """A follow-up to do: one line (200 max) and an optional due day (the owner's calendar)."""
@@ -140,9 +150,11 @@ def reflection_save(
     contact_from_member) and a ReflectionPerson; a person left out on a later save loses the
     ReflectionPerson, never the contact (the tracker is the owner's to tidy); `met=None` keeps
     the people already recorded (a revision that does not mention them). Each follow-up
-    becomes a new tracker task tied to the meeting (tracker.services.task_create), so a
-    revision adds only the follow-ups it carries. Raises JournalError: 400 before the meeting
-    ends or for bad values, 404 for a person who was not there."""
+    becomes a new tracker task tied to the meeting (tracker.services.task_create), unless the
+    owner already has one for the meeting with the same title (case and spacing aside) and due
+    day; a follow-up due before the meeting's day (the owner's zone) is refused. Raises
+    JournalError: 400 before the meeting ends or for bad values, 404 for a person who was not
+    there."""
     if not permissions.may_reflect(owner, meeting, now):
         if meeting.is_cancelled or (now or timezone.now()) < meeting.ends_at:
             raise JournalError("You can say how a meeting went once it has ended.")
@@ -158,9 +170,15 @@ def reflection_save(
         raise JournalError(f"Name up to {MAX_MET} people.", field="met")
     if len(follow_ups) > MAX_FOLLOW_UPS:
         raise JournalError(f"Add up to {MAX_FOLLOW_UPS} follow-ups at a time.", field="follow_ups")
+    meeting_day = meeting.starts_at.astimezone(zone_of(owner)).date()
     for f in follow_ups:
         if f.due_on is not None and not dates.in_range(f.due_on):
             raise JournalError(dates.PICK_TEXT, field="follow_ups")
+        if f.due_on is not None and f.due_on < meeting_day:
+            raise JournalError(
+                f"A follow-up cannot be due before the meeting: pick {_day_text(meeting_day)} or later.",
+                field="follow_ups",
+            )
     by_id = {c.public_id: c for c in selectors.reflection_candidates(owner, meeting)}
     if any(pid not in by_id for pid in met_ids):
         raise JournalError(NOT_THERE, field="met", status=404)
@@ -183,7 +201,14 @@ def reflection_save(
                 contact = contact_from_member(owner=owner, person=person, meeting=meeting)
                 if person.pk not in already:
                     ReflectionPerson.objects.create(reflection=reflection, person=person, contact=contact)
+            # A follow-up already tied to this meeting (same title, ignoring case and spacing,
+            # same due day) is not made twice: a form posted again, an API client retrying.
+            made = {follow_up_key(t.title, t.due_on) for t in meeting_tasks(owner, meeting)}
             for f in follow_ups:
+                key = follow_up_key(f.title, f.due_on)
+                if key in made:
+                    continue
+                made.add(key)
                 task_create(owner=owner, title=f.title, due_on=f.due_on, meeting=meeting)
     except TrackerError as exc:
         raise JournalError(exc.message, field="follow_ups") from exc

@@ -19,6 +19,8 @@ figure (phase_warn_seconds), so no client has its own rule.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -196,13 +198,48 @@ def dumps(room: dict[str, Any]) -> str:
     return json.dumps(room, separators=(",", ":"))
 
 
-def _first_name(name: str) -> str:
-    parts = (name or "").split()
-    return parts[0] if parts else "Someone"
+def short_names(names: Iterable[str]) -> dict[str, str]:
+    """Each full name as a room's screen shows it: the first name, unless another name in the
+    room starts with the same one; then as much of the last name as tells them apart, "Aisha
+    D." and "Aisha W." (second tester on issue 10: two "Aisha" in "Up next" were one)."""
+    by_first: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        parts = (name or "").split()
+        by_first[parts[0].casefold() if parts else ""].add(" ".join(parts))
+    out: dict[str, str] = {}
+    for full_names in by_first.values():
+        for full in full_names:
+            parts = full.split()
+            first = parts[0] if parts else "Someone"
+            last = parts[-1] if len(parts) > 1 else ""
+            short = first
+            if len(full_names) > 1 and last:
+                others = [n.split()[-1].casefold() for n in full_names if n != full and len(n.split()) > 1]
+                k = 1
+                while k < len(last) and any(o[:k] == last[:k].casefold() for o in others):
+                    k += 1
+                short = f"{first} {last[:k]}." if k < len(last) else f"{first} {last}"
+            out[full] = short
+    return out
+
+
+def _room_names(snap: dict[str, Any]) -> list[str]:
+    names = [t["name"] for t in snap["turns"]] + [p["name"] for p in snap["participants"]]
+    names += [q["name"] for q in snap["questions"]]
+    if snap["turn"] is not None:
+        names.append(snap["turn"]["name"])
+        names += [s["author"] for s in snap["turn"]["suggestions"]]
+    return names
 
 
 def for_display(snap: dict[str, Any]) -> dict[str, Any]:
-    """The snapshot a projector shows: first names, and nothing personal beyond them."""
+    """The snapshot a projector shows: first names (with a last initial where two share one,
+    `short_names`), and nothing personal beyond them."""
+    shorts = short_names(_room_names(snap))
+
+    def _first_name(name: str) -> str:
+        return shorts[" ".join((name or "").split())]
+
     out = dict(snap)
     out["turns"] = [{**t, "name": _first_name(t["name"])} for t in snap["turns"]]
     out["participants"] = [{**p, "name": _first_name(p["name"])} for p in snap["participants"]]

@@ -105,6 +105,15 @@ class Outcome:
     parsed: Parsed
 
 
+SHOWN = 80  # characters of a refused value quoted back in a row's error
+
+
+def _shown(value: str) -> str:
+    """A refused cell quoted in its row's error: up to SHOWN characters, an ellipsis when cut
+    (a real group slug runs past 40, and a cut one looked wrong)."""
+    return repr(value if len(value) <= SHOWN else value[:SHOWN] + "\u2026")
+
+
 def decode(data: bytes) -> str:
     """The file's text. Raises ImportRefusedError for a file too big, empty, or not UTF-8/UTF-16."""
     if len(data) > MAX_BYTES:
@@ -142,7 +151,7 @@ def _iso_day(text: str, column: str) -> date | None:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise services.TrackerError(f"{column}: {text[:40]!r} is not a date: write it as YYYY-MM-DD.") from None
+        raise services.TrackerError(f"{column}: {_shown(text)} is not a date: write it as YYYY-MM-DD.") from None
     if not dates.in_range(day):
         raise services.TrackerError(f"{column}: {dates.PICK_TEXT}")
     return day
@@ -156,7 +165,7 @@ def _linkedin_day(text: str) -> date | None:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise services.TrackerError(f"Connected On: {text[:40]!r} is not a date like 15 Mar 2024.")
+    raise services.TrackerError(f"Connected On: {_shown(text)} is not a date like 15 Mar 2024.")
 
 
 def _csv_problem(line: int, error: str) -> str:
@@ -229,7 +238,7 @@ class _Links:
                 self.meetings[value] = None
         if self.meetings[value] is None:
             raise services.TrackerError(
-                f"meeting: {value[:40]!r} is not a meeting you went to. Leave the cell empty to import without it."
+                f"meeting: {_shown(value)} is not a meeting you went to. Leave the cell empty to import without it."
             )
         return self.meetings[value]
 
@@ -243,7 +252,7 @@ class _Links:
                 self.groups[value] = None
         if self.groups[value] is None:
             raise services.TrackerError(
-                f"{column}: {value[:40]!r} is not a group you are or were in. "
+                f"{column}: {_shown(value)} is not a group you are or were in. "
                 "Leave the cell empty to import without it."
             )
         return self.groups[value]
@@ -267,7 +276,7 @@ def _stage(text: str) -> str:
     for value, label in Stage.choices:
         if text.lower() in (value, str(label).lower()):
             return value
-    raise services.TrackerError(f"stage: {text[:40]!r} is not a stage. Use one of: {', '.join(Stage.values)}.")
+    raise services.TrackerError(f"stage: {_shown(text)} is not a stage. Use one of: {', '.join(Stage.values)}.")
 
 
 def _source(text: str) -> str:
@@ -276,7 +285,7 @@ def _source(text: str) -> str:
     for value, label in Source.choices:
         if text.lower() in (value, str(label).lower(), value.replace("_", " ")):
             return value
-    raise services.TrackerError(f"source: {text[:40]!r} is not a source. Use one of: {', '.join(Source.values)}.")
+    raise services.TrackerError(f"source: {_shown(text)} is not a source. Use one of: {', '.join(Source.values)}.")
 
 
 def _opportunity_row(v: dict[str, str], links: _Links) -> services.OpportunityData:
@@ -362,7 +371,7 @@ def parse(owner: User, data: bytes, kind: str) -> Parsed:
     the file) go to `skipped`. Raises ImportRefusedError for a file that cannot be read at all
     (size, encoding, header, more than MAX_ROWS rows)."""
     if kind not in KINDS:
-        raise ImportRefusedError(f"Import contacts, opportunities or linkedin, not {kind[:40]!r}.")
+        raise ImportRefusedError(f"Import contacts, opportunities or linkedin, not {_shown(kind)}.")
     records = _records(decode(data))
     out = Parsed(kind)
     header: list[str] | None = None

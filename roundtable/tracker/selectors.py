@@ -74,6 +74,11 @@ def task_of(owner: User, public_id: str) -> Task:
     return _one(Task.objects.select_related("contact", "opportunity__company"), owner, public_id, "task")
 
 
+def meeting_tasks(owner: User, meeting: Meeting) -> list[Task]:
+    """The owner's tasks tied to the meeting (a reflection's follow-ups), oldest first."""
+    return list(Task.objects.filter(owner=owner, meeting=meeting).order_by("pk"))
+
+
 # ---------------------------------------------------------------- the owner's day and week
 
 

@@ -483,6 +483,16 @@ def opportunity_delete(*, opportunity: Opportunity) -> None:
 
 # ---------------------------------------------------------------- activities
 
+# Work that cannot be logged ahead of its day: it is logged once done. Conversations,
+# informational interviews and interviews can be booked: a future one is *upcoming*
+# (selectors.happened) until its day.
+NOT_AHEAD: dict[str, str] = {
+    ActivityKind.OUTREACH: "Log an outreach message once it is sent: pick today or earlier.",
+    ActivityKind.APPLICATION: "Log an application once it is sent: pick today or earlier.",
+    ActivityKind.FOLLOW_UP: "Log a follow-up once it is sent: pick today or earlier.",
+    ActivityKind.OFFER: "Log an offer once you have it: pick today or earlier.",
+}
+
 
 @dataclass(frozen=True, kw_only=True)
 class ActivityData:
@@ -527,10 +537,13 @@ class ActivityData:
                     field="occurred_on",
                 )
             day = local
+        today = today_for(owner)
+        if day is not None and day > today and kind in NOT_AHEAD:
+            raise TrackerError(NOT_AHEAD[kind], field="occurred_on")
         return replace(
             self,
             kind=kind,
-            occurred_on=day or today_for(owner),
+            occurred_on=day or today,
             note=_text(self.note, field="note", max_length=2000),
             contact_name=_line(self.contact_name, field="contact", max_length=160),
             company_name=_line(self.company_name, field="company", max_length=160),

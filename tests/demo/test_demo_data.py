@@ -73,7 +73,30 @@ def test_demo_data_loads_a_believable_demo_once(settings) -> None:
     assert met
     assert len(set(Opportunity.objects.filter(owner=member).values_list("stage", flat=True))) == 6
     assert StageChange.objects.filter(opportunity__owner=member).count() > 6
-    assert Activity.objects.filter(owner=member).count() == 8
+    # 8 pieces of work spread over five weeks, 12 stage moves each logged on its day, and an
+    # interview booked with a time (second tester on issue 10: all were once dated the load day).
+    assert Activity.objects.filter(owner=member).count() == 21
+    from roundtable.tracker.selectors import today_for, week_of, zone_of
+
+    days = list(Activity.objects.filter(owner=member, starts_at__isnull=True).values_list("occurred_on", flat=True))
+    assert max(days) == today_for(member)
+    assert len({week_of(d)[0] for d in days}) >= 5
+    zone = zone_of(member)
+    work = {"networking": "conversation", "applied": "application", "interviewing": "interview", "offer": "offer"}
+    for opp in Opportunity.objects.filter(owner=member):
+        moves = [
+            (work[c.to_stage], c.changed_at.astimezone(zone).date())
+            for c in opp.stage_changes.exclude(from_stage="")
+            if c.to_stage in work
+        ]
+        logged = list(
+            Activity.objects.filter(opportunity=opp, starts_at__isnull=True)
+            .order_by("occurred_on", "pk")
+            .values_list("kind", "occurred_on")
+        )
+        assert logged == moves, opp.role
+        if opp.role == "Senior product analyst":
+            assert [k for k, _d in logged] == ["conversation", "application", "interview"]
     assert WeeklyTarget.objects.filter(owner=member).count() == 3
     assert Task.objects.filter(owner=member).count() == 3
     assert Client().login(email="facilitator@demo.roundtable", password=PASSWORD) is True

@@ -181,3 +181,14 @@ def test_a_goal_not_met_three_times_in_the_same_group():
     a = advice(user)["goal_not_met"]
     assert a["text"] == "Your goals at Harbor Roundtable went unmet 3 times."
     assert a["because"].startswith("because 3 of your reflections on Harbor Roundtable say you did not get")
+
+
+def test_a_day_in_another_year_says_its_year():
+    user = member()
+    strategic(user)
+    Task.objects.create(owner=user, title="Thank Dana", due_on=date(1999, 1, 1))
+    a = advice(user)["overdue_follow_up"]
+    assert a["because"] == (
+        "because it was due on Friday 1 January 1999, 10169 days ago, and a follow-up sent within days keeps a "
+        "conversation warm."
+    )

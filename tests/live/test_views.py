@@ -409,3 +409,35 @@ def test_a_meeting_that_ended_long_ago_offers_no_room_to_open_or_join() -> None:
         member = _client(hal).get(f"/meetings/{meeting.public_id}/").content.decode()
         facilitator = _client(room.fac).get(f"/meetings/{meeting.public_id}/").content.decode()
         assert ("Join the live room" in member, "Open the live room" in facilitator) == (offered, offered)
+
+
+@pytest.mark.django_db
+def test_display_mode_tells_apart_two_people_with_the_same_first_name() -> None:
+    room = make_room()
+    for user, full in ((room.ann, "Aisha Diallo"), (room.ben, "aisha  Williams"), (room.fac, "Fay Fairweather")):
+        Profile.objects.filter(user=user).update(display_name=full)
+    _run_a_turn(room)
+    data = _data(_client(room.fac).get(_url(room, "display/")).content.decode())
+    assert [t["name"] for t in data["room"]["turns"]] == ["Aisha D.", "aisha W.", "Cat"]
+    assert data["room"]["turn"]["name"] == "Aisha D."
+    assert [s["author"] for s in data["room"]["turn"]["suggestions"]] == ["aisha W.", "Cat"]
+    # The participants' own screens keep full names.
+    data = _data(_client(room.ann).get(_url(room)).content.decode())
+    assert [t["name"] for t in data["room"]["turns"]] == ["Aisha Diallo", "aisha  Williams", "Cat"]
+
+
+def test_short_names_use_as_much_of_the_last_name_as_tells_people_apart() -> None:
+    from roundtable.live.clock import short_names
+
+    names = ["Aisha Diallo", "Aisha Davis", "Aisha Wu", "Ben Brook", "Cat", "Cat Cole", "Dan Li", "Dan Lo", ""]
+    assert short_names(names) == {
+        "Aisha Diallo": "Aisha Di.",
+        "Aisha Davis": "Aisha Da.",
+        "Aisha Wu": "Aisha W.",
+        "Ben Brook": "Ben",
+        "Cat": "Cat",
+        "Cat Cole": "Cat C.",
+        "Dan Li": "Dan Li",
+        "Dan Lo": "Dan Lo",
+        "": "Someone",
+    }

@@ -237,3 +237,17 @@ def test_export_has_everything_with_stage_history() -> None:
     )  # fmt: skip
     assert files["stage_changes.csv"].splitlines()[1:][1].startswith("Acme,PM,researching,applied,")
     assert Opportunity.objects.filter(owner=owner).count() == 1
+
+
+def test_a_refused_value_is_quoted_up_to_80_characters_with_an_ellipsis_when_cut() -> None:
+    owner = UserFactory()
+    slug55 = "greater-boston-senior-product-and-analytics-leaders-2026"
+    slug90 = "x" * 90
+    data = f"name,group\r\nDana,{slug55}\r\nLee,{slug90}\r\nKim,{'y' * 80}\r\n"
+    outcome = imports.import_file(owner, data.encode(), "contacts")
+    tail = "is not a group you are or were in. Leave the cell empty to import without it."
+    assert [(e.line, e.reason) for e in outcome.parsed.errors] == [
+        (2, f"group: '{slug55}' {tail}"),
+        (3, f"group: '{'x' * 80}\u2026' {tail}"),
+        (4, f"group: '{'y' * 80}' {tail}"),
+    ]

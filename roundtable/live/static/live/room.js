@@ -73,11 +73,6 @@
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
-  function firstName(name) {
-    var parts = String(name || "").trim().split(/\s+/);
-    return parts[0] || "Someone";
-  }
-
   function possessive(name) { return name + "’s"; }
 
   // ------------------------------------------------------------ the page waiting for a room
@@ -140,7 +135,10 @@
     this.connect();
   }
 
-  Room.prototype.name = function (name) { return this.display ? firstName(name) : name; };
+  // On the display the server already sends the names to show (first names, a last initial
+  // where two share one: clock.short_names); cutting them again here would merge "Aisha D."
+  // and "Aisha W." back into one "Aisha".
+  Room.prototype.name = function (name) { return name || "Someone"; };
 
   Room.prototype.serverNow = function () {
     return Date.now() + (this.pingOffset !== null ? this.pingOffset : this.offset);
