@@ -28,7 +28,7 @@ from roundtable.accounts.models import User
 from roundtable.core.email import send_templated
 from roundtable.groups.models import Membership, MembershipRole, MembershipState
 from roundtable.meetings.models import MeetingStatus, Rsvp, went_q
-from roundtable.meetings.tasks import when, zone_of
+from roundtable.meetings.tasks import send_each, when, zone_of
 from roundtable.tracker.models import Landing
 
 from .models import Goal, LandingThanks, Reflection, ReflectionPromptSent
@@ -88,14 +88,7 @@ def _send_prompt(rsvp: Rsvp) -> int:
 
 def send_due_reflection_prompts(now: datetime | None = None) -> int:
     """Send every "How was it?" email owed now; returns how many went."""
-    moment = now or timezone.now()
-    sent = 0
-    for rsvp in due_prompts(moment):
-        try:
-            sent += _send_prompt(rsvp)
-        except Exception:
-            logger.exception("Reflection prompt to user %s for meeting %s failed", rsvp.user_id, rsvp.meeting_id)
-    return sent
+    return send_each(due_prompts(now or timezone.now()), _send_prompt, what="Reflection prompt")
 
 
 @task()

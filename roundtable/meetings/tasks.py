@@ -10,7 +10,7 @@ as the send; a second claim fails on the unique constraint and sends nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -170,14 +170,15 @@ def going_members(meeting: Meeting) -> list[Rsvp]:
     return list(qs.filter(_active_membership()).select_related("user__profile").order_by("id"))
 
 
-def _each(rsvps: list[Rsvp], send: Callable[[Rsvp], int]) -> int:
-    # One person's failed send must not stop the others'.
+def send_each(rsvps: Iterable[Rsvp], send: Callable[[Rsvp], int], *, what: str = "Meeting email") -> int:
+    """Call `send` for each RSVP and add up what it returns (emails sent). One person's failed
+    send is logged (as `what`) and must not stop the others'."""
     sent = 0
     for rsvp in rsvps:
         try:
             sent += send(rsvp)
         except Exception:
-            logger.exception("Meeting email to user %s for meeting %s failed", rsvp.user_id, rsvp.meeting_id)
+            logger.exception("%s to user %s for meeting %s failed", what, rsvp.user_id, rsvp.meeting_id)
     return sent
 
 
@@ -190,7 +191,9 @@ def email_meeting_changed(*, meeting_id: int) -> int:
     meeting = _meeting(meeting_id)
     if meeting is None or meeting.is_cancelled or meeting.has_started():
         return 0
-    return _each(going_members(meeting), lambda r: _send_about_meeting("changed", meeting, r.user, method="REQUEST"))
+    return send_each(
+        going_members(meeting), lambda r: _send_about_meeting("changed", meeting, r.user, method="REQUEST")
+    )
 
 
 @task()
@@ -198,7 +201,9 @@ def email_meeting_cancelled(*, meeting_id: int) -> int:
     meeting = _meeting(meeting_id)
     if meeting is None or not meeting.is_cancelled or meeting.has_started():
         return 0
-    return _each(going_members(meeting), lambda r: _send_about_meeting("cancelled", meeting, r.user, method="CANCEL"))
+    return send_each(
+        going_members(meeting), lambda r: _send_about_meeting("cancelled", meeting, r.user, method="CANCEL")
+    )
 
 
 @task()
@@ -236,7 +241,7 @@ def email_message_going(*, meeting_id: int, sender_id: int, subject: str, body: 
         return _send(template="meetings/email/message", to=rsvp.user.email, context=context, reply_to=[sender.email])
 
     recipients = [r for r in going_members(meeting) if r.user_id != sender.pk]
-    return _each(recipients, send)
+    return send_each(recipients, send)
 
 
 # Reminders -------------------------------------------------------------------------------------
@@ -284,7 +289,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
                 ),
             )
 
-        sent += _each(list(due_reminders(kind, moment)), send)
+        sent += send_each(list(due_reminders(kind, moment)), send)
     return sent
 
 

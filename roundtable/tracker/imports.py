@@ -225,37 +225,29 @@ class _Links:
 
     def __init__(self, owner: User) -> None:
         self.owner = owner
-        self.meetings: dict[str, Meeting | None] = {}
-        self.groups: dict[str, Group | None] = {}
+        self.found: dict[tuple[str, str], object] = {}  # (kind, cell) -> the object, or None
+
+    def _find(self, kind: str, value: str, lookup: Callable[[User, str], object], refusal: str) -> Any:
+        """The object a non-empty cell names (looked up once per file), or a TrackerError with
+        `refusal`; None for an empty cell."""
+        if not value:
+            return None
+        if (kind, value) not in self.found:
+            try:
+                self.found[kind, value] = lookup(self.owner, value)
+            except Http404:
+                self.found[kind, value] = None
+        if self.found[kind, value] is None:
+            raise services.TrackerError(refusal)
+        return self.found[kind, value]
 
     def meeting(self, value: str) -> Meeting | None:
-        if not value:
-            return None
-        if value not in self.meetings:
-            try:
-                self.meetings[value] = selectors.meeting_went_to(self.owner, value)
-            except Http404:
-                self.meetings[value] = None
-        if self.meetings[value] is None:
-            raise services.TrackerError(
-                f"meeting: {_shown(value)} is not a meeting you went to. Leave the cell empty to import without it."
-            )
-        return self.meetings[value]
+        return self._find("meeting", value, selectors.meeting_went_to, f"meeting: {_shown(value)} is not a meeting you "
+                          "went to. Leave the cell empty to import without it.")  # fmt: skip
 
     def group(self, value: str, column: str = "group") -> Group | None:
-        if not value:
-            return None
-        if value not in self.groups:
-            try:
-                self.groups[value] = selectors.group_for_owner(self.owner, value)
-            except Http404:
-                self.groups[value] = None
-        if self.groups[value] is None:
-            raise services.TrackerError(
-                f"{column}: {_shown(value)} is not a group you are or were in. "
-                "Leave the cell empty to import without it."
-            )
-        return self.groups[value]
+        return self._find("group", value, selectors.group_for_owner, f"{column}: {_shown(value)} is not a group "
+                          "you are or were in. Leave the cell empty to import without it.")  # fmt: skip
 
 
 def _contact_row(v: dict[str, str], links: _Links) -> services.ContactData:
