@@ -141,19 +141,20 @@ import functools
 import inspect
 import json
 import logging
-import random
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 from urllib.parse import parse_qs
 
 from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
@@ -161,7 +162,7 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 from roundtable.core import dates
 
-from . import broadcast, clock, permissions, services
+from . import broadcast, clock, permissions, relay, services
 from .models import Commitment, Participant, Question, QuestionStatus, Roundtable, Suggestion, Turn
 from .services import LiveError
 
@@ -638,71 +639,14 @@ def leave(user_id: int, roundtable_id: int) -> None:
         services.participant_leave(roundtable=rt, user=user)
 
 
-# ---------------------------------------------------------------- access on a timer
-
-
-@dataclass
-class _Watch:
-    """A room's sockets in this process, and the one timer that checks their people's access."""
-
-    sockets: set[RoomConsumer] = field(default_factory=set)
-    timer: asyncio.Task[None] | None = None
-
-
-_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _Watch]] = weakref.WeakKeyDictionary()
-
-
-def _watch(consumer: RoomConsumer) -> None:
-    rooms = _watches.setdefault(asyncio.get_running_loop(), {})
-    watch = rooms.get(consumer.roundtable_id)
-    if watch is None:
-        watch = rooms[consumer.roundtable_id] = _Watch()
-        watch.timer = asyncio.create_task(_recheck_room(consumer.roundtable_id, watch))
-    watch.sockets.add(consumer)
-
-
-def _unwatch(consumer: RoomConsumer) -> None:
-    rooms = _watches.get(asyncio.get_running_loop(), {})
-    watch = rooms.get(consumer.roundtable_id)
-    if watch is None or consumer not in watch.sockets:
-        return
-    watch.sockets.discard(consumer)
-    if not watch.sockets:
-        del rooms[consumer.roundtable_id]
-        if watch.timer is not None and watch.timer is not asyncio.current_task():
-            watch.timer.cancel()
-
-
-async def _recheck_room(roundtable_id: int, watch: _Watch) -> None:
-    """Every LIVE_ACCESS_RECHECK_SECONDS, check the access of everyone with a socket of this
-    room in this process, in one query, and revoke the sockets of those who lost it: the bound
-    for a loss no "access.revoked" brings to this process (see the protocol above). The first
-    check comes at a random point of the first period, so that rooms opened together (a join
-    storm) do not all ask at the same moment ever after; a socket that arrives later is checked
-    at its room's next tick, within the period all the same. One timer per room and process,
-    not per socket: at 3,000 sockets, a check per socket was most of the servers' database
-    work (bench/live.py)."""
-    await asyncio.sleep(random.uniform(0, settings.LIVE_ACCESS_RECHECK_SECONDS))
-    while watch.sockets:
-        people = {c.user_id for c in watch.sockets if not c.done and c.user_id is not None}
-        try:
-            allowed = await still_allowed(roundtable_id, people)
-        except Exception:
-            logger.exception("live room %s: could not re-check who is in it", roundtable_id)
-        else:
-            # Only the people asked about: a socket that arrived during the query waits for the next tick.
-            lost = [c for c in watch.sockets if not c.done and c.user_id in people - allowed]
-            await asyncio.gather(*(c._revoke() for c in lost))
-        await asyncio.sleep(settings.LIVE_ACCESS_RECHECK_SECONDS)
-
-
 # ---------------------------------------------------------------- the consumer
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
     roundtable_id: int
     user_id: int | None = None
-    group: str = ""
+    joined: bool = False  # in its room's relay (relay.py) in this process
+    ready: bool = False  # connected and sent its first snapshot: changes go out as they come
     last_version: int = 0
     can_control: bool = False  # from the access check on connect
     entered_version: int = 0  # the room's version when the access check on connect let them in
@@ -710,13 +654,26 @@ class RoomConsumer(AsyncWebsocketConsumer):
     done: bool = False  # closed by us: nothing more is read or sent
     bucket: TokenBucket
     offer: dict[str, Any] | None = None  # ready for the roundtable, while this person is in the seat
+    pending: relay.Change | None = None  # the newest change not yet sent (deliver)
+    sending: asyncio.Task[None] | None = None  # sending changes (deliver), while it waits
+    you_json: tuple[bool, dict[str, Any] | None, str] | None = None  # (in_seat, offer, "you" JSON), reused
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """channels' consumer without a channel of its own on the channel layer: the room's
+        changes reach this socket through its room's relay in this process (relay.py), and
+        nothing is ever sent to one socket by name. That spares every socket a queue, a task
+        waiting on it and (channels-redis) a Redis subscription of its own."""
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch([receive], self.dispatch)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """channels' dispatch without its aclose_old_connections() before every message: that
-        is a hop onto the one database thread for each socket of a room on every change, even
-        when the handler touches no database, so deliveries queued behind other rooms' work
-        (bench/live.py). Every database call here goes through room_db, which looks after
-        its connection itself."""
+        is a hop onto the one database thread for each message, even when the handler touches
+        no database. Every database call here goes through room_db, which looks after its
+        connection itself."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -742,9 +699,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.user_id = user.pk
         self.roundtable_id = roundtable_id
-        self.group = broadcast.group_name(self.roundtable_id)
-        # Listen before reading, so no change between the read and the subscription is missed.
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Listen before reading, so no change between the read and the subscription is missed
+        # (a change that comes meanwhile waits in self.pending until the first snapshot is out).
+        try:
+            await relay.join(self, self.roundtable_id, still_allowed)
+        except Exception:
+            logger.exception("live room %s: could not hear the room for %s", self.roundtable_id, user.pk)
+            await self._shut(CLOSE_SERVER_ERROR)
+            return
+        self.joined = True
         try:
             entry = await enter(user.pk, self.roundtable_id)
         except AccessDenied:
@@ -756,21 +719,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.can_control = entry.can_control
         self.entered_version = entry.version
-        _watch(self)  # access, checked again on a timer with the room's other sockets here
         if entry.room is not None:
             you = await self._you_with_offer(entry.in_seat)
             await self._send_snapshot({"type": "snapshot", "room": entry.room, "you": you})
+        self.ready = True
+        held, self.pending = self.pending, None
+        if held is not None:
+            self.deliver(held)
 
     async def disconnect(self, code: int) -> None:
         self.done = True
-        if self.group:
-            _unwatch(self)
-            try:
-                await self.channel_layer.group_discard(self.group, self.channel_name)
-            except Exception:
-                # The membership then lapses by itself (the layer's group expiry); messages to
-                # a closed socket are dropped.
-                logger.warning("live room %s: could not leave the channel group", self.roundtable_id, exc_info=True)
+        await self._leave()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.done or self.user_id is None:
@@ -796,20 +755,48 @@ class RoomConsumer(AsyncWebsocketConsumer):
             params = {k: v for k, v in message.items() if k not in ("action", "request_id")}
             await act(self.user_id, self.roundtable_id, action, params)
         except AccessDenied:
-            await self._revoke()
+            await self.revoke()
         except LiveError as exc:
             await self._error(exc.message, exc.status, request_id)
         except Exception:
             logger.exception("live room %s: message failed", self.roundtable_id)
             await self._error("Something went wrong on our side; the room is unchanged.", 500, request_id)
 
-    # -- events from the channel layer
+    # -- changes of the room, from its relay (relay.py)
 
-    async def room_changed(self, event: dict[str, Any]) -> None:
-        version = int(event.get("version", 0))
+    def deliver(self, change: relay.Change) -> None:
+        """Take a change of the room from the relay, without making it wait: the common case
+        (nothing to ask, the frame written at once) finishes inside this call (an eager task);
+        otherwise the newest change waits in self.pending, and the task sending sends it when
+        it is done with the one before. A snapshot is the whole room, so skipping a version in
+        between loses nothing, and a socket never gets an older one after a newer."""
+        if self.done or change.version <= self.last_version:
+            return
+        if self.pending is None or change.version > self.pending.version:
+            self.pending = change
+        if not self.ready or self.sending is not None:
+            return
+        task = asyncio.Task(self._send_changes(), loop=asyncio.get_running_loop(), eager_start=True)
+        if not task.done():
+            self.sending = task
+
+    async def _send_changes(self) -> None:
+        try:
+            while self.pending is not None and not self.done:
+                change, self.pending = self.pending, None
+                await self._send_change(change)
+        except OSError:
+            pass  # the connection is gone; its disconnect (and leaving the relay) follows
+        except Exception:
+            logger.exception("live room %s: could not send a change to %s", self.roundtable_id, self.user_id)
+        finally:
+            self.sending = None
+
+    async def _send_change(self, change: relay.Change) -> None:
+        version = change.version
         if self.done or self.user_id is None or version <= self.last_version:
             return
-        if version > self.entered_version and self.user_id not in event.get("present_ids", ()):
+        if version > self.entered_version and self.user_id not in change.present_ids:
             # Not listed as here in a state newer than the check that let them in: losing
             # access (services.access_end) takes people out of the room in the same
             # transaction, so this may be someone who lost it and whose "access.revoked" is
@@ -819,26 +806,52 @@ class RoomConsumer(AsyncWebsocketConsumer):
             try:
                 await check(self.user_id, self.roundtable_id)
             except AccessDenied:
-                await self._revoke()
+                await self.revoke()
                 return
             except Exception:
                 logger.exception("live room %s: could not re-check %s", self.roundtable_id, self.user_id)
                 return
-            if self.done:
+            if self.done or version <= self.last_version:
                 return
-        room_json = str(event["room_json"])
+        in_seat = change.seat_user_id == self.user_id
+        you_json = self._you_json(in_seat)
+        if you_json is None:  # the status offer is still to be read (a database call)
+            you_json = json.dumps(await self._you_with_offer(in_seat))
+            if self.done or version <= self.last_version:
+                return
+        self.last_version = version
         # The snapshot was built and serialized once for the whole room; only "you" is ours.
-        if self.display:
-            room_json = clock.dumps(clock.for_display(json.loads(room_json)))
-        you = await self._you_with_offer(event.get("seat_user_id") == self.user_id)
+        await self._send_text(change.frame_head(self.display) + you_json + "}")
+
+    def _you_json(self, in_seat: bool) -> str | None:
+        """This socket's "you" as JSON, made again only when it changes; None while the status
+        offer (_you_with_offer) is still to be read."""
+        in_seat = in_seat and not self.display
+        if in_seat and self.offer is None:
+            return None
+        offer = self.offer if in_seat else None
+        if not in_seat:
+            self.offer = None
+        cached = self.you_json
+        if cached is not None and cached[0] == in_seat and cached[1] is offer:
+            return cached[2]
+        text = json.dumps({**self._you(in_seat), "status_offer": offer})
+        self.you_json = (in_seat, offer, text)
+        return text
+
+    async def revoke(self) -> None:
+        """The person lost access: the "revoked" frame, out of the room, closed with 4403."""
         if self.done:
             return
-        self.last_version = version
-        await self._send_text(f'{{"type":"snapshot","room":{room_json},"you":{json.dumps(you)}}}')
-
-    async def access_revoked(self, event: dict[str, Any]) -> None:
-        if not self.done and self.user_id is not None and event.get("user_id") == self.user_id:
-            await self._revoke()
+        await self._send({"type": "revoked", "message": REVOKED_MESSAGE})
+        self.done = True  # nothing more is read or sent from here on
+        # Mark them gone before closing, so the close means the room has caught up.
+        if self.user_id is not None:
+            try:
+                await leave(self.user_id, self.roundtable_id)
+            except Exception:
+                logger.exception("live room %s: could not mark %s as gone", self.roundtable_id, self.user_id)
+        await self._shut(CLOSE_FORBIDDEN)
 
     # -- helpers
 
@@ -897,22 +910,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _error(self, message: str, status: int, request_id: Any) -> None:
         await self._send({"type": "error", "message": message, "status": status, "request_id": request_id})
 
-    async def _shut(self, code: int) -> None:
-        if self.group:
-            _unwatch(self)
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-        self.done = True
-        await self.close(code=code)
+    async def _leave(self) -> None:
+        """Out of the room's relay: nothing more reaches this socket."""
+        if self.joined:
+            self.joined = False
+            self.pending = None
+            await relay.leave(self, self.roundtable_id)
 
-    async def _revoke(self) -> None:
-        if self.done:
-            return
-        await self._send({"type": "revoked", "message": REVOKED_MESSAGE})
-        self.done = True  # nothing more is read or sent from here on
-        # Mark them gone before closing, so the close means the room has caught up.
-        if self.user_id is not None:
-            try:
-                await leave(self.user_id, self.roundtable_id)
-            except Exception:
-                logger.exception("live room %s: could not mark %s as gone", self.roundtable_id, self.user_id)
-        await self._shut(CLOSE_FORBIDDEN)
+    async def _shut(self, code: int) -> None:
+        self.done = True
+        await self._leave()
+        await self.close(code=code)
