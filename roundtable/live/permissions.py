@@ -103,8 +103,11 @@ def who_may_stay(roundtable_id: int, user_ids: set[int]) -> set[int]:
 def person_who_may_stay(roundtable_id: int, user_id: int) -> User | None:
     """who_may_stay for one person, answering with their User row (None: they may not be in
     the room): the check before every action a socket sends, in one query with the read of
-    the person the services need."""
-    sql, params = _stay_query("u.*", roundtable_id, {user_id})
+    the person the services need. The row also carries their role in the room's group
+    (live_group_id, live_group_role: an active membership, as the query requires), which
+    can_control then reads instead of asking the database again inside the action's
+    transaction (a query and a round trip of every change, bench/live.py)."""
+    sql, params = _stay_query("u.*, ms.group_id AS live_group_id, ms.role AS live_group_role", roundtable_id, {user_id})
     return next(iter(User.objects.raw(sql, params)), None)
 
 
@@ -125,6 +128,14 @@ def _stay_query(columns: str, roundtable_id: int, user_ids: set[int]) -> tuple[s
 
 
 def can_control(user: Viewer, roundtable: Roundtable) -> bool:
+    """A facilitator of the room's group. A person read by person_who_may_stay (the socket's
+    check before each action) brings their role in that group with them, read by the same
+    statement that checked their access a moment before, and the action asks no more. A
+    change of role committed within that moment applies from their next action on: a read
+    inside the action's transaction would not lock the membership either, so a change
+    committed just after it would have been missed all the same."""
+    if getattr(user, "live_group_id", None) == roundtable.meeting.group_id:
+        return bool(getattr(user, "live_group_role", None) == MembershipRole.FACILITATOR)
     return group_perms.is_facilitator(user, roundtable.meeting.group)
 
 

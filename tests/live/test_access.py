@@ -214,3 +214,43 @@ def test_the_question_queue_of_a_speakers_meeting(db: None) -> None:
     with pytest.raises(LiveError) as no_turns:
         services.phase_next(roundtable=room.rt, by=room.fac, now=at(10))
     assert no_turns.value.message == "This room has a question queue, not turns."
+
+
+@pytest.mark.django_db
+def test_the_person_checked_before_an_action_brings_their_role_with_them() -> None:
+    room, other = make_room(), make_room()
+    fac = permissions.person_who_may_stay(room.rt.pk, room.fac.pk)
+    ann = permissions.person_who_may_stay(room.rt.pk, room.ann.pk)
+    assert fac is not None
+    assert ann is not None
+    rt = room.fresh()
+    with CaptureQueriesContext(connection) as asked:
+        assert (permissions.can_control(fac, rt), permissions.can_control(ann, rt)) == (True, False)
+    assert len(asked) == 0
+    # For another group's room the role read with the check says nothing: asked as for anyone.
+    elsewhere = other.fresh()
+    with CaptureQueriesContext(connection) as asked:
+        assert permissions.can_control(fac, elsewhere) is False
+    assert len(asked) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_facilitators_action_reads_the_membership_once_and_a_demotion_counts_from_the_next() -> None:
+    from roundtable.groups.models import Membership, MembershipRole
+    from roundtable.live import consumers
+
+    room = make_room()
+    here(room)
+    services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
+    act = consumers.act.func
+    with CaptureQueriesContext(connection) as ctx:
+        act(room.fac.pk, room.rt.pk, "add_minute", {})
+    # Only the access check before the action reads the membership, role included.
+    assert [q["sql"] for q in ctx.captured_queries if "groups_membership" in q["sql"]] == [
+        ctx.captured_queries[0]["sql"]
+    ]
+    assert room.fresh().extra_seconds == 60
+    Membership.objects.filter(group=room.group, user=room.fac).update(role=MembershipRole.MEMBER)
+    with pytest.raises(LiveError) as refused:
+        act(room.fac.pk, room.rt.pk, "add_minute", {})
+    assert (refused.value.status, room.fresh().extra_seconds) == (403, 60)
