@@ -5,6 +5,7 @@ fixed number of queries whatever the page holds."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from roundtable.accounts.services import api_token_create
+from roundtable.api.api import api
 from roundtable.groups import services
+from roundtable.groups.api import GroupPage
 from roundtable.groups.models import GroupVisibility, JoinPolicy
 from roundtable.groups.places import resolve
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, TopicFactory, UserFactory
@@ -102,3 +105,16 @@ def test_the_list_keeps_its_queries_at_two_sizes() -> None:
     cache.clear()
     _groups(15)
     assert _list(c)[0] == small
+
+
+@pytest.mark.django_db
+def test_the_answer_is_what_ninja_makes_of_a_validated_group_page() -> None:
+    _groups(3)
+    GroupFactory(name="Secretive", visibility=GroupVisibility.UNLISTED)
+    c = Client()
+    for url in ["/api/v1/groups", "/api/v1/groups?near=Boston%2C+MA", "/api/v1/groups?q=listed&page=1"]:
+        r = c.get(url)
+        assert r.status_code == 200
+        assert r["Content-Type"] == "application/json; charset=utf-8"
+        validated = GroupPage.model_validate(json.loads(r.content)).model_dump()
+        assert r.content.decode() == api.renderer.render(r.wsgi_request, validated, response_status=200)
