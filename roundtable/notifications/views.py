@@ -33,7 +33,11 @@ def _page_number(text: str | None) -> int:
 @require_GET
 def inbox(request: AuthedRequest) -> HttpResponse:
     page = selectors.inbox_page(request.user, _page_number(request.GET.get("page")))
-    return render(request, "notifications/inbox.html", {"page": page, "has_kinds": bool(kinds.all_kinds())})
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"page": page, "inbox_unread": page.unread, "has_kinds": bool(kinds.all_kinds())},
+    )
 
 
 @login_required
