@@ -64,7 +64,9 @@ def _inbox_rows(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, in_inbox=True)
 
 
-def _item(n: Notification) -> InboxItem | None:
+def item_of(n: Notification) -> InboxItem | None:
+    """One notification as its recipient sees it; None when its kind is gone or cannot render it
+    (the caller checks access: permissions)."""
     kind = kinds.get(n.kind)
     if kind is None:
         return None
@@ -91,7 +93,7 @@ def _shown(user: User, rows: list[Notification]) -> tuple[list[InboxItem], list[
     items: list[InboxItem] = []
     refused: list[int] = []
     for n in rows:
-        item = _item(n) if n.pk in visible else None
+        item = item_of(n) if n.pk in visible else None
         if item is None:
             refused.append(n.pk)
         else:

@@ -45,7 +45,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
 def open_item(request: AuthedRequest, public_id: str) -> HttpResponse:
     """Follow a notification's link: marked read, then on to where acting on it happens."""
     notification = services.notification_mark_read(user=request.user, public_id=public_id)
-    item = selectors._item(notification)
+    item = selectors.item_of(notification)
     url = item.url if item is not None else ""
     if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         url = reverse("notifications:inbox")
