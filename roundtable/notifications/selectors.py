@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from roundtable.accounts.models import User
 
@@ -49,6 +50,11 @@ class InboxItem:
     @property
     def unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def just_now(self) -> bool:
+        """Under a minute old: "just now" reads better than "0 minutes ago"."""
+        return timezone.now() - self.created_at < timedelta(minutes=1)
 
 
 @dataclass(frozen=True)

@@ -213,13 +213,15 @@ def test_badge_in_the_navigation_on_every_signed_in_page() -> None:
     reader, poster, [group] = _world()
     client = logged_in(reader)
     html = client.get("/tracker/").content.decode()
-    assert '<a href="/inbox/" class="nav-inbox">Notifications<span class="inbox-count" data-inbox-count hidden>' in html
+    assert (
+        '<a href="/inbox/" class="nav-inbox">Inbox<span class="inbox-count" data-inbox-count data-count="0" hidden>'
+    ) in html
     _news(reader, group, poster, "One")
     _news(reader, group, poster, "Two")
     html = client.get("/tracker/").content.decode()
     assert (
-        '<span class="inbox-count" data-inbox-count><span aria-hidden="true">2</span>'
-        '<span class="visually-hidden">, 2 unread</span></span>'
+        '<span class="inbox-count" data-inbox-count data-count="2"><span aria-hidden="true">2</span>'
+        '<span class="visually-hidden">2 unread</span></span>'
     ) in html
     assert 'src="/static/notifications/badge.js"' in html
     html = client.get("/inbox/").content.decode()

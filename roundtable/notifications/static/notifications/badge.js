@@ -7,15 +7,30 @@ const announce = document.querySelector("[data-inbox-announce]");
 const FORBIDDEN = 4403;
 const MAX_SHOWN = 99;
 
-let shown = badge ? Number.parseInt(badge.textContent, 10) || 0 : 0;
+// On phones site.js folds the menu behind its button: the button carries a copy of the
+// badge, so unread news shows without opening the menu.
+const menuButton = document.querySelector(".menu-button");
+let menuBadge = null;
+if (badge && menuButton) {
+  menuBadge = badge.cloneNode(true);
+  menuBadge.removeAttribute("data-inbox-count");
+  menuBadge.classList.add("menu-count");
+  menuButton.append(menuBadge);
+}
+
+let shown = badge ? Number.parseInt(badge.dataset.count ?? badge.textContent, 10) || 0 : 0;
 let retryMs = 1000;
 
+function paint(node, text, count) {
+  node.querySelector("[aria-hidden]").textContent = text;
+  node.querySelector(".visually-hidden").textContent = `${text} unread`;
+  node.hidden = count === 0;
+}
+
 function render(count) {
-  if (!badge) return;
   const text = count > MAX_SHOWN ? `${MAX_SHOWN}+` : String(count);
-  badge.querySelector("[aria-hidden]").textContent = text;
-  badge.querySelector(".visually-hidden").textContent = `, ${text} unread`;
-  badge.hidden = count === 0;
+  paint(badge, text, count);
+  if (menuBadge) paint(menuBadge, text, count);
   // Only news is announced: a count going up. Reading one's inbox says nothing back.
   if (announce && count > shown) {
     announce.textContent = count === 1 ? "You have a new notification." : `You have ${text} unread notifications.`;
