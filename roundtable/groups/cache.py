@@ -158,6 +158,8 @@ def cached_many[T](kind: str, ids: list[int], make: Callable[[list[int]], dict[i
         made = make(missing)
         by_lifetime: dict[int, dict[str, T]] = {}
         for i in missing:
+            if i not in made:  # make() may leave out an id it found gone (a deleted group)
+                continue
             value, seconds = made[i]
             values[i] = value
             by_lifetime.setdefault(max(1, min(seconds, timeout())), {})[keys[i]] = value

@@ -219,9 +219,15 @@ def _topic_links(slug: str) -> QuerySet[Any]:
     return Group.topics.through.objects.filter(topic_id=topic_id)  # type: ignore[no-any-return]
 
 
-def discover(viewer: Viewer, f: DiscoveryFilters, *, with_topics: bool = True) -> tuple[Page, list[GroupResult]]:
+def discover(
+    viewer: Viewer, f: DiscoveryFilters, *, with_topics: bool = True, keys_only: bool = False
+) -> tuple[Page, list[GroupResult]]:
     """Groups this viewer may discover, filtered, sorted and paginated; with_topics=False
     leaves the groups' topics to be fetched by the caller, for the groups it needs them of.
+    keys_only=True (with with_topics=False) allows groups that carry only their key and
+    place (discovery_sql.KEY_FIELDS; every other field deferred, each read in a query of
+    its own if touched): for a caller that shows what it has cached of each group (the
+    discovery view's cards) and reads the rest only of the groups not in its cache.
 
     An anonymous viewer on SQLite gets the same queries from SQL written once
     (discovery_sql.py: building and compiling them was most of an uncached search's
@@ -229,12 +235,23 @@ def discover(viewer: Viewer, f: DiscoveryFilters, *, with_topics: bool = True) -
     """
     alias = router.db_for_read(Group)
     if not viewer.is_authenticated and connections[alias].vendor == "sqlite" and discovery_sql_enabled():
-        page = discovery_sql.anonymous_page(f, alias, count_cap(), PAGE_SIZE)
+        keys_only = keys_only and not with_topics
+        page = discovery_sql.anonymous_page(f, alias, count_cap(), PAGE_SIZE, keys_only=keys_only)
         groups: list[Group] = page.object_list  # type: ignore[assignment]
         if with_topics:
             prefetch_related_objects(groups, Prefetch("topics", queryset=Topic.objects.order_by("name")))
         return page, [_result(g, f, None) for g in groups]
     return discover_orm(viewer, f, with_topics=with_topics)
+
+
+def with_all_fields(groups: list[Group]) -> list[Group]:
+    """The groups with every field: read again in one query when any came with only their
+    keys (discover(keys_only=True)), in the same order; a group deleted since its key was
+    read is left out."""
+    if not any(g.get_deferred_fields() for g in groups):
+        return groups
+    found = Group.objects.in_bulk([g.pk for g in groups])
+    return [found[g.pk] for g in groups if g.pk in found]
 
 
 def discovery_sql_enabled() -> bool:

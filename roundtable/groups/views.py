@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.messages import get_messages
 from django.core.paginator import Page
 from django.db.models import Prefetch, prefetch_related_objects
@@ -128,7 +127,9 @@ def _with_cards(results: list[selectors.GroupResult]) -> None:
     """Give each result `card`: its group's card, cached per group at the discovery
     generation (what the card shows changes only with a write that bumps it, or when the
     next meeting ends), rendered only for the groups not cached, with their topics and
-    schedules fetched then (three queries, whatever their number)."""
+    schedules fetched then (three queries, whatever their number; four when the results
+    carry only their keys: the groups' other fields first). A result whose group was
+    deleted meanwhile has no card and is dropped."""
     global _CARD_COPIES  # replaced whole for a new generation
     by_pk = {r.group.pk: r.group for r in results}
     at, now = discovery_cache.generation(), time.time()
@@ -139,10 +140,11 @@ def _with_cards(results: list[selectors.GroupResult]) -> None:
     cards = {pk: card for pk in by_pk if (card := copies.get(pk)) is not None and card.until > now}
     if missing := [pk for pk in by_pk if pk not in cards]:
         found = discovery_cache.cached_many(
-            "card", missing, lambda missing: _render_cards([by_pk[pk] for pk in missing])
+            "card", missing, lambda missing: _render_cards(selectors.with_all_fields([by_pk[pk] for pk in missing]))
         )
         cards |= found
         copies.update(found)
+    results[:] = [r for r in results if r.group.pk in cards]
     for r in results:
         card = cards[r.group.pk]
         # Rendered by our own template from escaped values.
@@ -223,8 +225,11 @@ def _from_shell(request: HtmxRequest, form: DiscoveryForm, ctx: dict[str, object
     cannot say it (a mark would not land exactly once): then the page is rendered in full."""
     if not getattr(settings, "ROUNDTABLE_DISCOVERY_SHELL", True):
         return None
-    typed = {name: form[name].value() for name in _TYPED}
-    chosen = tuple((name, form[name].value()) for name in form.fields if name not in _TYPED and name != "page")
+    # What each field holds as BoundField.value() gives it, read once by the form's own
+    # _clean_fields (a BoundField per field was a fifth of this function).
+    raw = form.raw_values
+    typed = {name: raw[name] for name in _TYPED}
+    chosen = tuple((name, raw[name]) for name in form.fields if name not in _TYPED and name != "page")
     key = (discovery_cache.generation(), chosen, tuple(bool(v) for v in typed.values()), ctx["active_filters"])
     split = _SHELLS.get(key, _UNSET)
     if split is _UNSET:
@@ -272,7 +277,12 @@ def _results_html(request: HtmxRequest, form: DiscoveryForm, querystring: str) -
         filters = form.filters() if request.GET else DiscoveryFilters()
         # Topics are fetched for the cards not cached only (and for a signed-in viewer's
         # reasons, which compare them with the viewer's interests).
-        page, results = selectors.discover(request.user, filters, with_topics=request.user.is_authenticated)
+        # Anonymous viewers: the page's keys and places only; the rest of a group is read
+        # only when its card is not cached (_with_cards).
+        authenticated = request.user.is_authenticated
+        page, results = selectors.discover(
+            request.user, filters, with_topics=authenticated, keys_only=not authenticated
+        )
         _with_cards(results)
         if results:
             return _results_region(form, page, results, querystring)
@@ -302,7 +312,9 @@ def _results_region(
     compares the two byte for byte)."""
     paginator = page.paginator
     count = paginator.count
-    summary = f"{intcomma(count)}{'+' if getattr(paginator, 'capped', False) else ''} group{pluralize(count)}"
+    # f"{count:,}" is intcomma's output in English (the only language), without its locale
+    # look-ups (2% of an uncached search).
+    summary = f"{count:,}{'+' if getattr(paginator, 'capped', False) else ''} group{pluralize(count)}"
     cleaned = form.cleaned_data if hasattr(form, "cleaned_data") else {}
     if near := cleaned.get("near"):
         unit = "miles" if cleaned.get("unit") == "mi" else "km"

@@ -87,4 +87,5 @@ def test_the_page_and_the_api_are_the_callers_own():
 def test_queries_do_not_grow_with_history(size: int):
     user = member()
     history(user, size)
-    assert page_queries(logged_in(user), "/me/insights/") == 10  # eight of them journal.selectors.insight_rows
+    # Eight of them journal.selectors.insight_rows, one the navigation's unread badge.
+    assert page_queries(logged_in(user), "/me/insights/") == 11

@@ -21,7 +21,8 @@ def test_meeting_page_with_a_goal(others: int) -> None:
     w = world(others=others)
     services.goal_set(owner=w.ann, meeting=w.meeting, reasons=["meet_attendees"],
                       people=[services.GoalPick(u.public_id, "why") for u in w.going])  # fmt: skip
-    assert page_queries(as_client(w.ann), w.meeting.get_absolute_url()) == 10
+    # 11 with the navigation's unread badge (one COUNT, notifications.selectors.badge_count).
+    assert page_queries(as_client(w.ann), w.meeting.get_absolute_url()) == 11
 
 
 @pytest.mark.parametrize("others", [2, 12])
@@ -31,8 +32,9 @@ def test_meeting_page_after_the_end_with_a_reflection(others: int) -> None:
     end(w.meeting)
     services.reflection_save(owner=w.ann, meeting=w.meeting, value=4, met=[u.public_id for u in w.going],
                              follow_ups=[services.FollowUp(f"Thank {u.public_id}") for u in w.going[:10]])  # fmt: skip
-    # One of the 13 lists the follow-ups already added, whatever their number.
-    assert page_queries(as_client(w.ann), w.meeting.get_absolute_url()) == 13
+    # One of the 14 lists the follow-ups already added, whatever their number (one is the
+    # navigation's unread badge).
+    assert page_queries(as_client(w.ann), w.meeting.get_absolute_url()) == 14
 
 
 @pytest.mark.parametrize("meetings", [1, 6])
@@ -49,6 +51,8 @@ def test_journal_and_home_pages(meetings: int) -> None:
         if i % 2 == 0:
             services.reflection_save(owner=w.ann, meeting=m, value=3, met=[u.public_id for u in w.going])
     c = as_client(w.ann)
-    assert page_queries(c, "/me/journal/") == 9
-    # The home page: 13 of its own and the journal's prompt, 2 for the tracker (tasks due, this week).
-    assert page_queries(c, "/") == 15
+    # Each with one for the navigation's unread badge (notifications.selectors.badge_count).
+    assert page_queries(c, "/me/journal/") == 10
+    # The home page: 13 of its own and the journal's prompt, 2 for the tracker (tasks due, this
+    # week), 1 for the badge.
+    assert page_queries(c, "/") == 16

@@ -311,8 +311,9 @@ def test_my_history_takes_the_same_queries_for_any_number_of_groups(groups: int)
     assert page.status_code == 200
     assert page.content.count(b"No callbacks after first interviews.") == groups
     assert page.content.count(b'class="card history-turn"') == groups
-    # session, user, sharing, turns (with groups), starred suggestions, commitments, the header's profile
-    assert len(queries) == 7, "\n".join(q["sql"][:90] for q in queries.captured_queries)
+    # session, user, sharing, turns (with groups), starred suggestions, commitments, the
+    # navigation's unread badge (notifications.selectors.badge_count), the header's profile
+    assert len(queries) == 8, "\n".join(q["sql"][:90] for q in queries.captured_queries)
 
 
 # ---------------------------------------------------------------- one press to open, and after the end
