@@ -98,6 +98,10 @@ PRIVATE_FIELDS: dict[str, str] = {
     "expertise": Visibility.EVERYONE,
     "can_introduce": Visibility.MEMBERS,
     "pitch": Visibility.MEMBERS,
+    # Where the person works, worked and wants to work (network/: who to meet).
+    "current_company": Visibility.MEMBERS,
+    "past_companies": Visibility.MEMBERS,
+    "target_companies": Visibility.MEMBERS,
 }
 
 
@@ -116,6 +120,12 @@ class Profile(models.Model):
     expertise = models.CharField(max_length=300, blank=True)
     can_introduce = models.CharField("companies or fields where I can introduce others", max_length=300, blank=True)
     pitch = models.TextField("30-second introduction", max_length=2000, blank=True)
+    current_company = models.CharField(max_length=160, blank=True)
+    past_companies = models.CharField("companies I worked at", max_length=300, blank=True)
+    target_companies = models.CharField("companies where I want a role", max_length=300, blank=True)
+    # Whether "who to meet" and facilitators' suggested introductions may name this person
+    # (roundtable/network/). Off: never used or shown there, whatever the fields' visibility.
+    show_in_recommendations = models.BooleanField("suggest me to people worth meeting", default=True)
     visibility = models.JSONField(default=dict, blank=True)
     # Email preferences (meetings): reminders before each meeting and a weekly digest.
     remind_day_before = models.BooleanField("email me the day before a meeting", default=True)
