@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 EXPECTED = [
     ("Bea Baker", ["works at Acme Inc., where you want a role", "also looking for Data analyst roles"]),
     ("Cal Chen", ["worked at Globex, where you want a role"]),
-    ("Dee Diaz", ["also looking for data analyst roles", "also looking in healthcare", "at the same stage of the search"]),
+    ("Dee Diaz",
+     ["also looking for data analyst roles", "also looking in healthcare", "at the same stage of the search"]),
 ]  # fmt: skip
 
 
@@ -73,7 +74,9 @@ def test_a_field_hidden_from_the_viewer_is_neither_used_nor_shown() -> None:
     bea.save()
     recs = recommendations_for_meeting(w.ann, w.meeting)
     assert [(r.name, r.reasons) for r in recs] == [
-        ("Cal Chen", EXPECTED[1][1]), ("Dee Diaz", EXPECTED[2][1]), ("Bea Baker", ["also looking for Data analyst roles"])
+        ("Cal Chen", EXPECTED[1][1]),
+        ("Dee Diaz", EXPECTED[2][1]),
+        ("Bea Baker", ["also looking for Data analyst roles"]),
     ]  # fmt: skip
     page = as_client(w.ann).get(f"/meetings/{w.meeting.public_id}/who-to-meet/").content.decode()
     api = _api(w.ann).get(f"/api/v1/meetings/{w.meeting.public_id}/recommendations").content.decode()

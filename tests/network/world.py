@@ -70,7 +70,8 @@ def world(*, starts_at: datetime | None = None, **group: Any) -> World:
         "bea": member(g, "Bea Baker", m, current_company="Acme Inc.", target_roles="Data analyst, BI developer",
                       search_status="helping", headline="Analytics lead"),
         "cal": member(g, "Cal Chen", m, past_companies="Initech; Globex", search_status="landed"),
-        "dee": member(g, "Dee Diaz", m, target_roles="data analyst", industries="healthcare", search_status="searching"),
+        "dee": member(g, "Dee Diaz", m, target_roles="data analyst", industries="healthcare",
+                      search_status="searching"),
         "eve": member(g, "Eve Evans", m, target_roles="Store manager", industries="Retail", search_status="helping"),
     }  # fmt: skip
     return World(group=g, facilitator=fac, meeting=m, ann=ann, people=people)
