@@ -77,12 +77,16 @@ def test_the_profile_page_shows_companies_only_to_whom_the_owner_chose() -> None
     _client(owner).post("/me/profile/", _post(vis_past_companies=Visibility.EVERYONE))
     url = f"/people/{owner.public_id}/"
     fellow_page = _client(fellow).get(url).content.decode()
-    assert "Initech" in fellow_page and "Acme, Globex" in fellow_page and "Hooli" in fellow_page
+    assert "Initech" in fellow_page
+    assert "Acme, Globex" in fellow_page
+    assert "Hooli" in fellow_page
     stranger_page = _client(stranger).get(url).content.decode()
     assert "Acme, Globex" in stranger_page
-    assert "Initech" not in stranger_page and "Hooli" not in stranger_page
+    assert "Initech" not in stranger_page
+    assert "Hooli" not in stranger_page
     anonymous = Client().get(url).content.decode()
-    assert "Initech" not in anonymous and "Hooli" not in anonymous
+    assert "Initech" not in anonymous
+    assert "Hooli" not in anonymous
 
 
 def test_many_profiles_at_once_match_one_by_one() -> None:
