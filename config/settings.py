@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "roundtable.tracker",
     "roundtable.journal",
     "roundtable.network",
+    "roundtable.notifications",
     "roundtable.home",
     "roundtable.demo",
     "roundtable.api",

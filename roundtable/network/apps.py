@@ -11,7 +11,9 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         from roundtable.meetings.tasks import ticked
 
-        from . import tasks
+        from . import notify, tasks
+
+        notify.register_kinds()
 
         # The follow-up a week after an introduction is accepted rides on the meetings tick.
         ticked.connect(tasks.on_tick, dispatch_uid="network-introduction-reminders")

@@ -1,9 +1,8 @@
 """What happened in the network app, one function per event, each the single place that
-tells people (issue 11's notifications contract: until the notifications app lands, each
-sends its email through the task worker, network/tasks.py; then each calls notify()).
-
-Every event is handed over after commit, and the task re-reads the introduction and
-re-checks, for each recipient, that they may still see it (network/permissions.py). Before
+tells people: it calls notifications' notify() for each recipient (issue 11's contract; the
+kinds are in notify.py). The notifications app records it after commit, re-checks that the
+recipient may still see the introduction (network/permissions.py) when it records, emails
+and shows it, and emails it now or in the digest as the recipient chose. Before
 everyone accepted, no message carries anything beyond display names, the group's name and
 the notes written for the recipient; the accepted message carries the other's email, to the
 asker and the target only.
@@ -12,9 +11,6 @@ asker and the target only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from django.conf import settings
-from django.db import transaction
 
 from roundtable.accounts.models import User
 
@@ -113,15 +109,19 @@ def message_for(intro: Introduction, event: str, recipient: User) -> Message:
     raise ValueError(f"Unknown network event {event!r}.")
 
 
-def site_url(path: str) -> str:
-    return settings.SITE_URL + path
+def tell(intro: Introduction, event: str, *, actor: User | None = None) -> None:
+    """notify() each recipient of `event` (recorded after the caller's commit)."""
+    from roundtable.notifications.services import notify
+
+    from .notify import key
+
+    for person in recipients(intro, event):
+        notify(recipient=person, kind=key(event), subject=intro, actor=actor)
 
 
 def _send(intro: Introduction, event: str) -> None:
-    from . import tasks
-
-    pk = intro.pk
-    transaction.on_commit(lambda: tasks.email_introduction.enqueue(introduction_id=pk, event=event))
+    actors = {REQUESTED: intro.asker, PASSED_ON: intro.introducer, PROPOSED: intro.introducer}
+    tell(intro, event, actor=actors.get(event))
 
 
 def introduction_requested(intro: Introduction) -> None:

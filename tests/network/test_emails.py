@@ -1,6 +1,7 @@
-"""Each introduction event's email, sent by the real task worker after commit; no contact
-detail in any email before everyone accepted; the follow-up a week after acceptance goes
-exactly once, and only to the two people while they may still see it."""
+"""Each introduction event reaches its recipients through the notifications app (notify(), the
+inbox, the email sent by the real task worker after commit); no contact detail in any email or
+notification before everyone accepted; the follow-up a week after acceptance goes exactly
+once, and only to the two people while they may still see it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from roundtable.groups.models import MembershipState
 from roundtable.meetings import tasks as meeting_tasks
 from roundtable.network import services, tasks
 from roundtable.network.models import Introduction
+from roundtable.notifications.selectors import inbox_for
 
 from .world import world
 
@@ -60,6 +62,20 @@ def test_each_step_emails_the_next_person_and_nothing_private_leaks(mailoutbox) 
     to_fac = next(m for m in mailoutbox[2:] if m.to == [w.facilitator.email])
     assert bea.email not in to_fac.body
     assert w.ann.email not in to_fac.body
+    # The same in the inboxes: the email only in the asker's and the target's accepted item.
+    ann_inbox = inbox_for(w.ann)
+    assert [i.title for i in ann_inbox] == ["You and Bea Baker can now contact each other"]
+    assert f"Their email: {bea.email}." in ann_inbox[0].text
+    assert [i.title for i in inbox_for(bea)] == [
+        "You and Ann Alvarez can now contact each other", "Fay Facilitator would like to introduce you to Ann Alvarez"
+    ]  # fmt: skip
+    assert bea.email not in inbox_for(bea)[1].text
+    assert w.ann.email not in inbox_for(bea)[1].text
+    fac_items = inbox_for(w.facilitator)
+    assert [i.title for i in fac_items] == [
+        "Ann Alvarez and Bea Baker accepted your introduction", "Ann Alvarez asks you for an introduction to Bea Baker"
+    ]  # fmt: skip
+    assert all(w.ann.email not in i.text and bea.email not in i.text for i in fac_items)
 
 
 def test_a_decline_tells_the_asker_only_that_it_is_not_possible(mailoutbox) -> None:  # type: ignore[no-untyped-def]
@@ -93,6 +109,7 @@ def test_an_email_is_not_sent_to_someone_who_lost_access_meanwhile(mailoutbox) -
     w.group.memberships.filter(user=w.facilitator).update(state=MembershipState.LEFT, role="member")
     _run_tasks()
     assert mailoutbox == []
+    assert inbox_for(w.facilitator) == []
 
 
 def _accepted(w) -> Introduction:  # type: ignore[no-untyped-def]
@@ -119,6 +136,7 @@ def test_the_follow_up_goes_once_a_week_after_acceptance_by_the_worker(mailoutbo
     meeting_tasks.tick_once(now + timedelta(days=7, minutes=1))
     meeting_tasks.tick_once(now + timedelta(days=7, minutes=6))
     tasks.send_due_reminders(now + timedelta(days=8))
+    _run_tasks()
     assert _follow_ups(mailoutbox) == sorted([
         (w.ann.email, "[Roundtable] Have you and Bea Baker talked yet?"),
         (w.people["bea"].email, "[Roundtable] Have you and Ann Alvarez talked yet?"),
@@ -134,4 +152,5 @@ def test_the_follow_up_skips_someone_who_lost_access(mailoutbox) -> None:  # typ
     w.ann.is_active = False
     w.ann.save(update_fields=["is_active"])
     tasks.send_due_reminders(timezone.now() + timedelta(days=7, minutes=1))
+    _run_tasks()
     assert _follow_ups(mailoutbox) == [(w.people["bea"].email, "[Roundtable] Have you and Ann Alvarez talked yet?")]
