@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roundtable.accounts.models import User
 from roundtable.core.http import AuthedRequest
 from roundtable.groups import permissions as group_perms
+from roundtable.groups.models import MembershipRole
 from roundtable.groups.selectors import my_groups
 from roundtable.meetings.models import Meeting
 
@@ -78,6 +79,7 @@ def introductions(request: AuthedRequest) -> HttpResponse:
         "to_decide": [_row(request.user, i) for i in mine.to_decide],
         "asked_by_me": [_row(request.user, i) for i in mine.asked_by_me],
         "asked_of_me": [_row(request.user, i) for i in mine.asked_of_me],
+        "facilitated": [m for m in my_groups(request.user) if m.role == MembershipRole.FACILITATOR],
     }
     return render(request, "network/introductions.html", rows)
 

@@ -59,8 +59,8 @@ def test_who_to_meet(extra: int) -> None:
 def test_my_introductions(count: int) -> None:
     w = world()
     _intros(w, count)
-    assert page_queries(as_client(w.ann), "/network/introductions/") == 4
-    assert page_queries(as_client(w.facilitator), "/network/introductions/") == 4
+    assert page_queries(as_client(w.ann), "/network/introductions/") == 5
+    assert page_queries(as_client(w.facilitator), "/network/introductions/") == 5
     assert _api_queries(w.ann, "/api/v1/network/introductions") == 3
 
 

@@ -35,6 +35,9 @@ def test_pairs_and_reasons_in_order() -> None:
 
 def test_the_page_is_for_the_groups_facilitators_only() -> None:
     w = world()
+    mine = as_client(w.facilitator).get("/network/introductions/").content.decode()
+    assert f'href="/groups/{w.group.slug}/introductions/">Suggested introductions in Harbor Roundtable</a>' in mine
+    assert "Suggested introductions in" not in as_client(w.ann).get("/network/introductions/").content.decode()
     url = f"/groups/{w.group.slug}/introductions/"
     assert (
         "Bea Baker works at Acme Inc., where Ann Alvarez wants a role"
