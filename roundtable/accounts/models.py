@@ -82,6 +82,11 @@ class Visibility(models.TextChoices):
     ONLY_ME = "only_me", "Only me"
 
 
+# Visibility's values as a set: visibility_of runs for every field of every profile in a list
+# (200 people on "who to meet"), and Visibility.values builds a new list at each call.
+VISIBILITY_VALUES = frozenset(Visibility.values)
+
+
 class SearchStatus(models.TextChoices):
     SEARCHING = "searching", "Searching"
     LANDED = "landed", "Landed"
@@ -139,7 +144,7 @@ class Profile(models.Model):
 
     def visibility_of(self, field: str) -> str:
         value = (self.visibility or {}).get(field)
-        if value in Visibility.values:
+        if value in VISIBILITY_VALUES:
             return str(value)
         return PRIVATE_FIELDS[field]
 

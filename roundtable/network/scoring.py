@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A person's list fields are free text: "Acme, Globex; Initech / Hooli".
 _SPLIT = re.compile(r"[,;/\n]+")
@@ -22,16 +23,22 @@ _SPLIT = re.compile(r"[,;/\n]+")
 
 def items(text: str) -> list[str]:
     """The entries of a free-text list, as written, without blanks or repeats (any case)."""
+    return list(_items(text or ""))
+
+
+@lru_cache(maxsize=8192)
+def _items(text: str) -> tuple[str, ...]:
     out: list[str] = []
     seen: set[str] = set()
-    for part in _SPLIT.split(text or ""):
+    for part in _SPLIT.split(text):
         value = " ".join(part.split())
         if value and key(value) not in seen:
             seen.add(key(value))
             out.append(value)
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=8192)
 def key(value: str) -> str:
     """What makes two entries the same: case, spacing and a trailing "Inc." aside."""
     k = " ".join(value.casefold().split())

@@ -17,7 +17,7 @@ from roundtable.accounts.permissions import Viewer, visible_fields_of_many
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group, Membership, MembershipRole, MembershipState
 from roundtable.journal.selectors import goal_of
-from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
+from roundtable.meetings.models import Meeting, RsvpStatus
 from roundtable.tracker.models import Landing
 
 from . import scoring
@@ -67,19 +67,13 @@ def _landed_at(viewer: Viewer, fields: dict[int, dict[str, str]]) -> dict[int, s
 
 
 def _blocked_between(user_id: int, others: list[int]) -> set[int]:
-    """Those of `others` who refused asks from `user_id`, or whom `user_id` refused. One query."""
-    rows = AskBlock.objects.filter(
-        Q(blocker_id=user_id, blocked_id__in=others) | Q(blocked_id=user_id, blocker_id__in=others)
-    ).values_list("blocker_id", "blocked_id")
-    return {b if a == user_id else a for a, b in rows}
-
-
-def _active_member(group_field: str) -> Exists:
-    return Exists(
-        Membership.objects.filter(
-            user_id=OuterRef("user_id"), group_id=OuterRef(group_field), state=MembershipState.ACTIVE
-        )
+    """Those of `others` who refused asks from `user_id`, or whom `user_id` refused. One query
+    (read by the one person's side: a few rows, not a list of every other as parameters)."""
+    rows = AskBlock.objects.filter(Q(blocker_id=user_id) | Q(blocked_id=user_id)).values_list(
+        "blocker_id", "blocked_id"
     )
+    wanted = set(others)
+    return {b if a == user_id else a for a, b in rows} & wanted
 
 
 def recommendations_for_meeting(
@@ -92,23 +86,26 @@ def recommendations_for_meeting(
     see. Seven queries at most, whatever the number going."""
     if not group_perms.can_see_members(viewer, meeting.group):
         return []
-    rsvps = list(
-        Rsvp.objects.filter(
-            meeting=meeting,
-            status=RsvpStatus.GOING,
+    member = Membership.objects.filter(
+        user_id=OuterRef("user_id"), group_id=meeting.group_id, state=MembershipState.ACTIVE
+    )
+    # Profiles with their users, read from the RSVPs' side: one row per person going.
+    profiles = list(
+        Profile.objects.filter(
+            user__rsvps__meeting=meeting,
+            user__rsvps__status=RsvpStatus.GOING,
             user__is_active=True,
-            user__profile__show_in_recommendations=True,
+            show_in_recommendations=True,
         )
         .exclude(user_id=viewer.pk)
-        .filter(_active_member("meeting__group_id"))
-        .select_related("user__profile")
+        .filter(Exists(member))
+        .select_related("user")
     )
-    if not rsvps:
+    if not profiles:
         return []
     own = Profile.objects.filter(user=viewer).first()
     if own is None:
         return []
-    profiles = [r.user.profile for r in rsvps]
     fields = visible_fields_of_many(viewer, profiles)
     needs = scoring.needs_of(visible_fields_of_many(viewer, [own])[viewer.pk])
     landed = _landed_at(viewer, fields)
