@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "roundtable.live",
     "roundtable.tracker",
     "roundtable.journal",
+    "roundtable.network",
     "roundtable.notifications",
     "roundtable.home",
     "roundtable.demo",

@@ -23,6 +23,9 @@ FIELD_LABELS: dict[str, str] = {
     "expertise": "Expertise",
     "can_introduce": "Can introduce people at",
     "pitch": "30-second introduction",
+    "current_company": "Works at",
+    "past_companies": "Worked at",
+    "target_companies": "Wants a role at",
 }
 # The form field that holds each private field (they differ only for location).
 FORM_FIELD_OF: dict[str, str] = {name: ("location_text" if name == "location" else name) for name in PRIVATE_FIELDS}
@@ -76,6 +79,27 @@ class ProfileForm(forms.Form):
         label="Companies or fields where you can introduce others",
         max_length=300,
         required=False,
+    )
+    current_company = SingleLineField(
+        label="Where you work now", max_length=160, required=False, help_text="Leave it empty while you're searching."
+    )
+    past_companies = SingleLineField(
+        label="Companies you worked at",
+        max_length=300,
+        required=False,
+        help_text="Comma-separated, for example: Acme, Globex.",
+    )
+    target_companies = SingleLineField(
+        label="Companies where you want a role",
+        max_length=300,
+        required=False,
+        help_text="Comma-separated. We suggest people who work or worked there.",
+    )
+    show_in_recommendations = forms.BooleanField(
+        label="Suggest me to people worth meeting",
+        required=False,
+        help_text="On a meeting's “Who to meet” and in facilitators' suggested introductions, "
+        "using only the details each person may already see.",
     )
     interests = forms.ModelMultipleChoiceField(
         label="Topics you are interested in",
@@ -139,6 +163,10 @@ class ProfileForm(forms.Form):
                 "industries",
                 "expertise",
                 "can_introduce",
+                "current_company",
+                "past_companies",
+                "target_companies",
+                "show_in_recommendations",
                 "pitch",
             )
         }
@@ -161,6 +189,9 @@ class ProfileForm(forms.Form):
             "industries",
             "expertise",
             "can_introduce",
+            "current_company",
+            "past_companies",
+            "target_companies",
             "interests",
         ):
             vis = self[f"vis_{private[name]}"] if name in private else None
@@ -181,6 +212,10 @@ class ProfileForm(forms.Form):
             industries=d.get("industries", ""),
             expertise=d.get("expertise", ""),
             can_introduce=d.get("can_introduce", ""),
+            current_company=d.get("current_company", ""),
+            past_companies=d.get("past_companies", ""),
+            target_companies=d.get("target_companies", ""),
+            show_in_recommendations=bool(d.get("show_in_recommendations")),
             pitch=d.get("pitch", ""),
             visibility=visibility,
             interests=tuple(d.get("interests") or ()),

@@ -82,6 +82,11 @@ class Visibility(models.TextChoices):
     ONLY_ME = "only_me", "Only me"
 
 
+# Visibility's values as a set: visibility_of runs for every field of every profile in a list
+# (200 people on "who to meet"), and Visibility.values builds a new list at each call.
+VISIBILITY_VALUES = frozenset(Visibility.values)
+
+
 class SearchStatus(models.TextChoices):
     SEARCHING = "searching", "Searching"
     LANDED = "landed", "Landed"
@@ -98,6 +103,10 @@ PRIVATE_FIELDS: dict[str, str] = {
     "expertise": Visibility.EVERYONE,
     "can_introduce": Visibility.MEMBERS,
     "pitch": Visibility.MEMBERS,
+    # Where the person works, worked and wants to work (network/: who to meet).
+    "current_company": Visibility.MEMBERS,
+    "past_companies": Visibility.MEMBERS,
+    "target_companies": Visibility.MEMBERS,
 }
 
 
@@ -116,6 +125,12 @@ class Profile(models.Model):
     expertise = models.CharField(max_length=300, blank=True)
     can_introduce = models.CharField("companies or fields where I can introduce others", max_length=300, blank=True)
     pitch = models.TextField("30-second introduction", max_length=2000, blank=True)
+    current_company = models.CharField(max_length=160, blank=True)
+    past_companies = models.CharField("companies I worked at", max_length=300, blank=True)
+    target_companies = models.CharField("companies where I want a role", max_length=300, blank=True)
+    # Whether "who to meet" and facilitators' suggested introductions may name this person
+    # (roundtable/network/). Off: never used or shown there, whatever the fields' visibility.
+    show_in_recommendations = models.BooleanField("suggest me to people worth meeting", default=True)
     visibility = models.JSONField(default=dict, blank=True)
     # Email preferences (meetings): reminders before each meeting and a weekly digest.
     remind_day_before = models.BooleanField("email me the day before a meeting", default=True)
@@ -129,7 +144,7 @@ class Profile(models.Model):
 
     def visibility_of(self, field: str) -> str:
         value = (self.visibility or {}).get(field)
-        if value in Visibility.values:
+        if value in VISIBILITY_VALUES:
             return str(value)
         return PRIVATE_FIELDS[field]
 

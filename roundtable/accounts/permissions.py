@@ -13,9 +13,12 @@ The rules:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from roundtable.groups.models import VETTED_ADMISSIONS, Membership, MembershipState
 from roundtable.groups.permissions import shares_a_group
 
 from .models import PRIVATE_FIELDS, Profile, User, Visibility
@@ -37,6 +40,10 @@ def visible_profile_fields(viewer: Viewer, profile: Profile) -> dict[str, str]:
     empty, so a caller can never show them by accident. At most one query (whether
     viewer and owner share a group), and only when a field needs it.
     """
+    return _visible(viewer, profile, lambda: shares_a_group(viewer, profile.user))
+
+
+def _visible(viewer: Viewer, profile: Profile, shared_with: Callable[[], bool]) -> dict[str, str]:
     out: dict[str, str] = {"display_name": profile.display_name}
     is_owner = viewer.is_authenticated and viewer.pk == profile.user_id
     shared: bool | None = None
@@ -46,13 +53,40 @@ def visible_profile_fields(viewer: Viewer, profile: Profile) -> dict[str, str]:
             allowed = True
         elif level == Visibility.MEMBERS and viewer.is_authenticated:
             if shared is None:
-                shared = shares_a_group(viewer, profile.user)
+                shared = shared_with()
             allowed = shared
         else:
             allowed = False
         if allowed:
             out[field] = field_value(profile, field)
     return out
+
+
+def owners_sharing_a_group(viewer: Viewer, owner_ids: Iterable[int]) -> set[int]:
+    """Which of `owner_ids` count the viewer among their "people in my groups": the rule of
+    groups.permissions.shares_a_group, answered for many owners with one query."""
+    ids = set(owner_ids)
+    if not viewer.is_authenticated or not ids:
+        return set()
+    mine = Membership.objects.filter(user=viewer, state=MembershipState.ACTIVE, admission__in=VETTED_ADMISSIONS).values(
+        "group_id"
+    )
+    shared = set(
+        Membership.objects.filter(
+            user_id__in=ids, state=MembershipState.ACTIVE, admission__in=VETTED_ADMISSIONS, group_id__in=mine
+        ).values_list("user_id", flat=True)
+    )
+    if viewer.pk in ids:
+        shared.add(viewer.pk)
+    return shared
+
+
+def visible_fields_of_many(viewer: Viewer, profiles: Iterable[Profile]) -> dict[int, dict[str, str]]:
+    """visible_profile_fields for many profiles at once, keyed by the owner's user id: one
+    query whatever their number (lists of people: who to meet, suggested introductions)."""
+    rows = list(profiles)
+    shared = owners_sharing_a_group(viewer, (p.user_id for p in rows))
+    return {p.user_id: _visible(viewer, p, lambda p=p: p.user_id in shared) for p in rows}  # type: ignore[misc]
 
 
 def profile_for_viewer(profile: Profile | None) -> Profile:

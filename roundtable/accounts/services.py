@@ -37,6 +37,10 @@ class ProfileData:
     industries: str = ""
     expertise: str = ""
     can_introduce: str = ""
+    current_company: str = ""
+    past_companies: str = ""
+    target_companies: str = ""
+    show_in_recommendations: bool = True
     pitch: str = ""
     # Field name to Visibility value; keys left out keep their current setting.
     visibility: dict[str, str] = field(default_factory=dict)
@@ -116,6 +120,10 @@ def profile_update(*, user: User, data: ProfileData) -> Profile:
     profile.industries = data.industries.strip()
     profile.expertise = data.expertise.strip()
     profile.can_introduce = data.can_introduce.strip()
+    profile.current_company = data.current_company.strip()
+    profile.past_companies = data.past_companies.strip()
+    profile.target_companies = data.target_companies.strip()
+    profile.show_in_recommendations = data.show_in_recommendations
     profile.pitch = data.pitch.strip()
     visibility = {name: profile.visibility_of(name) for name in PRIVATE_FIELDS}
     visibility.update(data.visibility)

@@ -16,6 +16,7 @@ from roundtable.groups.api import router as groups_router
 from roundtable.journal.api import router as journal_router
 from roundtable.meetings.api import router as meetings_router
 from roundtable.notifications.api import router as notifications_router
+from roundtable.network.api import router as network_router
 from roundtable.tracker.api import router as tracker_router
 
 request_logger = logging.getLogger("django.request")
@@ -102,3 +103,4 @@ api.add_router("/", meetings_router)
 api.add_router("/", journal_router)
 api.add_router("/me", tracker_router)
 api.add_router("/me/notifications", notifications_router)
+api.add_router("/", network_router)

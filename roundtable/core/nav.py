@@ -76,6 +76,7 @@ SECTIONS: dict[str, tuple[str, frozenset[str]]] = {
         ),
     ),
     "agenda": ("meetings:agenda", frozenset({"feeds:mine"})),
+    "introductions": ("network:introductions", frozenset({"network:introduction", "network:ask"})),
     "create": ("groups:create", frozenset()),
     "account": (
         "accounts:profile_edit",

@@ -157,6 +157,9 @@ FIELD_LABELS = {
     "expertise": "Can help with",
     "can_introduce": "Can introduce to",
     "pitch": "Introduction",
+    "current_company": "Works at",
+    "past_companies": "Worked at",
+    "target_companies": "Wants a role at",
 }
 # A new private field needs a label here.
 assert set(FIELD_LABELS) == set(PRIVATE_FIELDS)

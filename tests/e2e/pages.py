@@ -88,6 +88,7 @@ class World:
     confirm_key: str = ""
     reset_key: dict[str, str] = field(default_factory=dict)
     tracker: dict[str, str] = field(default_factory=dict)  # public ids of Ann's tracker rows
+    introduction: str = ""  # public id of Ann's ask to meet Ben, waiting for Rosa
 
 
 LONG_EMAIL = "daniela.wolfeschlegelsteinhausenbergerdorff@career-transitions.example.com"
@@ -255,7 +256,25 @@ def build_world() -> World:
     calendar_feed_create(user=rosa)
     w.tracker = build_tracker(ann, past)
     assert Membership.objects.filter(user=nia).count() == 0
+    w.introduction = build_network(w)
     return w
+
+
+def build_network(w: World) -> str:
+    """Who to meet at the full meeting for Ann (Ben works where she wants a role), and Ann's
+    ask to meet Ben through Rosa, waiting for Rosa's answer."""
+    from roundtable.accounts.models import Profile
+    from roundtable.network.services import introduction_ask
+
+    Profile.objects.filter(user=w.users["ann"]).update(target_companies="Northwind Health", target_roles="Analyst")
+    Profile.objects.filter(user=w.users["ben"]).update(
+        current_company="Northwind Health", past_companies="Contoso Learning", target_roles="Analyst"
+    )
+    intro = introduction_ask(
+        asker=w.users["ann"], group=w.groups["strategic"], introducer=w.users["rosa"], target=w.users["ben"],
+        note="I'd like to hear how Northwind hires analysts.",
+    )  # fmt: skip
+    return intro.public_id
 
 
 def build_tracker(ann: User, met_at: Meeting) -> dict[str, str]:
@@ -711,6 +730,37 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
             (ANONYMOUS,),
         ),
     ],
+    "network:who_to_meet": lambda w: [
+        Visit("network:who_to_meet", "default", _url("network:who_to_meet", w.meetings["full"]), (MEMBER,)),
+        Visit("network:who_to_meet", "not-going", _url("network:who_to_meet", w.meetings["full"]), (FACILITATOR,)),
+    ],
+    "network:introductions": lambda w: [
+        Visit("network:introductions", "full", _url("network:introductions"), (MEMBER, FACILITATOR)),
+        Visit("network:introductions", "empty", _url("network:introductions"), (NEWCOMER,)),
+    ],
+    "network:ask": lambda w: [
+        Visit("network:ask", "choose", _url("network:ask"), (MEMBER,)),
+        Visit("network:ask", "no-groups", _url("network:ask"), (NEWCOMER,)),
+        Visit("network:ask", "form", _url("network:ask") + "?group=boston-strategic", (MEMBER,)),
+        Visit(
+            "network:ask",
+            "error",
+            _url("network:ask") + "?group=boston-strategic",
+            (MEMBER,),
+            submit={"note": ""},
+            status=400,
+        ),
+    ],
+    "network:introduction": lambda w: [
+        Visit("network:introduction", "asker", reverse("network:introduction", args=[w.introduction]), (MEMBER,)),
+        Visit(
+            "network:introduction", "to-answer", reverse("network:introduction", args=[w.introduction]), (FACILITATOR,)
+        ),
+    ],
+    "network:suggestions": lambda w: [
+        Visit("network:suggestions", "default", _url("network:suggestions", w.groups["strategic"]), (FACILITATOR,)),
+        Visit("network:suggestions", "empty", _url("network:suggestions", w.groups["empty"]), (FACILITATOR,)),
+    ],
     "account_reset_password_from_key_done": lambda w: [
         Visit(
             "account_reset_password_from_key_done",
@@ -746,6 +796,10 @@ EXCLUDED: dict[str, str] = {
     "account_confirm_login_code": "login by emailed code is off: a redirect to the login page",
     "journal:goal_clear": POST_ONLY + " (its htmx fragment is the journal card of meetings:detail)",
     "journal:reflection_dismiss": POST_ONLY,
+    "network:meet": POST_ONLY + " (its htmx fragment is the card of network:who_to_meet)",
+    "network:accept": POST_ONLY + " (its error state is network:introduction's form)",
+    "network:decline": POST_ONLY,
+    "network:propose": POST_ONLY,
     "tracker:opportunity_move": POST_ONLY + " (the board's script asks it for JSON)",
     "tracker:task_done": POST_ONLY + " (its htmx fragment is a task row of tracker:tasks)",
     "tracker:quick_add": "an htmx fragment: the quick-add's pickers, inside every signed-in page's layout",

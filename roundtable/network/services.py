@@ -1,0 +1,299 @@
+"""Every write of the network app (design convention 2): asks, proposals, answers, blocks and
+"I'd like to meet them". Views and the API resolve public ids through `permissions` first.
+
+Consent, step by step (models.Introduction): a member's ask needs the introducer's yes, then
+the target's; a facilitator's proposal needs the asker's and the target's, in any order.
+Nothing beyond what each may already see passes until everyone said yes; then both become
+contacts in each other's tracker (tracker.services), linked to the introduction.
+
+Limits: a person asks for at most ASKS_PER_WEEK introductions in any seven days (declined and
+refused ones count too), and a facilitator proposes at most PROPOSALS_PER_WEEK. An ask the
+target or the introducer refused for good (AskBlock), or a repeat of an ask the target
+declined within ASK_AGAIN_AFTER, is recorded but closed at once, telling nobody: the asker
+reads "not possible at the moment", exactly as after any decline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from roundtable.accounts.models import User
+from roundtable.core.errors import ServiceError
+from roundtable.core.text import TextError, clean_text
+from roundtable.groups import permissions as group_perms
+from roundtable.groups.models import Group
+from roundtable.journal import selectors as journal_selectors
+from roundtable.journal.models import GoalReason
+from roundtable.journal.services import GoalPick, JournalError, goal_set
+from roundtable.meetings.models import Meeting
+from roundtable.tracker.models import Contact
+from roundtable.tracker.services import ContactData, TrackerError, contact_from_member, contact_update
+
+from . import events, permissions
+from .models import AskBlock, ClosedBy, Introduction, IntroStatus, Role
+
+ASKS_PER_WEEK = 5
+PROPOSALS_PER_WEEK = 20
+ASK_AGAIN_AFTER = timedelta(days=90)
+NOTE_MAX = 500
+NO_SUCH_PERSON = "No such person in this group."
+
+
+class NetworkError(ServiceError):
+    """A network change that cannot be carried out."""
+
+
+def _note(value: str, *, field: str = "note") -> str:
+    try:
+        return clean_text(value.strip(), multiline=False, max_length=NOTE_MAX)
+    except TextError as exc:
+        raise NetworkError(exc.reason, field=field) from exc
+
+
+def _member(user: User | None, group: Group) -> User:
+    if user is None or not user.is_active or not group_perms.is_member(user, group):
+        raise NetworkError(NO_SUCH_PERSON, status=404)
+    return user
+
+
+def _refused(asker: User, introducer: User, target: User, now: datetime) -> bool:
+    """Whether the target or the introducer refused asks from the asker (or the asker the
+    target), or the target declined this asker within ASK_AGAIN_AFTER."""
+    blocked = AskBlock.objects.filter(
+        Q(blocker__in=(target, introducer), blocked=asker) | Q(blocker=asker, blocked=target)
+    ).exists()
+    if blocked:
+        return True
+    return Introduction.objects.filter(
+        asker=asker, target=target, closed_by=ClosedBy.TARGET, closed_at__gte=now - ASK_AGAIN_AFTER
+    ).exists()
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%A} {moment.day} {moment:%B}"
+
+
+@transaction.atomic
+def introduction_ask(
+    *, asker: User, group: Group, introducer: User | None, target: User | None, note: str, now: datetime | None = None
+) -> Introduction:
+    """The asker asks `introducer` to introduce them to `target`, all three active members of
+    `group`, with a note (one line, 500 characters at most). Raises NetworkError: 404 for a
+    person who is not an active member of the group (or the group not the asker's), 400 for
+    the same person twice or bad text, 409 when the same ask is already open, 429 past
+    ASKS_PER_WEEK. A refused ask (see the module docstring) is created closed, silently."""
+    moment = now or timezone.now()
+    if not asker.is_active or not group_perms.is_member(asker, group):
+        raise NetworkError("No such group.", status=404)
+    introducer = _member(introducer, group)
+    target = _member(target, group)
+    if len({asker.pk, introducer.pk, target.pk}) < 3:
+        raise NetworkError("Pick someone else: asker, introducer and the person to meet are three people.")
+    text = _note(note)
+    if not text:
+        raise NetworkError("Say in a line why you'd like to meet them.", field="note")
+    week_ago = moment - timedelta(days=7)
+    # Counted under a lock on the asker's row, so two asks at once cannot both pass the limit.
+    User.objects.select_for_update().filter(pk=asker.pk).first()
+    asked = Introduction.objects.filter(asker=asker, proposed=False, created_at__gte=week_ago)
+    if asked.count() >= ASKS_PER_WEEK:
+        first = asked.order_by("created_at").values_list("created_at", flat=True).first() or moment
+        again = _day(first + timedelta(days=7))
+        raise NetworkError(
+            f"You've asked for {ASKS_PER_WEEK} introductions this week: you can ask again from {again}.", status=429
+        )
+    if Introduction.objects.filter(asker=asker, target=target, status=IntroStatus.OPEN).exists():
+        raise NetworkError("You've already asked for this introduction: it is waiting for an answer.", status=409)
+    intro = Introduction(
+        group=group, asker=asker, introducer=introducer, target=target, asker_note=text, asker_ok_at=moment,
+        created_at=moment,
+    )  # fmt: skip
+    if _refused(asker, introducer, target, moment):
+        intro.status, intro.closed_by, intro.closed_at = IntroStatus.DECLINED, ClosedBy.BLOCKED, moment
+        intro.save()
+        return intro
+    intro.save()
+    events.introduction_requested(intro)
+    return intro
+
+
+@transaction.atomic
+def introduction_propose(
+    *, facilitator: User, group: Group, asker: User | None, target: User | None, note: str, now: datetime | None = None
+) -> Introduction:
+    """A facilitator of `group` proposes that `asker` meet `target` (both active members), with
+    a note to both; both must accept. Raises NetworkError: 404 for a group the proposer does
+    not facilitate or a person not in it, 400 for the same person twice or bad text, 409 when
+    an introduction between them is open, 429 past PROPOSALS_PER_WEEK."""
+    moment = now or timezone.now()
+    if not group_perms.is_facilitator(facilitator, group):
+        raise NetworkError("No such group.", status=404)
+    asker = _member(asker, group)
+    target = _member(target, group)
+    if len({facilitator.pk, asker.pk, target.pk}) < 3:
+        raise NetworkError("Pick two other members to introduce.")
+    text = _note(note)
+    if not text:
+        raise NetworkError("Say in a line why they should meet.", field="note")
+    User.objects.select_for_update().filter(pk=facilitator.pk).first()
+    if (
+        Introduction.objects.filter(
+            introducer=facilitator, proposed=True, created_at__gte=moment - timedelta(days=7)
+        ).count()
+        >= PROPOSALS_PER_WEEK
+    ):
+        raise NetworkError(
+            f"You've proposed {PROPOSALS_PER_WEEK} introductions this week: try again next week.", status=429
+        )
+    pair = Q(asker=asker, target=target) | Q(asker=target, target=asker)
+    if Introduction.objects.filter(pair, status=IntroStatus.OPEN).exists():
+        raise NetworkError("An introduction between them is already waiting for answers.", status=409)
+    intro = Introduction(
+        group=group, asker=asker, introducer=facilitator, target=target, proposed=True, introducer_note=text,
+        introducer_ok_at=moment, created_at=moment,
+    )  # fmt: skip
+    refused = AskBlock.objects.filter(Q(blocker=asker, blocked=target) | Q(blocker=target, blocked=asker)).exists()
+    if refused:
+        intro.status, intro.closed_by, intro.closed_at = IntroStatus.DECLINED, ClosedBy.BLOCKED, moment
+        intro.save()
+        return intro
+    intro.save()
+    events.introduction_proposed(intro)
+    return intro
+
+
+def _lock(intro: Introduction) -> Introduction:
+    """The introduction's row, locked, read again (another answer may have come meanwhile)."""
+    return Introduction.objects.select_for_update().select_related("group").get(pk=intro.pk)
+
+
+def _role_to_answer(user: User, intro: Introduction) -> str:
+    role = intro.role_of(user.pk)
+    if not role or not permissions.may_see(user, intro):
+        raise NetworkError(permissions.NOT_FOUND, status=404)
+    if not permissions.awaiting(intro, role):
+        raise NetworkError("This introduction isn't waiting for your answer.", status=409)
+    return role
+
+
+@transaction.atomic
+def introduction_accept(
+    *, user: User, introduction: Introduction, note: str = "", now: datetime | None = None
+) -> Introduction:
+    """The user says yes in their role: the introducer passes the ask on (with a note of
+    their own, required), the target or (for a proposal) the asker accepts. Once all three
+    said yes: accepted, and both become contacts in each other's tracker. Raises NetworkError:
+    404 for someone who may not see it, 409 when it is not waiting for their answer."""
+    moment = now or timezone.now()
+    intro = _lock(introduction)
+    role = _role_to_answer(user, intro)
+    if role == Role.INTRODUCER:
+        text = _note(note)
+        if not text:
+            raise NetworkError("Add a line for them: why these two should meet.", field="note")
+        intro.introducer_note, intro.introducer_ok_at = text, moment
+    elif role == Role.TARGET:
+        intro.target_ok_at = moment
+    else:
+        intro.asker_ok_at = moment
+    if intro.asker_ok_at and intro.introducer_ok_at and intro.target_ok_at:
+        intro.status, intro.accepted_at = IntroStatus.ACCEPTED, moment
+        intro.save()
+        _exchange_contacts(intro)
+        events.introduction_accepted(intro)
+    else:
+        intro.save()
+        if role == Role.INTRODUCER:
+            events.introduction_passed_on(intro)
+    return intro
+
+
+def _fill_contact(contact: Contact, *, email: str, how_met: str, group: Group) -> Contact:
+    """Add the other's email and how they met, keeping what the owner already wrote."""
+    data = ContactData(
+        name=contact.name, company_name=contact.company.name if contact.company else "", role=contact.role,
+        email=contact.email or email, phone=contact.phone, linkedin_url=contact.linkedin_url,
+        how_met=contact.how_met or how_met, notes=contact.notes, last_touch_on=contact.last_touch_on,
+        next_touch_on=contact.next_touch_on, meeting=contact.meeting, group=contact.group or group,
+    )  # fmt: skip
+    return contact_update(contact=contact, data=data)
+
+
+def _exchange_contacts(intro: Introduction) -> None:
+    how = f"Introduced by {intro.introducer.display_name}"[:200]
+    try:
+        mine = contact_from_member(owner=intro.asker, person=intro.target)
+        intro.asker_contact = _fill_contact(mine, email=intro.target.email, how_met=how, group=intro.group)
+        theirs = contact_from_member(owner=intro.target, person=intro.asker)
+        intro.target_contact = _fill_contact(theirs, email=intro.asker.email, how_met=how, group=intro.group)
+    except TrackerError as exc:  # an address the tracker refuses: keep the contact without it
+        raise NetworkError(exc.message) from exc
+    intro.save(update_fields=["asker_contact", "target_contact", "updated_at"])
+
+
+@transaction.atomic
+def introduction_decline(
+    *, user: User, introduction: Introduction, block: bool = False, now: datetime | None = None
+) -> Introduction:
+    """The user says "not now" in their role; `block` also refuses further asks from the asker
+    (the asker, declining a proposal, refuses the target). The asker is told only that it is
+    not possible at the moment. Raises NetworkError as introduction_accept."""
+    moment = now or timezone.now()
+    intro = _lock(introduction)
+    role = _role_to_answer(user, intro)
+    intro.status, intro.closed_at = IntroStatus.DECLINED, moment
+    closed_by: dict[str, str] = {Role.INTRODUCER: ClosedBy.INTRODUCER, Role.TARGET: ClosedBy.TARGET}
+    intro.closed_by = closed_by.get(role, ClosedBy.ASKER)
+    intro.save()
+    if block:
+        ask_block(blocker=user, blocked=intro.target if role == Role.ASKER else intro.asker)
+    if not intro.proposed:
+        events.introduction_declined(intro)
+    return intro
+
+
+def ask_block(*, blocker: User, blocked: User) -> AskBlock:
+    """ "Don't let them ask me again" (idempotent)."""
+    if blocker.pk == blocked.pk:
+        raise NetworkError("You can't block yourself.")
+    try:
+        with transaction.atomic():
+            block, _ = AskBlock.objects.get_or_create(blocker=blocker, blocked=blocked)
+    except IntegrityError:
+        block = AskBlock.objects.get(blocker=blocker, blocked=blocked)
+    return block
+
+
+def ask_unblock(*, blocker: User, blocked: User) -> bool:
+    """Let them ask again; True when there was a block."""
+    deleted, _ = AskBlock.objects.filter(blocker=blocker, blocked=blocked).delete()
+    return deleted > 0
+
+
+def meet_mark(*, owner: User, meeting: Meeting, person: User, why: str = "", now: datetime | None = None) -> None:
+    """ "I'd like to meet them": add `person` to the owner's goal for the meeting (creating the
+    goal, with "Meet particular attendees", when there is none), through the journal's own
+    goal_set, which checks that the owner may set a goal and may name the person. Marking
+    someone already in the goal changes nothing. Raises NetworkError with the journal's
+    reason and status."""
+    goal = journal_selectors.goal_of(owner, meeting)
+    reasons = list(goal.reasons) if goal else []
+    if GoalReason.MEET_ATTENDEES not in reasons:
+        reasons.append(GoalReason.MEET_ATTENDEES)
+    picks = []
+    if goal is not None:
+        for p in goal.people.all():
+            who = "speaker" if p.is_speaker else p.person.public_id if p.person else ""
+            if who:
+                picks.append(GoalPick(who, p.why))
+    if person.public_id in {p.who for p in picks}:
+        return
+    picks.append(GoalPick(person.public_id, why[:200]))
+    try:
+        goal_set(owner=owner, meeting=meeting, reasons=reasons, note=goal.note if goal else "", people=picks, now=now)
+    except JournalError as exc:
+        raise NetworkError(exc.message, field=exc.field, status=exc.status) from exc
