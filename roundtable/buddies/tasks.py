@@ -24,6 +24,7 @@ from django.db.models import Prefetch
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from roundtable.accounts.models import User
 from roundtable.core.email import send_templated
@@ -212,3 +213,14 @@ def on_tick(sender: object, *, now: datetime, **kwargs: object) -> int:
     """Receiver of meetings.tasks.ticked: nudges every tick, the matching on Monday mornings."""
     made = run_weekly_matching(now) if is_match_hour(now) else 0
     return made + send_due_nudges(now)
+
+
+@task()
+def send_nudges(*, at: str | None = None) -> int:
+    """send_due_nudges as a task; `at` (ISO 8601, aware) stands in for now."""
+    moment = None
+    if at:
+        moment = parse_datetime(at)
+        if moment is None or timezone.is_naive(moment):
+            raise ValueError(f"Expected an aware ISO 8601 time, got {at!r}.")
+    return send_due_nudges(moment)
