@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from roundtable.accounts.models import Profile, User, Visibility
+from roundtable.core.errors import ServiceError
 from roundtable.core.text import TextError, clean_text
 from roundtable.groups.models import VETTED_ADMISSIONS, Group, Membership, MembershipState
 from roundtable.tracker.models import Activity
@@ -42,13 +43,12 @@ MAX_LANGUAGES = 6
 MAX_ACTIVITIES = 10
 
 
-class BuddyError(Exception):
-    """A refused write, with the reason in words and the field it is about (or "")."""
+class BuddyError(ServiceError):
+    """A refused write, with the reason in words and the field it is about (or ""); the API
+    answers it 400 with the reason (api.on_service_error)."""
 
     def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field or None)
 
 
 # ------------------------------------------------------------------------------- weeks
