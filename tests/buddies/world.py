@@ -75,3 +75,18 @@ def as_client(user: User) -> Client:
 def text(response: HttpResponseBase) -> str:
     """A response's body with HTML's character references turned back into characters."""
     return html.unescape(response.content.decode())  # type: ignore[attr-defined]
+
+
+def sweep_world(ann: User, ben: User, rosa: User, group: Group) -> None:
+    """For the page sweep (tests/e2e/pages.py): Ann and Ben paired in the group's pool with a
+    check-in each and a reply, Rosa alone in everyone's pool (waiting, with the reason)."""
+    for user in (ann, ben):
+        join(user, group)
+    join(rosa, None)
+    services.matching_run(group=group)
+    services.matching_run(group=None)
+    pair = BuddyPair.objects.get(members__user=ann, ended_at__isnull=True)
+    mine = services.checkin_save(author=ann, pair=pair, commitments="Three coffee chats\nTwo tailored applications",
+                                 last_week="partly", last_week_note="Two of three chats happened.")  # fmt: skip
+    services.checkin_save(author=ben, pair=pair, commitments="Finish the portfolio case study")
+    services.checkin_reply(author=ben, checkin=mine, reaction="cheer", text="Nice work on the chats!")
