@@ -13,7 +13,6 @@ from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from roundtable.accounts.models import Profile, User, Visibility
@@ -409,6 +408,3 @@ def _words(items: Sequence[str]) -> str:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
 
-
-def pairs_prefetch() -> Prefetch[PairMember]:
-    return Prefetch("members", queryset=PairMember.objects.select_related("user__profile"))

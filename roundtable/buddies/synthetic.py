@@ -28,7 +28,8 @@ LANGUAGES = (("en", 100), ("es", 14), ("fr", 5), ("de", 4), ("hi", 4), ("pt", 3)
 def _terms(r: random.Random, field: str) -> tuple[frozenset[str], frozenset[str]]:
     """(seen by everyone, seen by people in my groups); a few terms are "only me" and dropped."""
     chosen = {field, *r.sample(TERMS, r.randint(0, 2))}
-    public, members = set(), set()
+    public: set[str] = set()
+    members: set[str] = set()
     for t in sorted(chosen):
         roll = r.random()
         (public if roll < 0.75 else members if roll < 0.93 else set()).add(t)
