@@ -146,7 +146,6 @@ def test_kbest_is_valid_and_its_bound_is_above_the_optimum(raw: list[Person], re
     assert result.method == ("k-best" if people else "exact")
     best = brute_force_best(people)
     assert result.total <= best <= result.upper_bound + 1e-9
-    assert result.total * 2 >= best  # never worse than half, as greedy is
 
 
 @settings(max_examples=60, deadline=None)
