@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from roundtable.accounts.models import User
 from roundtable.accounts.permissions import visible_profile_fields
+from roundtable.groups.models import Group, MembershipRole, MembershipState
 from roundtable.tracker.models import Activity
 
 from . import permissions, services
@@ -39,6 +40,13 @@ class Week:
     mine: CheckIn | None = None
     theirs: list[CheckIn] = field(default_factory=list)
 
+    @property
+    def label(self) -> str:
+        """ "Week of November 23" (its Monday), from the ISO week "2026-W48"."""
+        year, number = self.week.split("-W")
+        monday = date.fromisocalendar(int(year), int(number), 1)
+        return f"Week of {monday:%B} {monday.day}"
+
 
 @dataclass
 class BuddyPage:
@@ -50,6 +58,7 @@ class BuddyPage:
     weeks: list[Week]
     past_pairs: list[BuddyPair]
     activities: list[Activity]
+    facilitating: list[Group]
 
 
 def pair_with_members(pair_qs: QuerySet[BuddyPair]) -> QuerySet[BuddyPair]:
@@ -88,4 +97,10 @@ def buddy_page(user: User, now: datetime | None = None) -> BuddyPage:
         ]
     )
     activities = list(Activity.objects.filter(owner=user).order_by("-occurred_on", "-pk")[:LINKABLE_ACTIVITIES])
-    return BuddyPage(entry, pair, me, buddies, this_week, weeks, past, activities)
+    facilitating = list(
+        Group.objects.filter(
+            memberships__user=user, memberships__role=MembershipRole.FACILITATOR,
+            memberships__state=MembershipState.ACTIVE,
+        ).order_by("name", "pk")
+    )  # fmt: skip
+    return BuddyPage(entry, pair, me, buddies, this_week, weeks, past, activities, facilitating)

@@ -78,6 +78,7 @@ def test_a_run_pairs_and_explains_and_emails_both(mailoutbox) -> None:  # type: 
     page = text(as_client(w.ann).get("/me/buddy/"))
     assert "Bo Birch" in page
     assert "Why we paired you" in page
+    assert "Week of" not in page  # one week together so far: "This week" only
 
 
 def test_hidden_profile_fields_are_not_used_or_shown() -> None:
