@@ -10,8 +10,12 @@ class BuddiesConfig(AppConfig):
 
     def ready(self) -> None:
         from roundtable.meetings.tasks import ticked
+        from roundtable.notifications.kinds import register
 
-        from . import tasks
+        from . import notify, tasks
+
+        for kind in notify.KINDS:
+            register(kind)
 
         # The weekly matching and the check-in nudges ride on the meetings tick (tasks.py).
         ticked.connect(tasks.on_tick, dispatch_uid="buddies-tick")

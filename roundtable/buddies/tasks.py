@@ -1,15 +1,14 @@
 """Background work for buddies, all on the real task worker:
 
-- `deliver`: one notice of events.py to one person, re-checked when sent (still a member of
-  the pair, an active account), emailed;
 - the weekly matching: on the meetings tick (meetings.tasks.ticked), Mondays between 07:00 and
   08:00 UTC, each pool with people waiting is matched once for the week (MatchRun claims it);
 - `run_matching`: a run over a group's pool asked for by a facilitator;
 - nudges, on every tick: a member of an open pair whose check-in day has passed this week
   (their own time zone) without a check-in is nudged once for the week; a member who then
   has missed two weeks running has their buddy offered a new match, once. Each is a Nudge row
-  claimed in the transaction of its send, so however many ticks or workers pass, it goes once;
-  none once the pair has ended or the person left the pool.
+  claimed in the transaction that hands it to the notifications app (events.py), so however
+  many ticks or workers pass, it goes once; none once the pair has ended or the person left
+  the pool (and notify.py's may_see checks that again when it is recorded and emailed).
 """
 
 from __future__ import annotations
@@ -18,92 +17,21 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.tasks import task
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from roundtable.accounts.models import User
-from roundtable.core.email import send_templated
 from roundtable.groups.models import Group
 
-from . import services
-from .events import Rendered
+from . import events, services
 from .models import BuddyPair, CheckIn, Nudge, NudgeKind, PairMember, PoolEntry
 
 logger = logging.getLogger(__name__)
 
 MATCH_WEEKDAY, MATCH_HOUR = 0, 7
-
-
-def _name(user_id: int | None) -> str:
-    user = User.objects.select_related("profile").filter(pk=user_id).first() if user_id else None
-    return user.display_name if user else "Your buddy"
-
-
-def render(kind: str, pair: BuddyPair, recipient: User, data: dict[str, Any]) -> Rendered:
-    """A notice in words (events.py's kinds). Names only the pair's members."""
-    url = reverse("buddies:home")
-    if kind == "pair_made":
-        member = pair.members.filter(user=recipient).first()
-        others = [m.user.display_name for m in pair.members.select_related("user__profile").exclude(user=recipient)]
-        reasons = " ".join(member.reasons) if member else ""
-        return Rendered(f"Meet your work search buddy: {' and '.join(others)}", reasons, url)
-    if kind == "checkin_posted":
-        return Rendered(
-            f"{_name(data.get('author'))} checked in for the week", "See what they'll do and cheer them on.", url
-        )
-    if kind == "checkin_replied":
-        return Rendered(f"{_name(data.get('author'))} replied to your check-in", "", url)
-    if kind == "pair_ended":
-        return Rendered(
-            "Your buddy pairing has ended",
-            "Thank you for the weeks you checked in together. You're back in the pool, and we'll suggest a new "
-            "buddy at the next run.",
-            url,
-        )
-    if kind == NudgeKind.MISSED:
-        return Rendered("A gentle reminder: this week's check-in",
-                        "Your buddy is looking forward to it. Two lines are plenty.", url)  # fmt: skip
-    if kind == NudgeKind.NEW_BUDDY:
-        return Rendered(
-            "Would a new buddy help?",
-            "Your buddy hasn't checked in for two weeks. Life gets busy; if you'd like someone new, you can ask for a "
-            "new buddy on your buddy page.",
-            url,
-        )
-    raise ValueError(f"Unknown kind {kind!r}.")
-
-
-def may_see(recipient: User, pair: BuddyPair, kind: str) -> bool:
-    """Still a member of the pair with an active account; nudges also need the pair open and
-    the recipient still in the pool."""
-    if not recipient.is_active or not pair.members.filter(user=recipient).exists():
-        return False
-    if kind in (NudgeKind.MISSED, NudgeKind.NEW_BUDDY, "checkin_posted", "checkin_replied"):
-        return pair.is_open and PoolEntry.objects.filter(user=recipient, left_at__isnull=True).exists()
-    return True
-
-
-def _email(recipient: User, notice: Rendered) -> int:
-    return send_templated(
-        template="buddies/email/notice",
-        to=[recipient.email],
-        context={"name": recipient.display_name, "notice": notice, "url": settings.SITE_URL + notice.url},
-    )
-
-
-@task()
-def deliver(*, kind: str, recipient_id: int, pair_id: int, data: dict[str, Any]) -> int:
-    """Send one notice (events.py) if the recipient may still see it; returns emails sent."""
-    recipient = User.objects.select_related("profile").filter(pk=recipient_id).first()
-    pair = BuddyPair.objects.filter(pk=pair_id).first()
-    if recipient is None or pair is None or not may_see(recipient, pair, kind):
-        return 0
-    return _email(recipient, render(kind, pair, recipient, data))
 
 
 # ------------------------------------------------------------------------------- matching
@@ -152,13 +80,15 @@ def run_matching(*, group_id: int, requested_by_id: int) -> int:
 # ------------------------------------------------------------------------------- nudges
 
 
-def _claim_and_send(pair: BuddyPair, user: User, kind: str, week: str) -> int:
-    if not may_see(user, pair, kind):
-        return 0
+def _claim_and_tell(pair: BuddyPair, user: User, kind: str, week: str) -> int:
+    """Claim the nudge (once per pair, person, kind and week) and tell the person through the
+    notifications app in the same transaction: a second claim fails and tells nobody."""
+    tell = events.checkin_missed if kind == NudgeKind.MISSED else events.new_buddy_offered
     try:
         with transaction.atomic():
             Nudge.objects.create(pair=pair, user=user, kind=kind, week=week)
-            return _email(user, render(kind, pair, user, {}))
+            tell(pair, user, week)
+            return 1
     except IntegrityError:
         return 0
 
@@ -176,7 +106,8 @@ def _day_passed(pair: BuddyPair, moment: datetime, zone: Any) -> bool:
 
 
 def send_due_nudges(now: datetime | None = None) -> int:
-    """Every nudge and new-buddy offer owed now (module docstring); returns emails sent."""
+    """Every nudge and new-buddy offer owed now (module docstring); returns how many were
+    handed to the notifications app."""
     moment = now or timezone.now()
     in_pool = PoolEntry.objects.filter(left_at__isnull=True).values("user_id")
     pairs = (
@@ -198,12 +129,12 @@ def send_due_nudges(now: datetime | None = None) -> int:
             if (member.user_id, week) in written:
                 continue
             try:
-                sent += _claim_and_send(pair, member.user, NudgeKind.MISSED, week)
+                sent += _claim_and_tell(pair, member.user, NudgeKind.MISSED, week)
                 before = services.previous_week(moment, zone)
                 if (member.user_id, before) not in written and _day_passed(pair, moment - timedelta(days=7), zone):
                     for other in pair.members.all():
                         if other.user_id != member.user_id:
-                            sent += _claim_and_send(pair, other.user, NudgeKind.NEW_BUDDY, week)
+                            sent += _claim_and_tell(pair, other.user, NudgeKind.NEW_BUDDY, week)
             except Exception:
                 logger.exception("Buddy nudge for pair %s failed", pair.pk)
     return sent

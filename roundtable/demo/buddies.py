@@ -34,16 +34,16 @@ REPLIES = ["You're on a roll!", "Good luck with the interview, you've got this."
 
 @contextmanager
 def quiet() -> Iterator[None]:
-    saved = events._later
+    saved = events._tell
 
     def nothing(*_args: Any, **_kwargs: Any) -> None:
         return None
 
-    events._later = nothing  # type: ignore[assignment]
+    events._tell = nothing  # type: ignore[assignment]
     try:
         yield
     finally:
-        events._later = saved  # type: ignore[assignment]
+        events._tell = saved  # type: ignore[assignment]
 
 
 def _prefs(rng: random.Random, *, day: int = 0) -> services.Preferences:

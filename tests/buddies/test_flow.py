@@ -9,6 +9,7 @@ import pytest
 
 from roundtable.buddies import services
 from roundtable.buddies.models import BuddyPair, CheckIn, CheckInReply, MatchRun, PairMember, PoolEntry
+from roundtable.notifications.selectors import inbox_for
 from tests.factories import ActivityFactory, GroupFactory, MembershipFactory, UserFactory
 
 from .world import WEDNESDAY, as_client, join, paired, person, run_tasks, text
@@ -147,15 +148,21 @@ def test_checkins_are_seen_by_both_and_replied_to(mailoutbox) -> None:  # type: 
     assert list(CheckInReply.objects.values_list("author", "reaction", "text")) == [(w.bo.pk, "cheer", "You got this")]
     assert "You got this" in text(ann.get("/me/buddy/"))
     run_tasks()
-    assert [(m.to, m.subject.split("] ")[-1]) for m in mailoutbox] == [
-        ([w.bo.email], "Ann Alder checked in for the week"),
-        ([w.ann.email], "Bo Birch replied to your check-in"),
+    # Check-in news waits for the daily digest (the kinds' default): in the inbox, not emailed now.
+    assert [(i.title, i.url) for i in inbox_for(w.bo)] == [
+        ("Ann Alder checked in for the week", "/me/buddy/"),
+        ("Meet your work search buddy: Ann Alder", "/me/buddy/"),
     ]
+    assert [i.title for i in inbox_for(w.ann)] == [
+        "Bo Birch replied to your check-in",
+        "Meet your work search buddy: Bo Birch",
+    ]
+    assert mailoutbox == []
     # Writing again the same week edits it and tells nobody again.
     ann.post(f"/me/buddy/pairs/{w.pair.public_id}/checkin/", {"commitments": "4 coffee chats"})
     run_tasks()
     assert CheckIn.objects.get().commitments == "4 coffee chats"
-    assert len(mailoutbox) == 2
+    assert len(inbox_for(w.bo)) == 2
 
 
 @pytest.mark.parametrize(
@@ -212,6 +219,8 @@ def test_ending_kindly_tells_the_other_and_both_stay_in_the_pool(mailoutbox) -> 
     assert (w.pair.ended_by, w.pair.ended_at is not None) == (w.bo, True)
     run_tasks()
     assert [(m.to, m.subject.split("] ")[-1]) for m in mailoutbox] == [([w.ann.email], "Your buddy pairing has ended")]
+    assert next(i.title for i in inbox_for(w.ann)) == "Your buddy pairing has ended"
+    assert [i.title for i in inbox_for(w.bo)] == ["Meet your work search buddy: Ann Alder"]  # none for ending it
     assert "Bo" not in mailoutbox[0].subject
     assert set(PoolEntry.objects.filter(left_at__isnull=True).values_list("user", flat=True)) == {w.ann.pk, w.bo.pk}
     assert (

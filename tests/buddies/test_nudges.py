@@ -10,6 +10,7 @@ import pytest
 from roundtable.buddies import services, tasks
 from roundtable.buddies.models import Nudge
 from roundtable.meetings.tasks import tick_once
+from roundtable.notifications.selectors import inbox_for
 
 from .world import WEDNESDAY, paired, run_tasks
 
@@ -91,6 +92,8 @@ def test_the_meetings_tick_carries_the_nudges(mailoutbox) -> None:  # type: igno
     mailoutbox.clear()
     tick_once(NEXT_TUESDAY)
     tick_once(NEXT_TUESDAY + timedelta(minutes=5))
+    run_tasks()
+    assert next(i.title for i in inbox_for(w.ann)) == "A gentle reminder: this week's check-in"
     assert sorted(_sent(mailoutbox)) == sorted(
         [
             (w.ann.email, "A gentle reminder: this week's check-in"),
