@@ -56,6 +56,7 @@ Odd numbers and the unpaired
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -264,18 +265,32 @@ def exact_pairs(people: Sequence[Person], seed: int = 0) -> list[tuple[int, int]
 # ------------------------------------------------------------------------------- k-best
 
 
-def _incidence(order: Sequence[Person], terms: Callable[[Person], frozenset[Any]], vocab: dict[Any, int]) -> np.ndarray:
-    """A people x vocabulary 0/1 matrix (float32, for BLAS products) of each person's terms."""
-    out = np.zeros((len(order), max(1, len(vocab))), dtype=np.float32)
-    for i, p in enumerate(order):
-        for t in terms(p):
-            out[i, vocab[t]] = 1.0
-    return out
+class _Postings:
+    """For one kind of term (groups, target terms...): each person's terms, and for each term
+    the positions of the people who have it. `count(block, other)` answers, for each person of
+    the block, how many of their terms each person has in `other`'s postings: the product of
+    two sparse incidence matrices, by adding up postings (people hold a few terms each)."""
+
+    def __init__(self, order: Sequence[Person], terms: Callable[[Person], frozenset[Any]]) -> None:
+        self.of = [terms(p) for p in order]
+        rows: dict[Any, list[int]] = defaultdict(list)
+        for i, held in enumerate(self.of):
+            for t in held:
+                rows[t].append(i)
+        self.rows = {t: np.array(v, dtype=np.intp) for t, v in rows.items()}
+
+    def count(self, lo: int, hi: int, other: _Postings, n: int) -> np.ndarray:
+        out = np.zeros((hi - lo, n), dtype=np.int32)
+        for b in range(hi - lo):
+            for t in self.of[lo + b]:
+                found = other.rows.get(t)
+                if found is not None:
+                    out[b, found] += 1
+        return out
 
 
 class _Arrays:
-    """The pool as numpy columns and 0/1 incidence matrices, to score a block of rows at once
-    (products of incidence matrices count shared groups and terms)."""
+    """The pool as numpy columns and term postings, to score a block of rows at once."""
 
     def __init__(self, order: Sequence[Person]) -> None:
         self.people = order
@@ -298,14 +313,12 @@ class _Arrays:
         if len(langs) > 63:
             raise ValueError("At most 63 distinct languages in one pool.")
         self.langs = np.array([sum(1 << langs[c] for c in p.languages) for p in order], dtype=np.int64)
-        groups = {g: i for i, g in enumerate(sorted({g for p in order for g in p.groups | p.closed_groups}))}
-        terms = {t: i for i, t in enumerate(sorted({t for p in order for t in _all_terms(p)}))}
-        self.groups = _incidence(order, lambda p: p.groups, groups)
-        self.closed = _incidence(order, lambda p: p.closed_groups, groups)
-        self.t_pub = _incidence(order, lambda p: p.targets_public, terms)
-        self.t_all = _incidence(order, lambda p: p.targets_public | p.targets_members, terms)
-        self.e_pub = _incidence(order, lambda p: p.expertise_public, terms)
-        self.e_all = _incidence(order, lambda p: p.expertise_public | p.expertise_members, terms)
+        self.groups = _Postings(order, lambda p: p.groups)
+        self.closed = _Postings(order, lambda p: p.closed_groups)
+        self.t_pub = _Postings(order, lambda p: p.targets_public)
+        self.t_all = _Postings(order, lambda p: p.targets_public | p.targets_members)
+        self.e_pub = _Postings(order, lambda p: p.expertise_public)
+        self.e_all = _Postings(order, lambda p: p.expertise_public | p.expertise_members)
 
     def rows(self, lo: int, hi: int) -> np.ndarray:
         """Scores of people lo..hi-1 against everyone: a (hi-lo) x n int32 array, -1 where
@@ -323,20 +336,17 @@ class _Arrays:
                     allowed[b, j] = False
         s = (BASE + TIME_POINTS * np.maximum(0, DAY_HOURS * 60 - gap) // (DAY_HOURS * 60)).astype(np.int32)
         s += self.table[self.kind[r, None], self.kind[None, :]]
-        s += GROUP_POINTS * np.minimum(CAP, (self.groups[r] @ self.groups.T).astype(np.int32))
-        vetted = (self.closed[r] @ self.closed.T) > 0
+        n = self.n
+        s += GROUP_POINTS * np.minimum(CAP, self.groups.count(lo, hi, self.groups, n))
+        vetted = self.closed.count(lo, hi, self.closed, n) > 0
         # What each sees of the other: everything visible to members where they share a
         # vetted group, else what is visible to everyone.
-        helps = np.where(vetted, self.e_all[r] @ self.t_all.T, self.e_pub[r] @ self.t_pub.T).astype(np.int32)
-        helped = np.where(vetted, self.t_all[r] @ self.e_all.T, self.t_pub[r] @ self.e_pub.T).astype(np.int32)
+        helps = np.where(vetted, self.e_all.count(lo, hi, self.t_all, n), self.e_pub.count(lo, hi, self.t_pub, n))
+        helped = np.where(vetted, self.t_all.count(lo, hi, self.e_all, n), self.t_pub.count(lo, hi, self.e_pub, n))
         s += COMPLEMENT_POINTS * (np.minimum(CAP, helps) + np.minimum(CAP, helped))
-        shared = np.where(vetted, self.t_all[r] @ self.t_all.T, self.t_pub[r] @ self.t_pub.T).astype(np.int32)
+        shared = np.where(vetted, self.t_all.count(lo, hi, self.t_all, n), self.t_pub.count(lo, hi, self.t_pub, n))
         s += SHARED_TARGET_POINTS * np.minimum(CAP, shared)
         return np.where(allowed, s, -1).astype(np.int32)
-
-
-def _all_terms(p: Person) -> frozenset[str]:
-    return p.targets_public | p.targets_members | p.expertise_public | p.expertise_members
 
 
 def score_rows(people: Sequence[Person], block: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
@@ -505,6 +515,15 @@ def upper_bound(people: Sequence[Person]) -> float:
     return sum(best.values()) / 2
 
 
+def _weights_of(p: Person, by_key: dict[int, Person], arrays: _Arrays | None) -> Callable[[int], int | None]:
+    """score(p, someone) by key: from p's row of `arrays` when given, else the plain function."""
+    if arrays is None:
+        return lambda key: score(p, by_key[key])
+    i = arrays.index[p.key]
+    row = arrays.rows(i, i + 1)[0]
+    return lambda key: int(row[arrays.index[key]]) if row[arrays.index[key]] >= 0 else None
+
+
 def match(people: Sequence[Person], *, seed: int = 0, exact_limit: int = EXACT_LIMIT, k: int = K_BEST) -> Result:
     """Pair the pool: see the module docstring. Keys must be distinct."""
     if len({p.key for p in people}) != len(people):
@@ -519,14 +538,18 @@ def match(people: Sequence[Person], *, seed: int = 0, exact_limit: int = EXACT_L
         total = sum(score(by_key[a], by_key[b]) or 0 for a, b in pairs)
         result = Result(pairs=pairs, total=total, upper_bound=bound, method="k-best")
     paired = {key for pair in pairs for key in pair}
-    left = [p for p in ordered(people, seed) if p.key not in paired]
+    order = ordered(people, seed)
+    left = [p for p in order if p.key not in paired]
     taken: set[tuple[int, int]] = set()
+    # A large pool's leftovers are scored against everyone in numpy, a row each.
+    arrays = _Arrays(order) if left and result.method == "k-best" else None
     for p in left:
+        weight = _weights_of(p, by_key, arrays)
         best: tuple[int, tuple[int, int]] | None = None
         for a, b in pairs:
             if (a, b) in taken:
                 continue
-            wa, wb = score(p, by_key[a]), score(p, by_key[b])
+            wa, wb = weight(a), weight(b)
             if wa is None or wb is None:
                 continue
             if best is None or wa + wb > best[0]:
