@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "roundtable.journal",
     "roundtable.network",
     "roundtable.notifications",
+    "roundtable.buddies",
     "roundtable.home",
     "roundtable.demo",
     "roundtable.api",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("roundtable.tracker.urls")),
     path("", include("roundtable.network.urls")),
     path("", include("roundtable.notifications.urls")),
+    path("", include("roundtable.buddies.urls")),
 ]
 
 handler400 = "roundtable.core.views.bad_request"

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from roundtable.accounts.api import router as accounts_router
 from roundtable.api.docs import ReadableDocs
 from roundtable.api.middleware import DETAILS
+from roundtable.buddies.api import router as buddies_router
 from roundtable.core.errors import ServiceError
 from roundtable.groups.api import router as groups_router
 from roundtable.journal.api import router as journal_router
@@ -104,3 +105,4 @@ api.add_router("/", journal_router)
 api.add_router("/me", tracker_router)
 api.add_router("/me/notifications", notifications_router)
 api.add_router("/", network_router)
+api.add_router("/", buddies_router)

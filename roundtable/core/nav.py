@@ -72,11 +72,13 @@ SECTIONS: dict[str, tuple[str, frozenset[str]]] = {
                 "journal:reflection",
                 "journal:reflection_dismiss",
                 "journal:health",
+                "buddies:group_pool",
             }
         ),
     ),
     "agenda": ("meetings:agenda", frozenset({"feeds:mine"})),
     "introductions": ("network:introductions", frozenset({"network:introduction", "network:ask"})),
+    "buddies": ("buddies:home", frozenset()),
     "create": ("groups:create", frozenset()),
     "account": (
         "accounts:profile_edit",

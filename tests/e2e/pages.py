@@ -32,6 +32,7 @@ from roundtable.meetings.feed_services import calendar_feed_create
 from roundtable.meetings.models import Meeting
 from roundtable.meetings.services import meeting_cancel, rsvp_set
 from roundtable.tracker.models import Landing
+from tests.buddies.world import sweep_world as buddies_sweep_world
 from tests.factories import (
     GroupFactory,
     MeetingFactory,
@@ -255,6 +256,7 @@ def build_world() -> World:
     w.token_id = api_token_create(user=rosa, name="My calendar sync")[0].pk
     calendar_feed_create(user=rosa)
     w.tracker = build_tracker(ann, past)
+    buddies_sweep_world(ann, ben, rosa, w.groups["strategic"])
     assert Membership.objects.filter(user=nia).count() == 0
     w.introduction = build_network(w)
     return w
@@ -470,6 +472,23 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
             submit={"value": ""},
             status=400,
         ),
+    ],
+    "buddies:home": lambda w: [
+        Visit("buddies:home", "paired", _url("buddies:home"), (MEMBER,)),
+        Visit("buddies:home", "waiting", _url("buddies:home"), (FACILITATOR,)),
+        Visit("buddies:home", "empty", _url("buddies:home"), (NEWCOMER,)),
+        Visit(
+            "buddies:home",
+            "error",
+            _url("buddies:home"),
+            (MEMBER,),
+            submit={"commitments": ""},
+            form="main form[action$='/checkin/']",
+            status=400,
+        ),
+    ],
+    "buddies:group_pool": lambda w: [
+        Visit("buddies:group_pool", "default", _url("buddies:group_pool", w.groups["strategic"]), (FACILITATOR,))
     ],
     "journal:journal": lambda w: [Visit("journal:journal", "default", _url("journal:journal"), (MEMBER, NEWCOMER))],
     "journal:insights": lambda w: [
@@ -800,6 +819,11 @@ EXCLUDED: dict[str, str] = {
     "network:accept": POST_ONLY + " (its error state is network:introduction's form)",
     "network:decline": POST_ONLY,
     "network:propose": POST_ONLY,
+    "buddies:pool": POST_ONLY,
+    "buddies:leave": POST_ONLY,
+    "buddies:checkin": POST_ONLY + " (its error state is buddies:home's)",
+    "buddies:reply": POST_ONLY,
+    "buddies:end": POST_ONLY,
     "tracker:opportunity_move": POST_ONLY + " (the board's script asks it for JSON)",
     "tracker:task_done": POST_ONLY + " (its htmx fragment is a task row of tracker:tasks)",
     "tracker:quick_add": "an htmx fragment: the quick-add's pickers, inside every signed-in page's layout",

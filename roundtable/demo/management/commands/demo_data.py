@@ -24,6 +24,7 @@ from django.db import transaction
 
 from roundtable.accounts.models import User
 from roundtable.core.demo import DEMO_PASSWORD
+from roundtable.demo.buddies import build_buddies
 from roundtable.demo.groups import (
     backdate,
     create_groups,
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             reflections = journal_history(rng, loaded)
             activities = build_trackers(rng, loaded)
             network_demo(rng, loaded)
+            build_buddies(rng, loaded)
             missing = set(MembershipState.values) - set(Membership.objects.values_list("state", flat=True).distinct())
             if missing:  # pragma: no cover - guarded by the tests
                 raise CommandError(f"Demo data lacks memberships in states: {sorted(missing)}")
