@@ -149,8 +149,9 @@ def test_only_the_author_edits_or_deletes_and_others_get_404() -> None:
     lesson = LessonFactory(author=w.author, audience=Audience.PUBLIC)
     for who in ("member", "facilitator", "outsider"):
         c, api = as_client(getattr(w, who)), _api(getattr(w, who))
-        for url in (f"/stories/{story.public_id}/edit/", f"/stories/{story.public_id}/delete/",
-                    f"/stories/lessons/{lesson.public_id}/edit/", f"/stories/lessons/{lesson.public_id}/delete/"):  # fmt: skip
+        urls = [f"/stories/{story.public_id}/{action}/" for action in ("edit", "delete")]
+        urls += [f"/stories/lessons/{lesson.public_id}/{action}/" for action in ("edit", "delete")]
+        for url in urls:
             assert c.get(url).status_code == 404
             assert c.post(url, {"title": "Taken", "text": "Taken"}).status_code == 404
         assert api.delete(f"/api/v1/stories/{story.public_id}").status_code == 404

@@ -35,6 +35,7 @@ from roundtable.demo.groups import (
 from roundtable.demo.journal import journal_history
 from roundtable.demo.meetings import schedule_meetings
 from roundtable.demo.people import create_people
+from roundtable.demo.stories import build_stories
 from roundtable.demo.tracker import build_trackers
 from roundtable.demo.world import ADMIN_EMAIL, FACILITATOR_EMAIL, MEMBER_EMAIL, TOPICS
 from roundtable.groups import services
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             meetings = schedule_meetings(rng, loaded)
             reflections = journal_history(rng, loaded)
             activities = build_trackers(rng, loaded)
+            build_stories(rng, loaded)
             missing = set(MembershipState.values) - set(Membership.objects.values_list("state", flat=True).distinct())
             if missing:  # pragma: no cover - guarded by the tests
                 raise CommandError(f"Demo data lacks memberships in states: {sorted(missing)}")
