@@ -30,7 +30,7 @@ _STOP_TEXT = (
     "if in into is it its just me more most my no nor not now of off on once only or other our out over own same "
     "she should so some such than that the their them then there these they this those through to too under until "
     "up very was we were what when where which while who whom why will with would you your since last keep kept "
-    "holding back"
+    "holding back time"
 )
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 

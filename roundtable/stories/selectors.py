@@ -191,8 +191,8 @@ def group_stories(viewer: Viewer, group: Group, *, limit: int = GROUP_SECTION_ST
 class Helped:
     """One thing that helped someone with a similar challenge, naming nobody: `source` is
     "turn" (a past challenge and the suggestions its member starred), "lesson" or "story".
-    `group_label` says the kind of group ("a strategic planning group"), or the group's name
-    where it is listed; never a meeting's date nor a person."""
+    `group_label` says the kind of group ("a strategic planning group"); for a story whose
+    group is listed, the group's name. Never a meeting's date nor a person."""
 
     source: str
     text: str
@@ -203,12 +203,17 @@ class Helped:
     story_title: str = ""
 
 
+def _kind_label(group: Group) -> str:
+    return "a " + str(dict(Kind.choices).get(group.kind, "group")).lower()
+
+
 def _group_label(group: Group | None) -> str:
+    """A story's group: its name where it is listed (the author chose to name it), else its kind."""
     if group is None:
         return ""
     if group.visibility == GroupVisibility.LISTED:
         return group.name
-    return "a " + str(dict(Kind.choices).get(group.kind, "group")).lower()
+    return _kind_label(group)
 
 
 def like_yours_candidates(viewer: Viewer) -> QuerySet[HelpEntry]:
@@ -250,12 +255,14 @@ def like_yours(viewer: Viewer, text: str, *, limit: int = LIKE_YOURS_LIMIT) -> l
         if entry is None:
             continue
         if entry.source == HelpSource.TURN and entry.turn is not None:
+            # A challenge is personal: its group is said by kind only, even a listed one, so that
+            # its members cannot tell whose turn it was from the group and the words.
             group = entry.turn.roundtable.meeting.group
             found.append(
                 Helped(
                     source=entry.source,
                     text=entry.search_text,
-                    group_label=_group_label(group),
+                    group_label=_kind_label(group),
                     suggestions=[s.text for s in entry.turn.starred],  # type: ignore[attr-defined]
                 )
             )
