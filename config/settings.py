@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "roundtable.live",
     "roundtable.tracker",
     "roundtable.journal",
+    "roundtable.notifications",
     "roundtable.stories",
     "roundtable.home",
     "roundtable.demo",

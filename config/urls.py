@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("roundtable.live.urls")),
     path("", include("roundtable.journal.urls")),
     path("", include("roundtable.tracker.urls")),
+    path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.stories.urls")),
 ]
 
