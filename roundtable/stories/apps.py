@@ -10,6 +10,7 @@ class StoriesConfig(AppConfig):
     label = "stories"
 
     def ready(self) -> None:
-        from . import signals
+        from . import notify, signals
 
         signals.connect()
+        notify.register_kinds()

@@ -1,25 +1,19 @@
-"""What happened in the stories app that someone should hear about: one call per event.
-
-Until the notifications app is merged (issue 11's contract), each event hands its email to the
-task worker after commit; the task re-checks access when it runs (permissions.may_see_story)."""
+"""What happened in the stories app that someone should hear about: one call per event, each
+handing its notifications to the notifications app (notify.py holds the kinds), which records
+them after commit and re-checks access when it records, emails and shows them."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from roundtable.notifications.services import notify
 
+from . import selectors
 from .models import Story
+from .notify import NEW_STORY
 
 
 def story_published(story: Story) -> None:
-    """A new story names a group that helped: its other active members who may read the story
-    hear of it (tasks.email_new_story). Nothing when it names no group."""
-    if story.group_id is None:
-        return
-    story_id = story.pk
-
-    def enqueue() -> None:
-        from . import tasks
-
-        tasks.email_new_story.enqueue(story_id=story_id)
-
-    transaction.on_commit(enqueue)
+    """A new story names a group that helped: its other active members hear of it (those who
+    may not read it are left out by the kind's may_see). Nothing when it names no group. The
+    actor is the author only when the story is not anonymous, so no inbox can name them."""
+    for person in selectors.new_story_recipients(story):
+        notify(recipient=person, kind=NEW_STORY, subject=story, actor=None if story.anonymous else story.author)

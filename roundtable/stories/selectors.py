@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from roundtable.accounts.models import User
 from roundtable.groups.models import Group, GroupVisibility, Kind, Membership, MembershipState
 from roundtable.groups.permissions import Viewer
 from roundtable.journal import health
@@ -182,6 +183,16 @@ def group_stories(viewer: Viewer, group: Group, *, limit: int = GROUP_SECTION_ST
     total = len(rows) if len(rows) < limit else qs.count()
     landed, _median = health._landings(group)  # health's own figure, never a new count
     return GroupStories(cards=story_cards(viewer, rows), total=total, landed=landed)
+
+
+def new_story_recipients(story: Story) -> list[User]:
+    """The active members of the story's group but its author, with active accounts, in a
+    fixed order: who hears of a new story (events.story_published). One query; [] when the
+    story names no group. Whether each may read it is the notification kind's may_see."""
+    if story.group_id is None:
+        return []
+    member = Membership.objects.filter(user_id=OuterRef("pk"), group_id=story.group_id, state=MembershipState.ACTIVE)
+    return list(User.objects.filter(Exists(member), is_active=True).exclude(pk=story.author_id).order_by("pk"))
 
 
 # ------------------------------------------------------------------ a challenge like yours

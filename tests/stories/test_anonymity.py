@@ -10,8 +10,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from roundtable.accounts.services import api_token_create
+from roundtable.notifications.selectors import inbox_for
+from roundtable.notifications.services import preference_set
 from roundtable.stories import services
 from roundtable.stories.models import Audience, Field, Lesson, LessonKind, Story
+from roundtable.stories.notify import NEW_STORY
 
 from .factories import LandingFactory
 from .world import as_client, world
@@ -30,6 +33,8 @@ def _api(user):  # type: ignore[no-untyped-def]
 def test_an_anonymous_story_and_lesson_never_name_their_author() -> None:
     w = world()
     LandingFactory(owner=w.author, group=w.group)
+    # The member wants these at once; the others keep the kind's default (the daily digest).
+    preference_set(person=w.member, kind=NEW_STORY, inbox=True, email="now")
     story = services.story_create(
         author=w.author,
         data=services.StoryData(
@@ -83,12 +88,19 @@ def test_an_anonymous_story_and_lesson_never_name_their_author() -> None:
         assert pid not in r.content.decode()
     detail = api.get(f"/api/v1/stories/{story.public_id}").json()
     assert (detail["author"], detail["anonymous"], detail["is_mine"]) == (None, True, False)
-    # The email to the group's members says "A member".
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([w.member.email, w.facilitator.email, w.other_member.email])
+    # The group's members hear of it in their inbox, and the member by email: "A member".
+    title = "A member of Harbor Job Seekers landed a job and told how: Quietly through a referral"
+    for person in (w.member, w.facilitator, w.other_member):
+        assert [(i.kind, i.title, i.actor_name, i.url) for i in inbox_for(person)] == [
+            (NEW_STORY, title, "", f"/stories/{story.public_id}/")
+        ]
+    for person in (w.author, w.outsider, w.banned, w.former):
+        assert inbox_for(person) == []
+    assert [m.to for m in mail.outbox] == [[w.member.email]]
     for message in mail.outbox:
         assert name not in message.body
         assert name not in str(message.alternatives[0][0])
-        assert "A member of Harbor Job Seekers landed a job" in message.body
+        assert title in message.body
     # The author still sees it as theirs, and may edit and delete it.
     own = as_client(w.author).get(f"/stories/{story.public_id}/").content.decode()
     assert "By you (shown to others as anonymous)" in own
