@@ -16,6 +16,7 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 from roundtable.core.errors import ServiceError
 from roundtable.core.text import TextError, clean_text
+from roundtable.groups.cache import bump_discovery_generation
 from roundtable.groups.models import Group
 from roundtable.journal.landing import creditable_groups
 from roundtable.live.models import Challenge
@@ -84,6 +85,14 @@ def _story_values(author: User, data: StoryData) -> dict[str, object]:
     return values
 
 
+def _group_pages_changed(story: Story) -> None:
+    """A story naming a group shows on the group's page, which anonymous visitors get from the
+    discovery cache (groups/cache.py): a story written, edited (made anonymous, say) or deleted
+    must not linger there, so the cache's generation moves on."""
+    if story.group_id is not None:
+        bump_discovery_generation()
+
+
 def _story_search_text(story: Story) -> str:
     return "\n".join(part for part in (story.title, story.what_worked, story.advice) if part)
 
@@ -102,6 +111,7 @@ def story_create(*, author: User, data: StoryData) -> Story:
         HelpEntry.objects.create(
             source=HelpSource.STORY, owner=author, story=story, search_text=_story_search_text(story)
         )
+        _group_pages_changed(story)
         events.story_published(story)
     return story
 
@@ -111,16 +121,20 @@ def story_update(*, story: Story, data: StoryData) -> Story:
     the channel stays the one it was written with. No one is told of an edit."""
     values = _story_values(story.author, data)
     with transaction.atomic():
+        _group_pages_changed(story)  # the group it named before
         for name, value in values.items():
             setattr(story, name, value)
         story.save()
         HelpEntry.objects.filter(story=story).update(search_text=_story_search_text(story))
+        _group_pages_changed(story)
     return story
 
 
 def story_delete(*, story: Story) -> None:
     """Delete a story for good (its search entry goes with it)."""
-    story.delete()
+    with transaction.atomic():
+        _group_pages_changed(story)
+        story.delete()
 
 
 @dataclass(frozen=True)

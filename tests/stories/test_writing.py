@@ -144,3 +144,19 @@ def test_filters_and_empty_states_say_what_to_do_next() -> None:
     page = member.get("/stories/?channel=referral&field=nonsense&kind=\x00").content.decode()
     assert "No story matches these filters yet" in page
     assert '<option value="referral" selected>' in page
+
+
+def test_the_anonymous_group_page_never_keeps_a_story_its_author_changed() -> None:
+    w = world()
+    LandingFactory(owner=w.author, group=w.group)
+    c = as_client(w.author)
+    c.post("/stories/new/", {**FORM, "audience": "public"})
+    story = Story.objects.get()
+    visitor = Client()
+    page = visitor.get("/groups/harbor/").content.decode()  # cached whole for anonymous visitors
+    assert ("Six months, one referral" in page, "Avery Author" in page) == (True, True)
+    c.post(f"/stories/{story.public_id}/edit/", {**FORM, "audience": "public", "anonymous": "on"})
+    page = visitor.get("/groups/harbor/").content.decode()
+    assert ("Six months, one referral" in page, "Avery Author" in page) == (True, False)
+    c.post(f"/stories/{story.public_id}/delete/")
+    assert "Six months, one referral" not in visitor.get("/groups/harbor/").content.decode()
