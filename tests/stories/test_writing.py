@@ -42,6 +42,7 @@ def test_a_story_is_offered_after_landing_and_takes_its_channel_from_it() -> Non
     assert Story.objects.count() == 0
     LandingFactory(owner=w.author, source=Source.REFERRAL, group=w.group)
     assert 'href="/stories/new/"' in c.get("/me/landed/next/").content.decode()
+    assert 'href="/stories/new/"' in c.get("/me/landed/").content.decode()
     form = c.get("/stories/new/").content.decode()
     assert '<option value="harbor" selected>Harbor Job Seekers</option>' in form
     r = c.post("/stories/new/", FORM)
