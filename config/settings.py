@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "roundtable.network",
     "roundtable.notifications",
     "roundtable.buddies",
+    "roundtable.stories",
     "roundtable.home",
     "roundtable.demo",
     "roundtable.api",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("roundtable.network.urls")),
     path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.buddies.urls")),
+    path("", include("roundtable.stories.urls")),
 ]
 
 handler400 = "roundtable.core.views.bad_request"

@@ -44,6 +44,22 @@ SECTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "home": ("home", frozenset()),
     "discover": ("groups:discover", frozenset()),
     "talks": ("meetings:talks", frozenset()),
+    "stories": (
+        "stories:list",
+        frozenset(
+            {
+                "stories:new",
+                "stories:story",
+                "stories:story_edit",
+                "stories:story_delete",
+                "stories:lessons",
+                "stories:lesson_new",
+                "stories:lesson_edit",
+                "stories:lesson_delete",
+                "stories:like_yours",
+            }
+        ),
+    ),
     "mine": (
         "groups:mine",
         frozenset(

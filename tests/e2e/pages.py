@@ -90,6 +90,7 @@ class World:
     reset_key: dict[str, str] = field(default_factory=dict)
     tracker: dict[str, str] = field(default_factory=dict)  # public ids of Ann's tracker rows
     introduction: str = ""  # public id of Ann's ask to meet Ben, waiting for Rosa
+    stories: dict[str, str] = field(default_factory=dict)  # public ids of the newcomer's story, Ann's lesson
 
 
 LONG_EMAIL = "daniela.wolfeschlegelsteinhausenbergerdorff@career-transitions.example.com"
@@ -257,6 +258,7 @@ def build_world() -> World:
     calendar_feed_create(user=rosa)
     w.tracker = build_tracker(ann, past)
     buddies_sweep_world(ann, ben, rosa, w.groups["strategic"])
+    w.stories = build_stories(nia, ann)
     assert Membership.objects.filter(user=nia).count() == 0
     w.introduction = build_network(w)
     return w
@@ -309,6 +311,21 @@ def build_tracker(ann: User, met_at: Meeting) -> dict[str, str]:
     tracker.task_create(owner=ann, title="Update the resume for Northwind", due_on=today + timedelta(days=3))
     return {"contact": dana.public_id, "company": dana.company.public_id, "opportunity": opp.public_id,
             "activity": activity.public_id, "task": task.public_id}  # fmt: skip
+
+
+def build_stories(nia: User, ann: User) -> dict[str, str]:
+    """The newcomer's landed story (public, anonymous) and Ann's lesson, found by her challenge."""
+    from roundtable.stories import services as stories
+
+    story = stories.story_create(author=nia, data=stories.StoryData(
+        title="Three months, one warm introduction", what_worked="A warm introduction from a former colleague.",
+        what_did_not="Cold applications.", advice="Follow up after every phone screen.", audience="public",
+        anonymous=True,
+    ))  # fmt: skip
+    lesson = stories.lesson_create(author=ann, data=stories.LessonData(
+        text="Recruiters reply when you follow up the same day.", audience="public",
+    ))  # fmt: skip
+    return {"story": story.public_id, "lesson": lesson.public_id}
 
 
 # ---------------------------------------------------------------------------- the list
@@ -668,6 +685,43 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
         Visit("tracker:import", "error", reverse("tracker:import"), (MEMBER,), submit={"kind": "contacts"}, status=400),
     ],
     "tracker:export": lambda w: [Visit("tracker:export", "default", reverse("tracker:export"), (MEMBER,))],
+    "stories:list": lambda w: [
+        Visit("stories:list", "full", _url("stories:list"), (*EVERYONE, NEWCOMER)),
+        Visit("stories:list", "filtered-empty", _url("stories:list") + "?channel=recruiter", (MEMBER,)),
+    ],
+    "stories:new": lambda w: [
+        Visit("stories:new", "form", _url("stories:new"), (NEWCOMER,)),
+        Visit("stories:new", "error", _url("stories:new"), (NEWCOMER,), submit={"title": ""}, status=400),
+        Visit("stories:new", "not-landed", _url("stories:new"), (MEMBER,)),
+    ],
+    "stories:story": lambda w: [
+        Visit("stories:story", "default", reverse("stories:story", args=[w.stories["story"]]), (*EVERYONE, NEWCOMER)),
+    ],
+    "stories:story_edit": lambda w: [
+        Visit("stories:story_edit", "form", reverse("stories:story_edit", args=[w.stories["story"]]), (NEWCOMER,)),
+    ],
+    "stories:story_delete": lambda w: [
+        Visit(
+            "stories:story_delete", "confirm", reverse("stories:story_delete", args=[w.stories["story"]]), (NEWCOMER,)
+        ),
+    ],
+    "stories:lessons": lambda w: [Visit("stories:lessons", "full", _url("stories:lessons"), (*EVERYONE, NEWCOMER))],
+    "stories:lesson_new": lambda w: [
+        Visit("stories:lesson_new", "form", _url("stories:lesson_new"), (MEMBER,)),
+        Visit("stories:lesson_new", "error", _url("stories:lesson_new"), (MEMBER,), submit={"text": ""}, status=400),
+    ],
+    "stories:lesson_edit": lambda w: [
+        Visit("stories:lesson_edit", "form", reverse("stories:lesson_edit", args=[w.stories["lesson"]]), (MEMBER,)),
+    ],
+    "stories:lesson_delete": lambda w: [
+        Visit(
+            "stories:lesson_delete", "confirm", reverse("stories:lesson_delete", args=[w.stories["lesson"]]), (MEMBER,)
+        ),
+    ],
+    "stories:like_yours": lambda w: [
+        Visit("stories:like_yours", "empty", _url("stories:like_yours"), SIGNED_IN),
+        Visit("stories:like_yours", "results", _url("stories:like_yours") + "?text=recruiters+follow+up", (NEWCOMER,)),
+    ],
     "notifications:inbox": lambda w: [
         Visit("notifications:inbox", "empty", reverse("notifications:inbox"), (NEWCOMER, MEMBER)),
     ],
@@ -828,6 +882,7 @@ EXCLUDED: dict[str, str] = {
     "tracker:task_done": POST_ONLY + " (its htmx fragment is a task row of tracker:tasks)",
     "tracker:quick_add": "an htmx fragment: the quick-add's pickers, inside every signed-in page's layout",
     "tracker:export_file": "a download: a zip of CSV files, or JSON",
+    "stories:sharing": POST_ONLY,
     "notifications:open": "a redirect: marks the notification read, then to where acting on it happens",
     "notifications:mark_read": POST_ONLY,
     "notifications:mark_all_read": POST_ONLY,

@@ -37,6 +37,7 @@ from roundtable.demo.journal import journal_history
 from roundtable.demo.meetings import schedule_meetings
 from roundtable.demo.network import network_demo
 from roundtable.demo.people import create_people
+from roundtable.demo.stories import build_stories
 from roundtable.demo.tracker import build_trackers
 from roundtable.demo.world import ADMIN_EMAIL, FACILITATOR_EMAIL, MEMBER_EMAIL, TOPICS
 from roundtable.groups import services
@@ -91,6 +92,7 @@ class Command(BaseCommand):
             activities = build_trackers(rng, loaded)
             network_demo(rng, loaded)
             build_buddies(rng, loaded)
+            build_stories(rng, loaded)
             missing = set(MembershipState.values) - set(Membership.objects.values_list("state", flat=True).distinct())
             if missing:  # pragma: no cover - guarded by the tests
                 raise CommandError(f"Demo data lacks memberships in states: {sorted(missing)}")

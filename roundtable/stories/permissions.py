@@ -1,0 +1,105 @@
+"""Who may read or change a story or a lesson. Every surface asks here: the pages, the group
+page's section, the API, the "new story" email, and the search ("others with a challenge like
+yours").
+
+The rules, for a story or a lesson (a "post"):
+- its author always sees it and alone may edit or delete it (anyone else: the same 404 as a
+  missing post);
+- nobody else sees a post whose author's account is no longer active;
+- audience "public": anyone, signed in or not; "members": anyone signed in with an active
+  account; "groups": people who are active members of a group the author is in or has left
+  (groups.permissions.BEEN_IN_STATES), so a story written after leaving still reaches the
+  group that helped;
+- a story naming a secret group is seen only by that group's active members (whatever its
+  audience): a secret group and everything about it stays inside it (design, "Privacy,
+  precisely");
+- banned, removed, refused and former members count as outsiders of that group: they see
+  what any outsider sees.
+Anonymous posts are visible by these same rules; what changes is that no surface names their
+author (selectors.StoryCard.author_name is "" for them, except for the author themselves).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from roundtable.core.ids import is_public_id
+from roundtable.groups.models import GroupVisibility, Membership, MembershipState
+from roundtable.groups.permissions import BEEN_IN_STATES, Viewer
+
+from .models import Audience, Lesson, Story
+
+NOT_FOUND = "No such story."
+NO_LESSON = "No such lesson."
+
+
+def _shares_group_with_author(viewer_id: int) -> Q:
+    """The viewer is an active member of a group the post's author is in or has left."""
+    viewer_groups = Membership.objects.filter(user_id=viewer_id, state=MembershipState.ACTIVE).values("group_id")
+    author_in = Membership.objects.filter(
+        user_id=OuterRef("author_id"), state__in=BEEN_IN_STATES, group_id__in=viewer_groups
+    )
+    return Q(Exists(author_in))
+
+
+def _audience_q(viewer: Viewer) -> Q:
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Q(audience=Audience.PUBLIC)
+    return (
+        Q(author_id=viewer.pk)
+        | Q(audience__in=(Audience.PUBLIC, Audience.MEMBERS))
+        | (Q(audience=Audience.GROUPS) & _shares_group_with_author(viewer.pk))
+    )
+
+
+def visible_stories(viewer: Viewer) -> QuerySet[Story]:
+    """The stories the viewer may read (module rules), unordered beyond the model's newest first."""
+    qs = Story.objects.filter(_audience_q(viewer)).filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
+    secret = Q(group__visibility=GroupVisibility.SECRET)
+    if not viewer.is_authenticated:
+        return qs.exclude(secret)
+    member_of_group = Membership.objects.filter(
+        user_id=viewer.pk, group_id=OuterRef("group_id"), state=MembershipState.ACTIVE
+    )
+    return qs.filter(~secret | Q(group__isnull=True) | Q(author_id=viewer.pk) | Q(Exists(member_of_group)))
+
+
+def visible_lessons(viewer: Viewer) -> QuerySet[Lesson]:
+    """The lessons the viewer may read (module rules)."""
+    return Lesson.objects.filter(_audience_q(viewer)).filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
+
+
+def may_see_story(viewer: Viewer, story: Story) -> bool:
+    """One story, by the same rules (one query): the "new story" email re-checks with it."""
+    return visible_stories(viewer).filter(pk=story.pk).exists()
+
+
+def story_for_viewer(viewer: Viewer, public_id: str) -> Story:
+    """The story behind a public id if the viewer may read it; Http404 otherwise."""
+    story = None
+    if is_public_id(public_id):
+        story = visible_stories(viewer).select_related("author__profile", "group").filter(public_id=public_id).first()
+    if story is None:
+        raise Http404(NOT_FOUND)
+    return story
+
+
+def story_for_author(viewer: Viewer, public_id: str) -> Story:
+    """The viewer's own story (to edit or delete); Http404 for anyone else's or a missing one."""
+    story = None
+    if viewer.is_authenticated and is_public_id(public_id):
+        story = Story.objects.select_related("group").filter(public_id=public_id, author_id=viewer.pk).first()
+    if story is None:
+        raise Http404(NOT_FOUND)
+    return story
+
+
+def lesson_for_author(viewer: Viewer, public_id: str) -> Lesson:
+    """The viewer's own lesson; Http404 for anyone else's or a missing one."""
+    lesson = None
+    if viewer.is_authenticated and is_public_id(public_id):
+        lesson = Lesson.objects.filter(public_id=public_id, author_id=viewer.pk).first()
+    if lesson is None:
+        raise Http404(NO_LESSON)
+    return lesson
