@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "roundtable.live",
     "roundtable.tracker",
     "roundtable.journal",
+    "roundtable.speakers",
     "roundtable.home",
     "roundtable.demo",
     "roundtable.api",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("roundtable.live.urls")),
     path("", include("roundtable.journal.urls")),
     path("", include("roundtable.tracker.urls")),
+    path("", include("roundtable.speakers.urls")),
 ]
 
 handler400 = "roundtable.core.views.bad_request"

@@ -15,6 +15,7 @@ from roundtable.core.errors import ServiceError
 from roundtable.groups.api import router as groups_router
 from roundtable.journal.api import router as journal_router
 from roundtable.meetings.api import router as meetings_router
+from roundtable.speakers.api import router as speakers_router
 from roundtable.tracker.api import router as tracker_router
 
 request_logger = logging.getLogger("django.request")
@@ -100,3 +101,4 @@ api.add_router("/groups", groups_router)
 api.add_router("/", meetings_router)
 api.add_router("/", journal_router)
 api.add_router("/me", tracker_router)
+api.add_router("/speakers", speakers_router)
