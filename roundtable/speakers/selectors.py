@@ -53,7 +53,7 @@ def directory(viewer: Viewer, f: DirectoryFilters, *, now: datetime | None = Non
     qs = Expert.objects.filter(listed=True, user__is_active=True)
     for word in f.q.casefold().split()[:8]:
         qs = qs.filter(search_text__contains=word)
-    if f.topic:
+    if f.topic:  # one topic per slug: the join never repeats an expert
         qs = qs.filter(topics__slug=f.topic)
     if f.format == "in_person":
         qs = qs.filter(in_person=True)
@@ -66,7 +66,6 @@ def directory(viewer: Viewer, f: DirectoryFilters, *, now: datetime | None = Non
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
         .annotate(talk_count=Coalesce(_talk_count(viewer, now), Value(0)))
         .order_by(F("talk_count").desc(), "-updated_at", "-id")
-        .distinct()
     )
 
 

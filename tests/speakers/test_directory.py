@@ -59,8 +59,11 @@ def test_past_talks_carry_their_materials() -> None:
     data = as_client(None).get(f"/api/v1/speakers/{w.expert.public_id}").json()
     [talk] = data["past_talks"]
     assert (talk["title"], talk["slides_url"], talk["recording_url"], talk["group"]) == (
-        LISTED_TALK, "https://slides.example.org/six", "", "Harbor Speakers",
-    )  # fmt: skip
+        LISTED_TALK,
+        "https://slides.example.org/six",
+        "",
+        "Harbor Speakers",
+    )
 
 
 def test_an_unlisted_or_closed_expert_answers_404_to_everyone_but_its_owner() -> None:
@@ -90,8 +93,13 @@ def test_an_unlisted_or_closed_expert_answers_404_to_everyone_but_its_owner() ->
 def test_search_and_filters() -> None:
     world()
     ola = UserFactory(name="Ola Online")
-    make_expert(ola, bio="Nurse turned analyst.", speaks_about="Career change into health tech.",
-                topics=("Career change",), online=True)  # fmt: skip
+    make_expert(
+        ola,
+        bio="Nurse turned analyst.",
+        speaks_about="Career change into health tech.",
+        topics=("Career change",),
+        online=True,
+    )
     c = as_client(None)
 
     def names(query: str) -> list[str]:
@@ -140,8 +148,13 @@ def test_volunteering_editing_and_unlisting() -> None:
     ann = UserFactory(name="Ann Alvarez")
     c = as_client(ann)
     assert as_client(None).get("/speakers/volunteer/").status_code == 302  # to the login page
-    form = {"bio": "Hiring manager in fintech.", "speaks_about": "What hiring managers skim for.",
-            "topics": "Interviewing, Fintech", "online": "on", "listed": "on"}  # fmt: skip
+    form = {
+        "bio": "Hiring manager in fintech.",
+        "speaks_about": "What hiring managers skim for.",
+        "topics": "Interviewing, Fintech",
+        "online": "on",
+        "listed": "on",
+    }
     # Odd input: each refused beside its field, nothing saved.
     for bad, field in (
         ({"bio": "Hi\x07there"}, "bio"),
@@ -158,8 +171,11 @@ def test_volunteering_editing_and_unlisting() -> None:
     expert = Expert.objects.get(user=ann)
     assert (r.status_code, r["Location"]) == (302, f"/speakers/{expert.public_id}/")
     assert (expert.bio, sorted(t.name for t in expert.topics.all()), expert.where, expert.listed) == (
-        "Hiring manager in fintech.", ["Fintech", "Interviewing"], "Online, from anywhere", True,
-    )  # fmt: skip
+        "Hiring manager in fintech.",
+        ["Fintech", "Interviewing"],
+        "Online, from anywhere",
+        True,
+    )
     # Edit: in person too.
     r = c.post("/speakers/volunteer/", {**form, "in_person": "on", "region": "Austin, TX"})
     expert.refresh_from_db()

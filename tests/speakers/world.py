@@ -62,9 +62,12 @@ def past_talk(group: Group, speaker: User, title: str, *, days_ago: int = 30, **
 
 def make_expert(user: User, **data: object) -> Expert:
     fields: dict[str, object] = {
-        "bio": "Recruiter for ten years.", "speaks_about": "Resumes that get read.",
-        "topics": ("Resumes", "LinkedIn"), "online": True, **data,
-    }  # fmt: skip
+        "bio": "Recruiter for ten years.",
+        "speaks_about": "Resumes that get read.",
+        "topics": ("Resumes", "LinkedIn"),
+        "online": True,
+        **data,
+    }
     return services.expert_save(user=user, data=services.ExpertData(**fields))  # type: ignore[arg-type]
 
 
@@ -84,7 +87,16 @@ def world() -> World:
     past_talk(secret, eve, "Layoffs nobody talks about", days_ago=40)
     past_talk(unlisted, eve, "Side door networking", days_ago=50)
     return World(
-        eve=eve, expert=expert, fay=fay, speakers=speakers, open_meeting=open_meeting, member=member,
-        stranger=UserFactory(name="Stan Stranger"), secret=secret, secret_member=secret_member, banned=banned,
-        ex_member=ex_member, unlisted=unlisted,
-    )  # fmt: skip
+        eve=eve,
+        expert=expert,
+        fay=fay,
+        speakers=speakers,
+        open_meeting=open_meeting,
+        member=member,
+        stranger=UserFactory(name="Stan Stranger"),
+        secret=secret,
+        secret_member=secret_member,
+        banned=banned,
+        ex_member=ex_member,
+        unlisted=unlisted,
+    )

@@ -35,6 +35,7 @@ from roundtable.demo.groups import (
 from roundtable.demo.journal import journal_history
 from roundtable.demo.meetings import schedule_meetings
 from roundtable.demo.people import create_people
+from roundtable.demo.speakers import build_speakers, quiet_events
 from roundtable.demo.tracker import build_trackers
 from roundtable.demo.world import ADMIN_EMAIL, FACILITATOR_EMAIL, MEMBER_EMAIL, TOPICS
 from roundtable.groups import services
@@ -76,7 +77,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         rng = random.Random(options["seed"])
         password_hash = make_password(DEMO_PASSWORD)
-        with quiet_notifications(), transaction.atomic():
+        with quiet_notifications(), quiet_events(), transaction.atomic():
             topics = services.topics_from_names(TOPICS[:12]) + services.topics_from_names(TOPICS[12:])
             loaded = create_people(rng, topics, password_hash)
             specs = group_specs(rng)
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             meetings = schedule_meetings(rng, loaded)
             reflections = journal_history(rng, loaded)
             activities = build_trackers(rng, loaded)
+            experts = build_speakers(rng, loaded)
             missing = set(MembershipState.values) - set(Membership.objects.values_list("state", flat=True).distinct())
             if missing:  # pragma: no cover - guarded by the tests
                 raise CommandError(f"Demo data lacks memberships in states: {sorted(missing)}")
@@ -98,7 +100,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Loaded demo data in {elapsed:.1f} s: {len(loaded.users)} people, {len(loaded.groups)} groups, "
                 f"{n_members} memberships, {meetings} meetings, {reflections} reflections, "
-                f"{activities} job-search activities."
+                f"{activities} job-search activities, {experts} experts."
             )
         )
         self.stdout.write(
