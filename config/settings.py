@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "roundtable.tracker",
     "roundtable.journal",
     "roundtable.speakers",
+    "roundtable.notifications",
     "roundtable.home",
     "roundtable.demo",
     "roundtable.api",

@@ -734,6 +734,21 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
         Visit("tracker:import", "error", reverse("tracker:import"), (MEMBER,), submit={"kind": "contacts"}, status=400),
     ],
     "tracker:export": lambda w: [Visit("tracker:export", "default", reverse("tracker:export"), (MEMBER,))],
+    "notifications:inbox": lambda w: [
+        Visit("notifications:inbox", "empty", reverse("notifications:inbox"), (NEWCOMER, MEMBER)),
+    ],
+    "notifications:preferences": lambda w: [
+        Visit("notifications:preferences", "default", reverse("notifications:preferences"), (MEMBER,)),
+    ],
+    "notifications:unsubscribe": lambda w: [
+        Visit(
+            "notifications:unsubscribe",
+            "bad-link",
+            reverse("notifications:unsubscribe", args=["not-a-token"]),
+            (ANONYMOUS,),
+            status=404,
+        ),
+    ],
     "api:openapi-view": lambda w: [Visit("api:openapi-view", "default", _url("api:openapi-view"), (ANONYMOUS,))],
     # allauth's pages, in the site's layout.
     "account_login": lambda w: [
@@ -842,6 +857,9 @@ EXCLUDED: dict[str, str] = {
     "tracker:task_done": POST_ONLY + " (its htmx fragment is a task row of tracker:tasks)",
     "tracker:quick_add": "an htmx fragment: the quick-add's pickers, inside every signed-in page's layout",
     "tracker:export_file": "a download: a zip of CSV files, or JSON",
+    "notifications:open": "a redirect: marks the notification read, then to where acting on it happens",
+    "notifications:mark_read": POST_ONLY,
+    "notifications:mark_all_read": POST_ONLY,
     "meetings:legacy_detail": LEGACY,
     "meetings:legacy_ics": LEGACY,
     "meetings:legacy_room": LEGACY,
