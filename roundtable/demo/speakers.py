@@ -100,10 +100,10 @@ MEMBER_OFFER = (
 
 @contextmanager
 def quiet_events() -> Iterator[None]:
-    """No emails for the demo's own invitations (they are its history, not news)."""
+    """No notifications for the demo's own invitations (they are its history, not news)."""
     saved = events.invitation_sent, events.invitation_answered
 
-    def nothing(**_kwargs: Any) -> None:
+    def nothing(*_args: Any, **_kwargs: Any) -> None:
         return None
 
     events.invitation_sent = events.invitation_answered = nothing  # type: ignore[assignment]

@@ -8,3 +8,11 @@ class SpeakersConfig(AppConfig):
 
     name = "roundtable.speakers"
     label = "speakers"
+
+    def ready(self) -> None:
+        from roundtable.notifications.kinds import register
+
+        from .notify import KINDS
+
+        for kind in KINDS:
+            register(kind)

@@ -23,7 +23,6 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from roundtable.accounts.models import User
 from roundtable.core.ids import is_public_id
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group, Kind, Membership, MembershipRole, MembershipState
@@ -145,8 +144,3 @@ def invitation_for_invitee(viewer: Viewer, public_id: str) -> Invitation:
     if invitation is None or not is_invitee(viewer, invitation):
         raise Http404(NO_INVITATION)
     return invitation
-
-
-def may_receive(user: User, invitation: Invitation) -> bool:
-    """For an email about the invitation: may `user` still see it? (Re-checked when sent.)"""
-    return user.is_active and can_view_invitation(user, invitation)

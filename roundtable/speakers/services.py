@@ -137,7 +137,7 @@ def invitation_create(
         raise SpeakerError(
             "Your group's earlier invitation to this expert is still waiting for an answer.", status=409
         ) from None
-    transaction.on_commit(lambda: events.invitation_sent(invitation_id=invitation.pk))
+    events.invitation_sent(invitation)
     return invitation
 
 
@@ -185,7 +185,7 @@ def invitation_accept(
     locked.title, locked.abstract, locked.answer_note = title.strip(), abstract.strip(), note.strip()
     locked.answered_at = now
     locked.save(update_fields=["status", "title", "abstract", "answer_note", "answered_at"])
-    transaction.on_commit(lambda: events.invitation_answered(invitation_id=locked.pk))
+    events.invitation_answered(locked)
     return locked
 
 
@@ -198,5 +198,5 @@ def invitation_decline(*, by: User, invitation: Invitation, note: str = "", now:
     locked.answer_note = note.strip()
     locked.answered_at = now or timezone.now()
     locked.save(update_fields=["status", "answer_note", "answered_at"])
-    transaction.on_commit(lambda: events.invitation_answered(invitation_id=locked.pk))
+    events.invitation_answered(locked)
     return locked

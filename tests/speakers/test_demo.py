@@ -15,6 +15,7 @@ from roundtable.demo.speakers import OFFERS, build_speakers, quiet_events
 from roundtable.demo.world import MEMBER_EMAIL, Loaded
 from roundtable.groups.models import Kind, MembershipRole
 from roundtable.meetings.models import Talk
+from roundtable.notifications.models import Notification
 from roundtable.speakers.models import Expert, Invitation
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
@@ -45,6 +46,7 @@ def test_the_demo_has_experts_talks_and_a_pending_invitation() -> None:
         True,
     )
     assert not DBTaskResult.objects.exists()  # no email queued for the demo's history
+    assert not Notification.objects.exists()  # nor anything in an inbox
     c = Client()
     c.force_login(member)
     assert f'href="/speakers/invitations/{inv.public_id}/"' in c.get("/speakers/invitations/").content.decode()
