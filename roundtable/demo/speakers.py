@@ -150,7 +150,7 @@ def build_speakers(rng: random.Random, loaded: Loaded) -> int:
         metro = loaded.metro_of.get(coach.pk) or (metros[i % len(metros)] if metros else "Boston")
         services.expert_save(user=coach, data=services.ExpertData(
             bio=bio, speaks_about=about, topics=topics, in_person=in_person, online=True,
-            region=f"{metro} area" if in_person else "",
+            region=metro if in_person else "",
         ))  # fmt: skip
         experts += 1
         group = _speakers_group(loaded, metro) or _speakers_group(loaded, "Boston")

@@ -181,9 +181,15 @@ class AcceptForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
+    """Beside AcceptForm on one page: its own ids ("decline_note"), the field names the same."""
+
     note = MultiLineField(
         label="A note to the facilitator (optional)",
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "decline_%s")
+        super().__init__(*args, **kwargs)
