@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "roundtable.tracker",
     "roundtable.journal",
     "roundtable.network",
+    "roundtable.speakers",
     "roundtable.notifications",
     "roundtable.buddies",
     "roundtable.stories",

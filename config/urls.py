@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("roundtable.journal.urls")),
     path("", include("roundtable.tracker.urls")),
     path("", include("roundtable.network.urls")),
+    path("", include("roundtable.speakers.urls")),
     path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.buddies.urls")),
     path("", include("roundtable.stories.urls")),

@@ -24,6 +24,7 @@ The rule, one sentence per kind of page (tester's finding 6):
   email, password, API tokens and roundtable history. Someone else's profile lights nothing.
 - **The agenda lights "Agenda"**, with the calendar link page.
 - **Every page of the job-search tracker lights "Job search"** (the namespace `tracker:`).
+- **Every page of the experts directory and invitations to speak lights "Speakers"** (`speakers:`).
 - Pages in no section (the 404 page, the API docs, footer pages) light nothing.
 
 Pages are matched by their full view name (``namespace:name``), never by the bare URL name:
@@ -140,6 +141,8 @@ def current_items(view_name: str | None, *, member: bool = False, own_profile: b
         return {"account": "true"} if own_profile else {}
     if view_name.startswith("tracker:"):
         return {"tracker": "page" if view_name == "tracker:home" else "true"}
+    if view_name.startswith("speakers:"):
+        return {"speakers": "page" if view_name == "speakers:directory" else "true"}
     out: dict[str, str] = {}
     for key, (own, section) in SECTIONS.items():
         if view_name == own:

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 
+from roundtable.accounts.models import User
 from roundtable.core import dates
 from roundtable.core.text import LinkField, MultiLineField, SingleLineField
 from roundtable.core.zones import ZoneField, canonical_zone
-from roundtable.groups.models import Format, Group, Kind
+from roundtable.groups.models import Format, Group, Kind, Membership, MembershipState
 from roundtable.groups.places import resolve
 from roundtable.groups.templates_of_kind import TEMPLATES
 
@@ -81,7 +83,13 @@ class MeetingForm(forms.Form):
                                       max_value=120)  # fmt: skip
     circle_minutes = forms.IntegerField(label="Circle length (minutes)", required=False, min_value=5, max_value=600)
     # Speakers
-    speaker_name = SingleLineField(max_length=120, required=False)
+    speaker_person = forms.ChoiceField(
+        label="Speaker's account", required=False,
+        help_text="A member of the group or a listed expert: the talk then shows among their past talks. "
+                  "Or keep only a name below.",
+    )  # fmt: skip
+    speaker_name = SingleLineField(max_length=120, required=False,
+                                   help_text="Left empty with a speaker picked above: their name.")  # fmt: skip
     talk_title = SingleLineField(max_length=200, required=False)
     organisation = SingleLineField(max_length=160, required=False)
     bio = MultiLineField(label="Speaker bio", max_length=2000, required=False,
@@ -99,9 +107,15 @@ class MeetingForm(forms.Form):
         if editing is not None:
             for name in ("repeat", "ends", "until", "count", "rule"):
                 self.fields.pop(name)
+        self._speakers: dict[str, User] = {}
+        if group.kind == Kind.SPEAKERS:
+            self._speakers = speaker_candidates(group, self.initial.get("speaker_person") or "")
+            cast(forms.ChoiceField, self.fields["speaker_person"]).choices = [("", "Nobody picked: a name only")] + [
+                (u.public_id, u.display_name) for u in self._speakers.values()
+            ]
         if group.kind != Kind.SPEAKERS:
-            for name in ("speaker_name", "talk_title", "organisation", "bio", "abstract", "talk_topics",
-                         "slides_url", "recording_url"):  # fmt: skip
+            for name in ("speaker_person", "speaker_name", "talk_title", "organisation", "bio", "abstract",
+                         "talk_topics", "slides_url", "recording_url"):  # fmt: skip
                 self.fields.pop(name)
         if group.kind != Kind.STRATEGIC:
             self.fields.pop("roundtable_minutes")
@@ -150,6 +164,9 @@ class MeetingForm(forms.Form):
                 self.add_error("until", "The last date is before the first meeting.")
             if ends == "count" and not data.get("count") and "count" not in self.errors:
                 self.add_error("count", "Say how many meetings, or let the series keep going.")
+        picked = self._speakers.get(data.get("speaker_person") or "") if self.group.kind == Kind.SPEAKERS else None
+        if picked is not None and not data.get("speaker_name"):
+            data["speaker_name"] = picked.display_name
         if self.group.kind == Kind.SPEAKERS and (data.get("speaker_name") or data.get("talk_title")):
             if not data.get("speaker_name"):
                 self.add_error("speaker_name", "Who is speaking?")
@@ -205,6 +222,7 @@ class MeetingForm(forms.Form):
             speaker_name=d["speaker_name"], title=d["talk_title"], organisation=d.get("organisation", ""),
             bio=d.get("bio", ""), abstract=d.get("abstract", ""), topics=topics,
             slides_url=d.get("slides_url", ""), recording_url=d.get("recording_url", ""),
+            speaker=self._speakers.get(d.get("speaker_person") or ""),
         )  # fmt: skip
 
     @classmethod
@@ -239,8 +257,22 @@ class MeetingForm(forms.Form):
                 speaker_name=talk.speaker_name, talk_title=talk.title, organisation=talk.organisation, bio=talk.bio,
                 abstract=talk.abstract, talk_topics=", ".join(t.name for t in talk.topics.all()),
                 slides_url=talk.slides_url, recording_url=talk.recording_url,
+                speaker_person=talk.speaker.public_id if talk.speaker is not None else "",
             )  # fmt: skip
         return out
+
+
+def speaker_candidates(group: Group, current: str = "") -> dict[str, User]:
+    """The people a facilitator may pick as a talk's speaker, by public id, in name order:
+    the group's active members, listed experts (roundtable/speakers: they chose to be found
+    and invited), and the talk's current speaker (`current`, a public id) so that editing
+    the meeting keeps them. Active accounts only; one query."""
+    active = Membership.objects.filter(group=group, state=MembershipState.ACTIVE).values("user_id")
+    q = Q(pk__in=active) | Q(expert__listed=True)
+    if current:
+        q |= Q(public_id=current)
+    people = User.objects.filter(q, is_active=True).select_related("profile")
+    return dict(sorted(((u.public_id, u) for u in people), key=lambda kv: (kv[1].display_name.casefold(), kv[0])))
 
 
 class MessageForm(forms.Form):

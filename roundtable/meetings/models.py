@@ -145,6 +145,12 @@ class Meeting(MeetingFields):
 class Talk(models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="talk")
     speaker_name = models.CharField(max_length=120)
+    # The speaker's account, where the facilitator picked a person (a member of the group or a
+    # listed expert, roundtable/speakers) rather than only writing a name: the expert directory
+    # lists a person's past talks through it. speaker_name stays the name shown on the talk.
+    speaker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="talks_given"
+    )
     title = models.CharField(max_length=200)
     organisation = models.CharField(max_length=160, blank=True)
     bio = models.TextField(max_length=2000, blank=True)

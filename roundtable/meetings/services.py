@@ -57,6 +57,8 @@ class TalkData:
     topics: tuple[str, ...] = field(default_factory=tuple)
     slides_url: str = ""
     recording_url: str = ""
+    # The speaker's account (Talk.speaker), or None for a name only.
+    speaker: User | None = None
 
 
 FIELDS = [
@@ -133,13 +135,15 @@ def _talk_save(meeting: Meeting, talk: TalkData | None) -> None:
         defaults={
             "speaker_name": talk.speaker_name.strip(), "title": talk.title.strip(),
             "organisation": talk.organisation.strip(), "bio": talk.bio, "abstract": talk.abstract,
-            "slides_url": talk.slides_url, "recording_url": talk.recording_url,
+            "slides_url": talk.slides_url, "recording_url": talk.recording_url, "speaker": talk.speaker,
         },
     )  # fmt: skip
     obj.topics.set(topics_from_names(talk.topics))
 
 
 def talk_set(*, meeting: Meeting, talk: TalkData) -> None:
+    """Create or replace the meeting's talk (speaker, title, topics, links, the speaker's
+    account). MeetingError when the speaker's name or the title is empty."""
     _talk_save(meeting, talk)
 
 

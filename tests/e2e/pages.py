@@ -91,6 +91,7 @@ class World:
     tracker: dict[str, str] = field(default_factory=dict)  # public ids of Ann's tracker rows
     introduction: str = ""  # public id of Ann's ask to meet Ben, waiting for Rosa
     stories: dict[str, str] = field(default_factory=dict)  # public ids of the newcomer's story, Ann's lesson
+    speakers: dict[str, str] = field(default_factory=dict)  # public ids of experts and invitations
 
 
 LONG_EMAIL = "daniela.wolfeschlegelsteinhausenbergerdorff@career-transitions.example.com"
@@ -259,6 +260,7 @@ def build_world() -> World:
     w.tracker = build_tracker(ann, past)
     buddies_sweep_world(ann, ben, rosa, w.groups["strategic"])
     w.stories = build_stories(nia, ann)
+    w.speakers = build_speakers(w)
     assert Membership.objects.filter(user=nia).count() == 0
     w.introduction = build_network(w)
     return w
@@ -326,6 +328,63 @@ def build_stories(nia: User, ann: User) -> dict[str, str]:
         text="Recruiters reply when you follow up the same day.", audience="public",
     ))  # fmt: skip
     return {"story": story.public_id, "lesson": lesson.public_id}
+def build_speakers(w: World) -> dict[str, str]:
+    """Experts: Ben (in person and online, a past talk with slides at the speakers group) and
+    Ann (online; Rosa's invitation to her waits for an answer); Cat declined one. The newcomer
+    has no expert profile: the volunteer form's first state."""
+    from roundtable.speakers import services as speakers
+
+    ann, ben, cat, rosa = (w.users[k] for k in ("ann", "ben", "cat", "rosa"))
+    speakers_group = w.groups["speakers"]
+    b = speakers.expert_save(
+        user=ben,
+        data=speakers.ExpertData(
+            bio="Recruiter for twelve years, now coaching people back into work.",
+            speaks_about="How recruiters search LinkedIn, and what a profile needs to show up.",
+            topics=("LinkedIn", "Interviewing"),
+            in_person=True,
+            region="Boston, MA",
+        ),
+    )
+    start = timezone.now() - timedelta(days=30)
+    old = MeetingFactory(
+        group=speakers_group, title="Winter speaker night", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    TalkFactory(
+        meeting=old,
+        speaker=ben,
+        speaker_name="Ben Brooks",
+        title="Found in the search",
+        abstract="What recruiters type, and what they see first.",
+        slides_url="https://slides.example.org/found",
+    )
+    a = speakers.expert_save(
+        user=ann,
+        data=speakers.ExpertData(
+            bio="Data analyst moving into product.",
+            speaks_about="Spreadsheets that keep a job search on track.",
+            topics=("Job search strategy",),
+        ),
+    )
+    c = speakers.expert_save(
+        user=cat,
+        data=speakers.ExpertData(
+            bio="Nurse turned health-tech analyst.", speaks_about="Career change into health tech."
+        ),
+    )
+    pending = speakers.invitation_create(
+        by=rosa,
+        expert=a,
+        group=speakers_group,
+        proposed_on=timezone.now().date() + timedelta(days=40),
+        topic=a.topics.first(),
+        note="Our members keep asking how to organise a search.",
+    )
+    answered = speakers.invitation_create(
+        by=rosa, expert=c, group=speakers_group, proposed_on=timezone.now().date() + timedelta(days=50)
+    )
+    speakers.invitation_decline(by=cat, invitation=answered, note="Travelling that month, sorry.")
+    return {"ben": b.public_id, "ann": a.public_id, "pending": pending.public_id, "answered": answered.public_id}
 
 
 # ---------------------------------------------------------------------------- the list
@@ -515,6 +574,49 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     "journal:landed": lambda w: [
         Visit("journal:landed", "form", _url("journal:landed"), (MEMBER,)),
         Visit("journal:landed", "error", _url("journal:landed"), (MEMBER,), submit={"company_name": ""}, status=400),
+    ],
+    "speakers:directory": lambda w: [
+        Visit("speakers:directory", "full", _url("speakers:directory"), EVERYONE),
+        Visit("speakers:directory", "empty", _url("speakers:directory") + "?q=zebra+xylophone", (ANONYMOUS,)),
+        Visit("speakers:directory", "error", _url("speakers:directory") + "?format=pigeon", (ANONYMOUS,), status=400),
+    ],
+    "speakers:expert": lambda w: [
+        Visit("speakers:expert", "default", reverse("speakers:expert", args=[w.speakers["ben"]]), EVERYONE),
+        Visit("speakers:expert", "own", reverse("speakers:expert", args=[w.speakers["ann"]]), (MEMBER,)),
+    ],
+    "speakers:volunteer": lambda w: [
+        Visit("speakers:volunteer", "new", _url("speakers:volunteer"), (NEWCOMER,)),
+        Visit("speakers:volunteer", "edit", _url("speakers:volunteer"), (MEMBER,)),
+        Visit("speakers:volunteer", "error", _url("speakers:volunteer"), (NEWCOMER,), submit={"bio": ""}, status=400),
+    ],
+    "speakers:invite": lambda w: [
+        Visit("speakers:invite", "form", reverse("speakers:invite", args=[w.speakers["ben"]]), (FACILITATOR,)),
+        Visit(
+            "speakers:invite",
+            "error",
+            reverse("speakers:invite", args=[w.speakers["ben"]]),
+            (FACILITATOR,),
+            submit={"proposed_on": "9999-12-31"},
+            status=400,
+        ),
+    ],
+    "speakers:invitations": lambda w: [
+        Visit("speakers:invitations", "full", _url("speakers:invitations"), (MEMBER, FACILITATOR)),
+        Visit("speakers:invitations", "empty", _url("speakers:invitations"), (NEWCOMER,)),
+    ],
+    "speakers:invitation": lambda w: [
+        Visit(
+            "speakers:invitation",
+            "pending",
+            reverse("speakers:invitation", args=[w.speakers["pending"]]),
+            (MEMBER, FACILITATOR),
+        ),
+        Visit(
+            "speakers:invitation",
+            "answered",
+            reverse("speakers:invitation", args=[w.speakers["answered"]]),
+            (FACILITATOR,),
+        ),
     ],
     "journal:landed_done": lambda w: [
         Visit("journal:landed_done", "default", _url("journal:landed_done"), (NEWCOMER,))
@@ -848,6 +950,9 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
 POST_ONLY = "POST only: answers with a redirect; its error states render pages that are in PAGES"
 LEGACY = "an old numeric address: a redirect to the public one for listed groups' meetings, else the 404 page"
 EXCLUDED: dict[str, str] = {
+    "speakers:listing": POST_ONLY,
+    "speakers:accept": POST_ONLY,
+    "speakers:decline": POST_ONLY,
     "admin:": "Django's own admin, for staff: its markup is Django's, not the app's (phones: PHONE_ONLY)",
     "api:": "the JSON API (its docs page, api:openapi-view, is in PAGES)",
     "healthz": "a plain-text liveness answer",

@@ -38,6 +38,7 @@ from roundtable.demo.meetings import schedule_meetings
 from roundtable.demo.network import network_demo
 from roundtable.demo.people import create_people
 from roundtable.demo.stories import build_stories
+from roundtable.demo.speakers import build_speakers, quiet_events
 from roundtable.demo.tracker import build_trackers
 from roundtable.demo.world import ADMIN_EMAIL, FACILITATOR_EMAIL, MEMBER_EMAIL, TOPICS
 from roundtable.groups import services
@@ -79,7 +80,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         rng = random.Random(options["seed"])
         password_hash = make_password(DEMO_PASSWORD)
-        with quiet_notifications(), transaction.atomic():
+        with quiet_notifications(), quiet_events(), transaction.atomic():
             topics = services.topics_from_names(TOPICS[:12]) + services.topics_from_names(TOPICS[12:])
             loaded = create_people(rng, topics, password_hash)
             specs = group_specs(rng)
@@ -93,6 +94,7 @@ class Command(BaseCommand):
             network_demo(rng, loaded)
             build_buddies(rng, loaded)
             build_stories(rng, loaded)
+            experts = build_speakers(rng, loaded)
             missing = set(MembershipState.values) - set(Membership.objects.values_list("state", flat=True).distinct())
             if missing:  # pragma: no cover - guarded by the tests
                 raise CommandError(f"Demo data lacks memberships in states: {sorted(missing)}")
@@ -104,7 +106,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Loaded demo data in {elapsed:.1f} s: {len(loaded.users)} people, {len(loaded.groups)} groups, "
                 f"{n_members} memberships, {meetings} meetings, {reflections} reflections, "
-                f"{activities} job-search activities."
+                f"{activities} job-search activities, {experts} experts."
             )
         )
         self.stdout.write(
