@@ -16,10 +16,10 @@ from roundtable.core.errors import ServiceError
 from roundtable.groups.api import router as groups_router
 from roundtable.journal.api import router as journal_router
 from roundtable.meetings.api import router as meetings_router
-from roundtable.notifications.api import router as notifications_router
 from roundtable.network.api import router as network_router
-from roundtable.stories.api import router as stories_router
+from roundtable.notifications.api import router as notifications_router
 from roundtable.speakers.api import router as speakers_router
+from roundtable.stories.api import router as stories_router
 from roundtable.tracker.api import router as tracker_router
 
 request_logger = logging.getLogger("django.request")

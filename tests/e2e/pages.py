@@ -328,6 +328,8 @@ def build_stories(nia: User, ann: User) -> dict[str, str]:
         text="Recruiters reply when you follow up the same day.", audience="public",
     ))  # fmt: skip
     return {"story": story.public_id, "lesson": lesson.public_id}
+
+
 def build_speakers(w: World) -> dict[str, str]:
     """Experts: Ben (in person and online, a past talk with slides at the speakers group) and
     Ann (online; Rosa's invitation to her waits for an answer); Cat declined one. The newcomer

@@ -37,8 +37,8 @@ from roundtable.demo.journal import journal_history
 from roundtable.demo.meetings import schedule_meetings
 from roundtable.demo.network import network_demo
 from roundtable.demo.people import create_people
-from roundtable.demo.stories import build_stories
 from roundtable.demo.speakers import build_speakers, quiet_events
+from roundtable.demo.stories import build_stories
 from roundtable.demo.tracker import build_trackers
 from roundtable.demo.world import ADMIN_EMAIL, FACILITATOR_EMAIL, MEMBER_EMAIL, TOPICS
 from roundtable.groups import services
