@@ -248,7 +248,9 @@ def accept_invitation(request: HttpRequest, public_id: SingleLine, payload: Acce
     return _fresh(_user(request), public_id)
 
 
-@router.post("/invitations/{public_id}/decline", response={200: InvitationOut, 409: Error, **R}, auth=token_auth)
+@router.post(
+    "/invitations/{public_id}/decline", response={200: InvitationOut, 400: Error, 409: Error, **R}, auth=token_auth
+)
 def decline_invitation(request: HttpRequest, public_id: SingleLine, payload: DeclineIn) -> dict[str, Any]:
     """Decline an invitation to you, with an optional note to the facilitator."""
     inv = _invitee(request, public_id)
