@@ -123,6 +123,10 @@ def test_the_badge_updates_live_when_a_notification_arrives(server: str, new_pag
     expect(item).to_be_visible()
     expect(page.locator(".inbox-item.is-unread .inbox-new")).to_have_text("New")
     shot(page, f"notifications-inbox-{width}")
+    page.get_by_role("link", name="Choose what reaches you").click()
+    expect(page.get_by_role("group", name="News in my groups", exact=True)).to_be_visible()
+    shot(page, f"notifications-preferences-{width}")
+    page.go_back()
     item.click()
     expect(page).to_have_url(f"{server}/groups/{group.slug}/")
     if width < 600:
