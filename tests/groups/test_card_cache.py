@@ -55,10 +55,11 @@ def test_a_card_is_rendered_once_then_served_to_other_queries_and_viewers() -> N
     _get(anon, "/groups/?q=nothing")  # caches the topic filter's list
     n_first, first = _get(anon, "/groups/?q=card")
     # Another query string (not the anonymous results cache): the same three cards, without
-    # the queries that build them (the groups' fields beyond their keys, the topics and the
-    # two of the schedule lines).
+    # the queries that build them (the topics and the two of the schedule lines; on SQLite,
+    # whose anonymous page reads the groups' keys only, their other fields too).
+    keys_only = connection.vendor == "sqlite"
     n_other, other = _get(anon, "/groups/?q=card&sort=relevance")
-    assert n_other == n_first - 4
+    assert n_other == n_first - 3 - keys_only
     assert [_card(other, f"Card group {i}") for i in range(3)] == [_card(first, f"Card group {i}") for i in range(3)]
     member = Client()
     member.force_login(UserFactory())
@@ -69,7 +70,7 @@ def test_a_card_is_rendered_once_then_served_to_other_queries_and_viewers() -> N
     # Not the groups' fields (the signed-in path reads whole rows) nor the two schedule
     # queries; the session, the user, the profile and its interests (for the reasons) and
     # the profile's name in the menu.
-    assert n_signed_in == n_first - 3 + 5
+    assert n_signed_in == n_first - 2 - keys_only + 5
 
 
 @pytest.mark.django_db

@@ -75,7 +75,10 @@ def test_keys_only_defers_everything_but_the_key_and_the_place() -> None:
     _unused, results = discover(AnonymousUser(), DiscoveryFilters(q="alpha"), with_topics=False, keys_only=True)
     assert len(results) == 17  # descriptions 0 and 2 of every three hold "alpha"
     every = {f.attname for f in Group._meta.concrete_fields}
-    assert {frozenset(r.group.get_deferred_fields()) for r in results} == {frozenset(every - set(KEY_FIELDS))}
+    # Anonymous viewers on SQLite get the written SQL, which reads keys only; the ORM path
+    # (PostgreSQL) reads whole rows, which keys_only allows.
+    deferred = every - set(KEY_FIELDS) if connection.vendor == "sqlite" else set()
+    assert {frozenset(r.group.get_deferred_fields()) for r in results} == {frozenset(deferred)}
     # Asked with topics, the groups are whole: keys_only is only for callers that need neither.
     _unused2, results = discover(AnonymousUser(), DiscoveryFilters(q="alpha"), with_topics=True, keys_only=True)
     assert {frozenset(r.group.get_deferred_fields()) for r in results} == {frozenset()}
