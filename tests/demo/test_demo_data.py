@@ -139,10 +139,15 @@ def test_demo_has_meetings_talks_and_rsvps_for_every_group() -> None:
         >= 3 * Group.objects.filter(kind="speakers").count()
     )
     assert Rsvp.objects.filter(status="going").exists()
-    # The only meetings in the past are the journal's history of one group (demo/journal.py),
-    # so its facilitator's health page has figures to show.
+    # The meetings in the past are the journal's history of one group (demo/journal.py), so its
+    # facilitator's health page has figures to show, and the experts' past talks at speakers
+    # groups (demo/speakers.py), each with its talk.
     past = Meeting.objects.filter(starts_at__lt=timezone.now())
-    assert set(past.values_list("group__name", flat=True)) == {"Boston Strategic Job Search Roundtable"}
+    not_talks = past.exclude(group__kind="speakers")
+    assert set(not_talks.values_list("group__name", flat=True)) == {"Boston Strategic Job Search Roundtable"}
+    assert past.filter(group__kind="speakers").exists()
+    assert not past.filter(group__kind="speakers", talk__isnull=True).exists()
+    past = not_talks
     from roundtable.journal.health import group_health
 
     report = group_health(past.first().group)  # type: ignore[union-attr]

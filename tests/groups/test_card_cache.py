@@ -69,8 +69,8 @@ def test_a_card_is_rendered_once_then_served_to_other_queries_and_viewers() -> N
     assert _card(signed_in, "Card group 0") == _card(first, "Card group 0")
     # Not the groups' fields (the signed-in path reads whole rows) nor the two schedule
     # queries; the session, the user, the profile and its interests (for the reasons) and
-    # the profile's name in the menu.
-    assert n_signed_in == n_first - 2 - keys_only + 5
+    # the profile's name in the menu, and the menu's unread badge (notifications.selectors.badge_count).
+    assert n_signed_in == n_first - 2 - keys_only + 6
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from roundtable.accounts.services import api_token_create
 from roundtable.groups.models import Membership, MembershipState
 from roundtable.notifications import selectors
+from roundtable.notifications.kinds import all_kinds
 from roundtable.notifications.models import Notification, Preference
 from tests.factories import GroupFactory, MembershipFactory
 
@@ -88,12 +89,13 @@ def test_lost_access_is_neither_listed_nor_counted() -> None:
 def test_preferences_get_and_put() -> None:
     reader, _, _ = _world()
     c, auth = Client(), bearer(reader)
-    assert c.get(f"{BASE}/preferences", **auth).json() == {
-        "kinds": [
-            {"kind": KIND_NO_BULK.key, "label": "Quiet news in my groups", "inbox": True, "email": "digest"},
-            {"kind": KIND.key, "label": "News in my groups", "inbox": True, "email": "now"},
-        ]
-    }
+    kinds = c.get(f"{BASE}/preferences", **auth).json()["kinds"]
+    # Every registered kind is listed, the apps' too (in the registry's order); these tests' own:
+    assert [k["kind"] for k in kinds] == [k.key for k in all_kinds()]
+    assert [k for k in kinds if k["kind"].startswith("tests.")] == [
+        {"kind": KIND_NO_BULK.key, "label": "Quiet news in my groups", "inbox": True, "email": "digest"},
+        {"kind": KIND.key, "label": "News in my groups", "inbox": True, "email": "now"},
+    ]
     response = c.put(
         f"{BASE}/preferences",
         {"kinds": [{"kind": KIND.key, "inbox": False, "email": "never"}]},
@@ -101,7 +103,7 @@ def test_preferences_get_and_put() -> None:
         **auth,
     )
     assert response.status_code == 200
-    assert response.json()["kinds"][1] == {
+    assert next(k for k in response.json()["kinds"] if k["kind"] == KIND.key) == {
         "kind": KIND.key,
         "label": "News in my groups",
         "inbox": False,
