@@ -256,7 +256,9 @@ def test_a_live_room_through_nginx_pages_on_wsgi_sockets_on_asgi(stack: Stack, b
         for page, user in ((rosa, rosa_user), (ann, ann_user), (ben, ben_user)):
             _watch_console(page, problems)
             _login(page, base, user.email)  # a form POST through the proxy: CSRF sees one origin
-            expect(page.get_by_role("status")).to_contain_text(f"You're logged in as {user.email}.")
+            expect(page.get_by_role("status").filter(has_text="You're logged in")).to_contain_text(
+                f"You're logged in as {user.email}."
+            )
 
         # Rosa opens the room with a form (a page: granian); everyone's socket goes to uvicorn.
         room_url = f"{base}/meetings/{meeting.public_id}/live/"
