@@ -31,7 +31,7 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
         try:
             profile = services.profile_update(user=request.user, data=form.data_object())
         except services.ProfileError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.add_to(form)
         else:
             messages.success(request, "Your profile is saved.")
             stats = selectors.pitch_stats(profile.pitch)

@@ -59,7 +59,7 @@ def pool(request: AuthedRequest) -> HttpResponse:
         try:
             services.pool_join(user=request.user, group=form.group(), preferences=form.preferences())
         except services.BuddyError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.add_to(form)
         else:
             joined = "You're in the pool. We match people every Monday, and we'll email you your buddy."
             messages.success(request, "Your preferences are saved." if was_in else joined)
@@ -88,7 +88,7 @@ def checkin(request: AuthedRequest, public_id: str) -> HttpResponse:
                                   last_week=d["last_week"], last_week_note=d["last_week_note"],
                                   activities=d["activities"])  # fmt: skip
         except services.BuddyError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.add_to(form)
         else:
             messages.success(request, "Your check-in is saved. Your buddy can see it now.")
             return redirect("buddies:home")

@@ -472,7 +472,7 @@ def create(request: AuthedRequest) -> HttpResponse:
         try:
             group = services.group_create(creator=request.user, data=form.data_object())
         except services.GroupError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.add_to(form)
         else:
             _next_step_set(request, group, "created")
             return redirect("groups:detail", slug=group.slug)
@@ -494,7 +494,7 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
         try:
             services.group_update(group=group, data=form.data_object())
         except services.GroupError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.add_to(form)
         else:
             messages.success(request, "Settings saved.")
             return redirect("groups:dashboard", slug=group.slug)
@@ -804,7 +804,7 @@ def invite_new(request: AuthedRequest, slug: str) -> HttpResponse:
                 role=form.cleaned_data["role"] or MembershipRole.MEMBER,
             )
         except services.GroupError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.add_to(form)
     if form.errors:
         # The dashboard again, each error beside its field and what was typed kept.
         return render(request, "groups/dashboard.html", _dashboard_context(request, group, form), status=400)

@@ -48,7 +48,7 @@ def goal(request: AuthedRequest, public_id: str) -> HttpResponse:
                 services.goal_set(owner=request.user, meeting=meeting, reasons=form.cleaned_data["reasons"],
                                   note=form.cleaned_data["note"], people=form.picks())  # fmt: skip
             except services.JournalError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                exc.add_to(form)
             else:
                 if request.htmx:
                     return _card(request, meeting)
@@ -92,7 +92,7 @@ def reflection(request: AuthedRequest, public_id: str) -> HttpResponse:
                                          takeaways=d["takeaways"], goal_met=d["goal_met"], met=d["met"],
                                          follow_ups=form.follow_ups())  # fmt: skip
             except services.JournalError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                exc.add_to(form)
             else:
                 made = len(d["met"])
                 note = f" {made} {'person is' if made == 1 else 'people are'} in your contacts." if made else ""
@@ -207,7 +207,7 @@ def landed(request: AuthedRequest) -> HttpResponse:
         try:
             record = landing.landing_record(owner=request.user, data=form.landing_data())
         except services.JournalError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.add_to(form)
         else:
             messages.success(request, f"Congratulations on your new role as {record.role}!")
             return redirect("journal:landed_done")

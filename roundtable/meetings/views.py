@@ -48,7 +48,7 @@ def create(request: AuthedRequest, slug: str) -> HttpResponse:
                 group=group, by=request.user, data=form.meeting_data(), rule=form.rrule(), talk=form.talk_data()
             )
         except services.MeetingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.add_to(form)
         else:
             extra = " and the series that follows" if meeting.series_id else ""
             messages.success(request, f"Scheduled {meeting.title}{extra}.")
@@ -184,7 +184,7 @@ def edit(request: AuthedRequest, public_id: str) -> HttpResponse:
             services.meeting_update(meeting=meeting, by=request.user, data=form.meeting_data(), scope=scope,
                                     talk=form.talk_data())  # fmt: skip
         except services.MeetingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.add_to(form)
         else:
             messages.success(request, "Saved. People who are going have been told about any change of time or place.")
             return redirect(meeting)

@@ -111,7 +111,7 @@ def ask(request: AuthedRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )  # fmt: skip
         except services.NetworkError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.add_to(form)
         else:
             messages.success(request, "Your ask is sent. You'll hear when there's an answer.")
             return redirect(intro)

@@ -73,7 +73,7 @@ def volunteer(request: AuthedRequest) -> HttpResponse:
             try:
                 saved = services.expert_save(user=request.user, data=form.expert_data())
             except services.SpeakerError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                exc.add_to(form)
             else:
                 if saved.listed:
                     messages.success(request, "Saved. You are in the directory: facilitators can invite you.")
@@ -126,7 +126,7 @@ def invite(request: AuthedRequest, public_id: str) -> HttpResponse:
                     topic=topic, note=form.cleaned_data.get("note", ""),
                 )  # fmt: skip
             except services.SpeakerError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                exc.add_to(form)
             else:
                 messages.success(request, f"Invitation sent. {e.user.display_name} will get an email.")
                 return redirect(inv)
@@ -183,7 +183,7 @@ def accept(request: AuthedRequest, public_id: str) -> HttpResponse:
             services.invitation_accept(by=request.user, invitation=inv, title=d["title"], abstract=d["abstract"],
                                        note=d["note"])  # fmt: skip
         except services.SpeakerError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.add_to(form)
         else:
             messages.success(request, "Thank you: you're speaking. The facilitator has been told.")
             return redirect(inv)

@@ -5,7 +5,6 @@ for anyone else's), selectors read, services write."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -29,10 +28,6 @@ from .forms import LessonForm, LikeYoursForm, StoryForm
 from .models import AnonymousSharing, Field, LessonKind
 
 PAGE_SIZE = 20
-
-
-def _apply_error(form: Any, exc: services.StoriesError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _choice(request: HtmxRequest, name: str, values: list[str]) -> str:
@@ -90,7 +85,7 @@ def story_new(request: AuthedRequest) -> HttpResponse:
         try:
             created = services.story_create(author=request.user, data=form.data_object())
         except services.StoriesError as exc:
-            _apply_error(form, exc)
+            exc.add_to(form)
         else:
             messages.success(request, "Thank you: your story is shared.")
             return redirect("stories:story", public_id=created.public_id)
@@ -110,7 +105,7 @@ def story_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
         try:
             services.story_update(story=own, data=form.data_object())
         except services.StoriesError as exc:
-            _apply_error(form, exc)
+            exc.add_to(form)
         else:
             messages.success(request, "Your story is saved.")
             return redirect("stories:story", public_id=own.public_id)
@@ -155,7 +150,7 @@ def lesson_new(request: AuthedRequest) -> HttpResponse:
         try:
             services.lesson_create(author=request.user, data=form.data_object())
         except services.StoriesError as exc:
-            _apply_error(form, exc)
+            exc.add_to(form)
         else:
             messages.success(request, "Thank you: your lesson is shared.")
             return redirect("stories:lessons")
@@ -173,7 +168,7 @@ def lesson_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
         try:
             services.lesson_update(lesson=own, data=form.data_object())
         except services.StoriesError as exc:
-            _apply_error(form, exc)
+            exc.add_to(form)
         else:
             messages.success(request, "Your lesson is saved.")
             return redirect("stories:lessons")
