@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import BASE_DIR, VENV_BIN, load, percentile, server_env  # bench/common.py
+from common import BASE_DIR, VENV_BIN, load, migrate_and_collect, percentile, server_env  # bench/common.py
 
 VAR_DIR = BASE_DIR / "var" / "bench" / "recommendations"
 PG_URL = "postgres://postgres@127.0.0.1:5432/rt_recommendations_bench"
@@ -175,7 +175,6 @@ def _time(fn: object, runs: int) -> tuple[list[float], list[float]]:
 
 def child(args: argparse.Namespace) -> int:
     _setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -185,10 +184,7 @@ def child(args: argparse.Namespace) -> int:
 
     name = {"sqlite": "SQLite", "pg": "PostgreSQL"}[args.child]
     print(f"\n{name} ({connection.vendor}):")
-    started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off: pages name hashed files
-    print(f"  migrate and collectstatic {time.monotonic() - started:.1f} s")
+    migrate_and_collect()
     viewer, meeting = _build(args.regenerate)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

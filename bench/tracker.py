@@ -31,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import BASE_DIR, VENV_BIN, load, percentile, server_env  # bench/common.py
+from common import BASE_DIR, VENV_BIN, load, migrate_and_collect, percentile, server_env  # bench/common.py
 
 VAR_DIR = BASE_DIR / "var" / "bench" / "tracker"
 PG_URL = "postgres://postgres@127.0.0.1:5432/rt_tracker_bench"
@@ -223,7 +223,6 @@ def child(args: argparse.Namespace) -> int:
     _setup()
     import tracemalloc
 
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -234,10 +233,7 @@ def child(args: argparse.Namespace) -> int:
 
     name = {"sqlite": "SQLite", "pg": "PostgreSQL"}[args.child]
     print(f"\n{name} ({connection.vendor}):")
-    started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off: pages name hashed files
-    print(f"  migrate and collectstatic {time.monotonic() - started:.1f} s")
+    migrate_and_collect()
     user = _build(args.regenerate)
     if connection.vendor == "postgresql":
         # Fresh bulk inserts have no planner statistics until autovacuum comes by; a site
