@@ -158,7 +158,7 @@ def group_health(group: Group, *, now: datetime | None = None, meetings: int = M
     people_answering = valued.values("owner_id").distinct().count()
     shown = [v for v in fixed.values() if _enough(v.answers)]
     answers, total = sum(v.answers for v in shown), sum(v.total for v in shown)
-    landed, median = _landings(group)
+    landed, median = group_landings(group)
     return GroupHealth(
         group=group,
         meetings=rows,
@@ -194,7 +194,7 @@ def _fixed_values(closed: list[int], valued: QuerySet[Reflection]) -> dict[int, 
     return fixed
 
 
-def _landings(group: Group) -> tuple[int | None, int | None]:
+def group_landings(group: Group) -> tuple[int | None, int | None]:
     """(members who landed, median days to land), each None below MIN_CONTRIBUTORS: the kept
     figures (models.GroupLandings), moved only in steps of MIN_CONTRIBUTORS landings. Two
     queries, three when the figures move."""

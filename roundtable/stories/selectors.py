@@ -181,7 +181,7 @@ def group_stories(viewer: Viewer, group: Group, *, limit: int = GROUP_SECTION_ST
     qs = stories(viewer).filter(group=group)
     rows = list(qs[:limit])
     total = len(rows) if len(rows) < limit else qs.count()
-    landed, _median = health._landings(group)  # health's own figure, never a new count
+    landed, _median = health.group_landings(group)  # health's own figure, never a new count
     return GroupStories(cards=story_cards(viewer, rows), total=total, landed=landed)
 
 
