@@ -32,8 +32,9 @@ class BodySchema(Schema):
     take model instances; given a JSON string or array instead, it would read `"AAA"` as
     `{"title": "Aaa"}` (str.title, called) and `[null, null]` as an empty object, and accept
     them. And pydantic's lax mode reads `false` as the number 0, `"7"` as the number 7 and `0`
-    as the date 1970-01-01. Every input schema derives from this one, so such a body answers
-    422 with the reason: numbers are JSON numbers, dates and times JSON text."""
+    as the date 1970-01-01, and `0`, `1` or `"yes"` as a boolean. Every input schema derives
+    from this one, so such a body answers 422 with the reason: numbers are JSON numbers, true
+    and false are JSON true and false, dates and times JSON text."""
 
     @model_validator(mode="before")
     @classmethod
@@ -53,6 +54,9 @@ class BodySchema(Schema):
             if isinstance(value, str) and admits & _NUMBERS and str not in admits:
                 raise ValueError(f"{key}: send a number, not text ({value[:20]!r} is text).")
             is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            other = (is_number and admits & _NUMBERS) or (isinstance(value, str) and str in admits)
+            if bool in admits and not isinstance(value, bool) and value is not None and not other:
+                raise ValueError(f"{key}: send true or false (a JSON boolean), not {value!r:.20}.")
             if is_number and admits & _MOMENTS and not admits & _NUMBERS:
                 raise ValueError(f"{key}: send a date or time as text, for example 2026-12-01 or 18:30.")
         return data

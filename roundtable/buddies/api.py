@@ -21,8 +21,7 @@ from roundtable.api.schemas import BodySchema
 from roundtable.core.text import MultiLine, SingleLine
 
 from . import permissions, selectors, services, tasks
-from .models import BuddyPair, CheckIn, FieldWish, Language, Progress, Reaction, Stage, Weekday
-from .models import Field as WorkField
+from .models import BuddyPair, CheckIn, FieldWish, Language, Progress, Reaction, SearchStage, Weekday, WorkField
 
 router = Router(tags=["buddies"])
 NOT_FOUND = "Not found."
@@ -37,7 +36,7 @@ class PoolIn(BodySchema):
     max_offset_hours: int = Field(ge=0, le=12, description="The widest time-zone gap you accept, in hours.")
     field: WorkField
     field_wish: FieldWish = FieldWish.ANY
-    stage: Stage = Field(description="0 exploring, 1 applying, 2 interviewing, 3 weighing offers.")
+    stage: SearchStage = Field(description="0 exploring, 1 applying, 2 interviewing, 3 weighing offers.")
     languages: list[Language] = Field(min_length=1, max_length=services.MAX_LANGUAGES)
 
 
@@ -70,7 +69,7 @@ class PairOut(Schema):
     reasons: list[str] = Field(description="Why you were paired, in words.")
 
 
-class MeOut(Schema):
+class BuddyMeOut(Schema):
     pool: PoolOut | None
     pair: PairOut | None
     this_week: str
@@ -140,7 +139,7 @@ def checkin_out(c: CheckIn) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.get("/me/buddy", response={200: MeOut, **R}, auth=token_auth)
+@router.get("/me/buddy", response={200: BuddyMeOut, **R}, auth=token_auth)
 def me(request: HttpRequest) -> dict[str, Any]:
     """Your place in a buddy pool and your open pair (null when none)."""
     user = _me(request)
@@ -163,7 +162,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     return {"pool": pool, "pair": pair, "this_week": page.this_week}
 
 
-@router.put("/me/buddy/pool", response={200: MeOut, 400: Error, **R}, auth=token_auth)
+@router.put("/me/buddy/pool", response={200: BuddyMeOut, 400: Error, **R}, auth=token_auth)
 def join_pool(request: HttpRequest, payload: PoolIn) -> dict[str, Any]:
     """Join a pool (a group's or everyone's) with your preferences; in one already, this
     changes the pool and the preferences."""

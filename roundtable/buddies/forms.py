@@ -13,7 +13,7 @@ from roundtable.groups.forms import OneMessagePerField
 from roundtable.groups.models import Group
 from roundtable.tracker.models import Activity
 
-from .models import Field, FieldWish, Language, PoolEntry, Progress, Reaction, Stage, Weekday
+from .models import FieldWish, Language, PoolEntry, Progress, Reaction, SearchStage, Weekday, WorkField
 from .services import MAX_LANGUAGES, Preferences
 
 PLATFORM = "everyone"
@@ -24,11 +24,11 @@ class PoolForm(OneMessagePerField):
     pool = forms.ChoiceField(label="Find a buddy among")
     checkin_day = forms.TypedChoiceField(label="Check-in day", choices=Weekday.choices, coerce=int)
     max_offset_hours = forms.TypedChoiceField(label="Time zones", choices=WINDOWS, coerce=int, initial=3)
-    field = forms.ChoiceField(label="Your field", choices=Field.choices)
+    field = forms.ChoiceField(label="Your field", choices=WorkField.choices)
     field_wish = forms.ChoiceField(label="Your buddy", choices=FieldWish.choices, initial=FieldWish.ANY,
                                    widget=forms.RadioSelect)  # fmt: skip
-    stage = forms.TypedChoiceField(label="Where your search is", choices=Stage.choices, coerce=int,
-                                   initial=Stage.APPLYING)  # fmt: skip
+    stage = forms.TypedChoiceField(label="Where your search is", choices=SearchStage.choices, coerce=int,
+                                   initial=SearchStage.APPLYING)  # fmt: skip
     languages = forms.MultipleChoiceField(
         label="Languages you're happy to check in in",
         choices=Language.choices,

@@ -94,7 +94,7 @@ class Person:
 
     utc_offset: minutes east of UTC on the run's day (their Profile.time_zone);
     max_offset_hours: the widest gap in hours they accept (0 to 12);
-    checkin_day: 0 Monday .. 6 Sunday; stage: index into models.Stage (0 earliest);
+    checkin_day: 0 Monday .. 6 Sunday; stage: index into models.SearchStage (0 earliest);
     field / field_preference: their field and "same" | "different" | "any";
     groups: ids of groups both in the pool's reach they are active members of;
     closed_groups: those they came into through a facilitator (vetted: see module docstring);

@@ -23,8 +23,8 @@ from django.utils import timezone
 from roundtable.core.ids import new_public_id
 
 
-class Stage(models.IntegerChoices):
-    """Stage of the search, in order (matching scores one stage apart as near)."""
+class SearchStage(models.IntegerChoices):
+    """The stage of a job search, in order (matching scores one stage apart as near)."""
 
     EXPLORING = 0, "Exploring what's next"
     APPLYING = 1, "Applying and networking"
@@ -38,7 +38,7 @@ class FieldWish(models.TextChoices):
     ANY = "any", "Either is fine"
 
 
-class Field(models.TextChoices):
+class WorkField(models.TextChoices):
     """Broad fields of work: a fixed list, so "same field" compares like with like."""
 
     PRODUCT = "product", "Product"
@@ -112,9 +112,9 @@ class PoolEntry(models.Model):
         default=3, validators=[MinValueValidator(0), MaxValueValidator(12)]
     )
     checkin_day = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.MONDAY)
-    field = models.CharField(max_length=16, choices=Field.choices)
+    field = models.CharField(max_length=16, choices=WorkField.choices)
     field_wish = models.CharField(max_length=12, choices=FieldWish.choices, default=FieldWish.ANY)
-    stage = models.PositiveSmallIntegerField(choices=Stage.choices, default=Stage.APPLYING)
+    stage = models.PositiveSmallIntegerField(choices=SearchStage.choices, default=SearchStage.APPLYING)
     languages = models.JSONField(default=list)
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)

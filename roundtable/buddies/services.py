@@ -26,7 +26,6 @@ from .models import (
     BuddyPair,
     CheckIn,
     CheckInReply,
-    Field,
     FieldWish,
     Language,
     MatchRun,
@@ -34,8 +33,9 @@ from .models import (
     PoolEntry,
     Progress,
     Reaction,
-    Stage,
+    SearchStage,
     Weekday,
+    WorkField,
 )
 
 MAX_LANGUAGES = 6
@@ -91,11 +91,11 @@ def _checked(prefs: Preferences) -> Preferences:
         raise BuddyError("Choose a time-zone window from 0 to 12 hours.", "max_offset_hours")
     if prefs.checkin_day not in Weekday.values:
         raise BuddyError("Choose a day of the week.", "checkin_day")
-    if prefs.field not in Field.values:
+    if prefs.field not in WorkField.values:
         raise BuddyError("Choose your field.", "field")
     if prefs.field_wish not in FieldWish.values:
         raise BuddyError("Choose same field, another field, or either.", "field_wish")
-    if prefs.stage not in Stage.values:
+    if prefs.stage not in SearchStage.values:
         raise BuddyError("Choose the stage of your search.", "stage")
     langs = list(dict.fromkeys(prefs.languages))
     if not langs or len(langs) > MAX_LANGUAGES or any(code not in Language.values for code in langs):
@@ -391,11 +391,11 @@ def explain(me: matching.Person, other: matching.Person, other_entry: PoolEntry,
     )
     parts.append(f"{hours} h of overlap in your days {when}")
     if me.stage == other.stage:
-        parts.append(f"you're both at the same stage: {Stage(me.stage).label.lower()}")
+        parts.append(f"you're both at the same stage: {SearchStage(me.stage).label.lower()}")
     if me.field == other.field:
-        parts.append(f"you're both in {Field(me.field).label.lower()}")
+        parts.append(f"you're both in {WorkField(me.field).label.lower()}")
     elif me.field_preference == matching.DIFFERENT:
-        parts.append(f"a view from {Field(other.field).label.lower()}, as you asked")
+        parts.append(f"a view from {WorkField(other.field).label.lower()}, as you asked")
     common = sorted(group_names[g] for g in me.groups & other.groups if g in group_names)
     if common:
         parts.append(f"you're both in {_words(common[:2])}")

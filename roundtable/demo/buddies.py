@@ -17,12 +17,12 @@ from typing import Any
 from django.utils import timezone
 
 from roundtable.buddies import events, services
-from roundtable.buddies.models import BuddyPair, Field, Stage
+from roundtable.buddies.models import BuddyPair, SearchStage, WorkField
 from roundtable.demo.world import MEMBER_EMAIL, Loaded
 from roundtable.groups.models import Membership, MembershipState
 
 GROUP = "Boston Strategic Job Search Roundtable"
-FIELDS = list(Field.values)
+FIELDS = list(WorkField.values)
 COMMITMENTS = [
     "Three coffee chats with people at companies on my list\nTwo tailored applications",
     "Rewrite the resume summary for product roles\nAsk Dana for an introduction",
@@ -49,7 +49,7 @@ def quiet() -> Iterator[None]:
 def _prefs(rng: random.Random, *, day: int = 0) -> services.Preferences:
     return services.Preferences(
         max_offset_hours=rng.choice((2, 3, 4)), checkin_day=day, field=rng.choice(FIELDS[:8]),
-        field_wish=rng.choice(("same", "any", "different")), stage=rng.choice(list(Stage.values)),
+        field_wish=rng.choice(("same", "any", "different")), stage=rng.choice(list(SearchStage.values)),
         languages=["en"] + (["es"] if rng.random() < 0.15 else []),
     )  # fmt: skip
 

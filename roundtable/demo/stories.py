@@ -21,7 +21,7 @@ from roundtable.demo.world import MEMBER_EMAIL, Loaded
 from roundtable.live.models import Challenge, Mode, RoomStatus, Roundtable, Suggestion, Turn, TurnStatus
 from roundtable.meetings.models import Meeting
 from roundtable.stories import events, services
-from roundtable.stories.models import Audience, Field, LessonKind
+from roundtable.stories.models import Audience, LessonKind, StoryField
 from roundtable.tracker.models import Landing
 
 GROUP = "Boston Strategic Job Search Roundtable"
@@ -29,7 +29,7 @@ GROUP = "Boston Strategic Job Search Roundtable"
 STORIES = [
     services.StoryData(
         title="Nine months, and a referral from a coffee chat",
-        field=Field.TECHNOLOGY,
+        field=StoryField.TECHNOLOGY,
         what_worked="Two coffee chats a week with people one or two steps ahead of me. One of them "
         "forwarded my resume to the hiring manager, and that was the interview that stuck.",
         what_did_not="Applying to everything on job boards. Months of silence.",
@@ -39,7 +39,7 @@ STORIES = [
     ),
     services.StoryData(
         title="The roundtable fixed my pitch",
-        field=Field.SALES_MARKETING,
+        field=StoryField.SALES_MARKETING,
         what_worked="Saying my challenge out loud at the roundtable. Someone suggested I lead with the "
         "problem I solve, not my title; my next three conversations went differently.",
         advice="Bring one concrete challenge to each meeting, and write down who offered to help.",
@@ -47,7 +47,7 @@ STORIES = [
     ),
     services.StoryData(
         title="Back in after a career break",
-        field=Field.HEALTHCARE,
+        field=StoryField.HEALTHCARE,
         what_worked="A recruiter who specialises in returners, and practice interviews with the group.",
         what_did_not="Hiding the gap on my resume: people asked anyway.",
         advice="Name the gap in one line and move on to what you did with it.",

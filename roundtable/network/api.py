@@ -94,11 +94,11 @@ class ProposeIn(BodySchema):
     note: SingleLine = Field(min_length=1, max_length=services.NOTE_MAX)
 
 
-class AcceptIn(BodySchema):
+class IntroductionAcceptIn(BodySchema):
     note: SingleLine = Field(default="", max_length=services.NOTE_MAX, description="Required of the introducer.")
 
 
-class DeclineIn(BodySchema):
+class IntroductionDeclineIn(BodySchema):
     block: bool = Field(default=False, description="Don't let the asker ask you again.")
 
 
@@ -246,7 +246,7 @@ def get_introduction(request: HttpRequest, public_id: SingleLine) -> dict[str, A
 
 @router.post("/network/introductions/{public_id}/accept", response={200: IntroductionOut, 400: Error, 409: Error, **R},
              auth=token_auth)  # fmt: skip
-def accept(request: HttpRequest, public_id: SingleLine, payload: AcceptIn) -> dict[str, Any]:
+def accept(request: HttpRequest, public_id: SingleLine, payload: IntroductionAcceptIn) -> dict[str, Any]:
     """Say yes in your part: the introducer passes it on (with a note), the target (or, for a
     proposal, the asker) accepts."""
     user = _user(request)
@@ -254,9 +254,9 @@ def accept(request: HttpRequest, public_id: SingleLine, payload: AcceptIn) -> di
     return _fresh(user, intro)
 
 
-@router.post("/network/introductions/{public_id}/decline", response={200: IntroductionOut, 409: Error, **R},
+@router.post("/network/introductions/{public_id}/decline", response={200: IntroductionOut, 400: Error, 409: Error, **R},
              auth=token_auth)  # fmt: skip
-def decline(request: HttpRequest, public_id: SingleLine, payload: DeclineIn) -> dict[str, Any]:
+def decline(request: HttpRequest, public_id: SingleLine, payload: IntroductionDeclineIn) -> dict[str, Any]:
     """Say not now; nobody is told why. `block`: they can't ask you again."""
     user = _user(request)
     intro = services.introduction_decline(user=user, introduction=_intro(request, public_id), block=payload.block)

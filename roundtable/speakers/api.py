@@ -40,7 +40,7 @@ class DirectoryQuery(Schema):
     page: int = Field(default=1, ge=1, le=100000)
 
 
-class TopicOut(Schema):
+class ExpertTopicOut(Schema):
     name: str
     slug: str
 
@@ -51,7 +51,7 @@ class ExpertOut(Schema):
     name: str
     bio: str
     speaks_about: str
-    topics: list[TopicOut]
+    topics: list[ExpertTopicOut]
     in_person: bool
     online: bool
     region: str
@@ -65,22 +65,22 @@ class ExpertPage(Schema):
     results: list[ExpertOut]
 
 
-class TalkOut(Schema):
+class ExpertTalkOut(Schema):
     meeting: str
     meeting_title: str
     group: str
     starts_at: dt.datetime
     title: str
     abstract: str
-    topics: list[TopicOut]
+    topics: list[ExpertTopicOut]
     slides_url: str
     recording_url: str
 
 
 class ExpertDetailOut(ExpertOut):
     listed: bool
-    past_talks: list[TalkOut]
-    upcoming_talks: list[TalkOut]
+    past_talks: list[ExpertTalkOut]
+    upcoming_talks: list[ExpertTalkOut]
 
 
 class InviteIn(BodySchema):
@@ -94,13 +94,13 @@ class InviteIn(BodySchema):
     note: MultiLine = Field(default="", max_length=1000)
 
 
-class AcceptIn(BodySchema):
+class InvitationAcceptIn(BodySchema):
     title: SingleLine = Field(min_length=1, max_length=200)
     abstract: MultiLine = Field(default="", max_length=4000)
     note: MultiLine = Field(default="", max_length=1000)
 
 
-class DeclineIn(BodySchema):
+class InvitationDeclineIn(BodySchema):
     note: MultiLine = Field(default="", max_length=1000)
 
 
@@ -240,7 +240,7 @@ def _invitee(request: HttpRequest, public_id: str) -> Invitation:
 
 @router.post("/invitations/{public_id}/accept", response={200: InvitationOut, 400: Error, 409: Error, **R},
              auth=token_auth)  # fmt: skip
-def accept_invitation(request: HttpRequest, public_id: SingleLine, payload: AcceptIn) -> dict[str, Any]:
+def accept_invitation(request: HttpRequest, public_id: SingleLine, payload: InvitationAcceptIn) -> dict[str, Any]:
     """Accept an invitation to you: its meeting (if it names one) gets your talk."""
     inv = _invitee(request, public_id)
     services.invitation_accept(by=_user(request), invitation=inv, title=payload.title, abstract=payload.abstract,
@@ -251,7 +251,7 @@ def accept_invitation(request: HttpRequest, public_id: SingleLine, payload: Acce
 @router.post(
     "/invitations/{public_id}/decline", response={200: InvitationOut, 400: Error, 409: Error, **R}, auth=token_auth
 )
-def decline_invitation(request: HttpRequest, public_id: SingleLine, payload: DeclineIn) -> dict[str, Any]:
+def decline_invitation(request: HttpRequest, public_id: SingleLine, payload: InvitationDeclineIn) -> dict[str, Any]:
     """Decline an invitation to you, with an optional note to the facilitator."""
     inv = _invitee(request, public_id)
     services.invitation_decline(by=_user(request), invitation=inv, note=payload.note)

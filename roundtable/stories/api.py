@@ -25,7 +25,7 @@ from roundtable.journal.landing import creditable_groups
 from roundtable.tracker.models import Source
 
 from . import permissions, selectors, services
-from .models import Audience, Field, LessonKind
+from .models import Audience, LessonKind, StoryField
 
 router = Router(tags=["stories"])
 PAGE_SIZE = 20
@@ -64,7 +64,7 @@ class StoryPage(Schema):
 
 class StoryFilters(Schema):
     channel: Source | None = None
-    field: Field | None = None
+    field: StoryField | None = None
     kind: Kind | None = None
     page: int = PydanticField(default=1, ge=1, le=100000)
 
@@ -74,7 +74,7 @@ class StoryIn(BodySchema):
     what_worked: MultiLine = PydanticField(min_length=1, max_length=services.LONG_MAX)
     what_did_not: MultiLine = PydanticField(default="", max_length=services.LONG_MAX)
     advice: MultiLine = PydanticField(default="", max_length=services.ADVICE_MAX)
-    field: Field = Field.OTHER
+    field: StoryField = StoryField.OTHER
     group: SingleLine = PydanticField(default="", max_length=140, description="A group's slug you are or were in.")
     audience: Audience = Audience.MEMBERS
     anonymous: bool = False
@@ -293,7 +293,7 @@ def get_sharing(request: HttpRequest) -> dict[str, bool]:
     return {"share_anonymously": services.shares_anonymously(_caller(request).pk)}
 
 
-@router.put("/me/anonymous-sharing", response={200: SharingOut, 401: Error, 422: Error}, auth=token_auth)
+@router.put("/me/anonymous-sharing", response={200: SharingOut, 400: Error, 401: Error, 422: Error}, auth=token_auth)
 def put_sharing(request: HttpRequest, payload: SharingIn) -> dict[str, bool]:
     """Share your roundtable challenges and what you starred, without your name, with members
     who have a similar challenge (default off)."""

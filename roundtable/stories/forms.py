@@ -12,7 +12,7 @@ from roundtable.core.text import MultiLineField, SingleLineField
 from roundtable.groups.forms import OneMessagePerField
 from roundtable.groups.models import Group
 
-from .models import Audience, Field, LessonKind, Story
+from .models import Audience, LessonKind, Story, StoryField
 from .services import ADVICE_MAX, LESSON_MAX, LONG_MAX, TITLE_MAX, LessonData, StoryData
 
 AUDIENCE_HELP = "Anonymous: your name shows nowhere, not even to your groups. You can still edit or delete it."
@@ -20,7 +20,7 @@ AUDIENCE_HELP = "Anonymous: your name shows nowhere, not even to your groups. Yo
 
 class StoryForm(OneMessagePerField):
     title = SingleLineField(label="A title", max_length=TITLE_MAX, help_text="For example: “Six months, one referral”.")
-    field = forms.ChoiceField(label="Your field", choices=Field.choices, initial=Field.OTHER)
+    field = forms.ChoiceField(label="Your field", choices=StoryField.choices, initial=StoryField.OTHER)
     what_worked = MultiLineField(label="What worked", max_length=LONG_MAX, widget=forms.Textarea(attrs={"rows": 5}))
     what_did_not = MultiLineField(
         label="What did not (optional)", max_length=LONG_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4})

@@ -25,7 +25,7 @@ class Audience(models.TextChoices):
     PUBLIC = "public", "Anyone, even without an account"
 
 
-class Field(models.TextChoices):
+class StoryField(models.TextChoices):
     """The line of work a story is about, for the stories page's filter."""
 
     TECHNOLOGY = "technology", "Technology and data"
@@ -50,7 +50,7 @@ class Story(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(max_length=120)
     channel = models.CharField(max_length=16, choices=Source.choices)
-    field = models.CharField(max_length=20, choices=Field.choices, default=Field.OTHER)
+    field = models.CharField(max_length=20, choices=StoryField.choices, default=StoryField.OTHER)
     group = models.ForeignKey("groups.Group", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     what_worked = models.TextField(max_length=3000)
     what_did_not = models.TextField(max_length=3000, blank=True)

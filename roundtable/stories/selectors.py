@@ -22,7 +22,7 @@ from roundtable.live.models import RoomStatus, Suggestion
 from roundtable.tracker.models import Source
 
 from . import permissions, search
-from .models import AnonymousSharing, Field, HelpEntry, HelpSource, Lesson, LessonKind, Story
+from .models import AnonymousSharing, HelpEntry, HelpSource, Lesson, LessonKind, Story, StoryField
 
 LIKE_YOURS_LIMIT = 8
 GROUP_SECTION_STORIES = 3
@@ -102,7 +102,7 @@ def story_card(story: Story, viewer: Viewer, mine_groups: set[int]) -> StoryCard
         channel=story.channel,
         channel_label=str(dict(Source.choices).get(story.channel, "")),
         field=story.field,
-        field_label=str(dict(Field.choices).get(story.field, "")),
+        field_label=str(dict(StoryField.choices).get(story.field, "")),
         group_name=group.name if group is not None and named else "",
         group_slug=group.slug if group is not None and named else "",
         group_kind=group.kind if group is not None else "",
@@ -142,7 +142,7 @@ def stories(viewer: Viewer, *, channel: str = "", field: str = "", kind: str = "
     qs = permissions.visible_stories(viewer).select_related("author__profile", "group")
     if channel in Source.values:
         qs = qs.filter(channel=channel)
-    if field in Field.values:
+    if field in StoryField.values:
         qs = qs.filter(field=field)
     if kind in Kind.values:
         qs = qs.filter(group__kind=kind)

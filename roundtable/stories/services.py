@@ -23,7 +23,7 @@ from roundtable.live.models import Challenge
 from roundtable.tracker.models import Landing
 
 from . import events
-from .models import AnonymousSharing, Audience, Field, HelpEntry, HelpSource, Lesson, LessonKind, Story
+from .models import AnonymousSharing, Audience, HelpEntry, HelpSource, Lesson, LessonKind, Story, StoryField
 
 TITLE_MAX = 120
 LONG_MAX = 3000
@@ -59,7 +59,7 @@ class StoryData:
 
     title: str
     what_worked: str
-    field: str = Field.OTHER
+    field: str = StoryField.OTHER
     what_did_not: str = ""
     advice: str = ""
     group: Group | None = None
@@ -77,7 +77,7 @@ def _story_values(author: User, data: StoryData) -> dict[str, object]:
         "anonymous": bool(data.anonymous),
         "group": data.group,
     }
-    if data.field not in Field.values:
+    if data.field not in StoryField.values:
         raise StoriesError("Choose your field from the list.", field="field")
     values["field"] = data.field
     if data.group is not None and data.group.pk not in {g.pk for g in creditable_groups(author)}:

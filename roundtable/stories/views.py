@@ -25,7 +25,7 @@ from roundtable.tracker.models import Landing, Source
 
 from . import permissions, selectors, services
 from .forms import LessonForm, LikeYoursForm, StoryForm
-from .models import AnonymousSharing, Field, LessonKind
+from .models import AnonymousSharing, LessonKind, StoryField
 
 PAGE_SIZE = 20
 
@@ -40,7 +40,7 @@ def story_list(request: HtmxRequest) -> HttpResponse:
     """Stories the viewer may read, newest first, filtered by channel, field and kind of group."""
     chosen = {
         "channel": _choice(request, "channel", list(Source.values)),
-        "field": _choice(request, "field", list(Field.values)),
+        "field": _choice(request, "field", list(StoryField.values)),
         "kind": _choice(request, "kind", list(Kind.values)),
     }
     page = page_of(Paginator(selectors.stories(request.user, **chosen), PAGE_SIZE), request.GET.get("page"))
@@ -53,7 +53,7 @@ def story_list(request: HtmxRequest) -> HttpResponse:
         "filtered": any(chosen.values()),
         "query": query,
         "channels": Source.choices,
-        "fields": Field.choices,
+        "fields": StoryField.choices,
         "kinds": Kind.choices,
         "has_landing": has_landing,
     }

@@ -68,3 +68,68 @@ def test_numbers_are_numbers_and_dates_are_text() -> None:
         "/api/v1/me/contacts", {"name": "Dana", "next_touch_on": "2026-12-01"}, content_type="application/json"
     )
     assert (r.status_code, r.json()["next_touch_on"]) == (201, "2026-12-01")
+
+
+def test_a_body_that_is_not_json_answers_400_and_every_body_operation_documents_it() -> None:
+    """A body that does not parse ("Cannot parse request body", django-ninja's 400) is an answer
+    the OpenAPI document must name, for every operation that reads a body."""
+    user = UserFactory()
+    _token, secret = api_token_create(user=user)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    spec = client.get("/api/v1/openapi.json").json()
+    undocumented = [
+        f"{method.upper()} {path}"
+        for path, operations in spec["paths"].items()
+        for method, op in operations.items()
+        if "requestBody" in op and "400" not in op["responses"]
+    ]
+    assert undocumented == []
+    for method, path in _json_body_operations(client):
+        response = getattr(client, method)(path, b"+\xef\xbf\xbd\x00H.!", content_type="application/json")
+        assert (response.status_code, response.json()) == (400, {"detail": "Cannot parse request body"}), (
+            method,
+            path,
+        )
+
+
+def test_true_and_false_are_json_booleans() -> None:
+    user = UserFactory()
+    _token, secret = api_token_create(user=user)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    for sent in (0, 1, "yes", "true", [True]):
+        r = client.put("/api/v1/me/anonymous-sharing", {"share_anonymously": sent}, content_type="application/json")
+        assert r.status_code == 422, sent
+        assert r.json()["detail"].startswith(
+            "The request is not valid: share_anonymously: send true or false (a JSON boolean), not "
+        ), r.json()
+    r = client.put("/api/v1/me/anonymous-sharing", {"share_anonymously": True}, content_type="application/json")
+    assert (r.status_code, r.json()) == (200, {"share_anonymously": True})
+    assert client.get("/api/v1/me/anonymous-sharing").json() == {"share_anonymously": True}
+
+
+def test_each_schema_name_in_the_openapi_document_is_one_schema() -> None:
+    """django-ninja files every schema under its class name and a later one of the same name
+    silently replaces an earlier one (GET /api/v1/me was documented with the buddy page's
+    fields). Two different schemas may not share a name."""
+    from ninja.openapi.schema import OpenAPISchema
+
+    from roundtable.api.api import api
+
+    seen: dict[str, object] = {}
+    clashes: set[str] = set()
+    original = OpenAPISchema.add_schema_definitions
+
+    def recording(self: OpenAPISchema, definitions: dict) -> None:  # type: ignore[type-arg]
+        for name, definition in definitions.items():
+            if name in seen and seen[name] != definition:
+                clashes.add(name)
+            seen[name] = definition
+        original(self, definitions)
+
+    OpenAPISchema.add_schema_definitions = recording  # type: ignore[method-assign]
+    try:
+        api.get_openapi_schema()
+    finally:
+        OpenAPISchema.add_schema_definitions = original  # type: ignore[method-assign]
+    assert len(seen) > 50
+    assert clashes == set()

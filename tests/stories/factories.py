@@ -7,7 +7,7 @@ from datetime import date
 
 import factory
 
-from roundtable.stories.models import Audience, Field, HelpEntry, HelpSource, Lesson, LessonKind, Story
+from roundtable.stories.models import Audience, HelpEntry, HelpSource, Lesson, LessonKind, Story, StoryField
 from roundtable.tracker.models import Landing, Source
 from tests.factories import UserFactory
 
@@ -33,7 +33,7 @@ class StoryFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Story {n}")
     channel = Source.NETWORKING
-    field = Field.TECHNOLOGY
+    field = StoryField.TECHNOLOGY
     what_worked = "Coffee chats with people two steps ahead of me."
     audience = Audience.MEMBERS
 

@@ -13,7 +13,7 @@ from roundtable.accounts.services import api_token_create
 from roundtable.notifications.selectors import inbox_for
 from roundtable.notifications.services import preference_set
 from roundtable.stories import services
-from roundtable.stories.models import Audience, Field, Lesson, LessonKind, Story
+from roundtable.stories.models import Audience, Lesson, LessonKind, Story, StoryField
 from roundtable.stories.notify import NEW_STORY
 
 from .factories import LandingFactory
@@ -41,7 +41,7 @@ def test_an_anonymous_story_and_lesson_never_name_their_author() -> None:
             title="Quietly through a referral",
             what_worked="A referral from an old colleague after months of applications.",
             advice="Tell your old colleagues exactly which role you want.",
-            field=Field.TECHNOLOGY,
+            field=StoryField.TECHNOLOGY,
             group=w.group,
             audience=Audience.PUBLIC,
             anonymous=True,
