@@ -16,13 +16,48 @@ _MOMENTS = {dt.date, dt.datetime, dt.time}
 
 
 def _types_of(annotation: Any) -> set[Any]:
-    """The plain types a field's annotation admits (`dt.date | None` -> {date, NoneType})."""
+    """The plain JSON-ish types a field's annotation admits (`dt.date | None` -> {date, NoneType});
+    an enumeration counts as its base (IntegerChoices as int, TextChoices as str)."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
         return set().union(*(_types_of(a) for a in typing.get_args(annotation)))
     if origin is typing.Annotated:
         return _types_of(typing.get_args(annotation)[0])
-    return {annotation} if isinstance(annotation, type) else set()
+    if not isinstance(annotation, type):
+        return set()
+    for base in (bool, int, float, str):
+        if issubclass(annotation, base):
+            return {base}
+    return {annotation}
+
+
+def _items_of(annotation: Any) -> Any:
+    """The annotation of a list field's items (`list[int] | None` -> int), or None."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, typing.Annotated):
+        args = typing.get_args(annotation)
+        found = [_items_of(a) for a in (args[:1] if origin is typing.Annotated else args)]
+        return next((f for f in found if f is not None), None)
+    return typing.get_args(annotation)[0] if origin is list and typing.get_args(annotation) else None
+
+
+def _wrong_type(key: str, value: Any, annotation: Any) -> str | None:
+    """Why `value` (as parsed from JSON) is not of the JSON type `annotation` asks for, or None."""
+    admits = _types_of(annotation)
+    if isinstance(value, bool) and admits & _NUMBERS and bool not in admits:
+        return f"{key}: send a number, not true or false."
+    if isinstance(value, str) and admits & _NUMBERS and str not in admits:
+        return f"{key}: send a number, not text ({value[:20]!r} is text)."
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    other = (is_number and admits & _NUMBERS) or (isinstance(value, str) and str in admits)
+    if bool in admits and not isinstance(value, bool) and value is not None and not other:
+        return f"{key}: send true or false (a JSON boolean), not {value!r:.20}."
+    if is_number and admits & _MOMENTS and not admits & _NUMBERS:
+        return f"{key}: send a date or time as text, for example 2026-12-01 or 18:30."
+    items = _items_of(annotation)
+    if items is not None and isinstance(value, list):
+        return next((w for v in value if (w := _wrong_type(f"{key} (each item)", v, items))), None)
+    return None
 
 
 class BodySchema(Schema):
@@ -48,15 +83,6 @@ class BodySchema(Schema):
             key = field.alias or name
             if key not in sent:
                 continue
-            value, admits = sent[key], _types_of(field.annotation)
-            if isinstance(value, bool) and admits & _NUMBERS and bool not in admits:
-                raise ValueError(f"{key}: send a number, not true or false.")
-            if isinstance(value, str) and admits & _NUMBERS and str not in admits:
-                raise ValueError(f"{key}: send a number, not text ({value[:20]!r} is text).")
-            is_number = isinstance(value, int | float) and not isinstance(value, bool)
-            other = (is_number and admits & _NUMBERS) or (isinstance(value, str) and str in admits)
-            if bool in admits and not isinstance(value, bool) and value is not None and not other:
-                raise ValueError(f"{key}: send true or false (a JSON boolean), not {value!r:.20}.")
-            if is_number and admits & _MOMENTS and not admits & _NUMBERS:
-                raise ValueError(f"{key}: send a date or time as text, for example 2026-12-01 or 18:30.")
+            if wrong := _wrong_type(key, sent[key], field.annotation):
+                raise ValueError(wrong)
         return data

@@ -133,3 +133,23 @@ def test_each_schema_name_in_the_openapi_document_is_one_schema() -> None:
         OpenAPISchema.add_schema_definitions = original  # type: ignore[method-assign]
     assert len(seen) > 50
     assert clashes == set()
+
+
+def test_an_enumeration_of_numbers_takes_numbers_only() -> None:
+    """IntegerChoices fields (a stage, a weekday) are numbers: false is not stage 0."""
+    user = UserFactory()
+    _token, secret = api_token_create(user=user)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    body = {"checkin_day": 0, "max_offset_hours": 3, "field": "product", "field_wish": "any", "stage": 1}
+    for key, sent, reason in (
+        ("stage", False, "stage: send a number, not true or false."),
+        ("checkin_day", True, "checkin_day: send a number, not true or false."),
+        ("stage", "1", "stage: send a number, not text ('1' is text)."),
+    ):
+        r = client.put(
+            "/api/v1/me/buddy/pool", {**body, "languages": ["en"], key: sent}, content_type="application/json"
+        )
+        assert (r.status_code, r.json()["detail"]) == (422, f"The request is not valid: {reason}"), (key, sent)
+    r = client.put("/api/v1/me/buddy/pool", {**body, "languages": ["en"]}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert r.json()["pool"]["stage"] == 1
