@@ -24,7 +24,10 @@ The rule, one sentence per kind of page (tester's finding 6):
   email, password, API tokens and roundtable history. Someone else's profile lights nothing.
 - **The agenda lights "Agenda"**, with the calendar link page.
 - **Every page of the job-search tracker lights "Job search"** (the namespace `tracker:`).
-- **Every page of the experts directory and invitations to speak lights "Speakers"** (`speakers:`).
+- **Every page of the experts directory and invitations to speak lights "Talks"** (`speakers:`):
+  the experts are the people who give the talks, a tab of the Talks section.
+- **Introductions and the work search buddy light "People"**, a section with a tab for each.
+- **Starting a group lights "My groups"**, where its button is.
 - Pages in no section (the 404 page, the API docs, footer pages) light nothing.
 
 Pages are matched by their full view name (``namespace:name``), never by the bare URL name:
@@ -90,13 +93,29 @@ SECTIONS: dict[str, tuple[str, frozenset[str]]] = {
                 "journal:reflection_dismiss",
                 "journal:health",
                 "buddies:group_pool",
+                # Starting a group: the button is on My groups (and Find a group).
+                "groups:create",
             }
         ),
     ),
     "agenda": ("meetings:agenda", frozenset({"feeds:mine"})),
-    "introductions": ("network:introductions", frozenset({"network:introduction", "network:ask"})),
-    "buddies": ("buddies:home", frozenset()),
-    "create": ("groups:create", frozenset()),
+    "people": (
+        "network:introductions",
+        frozenset(
+            {
+                "network:introduction",
+                "network:ask",
+                "network:accept",
+                "network:decline",
+                "buddies:home",
+                "buddies:pool",
+                "buddies:leave",
+                "buddies:checkin",
+                "buddies:end",
+                "buddies:reply",
+            }
+        ),
+    ),
     "account": (
         "accounts:profile_edit",
         frozenset(
@@ -142,7 +161,7 @@ def current_items(view_name: str | None, *, member: bool = False, own_profile: b
     if view_name.startswith("tracker:"):
         return {"tracker": "page" if view_name == "tracker:home" else "true"}
     if view_name.startswith("speakers:"):
-        return {"speakers": "page" if view_name == "speakers:directory" else "true"}
+        return {"talks": "true"}
     out: dict[str, str] = {}
     for key, (own, section) in SECTIONS.items():
         if view_name == own:

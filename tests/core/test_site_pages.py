@@ -69,11 +69,19 @@ def test_the_menu_marks_the_right_item_on_each_page() -> None:
         "/me/agenda/": {"Agenda": "page"},
         "/me/calendar/": {"Agenda": "true"},
         f"/meetings/{meeting.public_id}/": {"My groups": "true"},
-        "/groups/new/": {"Start a group": "page"},
+        "/groups/new/": {"My groups": "true"},
+        "/network/introductions/": {"People": "page"},
+        "/network/introductions/ask/": {"People": "true"},
+        "/me/buddy/": {"People": "true"},
+        "/speakers/": {"Talks": "true"},
+        "/speakers/volunteer/": {"Talks": "true"},
+        "/speakers/invitations/": {"Talks": "true"},
         "/me/profile/": {"Ann Alvarez": "page"},
         "/accounts/email/": {"Ann Alvarez": "true"},
         "/accounts/password/change/": {"Ann Alvarez": "true"},
         "/talks/": {"Talks": "page"},
+        "/stories/": {"Stories": "page"},
+        "/tracker/": {"Job search": "page"},
         "/contact/": {},
     }
     for path, items in expected.items():
@@ -95,3 +103,27 @@ def test_the_menu_button_controls_the_menu() -> None:
     html = Client().get("/").text
     assert '<button type="button" class="menu-button" aria-expanded="false" aria-controls="site-nav" hidden>' in html
     assert '<nav id="site-nav" class="site-nav" aria-label="Main">' in html
+
+
+def _tabs(html: str) -> dict[str, str]:
+    """The section's tabs (`<nav class="section-nav">`): {label: aria-current or ""}."""
+    nav = html[html.index('<nav class="section-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    return {
+        text.strip(): (found.group(1) if (found := re.search(r'aria-current="(\w+)"', attrs)) else "")
+        for attrs, text in re.findall(r"<a ([^>]*)>([^<]+)</a>", nav)
+    }
+
+
+@pytest.mark.django_db
+def test_people_and_talks_sections_have_tabs_marking_the_page() -> None:
+    c = Client()
+    c.force_login(UserFactory())
+    assert _tabs(c.get("/network/introductions/").text) == {"Introductions": "page", "Work search buddy": ""}
+    assert _tabs(c.get("/me/buddy/").text) == {"Introductions": "", "Work search buddy": "page"}
+    signed_in = {"Upcoming talks": "", "Experts": "", "Invitations to speak": "", "My expert profile": ""}
+    assert _tabs(c.get("/talks/").text) == {**signed_in, "Upcoming talks": "page"}
+    assert _tabs(c.get("/speakers/").text) == {**signed_in, "Experts": "page"}
+    assert _tabs(c.get("/speakers/invitations/").text) == {**signed_in, "Invitations to speak": "page"}
+    # Anonymous visitors see the talks and the experts, nothing of their own.
+    assert _tabs(Client().get("/speakers/").text) == {"Upcoming talks": "", "Experts": "page"}
