@@ -42,6 +42,9 @@ def bearer(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+# One test item runs every operation as a subtest (about 150 s on a quiet 2-core machine):
+# the whole item gets more than pytest-timeout's 300 s a test, or a busy machine fails it.
+@pytest.mark.timeout(1200)
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, bearer) -> None:  # type: ignore[no-untyped-def]
