@@ -438,8 +438,10 @@ class _Arrays:
             common |= (word[mine] & word[theirs]) != 0
         allowed &= common
         if len(self.recent):
-            n = max(1, self.n)
-            allowed &= ~np.isin(mine * n + theirs, self.recent[:, 0] * n + self.recent[:, 1])
+            codes = mine * self.n + theirs
+            known = self.recent[:, 0] * self.n + self.recent[:, 1]  # sorted: recent is
+            at = np.minimum(np.searchsorted(known, codes), len(known) - 1)
+            allowed &= known[at] != codes
         s += self.kind_table[self.kind[mine], self.kind[theirs]]
         groups = np.zeros(len(mine), dtype=np.int64)
         vetted = np.zeros(len(mine), dtype=bool)
@@ -877,10 +879,12 @@ def _reason_waiting(p: Person, others: Sequence[Person]) -> str:
     return "window"
 
 
-def _joining(p: Person, pairs: list[tuple[int, int]], by_key: dict[int, Person], arrays: _Arrays | None) -> list[int]:
+def _joining(p: Person, pairs: list[tuple[int, int]], by_key: dict[int, Person], arrays: _Arrays | None,
+             at: tuple[Any, Any] | None) -> list[int]:  # fmt: skip
     """What p adds to each pair by joining it (p's scores with both), -1 where p may not
-    join: from p's row of `arrays` when given, else the plain function."""
-    if arrays is None:
+    join: from p's row of `arrays` when given (`at`: the pairs' positions in it), else the
+    plain function."""
+    if arrays is None or at is None:
         out = []
         for a, b in pairs:
             wa, wb = score(p, by_key[a]), score(p, by_key[b])
@@ -890,8 +894,7 @@ def _joining(p: Person, pairs: list[tuple[int, int]], by_key: dict[int, Person],
 
     i = arrays.index[p.key]
     row = arrays.rows(i, i + 1)[0].astype(np.int64)
-    wa = row[[arrays.index[a] for a, _ in pairs]]
-    wb = row[[arrays.index[b] for _, b in pairs]]
+    wa, wb = row[at[0]], row[at[1]]
     return np.where((wa >= 0) & (wb >= 0), wa + wb, -1).tolist()  # type: ignore[no-any-return]
 
 
@@ -915,10 +918,16 @@ def match(people: Sequence[Person], *, seed: int = 0, exact_limit: int = EXACT_L
     left = [p for p in order if p.key not in paired]
     taken: set[tuple[int, int]] = set()
     # A large pool's leftovers are scored against everyone in numpy, a row each (arrays).
+    at = None
+    if arrays is not None and left:
+        import numpy as np
+
+        at = (np.array([arrays.index[a] for a, _ in pairs], dtype=np.intp),
+              np.array([arrays.index[b] for _, b in pairs], dtype=np.intp))  # fmt: skip
     for p in left:
         # The pair p adds most to (the first such), among those no one has joined yet.
         best: tuple[int, tuple[int, int]] | None = None
-        for gain, pair in zip(_joining(p, pairs, by_key, arrays), pairs, strict=True):
+        for gain, pair in zip(_joining(p, pairs, by_key, arrays, at), pairs, strict=True):
             if gain >= 0 and pair not in taken and (best is None or gain > best[0]):
                 best = (gain, pair)
         if best is None:
