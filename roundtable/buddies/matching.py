@@ -761,7 +761,7 @@ def _repaired(mate: list[int], adj: list[dict[int, int]]) -> None:
                 changed = True
 
 
-def _bound(arrays: _Arrays, y: np.ndarray, kth: np.ndarray) -> float:
+def _bound(arrays: _Arrays, y: np.ndarray, kth: np.ndarray, sparse: tuple[np.ndarray, ...] = ()) -> float:
     """A proven upper bound on the total of ANY matching of the whole pool, from y feasible
     on the sparse graph. Each person i's y is raised by the most any allowed pair (i, j > i)
     is left uncovered: raise(i) = max(0, max over allowed j > i of w(i, j) - y(i) - y(j)).
@@ -770,10 +770,12 @@ def _bound(arrays: _Arrays, y: np.ndarray, kth: np.ndarray) -> float:
     y(i) + y(j) >= w(i, j)), and by weak duality sum(y') bounds every fractional matching, so
     every matching: each pair (i, j) of a matching weighs at most y'(i) + y'(j), and its
     pairs share no one.
-    Only pairs with y(i) + y(j) < min(kth(i), kth(j)) can be uncovered: pairs of the sparse
-    graph are covered already, and one left out weighs at most both people's k-th best score.
-    So a pass over every pair (i < j, in blocks of rows) compares only y and kth, and just
-    those candidate pairs are scored (`_Arrays.pairs`): on the benchmark's pools 2% of them.
+    Which pairs are checked: the pairs of the sparse graph (`sparse`: arrays i < j, w), all
+    of them, so the bound does not rest on y's floating-point arithmetic; and among the pairs
+    left out, only those with y(i) + y(j) < min(kth(i), kth(j)) can be uncovered, since one
+    left out weighs at most both people's k-th best score. So a pass over every pair (i < j,
+    in blocks of rows) compares only y and kth, and just those candidate pairs are scored
+    (`_Arrays.pairs`): on the benchmark's pools 2% of them.
     y is first rounded up to a multiple of 1/1024 (still feasible), so every sum below is
     exact in floating point (scores and y stay far below 2**13: inside float32's 24 bits)."""
     import numpy as np
@@ -783,6 +785,9 @@ def _bound(arrays: _Arrays, y: np.ndarray, kth: np.ndarray) -> float:
     y32 = y.astype(np.float32)
     k32 = kth.astype(np.float32)
     raised = np.zeros(n)
+    if sparse and len(sparse[0]):
+        i, j, w = sparse
+        np.maximum.at(raised, i, (w.astype(np.float32) - y32[i] - y32[j]).astype(np.float64))
     step = max(8, 1_000_000 // max(1, n))
     for lo in range(0, n, step):
         hi = min(n, lo + step)
@@ -855,7 +860,7 @@ def kbest_pairs(
         adj[a][b] = x
         adj[b][a] = x
     _repaired(mate, adj)
-    bound = _bound(arrays, y, kth)
+    bound = _bound(arrays, y, kth, (i, j, w))
     pairs = sorted(
         (min(order[a].key, order[m].key), max(order[a].key, order[m].key)) for a, m in enumerate(mate) if m > a
     )

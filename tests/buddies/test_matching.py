@@ -304,6 +304,17 @@ def test_bound_counts_pairs_the_sparse_graph_left_out() -> None:
     assert bound == expected
 
 
+def test_bound_checks_every_sparse_pair_whatever_y_says() -> None:
+    a, b = p(1), p(2)
+    w = m.score(a, b)
+    arrays = m._Arrays([a, b])
+    no_kth = np.zeros(2, dtype=np.int64)  # as if the pair were kept: no candidate from kth
+    sparse = (np.array([0]), np.array([1]), np.array([w]))
+    assert m._bound(arrays, np.zeros(2), no_kth, sparse) == w
+    assert m._bound(arrays, np.array([w / 2, w / 2]), no_kth, sparse) == w
+    assert m._bound(arrays, np.array([w / 2, w / 2 - 1]), no_kth, sparse) == w  # raised by 1
+
+
 def test_odd_pool_makes_a_trio_with_the_best_pair() -> None:
     a = p(1, field="data", field_preference="same", checkin_day=2)
     b = p(2, field="data", field_preference="same", checkin_day=2)
