@@ -8,8 +8,11 @@ and expertise terms at three visibility levels; recent buddies for a fifth).
 For each pool, each in a child process of its own (so each peak memory is its own):
 - `ours`: roundtable.buddies.matching.match as the matching run calls it: networkx's exact
   max_weight_matching up to EXACT_LIMIT people, the k-best method above (the whole pool scored
-  in numpy blocks; each person's K_BEST best partners; greedy then augmenting local search),
-  with its proven upper bound (a feasible solution of the matching LP's dual);
+  in numpy blocks; each person's K_BEST best partners; an auction on that sparse graph's
+  double cover for a nearly optimal fractional matching and its dual; rustworkx's exact
+  matching for the people the auction leaves loose), with its proven upper bound (the
+  auction's dual raised until it covers every allowed pair: a feasible solution of the
+  matching LP's dual);
 - `networkx` and `rustworkx`: each library's exact max_weight_matching on the FULL graph of
   allowed pairs (edges built from the same block scores), stopped after --limit seconds
   (60 by default): building the graph counts against the limit.
