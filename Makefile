@@ -33,7 +33,7 @@ checks: setup
 	scripts/checks
 
 pytest: setup
-	$(VENV)/bin/pytest -m "not e2e"
+	$(VENV)/bin/pytest -m "not e2e" -n auto --dist loadfile
 
 e2e: setup
 	scripts/ensure-chromium

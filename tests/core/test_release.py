@@ -35,6 +35,18 @@ def _get(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+def _get_when_up(url: str, *, seconds: float) -> tuple[int, str]:
+    """`_get(url)`, asked again every half second while the server does not answer yet."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return _get(url)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def _redis_url() -> str:
     url = f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}"
     try:
@@ -93,7 +105,8 @@ def test_scripts_serve_from_a_fresh_database_becomes_ready_by_itself(tmp_path: P
         # HTTPS is on: pages redirect to https, the probes answer over plain HTTP.
         assert _get(f"{url}/healthz") == (200, "ok")
         # The sockets' server (behind the proxy's /ws/) answers its own probe.
-        assert _get(f"http://127.0.0.1:{sockets_port}/healthz") == (200, "ok")
+        # (Its own process: ready pages do not mean it has finished starting on a busy machine.)
+        assert _get_when_up(f"http://127.0.0.1:{sockets_port}/healthz", seconds=90) == (200, "ok")
         # One signal stops the pages, the sockets and the worker together.
         serve.send_signal(signal.SIGTERM)
         serve.wait(timeout=60)

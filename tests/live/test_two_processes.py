@@ -84,7 +84,7 @@ def server(port: int, env: dict[str, str], log: IO[bytes]) -> Iterator[subproces
 
 
 def wait_until_listening(port: int, proc: subprocess.Popen[bytes], log: IO[bytes]) -> None:
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 90  # a deadline, not a timing: a busy machine starts slowly
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             log.seek(0)

@@ -119,7 +119,11 @@ def test_preferences_get_and_put() -> None:
     [
         ({"kinds": [{"kind": "network.nothing", "inbox": True, "email": "now"}]}, 400, "No such kind of notification"),
         ({"kinds": [{"kind": KIND.key, "inbox": True, "email": "hourly"}]}, 422, "kinds.0.email"),
-        ({"kinds": [{"kind": KIND.key, "inbox": "yes", "email": "now"}]}, 422, "kinds.0.inbox"),
+        (
+            {"kinds": [{"kind": KIND.key, "inbox": "yes", "email": "now"}]},
+            422,
+            "kinds.0: inbox: send true or false (a JSON boolean), not 'yes'.",
+        ),
         ({"kinds": [{"kind": "tests.group\nnews", "inbox": True, "email": "now"}]}, 422, "kinds.0.kind"),
         ({"kinds": "all"}, 422, "kinds"),
     ],
