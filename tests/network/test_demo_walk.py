@@ -63,15 +63,15 @@ def test_every_step_of_the_readme_works_on_the_demo() -> None:
     assert meeting.get_absolute_url() in maya.get("/me/agenda/").content.decode()
     assert "See who is worth meeting at this meeting" in _main(maya, meeting.get_absolute_url())
     who = _main(maya, f"/meetings/{meeting.public_id}/who-to-meet/")
-    assert _names(who) == ["Daniel Reyes", "Marcus Torres", "Tariq Nakamura"]
-    assert "Works at Northwind Health, where you want a role" in who
+    assert _names(who) == ["Kenji Lee", "Hana Rossi", "Tariq Nakamura"]
+    assert "Landed at Northwind Health, where you want a role" in who
     r = maya.post(
-        f"/meetings/{meeting.public_id}/who-to-meet/{User.objects.get(email='tariq.nakamura@demo.roundtable').public_id}/meet/"
+        f"/meetings/{meeting.public_id}/who-to-meet/{User.objects.get(email='kenji.lee@demo.roundtable').public_id}/meet/"
     )
     assert r.status_code == 302
     goal = goal_of(member, meeting)
     assert goal is not None
-    assert [p.person.display_name for p in goal.people.all() if p.person] == ["Tariq Nakamura"]
+    assert [p.person.display_name for p in goal.people.all() if p.person] == ["Kenji Lee"]
     # The speaker of the next speaker night, from outside the group and without an RSVP.
     night = _next(SPEAKERS)
     assert night.talk.speaker is not None
@@ -81,38 +81,38 @@ def test_every_step_of_the_readme_works_on_the_demo() -> None:
     assert "Can introduce people at Summit Analytics, where you want a role" in speaker_night
     assert "Aisha Tanaka" in _names(speaker_night)
 
-    # Introductions: one accepted (with Kenji Lee's email), one waiting for Daniel, one for Maya.
+    # Introductions: one accepted (with Tariq Nakamura's email), one waiting for Daniel, one for Maya.
     mine = _main(maya, "/network/introductions/")
-    assert "Waiting for your answer Tariq Nakamura and Hana Rossi Waiting for your answer" in mine
-    assert "You and Kenji Lee Accepted: you can now contact each other" in mine
+    assert "Waiting for your answer Hana Rossi and Yara Sato Waiting for your answer" in mine
+    assert "You and Tariq Nakamura Accepted: you can now contact each other" in mine
     assert "You and Marcus Torres Waiting for Daniel Reyes" in mine
-    kenji = Introduction.objects.get(asker=member, target__email="kenji.lee@demo.roundtable")
-    assert "Email: kenji.lee@demo.roundtable" in _main(maya, f"/network/introductions/{kenji.public_id}/")
+    tariq = Introduction.objects.get(asker=member, target__email="tariq.nakamura@demo.roundtable")
+    assert "Email: tariq.nakamura@demo.roundtable" in _main(maya, f"/network/introductions/{tariq.public_id}/")
 
-    # Ask for an introduction to Tariq, through Daniel; Daniel passes it on, Tariq accepts.
+    # Ask for an introduction to Kenji, through Daniel; Daniel passes it on, Kenji accepts.
     slug = meeting.group.slug
     ask_page = _main(maya, f"/network/introductions/ask/?group={slug}")
-    assert "Tariq Nakamura" in ask_page
+    assert "Kenji Lee" in ask_page
     assert "Daniel Reyes" in ask_page
     people = {
         u.display_name: u.public_id
-        for u in User.objects.filter(profile__display_name__in=["Tariq Nakamura", "Daniel Reyes"])
+        for u in User.objects.filter(profile__display_name__in=["Kenji Lee", "Daniel Reyes"])
     }
-    r = maya.post("/network/introductions/ask/", {"group": slug, "target": people["Tariq Nakamura"],
+    r = maya.post("/network/introductions/ask/", {"group": slug, "target": people["Kenji Lee"],
                                                   "introducer": people["Daniel Reyes"],
                                                   "note": "I'd like to hear how your team hires."})  # fmt: skip
     assert r.status_code == 302
-    intro = Introduction.objects.get(asker=member, target__email="tariq.nakamura@demo.roundtable")
+    intro = Introduction.objects.get(asker=member, target__email="kenji.lee@demo.roundtable")
     url = f"/network/introductions/{intro.public_id}/"
-    assert "tariq.nakamura@demo.roundtable" not in _main(maya, url)
+    assert "kenji.lee@demo.roundtable" not in _main(maya, url)
     daniel = _signed_in("facilitator@demo.roundtable")
-    assert "Maya Thompson and Tariq Nakamura" in _main(daniel, "/network/introductions/")
-    assert daniel.post(f"{url}accept/", {"note": "Tariq hires for his team: worth a coffee."}).status_code == 302
-    tariq = _signed_in("tariq.nakamura@demo.roundtable")
-    assert "member@demo.roundtable" not in _main(tariq, url)
-    assert tariq.post(f"{url}accept/", {"note": ""}).status_code == 302
-    assert "Email: tariq.nakamura@demo.roundtable" in _main(maya, url)
-    assert "Email: member@demo.roundtable" in _main(tariq, url)
+    assert "Maya Thompson and Kenji Lee" in _main(daniel, "/network/introductions/")
+    assert daniel.post(f"{url}accept/", {"note": "Kenji hires for his team: worth a coffee."}).status_code == 302
+    kenji = _signed_in("kenji.lee@demo.roundtable")
+    assert "member@demo.roundtable" not in _main(kenji, url)
+    assert kenji.post(f"{url}accept/", {"note": ""}).status_code == 302
+    assert "Email: kenji.lee@demo.roundtable" in _main(maya, url)
+    assert "Email: member@demo.roundtable" in _main(kenji, url)
     # The facilitator's Introductions page links to each group's suggested introductions.
     assert f"Suggested introductions in {ROUNDTABLE}" in _main(daniel, "/network/introductions/")
 
@@ -147,11 +147,11 @@ def test_every_step_of_the_readme_works_on_the_demo() -> None:
     assert "Aisha Tanaka In person around Boston, or online, from anywhere 2 past talks" in experts
     assert "Boston Job Seekers Speaker Series" in _main(maya, "/speakers/invitations/")
 
-    # Inbox: the ask waiting for her, the accepted introductions (Kenji's, and now Tariq's),
+    # Inbox: the ask waiting for her, the accepted introductions (Tariq's, and now Kenji's),
     # once the task worker that make run starts has delivered them.
     call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
     inbox = _main(maya, "/inbox/")
-    assert "Tariq Nakamura asks you for an introduction to Hana Rossi" in inbox
+    assert "Hana Rossi asks you for an introduction to Yara Sato" in inbox
     assert "You and Kenji Lee can now contact each other" in inbox
     assert "You and Tariq Nakamura can now contact each other" in inbox
     assert "Choose what reaches you" in inbox
