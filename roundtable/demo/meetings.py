@@ -104,8 +104,11 @@ def schedule_meetings(rng: random.Random, loaded: Loaded) -> int:
                         speaker_name=name, organisation=org, title=title, topics=tuple(topics)
                     ),
                 )
+        # In a stated order: the same seed gives the same people going on SQLite and PostgreSQL.
         members = list(
-            Membership.objects.filter(group=group, state=MembershipState.ACTIVE).values_list("user_id", flat=True)
+            Membership.objects.filter(group=group, state=MembershipState.ACTIVE)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
         )
         for m in upcoming[:2]:
             for uid in rng.sample(members, k=min(len(members), rng.randint(3, 14))):

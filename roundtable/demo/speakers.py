@@ -1,7 +1,11 @@
 """The speakers builder: six coaches volunteer as experts (the directory has someone to find),
 each with past talks at their metro's speakers group (history, with slides and recordings
 where the talk had them), and the demo member volunteers too and has one invitation to speak
-waiting from the Boston speakers group's facilitator: their Speakers menu shows it.
+waiting from the Boston speakers group's facilitator: their Speakers menu shows it. The Boston
+expert also gives the next talk at the Boston speakers group, which the demo member is going
+to: from outside the group, with no RSVP, she is the speaker its "Who to meet" suggests ("Gives
+the talk": she can introduce people at Summit Analytics, one of the member's targets, and
+shows that to everyone).
 
 Experts and the invitation go through speakers.services; past meetings are history, written
 as rows (the meeting services schedule only ahead), and their talks go through
@@ -19,10 +23,12 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from roundtable.accounts.models import Profile, Visibility
+from roundtable.demo.network import MEMBER_TARGETS
 from roundtable.demo.world import MEMBER_EMAIL, Loaded
 from roundtable.groups.models import Group, Kind, Membership, MembershipRole, MembershipState
 from roundtable.meetings import services as meeting_services
-from roundtable.meetings.models import Meeting
+from roundtable.meetings.models import Meeting, MeetingStatus, RsvpStatus
 from roundtable.speakers import events, services
 
 # (bio, what they speak about, topics, in person?, past talks: (title, abstract, slides?, recording?))
@@ -91,6 +97,12 @@ OFFERS: list[tuple[str, str, tuple[str, ...], bool, list[tuple[str, str, bool, b
         [],
     ),
 ]
+# The Boston expert's coming talk (the first offer's speaker, a technical recruiter).
+NEXT_TALK = (
+    "Getting found by tech recruiters",
+    "How recruiters search, what they read first, and the one message to send after a talk like this.",
+    ("LinkedIn", "Tech careers"),
+)
 MEMBER_OFFER = (
     "Operations analyst, eight years in logistics; searching for my next role.",
     "Spreadsheets that track a job search, and what I have learnt from forty informational interviews.",
@@ -141,10 +153,38 @@ def _past_talk(group: Group, speaker: Any, weeks_ago: int, talk: tuple[str, str,
     )  # fmt: skip
 
 
+def _next_talk(group: Group, speaker: Any, bio: str, member: Any) -> None:
+    """The group's next meeting becomes `speaker`'s talk, with their account (Talk.speaker), and
+    the member is going; the speaker shows everyone that they can introduce people at one of
+    the member's targets, so who to meet has a reason to suggest them."""
+    now = timezone.now()
+    meeting = (
+        Meeting.objects.filter(group=group, status=MeetingStatus.SCHEDULED, starts_at__gt=now)
+        .order_by("starts_at")
+        .first()
+    )
+    if meeting is None:  # pragma: no cover - the meetings builder schedules every group ahead
+        return
+    title, abstract, topics = NEXT_TALK
+    meeting_services.talk_set(meeting=meeting, talk=meeting_services.TalkData(
+        speaker_name=speaker.display_name, organisation="Career coach", title=title, abstract=abstract, bio=bio,
+        topics=topics, speaker=speaker,
+    ))  # fmt: skip
+    if not meeting.rsvps.filter(user=member, status=RsvpStatus.GOING).exists():
+        meeting_services.rsvp_set(meeting=meeting, user=member, going=True, now=now)
+    profile = Profile.objects.get(user=speaker)
+    if MEMBER_TARGETS[1] not in profile.can_introduce:
+        profile.can_introduce = f"{MEMBER_TARGETS[1]}, {profile.can_introduce}".strip(", ")
+    profile.visibility = {**(profile.visibility or {}), "can_introduce": Visibility.EVERYONE.value}
+    profile.show_in_recommendations = True
+    profile.save(update_fields=["can_introduce", "visibility", "show_in_recommendations"])
+
+
 def build_speakers(rng: random.Random, loaded: Loaded) -> int:
     """Build what the module docstring says; returns the number of experts."""
     metros = sorted({loaded.metro_of[c.pk] for c in loaded.coaches if c.pk in loaded.metro_of})
     experts = 0
+    boston_expert: tuple[Any, str] | None = None
     for i, (bio, about, topics, in_person, talks) in enumerate(OFFERS):
         coach = loaded.coaches[i * 3 % len(loaded.coaches)]
         metro = loaded.metro_of.get(coach.pk) or (metros[i % len(metros)] if metros else "Boston")
@@ -154,6 +194,8 @@ def build_speakers(rng: random.Random, loaded: Loaded) -> int:
         ))  # fmt: skip
         experts += 1
         group = _speakers_group(loaded, metro) or _speakers_group(loaded, "Boston")
+        if metro == "Boston" and in_person and boston_expert is None:
+            boston_expert = (coach, bio)
         for n, talk in enumerate(talks):
             if group is not None:
                 _past_talk(group, coach, 3 + 5 * n + rng.randint(0, 2), talk, topics, bio)
@@ -162,6 +204,8 @@ def build_speakers(rng: random.Random, loaded: Loaded) -> int:
     expert = services.expert_save(user=member, data=services.ExpertData(bio=bio, speaks_about=about, topics=topics))
     experts += 1
     boston = _speakers_group(loaded, "Boston")
+    if boston is not None and boston_expert is not None:
+        _next_talk(boston, boston_expert[0], boston_expert[1], member)
     if boston is not None:
         fac = (
             Membership.objects.filter(group=boston, state=MembershipState.ACTIVE, role=MembershipRole.FACILITATOR)

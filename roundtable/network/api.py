@@ -39,6 +39,7 @@ class RecommendationOut(Schema):
     score: int
     reasons: list[str]
     in_my_goal: bool
+    gives_the_talk: bool = Field(description="They are the meeting's speaker (going or not).")
 
 
 class RecommendationsOut(Schema):
@@ -165,9 +166,10 @@ def _fresh(viewer: User, intro: Introduction) -> dict[str, Any]:
     "/meetings/{public_id}/recommendations", response={200: RecommendationsOut, 403: Error, **R}, auth=token_auth
 )
 def recommendations(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
-    """Who to meet at a meeting you're going to: the people going most worth meeting, best
-    first, each with its reasons; only what their profiles let you see, and nobody who turned
-    suggestions off. 403 when you're not going (or the meeting has ended)."""
+    """Who to meet at a meeting you're going to: the people going (and the speaker, marked
+    `gives_the_talk`) most worth meeting, best first, each with its reasons; only what their
+    profiles let you see, and nobody who turned suggestions off. 403 when you're not going (or
+    the meeting has ended)."""
     user = _user(request)
     meeting = _meeting(request, public_id)
     if not permissions.may_see_recommendations(user, meeting):
@@ -175,7 +177,7 @@ def recommendations(request: HttpRequest, public_id: SingleLine) -> dict[str, An
     recs = selectors.recommendations_for_meeting(user, meeting)
     return {"meeting": meeting.public_id, "results": [
         {"person": r.public_id, "name": r.name, "headline": r.headline, "score": r.score, "reasons": r.reasons,
-         "in_my_goal": r.marked} for r in recs]}  # fmt: skip
+         "in_my_goal": r.marked, "gives_the_talk": r.is_speaker} for r in recs]}  # fmt: skip
 
 
 MEET_R = {200: RecommendationsOut, 400: Error, 403: Error, **R}
@@ -192,7 +194,10 @@ def meet(request: HttpRequest, public_id: SingleLine, payload: MeetIn) -> dict[s
     rec = recs.get(payload.person) if is_public_id(payload.person) else None
     if rec is None:
         raise HttpError(404, NO_SUCH_PERSON)
-    services.meet_mark(owner=user, meeting=meeting, person=rec.user, why=rec.reasons[0] if rec.reasons else "")
+    services.meet_mark(
+        owner=user, meeting=meeting, person=rec.user, why=rec.reasons[0] if rec.reasons else "",
+        speaker=rec.is_speaker,
+    )  # fmt: skip
     return recommendations(request, public_id)
 
 

@@ -5,9 +5,10 @@ The rules:
   may_set_goal: an active member going or waitlisted, until it ends); anyone who may not see
   the meeting gets its 404; others see a page that says how to get it (RSVP);
 - the people suggested are the others going (journal.selectors.goal_candidates: active members,
-  active accounts, only for a viewer who may see the member list), less those who turned
-  recommendations off; only the profile fields the viewer may see are used or shown
-  (accounts.permissions);
+  active accounts, only for a viewer who may see the member list) and the meeting's speaker
+  when the talk names an account (going or not, member or not, unless the group banned or
+  removed them: the goal may name "the speaker" too), less those who turned recommendations
+  off; only the profile fields the viewer may see are used or shown (accounts.permissions);
 - an introduction is seen by its asker and its introducer from the start, and by its target
   once the introducer has passed it on (or proposed it), each only while an active member of
   its group with an active account, or once it is accepted (it is in their tracker then);

@@ -17,7 +17,7 @@ from roundtable.accounts.permissions import Viewer, visible_fields_of_many
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group, Membership, MembershipRole, MembershipState
 from roundtable.journal.selectors import goal_of
-from roundtable.meetings.models import Meeting, RsvpStatus
+from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus, Talk
 from roundtable.tracker.models import Landing
 
 from . import scoring
@@ -34,7 +34,8 @@ DECLINED_REST = timedelta(days=90)
 @dataclass(frozen=True)
 class Recommendation:
     """Someone worth meeting: `reasons` in words, strongest first; `marked`: already among the
-    people the viewer wants to meet in their goal for the meeting."""
+    people the viewer wants to meet in their goal for the meeting; `is_speaker`: they give the
+    meeting's talk (marking them names "the speaker" in the goal)."""
 
     user: User
     public_id: str
@@ -43,6 +44,7 @@ class Recommendation:
     score: int
     reasons: list[str]
     marked: bool = False
+    is_speaker: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,26 +81,42 @@ def _blocked_between(user_id: int, others: list[int]) -> set[int]:
 def recommendations_for_meeting(
     viewer: User, meeting: Meeting, *, limit: int = RECOMMENDATIONS, with_marks: bool = True
 ) -> list[Recommendation]:
-    """The others going whom the viewer would gain most from meeting, best first (score, then
-    name), at most `limit`, each with its reasons. Only people with recommendations on, whom
-    the viewer may name in a goal (active members going, seen only by a viewer who may see the
-    group's members), neither side having refused the other's asks; only fields the viewer may
-    see. Seven queries at most, whatever the number going."""
+    """The people at the meeting whom the viewer would gain most from meeting, best first
+    (score, then name), at most `limit`, each with its reasons; only for a viewer who may see
+    the group's members.
+
+    The candidates: the others going who are active members of the group (whom the viewer may
+    name in a goal, journal.permissions), and the meeting's speaker (Talk.speaker, when the talk
+    names an account) even without an RSVP or a membership, unless banned from or removed by the
+    group; `is_speaker` marks them. Everyone with an active account and recommendations on, the
+    viewer aside, neither side having refused the other's asks, scored by the same rules
+    (scoring.MIN_SCORE and up) from only the fields the viewer may see. Seven queries at most,
+    whatever the number going; the speaker adds none."""
     if not group_perms.can_see_members(viewer, meeting.group):
         return []
     member = Membership.objects.filter(
         user_id=OuterRef("user_id"), group_id=meeting.group_id, state=MembershipState.ACTIVE
     )
-    # Profiles with their users, read from the RSVPs' side: one row per person going.
+    sent_away = Membership.objects.filter(
+        user_id=OuterRef("user_id"),
+        group_id=meeting.group_id,
+        state__in=(MembershipState.BANNED, MembershipState.REMOVED),
+    )
+    speaks = Talk.objects.filter(meeting_id=meeting.pk, speaker_id=OuterRef("user_id"))
+    # One IN over the people going and the speaker (a UNION both databases read from their
+    # indexes), then per row: a member going, or the speaker not sent away by the group.
+    going = Rsvp.objects.filter(meeting_id=meeting.pk, status=RsvpStatus.GOING).values("user_id")
+    speaker = Talk.objects.filter(meeting_id=meeting.pk, speaker__isnull=False).values("speaker_id")
     profiles = list(
         Profile.objects.filter(
-            user__rsvps__meeting=meeting,
-            user__rsvps__status=RsvpStatus.GOING,
+            user_id__in=going.union(speaker),
             user__is_active=True,
             show_in_recommendations=True,
         )
         .exclude(user_id=viewer.pk)
-        .filter(Exists(member))
+        .alias(member=Exists(member), speaks=Exists(speaks), sent_away=Exists(sent_away))
+        .filter(Q(member=True) | Q(speaks=True, sent_away=False))
+        .annotate(is_speaker=Exists(speaks))
         .select_related("user")
     )
     if not profiles:
@@ -113,7 +131,10 @@ def recommendations_for_meeting(
     marked: set[int] = set()
     if with_marks:
         goal = goal_of(viewer, meeting)
-        marked = {p.person_id for p in goal.people.all() if p.person_id} if goal else set()
+        people = list(goal.people.all()) if goal else []
+        marked = {p.person_id for p in people if p.person_id}
+        if any(p.is_speaker for p in people):
+            marked |= {p.user_id for p in profiles if p.is_speaker}  # type: ignore[attr-defined]
     out = []
     for p in profiles:
         if p.user_id in blocked:
@@ -131,6 +152,7 @@ def recommendations_for_meeting(
                 score=total,
                 reasons=[scoring.to_viewer(r) for r in found[:MAX_REASONS_SHOWN]],
                 marked=p.user_id in marked,
+                is_speaker=bool(p.is_speaker),  # type: ignore[attr-defined]
             )
         )
     out.sort(key=lambda r: (-r.score, r.name.casefold(), r.public_id))

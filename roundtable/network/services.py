@@ -274,12 +274,15 @@ def ask_unblock(*, blocker: User, blocked: User) -> bool:
     return deleted > 0
 
 
-def meet_mark(*, owner: User, meeting: Meeting, person: User, why: str = "", now: datetime | None = None) -> None:
+def meet_mark(
+    *, owner: User, meeting: Meeting, person: User, why: str = "", speaker: bool = False, now: datetime | None = None
+) -> None:
     """ "I'd like to meet them": add `person` to the owner's goal for the meeting (creating the
     goal, with "Meet particular attendees", when there is none), through the journal's own
-    goal_set, which checks that the owner may set a goal and may name the person. Marking
-    someone already in the goal changes nothing. Raises NetworkError with the journal's
-    reason and status."""
+    goal_set, which checks that the owner may set a goal and may name the person. `speaker`:
+    `person` gives the meeting's talk (selectors.Recommendation.is_speaker), named in the goal
+    as "the speaker", as the goal form does. Marking someone already in the goal changes
+    nothing. Raises NetworkError with the journal's reason and status."""
     goal = journal_selectors.goal_of(owner, meeting)
     reasons = list(goal.reasons) if goal else []
     if GoalReason.MEET_ATTENDEES not in reasons:
@@ -290,9 +293,10 @@ def meet_mark(*, owner: User, meeting: Meeting, person: User, why: str = "", now
             who = "speaker" if p.is_speaker else p.person.public_id if p.person else ""
             if who:
                 picks.append(GoalPick(who, p.why))
-    if person.public_id in {p.who for p in picks}:
+    who = "speaker" if speaker else person.public_id
+    if {who, person.public_id} & {p.who for p in picks}:
         return
-    picks.append(GoalPick(person.public_id, why[:200]))
+    picks.append(GoalPick(who, why[:200]))
     try:
         goal_set(owner=owner, meeting=meeting, reasons=reasons, note=goal.note if goal else "", people=picks, now=now)
     except JournalError as exc:

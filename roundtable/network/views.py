@@ -54,8 +54,9 @@ def meet(request: AuthedRequest, public_id: str, person: str) -> HttpResponse:
         raise Http404("No such person.")
     try:
         services.meet_mark(
-            owner=request.user, meeting=meeting, person=rec.user, why=rec.reasons[0] if rec.reasons else ""
-        )
+            owner=request.user, meeting=meeting, person=rec.user, why=rec.reasons[0] if rec.reasons else "",
+            speaker=rec.is_speaker,
+        )  # fmt: skip
     except services.NetworkError as exc:
         messages.error(request, exc.message)
     else:

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from roundtable.accounts.services import api_token_create
 from roundtable.network import services
+from tests.factories import TalkFactory, UserFactory
 from tests.queries import page_queries
 
-from .world import as_client, member, world
+from .world import as_client, member, set_profile, world
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,24 @@ def test_who_to_meet(extra: int) -> None:
     with CaptureQueriesContext(connection) as ctx:
         assert c.get(url, headers={"HX-Request": "true"}).status_code == 200
     assert len(ctx.captured_queries) == 12
+    assert _api_queries(w.ann, f"/api/v1/meetings/{w.meeting.public_id}/recommendations") == 12
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_who_to_meet_with_a_speaker_from_outside_the_group(extra: int) -> None:
+    # The speaker comes in the same query as the people going: the counts above, unchanged.
+    w = world()
+    _grow(w, extra)
+    sam = UserFactory(name="Sam Speaker")
+    set_profile(sam, current_company="Globex", visibility={"current_company": "everyone"})
+    TalkFactory(meeting=w.meeting, speaker=sam, speaker_name="Sam Speaker")
+    c = as_client(w.ann)
+    url = f"/meetings/{w.meeting.public_id}/who-to-meet/"
+    assert page_queries(c, url) == 14
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get(url, headers={"HX-Request": "true"}).status_code == 200
+    assert len(ctx.captured_queries) == 12
+    assert "Gives the talk" in c.get(url).content.decode()
     assert _api_queries(w.ann, f"/api/v1/meetings/{w.meeting.public_id}/recommendations") == 12
 
 

@@ -63,7 +63,7 @@ def test_the_page_and_the_api_say_the_same() -> None:
     assert [(r["name"], r["reasons"]) for r in body["results"]] == EXPECTED
     assert body["results"][0] == {
         "person": w.people["bea"].public_id, "name": "Bea Baker", "headline": "Analytics lead", "score": 7,
-        "reasons": EXPECTED[0][1], "in_my_goal": False,
+        "reasons": EXPECTED[0][1], "in_my_goal": False, "gives_the_talk": False,
     }  # fmt: skip
 
 
