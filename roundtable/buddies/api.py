@@ -76,7 +76,7 @@ class BuddyMeOut(Schema):
 
 
 class CheckInIn(BodySchema):
-    commitments: MultiLine = Field(min_length=1, max_length=2000, description="This week's commitments, one a line.")
+    commitments: MultiLine = Field(min_length=1, max_length=2000, description="This week's commitments, one per line.")
     last_week: Progress | None = None
     last_week_note: MultiLine = Field(default="", max_length=1000)
     activities: list[SingleLine] = Field(default=[], max_length=services.MAX_ACTIVITIES,

@@ -70,7 +70,7 @@ class CheckInForm(OneMessagePerField):
         label="This week I will", max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Write at least one thing you'll do this week."},
-        help_text="One a line: say what, and how many (\"3 coffee chats\").",
+        help_text="One per line: say what, and how many (\"3 coffee chats\").",
     )  # fmt: skip
     last_week = forms.ChoiceField(label="Last week's commitments", required=False,
                                   choices=[("", "No commitments last week"), *Progress.choices],

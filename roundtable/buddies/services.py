@@ -193,7 +193,7 @@ def checkin_save(
     now: datetime | None = None,
 ) -> CheckIn:
     """Write (or rewrite) the author's check-in for this week (their own time zone): this
-    week's commitments, one a line, and how last week's went (Progress, or "" when there was
+    week's commitments, one per line, and how last week's went (Progress, or "" when there was
     no last week), optionally with public ids of tracker activities of their own. The buddy is
     told after commit the first time only. Raises BuddyError for a closed pair or bad input."""
     moment = now or timezone.now()
