@@ -27,10 +27,13 @@ def _counts() -> dict[str, int]:
 @pytest.mark.django_db
 def test_demo_data_loads_a_believable_demo_once(settings) -> None:
     settings.ROUNDTABLE_DEMO_DATA = True
+    settings.SITE_URL = "http://127.0.0.1:8041"
     out = StringIO()
     call_command("demo_data", "--if-empty", stdout=out)
     assert "member@demo.roundtable" in out.getvalue()
-    assert "/accounts/login/" in out.getvalue()
+    # The address it is served at (make run's SITE_URL, from HOST and PORT), not a fixed port.
+    assert "Log in at http://127.0.0.1:8041/accounts/login/ (password" in out.getvalue()
+    assert "(also http://127.0.0.1:8041/admin/)" in out.getvalue()
 
     assert Group.objects.count() >= 40
     assert set(Group.objects.values_list("kind", flat=True)) == set(Kind.values)

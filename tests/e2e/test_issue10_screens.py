@@ -170,3 +170,39 @@ def test_a_form_with_errors_puts_focus_on_its_summary_on_a_phone(live_server, ne
     shot(phone, "i10-reflection-errors-360")
     summary.get_by_role("link").click()
     expect(title).to_be_focused()
+
+
+# Whether an element and the floating quick-add button overlap on the screen.
+UNDER_THE_BUTTON = """(el) => { const a = el.getBoundingClientRect();
+  const b = document.querySelector('.quick-add').getBoundingClientRect();
+  return a.bottom > b.top && a.top < b.bottom && a.right > b.left && a.left < b.right; }"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_quick_add_never_hides_what_has_focus_on_a_phone(live_server, new_page) -> None:  # type: ignore[no-untyped-def]
+    """WCAG 2.2, 2.4.11 Focus Not Obscured: a field that takes focus under the floating
+    "Log activity" button sends the button aside; one elsewhere leaves it where it is."""
+    base = live_server.url
+    ann = UserFactory(email="ann@example.com", name="Ann Alvarez")
+    phone = new_page(360, 740)
+    _login(phone, base, ann.email)
+    phone.goto(f"{base}/tracker/contacts/new/")
+    aside = phone.locator(".quick-add")
+    expect(aside).not_to_have_class("quick-add is-tucked")
+    name = phone.get_by_label("Name")
+    name.focus()
+    phone.wait_for_timeout(300)
+    expect(aside).not_to_have_class("quick-add is-tucked")  # at the top: nothing under the button
+    # The form's last field brought to the bottom right corner, where the button is.
+    field = phone.locator("main form textarea, main form input:not([type=hidden])").last
+    phone.evaluate(
+        """(el) => { const b = document.querySelector('.quick-add').getBoundingClientRect();
+          window.scrollBy(0, el.getBoundingClientRect().bottom - b.bottom); }""",
+        field.element_handle(),
+    )
+    assert field.evaluate(UNDER_THE_BUTTON) is True, "the field is under the button before it takes focus"
+    field.focus()
+    expect(aside).to_have_class("quick-add is-tucked")
+    phone.wait_for_timeout(400)  # the slide
+    assert field.evaluate(UNDER_THE_BUTTON) is False
+    shot(phone, "i10-quick-add-steps-aside-360")

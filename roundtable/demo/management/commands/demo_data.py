@@ -12,7 +12,6 @@ Argon2 would take longer than the rest of the load put together.
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from typing import Any
@@ -99,8 +98,7 @@ class Command(BaseCommand):
             if missing:  # pragma: no cover - guarded by the tests
                 raise CommandError(f"Demo data lacks memberships in states: {sorted(missing)}")
         elapsed = time.monotonic() - started
-        host = os.environ.get("HOST", "127.0.0.1")
-        port = os.environ.get("PORT", "8000")
+        site = settings.SITE_URL  # scripts/run sets it from HOST and PORT
         n_members = Membership.objects.filter(group__in=loaded.groups.values()).count()
         self.stdout.write(
             self.style.SUCCESS(
@@ -110,9 +108,9 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
-            f"Log in at http://{host}:{port}/accounts/login/ (password {DEMO_PASSWORD} for every demo person):\n"
+            f"Log in at {site}/accounts/login/ (password {DEMO_PASSWORD} for every demo person):\n"
             f"  demo member:       {MEMBER_EMAIL}\n"
             f"  demo facilitator:  {FACILITATOR_EMAIL}  (runs 'Boston Strategic Job Search Roundtable', "
             f"3 requests waiting)\n"
-            f"  admin:             {ADMIN_EMAIL}  (also http://{host}:{port}/admin/)"
+            f"  admin:             {ADMIN_EMAIL}  (also {site}/admin/)"
         )

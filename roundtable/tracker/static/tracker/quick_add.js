@@ -71,6 +71,20 @@ if (panel) {
     });
   }, { passive: true });
   panel.addEventListener("toggle", () => { if (panel.open) aside.classList.remove("is-tucked"); });
+  // Nor may it hide what has focus elsewhere (WCAG 2.2, 2.4.11 Focus Not Obscured): a field,
+  // a button or an error summary under it sends it aside until focus moves on.
+  const overlaps = (el) => {
+    const a = el.getBoundingClientRect();
+    const b = aside.getBoundingClientRect();
+    return a.right > b.left && a.left < b.right && a.bottom > b.top && a.top < b.bottom;
+  };
+  document.addEventListener("focusin", (event) => {
+    const el = event.target;
+    if (!(el instanceof Element) || aside.contains(el) || panel.open) return;
+    window.requestAnimationFrame(() => {
+      if (document.activeElement === el && overlaps(el)) aside.classList.add("is-tucked");
+    });
+  });
 
   panel.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && panel.open) {
