@@ -73,5 +73,6 @@ def asgi_server(transactional_db: None) -> Iterator[AsgiServer]:
 def shot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # A long page drawn whole on a busy machine takes a while: a deadline, not a timing.
+    page.screenshot(path=str(path), full_page=True, timeout=60_000)
     return path
