@@ -1,5 +1,5 @@
 """The network API: who to meet at a meeting, "I'd like to meet them", and introductions
-(list, ask, see, accept, decline; facilitators propose). Through the same permission code as
+(list, ask, see, accept, decline, withdraw; facilitators propose). Through the same permission code as
 the pages (network.permissions): an introduction the caller may not see, a meeting they may not
 see and a person they may not name all answer the same 404 as a missing one. Contact details
 (the other's email) appear only once everyone accepted, to the asker and the target."""
@@ -265,4 +265,16 @@ def decline(request: HttpRequest, public_id: SingleLine, payload: IntroductionDe
     """Say not now; nobody is told why. `block`: they can't ask you again."""
     user = _user(request)
     intro = services.introduction_decline(user=user, introduction=_intro(request, public_id), block=payload.block)
+    return _fresh(user, intro)
+
+
+@router.post("/network/introductions/{public_id}/withdraw", response={200: IntroductionOut, 409: Error, **R},
+             auth=token_auth)  # fmt: skip
+def withdraw(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
+    """Withdraw your ask (or, as the facilitator who made it, your proposal) while it waits
+    for answers, including one that can't go ahead because someone left the group: nobody is
+    told, and it reads "Withdrawn". 409 when it isn't yours to withdraw or isn't waiting any
+    more. No body is needed."""
+    user = _user(request)
+    intro = services.introduction_withdraw(user=user, introduction=_intro(request, public_id))
     return _fresh(user, intro)

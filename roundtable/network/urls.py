@@ -14,6 +14,7 @@ urlpatterns = [
     path("network/introductions/<pid:public_id>/", views.introduction, name="introduction"),
     path("network/introductions/<pid:public_id>/accept/", views.accept, name="accept"),
     path("network/introductions/<pid:public_id>/decline/", views.decline, name="decline"),
+    path("network/introductions/<pid:public_id>/withdraw/", views.withdraw, name="withdraw"),
     path("groups/<slug:slug>/introductions/", views.suggestions, name="suggestions"),
     path("groups/<slug:slug>/introductions/propose/", views.propose, name="propose"),
 ]
