@@ -201,6 +201,22 @@ def meet(request: HttpRequest, public_id: SingleLine, payload: MeetIn) -> dict[s
     return recommendations(request, public_id)
 
 
+@router.post("/meetings/{public_id}/recommendations/unmeet", response=MEET_R, auth=token_auth)
+def unmeet(request: HttpRequest, public_id: SingleLine, payload: MeetIn) -> dict[str, Any]:
+    """Undo "I'd like to meet them": takes a recommended person out of your goal for the
+    meeting (no change when they are not in it)."""
+    user = _user(request)
+    meeting = _meeting(request, public_id)
+    if not permissions.may_see_recommendations(user, meeting):
+        raise HttpError(403, "Who to meet is for members going to this meeting, until it ends.")
+    recs = {r.public_id: r for r in selectors.recommendations_for_meeting(user, meeting, limit=1000)}
+    rec = recs.get(payload.person) if is_public_id(payload.person) else None
+    if rec is None:
+        raise HttpError(404, NO_SUCH_PERSON)
+    services.meet_unmark(owner=user, meeting=meeting, person=rec.user, speaker=rec.is_speaker)
+    return recommendations(request, public_id)
+
+
 @router.get("/network/introductions", response={200: IntroductionsOut, **R}, auth=token_auth)
 def list_introductions(request: HttpRequest) -> dict[str, Any]:
     """Your introductions: waiting for your answer, asked by you, asked of you (newest first)."""

@@ -36,7 +36,7 @@ from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group
 from roundtable.journal import selectors as journal_selectors
 from roundtable.journal.models import GoalReason
-from roundtable.journal.services import GoalPick, JournalError, goal_set
+from roundtable.journal.services import GoalPick, JournalError, goal_clear, goal_set
 from roundtable.meetings.models import Meeting
 from roundtable.tracker.models import Contact
 from roundtable.tracker.services import ContactData, TrackerError, contact_from_member, contact_update
@@ -393,3 +393,40 @@ def meet_mark(
         goal_set(owner=owner, meeting=meeting, reasons=reasons, note=goal.note if goal else "", people=picks, now=now)
     except JournalError as exc:
         raise NetworkError(exc.message, field=exc.field, status=exc.status) from exc
+
+
+def meet_unmark(
+    *, owner: User, meeting: Meeting, person: User, speaker: bool = False, now: datetime | None = None
+) -> bool:
+    """Undo "I'd like to meet them": take `person` (or "the speaker" when `speaker`) out of the
+    owner's goal for the meeting, keeping everything else in it. When nobody is left and
+    "Meet particular attendees" was the goal's only reason with no note, the goal goes too
+    (meet_mark made it); otherwise that reason goes when nobody is left to meet. Returns
+    whether anything changed. Raises NetworkError with the journal's reason and status (a
+    meeting that takes no goal any more: 400)."""
+    goal = journal_selectors.goal_of(owner, meeting)
+    if goal is None:
+        return False
+    picks: list[GoalPick] = []
+    removed = False
+    for p in goal.people.all():
+        who = "speaker" if p.is_speaker else p.person.public_id if p.person else ""
+        if not who:
+            continue
+        if who == person.public_id or (speaker and who == "speaker") or p.person_id == person.pk:
+            removed = True
+            continue
+        picks.append(GoalPick(who, p.why))
+    if not removed:
+        return False
+    reasons = list(goal.reasons)
+    try:
+        if not picks and reasons == [GoalReason.MEET_ATTENDEES] and not goal.note:
+            goal_clear(owner=owner, meeting=meeting, now=now)
+            return True
+        if not picks and len(reasons) > 1:
+            reasons = [r for r in reasons if r != GoalReason.MEET_ATTENDEES]
+        goal_set(owner=owner, meeting=meeting, reasons=reasons, note=goal.note, people=picks, now=now)
+    except JournalError as exc:
+        raise NetworkError(exc.message, field=exc.field, status=exc.status) from exc
+    return True

@@ -9,6 +9,7 @@ app_name = "network"
 urlpatterns = [
     path("meetings/<pid:public_id>/who-to-meet/", views.who_to_meet, name="who_to_meet"),
     path("meetings/<pid:public_id>/who-to-meet/<pid:person>/meet/", views.meet, name="meet"),
+    path("meetings/<pid:public_id>/who-to-meet/<pid:person>/unmeet/", views.unmeet, name="unmeet"),
     path("network/introductions/", views.introductions, name="introductions"),
     path("network/introductions/ask/", views.ask, name="ask"),
     path("network/introductions/<pid:public_id>/", views.introduction, name="introduction"),

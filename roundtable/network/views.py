@@ -73,6 +73,32 @@ def meet(request: AuthedRequest, public_id: str, person: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def unmeet(request: AuthedRequest, public_id: str, person: str) -> HttpResponse:
+    """Undo "I'd like to meet them": out of the goal for the meeting again."""
+    meeting = permissions.meeting_for_recommendations(request.user, public_id)
+    recs = {r.public_id: r for r in selectors.recommendations_for_meeting(request.user, meeting, limit=1000)}
+    rec = recs.get(person)
+    if rec is None:
+        raise Http404("No such person.")
+    try:
+        services.meet_unmark(owner=request.user, meeting=meeting, person=rec.user, speaker=rec.is_speaker)
+    except services.NetworkError as exc:
+        messages.error(request, exc.message)
+    else:
+        if not request.htmx:
+            messages.success(request, f"Took {rec.name} out of the people you'd like to meet.")
+    if request.htmx:
+        card = request.POST.get("card") == "1"
+        ctx = _who_context(request, meeting, limit=CARD_SIZE if card else selectors.RECOMMENDATIONS)
+        return render(request, "network/_who_to_meet.html", {**ctx, "card": card})
+    back = request.POST.get("next", "")
+    return redirect(
+        meeting.get_absolute_url() if back == "meeting" else reverse("network:who_to_meet", args=[public_id])
+    )
+
+
+@login_required
 @require_GET
 def introductions(request: AuthedRequest) -> HttpResponse:
     mine = selectors.introductions_of(request.user)
