@@ -1,5 +1,5 @@
 """The network API: who to meet at a meeting, "I'd like to meet them", and introductions
-(list, ask, see, accept, decline; facilitators propose). Through the same permission code as
+(list, ask, see, accept, decline, withdraw; facilitators propose). Through the same permission code as
 the pages (network.permissions): an introduction the caller may not see, a meeting they may not
 see and a person they may not name all answer the same 404 as a missing one. Contact details
 (the other's email) appear only once everyone accepted, to the asker and the target."""
@@ -201,6 +201,22 @@ def meet(request: HttpRequest, public_id: SingleLine, payload: MeetIn) -> dict[s
     return recommendations(request, public_id)
 
 
+@router.post("/meetings/{public_id}/recommendations/unmeet", response=MEET_R, auth=token_auth)
+def unmeet(request: HttpRequest, public_id: SingleLine, payload: MeetIn) -> dict[str, Any]:
+    """Undo "I'd like to meet them": takes a recommended person out of your goal for the
+    meeting (no change when they are not in it)."""
+    user = _user(request)
+    meeting = _meeting(request, public_id)
+    if not permissions.may_see_recommendations(user, meeting):
+        raise HttpError(403, "Who to meet is for members going to this meeting, until it ends.")
+    recs = {r.public_id: r for r in selectors.recommendations_for_meeting(user, meeting, limit=1000)}
+    rec = recs.get(payload.person) if is_public_id(payload.person) else None
+    if rec is None:
+        raise HttpError(404, NO_SUCH_PERSON)
+    services.meet_unmark(owner=user, meeting=meeting, person=rec.user, speaker=rec.is_speaker)
+    return recommendations(request, public_id)
+
+
 @router.get("/network/introductions", response={200: IntroductionsOut, **R}, auth=token_auth)
 def list_introductions(request: HttpRequest) -> dict[str, Any]:
     """Your introductions: waiting for your answer, asked by you, asked of you (newest first)."""
@@ -265,4 +281,16 @@ def decline(request: HttpRequest, public_id: SingleLine, payload: IntroductionDe
     """Say not now; nobody is told why. `block`: they can't ask you again."""
     user = _user(request)
     intro = services.introduction_decline(user=user, introduction=_intro(request, public_id), block=payload.block)
+    return _fresh(user, intro)
+
+
+@router.post("/network/introductions/{public_id}/withdraw", response={200: IntroductionOut, 409: Error, **R},
+             auth=token_auth)  # fmt: skip
+def withdraw(request: HttpRequest, public_id: SingleLine) -> dict[str, Any]:
+    """Withdraw your ask (or, as the facilitator who made it, your proposal) while it waits
+    for answers, including one that can't go ahead because someone left the group: nobody is
+    told, and it reads "Withdrawn". 409 when it isn't yours to withdraw or isn't waiting any
+    more. No body is needed."""
+    user = _user(request)
+    intro = services.introduction_withdraw(user=user, introduction=_intro(request, public_id))
     return _fresh(user, intro)

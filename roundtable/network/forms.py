@@ -35,7 +35,7 @@ class AskForm(_PeopleForm):
     note = SingleLineField(
         label="Your note",
         max_length=NOTE_MAX,
-        help_text="Why you'd like to meet, in a line or two. The person you ask reads it, and the person "
+        help_text="Why you'd like to meet, in one line. The person you ask reads it, and the person "
         "you'd like to meet too if it is passed on. Your email is shared only once everyone says yes.",
     )
 
@@ -52,11 +52,19 @@ class AskForm(_PeopleForm):
 
 
 class AnswerForm(forms.Form):
-    note = SingleLineField(
-        label="Your note to them",
-        max_length=NOTE_MAX,
-        required=False,
-    )
+    """Yes to an introduction. The introducer passes it on with a note for the target, required
+    (`for_introducer`), labelled with the target's name, so the field and the error summary
+    name the same thing; the others only accept, with no note."""
+
+    note = SingleLineField(label="Your note", max_length=NOTE_MAX, required=False)
+
+    def __init__(self, *args: Any, for_introducer: bool = False, target_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if for_introducer:
+            field = self.fields["note"]
+            field.required = True
+            field.label = f"Your note to {target_name}: why should they meet?"
+            field.error_messages["required"] = "Add a line for them: why these two should meet."
 
 
 class DeclineForm(forms.Form):

@@ -70,6 +70,8 @@ class Introduction(models.Model):
     )
     # The follow-up a week after acceptance (network/tasks.py): set in the transaction that sends it.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # A refused ask's "not possible" message, sent once its closed_at passed (network/tasks.py).
+    refusal_told_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -49,9 +49,13 @@ def _renderer(event: str) -> Any:
     return render
 
 
+# The kinds that ask the recipient to answer: marked read once they answered, or once the
+# introduction no longer waits for anyone (services._answered).
+ASKING = {events.REQUESTED, events.PASSED_ON, events.PROPOSED}
+
 KINDS = [
     Kind(key=key(event), label=label, email_default="now", may_see=_may_see, render=_renderer(event),
-         may_see_many=_may_see_many)
+         may_see_many=_may_see_many, asks_action=event in ASKING)
     for event, label in LABELS.items()
 ]  # fmt: skip
 

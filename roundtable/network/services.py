@@ -6,15 +6,23 @@ the target's; a facilitator's proposal needs the asker's and the target's, in an
 Nothing beyond what each may already see passes until everyone said yes; then both become
 contacts in each other's tracker (tracker.services), linked to the introduction.
 
-Limits: a person asks for at most ASKS_PER_WEEK introductions in any seven days (declined and
-refused ones count too), and a facilitator proposes at most PROPOSALS_PER_WEEK. An ask the
-target or the introducer refused for good (AskBlock), or a repeat of an ask the target
-declined within ASK_AGAIN_AFTER, is recorded but closed at once, telling nobody: the asker
-reads "not possible at the moment", exactly as after any decline.
+Limits: a person asks for at most ASKS_PER_WEEK introductions in any seven days (declined,
+refused and withdrawn ones count too, so asking and withdrawing cannot flood introducers; an
+ask that stalled because someone else left the group does not), and a facilitator proposes at
+most PROPOSALS_PER_WEEK. Two people who are already connected (an introduction between them
+was accepted) are not introduced again: 409.
+
+An ask the target or the introducer refused for good (AskBlock), or a repeat of an ask the
+target declined within ASK_AGAIN_AFTER, is recorded but refused, telling nobody and showing
+nobody but the asker: to the asker it reads as waiting for the introducer until its
+`closed_at`, drawn between REFUSAL_DELAY's bounds ahead (a person's pace, not a machine's),
+and then "not possible at the moment", with the same message as after any "not now"
+(tasks.send_due_refusals). The asker may withdraw it meanwhile, as any open ask.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -28,7 +36,7 @@ from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group
 from roundtable.journal import selectors as journal_selectors
 from roundtable.journal.models import GoalReason
-from roundtable.journal.services import GoalPick, JournalError, goal_set
+from roundtable.journal.services import GoalPick, JournalError, goal_clear, goal_set
 from roundtable.meetings.models import Meeting
 from roundtable.tracker.models import Contact
 from roundtable.tracker.services import ContactData, TrackerError, contact_from_member, contact_update
@@ -39,6 +47,9 @@ from .models import AskBlock, ClosedBy, Introduction, IntroStatus, Role
 ASKS_PER_WEEK = 5
 PROPOSALS_PER_WEEK = 20
 ASK_AGAIN_AFTER = timedelta(days=90)
+# How long a refused ask looks like one waiting for an answer (finding 6 on issue 11): the
+# "not possible" must not come within seconds, which would tell the asker it was automatic.
+REFUSAL_DELAY = (timedelta(hours=20), timedelta(hours=72))
 NOTE_MAX = 500
 NO_SUCH_PERSON = "No such person in this group."
 
@@ -73,6 +84,25 @@ def _refused(asker: User, introducer: User, target: User, now: datetime) -> bool
     ).exists()
 
 
+def _refusal_due(moment: datetime) -> datetime:
+    """When a refused ask made at `moment` turns "not possible": a random time within
+    REFUSAL_DELAY, to the minute."""
+    low, high = REFUSAL_DELAY
+    minutes = int((high - low).total_seconds() // 60)
+    return moment + low + timedelta(minutes=secrets.randbelow(minutes + 1))
+
+
+def _connected(a: User, b: User) -> bool:
+    """Whether an introduction between the two (either way round) was accepted."""
+    pair = Q(asker=a, target=b) | Q(asker=b, target=a)
+    return Introduction.objects.filter(pair, status=IntroStatus.ACCEPTED).exists()
+
+
+def _still_open(moment: datetime) -> Q:
+    """Open, or refused but still reading as open to its starter (permissions.looks_open)."""
+    return Q(status=IntroStatus.OPEN) | Q(closed_by=ClosedBy.BLOCKED, closed_at__gt=moment)
+
+
 def _day(moment: datetime) -> str:
     return f"{moment:%A} {moment.day} {moment:%B}"
 
@@ -85,7 +115,8 @@ def introduction_ask(
     `group`, with a note (one line, 500 characters at most). Raises NetworkError: 404 for a
     person who is not an active member of the group (or the group not the asker's), 400 for
     the same person twice or bad text, 409 when the same ask is already open, 429 past
-    ASKS_PER_WEEK. A refused ask (see the module docstring) is created closed, silently."""
+    ASKS_PER_WEEK, 409 when the two are already connected. A refused ask (see the module
+    docstring) is created refused, silently."""
     moment = now or timezone.now()
     if not asker.is_active or not group_perms.is_member(asker, group):
         raise NetworkError("No such group.", status=404)
@@ -99,21 +130,31 @@ def introduction_ask(
     week_ago = moment - timedelta(days=7)
     # Counted under a lock on the asker's row, so two asks at once cannot both pass the limit.
     User.objects.select_for_update().filter(pk=asker.pk).first()
-    asked = Introduction.objects.filter(asker=asker, proposed=False, created_at__gte=week_ago)
+    asked = Introduction.objects.filter(asker=asker, proposed=False, created_at__gte=week_ago).exclude(
+        _stalled_by_others()
+    )
     if asked.count() >= ASKS_PER_WEEK:
         first = asked.order_by("created_at").values_list("created_at", flat=True).first() or moment
         again = _day(first + timedelta(days=7))
         raise NetworkError(
             f"You've asked for {ASKS_PER_WEEK} introductions this week: you can ask again from {again}.", status=429
         )
-    if Introduction.objects.filter(asker=asker, target=target, status=IntroStatus.OPEN).exists():
+    if _connected(asker, target):
+        raise NetworkError(
+            f"You're already connected with {target.display_name}: an introduction between you was accepted, "
+            "and they are in your tracker's contacts.",
+            field="target",
+            status=409,
+        )
+    waiting = Introduction.objects.filter(_still_open(moment), asker=asker, target=target)
+    if waiting.exclude(permissions.stalled_condition(moment)).exists():
         raise NetworkError("You've already asked for this introduction: it is waiting for an answer.", status=409)
     intro = Introduction(
         group=group, asker=asker, introducer=introducer, target=target, asker_note=text, asker_ok_at=moment,
         created_at=moment,
     )  # fmt: skip
     if _refused(asker, introducer, target, moment):
-        intro.status, intro.closed_by, intro.closed_at = IntroStatus.DECLINED, ClosedBy.BLOCKED, moment
+        intro.status, intro.closed_by, intro.closed_at = IntroStatus.DECLINED, ClosedBy.BLOCKED, _refusal_due(moment)
         intro.save()
         return intro
     intro.save()
@@ -128,7 +169,9 @@ def introduction_propose(
     """A facilitator of `group` proposes that `asker` meet `target` (both active members), with
     a note to both; both must accept. Raises NetworkError: 404 for a group the proposer does
     not facilitate or a person not in it, 400 for the same person twice or bad text, 409 when
-    an introduction between them is open, 429 past PROPOSALS_PER_WEEK."""
+    an introduction between them is open or they are already connected, 429 past
+    PROPOSALS_PER_WEEK. A pair where one refused the other is recorded refused, silently, as
+    a refused ask (the module docstring)."""
     moment = now or timezone.now()
     if not group_perms.is_facilitator(facilitator, group):
         raise NetworkError("No such group.", status=404)
@@ -149,8 +192,14 @@ def introduction_propose(
         raise NetworkError(
             f"You've proposed {PROPOSALS_PER_WEEK} introductions this week: try again next week.", status=429
         )
+    if _connected(asker, target):
+        raise NetworkError(
+            f"{asker.display_name} and {target.display_name} are already connected: an introduction between them "
+            "was accepted.",
+            status=409,
+        )
     pair = Q(asker=asker, target=target) | Q(asker=target, target=asker)
-    if Introduction.objects.filter(pair, status=IntroStatus.OPEN).exists():
+    if Introduction.objects.filter(pair, _still_open(moment)).exclude(permissions.stalled_condition(moment)).exists():
         raise NetworkError("An introduction between them is already waiting for answers.", status=409)
     intro = Introduction(
         group=group, asker=asker, introducer=facilitator, target=target, proposed=True, introducer_note=text,
@@ -158,7 +207,7 @@ def introduction_propose(
     )  # fmt: skip
     refused = AskBlock.objects.filter(Q(blocker=asker, blocked=target) | Q(blocker=target, blocked=asker)).exists()
     if refused:
-        intro.status, intro.closed_by, intro.closed_at = IntroStatus.DECLINED, ClosedBy.BLOCKED, moment
+        intro.status, intro.closed_by, intro.closed_at = IntroStatus.DECLINED, ClosedBy.BLOCKED, _refusal_due(moment)
         intro.save()
         return intro
     intro.save()
@@ -168,7 +217,17 @@ def introduction_propose(
 
 def _lock(intro: Introduction) -> Introduction:
     """The introduction's row, locked, read again (another answer may have come meanwhile)."""
-    return Introduction.objects.select_for_update().select_related("group").get(pk=intro.pk)
+    locked = Introduction.objects.select_for_update().select_related("group").get(pk=intro.pk)
+    # Whether it stalled is read apart: PostgreSQL refuses FOR UPDATE beside some subqueries.
+    stalled = Introduction.objects.filter(permissions.stalled_condition(), pk=intro.pk).exists()
+    setattr(locked, "stalled", stalled)  # noqa: B010 - the flag permissions.with_state gives other reads
+    return locked
+
+
+def _stalled_by_others() -> Q:
+    """Asks (open or withdrawn) whose introducer or target is no longer able to answer."""
+    able = permissions.able_condition
+    return Q(status__in=(IntroStatus.OPEN, IntroStatus.WITHDRAWN)) & ~(able("introducer_id") & able("target_id"))
 
 
 def _role_to_answer(user: User, intro: Introduction) -> str:
@@ -209,6 +268,7 @@ def introduction_accept(
         intro.save()
         if role == Role.INTRODUCER:
             events.introduction_passed_on(intro)
+    _answered(intro, user)
     return intro
 
 
@@ -253,7 +313,39 @@ def introduction_decline(
         ask_block(blocker=user, blocked=intro.target if role == Role.ASKER else intro.asker)
     if not intro.proposed:
         events.introduction_declined(intro)
+    _answered(intro, user)
     return intro
+
+
+@transaction.atomic
+def introduction_withdraw(*, user: User, introduction: Introduction, now: datetime | None = None) -> Introduction:
+    """The asker withdraws their ask (or the facilitator their proposal) while it still looks
+    open to them (permissions.may_withdraw): open, stalled or not, or refused but not yet
+    "not possible". Nobody is told; what asked the others for an answer is marked read.
+    Raises NetworkError: 404 for someone who may not see it, 409 for someone else's or one
+    already answered or closed."""
+    moment = now or timezone.now()
+    intro = _lock(introduction)
+    if not intro.role_of(user.pk) or not permissions.may_see(user, intro):
+        raise NetworkError(permissions.NOT_FOUND, status=404)
+    if intro.role_of(user.pk) != (Role.INTRODUCER if intro.proposed else Role.ASKER):
+        who = "the facilitator who proposed it" if intro.proposed else "the person who asked for it"
+        raise NetworkError(f"Only {who} can withdraw an introduction.", status=409)
+    if not permissions.may_withdraw(user, intro, moment):
+        raise NetworkError("This introduction isn't waiting for answers any more: there is nothing to withdraw.",
+                           status=409)  # fmt: skip
+    intro.status, intro.closed_by, intro.closed_at = IntroStatus.WITHDRAWN, ClosedBy.NONE, moment
+    intro.save()
+    _answered(intro)
+    return intro
+
+
+def _answered(intro: Introduction, user: User | None = None) -> None:
+    """What asked for an answer about this introduction is done: the user's own (they answered),
+    or everyone's once it is no longer open (notifications.services.notifications_acted_on)."""
+    from roundtable.notifications.services import notifications_acted_on
+
+    notifications_acted_on(subject=intro, recipient=None if not intro.is_open else user)
 
 
 def ask_block(*, blocker: User, blocked: User) -> AskBlock:
@@ -301,3 +393,40 @@ def meet_mark(
         goal_set(owner=owner, meeting=meeting, reasons=reasons, note=goal.note if goal else "", people=picks, now=now)
     except JournalError as exc:
         raise NetworkError(exc.message, field=exc.field, status=exc.status) from exc
+
+
+def meet_unmark(
+    *, owner: User, meeting: Meeting, person: User, speaker: bool = False, now: datetime | None = None
+) -> bool:
+    """Undo "I'd like to meet them": take `person` (or "the speaker" when `speaker`) out of the
+    owner's goal for the meeting, keeping everything else in it. When nobody is left and
+    "Meet particular attendees" was the goal's only reason with no note, the goal goes too
+    (meet_mark made it); otherwise that reason goes when nobody is left to meet. Returns
+    whether anything changed. Raises NetworkError with the journal's reason and status (a
+    meeting that takes no goal any more: 400)."""
+    goal = journal_selectors.goal_of(owner, meeting)
+    if goal is None:
+        return False
+    picks: list[GoalPick] = []
+    removed = False
+    for p in goal.people.all():
+        who = "speaker" if p.is_speaker else p.person.public_id if p.person else ""
+        if not who:
+            continue
+        if who == person.public_id or (speaker and who == "speaker") or p.person_id == person.pk:
+            removed = True
+            continue
+        picks.append(GoalPick(who, p.why))
+    if not removed:
+        return False
+    reasons = list(goal.reasons)
+    try:
+        if not picks and reasons == [GoalReason.MEET_ATTENDEES] and not goal.note:
+            goal_clear(owner=owner, meeting=meeting, now=now)
+            return True
+        if not picks and len(reasons) > 1:
+            reasons = [r for r in reasons if r != GoalReason.MEET_ATTENDEES]
+        goal_set(owner=owner, meeting=meeting, reasons=reasons, note=goal.note, people=picks, now=now)
+    except JournalError as exc:
+        raise NetworkError(exc.message, field=exc.field, status=exc.status) from exc
+    return True

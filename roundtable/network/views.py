@@ -73,6 +73,32 @@ def meet(request: AuthedRequest, public_id: str, person: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def unmeet(request: AuthedRequest, public_id: str, person: str) -> HttpResponse:
+    """Undo "I'd like to meet them": out of the goal for the meeting again."""
+    meeting = permissions.meeting_for_recommendations(request.user, public_id)
+    recs = {r.public_id: r for r in selectors.recommendations_for_meeting(request.user, meeting, limit=1000)}
+    rec = recs.get(person)
+    if rec is None:
+        raise Http404("No such person.")
+    try:
+        services.meet_unmark(owner=request.user, meeting=meeting, person=rec.user, speaker=rec.is_speaker)
+    except services.NetworkError as exc:
+        messages.error(request, exc.message)
+    else:
+        if not request.htmx:
+            messages.success(request, f"Took {rec.name} out of the people you'd like to meet.")
+    if request.htmx:
+        card = request.POST.get("card") == "1"
+        ctx = _who_context(request, meeting, limit=CARD_SIZE if card else selectors.RECOMMENDATIONS)
+        return render(request, "network/_who_to_meet.html", {**ctx, "card": card})
+    back = request.POST.get("next", "")
+    return redirect(
+        meeting.get_absolute_url() if back == "meeting" else reverse("network:who_to_meet", args=[public_id])
+    )
+
+
+@login_required
 @require_GET
 def introductions(request: AuthedRequest) -> HttpResponse:
     mine = selectors.introductions_of(request.user)
@@ -127,6 +153,10 @@ def introduction(request: AuthedRequest, public_id: str) -> HttpResponse:
     return render(request, "network/introduction.html", _detail(request.user, intro))
 
 
+def _answer_form(intro: Introduction, role: str, data: object = None) -> AnswerForm:
+    return AnswerForm(data, for_introducer=role == Role.INTRODUCER, target_name=intro.target.display_name)
+
+
 def _detail(viewer: User, intro: Introduction, **forms: object) -> dict[str, object]:
     role = intro.role_of(viewer.pk)
     to_answer = permissions.awaiting(intro, role)
@@ -136,10 +166,12 @@ def _detail(viewer: User, intro: Introduction, **forms: object) -> dict[str, obj
         "role": role,
         "status": permissions.status_for(viewer, intro),
         "to_answer": to_answer,
+        "may_withdraw": permissions.may_withdraw(viewer, intro),
         "other": other,
         "contact": permissions.sees_contact_details(viewer, intro),
-        "answer_form": forms.get("answer_form") or AnswerForm(),
+        "answer_form": forms.get("answer_form") or _answer_form(intro, role),
         "decline_form": DeclineForm(),
+        "blocked_name": intro.target.display_name if role == Role.ASKER else intro.asker.display_name,
         # The asker never learns who said no, nor why: only that it is not possible.
         "show_declined_by": role != Role.ASKER,
     }
@@ -149,7 +181,7 @@ def _detail(viewer: User, intro: Introduction, **forms: object) -> dict[str, obj
 @require_POST
 def accept(request: AuthedRequest, public_id: str) -> HttpResponse:
     intro = permissions.introduction_for_viewer(request.user, public_id)
-    form = AnswerForm(request.POST)
+    form = _answer_form(intro, intro.role_of(request.user.pk), request.POST)
     if form.is_valid():
         try:
             services.introduction_accept(user=request.user, introduction=intro, note=form.cleaned_data["note"])
@@ -174,6 +206,20 @@ def decline(request: AuthedRequest, public_id: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, "Done. Nobody is told why." + (" They can't ask you again." if block else ""))
+    return redirect(intro)
+
+
+@login_required
+@require_POST
+def withdraw(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """The asker withdraws their ask (the facilitator their proposal): nobody is told."""
+    intro = permissions.introduction_for_viewer(request.user, public_id)
+    try:
+        services.introduction_withdraw(user=request.user, introduction=intro)
+    except services.NetworkError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Withdrawn. Nobody is told; you can ask someone else.")
     return redirect(intro)
 
 

@@ -42,6 +42,9 @@ class Kind:
     # queries, answering the subjects' primary keys the recipient may see. Without it, lists
     # ask may_see once per notification shown (an inbox page holds at most PAGE_SIZE).
     may_see_many: Callable[[User, list[Any]], set[Any]] | None = None
+    # It asks the recipient to do something about the subject (answer an ask, an invitation):
+    # marked read once that is done (services.notifications_acted_on), not only when opened.
+    asks_action: bool = False
 
 
 _registry: dict[str, Kind] = {}

@@ -122,6 +122,33 @@ def notification_mark_read(*, user: User, public_id: str) -> Notification:
     return notification
 
 
+def notifications_acted_on(*, subject: models.Model, recipient: User | None = None) -> int:
+    """What `subject` asked people to do is done: every unread notification about it whose kind
+    asks for an action (kinds.Kind.asks_action) is marked read, for `recipient` only (they
+    acted on it) or for everyone (it no longer waits for anyone: answered, withdrawn, closed).
+    Any app calls it when an action is taken, so "Sam asks you for an introduction" stops
+    reading "New" once it is answered. Returns how many changed; each recipient's badge is
+    updated after commit. Their emails not sent yet are not sent (EmailState.SKIPPED): the
+    action they ask for is done. One SELECT and two UPDATEs."""
+    keys = [k.key for k in kinds.all_kinds() if k.asks_action]
+    rows = Notification.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        kind__in=keys,
+        read_at__isnull=True,
+    )
+    if recipient is not None:
+        rows = rows.filter(recipient=recipient)
+    people = set(rows.values_list("recipient_id", flat=True))
+    if not people:
+        return 0
+    rows.filter(email_state__in=(EmailState.NOW, EmailState.DIGEST)).update(email_state=EmailState.SKIPPED)
+    changed = rows.update(read_at=timezone.now())
+    for person_id in people:
+        transaction.on_commit(lambda pid=person_id: live.inbox_changed(pid))  # type: ignore[misc]
+    return changed
+
+
 def notifications_mark_all_read(*, user: User) -> int:
     """Mark every unread notification of the user's inbox read; returns how many changed."""
     changed = Notification.objects.filter(recipient=user, in_inbox=True, read_at__isnull=True).update(

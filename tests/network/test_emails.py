@@ -82,6 +82,7 @@ def test_a_decline_tells_the_asker_only_that_it_is_not_possible(mailoutbox) -> N
     w = world()
     intro = services.introduction_ask(asker=w.ann, group=w.group, introducer=w.facilitator, target=w.people["bea"],
                                       note="Curious about Acme.")  # fmt: skip
+    _run_tasks()  # the introducer's email goes before they answer (answered first, it would not go)
     services.introduction_accept(user=w.facilitator, introduction=intro, note="Worth it.")
     _run_tasks()
     services.introduction_decline(user=w.people["bea"], introduction=intro, block=True)
@@ -154,3 +155,14 @@ def test_the_follow_up_skips_someone_who_lost_access(mailoutbox) -> None:  # typ
     tasks.send_due_reminders(timezone.now() + timedelta(days=7, minutes=1))
     _run_tasks()
     assert _follow_ups(mailoutbox) == [(w.people["bea"].email, "[Roundtable] Have you and Ann Alvarez talked yet?")]
+
+
+def test_an_ask_answered_before_its_email_went_is_not_emailed(mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    intro = services.introduction_ask(asker=w.ann, group=w.group, introducer=w.facilitator, target=w.people["bea"],
+                                      note="Curious about Acme.")  # fmt: skip
+    services.introduction_decline(user=w.facilitator, introduction=intro)
+    _run_tasks()
+    assert _mail(mailoutbox) == [
+        (w.ann.email, "[Roundtable] Your introduction to Bea Baker: not possible at the moment")
+    ]

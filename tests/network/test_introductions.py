@@ -117,9 +117,15 @@ def test_a_blocked_asker_reads_the_same_and_nobody_hears() -> None:
     services.ask_block(blocker=bea, blocked=w.ann)
     intro = _ask(w)
     assert (intro.status, intro.closed_by) == (IntroStatus.DECLINED, ClosedBy.BLOCKED)
+    # Until it is due it reads as any ask waiting for the introducer (finding 6 on issue 11)...
+    api = _api(w.ann).get(f"/api/v1/network/introductions/{intro.public_id}").json()
+    assert api["status"] == "Waiting for Fay Facilitator"
+    Introduction.objects.filter(pk=intro.pk).update(closed_at=timezone.now() - timedelta(minutes=1))
+    # ... then "not possible", as after any "not now".
     api = _api(w.ann).get(f"/api/v1/network/introductions/{intro.public_id}").json()
     assert api["status"] == "Not possible at the moment"
     assert as_client(bea).get(f"/network/introductions/{intro.public_id}/").status_code == 404
+    assert as_client(w.facilitator).get(f"/network/introductions/{intro.public_id}/").status_code == 404
 
 
 def test_declined_with_dont_ask_again_blocks_later_asks_through_anyone() -> None:
@@ -141,7 +147,8 @@ def test_a_decline_without_block_still_refuses_a_repeat_for_ninety_days() -> Non
     services.introduction_accept(user=w.facilitator, introduction=intro, note="Worth a chat.")
     services.introduction_decline(user=w.people["bea"], introduction=intro)
     assert _ask(w).closed_by == ClosedBy.BLOCKED
-    Introduction.objects.filter(pk=intro.pk).update(closed_at=timezone.now() - timedelta(days=91))
+    # Ninety-one days on, both the decline and the refused repeat are long past.
+    Introduction.objects.update(closed_at=timezone.now() - timedelta(days=91))
     assert _ask(w).status == IntroStatus.OPEN
 
 

@@ -238,3 +238,62 @@ def test_other_meetings_people_are_not_mixed_in() -> None:
     other = MeetingFactory(group=w.group)
     RsvpFactory(meeting=other, user=member(w.group, "Oli Other", current_company="Acme"))
     assert "Oli Other" not in [r.name for r in recommendations_for_meeting(w.ann, w.meeting)]
+
+
+def test_undo_takes_them_out_and_keeps_the_rest_of_the_goal() -> None:
+    """Tester's finding 16 on issue 11: "I'd like to meet them" undone on the who-to-meet page."""
+    w = world()
+    goal_set(owner=w.ann, meeting=w.meeting, reasons=["learn_topic"], note="Learn SQL tips")
+    c = as_client(w.ann)
+    bea, cal = w.people["bea"], w.people["cal"]
+    base = f"/meetings/{w.meeting.public_id}/who-to-meet"
+    c.post(f"{base}/{bea.public_id}/meet/")
+    c.post(f"{base}/{cal.public_id}/meet/")
+    html = c.get(f"{base}/").content.decode()
+    assert f'action="{base}/{bea.public_id}/unmeet/"' in html
+    assert 'Undo<span class="visually-hidden">: take Bea Baker out of your goal</span>' in html
+    r = c.post(f"{base}/{bea.public_id}/unmeet/")
+    assert (r.status_code, r["Location"]) == (302, f"{base}/")
+    goal = goal_of(w.ann, w.meeting)
+    assert goal is not None
+    assert (goal.reasons, goal.note) == (["learn_topic", "meet_attendees"], "Learn SQL tips")
+    assert [p.person_id for p in goal.people.all()] == [cal.pk]
+    c.post(f"{base}/{cal.public_id}/unmeet/")
+    goal = goal_of(w.ann, w.meeting)
+    assert goal is not None
+    assert (goal.reasons, goal.note, goal.people.count()) == (["learn_topic"], "Learn SQL tips", 0)
+    assert f'action="{base}/{bea.public_id}/unmeet/"' not in c.get(f"{base}/").content.decode()
+
+
+def test_undo_of_the_only_pick_removes_the_goal_it_made() -> None:
+    w = world()
+    c = as_client(w.ann)
+    base = f"/meetings/{w.meeting.public_id}/who-to-meet"
+    c.post(f"{base}/{w.people['bea'].public_id}/meet/")
+    assert goal_of(w.ann, w.meeting) is not None
+    c.post(f"{base}/{w.people['bea'].public_id}/unmeet/")
+    assert goal_of(w.ann, w.meeting) is None
+
+
+@pytest.mark.parametrize("who", ["member going", "member not going", "non-member", "anonymous"])
+def test_the_undo_api_for_each_viewer(who: str) -> None:
+    w = world()
+    url = f"/api/v1/meetings/{w.meeting.public_id}/recommendations/unmeet"
+    body = {"person": w.people["cal"].public_id}
+    if who == "anonymous":
+        assert Client().post(url, body, content_type="application/json").status_code == 401
+        return
+    user = {"member going": w.ann, "member not going": member(w.group, "Nat Notgoing"), "non-member": UserFactory()}[
+        who
+    ]
+    api = _api(user)
+    if who == "member going":
+        api.post(url.replace("/unmeet", "/meet"), body, content_type="application/json")
+    r = api.post(url, body, content_type="application/json")
+    if who == "member going":
+        assert r.status_code == 200
+        assert [x["in_my_goal"] for x in r.json()["results"]] == [False, False, False]
+        assert goal_of(w.ann, w.meeting) is None
+    else:  # the group is listed: they may see the meeting, not who to meet at it
+        expected = {"detail": "Who to meet is for members going to this meeting, until it ends."}
+        assert (r.status_code, r.json()) == (403, expected)
