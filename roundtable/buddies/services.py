@@ -140,6 +140,32 @@ def pool_leave(*, user: User, now: datetime | None = None) -> bool:
     return True
 
 
+def pool_leave_group(*, user: User, group: Group, now: datetime | None = None) -> bool:
+    """The user is no longer an active member of `group` (left, removed, banned: the groups
+    app's membership_ended, connected in apps.py): their entry in that group's pool closes and
+    their open pair made in that pool ends kindly (the buddy is told gently and waits for a new
+    match at the next run), so no nudge or offer follows. An entry in the platform's pool or in
+    another group's stays. Runs inside the caller's transaction. False when nothing was open."""
+    moment = now or timezone.now()
+    closed = PoolEntry.objects.filter(user=user, group=group, left_at__isnull=True).update(left_at=moment)
+    pairs = list(
+        BuddyPair.objects.select_for_update().filter(group=group, members__user=user, ended_at__isnull=True)
+    )
+    for pair in pairs:
+        _end(pair, user, moment)
+    return bool(closed or pairs)
+
+
+def account_closed(*, user: User, now: datetime | None = None) -> None:
+    """A deactivated account leaves every pool and pair at once (accounts' account_deactivated,
+    connected in apps.py): its buddies are told gently, as when someone leaves the pool."""
+    with transaction.atomic():
+        pool_leave(user=user, now=now)
+        moment = now or timezone.now()
+        for pair in BuddyPair.objects.select_for_update().filter(members__user=user, ended_at__isnull=True):
+            _end(pair, user, moment)
+
+
 # ------------------------------------------------------------------------------- pairs
 
 
