@@ -12,11 +12,11 @@ from django.test import Client
 
 from roundtable.accounts.services import api_token_create
 from roundtable.buddies import services, tasks
-from roundtable.buddies.models import BuddyPair, Nudge, PoolEntry
+from roundtable.buddies.models import BuddyPair, MatchRun, Nudge, PoolEntry
 from roundtable.groups import services as group_services
 from roundtable.groups.models import Membership, MembershipRole
 from roundtable.notifications.selectors import inbox_for
-from tests.factories import MembershipFactory
+from tests.factories import GroupFactory, MembershipFactory
 
 from .test_nudges import NEXT_TUESDAY
 from .world import WEDNESDAY, World, as_client, join, paired, person, run_tasks, text
@@ -88,7 +88,8 @@ def test_leaving_another_group_keeps_the_platform_pool_and_its_pair(mailoutbox) 
     join(w.ann)
     join(cy)
     run = services.matching_run(group=None, now=WEDNESDAY + timedelta(hours=1))
-    assert run is not None and run.pairs_made == 1
+    assert run is not None
+    assert run.pairs_made == 1
     platform_pair = BuddyPair.objects.get(run=run)
     group_services.membership_leave(group=w.group, user=w.ann)
     platform_pair.refresh_from_db()
@@ -114,4 +115,53 @@ def test_the_pair_page_and_api_after_leaving(mailoutbox) -> None:  # type: ignor
     me = Client(headers={"Authorization": f"Bearer {secret}"}).get("/api/v1/me/buddy").json()
     assert me["pair"] is None
     assert (me["pool"]["group"], me["pool"]["waiting"]) == (
-        w.group.slug, "You'll be paired at the next matching run (Mondays).")
+        w.group.slug,
+        "You'll be paired at the next matching run (Mondays).",
+    )
+
+
+# "Match now" with nobody to pair (finding 9 of the issue 11 review) ---------------------------
+
+
+def test_match_now_is_offered_only_when_two_are_waiting(mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    group = GroupFactory(name="Harbor Roundtable")
+    fac = person("Fay Fern")
+    MembershipFactory(group=group, user=fac, role=MembershipRole.FACILITATOR)
+    client = as_client(fac)
+    url = f"/groups/{group.slug}/buddies/"
+    page = text(client.get(url))
+    assert "Match now</button>" not in page
+    assert "Nobody is waiting, so a run now would pair nobody." in page
+    join(person("Ann Alder", group), group)
+    page = text(client.get(url))
+    assert "Match now</button>" not in page
+    assert "One member is waiting, so a run now would pair nobody." in page
+    # A POST anyway (an old tab): told why, nothing queued, no empty row in "Last runs".
+    answer = client.post(url, follow=True)
+    assert answer.redirect_chain == [(url, 302)]
+    assert services.NOBODY_TO_PAIR in text(answer)
+    run_tasks()
+    assert MatchRun.objects.count() == 0
+    join(person("Bo Birch", group), group)
+    page = text(client.get(url))
+    assert "Pair the 2 members waiting now." in page
+    assert "Match now</button>" in page
+    client.post(url)
+    client.post(url)  # a second click before the worker ran: the second run finds nobody
+    run_tasks()
+    assert list(MatchRun.objects.values_list("pool_size", "pairs_made", "waiting")) == [(2, 1, 0)]
+    page = text(client.get(url))
+    assert "Match now</button>" not in page
+    assert "Nobody is waiting, so a run now would pair nobody." in page
+
+
+def test_a_run_with_nobody_to_pair_records_nothing() -> None:
+    group = GroupFactory()
+    join(person("Ann Alder", group), group)
+    assert services.matching_run(group=group, now=WEDNESDAY) is None
+    assert MatchRun.objects.count() == 0
+    # A scheduled run still records a lone person, who then reads why they wait.
+    run = services.matching_run(group=group, week="2027-W11", now=WEDNESDAY)
+    assert run is not None
+    assert (run.pool_size, run.pairs_made, run.waiting) == (1, 0, 1)
+    assert PoolEntry.objects.get().waiting_reason == "alone"
