@@ -52,8 +52,11 @@ def is_transient(exc: BaseException) -> bool:
     code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
     if code in _PG_TRANSIENT:
         return True
-    # A dropped connection: Django marks it unusable; a new one is opened on the next query.
-    return connection.vendor == "postgresql" and not connection.is_usable()
+    # A dropped connection (the driver's own error, on an open connection that no longer
+    # answers): closed before the next attempt, which opens a new one.
+    if cause is None or connection.vendor != "postgresql" or connection.connection is None:
+        return False
+    return not connection.is_usable()
 
 
 def retry_transient[T](work: Callable[[Attempt], T], *, what: str, delays: Sequence[float] = DELAYS) -> T:
