@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
+from django.template.defaultfilters import pluralize
 
 from roundtable.groups.models import Membership, Topic
 from roundtable.groups.permissions import Viewer, visible_group_ids_for_profile
@@ -28,7 +29,7 @@ class PitchStats:
     @property
     def summary(self) -> str:
         noun = "word" if self.words == 1 else "words"
-        return f"{self.words} {noun} · about {self.seconds} seconds"
+        return f"{self.words} {noun} · about {self.seconds} second{pluralize(self.seconds)}"
 
 
 def pitch_stats(text: str) -> PitchStats:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from ninja.openapi.docs import DocsBase
@@ -60,9 +61,9 @@ def limits(schema: dict[str, Any]) -> str:
     """Bounds and defaults a caller needs: "max 200 characters", "1 to 100000", "default 40"."""
     parts = []
     if schema.get("minLength"):
-        parts.append(f"at least {schema['minLength']} characters")
+        parts.append(f"at least {schema['minLength']} character{pluralize(schema['minLength'])}")
     if "maxLength" in schema:
-        parts.append(f"at most {schema['maxLength']} characters")
+        parts.append(f"at most {schema['maxLength']} character{pluralize(schema['maxLength'])}")
     low = schema.get("minimum", schema.get("exclusiveMinimum"))
     high = schema.get("maximum", schema.get("exclusiveMaximum"))
     if low is not None and high is not None:

@@ -222,14 +222,17 @@ def end_pair(request: HttpRequest, public_id: SingleLine) -> Status:
     return Status(204, None)
 
 
-@router.post("/groups/{slug}/buddies/run", response={202: None, **R}, auth=token_auth)
+@router.post("/groups/{slug}/buddies/run", response={202: None, 409: Error, **R}, auth=token_auth)
 def run_pool(request: HttpRequest, slug: SingleLine) -> Status:
-    """Pair everyone waiting in your group's pool now (facilitators only), on the task worker."""
+    """Pair everyone waiting in your group's pool now (facilitators only), on the task worker.
+    409 with the reason when fewer than two members are waiting (a run would pair nobody)."""
     user = _me(request)
     try:
         group = permissions.group_for_run(user, slug)
     except Http404:
         raise HttpError(404, "No such group.") from None
+    if len(services.pool_entries(group)) < services.MIN_TO_MATCH:
+        raise HttpError(409, services.NOBODY_TO_PAIR)
     group_id, user_id = group.pk, user.pk
     transaction.on_commit(lambda: tasks.run_matching.enqueue(group_id=group_id, requested_by_id=user_id))
     return Status(202, None)

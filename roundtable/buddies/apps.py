@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -19,3 +21,24 @@ class BuddiesConfig(AppConfig):
 
         # The weekly matching and the check-in nudges ride on the meetings tick (tasks.py).
         ticked.connect(tasks.on_tick, dispatch_uid="buddies-tick")
+
+        from roundtable.accounts.models import User
+        from roundtable.accounts.signals import account_deactivated
+        from roundtable.groups.models import Group
+        from roundtable.groups.signals import membership_ended
+
+        # Losing a group closes its pool entry and pairing; closing the account closes all.
+        membership_ended.connect(_membership_ended, sender=Group, dispatch_uid="buddies-membership-ended")
+        account_deactivated.connect(_account_closed, sender=User, dispatch_uid="buddies-account-closed")
+
+
+def _membership_ended(sender: type, group: Any, user: Any, **kwargs: Any) -> None:
+    from .services import pool_leave_group
+
+    pool_leave_group(user=user, group=group)
+
+
+def _account_closed(sender: type, user: Any, **kwargs: Any) -> None:
+    from .services import account_closed
+
+    account_closed(user=user)

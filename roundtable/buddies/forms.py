@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.template.defaultfilters import pluralize
 
 from roundtable.core.text import MultiLineField
 from roundtable.groups.forms import OneMessagePerField
@@ -17,7 +18,10 @@ from .models import FieldWish, Language, PoolEntry, Progress, Reaction, SearchSt
 from .services import MAX_LANGUAGES, Preferences
 
 PLATFORM = "everyone"
-WINDOWS = [(h, f"Up to {h} hours apart" if h else "The same time zone only") for h in (0, 1, 2, 3, 4, 6, 8, 12)]
+WINDOWS = [
+    (h, "The same time zone only" if h == 0 else f"Up to {h} hour{pluralize(h)} apart")
+    for h in (0, 1, 2, 3, 4, 6, 8, 12)
+]
 
 
 class PoolForm(OneMessagePerField):

@@ -40,6 +40,13 @@ from .models import (
 
 MAX_LANGUAGES = 6
 MAX_ACTIVITIES = 10
+# A run on demand needs at least two people who can be paired now; with fewer it would
+# pair nobody, so the page offers no button, and the API and the service refuse.
+MIN_TO_MATCH = 2
+NOBODY_TO_PAIR = (
+    "Fewer than two members are waiting, so a run now would pair nobody. Invite members to join the pool "
+    "from their buddy page."
+)
 
 
 class BuddyError(ServiceError):
@@ -138,6 +145,30 @@ def pool_leave(*, user: User, now: datetime | None = None) -> bool:
     for pair in BuddyPair.objects.filter(members__user=user, ended_at__isnull=True):
         _end(pair, user, moment)
     return True
+
+
+def pool_leave_group(*, user: User, group: Group, now: datetime | None = None) -> bool:
+    """The user is no longer an active member of `group` (left, removed, banned: the groups
+    app's membership_ended, connected in apps.py): their entry in that group's pool closes and
+    their open pair made in that pool ends kindly (the buddy is told gently and waits for a new
+    match at the next run), so no nudge or offer follows. An entry in the platform's pool or in
+    another group's stays. Runs inside the caller's transaction. False when nothing was open."""
+    moment = now or timezone.now()
+    closed = PoolEntry.objects.filter(user=user, group=group, left_at__isnull=True).update(left_at=moment)
+    pairs = list(BuddyPair.objects.select_for_update().filter(group=group, members__user=user, ended_at__isnull=True))
+    for pair in pairs:
+        _end(pair, user, moment)
+    return bool(closed or pairs)
+
+
+def account_closed(*, user: User, now: datetime | None = None) -> None:
+    """A deactivated account leaves every pool and pair at once (accounts' account_deactivated,
+    connected in apps.py): its buddies are told gently, as when someone leaves the pool."""
+    with transaction.atomic():
+        pool_leave(user=user, now=now)
+        moment = now or timezone.now()
+        for pair in BuddyPair.objects.select_for_update().filter(members__user=user, ended_at__isnull=True):
+            _end(pair, user, moment)
 
 
 # ------------------------------------------------------------------------------- pairs
@@ -318,7 +349,9 @@ def matching_run(
     """Pair everyone in the pool who can be paired now (pool_entries) by maximum-weight
     matching (matching.match) and record the pairs, the trios and who waits and why. A
     scheduled run names its `week` and happens once per pool and week: a second call for the
-    same week returns None. Each new member is told about their buddy after commit."""
+    same week returns None. A run with nobody to pair records nothing and returns None (a run
+    on demand needs MIN_TO_MATCH people waiting, a scheduled one anyone). Each new member is
+    told about their buddy after commit."""
     moment = now or timezone.now()
     with transaction.atomic():
         try:
@@ -328,6 +361,12 @@ def matching_run(
         except IntegrityError:
             return None
         entries = pool_entries(group)
+        # Nobody to pair (a run on demand with fewer than two waiting, e.g. a second click, or a
+        # scheduled one with nobody waiting): no empty row in "Last runs". A scheduled run with one
+        # person still records it, so they read why they wait ("alone").
+        if len(entries) < (1 if week else MIN_TO_MATCH):
+            run.delete()
+            return None
         user_ids = [e.user_id for e in entries]
         memberships: dict[int, list[Membership]] = defaultdict(list)
         for m in Membership.objects.filter(user_id__in=user_ids, state=MembershipState.ACTIVE).select_related("group"):

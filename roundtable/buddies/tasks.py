@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from roundtable.accounts.models import User
+from roundtable.core.retry import retry_transient
 from roundtable.groups.models import Group
 
 from . import events, services
@@ -73,7 +74,12 @@ def run_matching(*, group_id: int, requested_by_id: int) -> int:
     user = User.objects.filter(pk=requested_by_id, is_active=True).first()
     if group is None or user is None or not group_perms.is_facilitator(user, group):
         return 0
-    run = services.matching_run(group=group, requested_by=user)
+    # The run is one transaction whose news goes after commit: a run lost to a passing lock
+    # is simply run again (core.retry), never twice.
+    run = retry_transient(
+        lambda _attempt: services.matching_run(group=group, requested_by=user),
+        what=f"Buddy matching of group {group_id}",
+    )
     return run.pairs_made if run else 0
 
 

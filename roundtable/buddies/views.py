@@ -14,10 +14,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.core.http import AuthedRequest
+from roundtable.groups.models import Membership, MembershipState
 
 from . import permissions, selectors, services, tasks
 from .forms import CheckInForm, PoolForm, ReplyForm
 from .models import MatchRun, PoolEntry, Reaction
+from .services import NOBODY_TO_PAIR
 
 
 def _page(request: AuthedRequest, status: int = 200, **forms: Any) -> HttpResponse:
@@ -135,16 +137,22 @@ def group_pool(request: AuthedRequest, slug: str) -> HttpResponse:
     """A group's buddy pool for its facilitators: how many are in it and waiting, the last
     runs, and "Match now" (a run on the task worker). Counts only: no names."""
     group = permissions.group_for_run(request.user, slug)
+    waiting = len(services.pool_entries(group))
     if request.method == "POST":
-        user_id, group_id = request.user.pk, group.pk
-        transaction.on_commit(lambda: tasks.run_matching.enqueue(group_id=group_id, requested_by_id=user_id))
-        messages.success(request, "Matching has started. Members who are paired will get an email in a minute.")
+        if waiting < services.MIN_TO_MATCH:
+            messages.info(request, NOBODY_TO_PAIR)
+        else:
+            user_id, group_id = request.user.pk, group.pk
+            transaction.on_commit(lambda: tasks.run_matching.enqueue(group_id=group_id, requested_by_id=user_id))
+            messages.success(request, "Matching has started. Members who are paired will get an email in a minute.")
         return redirect("buddies:group_pool", slug=group.slug)
-    entries = PoolEntry.objects.filter(group=group, left_at__isnull=True)
+    members = Membership.objects.filter(group=group, state=MembershipState.ACTIVE).values("user_id")
+    entries = PoolEntry.objects.filter(group=group, left_at__isnull=True, user__in=members)
     ctx = {
         "group": group,
         "in_pool": entries.count(),
-        "waiting": len(services.pool_entries(group)),
+        "waiting": waiting,
+        "can_match": waiting >= services.MIN_TO_MATCH,
         "runs": list(MatchRun.objects.filter(group=group).order_by("-started_at")[:5]),
     }
     return render(request, "buddies/group_pool.html", ctx)

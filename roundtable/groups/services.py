@@ -34,6 +34,7 @@ from .models import (
 from .places import resolve
 from .schedule_note import refusal, states_a_schedule
 from .selectors import public_topics
+from .signals import membership_ended
 
 
 class GroupError(ServiceError):
@@ -310,6 +311,7 @@ def _free_seats(group: Group, user: User) -> None:
 
     rsvp_withdraw_all(group=group, user=user)
     live_services.access_end(user=user, group_id=group.pk)
+    membership_ended.send(sender=Group, group=group, user=user)
 
 
 def _facilitator_count(group: Group) -> int:

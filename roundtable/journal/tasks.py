@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,7 +28,8 @@ from django.utils.dateparse import parse_datetime
 
 from roundtable.accounts.models import User
 from roundtable.core.email import send_templated
-from roundtable.groups.models import Membership, MembershipRole, MembershipState
+from roundtable.core.retry import Attempt, retry_transient
+from roundtable.groups.models import Group, Membership, MembershipRole, MembershipState
 from roundtable.meetings.models import MeetingStatus, Rsvp, went_q
 from roundtable.meetings.tasks import send_each, when, zone_of
 from roundtable.tracker.models import Landing
@@ -107,6 +110,16 @@ def on_tick(sender: object, *, now: datetime, **kwargs: object) -> int:
     return send_due_reflection_prompts(now)
 
 
+def _thank(attempt: Attempt, *, owner: User, group: Group, to: list[str], context: dict[str, Any]) -> int:
+    """Claim the thanks (LandingThanks, unique per person and group) and send it, in one
+    transaction (core.retry tries it again after a passing lock; sent once)."""
+    with transaction.atomic():
+        LandingThanks.objects.create(owner=owner, group=group)
+        sent = send_templated(template="journal/email/landed", to=to, context=context)
+        attempt.sent = True
+        return sent
+
+
 @task()
 def email_landing_thanks(*, owner_id: int) -> int:
     """Tell the facilitators of each group the person is an active member of that they landed:
@@ -135,10 +148,12 @@ def email_landing_thanks(*, owner_id: int) -> int:
             "through_group": landing.group_id == group.pk,
             "health_url": settings.SITE_URL + reverse("journal:health", args=[group.slug]),
         }
+
         try:
-            with transaction.atomic():
-                LandingThanks.objects.create(owner=owner, group=group)
-                sent += send_templated(template="journal/email/landed", to=facilitators, context=context)
+            sent += retry_transient(
+                partial(_thank, owner=owner, group=group, to=facilitators, context=context),
+                what=f"Landing thanks from user {owner.pk} to group {group.pk}",
+            )
         except IntegrityError:
             continue
         except Exception:

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import DAILY, HOURLY, MINUTELY, MONTHLY, SECONDLY, WEEKLY, YEARLY, rrule, rrulestr
+from django.template.defaultfilters import pluralize
 
 from roundtable.core import dates
 
@@ -314,7 +315,8 @@ def parse(rule: str, first_local: datetime, tz: str, *, saving: bool = False) ->
 def _span(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 1:
-        return f"{int(delta.total_seconds())} seconds"
+        seconds = int(delta.total_seconds())
+        return f"{seconds} second{pluralize(seconds)}"
     if minutes < 120:
         return "1 minute" if minutes == 1 else f"{minutes} minutes"
     hours = minutes // 60
@@ -474,7 +476,8 @@ def describe(rule: str, first_local: datetime) -> str:
         return f"Repeats: {rule} at {_clock(first_local)}"
     parts = _parts(rule)
     if "COUNT" in parts:
-        return f"{words}, {parts['COUNT']} times"
+        count = parts["COUNT"]
+        return f"{words}, {count} time{'' if count.lstrip('0') == '1' else 's'}"
     if "UNTIL" in parts:
         value = parts["UNTIL"]
         try:

@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 
 from roundtable.accounts.models import User
 from roundtable.core.email import send_templated
+from roundtable.core.retry import Attempt, retry_transient
 from roundtable.core.zones import zone_name
 from roundtable.groups.models import Format, GroupVisibility, Membership, MembershipState, Topic
 from roundtable.groups.places import bounding_box
@@ -79,11 +80,18 @@ def _send(
 
 def _claim_and_send(claim: Callable[[], object], send: Callable[[], int]) -> int:
     """Record that an email went, then send it, in one transaction: a second claim for the
-    same email fails on the unique constraint, and a failed send leaves no claim behind."""
-    try:
+    same email fails on the unique constraint, and a failed send leaves no claim behind. A
+    passing "database is locked" is tried again after a short wait (core.retry), still once."""
+
+    def once(attempt: Attempt) -> int:
         with transaction.atomic():
             claim()
-            return send()
+            sent = send()
+            attempt.sent = True
+            return sent
+
+    try:
+        return retry_transient(once, what="A meeting email")
     except IntegrityError:
         return 0
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from roundtable.accounts.models import User
+from roundtable.core.retry import Attempt, retry_transient
 from roundtable.core.text import scrub
 from roundtable.meetings.tasks import zone_of
 
@@ -87,7 +88,14 @@ def _email_wanted(recipient: User, key: str) -> str:
 @task()
 def email_notification(*, notification_id: int) -> int:
     """Send one notification's email now, if it is still owed (see the module docstring).
-    Returns the number of messages sent (0 or 1)."""
+    Returns the number of messages sent (0 or 1). A passing "database is locked" (a second
+    process writing) is tried again after a short wait (core.retry), still sent once."""
+    return retry_transient(
+        lambda attempt: _email_once(notification_id, attempt), what=f"Notification {notification_id}'s email"
+    )
+
+
+def _email_once(notification_id: int, attempt: Attempt) -> int:
     with transaction.atomic():
         notification = (
             Notification.objects.select_related("recipient__profile", "actor__profile")
@@ -127,12 +135,14 @@ def email_notification(*, notification_id: int) -> int:
             "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
             "unsubscribe_url": unsubscribe.url_for(recipient, notification.kind),
         }
-        return _send(
+        sent = _send(
             template="notifications/email/one",
             to=recipient.email,
             context=context,
             unsubscribe_url=context["unsubscribe_url"],
         )
+        attempt.sent = True
+        return sent
 
 
 # The daily digest ---------------------------------------------------------------------------
@@ -183,7 +193,8 @@ def _send_digest(user: User, day: date, moment: datetime) -> int:
         "inbox_url": settings.SITE_URL + reverse("notifications:inbox"),
         "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
     }
-    try:
+
+    def claim_and_send(attempt: Attempt) -> int:
         with transaction.atomic():
             DigestSent.objects.create(person=user, day=day, count=len(items))
             claimed = Notification.objects.filter(pk__in=sent_ids, email_state=EmailState.DIGEST).update(
@@ -192,7 +203,12 @@ def _send_digest(user: User, day: date, moment: datetime) -> int:
             if claimed != len(sent_ids):
                 # Another worker took some of these between our read and this claim: it sends them.
                 raise IntegrityError("digest items claimed elsewhere")
-            return _send(template="notifications/email/digest", to=user.email, context=context, unsubscribe_url=None)
+            sent = _send(template="notifications/email/digest", to=user.email, context=context, unsubscribe_url=None)
+            attempt.sent = True
+            return sent
+
+    try:
+        return retry_transient(claim_and_send, what=f"The digest of user {user.pk}")
     except IntegrityError:
         return 0
 

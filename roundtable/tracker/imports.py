@@ -48,6 +48,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from roundtable.accounts.models import User
@@ -394,7 +395,11 @@ def parse(owner: User, data: bytes, kind: str) -> Parsed:
         if out.total >= MAX_ROWS:
             raise ImportRefusedError(f"The file has more than {MAX_ROWS:,} rows: split it into smaller files.")
         if len(cells) > len(header):
-            out.errors.append(RowError(line, f"{len(cells)} cells, but the header names {len(header)} columns."))
+            out.errors.append(
+                RowError(
+                    line, f"{len(cells)} cells, but the header names {len(header)} column{pluralize(len(header))}."
+                )
+            )
             continue
         values = {h: _unescape(c) for h, c in zip(header, cells, strict=False)}
         row: Any

@@ -13,7 +13,7 @@ from roundtable.buddies import services
 from roundtable.buddies.models import BuddyPair, CheckIn, CheckInReply, PoolEntry
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
-from .world import paired, person
+from .world import join, paired, person
 
 pytestmark = pytest.mark.django_db
 
@@ -131,5 +131,9 @@ def test_run_on_demand_for_facilitators_only() -> None:
     MembershipFactory(group=group, user=fac, role="facilitator")
     member = person("Mo", group)
     assert _send(_api(member), "post", "/api/v1/groups/harbor/buddies/run").status_code == 404
+    join(member, group)
+    lonely = _send(_api(fac), "post", "/api/v1/groups/harbor/buddies/run")
+    assert (lonely.status_code, lonely.json()) == (409, {"detail": services.NOBODY_TO_PAIR})
+    join(person("Nell", group), group)
     assert _send(_api(fac), "post", "/api/v1/groups/harbor/buddies/run").status_code == 202
     services.pool_leave(user=member)

@@ -76,13 +76,13 @@ def test_an_anonymous_meeting_page_is_built_once_and_holds_nothing_of_a_person()
 def test_rsvps_show_at_once() -> None:
     meeting = MeetingFactory(capacity=1)
     people = [MembershipFactory(group=meeting.group).user for _ in range(2)]
-    assert "0 going of 1 seats" in _page(meeting)
+    assert "0 going of 1 seat" in _page(meeting)
     services.rsvp_set(meeting=meeting, user=people[0], going=True)
-    assert "1 going of 1 seats</p>" in _page(meeting)
+    assert "1 going of 1 seat</p>" in _page(meeting)
     services.rsvp_set(meeting=meeting, user=people[1], going=True)
-    assert "1 going of 1 seats · 1 waiting</p>" in _page(meeting)
+    assert "1 going of 1 seat · 1 waiting</p>" in _page(meeting)
     services.rsvp_set(meeting=meeting, user=people[0], going=False)  # the one waiting is promoted
-    assert "1 going of 1 seats</p>" in _page(meeting)
+    assert "1 going of 1 seat</p>" in _page(meeting)
     services.capacity_set(meeting=meeting, capacity=5)
     assert "1 going of 5 seats" in _page(meeting)
 

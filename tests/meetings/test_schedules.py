@@ -216,7 +216,7 @@ EVERY_MINUTE = "FREQ=DAILY;BYHOUR=" + ",".join(map(str, range(24))) + ";BYMINUTE
         ("FREQ=WEEKLY;BYDAY=TU;BYHOUR=18,20", "2 hours"),
         ("FREQ=HOURLY;INTERVAL=12", "12 hours"),
         ("FREQ=MINUTELY;INTERVAL=600", "10 hours"),
-        ("FREQ=SECONDLY", "1 seconds"),
+        ("FREQ=SECONDLY", "1 second"),
         ("FREQ=MONTHLY;BYMONTHDAY=1,-1;BYHOUR=0,23;BYSETPOS=1,-1", "60 minutes"),
     ],
 )

@@ -459,7 +459,7 @@
       if (left === 0) text = "";
       else if (needed > available) {
         over = true;
-        text = left + (left === 1 ? " turn" : " turns") + " of " + durationText(perTurn) + " need " + durationText(needed) +
+        text = left + (left === 1 ? " turn" : " turns") + " of " + durationText(perTurn) + (left === 1 ? " needs " : " need ") + durationText(needed) +
           ", but " + minutesLeftText(available) + " are left." + (this.you.can_control ? " Fit the plan to share the time evenly." : "");
       } else {
         text = left + (left === 1 ? " turn" : " turns") + " of " + durationText(perTurn) + " · the plan fits the time left.";

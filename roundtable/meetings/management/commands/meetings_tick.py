@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.template.defaultfilters import pluralize
 
 from roundtable.meetings import tasks
 
@@ -22,11 +23,15 @@ class Command(BaseCommand):
         if options["once"]:
             result = tasks.tick_once()
             self.stdout.write(
-                f"Meetings tick: {result['meetings_created']} meetings created, "
-                f"{result['reminders_sent']} reminders and {result['digests_sent']} digests sent."
+                f"Meetings tick: {_count(result['meetings_created'], 'meeting')} created, "
+                f"{_count(result['reminders_sent'], 'reminder')} and {_count(result['digests_sent'], 'digest')} sent."
             )
             return
         if tasks.ensure_tick_scheduled():
             self.stdout.write("Meetings tick queued; the task worker runs it every 5 minutes.")
         else:
             self.stdout.write("Meetings tick already queued.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{pluralize(n)}"
