@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from roundtable.accounts.permissions import visible_profile_fields
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.groups import permissions as group_perms
 from roundtable.meetings.views import page_of
@@ -51,11 +52,16 @@ def directory(request: HtmxRequest) -> HttpResponse:
 @require_GET
 def expert(request: HtmxRequest, public_id: str) -> HttpResponse:
     """An expert's page: who they are, what they speak about, how, and their talks the viewer
-    may see; "Invite to speak" for facilitators of speakers groups."""
+    may see; "Invite to speak" for facilitators of speakers groups. Their profile's headline
+    shows only where its owner lets this viewer see it (accounts.permissions), like every
+    other profile field anywhere."""
     e = permissions.expert_for_viewer(request.user, public_id)
     past, upcoming = selectors.talks_of(request.user, e.user)
+    profile = e.user.profile
+    # At most one query (whether viewer and expert share a group), and none without a headline.
+    headline = visible_profile_fields(request.user, profile).get("headline", "") if profile.headline else ""
     ctx = {
-        "expert": e, "profile": e.user.profile, "topics": list(e.topics.order_by("name")), "past": past,
+        "expert": e, "headline": headline, "topics": list(e.topics.order_by("name")), "past": past,
         "upcoming": upcoming, "is_owner": permissions.is_owner(request.user, e),
         "may_invite": permissions.may_invite(request.user, e),
     }  # fmt: skip
