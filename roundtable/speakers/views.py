@@ -63,6 +63,7 @@ def expert(request: HtmxRequest, public_id: str) -> HttpResponse:
     ctx = {
         "expert": e, "headline": headline, "topics": list(e.topics.order_by("name")), "past": past,
         "upcoming": upcoming, "is_owner": permissions.is_owner(request.user, e),
+        "named": permissions.has_public_name(e.user), "needs_name_text": services.NEEDS_NAME,
         "may_invite": permissions.may_invite(request.user, e),
     }  # fmt: skip
     return render(request, "speakers/expert.html", ctx)
@@ -71,8 +72,13 @@ def expert(request: HtmxRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def volunteer(request: AuthedRequest) -> HttpResponse:
-    """Volunteer as an expert, or edit one's offer (listed or not)."""
+    """Volunteer as an expert, or edit one's offer (listed or not). Someone who has not chosen
+    the name others see is asked for it first (permissions.has_public_name): the page says so
+    with a link to their profile instead of the form, and a POST changes nothing (400)."""
     mine = permissions.own_expert(request.user)
+    if not permissions.has_public_name(request.user):
+        ctx = {"mine": mine, "needs_name": True, "needs_name_text": services.NEEDS_NAME}
+        return render(request, "speakers/volunteer.html", ctx, status=400 if request.method == "POST" else 200)
     if request.method == "POST":
         form = ExpertForm(request.POST)
         if form.is_valid():
