@@ -124,7 +124,7 @@ def test_a_public_story_naming_a_secret_group_keeps_the_group_inside_it(anonymou
             assert 'helped by <a href="/groups/quiet-circle/">Quiet Circle</a>' in body, who
             assert "Quiet Circle is secret: only its members see its name here." in body, who
         else:
-            assert "helped by a strategic planning group" in body, who
+            assert '<span class="byline-part">helped by a strategic planning group</span>' in body, who
             for trace in ("Quiet Circle", "quiet-circle", " is secret"):
                 assert trace not in body, (who, trace)
         if who != "author":
