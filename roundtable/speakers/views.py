@@ -77,8 +77,8 @@ def volunteer(request: AuthedRequest) -> HttpResponse:
     with a link to their profile instead of the form, and a POST changes nothing (400)."""
     mine = permissions.own_expert(request.user)
     if not permissions.has_public_name(request.user):
-        ctx = {"mine": mine, "needs_name": True, "needs_name_text": services.NEEDS_NAME}
-        return render(request, "speakers/volunteer.html", ctx, status=400 if request.method == "POST" else 200)
+        asks = {"mine": mine, "needs_name": True, "needs_name_text": services.NEEDS_NAME}
+        return render(request, "speakers/volunteer.html", asks, status=400 if request.method == "POST" else 200)
     if request.method == "POST":
         form = ExpertForm(request.POST)
         if form.is_valid():
