@@ -2,9 +2,12 @@
 API, emails) asks here.
 
 The rules:
-- an expert's profile is seen by everyone, anonymous visitors too, while it is listed and its
-  owner's account is active; an unlisted profile only by its owner; anyone else gets the same
-  404 as for a missing one;
+- an expert's profile is seen by everyone, anonymous visitors too, while it is listed, its
+  owner's account is active and its owner has chosen the name others see (has_public_name:
+  an account made without one shows as accounts.services.UNNAMED, "New member", and a
+  directory of "New member"s helps nobody invite anyone); otherwise only by its owner, and
+  anyone else gets the same 404 as for a missing one. Volunteering asks for the name first
+  (services.expert_save);
 - an expert's past talks are those linked to them (meetings.Talk.speaker) whose meeting the
   viewer could find in a list of meetings (groups.permissions.discoverable_groups, the rule of
   meetings.selectors.visible_meetings): talks of listed groups, and of the unlisted and secret
@@ -23,6 +26,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from roundtable.accounts.models import User
+from roundtable.accounts.services import UNNAMED
 from roundtable.core.ids import is_public_id
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group, Kind, Membership, MembershipRole, MembershipState
@@ -41,11 +46,23 @@ def is_owner(viewer: Viewer, expert: Expert) -> bool:
     return viewer.is_authenticated and viewer.pk == expert.user_id
 
 
+def has_public_name(user: User) -> bool:
+    """Whether the person has chosen the name others see: not blank, not UNNAMED (what an
+    account made without a name shows). No query when the profile is loaded."""
+    profile = getattr(user, "profile", None)
+    return profile is not None and " ".join(profile.display_name.split()) not in ("", UNNAMED)
+
+
+def named_q(prefix: str = "user__") -> Q:
+    """has_public_name as a condition (`prefix` leads from the queried model to the person)."""
+    return Q(**{f"{prefix}profile__isnull": False}) & ~Q(**{f"{prefix}profile__display_name__in": ("", UNNAMED)})
+
+
 def can_view_expert(viewer: Viewer, expert: Expert) -> bool:
-    """Listed with an active account, or the viewer's own."""
+    """Listed with an active account and a chosen name, or the viewer's own."""
     if is_owner(viewer, expert):
         return True
-    return expert.listed and expert.user.is_active
+    return expert.listed and expert.user.is_active and has_public_name(expert.user)
 
 
 def expert_for_viewer(viewer: Viewer, public_id: str) -> Expert:
@@ -82,8 +99,9 @@ def inviting_groups(viewer: Viewer) -> QuerySet[Group]:
 
 
 def may_invite(viewer: Viewer, expert: Expert) -> bool:
-    """The viewer facilitates a speakers group and the expert is listed and someone else."""
-    if not viewer.is_authenticated or is_owner(viewer, expert) or not expert.listed or not expert.user.is_active:
+    """The viewer facilitates a speakers group and the expert is someone else others may see
+    (listed, active, named)."""
+    if not viewer.is_authenticated or is_owner(viewer, expert) or not can_view_expert(viewer, expert):
         return False
     return inviting_groups(viewer).exists()
 

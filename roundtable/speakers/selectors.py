@@ -46,11 +46,12 @@ def _talk_count(viewer: Viewer, now: datetime) -> Subquery:
 
 
 def directory(viewer: Viewer, f: DirectoryFilters, *, now: datetime | None = None) -> QuerySet[Expert]:
-    """Listed experts with active accounts matching the filters, each with `talk_count` (the
-    past talks the viewer may see) and its topics; those who have spoken most first, then the
-    most recently updated. Two queries for a page (the rows, their topics)."""
+    """Listed experts with active accounts and chosen names (permissions.can_view_expert)
+    matching the filters, each with `talk_count` (the past talks the viewer may see) and its
+    topics; those who have spoken most first, then the most recently updated. Two queries for
+    a page (the rows, their topics)."""
     now = now or timezone.now()
-    qs = Expert.objects.filter(listed=True, user__is_active=True)
+    qs = Expert.objects.filter(permissions.named_q(), listed=True, user__is_active=True)
     for word in f.q.casefold().split()[:8]:
         qs = qs.filter(search_text__contains=word)
     if f.topic:  # one topic per slug: the join never repeats an expert
@@ -71,7 +72,8 @@ def directory(viewer: Viewer, f: DirectoryFilters, *, now: datetime | None = Non
 
 def directory_topics() -> QuerySet[Topic]:
     """The topics of listed experts, for the directory's filter (by name)."""
-    return Topic.objects.filter(experts__listed=True, experts__user__is_active=True).distinct().order_by("name")
+    listed = Expert.objects.filter(permissions.named_q(), listed=True, user__is_active=True)
+    return Topic.objects.filter(experts__in=listed).distinct().order_by("name")
 
 
 def talks_of(viewer: Viewer, speaker: User, *, now: datetime | None = None) -> tuple[list[Meeting], list[Meeting]]:

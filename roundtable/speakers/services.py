@@ -20,6 +20,7 @@ from roundtable.meetings.models import Meeting, MeetingStatus, Talk
 
 from . import events
 from .models import Expert, Invitation, InvitationStatus
+from .permissions import has_public_name
 
 # A facilitator may send this many invitations in any 24 hours: enough to fill a season of
 # talks in an afternoon, too few to spam the directory.
@@ -30,6 +31,10 @@ RATE_TEXT = (
     "Wait for some answers, then invite again tomorrow."
 )
 HAS_TALK = "That meeting already has a talk: pick another meeting, or propose a date."
+NEEDS_NAME = (
+    "Add your name to your profile first: the directory lists experts by name, and facilitators "
+    "need to know whom they are inviting."
+)
 
 
 class SpeakerError(ServiceError):
@@ -56,7 +61,11 @@ def _search_text(user: User, data: ExpertData, topics: list[Topic]) -> str:
 def expert_save(*, user: User, data: ExpertData) -> Expert:
     """Volunteer as an expert, or edit one's offer (one per person). Topics are names, made
     as needed (groups.services.topics_from_names), at most MAX_TOPICS. SpeakerError (400)
-    without a bio or subjects, without a way to speak, or in person without a region."""
+    before the person has chosen the name others see (permissions.has_public_name:
+    NEEDS_NAME), without a bio or subjects, without a way to speak, or in person without a
+    region."""
+    if not has_public_name(user):
+        raise SpeakerError(NEEDS_NAME)
     if not data.bio.strip():
         raise SpeakerError("Write a short bio: a line or two on who you are.", field="bio")
     if not data.speaks_about.strip():

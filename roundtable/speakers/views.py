@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from roundtable.accounts.permissions import visible_profile_fields
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.groups import permissions as group_perms
 from roundtable.meetings.views import page_of
@@ -51,12 +52,18 @@ def directory(request: HtmxRequest) -> HttpResponse:
 @require_GET
 def expert(request: HtmxRequest, public_id: str) -> HttpResponse:
     """An expert's page: who they are, what they speak about, how, and their talks the viewer
-    may see; "Invite to speak" for facilitators of speakers groups."""
+    may see; "Invite to speak" for facilitators of speakers groups. Their profile's headline
+    shows only where its owner lets this viewer see it (accounts.permissions), like every
+    other profile field anywhere."""
     e = permissions.expert_for_viewer(request.user, public_id)
     past, upcoming = selectors.talks_of(request.user, e.user)
+    profile = e.user.profile
+    # At most one query (whether viewer and expert share a group), and none without a headline.
+    headline = visible_profile_fields(request.user, profile).get("headline", "") if profile.headline else ""
     ctx = {
-        "expert": e, "profile": e.user.profile, "topics": list(e.topics.order_by("name")), "past": past,
+        "expert": e, "headline": headline, "topics": list(e.topics.order_by("name")), "past": past,
         "upcoming": upcoming, "is_owner": permissions.is_owner(request.user, e),
+        "named": permissions.has_public_name(e.user), "needs_name_text": services.NEEDS_NAME,
         "may_invite": permissions.may_invite(request.user, e),
     }  # fmt: skip
     return render(request, "speakers/expert.html", ctx)
@@ -65,8 +72,13 @@ def expert(request: HtmxRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def volunteer(request: AuthedRequest) -> HttpResponse:
-    """Volunteer as an expert, or edit one's offer (listed or not)."""
+    """Volunteer as an expert, or edit one's offer (listed or not). Someone who has not chosen
+    the name others see is asked for it first (permissions.has_public_name): the page says so
+    with a link to their profile instead of the form, and a POST changes nothing (400)."""
     mine = permissions.own_expert(request.user)
+    if not permissions.has_public_name(request.user):
+        asks = {"mine": mine, "needs_name": True, "needs_name_text": services.NEEDS_NAME}
+        return render(request, "speakers/volunteer.html", asks, status=400 if request.method == "POST" else 200)
     if request.method == "POST":
         form = ExpertForm(request.POST)
         if form.is_valid():

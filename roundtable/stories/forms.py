@@ -10,12 +10,27 @@ from django import forms
 
 from roundtable.core.text import MultiLineField, SingleLineField
 from roundtable.groups.forms import OneMessagePerField
-from roundtable.groups.models import Group
+from roundtable.groups.models import Group, GroupVisibility
 
 from .models import Audience, LessonKind, Story, StoryField
 from .services import ADVICE_MAX, LESSON_MAX, LONG_MAX, TITLE_MAX, LessonData, StoryData
 
 AUDIENCE_HELP = "Anonymous: your name shows nowhere, not even to your groups. You can still edit or delete it."
+
+
+def secret_groups_help(groups: list[Group]) -> str:
+    """Says, before the story is shared, what naming a secret group does (stories.permissions):
+    its members see the group's name; everyone else in the audience sees only what kind of
+    group it is. "" when none of `groups` is secret."""
+    names = [g.name for g in groups if g.visibility == GroupVisibility.SECRET]
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb, whose, name = ("is", "its", "its name") if len(names) == 1 else ("are", "their", "the group's name")
+    return (
+        f"{listed} {verb} secret: only {whose} members see {name} on your story. "
+        "Everyone else who may read it sees only what kind of group helped you."
+    )
 
 
 class StoryForm(OneMessagePerField):
@@ -42,6 +57,7 @@ class StoryForm(OneMessagePerField):
         self._groups = {g.slug: g for g in groups}
         choices = [("", "None in particular")] + [(g.slug, g.name) for g in groups]
         self.fields["group"].choices = choices  # type: ignore[attr-defined]
+        self.fields["group"].help_text = secret_groups_help(groups)
 
     @classmethod
     def initial_for(cls, story: Story) -> dict[str, object]:

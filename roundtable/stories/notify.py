@@ -4,13 +4,17 @@ registered in StoriesConfig.ready().
 "A new story in my groups": told to the active members of the group a new story names
 (events.story_published). Its title names the story's author only when the story is not
 anonymous and the group only where the recipient may see its name (selectors.story_cards);
-access is re-checked with permissions.may_see_story whenever it is recorded, emailed or shown.
+access is re-checked whenever it is recorded, emailed or shown: the recipient may read the
+story (permissions.visible_stories) and, for a secret group's story, is still one of its
+active members (permissions.secret_group_member_q), so someone who left a secret group hears
+nothing more of its stories, even public ones.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from roundtable.notifications.kinds import Kind, Rendered, register
@@ -25,13 +29,17 @@ if TYPE_CHECKING:
 NEW_STORY = "stories.new_story"
 
 
+def _may_hear_of(user: User) -> QuerySet[Story]:
+    return permissions.visible_stories(user).filter(permissions.secret_group_member_q(user))
+
+
 def _may_see(user: User, story: Any) -> bool:
-    return isinstance(story, Story) and permissions.may_see_story(user, story)
+    return isinstance(story, Story) and _may_hear_of(user).filter(pk=story.pk).exists()
 
 
 def _may_see_many(user: User, stories: list[Any]) -> set[Any]:
     ids = [s.pk for s in stories if isinstance(s, Story)]
-    return set(permissions.visible_stories(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return set(_may_hear_of(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _render(notification: Notification) -> Rendered:

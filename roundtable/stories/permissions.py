@@ -10,9 +10,15 @@ The rules, for a story or a lesson (a "post"):
   account; "groups": people who are active members of a group the author is in or has left
   (groups.permissions.BEEN_IN_STATES), so a story written after leaving still reaches the
   group that helped;
-- a story naming a secret group is seen only by that group's active members (whatever its
-  audience): a secret group and everything about it stays inside it (design, "Privacy,
-  precisely");
+- a story naming a secret group reaches the audience its author chose, like any other, but
+  the group's name and link show only to its active members: everyone else sees what kind
+  of group helped ("helped by a support group"), exactly as for an unlisted group, on every
+  surface (selectors.story_card; "a challenge like yours" says the kind too). Nothing tells
+  an outsider that the group is secret, that it exists under any name, or who else is in
+  it (design, "Privacy, precisely"), and the author's words still reach those they meant
+  them for. The story form says so before it is shared (forms.secret_groups_help). "A new
+  story in my groups" about such a story is for the group's active members alone
+  (secret_group_member_q);
 - banned, removed, refused and former members count as outsiders of that group: they see
   what any outsider sees.
 Anonymous posts are visible by these same rules; what changes is that no surface names their
@@ -54,25 +60,27 @@ def _audience_q(viewer: Viewer) -> Q:
 
 
 def visible_stories(viewer: Viewer) -> QuerySet[Story]:
-    """The stories the viewer may read (module rules), unordered beyond the model's newest first."""
-    qs = Story.objects.filter(_audience_q(viewer)).filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
-    secret = Q(group__visibility=GroupVisibility.SECRET)
+    """The stories the viewer may read (module rules), unordered beyond the model's newest first.
+    Whether the viewer may see the name of the group a story names is selectors.story_card's
+    question."""
+    return Story.objects.filter(_audience_q(viewer)).filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
+
+
+def secret_group_member_q(viewer: Viewer) -> Q:
+    """The condition on stories that name no secret group, or a secret group the viewer is an
+    active member of: where a story may be shown or told as one of that group's."""
+    not_secret = Q(group__isnull=True) | ~Q(group__visibility=GroupVisibility.SECRET)
     if not viewer.is_authenticated:
-        return qs.exclude(secret)
+        return not_secret
     member_of_group = Membership.objects.filter(
         user_id=viewer.pk, group_id=OuterRef("group_id"), state=MembershipState.ACTIVE
     )
-    return qs.filter(~secret | Q(group__isnull=True) | Q(author_id=viewer.pk) | Q(Exists(member_of_group)))
+    return not_secret | Q(Exists(member_of_group))
 
 
 def visible_lessons(viewer: Viewer) -> QuerySet[Lesson]:
     """The lessons the viewer may read (module rules)."""
     return Lesson.objects.filter(_audience_q(viewer)).filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
-
-
-def may_see_story(viewer: Viewer, story: Story) -> bool:
-    """One story, by the same rules (one query): the "new story" email re-checks with it."""
-    return visible_stories(viewer).filter(pk=story.pk).exists()
 
 
 def story_for_viewer(viewer: Viewer, public_id: str) -> Story:

@@ -30,8 +30,11 @@ GROUP_SECTION_STORIES = 3
 
 @dataclass(frozen=True)
 class StoryCard:
-    """A story as a viewer may see it. `group_name` is "" where the viewer may not see the
-    group's name (then `group_kind` still says what kind of group helped)."""
+    """A story as a viewer may see it. `group_name` and `group_slug` are "" where the viewer
+    may not see the group's name: an unlisted or secret group, to anyone outside it (then
+    `group_kind` still says what kind of group helped, as "a challenge like yours" does).
+    `group_is_secret` is True only for a viewer inside a secret group: the story's page tells
+    them who else sees its name."""
 
     public_id: str
     title: str
@@ -43,6 +46,7 @@ class StoryCard:
     group_slug: str
     group_kind: str
     group_kind_label: str
+    group_is_secret: bool
     audience: str
     anonymous: bool
     author_name: str
@@ -107,6 +111,7 @@ def story_card(story: Story, viewer: Viewer, mine_groups: set[int]) -> StoryCard
         group_slug=group.slug if group is not None and named else "",
         group_kind=group.kind if group is not None else "",
         group_kind_label=str(kinds.get(group.kind, "")) if group is not None else "",
+        group_is_secret=group is not None and named and group.visibility == GroupVisibility.SECRET,
         audience=story.audience,
         anonymous=story.anonymous,
         author_name=name,
@@ -178,7 +183,9 @@ def group_stories(viewer: Viewer, group: Group, *, limit: int = GROUP_SECTION_ST
     count and the group's landed figure from journal.health (moved only in steps of
     health.MIN_CONTRIBUTORS landings, so no single landing shows). Four queries, five when
     the landed figure moves."""
-    qs = stories(viewer).filter(group=group)
+    # The caller shows the group's page, so the viewer may see the group; a secret group's
+    # stories are listed only to its members all the same (permissions.secret_group_member_q).
+    qs = stories(viewer).filter(permissions.secret_group_member_q(viewer), group=group)
     rows = list(qs[:limit])
     total = len(rows) if len(rows) < limit else qs.count()
     landed, _median = health.group_landings(group)  # health's own figure, never a new count

@@ -397,3 +397,33 @@ def test_the_invitations_page_lists_both_sides() -> None:
     other = as_client(w.member).get("/speakers/invitations/").content.decode()
     assert inv.public_id not in other
     assert "No invitations yet" in other
+
+
+def test_each_invitation_in_the_lists_has_its_next_step_as_a_button() -> None:
+    speaker_services = services
+    w = world()
+    inv = speaker_services.invitation_create(
+        by=w.fay, expert=w.expert, group=w.speakers, proposed_on=timezone.now().date() + timedelta(days=30)
+    )
+    url = f"/speakers/invitations/{inv.public_id}/"
+    answer = (
+        f'<a class="button button-small" href="{url}">Answer'
+        '<span class="visually-hidden"> the invitation from Harbor Speakers</span></a>'
+    )
+    see_sent = (
+        f'<a class="button button-small button-secondary" href="{url}">See the invitation'
+        '<span class="visually-hidden"> to Eve Expert</span></a>'
+    )
+    eve = as_client(w.eve).get("/speakers/invitations/").content.decode()
+    assert answer in eve
+    assert see_sent not in eve
+    fay = as_client(w.fay).get("/speakers/invitations/").content.decode()
+    assert see_sent in fay
+    assert "Answer<span" not in fay
+    speaker_services.invitation_decline(by=w.eve, invitation=inv)
+    eve = as_client(w.eve).get("/speakers/invitations/").content.decode()
+    assert "Answer<span" not in eve
+    assert (
+        f'<a class="button button-small button-secondary" href="{url}">See the invitation'
+        '<span class="visually-hidden"> from Harbor Speakers</span></a>'
+    ) in eve

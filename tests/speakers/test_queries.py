@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from roundtable.accounts.models import Profile, Visibility
 from roundtable.speakers import services
 from tests.factories import UserFactory
 from tests.queries import page_queries
@@ -51,6 +52,11 @@ def test_expert_page(n: int) -> None:
     assert (
         page_queries(as_client(w.fay), f"/speakers/{w.expert.public_id}/") == 10
     )  # one is the navigation's unread badge (notifications.selectors.badge_count)
+    # With a headline, a signed-in viewer costs one more: whether they share a group with the
+    # expert (accounts.permissions), for the fields shown to "people in my groups".
+    Profile.objects.filter(user=w.eve).update(headline="Recruiter", visibility={"headline": Visibility.MEMBERS})
+    assert page_queries(as_client(None), f"/speakers/{w.expert.public_id}/") == 5
+    assert page_queries(as_client(w.fay), f"/speakers/{w.expert.public_id}/") == 11
     assert _api_queries(api(w.secret_member), f"/api/v1/speakers/{w.expert.public_id}") == 7
 
 

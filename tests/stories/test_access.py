@@ -3,6 +3,7 @@ page, the stories page, the group page's section and the API (permissions.py's r
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -46,14 +47,16 @@ def _stories(w: World) -> dict[str, Story]:
     }
 
 
+# "secret" is public and names the secret group: everyone reads it, only the group's members
+# see the group's name (test_a_public_story_naming_a_secret_group_keeps_the_group_inside_it).
 EXPECTED = {
-    "anonymous": {"public"},
-    "outsider": {"members", "public"},
+    "anonymous": {"public", "secret"},
+    "outsider": {"members", "public", "secret"},
     "member": {"groups", "members", "public", "secret"},
     "facilitator": {"groups", "members", "public", "secret"},
-    "banned": {"members", "public"},
-    "former": {"members", "public"},
-    "other_member": {"groups", "members", "public"},
+    "banned": {"members", "public", "secret"},
+    "former": {"members", "public", "secret"},
+    "other_member": {"groups", "members", "public", "secret"},
     "author": {"groups", "members", "public", "secret"},
 }
 
@@ -94,19 +97,50 @@ def test_hidden_story_answers_exactly_as_a_missing_one(who: str) -> None:
         assert (r.status_code, r.json()) == (404, missing_api.json())
 
 
-def test_secret_group_and_its_stories_never_reach_outsiders() -> None:
+INSIDE = ("member", "facilitator", "author")
+OUTSIDE = ("anonymous", "outsider", "banned", "former", "other_member")
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_a_public_story_naming_a_secret_group_keeps_the_group_inside_it(anonymous: bool) -> None:
+    """The story reaches the audience its author chose; the secret group's name and link show
+    to its active members only, everyone else sees its kind, as for an unlisted group."""
     w = world()
-    story = StoryFactory(author=w.author, title="Quiet thanks", audience=Audience.PUBLIC, group=w.secret)
-    for who in ("anonymous", "outsider", "banned", "former", "other_member"):
-        c = as_client(_viewer(w, who))
-        for url in ("/stories/", "/stories/?kind=strategic", "/api/v1/stories"):
-            body = c.get(url).content.decode()
-            assert "Quiet thanks" not in body
-            assert "Quiet Circle" not in body
-            assert "quiet-circle" not in body
-    # Members see the story, and the group's name.
-    page = as_client(w.member).get(f"/stories/{story.public_id}/").content.decode()
-    assert "Quiet Circle" in page
+    story = StoryFactory(author=w.author, title="Quiet thanks", audience=Audience.PUBLIC, group=w.secret,
+                         anonymous=anonymous)  # fmt: skip
+    by = (
+        "By a member who chose to stay anonymous"
+        if anonymous
+        else f'By <a href="/people/{w.author.public_id}/">Avery Author</a>'
+    )
+    for who in OUTSIDE + INSIDE:
+        viewer = _viewer(w, who)
+        c, api = as_client(viewer), _api(viewer)
+        inside = who in INSIDE
+        page = c.get(f"/stories/{story.public_id}/")
+        assert page.status_code == 200, who
+        body = page.content.decode()
+        if inside:
+            assert 'helped by <a href="/groups/quiet-circle/">Quiet Circle</a>' in body, who
+            assert "Quiet Circle is secret: only its members see its name here." in body, who
+        else:
+            assert '<span class="byline-part">helped by a strategic planning group</span>' in body, who
+            for trace in ("Quiet Circle", "quiet-circle", " is secret"):
+                assert trace not in body, (who, trace)
+        if who != "author":
+            assert by in body, who
+        # The stories page, its filter by kind of group, and the API, the same way.
+        for url in ("/stories/", "/stories/?kind=strategic"):
+            listed = c.get(url).content.decode()
+            assert "Quiet thanks" in listed, (who, url)
+            assert ("Quiet Circle" in listed) == inside, (who, url)
+            assert ("quiet-circle" in listed) == inside, (who, url)
+        one = api.get(f"/api/v1/stories/{story.public_id}").json()
+        assert (one["group"], one["group_kind"]) == ("quiet-circle" if inside else None, "strategic"), who
+        many = api.get("/api/v1/stories", {"kind": "strategic"}).json()
+        assert [r["id"] for r in many["results"]] == [story.public_id], who
+        assert ("Quiet Circle" in json.dumps(many)) is False  # the API gives slugs, never names
+        assert ("quiet-circle" in json.dumps(many)) == inside, who
 
 
 def test_a_story_of_a_deactivated_author_is_gone_for_others() -> None:

@@ -145,3 +145,21 @@ def test_the_search_is_for_members_only_and_refuses_bad_text() -> None:
 
 def test_similar_words_keep_the_longest_words_once_without_common_ones() -> None:
     assert search.similar_words("The recruiters, the RECRUITERS and my résumé gaps") == ["recruiters", "résumé", "gaps"]
+
+
+def test_a_story_naming_a_secret_group_says_its_kind_to_outsiders_and_never_its_name() -> None:
+    w = world()
+    StoryFactory(author=w.author, title="From a phone screen to an offer", audience=Audience.PUBLIC, group=w.secret,
+                 what_worked="I asked each recruiter for feedback after every phone screen.")  # fmt: skip
+    for viewer in (w.outsider, w.former, w.banned, w.other_member, w.member):
+        [found] = selectors.like_yours(viewer, ASKED)
+        assert (found.source, found.group_label, found.story_title) == (
+            "story", "a strategic planning group", "From a phone screen to an offer"
+        )  # fmt: skip
+        page = as_client(viewer).get("/stories/like-yours/", {"text": ASKED}).content.decode()
+        assert "From a landed story, helped by a strategic planning group" in page
+        [item] = _api(viewer).get("/api/v1/like-yours", {"text": ASKED}).json()
+        assert (item["source"], item["group"]) == ("story", "a strategic planning group")
+        for body in (page, str(item)):
+            assert "Quiet Circle" not in body
+            assert "quiet-circle" not in body

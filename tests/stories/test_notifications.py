@@ -63,3 +63,26 @@ def test_a_story_naming_no_group_and_an_edit_tell_nobody() -> None:
     for person in (w.member, w.facilitator, w.other_member):
         assert inbox_for(person) == []
     assert mail.outbox == []
+
+
+def test_a_public_story_naming_a_secret_group_is_told_to_its_members_only_while_they_are() -> None:
+    w = world()
+    LandingFactory(owner=w.author, group=w.secret)
+    preference_set(person=w.member, kind=NEW_STORY, inbox=True, email="now")
+    services.story_create(
+        author=w.author,
+        data=services.StoryData(title="Quiet thanks", what_worked="The circle.", group=w.secret,
+                                audience=Audience.PUBLIC),
+    )  # fmt: skip
+    _run_tasks()
+    told = [(NEW_STORY, "Avery Author of Quiet Circle landed a job and told how: Quiet thanks", "", "Avery Author")]
+    for person in (w.member, w.facilitator):
+        assert [(i.kind, i.title, i.text, i.actor_name) for i in inbox_for(person)] == told
+    for person in (w.outsider, w.banned, w.former, w.other_member):
+        assert inbox_for(person) == []
+    assert [m.to for m in mail.outbox] == [[w.member.email]]
+    # Mel leaves the secret group: the story is public and she may still read it, but she hears
+    # nothing more of it as one of the group's stories.
+    Membership.objects.filter(user=w.member, group=w.secret).update(state=MembershipState.LEFT)
+    assert inbox_for(w.member) == []
+    assert len(inbox_for(w.facilitator)) == 1

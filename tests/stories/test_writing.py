@@ -161,3 +161,37 @@ def test_the_anonymous_group_page_never_keeps_a_story_its_author_changed() -> No
     assert ("Six months, one referral" in page, "Avery Author" in page) == (True, False)
     c.post(f"/stories/{story.public_id}/delete/")
     assert "Six months, one referral" not in visitor.get("/groups/harbor/").content.decode()
+
+
+def test_the_form_says_what_naming_a_secret_group_does_before_it_is_shared() -> None:
+    w = world()
+    LandingFactory(owner=w.author, group=w.secret)
+    c = as_client(w.author)
+    form = c.get("/stories/new/").content.decode()
+    assert '<option value="quiet-circle" selected>Quiet Circle</option>' in form
+    hint = (
+        "Quiet Circle is secret: only its members see its name on your story. "
+        "Everyone else who may read it sees only what kind of group helped you."
+    )
+    assert f'<span class="help" id="id_group_helptext">{hint}</span>' in form
+    assert 'aria-describedby="id_group_helptext"' in form
+    r = c.post("/stories/new/", {**FORM, "group": "quiet-circle", "audience": "public"})
+    story = Story.objects.get()
+    assert (r.status_code, story.group, story.audience) == (302, w.secret, "public")
+    # Someone in no secret group is not told about secret groups at all.
+    LandingFactory(owner=w.other_member, group=w.group)
+    other = as_client(w.other_member).get("/stories/new/").content.decode()
+    assert "secret" not in other
+
+
+def test_the_hint_names_each_secret_group() -> None:
+    from roundtable.groups.models import GroupVisibility
+    from roundtable.stories.forms import secret_groups_help
+
+    w = world()
+    night = GroupFactory(name="Night Owls", visibility=GroupVisibility.SECRET)
+    assert secret_groups_help([w.group]) == ""
+    assert secret_groups_help([w.secret, w.group, night]) == (
+        "Quiet Circle and Night Owls are secret: only their members see the group's name on your story. "
+        "Everyone else who may read it sees only what kind of group helped you."
+    )
