@@ -114,7 +114,15 @@ def test_scripts_serve_from_a_fresh_database_becomes_ready_by_itself(tmp_path: P
             with socket.socket() as probe:
                 assert probe.connect_ex(("127.0.0.1", each)) != 0
     finally:
-        if serve.poll() is None:
-            serve.kill()
-            serve.wait()
+        # The pages, sockets and worker too, even when the test failed before its SIGTERM
+        # (a SIGKILL to the script alone would leave them running, serving the next tests).
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(serve.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                serve.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                continue
         log.close()
