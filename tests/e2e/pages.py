@@ -979,6 +979,8 @@ EXCLUDED: dict[str, str] = {
     "network:meet": POST_ONLY + " (its htmx fragment is the card of network:who_to_meet)",
     "network:accept": POST_ONLY + " (its error state is network:introduction's form)",
     "network:decline": POST_ONLY,
+    "network:unmeet": POST_ONLY + " (its htmx fragment is the card of network:who_to_meet)",
+    "network:withdraw": POST_ONLY + " (its result is network:introduction's page)",
     "network:propose": POST_ONLY,
     "buddies:pool": POST_ONLY,
     "buddies:leave": POST_ONLY,

@@ -133,7 +133,10 @@ def test_every_step_of_the_readme_works_on_the_demo() -> None:
     assert r.status_code == 302
     buddy = _main(maya, "/me/buddy/")
     assert "Daniel Reyes Last week: Done This week: Two coffee chats One tailored application React or reply" in buddy
-    assert "Match now" in _main(daniel, f"/groups/{slug}/buddies/")
+    # Everyone in the demo pool is paired: no "Match now" until two are waiting, and it says so.
+    pool = _main(daniel, f"/groups/{slug}/buddies/")
+    assert "Nobody is waiting, so a run now would pair nobody." in pool
+    assert "Match now" not in pool
 
     # Stories: one anonymous, named nowhere; the filters and "A challenge like yours".
     stories = _main(maya, "/stories/")
