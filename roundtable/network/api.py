@@ -183,17 +183,24 @@ def recommendations(request: HttpRequest, public_id: SingleLine) -> dict[str, An
 MEET_R = {200: RecommendationsOut, 400: Error, 403: Error, **R}
 
 
-@router.post("/meetings/{public_id}/recommendations/meet", response=MEET_R, auth=token_auth)
-def meet(request: HttpRequest, public_id: SingleLine, payload: MeetIn) -> dict[str, Any]:
-    """ "I'd like to meet them": adds a recommended person to your goal for the meeting."""
+def _recommended(request: HttpRequest, public_id: str, person: str) -> tuple[User, Meeting, selectors.Recommendation]:
+    """The caller, the meeting and the caller's recommendation of `person` in it.
+    Raises HttpError 403 (not going, or ended) or 404 (no such meeting or recommended person)."""
     user = _user(request)
     meeting = _meeting(request, public_id)
     if not permissions.may_see_recommendations(user, meeting):
         raise HttpError(403, "Who to meet is for members going to this meeting, until it ends.")
     recs = {r.public_id: r for r in selectors.recommendations_for_meeting(user, meeting, limit=1000)}
-    rec = recs.get(payload.person) if is_public_id(payload.person) else None
+    rec = recs.get(person) if is_public_id(person) else None
     if rec is None:
         raise HttpError(404, NO_SUCH_PERSON)
+    return user, meeting, rec
+
+
+@router.post("/meetings/{public_id}/recommendations/meet", response=MEET_R, auth=token_auth)
+def meet(request: HttpRequest, public_id: SingleLine, payload: MeetIn) -> dict[str, Any]:
+    """ "I'd like to meet them": adds a recommended person to your goal for the meeting."""
+    user, meeting, rec = _recommended(request, public_id, payload.person)
     services.meet_mark(
         owner=user, meeting=meeting, person=rec.user, why=rec.reasons[0] if rec.reasons else "",
         speaker=rec.is_speaker,
@@ -205,14 +212,7 @@ def meet(request: HttpRequest, public_id: SingleLine, payload: MeetIn) -> dict[s
 def unmeet(request: HttpRequest, public_id: SingleLine, payload: MeetIn) -> dict[str, Any]:
     """Undo "I'd like to meet them": takes a recommended person out of your goal for the
     meeting (no change when they are not in it)."""
-    user = _user(request)
-    meeting = _meeting(request, public_id)
-    if not permissions.may_see_recommendations(user, meeting):
-        raise HttpError(403, "Who to meet is for members going to this meeting, until it ends.")
-    recs = {r.public_id: r for r in selectors.recommendations_for_meeting(user, meeting, limit=1000)}
-    rec = recs.get(payload.person) if is_public_id(payload.person) else None
-    if rec is None:
-        raise HttpError(404, NO_SUCH_PERSON)
+    user, meeting, rec = _recommended(request, public_id, payload.person)
     services.meet_unmark(owner=user, meeting=meeting, person=rec.user, speaker=rec.is_speaker)
     return recommendations(request, public_id)
 

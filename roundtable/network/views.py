@@ -43,15 +43,33 @@ def who_to_meet(request: AuthedRequest, public_id: str) -> HttpResponse:
     return render(request, "network/who_to_meet.html", _who_context(request, meeting, limit=selectors.RECOMMENDATIONS))
 
 
-@login_required
-@require_POST
-def meet(request: AuthedRequest, public_id: str, person: str) -> HttpResponse:
-    """ "I'd like to meet them": into the goal for the meeting (journal's goal_set)."""
+def _recommended(request: AuthedRequest, public_id: str, person: str) -> tuple[Meeting, selectors.Recommendation]:
+    """The meeting and the viewer's recommendation of `person` in it; 404 when not recommended."""
     meeting = permissions.meeting_for_recommendations(request.user, public_id)
     recs = {r.public_id: r for r in selectors.recommendations_for_meeting(request.user, meeting, limit=1000)}
     rec = recs.get(person)
     if rec is None:
         raise Http404("No such person.")
+    return meeting, rec
+
+
+def _who_answer(request: AuthedRequest, meeting: Meeting) -> HttpResponse:
+    """After a change to the goal: the card or list again for htmx, else back where it came from."""
+    if request.htmx:
+        card = request.POST.get("card") == "1"
+        ctx = _who_context(request, meeting, limit=CARD_SIZE if card else selectors.RECOMMENDATIONS)
+        return render(request, "network/_who_to_meet.html", {**ctx, "card": card})
+    back = request.POST.get("next", "")
+    return redirect(
+        meeting.get_absolute_url() if back == "meeting" else reverse("network:who_to_meet", args=[meeting.public_id])
+    )
+
+
+@login_required
+@require_POST
+def meet(request: AuthedRequest, public_id: str, person: str) -> HttpResponse:
+    """ "I'd like to meet them": into the goal for the meeting (journal's goal_set)."""
+    meeting, rec = _recommended(request, public_id, person)
     try:
         services.meet_mark(
             owner=request.user, meeting=meeting, person=rec.user, why=rec.reasons[0] if rec.reasons else "",
@@ -62,25 +80,14 @@ def meet(request: AuthedRequest, public_id: str, person: str) -> HttpResponse:
     else:
         if not request.htmx:
             messages.success(request, f"Added {rec.name} to the people you'd like to meet in your goal.")
-    if request.htmx:
-        card = request.POST.get("card") == "1"
-        ctx = _who_context(request, meeting, limit=CARD_SIZE if card else selectors.RECOMMENDATIONS)
-        return render(request, "network/_who_to_meet.html", {**ctx, "card": card})
-    back = request.POST.get("next", "")
-    return redirect(
-        meeting.get_absolute_url() if back == "meeting" else reverse("network:who_to_meet", args=[public_id])
-    )
+    return _who_answer(request, meeting)
 
 
 @login_required
 @require_POST
 def unmeet(request: AuthedRequest, public_id: str, person: str) -> HttpResponse:
     """Undo "I'd like to meet them": out of the goal for the meeting again."""
-    meeting = permissions.meeting_for_recommendations(request.user, public_id)
-    recs = {r.public_id: r for r in selectors.recommendations_for_meeting(request.user, meeting, limit=1000)}
-    rec = recs.get(person)
-    if rec is None:
-        raise Http404("No such person.")
+    meeting, rec = _recommended(request, public_id, person)
     try:
         services.meet_unmark(owner=request.user, meeting=meeting, person=rec.user, speaker=rec.is_speaker)
     except services.NetworkError as exc:
@@ -88,14 +95,7 @@ def unmeet(request: AuthedRequest, public_id: str, person: str) -> HttpResponse:
     else:
         if not request.htmx:
             messages.success(request, f"Took {rec.name} out of the people you'd like to meet.")
-    if request.htmx:
-        card = request.POST.get("card") == "1"
-        ctx = _who_context(request, meeting, limit=CARD_SIZE if card else selectors.RECOMMENDATIONS)
-        return render(request, "network/_who_to_meet.html", {**ctx, "card": card})
-    back = request.POST.get("next", "")
-    return redirect(
-        meeting.get_absolute_url() if back == "meeting" else reverse("network:who_to_meet", args=[public_id])
-    )
+    return _who_answer(request, meeting)
 
 
 @login_required
