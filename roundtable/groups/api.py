@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.http import urlencode
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -248,6 +249,25 @@ def _results_out(results: list[GroupResult]) -> list[dict[str, Any]]:
 )
 def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> HttpResponse:
     """Groups the caller may discover, filtered and paginated (20 a page)."""
+    with discovery_cache.pinned():
+        if api_viewer(request).is_authenticated:
+            return _list_groups(request, filters)
+        # An anonymous caller's answer is the same for everyone who asks the same thing: it
+        # is kept whole at the discovery generation, as the discovery page is for anonymous
+        # visitors (views._discover), so a repeat costs a cache read. Any change that could
+        # alter it bumps the generation; a caller with a token always gets a fresh answer.
+        asked = urlencode(sorted(((k, v) for k, values in request.GET.lists() for v in values), key=lambda kv: kv[0]))
+        if (kept := discovery_cache.found("api-page", asked)) is not None:
+            from roundtable.api.api import api  # the API imports this router
+
+            return HttpResponse(kept, content_type=api.get_content_type())
+        response = _list_groups(request, filters)
+        if response.status_code == 200:
+            discovery_cache.keep("api-page", asked, response.content)
+        return response
+
+
+def _list_groups(request: HttpRequest, filters: GroupFilters) -> HttpResponse:
     near = None
     if filters.near.strip():
         near = resolve(filters.near)

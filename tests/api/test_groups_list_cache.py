@@ -119,3 +119,59 @@ def test_the_answer_is_what_ninja_makes_of_a_validated_group_page() -> None:
         assert r["Content-Type"] == "application/json; charset=utf-8"
         validated = GroupPage.model_validate(json.loads(r.content)).model_dump()
         assert r.content.decode() == api.renderer.render(r.wsgi_request, validated, response_status=200)
+
+
+@pytest.mark.django_db
+def test_an_anonymous_repeat_is_answered_whole_from_the_cache() -> None:
+    _groups(3)
+    c = Client()
+    n_first, first = _list(c, "/api/v1/groups?q=listed&kind=speakers")
+    assert n_first > 0
+    r1 = c.get("/api/v1/groups?q=listed&kind=speakers")
+    # The same question in another order is the same answer, read whole: no query at all.
+    with CaptureQueriesContext(connection) as ctx:
+        r2 = c.get("/api/v1/groups?kind=speakers&q=listed")
+    assert len(ctx.captured_queries) == 0
+    assert r2.content == r1.content
+    assert r2["Content-Type"] == "application/json; charset=utf-8"
+    assert json.loads(r2.content) == first
+
+
+@pytest.mark.django_db
+def test_a_kept_anonymous_answer_ends_with_any_change() -> None:
+    _groups(2)
+    group = GroupFactory(name="Harbor Circle", purpose="Weekly turns.", member_count=100)
+    c = Client()
+    assert _list(c)[1]["results"][0]["purpose"] == "Weekly turns."
+    assert _list(c)[1]["results"][0]["purpose"] == "Weekly turns."  # kept
+    data = {f: getattr(group, f) for f in ["name", "kind", "format", "purpose", "description", "visibility",
+                                           "join_policy", "audience", "location_text"]}  # fmt: skip
+    services.group_update(group=group, data=services.GroupData(**(data | {"purpose": "Monthly talks."})))
+    assert _list(c)[1]["results"][0]["purpose"] == "Monthly talks."
+    services.group_update(group=group, data=services.GroupData(**(data | {"visibility": GroupVisibility.UNLISTED})))
+    assert "Harbor Circle" not in [g["name"] for g in _list(c)[1]["results"]]
+
+
+@pytest.mark.django_db
+def test_a_caller_with_a_token_never_gets_the_anonymous_answer() -> None:
+    member = UserFactory()
+    secret = GroupFactory(name="Quiet Circle", visibility=GroupVisibility.SECRET, join_policy=JoinPolicy.INVITE)
+    MembershipFactory(group=secret, user=member)
+    GroupFactory(name="Open Circle")
+    _token, secret_token = api_token_create(user=member)
+    c = Client()
+    assert [g["name"] for g in _list(c)[1]["results"]] == ["Open Circle"]  # kept for anonymous callers
+    mine = _list(c, Authorization=f"Bearer {secret_token}")[1]["results"]
+    assert sorted(g["name"] for g in mine) == ["Open Circle", "Quiet Circle"]
+    # ...and the member's answer is not what the next anonymous caller gets.
+    assert [g["name"] for g in _list(c)[1]["results"]] == ["Open Circle"]
+
+
+@pytest.mark.django_db
+def test_an_error_is_not_kept() -> None:
+    c = Client()
+    assert c.get("/api/v1/groups?near=Nowhere%20Land").status_code == 400
+    GroupFactory(name="Open Circle")
+    r = c.get("/api/v1/groups?near=Nowhere%20Land")
+    assert r.status_code == 400
+    assert "Unknown place" in r.json()["detail"]
