@@ -37,6 +37,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import BaseCache, cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -230,3 +231,18 @@ for _model in (Group, Membership, Topic, "meetings.Meeting", "meetings.MeetingSe
     post_delete.connect(_on_write, sender=_model, dispatch_uid=f"groups.discovery.delete.{_name}")
 m2m_changed.connect(_on_write, sender=Group.topics.through, dispatch_uid="groups.discovery.topics")
 m2m_changed.connect(_on_write, sender="meetings.Talk_topics", dispatch_uid="groups.discovery.talk_topics")
+
+
+# Settings that change which groups a search finds, their order or their count (not those
+# that change only how the same page is made, such as ROUNDTABLE_DISCOVERY_SHELL).
+_RESULT_SETTINGS = frozenset({"ROUNDTABLE_DISCOVERY_COUNT_CAP", "ROUNDTABLE_DISCOVERY_SQL"})
+
+
+def _on_setting(*, setting: str, **kwargs: Any) -> None:
+    """A discovery setting changed (tests and `override_settings` do this; a running site
+    reads its settings once): what was kept under the old one may be wrong now."""
+    if setting.startswith("ROUNDTABLE_FTS_") or setting in _RESULT_SETTINGS:
+        _incr()  # no transaction to wait for: nothing was written
+
+
+setting_changed.connect(_on_setting, dispatch_uid="groups.discovery.settings")
