@@ -162,7 +162,7 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 from roundtable.core import dates
 
-from . import broadcast, clock, permissions, relay, services
+from . import broadcast, clock, permissions, relay, rows, services
 from .models import Commitment, Participant, Question, QuestionStatus, Roundtable, Suggestion, Turn
 from .services import LiveError
 
@@ -291,8 +291,7 @@ class Ctx:
     @functools.cached_property
     def rt(self) -> Roundtable:
         """The room with its meeting, group and seat, read when a handler first needs it."""
-        rooms = Roundtable.objects.select_related("meeting__group", "current_turn").filter(pk=self.room_id)
-        rt = next(iter(rooms[:1]), None)  # not first(): see services._lock
+        rt = rows.room(self.room_id)
         if rt is None:
             raise AccessDenied
         return rt

@@ -33,7 +33,7 @@ from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
 from roundtable.meetings.tasks import zone_of
 from roundtable.meetings.templatetags.meeting_time import day_text
 
-from . import broadcast, notifications
+from . import broadcast, notifications, rows
 from .models import (
     BRAINSTORM,
     STRATEGIC_PLAN,
@@ -85,17 +85,9 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _lock(roundtable_id: int) -> Roundtable:
-    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
-    # [:1], not first(): first() orders by the key, and building that ORDER BY was a third of
-    # this query's CPU on every change of every room (bench/live.py); one row has no order.
-    rt = next(
-        iter(
-            Roundtable.objects.select_for_update(of=("self",))
-            .select_related("meeting__group", "current_turn")
-            .filter(pk=roundtable_id)[:1]
-        ),
-        None,
-    )
+    """The room with its meeting, group and seat, its row locked until the transaction ends
+    (rows.room: one fixed statement, not the ORM's query built again for every change)."""
+    rt = rows.room(roundtable_id, lock=True)
     if rt is None:
         raise LiveError("This roundtable no longer exists.", 404)
     return rt
