@@ -19,7 +19,7 @@ from roundtable.accounts.services import api_token_create
 from roundtable.api.api import api
 from roundtable.groups import services
 from roundtable.groups.api import GroupPage
-from roundtable.groups.models import GroupVisibility, JoinPolicy
+from roundtable.groups.models import Group, GroupVisibility, JoinPolicy
 from roundtable.groups.places import resolve
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, TopicFactory, UserFactory
 
@@ -40,6 +40,22 @@ def _groups(n: int) -> None:
                          longitude=BOSTON.longitude)  # fmt: skip
         g.topics.add(topic)
         MeetingFactory(group=g, starts_at=timezone.now() + timedelta(days=i + 1))
+
+
+def _member_of_a_secret_group() -> str:
+    """A member of the secret "Quiet Circle" (beside the listed "Open Circle"): their API token."""
+    member = UserFactory()
+    secret = GroupFactory(name="Quiet Circle", visibility=GroupVisibility.SECRET, join_policy=JoinPolicy.INVITE)
+    MembershipFactory(group=secret, user=member)
+    GroupFactory(name="Open Circle")
+    return api_token_create(user=member)[1]
+
+
+def _data(group: Group) -> dict[str, object]:
+    """What the group form holds for this group (services.GroupData's fields that it edits)."""
+    fields = ["name", "kind", "format", "purpose", "description", "visibility", "join_policy", "audience",
+              "location_text"]  # fmt: skip
+    return {f: getattr(group, f) for f in fields}
 
 
 @pytest.mark.django_db
@@ -73,8 +89,7 @@ def test_a_change_shows_at_once() -> None:
     group = GroupFactory(name="Harbor Circle", purpose="Weekly turns.", member_count=100)
     c = Client()
     assert _list(c)[1]["results"][0]["purpose"] == "Weekly turns."
-    data = {f: getattr(group, f) for f in ["name", "kind", "format", "purpose", "description", "visibility",
-                                           "join_policy", "audience", "location_text"]}  # fmt: skip
+    data = _data(group)
     services.group_update(group=group, data=services.GroupData(**(data | {"purpose": "Monthly talks."})))
     assert _list(c)[1]["results"][0]["purpose"] == "Monthly talks."
     group.topics.add(TopicFactory(name="LinkedIn", slug="linkedin"))
@@ -85,11 +100,7 @@ def test_a_change_shows_at_once() -> None:
 
 @pytest.mark.django_db
 def test_a_hidden_group_is_listed_only_to_its_members_and_counts_stay_hidden() -> None:
-    member = UserFactory()
-    secret = GroupFactory(name="Quiet Circle", visibility=GroupVisibility.SECRET, join_policy=JoinPolicy.INVITE)
-    MembershipFactory(group=secret, user=member)
-    GroupFactory(name="Open Circle")
-    _token, secret_token = api_token_create(user=member)
+    secret_token = _member_of_a_secret_group()
     c = Client()
     # The member first, so the secret group's entry is cached before the anonymous call.
     mine = _list(c, Authorization=f"Bearer {secret_token}")[1]["results"]
@@ -144,8 +155,7 @@ def test_a_kept_anonymous_answer_ends_with_any_change() -> None:
     c = Client()
     assert _list(c)[1]["results"][0]["purpose"] == "Weekly turns."
     assert _list(c)[1]["results"][0]["purpose"] == "Weekly turns."  # kept
-    data = {f: getattr(group, f) for f in ["name", "kind", "format", "purpose", "description", "visibility",
-                                           "join_policy", "audience", "location_text"]}  # fmt: skip
+    data = _data(group)
     services.group_update(group=group, data=services.GroupData(**(data | {"purpose": "Monthly talks."})))
     assert _list(c)[1]["results"][0]["purpose"] == "Monthly talks."
     services.group_update(group=group, data=services.GroupData(**(data | {"visibility": GroupVisibility.UNLISTED})))
@@ -154,11 +164,7 @@ def test_a_kept_anonymous_answer_ends_with_any_change() -> None:
 
 @pytest.mark.django_db
 def test_a_caller_with_a_token_never_gets_the_anonymous_answer() -> None:
-    member = UserFactory()
-    secret = GroupFactory(name="Quiet Circle", visibility=GroupVisibility.SECRET, join_policy=JoinPolicy.INVITE)
-    MembershipFactory(group=secret, user=member)
-    GroupFactory(name="Open Circle")
-    _token, secret_token = api_token_create(user=member)
+    secret_token = _member_of_a_secret_group()
     c = Client()
     assert [g["name"] for g in _list(c)[1]["results"]] == ["Open Circle"]  # kept for anonymous callers
     mine = _list(c, Authorization=f"Bearer {secret_token}")[1]["results"]
