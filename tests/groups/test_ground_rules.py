@@ -444,3 +444,23 @@ def test_signing_up_accepts_the_code_of_conduct() -> None:
         'By signing up you agree to follow our <a href="/code-of-conduct/">code of conduct</a> and accept the '
         '<a href="/terms/">terms of use</a>.'
     ) in page.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_members_are_emailed_at_once_by_the_worker_and_not_after_leaving() -> None:
+    from django.core import mail
+    from django.core.management import call_command
+
+    group = GroupFactory(name="Harbor Roundtable", ground_rules=RULES)
+    fac = MembershipFactory(group=group, role="facilitator", user=UserFactory(name="Rosa Martinez"))
+    priya = MembershipFactory(group=group, user=UserFactory(name="Priya Raman", email="priya@example.com"))
+    gone = MembershipFactory(group=group, user=UserFactory(email="gone@example.com"))
+    _change_rules(group, fac.user)
+    services.membership_leave(group=group, user=gone.user)  # before the worker runs
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+    [message] = mail.outbox
+    assert message.to == ["priya@example.com"]
+    assert message.subject == "[Roundtable] Harbor Roundtable changed its ground rules"
+    assert "Read the new rules and accept them before your next meeting" in message.body
+    assert f"Open it: http://127.0.0.1:8000/groups/{group.slug}/rules/" in message.body
+    assert Notification.objects.get(recipient=priya.user).kind == RULES_CHANGED

@@ -63,8 +63,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.AddField(model_name="group", name=name, field=field)
-                for name, field in GROUP_FIELDS.items()
+                migrations.AddField(model_name="group", name=name, field=field) for name, field in GROUP_FIELDS.items()
             ],
             database_operations=[migrations.RunPython(_add, _remove)],
         ),
