@@ -18,6 +18,7 @@ urlpatterns = [
     path("contact/", core_views.contact, name="contact"),
     path("privacy/", core_views.privacy, name="privacy"),
     path("terms/", core_views.terms, name="terms"),
+    path("code-of-conduct/", core_views.code_of_conduct, name="code_of_conduct"),
     path("admin/", admin.site.urls),
     # allauth's email page, wrapped so that Remove asks first (accounts.views.email).
     path("accounts/email/", account_views.email, name="account_email"),

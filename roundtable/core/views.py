@@ -27,6 +27,12 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def code_of_conduct(request: HttpRequest) -> HttpResponse:
+    """The site-wide code of conduct (issue 12): linked from every page's footer, accepted on sign-up."""
+    return render(request, "core/pages/code_of_conduct.html")
+
+
+@require_GET
 def terms(request: HttpRequest) -> HttpResponse:
     return render(request, "core/pages/terms.html")
 

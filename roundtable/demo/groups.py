@@ -417,7 +417,8 @@ def _join(rng: random.Random, loaded: Loaded, group: Group, user: User, audience
             )
             loaded.invites[group.pk] = invite
     answer = _answer(rng, user.profile, audience_key) if group.join_policy == JoinPolicy.APPROVAL else ""
-    return services.membership_join(group=group, user=user, answer=answer, invite=invite)
+    # Demo people read and accept each group's ground rules, as the join form asks.
+    return services.membership_join(group=group, user=user, answer=answer, invite=invite, accept_rules=True)
 
 
 def populate(rng: random.Random, loaded: Loaded, specs: list[GroupSpec]) -> None:
@@ -505,12 +506,14 @@ def special_memberships(rng: random.Random, loaded: Loaded) -> None:
         group=strategic,
         user=member,
         answer="Product manager roles in health tech; I get first interviews but stall at the final round.",
+        accept_rules=True,
     )
     services.membership_decide(membership=m, by=facilitator, approve=True)
     services.membership_join(
         group=g["Salary Negotiation Practice Roundtable"],
         user=member,
         answer="I expect an offer within a month and have never negotiated one.",
+        accept_rules=True,
     )
     laid_off = g["Laid-Off in Tech Support Circle"]
     join_active(laid_off, member)

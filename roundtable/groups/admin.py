@@ -8,10 +8,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 
 from roundtable.core.text import ADMIN_TEXT_RULE
 
-from . import services
+from . import events, rules, services
 from .models import Group, Invite, Membership, MembershipRole, MembershipState, Topic
 from .selectors import groups_left_without_facilitator
 
@@ -104,6 +105,8 @@ class MembershipInline(admin.TabularInline):
     formset = MembershipInlineFormSet
     extra = 0
     raw_id_fields = ("user", "decided_by")
+    # Only the member accepts their group's rules (services.ground_rules_accept).
+    readonly_fields = ("rules_version_accepted", "rules_accepted_at")
 
 
 @admin.register(Group)
@@ -116,6 +119,19 @@ class GroupAdmin(admin.ModelAdmin):
     filter_horizontal = ("topics",)
     inlines = (MembershipInline,)
     actions = ("archive_groups",)
+    readonly_fields = ("rules_version", "rules_changed_at")
+
+    def save_model(self, request: HttpRequest, obj: Group, form: Any, change: bool) -> None:
+        # An edit of the ground rules here counts as a facilitator's would (services.group_update):
+        # a new version, and the members asked to accept it again.
+        old = Group.objects.filter(pk=obj.pk).values_list("ground_rules", flat=True).first() if change else None
+        bumped = old is not None and rules.text_changed(old, obj.ground_rules)
+        if bumped:
+            obj.rules_version += 1
+            obj.rules_changed_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        if bumped and rules.has_rules(obj):
+            events.rules_changed(group=obj, by=None)
 
     @admin.action(description="Archive selected groups", permissions=["change"])
     def archive_groups(self, request: HttpRequest, queryset: QuerySet[Group]) -> None:
@@ -147,6 +163,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role", "state")
     search_fields = ("user__email", "group__name")
     raw_id_fields = ("user", "group", "decided_by")
+    readonly_fields = ("rules_version_accepted", "rules_accepted_at")
     actions = ("delete_selected",)
 
     @admin.action(description="Delete selected memberships", permissions=["delete"])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -18,13 +19,18 @@ from roundtable.core.text import MultiLine, SingleLine
 from roundtable.meetings.selectors import GroupSchedule, group_schedules
 
 from . import cache as discovery_cache
-from . import permissions, selectors, services
+from . import permissions, rules, selectors, services
 from .models import Format, Group, GroupVisibility, JoinPolicy, Kind, MembershipState, Topic
 from .places import resolve
 from .schedule_note import shown_note
 from .selectors import PAGE_SIZE, DiscoveryFilters, GroupResult
 
 router = Router(tags=["groups"])
+
+RULES_REFUSAL = (
+    "accept_ground_rules: this group has ground rules; read them (the group's ground_rules) "
+    "and send accept_ground_rules: true to join."
+)
 
 
 class TopicOut(Schema):
@@ -77,6 +83,13 @@ class GroupDetailOut(GroupOut):
     eligibility_question: str
     venue: str
     time_zone: str
+    rules_version: int = Field(description="Goes up by one each time a facilitator changes the ground rules.")
+    rules_changed_at: datetime | None = Field(description="When the ground rules last changed (null: never).")
+    my_rules_to_accept: bool = Field(
+        default=False,
+        description="True for a member who has not accepted the current ground rules: the live room refuses "
+        "them until they do (POST /groups/{slug}/rules/accept).",
+    )
     my_state: str | None = None
     my_role: str | None = None
 
@@ -126,6 +139,11 @@ class GroupIn(BodySchema):
 
 class JoinIn(BodySchema):
     answer: MultiLine = Field(default="", max_length=2000)
+    accept_ground_rules: bool = Field(
+        default=False,
+        description="True: the person read and accepts the group's ground rules (the group's `ground_rules`). "
+        "Required for a group with ground rules (422 without it); ignored for a group without.",
+    )
 
 
 class MembershipOut(Schema):
@@ -333,6 +351,9 @@ def get_group(request: HttpRequest, slug: SingleLine) -> dict[str, Any]:
             "eligibility_question": group.eligibility_question,
             "venue": permissions.venue_for(viewer, group),
             "time_zone": group.time_zone,
+            "rules_version": group.rules_version,
+            "rules_changed_at": group.rules_changed_at,
+            "my_rules_to_accept": rules.must_accept(m, group),
             "my_state": m.state if m else None,
             "my_role": m.role if m else None,
         }
@@ -380,16 +401,47 @@ def create_group(request: HttpRequest, payload: GroupIn) -> Status:
     auth=token_auth,
 )
 def join_group(request: HttpRequest, slug: SingleLine, payload: JoinIn) -> dict[str, Any]:
-    """Join an open group, or ask to join an approval group (send `answer`)."""
+    """Join an open group, or ask to join an approval group (send `answer`). A group with ground
+    rules needs `accept_ground_rules: true`: without it, 422 and the reason."""
     viewer = api_viewer(request)
     group = _visible(viewer, slug)
-    m = services.membership_join(group=group, user=viewer, answer=payload.answer)
+    try:
+        m = services.membership_join(
+            group=group, user=viewer, answer=payload.answer, accept_rules=payload.accept_ground_rules
+        )
+    except services.GroupError as exc:
+        if exc.field == "accept_rules":
+            raise HttpError(422, RULES_REFUSAL) from None
+        raise
     detail = (
         "You asked to join; the facilitators will decide."
         if m.state == MembershipState.PENDING
         else "You are a member."
     )
     return {"group": group.slug, "state": m.state, "role": m.role, "detail": detail}
+
+
+class RulesOut(Schema):
+    group: str
+    rules_version: int
+    accepted_version: int
+    detail: str
+
+
+@router.post("/{slug}/rules/accept", response={200: RulesOut, 401: Error, 404: Error, 422: Error}, auth=token_auth)
+def accept_rules(request: HttpRequest, slug: SingleLine) -> dict[str, Any]:
+    """Accept the group's current ground rules (for an active member; anyone else: 404)."""
+    viewer = api_viewer(request)
+    group = _visible(viewer, slug)
+    if not permissions.is_member(viewer, group):
+        raise HttpError(404, "No such group.")
+    m = services.ground_rules_accept(group=group, user=viewer)
+    return {
+        "group": group.slug,
+        "rules_version": group.rules_version,
+        "accepted_version": m.rules_version_accepted,
+        "detail": "You accepted the ground rules.",
+    }
 
 
 @router.post(

@@ -17,6 +17,9 @@ class GroupsConfig(AppConfig):
 
         # Signal handlers that keep the anonymous discovery cache fresh (admin edits too).
         from . import cache  # noqa: F401
+        from .notify import register_kinds
+
+        register_kinds()
 
         account_deactivated.connect(_account_closed, sender=User, dispatch_uid="groups-account-closed")
         pre_delete.connect(_account_deleted, sender=User, dispatch_uid="groups-account-deleted")

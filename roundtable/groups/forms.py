@@ -181,7 +181,13 @@ class GroupForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Markdown: **bold**, *italic*, lists and links.",
     )
-    ground_rules = MultiLineField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    ground_rules = MultiLineField(
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="People accept them when they join. Change them and every member is asked to accept the new "
+        "rules before they next enter the live room. The site's code of conduct applies as well.",
+    )
     format = forms.ChoiceField(choices=Format.choices)
     location_text = SingleLineField(
         label="City or ZIP code",

@@ -50,6 +50,11 @@ class Group(models.Model):
     description = models.TextField(max_length=10000, blank=True)
     description_html = models.TextField(blank=True, editable=False)
     ground_rules = models.TextField(max_length=4000, blank=True)
+    # Issue 12: the rules are versioned. A facilitator's edit that changes their text
+    # (rules.text_changed) bumps the version; members who accepted an older one are asked to
+    # accept again before they enter a live room (Membership.rules_version_accepted).
+    rules_version = models.PositiveIntegerField(default=1)
+    rules_changed_at = models.DateTimeField(null=True, blank=True)
     cadence = models.CharField(max_length=80, blank=True)
     meeting_minutes = models.PositiveSmallIntegerField(default=90)
     # Place: a city or ZIP resolved offline, plus a venue; empty for online-only groups.
@@ -146,6 +151,11 @@ class Membership(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The version of the group's ground rules this person accepted (Group.rules_version) and
+    # when. Memberships from before rules were versioned count as having accepted version 1,
+    # with no time (null): nobody was locked out by the change.
+    rules_version_accepted = models.PositiveIntegerField(default=1)
+    rules_accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -17,7 +17,7 @@ from roundtable.core.errors import ServiceError
 from roundtable.core.markdown import render_markdown
 from roundtable.core.tokens import hash_secret, new_secret
 
-from . import notifications
+from . import notifications, rules
 from .cache import bump_discovery_generation
 from .models import (
     Admission,
@@ -123,7 +123,9 @@ def _apply(group: Group, data: GroupData) -> None:
     group.description = data.description
     group.description_html = render_markdown(data.description)
     group.purpose = data.purpose
-    group.ground_rules = data.ground_rules
+    # An edit that only moves spaces or line endings keeps the stored text (and its version).
+    if rules.text_changed(group.ground_rules, data.ground_rules):
+        group.ground_rules = data.ground_rules
     if states_a_schedule(data.cadence):
         raise GroupError(refusal(data.cadence), field="cadence")
     group.cadence = data.cadence.strip()
@@ -202,13 +204,17 @@ def group_create(*, creator: User, data: GroupData) -> Group:
     else:  # pragma: no cover - five random collisions in a row
         raise GroupError("Please try again.")
     group.topics.set(topics_from_names(data.topics))
+    now = timezone.now()
     Membership.objects.create(
         group=group,
         user=creator,
         role=MembershipRole.FACILITATOR,
         state=MembershipState.ACTIVE,
         admission=Admission.FOUNDED,
-        decided_at=timezone.now(),
+        decided_at=now,
+        # The founder wrote (or kept) the rules: accepted.
+        rules_version_accepted=group.rules_version,
+        rules_accepted_at=now,
     )
     group.member_count = 1
     Group.objects.filter(pk=group.pk).update(member_count=1)
@@ -218,10 +224,29 @@ def group_create(*, creator: User, data: GroupData) -> Group:
 
 
 @transaction.atomic
-def group_update(*, group: Group, data: GroupData) -> Group:
+def group_update(*, group: Group, data: GroupData, by: User | None = None) -> Group:
+    """Save a group's settings. When the ground rules' text really changes (rules.text_changed)
+    their version goes up by one and rules_changed_at is now: `by` (the facilitator who edited)
+    accepts the new version at once, and every other active member is told (notification
+    "groups.rules_changed") and asked to accept again before they next enter a live room."""
     _validate(data)
+    old_rules = Group.objects.filter(pk=group.pk).values_list("ground_rules", flat=True).first() or ""
     _apply(group, data)
+    bumped = rules.text_changed(old_rules, group.ground_rules)
+    if bumped:
+        group.rules_version += 1
+        group.rules_changed_at = timezone.now()
     group.save()
+    if bumped:
+        if by is not None:
+            Membership.objects.filter(group=group, user=by, state=MembershipState.ACTIVE).update(
+                rules_version_accepted=group.rules_version, rules_accepted_at=group.rules_changed_at
+            )
+            group.__dict__.pop("_membership_cache", None)
+        if rules.has_rules(group):
+            from .events import rules_changed
+
+            rules_changed(group=group, by=by)
     group.topics.set(topics_from_names(data.topics))
     group_reindex(group=group)
     bump_discovery_generation()
@@ -247,9 +272,15 @@ def _lock_membership(group: Group, user: User) -> Membership | None:
 
 
 @transaction.atomic
-def membership_join(*, group: Group, user: User, answer: str = "", invite: Invite | None = None) -> Membership:
+def membership_join(
+    *, group: Group, user: User, answer: str = "", invite: Invite | None = None, accept_rules: bool = False
+) -> Membership:
     """Join an open group, ask to join an approval group, or join through an invite.
-    An invite made for a facilitator (Invite.role) makes its user a facilitator."""
+    An invite made for a facilitator (Invite.role) makes its user a facilitator.
+
+    A group with ground rules needs `accept_rules=True` (the person ticked "I accept the
+    ground rules"): otherwise GroupError, field "accept_rules", status 422. The membership
+    records the version accepted and when. An active member asks nothing (returned as is)."""
     if group.archived_at is not None:
         raise GroupError("This group is archived: it takes no new members.", status=409)
     m = _lock_membership(group, user)
@@ -272,6 +303,8 @@ def membership_join(*, group: Group, user: User, answer: str = "", invite: Invit
         raise GroupError(f"Please answer: {group.eligibility_question}", field="answer")
     if len(answer) > 2000:
         raise GroupError("Keep your answer to 2,000 characters or fewer.", field="answer")
+    if rules.has_rules(group) and not accept_rules:
+        raise GroupError(RULES_NOT_ACCEPTED, field="accept_rules", status=422)
     state = MembershipState.PENDING if needs_approval else MembershipState.ACTIVE
     # How it began (Membership.admission): membership_decide sets APPROVED when a facilitator says yes.
     admission = Admission.INVITED if invite is not None else Admission.JOINED
@@ -285,6 +318,8 @@ def membership_join(*, group: Group, user: User, answer: str = "", invite: Invit
             role=role or MembershipRole.MEMBER,
             answer=answer.strip(),
             decided_at=None if needs_approval else now,
+            rules_version_accepted=group.rules_version,
+            rules_accepted_at=now,
         )
     else:
         m.state = state
@@ -294,6 +329,8 @@ def membership_join(*, group: Group, user: User, answer: str = "", invite: Invit
         m.created_at = now
         m.decided_at = None if needs_approval else now
         m.decided_by = None
+        m.rules_version_accepted = group.rules_version
+        m.rules_accepted_at = now
         m.save()
     if invite is not None:
         Invite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)
@@ -301,6 +338,30 @@ def membership_join(*, group: Group, user: User, answer: str = "", invite: Invit
     if needs_approval:
         transaction.on_commit(lambda: notifications.request_received(membership_id=m.pk))
     bump_discovery_generation()
+    return m
+
+
+RULES_NOT_ACCEPTED = "Please read the group's ground rules and tick “I accept the ground rules” to join."
+
+
+@transaction.atomic
+def ground_rules_accept(*, group: Group, user: User) -> Membership:
+    """An active member accepts the group's current ground rules (Group.rules_version): the
+    membership records that version and now; their notifications that the rules changed are
+    marked read. Accepting again is harmless. GroupError (status 404) for anyone who is not
+    an active member: the views answer them as for a group they may not see."""
+    from roundtable.notifications.services import notifications_acted_on
+
+    m = _lock_membership(group, user)
+    if m is None or m.state != MembershipState.ACTIVE:
+        raise GroupError("You are not a member of this group.", status=404)
+    version = Group.objects.filter(pk=group.pk).values_list("rules_version", flat=True).first() or 1
+    if m.rules_version_accepted != version:
+        m.rules_version_accepted = version
+        m.rules_accepted_at = timezone.now()
+        m.save(update_fields=["rules_version_accepted", "rules_accepted_at"])
+    group.__dict__.pop("_membership_cache", None)
+    notifications_acted_on(subject=group, recipient=user)
     return m
 
 

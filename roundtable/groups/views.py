@@ -15,13 +15,14 @@ from django.contrib.messages import get_messages
 from django.core.paginator import Page
 from django.db.models import Prefetch, prefetch_related_objects
 from django.forms.utils import ErrorDict
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat, pluralize
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,7 +34,7 @@ from roundtable.live import selectors as live_selectors
 from roundtable.meetings.selectors import group_schedules, upcoming_for_group
 
 from . import cache as discovery_cache
-from . import permissions, selectors, services
+from . import permissions, rules, selectors, services
 from .forms import DiscoveryForm, GroupForm, InviteForm, JoinRequestForm
 from .models import Group, Invite, JoinPolicy, Kind, Membership, MembershipRole, MembershipState, Topic
 from .pages import Make, anonymous_page
@@ -428,13 +429,31 @@ def _anonymous_make(request: HtmxRequest, slug: str) -> Make:
 
 
 def _detail_context(
-    request: HtmxRequest, group: Group, *, join_form: JoinRequestForm | None = None, join_error: str = ""
+    request: HtmxRequest,
+    group: Group,
+    *,
+    join_form: JoinRequestForm | None = None,
+    join_error: str = "",
+    rules_error: str = "",
 ) -> dict[str, object]:
     membership = permissions.membership_of(request.user, group)
     is_member = membership is not None and membership.state == MembershipState.ACTIVE
     nav.mark_group(request, member=is_member)
     _with_schedules([group])
+    # The join form shows the rules beside its "I accept" box (then not again below).
+    rules_in_form = (
+        request.user.is_authenticated
+        and (
+            membership is None
+            or membership.state not in (MembershipState.ACTIVE, MembershipState.PENDING, MembershipState.BANNED)
+        )
+        and group.archived_at is None
+        and group.join_policy in (JoinPolicy.OPEN, JoinPolicy.APPROVAL)
+    )
     return {
+        "must_accept_rules": rules.must_accept(membership, group),
+        "rules_in_form": rules_in_form,
+        "rules_error": rules_error,
         "group": group,
         "membership": membership,
         "is_member": is_member,
@@ -492,7 +511,7 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
     form = GroupForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.group_update(group=group, data=form.data_object())
+            services.group_update(group=group, data=form.data_object(), by=request.user)
         except services.GroupError as exc:
             exc.add_to(form)
         else:
@@ -511,15 +530,19 @@ def join(request: AuthedRequest, slug: str) -> HttpResponse:
     try:
         # Read without the form (an open group asks no question), under the same text rule.
         answer = clean_text(request.POST.get("answer", ""), multiline=True)
-        m = services.membership_join(group=group, user=request.user, answer=answer)
+        m = services.membership_join(
+            group=group, user=request.user, answer=answer, accept_rules=request.POST.get("accept_rules") == "yes"
+        )
     except TextError as exc:
         form.is_valid()
         ctx = _detail_context(request, group, join_form=form, join_error=exc.reason)
         return render(request, "groups/detail.html", ctx, status=400)
     except services.GroupError as exc:
-        if exc.field == "answer":
+        if exc.field in ("answer", "accept_rules"):
+            # What was typed stays; the refusal goes beside its field.
             form.is_valid()
-            ctx = _detail_context(request, group, join_form=form, join_error=exc.message)
+            error = {"join_error" if exc.field == "answer" else "rules_error": exc.message}
+            ctx = _detail_context(request, group, join_form=form, **error)
             return render(request, "groups/detail.html", ctx, status=400)
         messages.error(request, exc.message)
         return redirect("groups:detail", slug=group.slug)
@@ -846,8 +869,18 @@ def invite_accept(request: HtmxRequest, token: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
         try:
-            services.membership_join(group=group, user=request.user, invite=invite)  # type: ignore[arg-type]
+            services.membership_join(
+                group=group,
+                user=request.user,  # type: ignore[arg-type]
+                invite=invite,
+                accept_rules=request.POST.get("accept_rules") == "yes",
+            )
         except services.GroupError as exc:
+            if exc.field == "accept_rules":
+                membership = permissions.membership_of(request.user, group)
+                _with_schedules([group])
+                ctx = {"group": group, "invite": invite, "membership": membership, "rules_error": exc.message}
+                return render(request, "groups/invite.html", ctx, status=400)
             messages.error(request, exc.message)
             return render(request, "groups/invite_invalid.html", status=403)
         _next_step_set(request, group, "joined")
@@ -858,6 +891,45 @@ def invite_accept(request: HtmxRequest, token: str) -> HttpResponse:
     nav.mark_group(request, member=membership is not None and membership.state == MembershipState.ACTIVE)
     _with_schedules([group])
     return render(request, "groups/invite.html", {"group": group, "invite": invite, "membership": membership})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ground_rules(request: AuthedRequest, slug: str) -> HttpResponse:
+    """A member's page for the group's ground rules: GET shows them (with Accept when the rules
+    changed since they accepted), POST accepts them and goes on to `next` (a path on this
+    site: the page they came from, the live room) or the group's page. Only for active
+    members: anyone else gets the same 404 as for a group that does not exist."""
+    group = permissions.group_for_viewer(request.user, slug)
+    membership = permissions.membership_of(request.user, group)
+    if membership is None or membership.state != MembershipState.ACTIVE:
+        raise Http404("No such group.")
+    next_url = _safe_next(request, request.POST.get("next") if request.method == "POST" else request.GET.get("next"))
+    if request.method == "POST":
+        was_due = rules.must_accept(membership, group)
+        services.ground_rules_accept(group=group, user=request.user)
+        if was_due:
+            messages.success(request, f"Thank you: you accepted the ground rules of {group.name}.")
+        return redirect(next_url or reverse("groups:detail", args=[group.slug]))
+    nav.mark_group(request, member=True)
+    ctx = {
+        "group": group,
+        "must_accept": rules.must_accept(membership, group),
+        "accepted_at": membership.rules_accepted_at,
+        "next": next_url,
+        # Sent here by the live room (live.views): the button says where it leads.
+        "for_room": bool(next_url) and request.GET.get("room") == "1",
+    }
+    return render(request, "groups/rules.html", ctx)
+
+
+def _safe_next(request: HtmxRequest, raw: str | None) -> str:
+    """`raw` if it is a path on this site (no other host, no scheme), else ""."""
+    if not raw or len(raw) > 500 or not raw.startswith("/") or raw.startswith("//"):
+        return ""
+    if not url_has_allowed_host_and_scheme(raw, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return ""
+    return raw
 
 
 @login_required

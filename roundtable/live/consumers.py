@@ -17,6 +17,10 @@ Connecting
         4404  no such room (no meeting with that public identifier, or one without a room),
               or a room this person may not enter: the same answer for both,
               as on every other surface, so nobody can probe for a secret group's rooms
+        4428  a member who may enter, but has not accepted the group's current ground rules
+              (groups.rules, issue 12): the page reloads, and the room's page sends them to
+              the rules with an Accept button that brings them back. Only entering asks: a
+              socket already in the room when the rules change stays.
         1011  a fault of ours while letting someone in (the page may try again)
 
     A screen for the room (display mode) connects with ?view=display: its snapshots carry
@@ -161,6 +165,8 @@ from django.utils import timezone
 
 from roundtable.accounts.models import User
 from roundtable.core import dates
+from roundtable.groups import rules as group_rules
+from roundtable.groups.models import Membership
 
 from . import broadcast, clock, permissions, relay, rows, services
 from .models import Commitment, Participant, Question, QuestionStatus, Roundtable, Suggestion, Turn
@@ -170,6 +176,7 @@ logger = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+CLOSE_RULES_FIRST = 4428  # as HTTP 428 Precondition Required: accept the ground rules first
 CLOSE_SERVER_ERROR = 1011  # a fault of ours while letting someone in: the page may retry
 MAX_FRAME_CHARS = 64 * 1024
 REVOKED_MESSAGE = "You no longer have access to this room."
@@ -197,6 +204,10 @@ class TokenBucket:
 
 class AccessDenied(Exception):  # noqa: N818 - a verdict, not a fault
     """The person may not be in this room (any more)."""
+
+
+class RulesFirst(Exception):  # noqa: N818 - a verdict, not a fault
+    """The person may enter once they accept the group's current ground rules."""
 
 
 # ---------------------------------------------------------------- reading params
@@ -574,7 +585,14 @@ def room_id_for(public_id: str) -> int | None:
 
 @room_db
 def enter(user_id: int, roundtable_id: int) -> Entry:
+    """Let an allowed person in (AccessDenied otherwise; RulesFirst when they have not accepted
+    the group's current ground rules)."""
     user, rt = _authorize(user_id, roundtable_id)
+    group = rt.meeting.group
+    if group_rules.has_rules(group):
+        membership = Membership.objects.filter(group=group, user=user).first()
+        if group_rules.must_accept(membership, group):
+            raise RulesFirst
     here = Participant.objects.filter(roundtable=rt, user=user, left_at__isnull=True).exists()
     if not here:
         # An ended room can still be looked at; joining it is what is refused.
@@ -711,6 +729,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             entry = await enter(user.pk, self.roundtable_id)
         except AccessDenied:
             await self._shut(CLOSE_NOT_FOUND)
+            return
+        except RulesFirst:
+            await self._shut(CLOSE_RULES_FIRST)
             return
         except Exception:
             logger.exception("live room %s: could not let %s in", self.roundtable_id, user.pk)

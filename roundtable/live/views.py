@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from roundtable.accounts.models import User
 from roundtable.core.http import AuthedRequest
 from roundtable.groups import permissions as group_perms
-from roundtable.groups.models import Membership, MembershipRole, MembershipState
+from roundtable.groups import rules
+from roundtable.groups.models import Group, Membership, MembershipRole, MembershipState
 from roundtable.meetings import permissions as meeting_perms
 from roundtable.meetings.models import Meeting
 
@@ -79,10 +81,21 @@ def _room_context(request: AuthedRequest, rt: Roundtable, *, display: bool = Fal
     }
 
 
+def _rules_first(request: AuthedRequest, group: Group) -> HttpResponse | None:
+    """A member who has not accepted the group's current ground rules (groups.rules) is sent
+    to them first, with the way back here; None when they may go on."""
+    if not rules.must_accept(group_perms.membership_of(request.user, group), group):
+        return None
+    query = urlencode({"next": request.get_full_path(), "room": "1"})
+    return redirect(f"{reverse('groups:rules', args=[group.slug])}?{query}")
+
+
 @login_required
 @require_GET
 def room(request: AuthedRequest, public_id: str) -> HttpResponse:
     meeting, rt = _room_or_lobby(request.user, public_id)
+    if (first := _rules_first(request, meeting.group)) is not None:
+        return first
     if rt is None:
         return render(
             request,
@@ -100,6 +113,8 @@ def room(request: AuthedRequest, public_id: str) -> HttpResponse:
 @require_GET
 def display(request: AuthedRequest, public_id: str) -> HttpResponse:
     rt = permissions.roundtable_for_viewer(request.user, public_id)
+    if (first := _rules_first(request, rt.meeting.group)) is not None:
+        return first
     return render(request, "live/display.html", _room_context(request, rt, display=True))
 
 

@@ -18,6 +18,7 @@ from roundtable.core import dates, nav
 from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.ids import is_public_id
 from roundtable.groups import permissions as group_perms
+from roundtable.groups import rules as group_rules
 from roundtable.groups import selectors as group_selectors
 from roundtable.groups.models import Kind, Topic
 from roundtable.groups.pages import Make, anonymous_page
@@ -107,6 +108,8 @@ def _detail_context(request: HtmxRequest, meeting: Meeting) -> dict[str, object]
     return {
         "meeting": meeting,
         "group": meeting.group,
+        # The group's ground rules changed since this member accepted them (issue 12).
+        "must_accept_rules": group_rules.must_accept(group_perms.membership_of(user, meeting.group), meeting.group),
         "talk": getattr(meeting, "talk", None),
         "place": permissions.place_for(user, meeting),
         "rsvp": rsvp,

@@ -177,7 +177,19 @@ def build_world() -> World:
     unlisted = GroupFactory(name="Invite Only Group", slug="invite-only", visibility=GroupVisibility.UNLISTED)
     facilitator_of(unlisted, user=rosa)
     w.invite, w.invite_token = invite_create(group=unlisted, by=rosa, note="Welcome!")
-    w.groups = {"strategic": strategic, "speakers": speakers, "approval": approval, "empty": empty}
+    # A group whose ground rules changed after Ann joined (issue 12): its pages ask her to
+    # accept them again; Rosa changed them, so accepted them.
+    changed = GroupFactory(
+        name="Job Search Support Circle", slug="rules-changed", kind=Kind.SUPPORT,
+        ground_rules="What is said here stays here.\nOne person speaks at a time.\n"
+        "No selling or recruiting: this circle is for support.",
+        rules_version=2, rules_changed_at=now - timedelta(days=1),
+    )  # fmt: skip
+    facilitator_of(changed, user=rosa, rules_version_accepted=2)
+    MembershipFactory(group=changed, user=ann)
+    w.groups = {
+        "strategic": strategic, "speakers": speakers, "approval": approval, "empty": empty, "changed": changed
+    }  # fmt: skip
 
     # Meetings: full with a waitlist, a talk, past, cancelled.
     full = MeetingFactory(group=strategic, title="Weekly roundtable", capacity=2, starts_at=now + timedelta(days=3))
@@ -411,6 +423,17 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     "contact": lambda w: [Visit("contact", "default", _url("contact"), (ANONYMOUS, MEMBER))],
     "privacy": lambda w: [Visit("privacy", "default", _url("privacy"), (ANONYMOUS, MEMBER))],
     "terms": lambda w: [Visit("terms", "default", _url("terms"), (ANONYMOUS,))],
+    "code_of_conduct": lambda w: [Visit("code_of_conduct", "default", _url("code_of_conduct"), (ANONYMOUS, MEMBER))],
+    "groups:rules": lambda w: [
+        Visit("groups:rules", "accepted", _url("groups:rules", w.groups["strategic"]), SIGNED_IN),
+        Visit("groups:rules", "to-accept", _url("groups:rules", w.groups["changed"]), (MEMBER,)),
+        Visit(
+            "groups:rules",
+            "before-the-room",
+            _url("groups:rules", w.groups["changed"]) + "?room=1&next=" + _url("groups:detail", w.groups["changed"]),
+            (MEMBER,),
+        ),
+    ],
     "groups:discover": lambda w: [
         Visit("groups:discover", "full", _url("groups:discover"), EVERYONE),
         Visit("groups:discover", "empty", _url("groups:discover") + "?q=zebra+xylophone", (ANONYMOUS,)),
@@ -441,6 +464,18 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
         Visit("groups:detail", "speakers", _url("groups:detail", w.groups["speakers"]), EVERYONE),
         Visit("groups:detail", "empty", _url("groups:detail", w.groups["empty"]), (ANONYMOUS, FACILITATOR)),
         Visit("groups:detail", "approval", _url("groups:detail", w.groups["approval"]), (ANONYMOUS, MEMBER)),
+        # Issue 12: joining shows the rules with "I accept"; changed rules ask a member again.
+        Visit("groups:detail", "join-with-rules", _url("groups:detail", w.groups["strategic"]), (NEWCOMER,)),
+        Visit(
+            "groups:detail",
+            "rules-not-ticked",
+            _url("groups:detail", w.groups["strategic"]),
+            (NEWCOMER,),
+            submit={"accept_rules": ""},  # the box left unticked
+            form="form[action$='/join/']",
+            status=400,
+        ),
+        Visit("groups:detail", "rules-changed", _url("groups:detail", w.groups["changed"]), (MEMBER,)),
         Visit(
             "groups:detail",
             "error",

@@ -86,6 +86,9 @@ def test_sign_up_start_a_group_and_admit_a_neighbour(live_server, new_page) -> N
     sam.get_by_role("link", name="Cambridge Data Roundtable").click()
     sam.wait_for_url(f"**/groups/{group.slug}/")
     sam.get_by_label("What kind of role are you looking for?").fill("Analytics manager in healthcare")
+    # The group's ground rules (from its kind's template) are shown, and accepted with a tick.
+    expect(sam.get_by_role("group", name="Ground rules of Cambridge Data Roundtable")).to_be_visible()
+    sam.get_by_label("I accept the ground rules").check()
     sam.get_by_role("button", name="Send request").click()
     expect(sam.get_by_text("Your request was sent.")).to_be_visible()
     assert Membership.objects.get(group=group, user=sam_user).state == MembershipState.PENDING

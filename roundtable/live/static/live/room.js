@@ -175,6 +175,12 @@
       clearInterval(self.pingTimer);
       if (self.ws !== ws) return;
       self.ws = null;
+      if (event.code === 4428 && !self.revoked) {
+        // The group's ground rules changed: the room's page shows them with Accept (4428 in
+        // consumers.py), and brings the person back here once they accept.
+        window.location.reload();
+        return;
+      }
       if (self.revoked || event.code === 4403 || event.code === 4404) {
         self.revoke(self.revokedMessage || "You no longer have access to this room.");
         return;
