@@ -271,6 +271,25 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _service_cpu_seconds() -> dict[str, float]:
+    """CPU time so far of the machine's database and channel-layer servers, by kind: every
+    process named postgres (its backends serve the socket servers' queries) and redis-server.
+    Their share of the load is CPU the socket servers and the client did not get."""
+    found = {"PostgreSQL": 0.0, "Redis": 0.0}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            text = (entry / "stat").read_text()
+            name = text[text.index("(") + 1 : text.rindex(")")]
+            kind = "PostgreSQL" if name.startswith("postgres") else "Redis" if name.startswith("redis-server") else ""
+            if kind:
+                fields = text.rsplit(")", 1)[1].split()
+                found[kind] += (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
 def _waited_seconds(pid: int) -> float:
     """Time the process's threads spent runnable but waiting for a CPU (the scheduler's run
     queue, /proc/<pid>/task/*/schedstat): on a shared machine, the part of the latencies that
@@ -521,6 +540,7 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
     rss_connected = [_rss_mb(s.proc.pid) for s in servers]
 
     cpu_before = [_cpu_seconds(s.proc.pid) for s in servers] + [_cpu_seconds(os.getpid())]
+    services_before = _service_cpu_seconds()
     waited_before = [_waited_seconds(s.proc.pid) for s in servers] + [_waited_seconds(os.getpid())]
     load_started = time.perf_counter()
     until = load_started + args.seconds
@@ -534,6 +554,7 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
     )  # fmt: skip
     pings_sent = sum(await asyncio.gather(*pingers))
     cpu_after = [_cpu_seconds(s.proc.pid) for s in servers] + [_cpu_seconds(os.getpid())]
+    services_after = _service_cpu_seconds()
     waited_after = [_waited_seconds(s.proc.pid) for s in servers] + [_waited_seconds(os.getpid())]
     load_seconds = time.perf_counter() - load_started
     cpu_share = [(a - b) / load_seconds * 100 for a, b in zip(cpu_after, cpu_before, strict=True)]
@@ -580,6 +601,10 @@ async def run_part(label: str, seats: list[list[Seat]], servers: list[Server], a
     if sent:
         per_change = f"; {server_cpu_ms / sent:.1f} ms of server CPU per change (both processes, pings included)"
     print(f"  CPU during the load (% of one core): {shares}, the client {cpu_share[-1]:.0f}%{per_change}")
+    others = ", ".join(
+        f"{kind} {(services_after[kind] - services_before[kind]) / load_seconds * 100:.0f}%" for kind in services_after
+    )
+    print(f"  the services' CPU during the load (% of one core, all their processes): {others}")
     waits = [(a - b) / load_seconds * 100 for a, b in zip(waited_after, waited_before, strict=True)]
     waited = ", ".join(f"server {i + 1} {w:.0f}%" for i, w in enumerate(waits[:-1]))
     print(f"  runnable but waiting for a CPU during the load (threads summed, % of the time; other work's share): "
