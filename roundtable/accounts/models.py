@@ -173,3 +173,24 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Block(models.Model):
+    """`blocker` blocked `blocked` (issue 12): from then on, both ways, neither sees the other's
+    profile, they cannot be introduced, are never recommended to or paired with each other,
+    do not see each other's suggestions in a live room, and hear of nothing the other does.
+    The blocked person is never told. accounts.blocks answers every surface."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = (
+            models.UniqueConstraint("blocker", "blocked", name="accounts_block_once"),
+            models.CheckConstraint(condition=~models.Q(blocker=models.F("blocked")), name="accounts_block_not_self"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocked {self.blocked_id}"

@@ -8,7 +8,9 @@ The rules:
   approval or invite-only group (groups.permissions.shares_a_group): an open group does
   not count, since anyone can join it to read what was meant for fellow members;
   "only_me" to the owner alone;
-- a deactivated person has no public profile at all.
+- a deactivated person has no public profile at all;
+- two people with a block between them (either way: accounts.blocks) do not see each
+  other's profile: 404, as a missing person.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.http import Http404
 from roundtable.groups.models import VETTED_ADMISSIONS, Membership, MembershipState
 from roundtable.groups.permissions import shares_a_group
 
+from . import blocks
 from .models import PRIVATE_FIELDS, Profile, User, Visibility
 
 Viewer = User | AnonymousUser
@@ -89,8 +92,12 @@ def visible_fields_of_many(viewer: Viewer, profiles: Iterable[Profile]) -> dict[
     return {p.user_id: _visible(viewer, p, lambda p=p: p.user_id in shared) for p in rows}  # type: ignore[misc]
 
 
-def profile_for_viewer(profile: Profile | None) -> Profile:
-    """The profile if it may be shown at all (its owner is active); otherwise Http404."""
+def profile_for_viewer(profile: Profile | None, viewer: Viewer | None = None) -> Profile:
+    """The profile if it may be shown at all (its owner is active, and no block stands between
+    owner and `viewer`, either way: accounts.blocks); otherwise Http404, the same as a missing
+    person. One query for a signed-in viewer other than the owner."""
     if profile is None or not profile.user.is_active:
+        raise Http404("No such person.")
+    if viewer is not None and viewer.is_authenticated and blocks.kept_apart(viewer.pk, profile.user_id):
         raise Http404("No such person.")
     return profile

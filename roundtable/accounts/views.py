@@ -4,7 +4,7 @@ from allauth.account import views as allauth_views
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from roundtable.core.confirm import render_confirm
 from roundtable.core.http import AuthedRequest, HtmxRequest
 
-from . import permissions, selectors, services
+from . import blocks, permissions, selectors, services
 from .forms import AUDIENCE_PHRASES, FIELD_LABELS, MEMBERS_MEANING, PITCH_COUNTER_ID, ProfileForm, TokenForm
-from .models import PRIVATE_FIELDS, ApiToken, SearchStatus
+from .models import PRIVATE_FIELDS, ApiToken, Block, SearchStatus, User
 
 NEW_TOKEN_SESSION_KEY = "new_api_token"  # noqa: S105 (a session key name, not a secret)
 
@@ -57,7 +57,7 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 def profile(request: HtmxRequest, public_id: str) -> HttpResponse:
-    person = permissions.profile_for_viewer(selectors.profile_for_page(public_id))
+    person = permissions.profile_for_viewer(selectors.profile_for_page(public_id), viewer=request.user)
     # Everything private on this page comes from this one helper.
     visible = permissions.visible_profile_fields(request.user, person)
 
@@ -85,8 +85,100 @@ def profile(request: HtmxRequest, public_id: str) -> HttpResponse:
         "interests": list(person.interests.all()),
         "memberships": selectors.profile_groups(request.user, person.user),
         "is_owner": request.user.is_authenticated and request.user.pk == person.user_id,
+        "blocked_by_me": request.user.is_authenticated
+        and Block.objects.filter(blocker=request.user, blocked_id=person.user_id).exists(),
     }
     return render(request, "accounts/profile.html", ctx)
+
+
+# What blocking does, said the same way on the confirmation page and the list of blocked people.
+BLOCK_CONSEQUENCES = (
+    "You won't see each other's profiles, and neither of you can ask for or be offered an introduction to the other.",
+    "Roundtable never suggests you to each other, and never pairs you as accountability buddies: "
+    "a pairing you have together ends.",
+    "In live roundtables you won't see each other's suggestions, and you won't be told about what they do.",
+    "They are not told. You can unblock them at any time from “People you blocked”.",
+)
+
+
+def _blockable(request: AuthedRequest, public_id: str) -> User:
+    """The person with this public id, if the viewer may block or unblock them: an active
+    account other than the viewer's own. A person already kept apart from the viewer is
+    found too (their profile 404s, but the viewer may still unblock them). Http404 otherwise."""
+    person = User.objects.select_related("profile").filter(public_id=public_id, is_active=True).first()
+    if person is None or person.pk == request.user.pk:
+        raise Http404("No such person.")
+    return person
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def block(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """GET asks (core/confirm.py), saying exactly what blocking does; POST blocks."""
+    person = _blockable(request, public_id)
+    mine = Block.objects.filter(blocker=request.user, blocked=person).exists()
+    if request.method == "GET":
+        # Blocking someone who blocked the viewer works as for anyone: nothing here tells of it.
+        if mine:
+            return redirect("accounts:blocked")
+        return render_confirm(
+            request,
+            title=f"Block {person.display_name}?",
+            subject=person.display_name,
+            consequences=BLOCK_CONSEQUENCES,
+            action_url=reverse("accounts:block", args=[person.public_id]),
+            confirm_label="Block",
+            back_url=reverse("accounts:profile", args=[person.public_id]),
+            back_label="Don't block",
+        )
+    try:
+        _, new = blocks.block_create(blocker=request.user, blocked=person)
+    except blocks.BlockError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:blocked")
+    if new:
+        messages.success(request, f"You blocked {person.display_name}. They are not told.")
+    else:
+        messages.info(request, f"You had already blocked {person.display_name}.")
+    return redirect("accounts:blocked")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unblock(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """GET asks; POST lifts the viewer's own block (a block the other made stays)."""
+    person = _blockable(request, public_id)
+    if not Block.objects.filter(blocker=request.user, blocked=person).exists():
+        if request.method == "GET":
+            raise Http404("No such person.")
+        messages.info(request, f"{person.display_name} isn't blocked.")
+        return redirect("accounts:blocked")
+    if request.method == "GET":
+        return render_confirm(
+            request,
+            title=f"Unblock {person.display_name}?",
+            subject=person.display_name,
+            consequences=[
+                "You'll be able to see each other's profiles, be suggested to each other and be introduced again.",
+                "They are not told.",
+            ],
+            action_url=reverse("accounts:unblock", args=[person.public_id]),
+            confirm_label="Unblock",
+            back_url=reverse("accounts:blocked"),
+            back_label="Keep blocked",
+        )
+    blocks.block_delete(blocker=request.user, blocked=person)
+    messages.success(request, f"You unblocked {person.display_name}.")
+    return redirect("accounts:blocked")
+
+
+@login_required
+@require_GET
+def blocked(request: AuthedRequest) -> HttpResponse:
+    """The people the viewer blocked, newest first, each with Unblock: two queries whatever
+    their number (the session's user aside)."""
+    ctx = {"blocks": list(blocks.blocks_of(request.user)), "consequences": BLOCK_CONSEQUENCES}
+    return render(request, "accounts/blocked.html", ctx)
 
 
 @login_required

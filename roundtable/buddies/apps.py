@@ -31,6 +31,12 @@ class BuddiesConfig(AppConfig):
         membership_ended.connect(_membership_ended, sender=Group, dispatch_uid="buddies-membership-ended")
         account_deactivated.connect(_account_closed, sender=User, dispatch_uid="buddies-account-closed")
 
+        from roundtable.accounts.blocks import block_made
+        from roundtable.accounts.models import Block
+
+        # A block ends a pairing between the two at once, kindly (services.pairs_end_for_block).
+        block_made.connect(_block_made, sender=Block, dispatch_uid="buddies-block-made")
+
 
 def _membership_ended(sender: type, group: Any, user: Any, **kwargs: Any) -> None:
     from .services import pool_leave_group
@@ -42,3 +48,9 @@ def _account_closed(sender: type, user: Any, **kwargs: Any) -> None:
     from .services import account_closed
 
     account_closed(user=user)
+
+
+def _block_made(sender: type, blocker: Any, blocked: Any, **kwargs: Any) -> None:
+    from .services import pairs_end_for_block
+
+    pairs_end_for_block(a=blocker, b=blocked)

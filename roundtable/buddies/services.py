@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from roundtable.accounts import blocks
 from roundtable.accounts.models import Profile, User, Visibility
 from roundtable.core.errors import ServiceError
 from roundtable.core.text import TextError, clean_text
@@ -195,6 +196,22 @@ def pair_end(*, user: User, pair: BuddyPair, now: datetime | None = None) -> Non
     PoolEntry.objects.filter(user=user, left_at__isnull=True).update(waiting_reason="pending")
 
 
+def pairs_end_for_block(*, a: User, b: User, now: datetime | None = None) -> int:
+    """A block came between a and b (accounts.blocks.block_made): their open pairing, if any,
+    ends kindly, as "end pairing" does (_end: the others are told gently, and everyone stays
+    in the pool for a new match); a trio ends whole, as when anyone ends it. Ended as by `a`
+    (the blocker). Returns how many pairs ended."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        shared = BuddyPair.objects.filter(members__user=a, ended_at__isnull=True).filter(members__user=b)
+        pairs = list(BuddyPair.objects.select_for_update().filter(pk__in=shared.values("pk")))
+        for pair in pairs:
+            _end(pair, a, moment)
+        if pairs:
+            PoolEntry.objects.filter(user=a, left_at__isnull=True).update(waiting_reason="pending")
+    return len(pairs)
+
+
 def open_pair_of(user: User) -> BuddyPair | None:
     return BuddyPair.objects.filter(members__user=user, ended_at__isnull=True).first()
 
@@ -372,6 +389,13 @@ def matching_run(
         for m in Membership.objects.filter(user_id__in=user_ids, state=MembershipState.ACTIVE).select_related("group"):
             memberships[m.user_id].append(m)
         recent = _recent_partners(user_ids, moment - timedelta(days=matching.RECENT_DAYS))
+        # Two people with a block between them (accounts.blocks) are never paired: they ride on
+        # the matching's "recent" rule, the same never-pair constraint, so that a person who
+        # waits because of it reads the same reason as after a recent pairing, never a block.
+        for apart in blocks.pairs_among(user_ids):
+            one, other = tuple(apart)
+            recent[one].add(other)
+            recent[other].add(one)
         people = [person_of(e, memberships[e.user_id], recent.get(e.user_id, ()), moment) for e in entries]
         result = matching.match(people, seed=run.seed)
         by_key = {p.key: p for p in people}

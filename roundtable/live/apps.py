@@ -20,6 +20,13 @@ class LiveConfig(AppConfig):
         pre_delete.connect(_account_deleted, sender=User, dispatch_uid="live-account-deleted")
         post_save.connect(_rsvp_saved, sender=Rsvp, dispatch_uid="live-rsvp-saved")
 
+        from roundtable.accounts.blocks import block_lifted, block_made
+        from roundtable.accounts.models import Block
+
+        # Open sockets of both read their blocks again (consumers.RoomConsumer.blocks_changed).
+        block_made.connect(_blocks_changed, sender=Block, dispatch_uid="live-block-made")
+        block_lifted.connect(_blocks_changed, sender=Block, dispatch_uid="live-block-lifted")
+
 
 def _rsvp_saved(sender: type, instance: Any, **kwargs: Any) -> None:
     # "Not going" after the room opened withdraws a waiting turn (services.rsvp_declined).
@@ -49,3 +56,9 @@ def _account_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
         .values_list("roundtable_id", flat=True)
     )
     access_revoked_in(list(rooms), instance.pk)
+
+
+def _blocks_changed(sender: type, blocker: Any, blocked: Any, **kwargs: Any) -> None:
+    from .broadcast import blocks_changed
+
+    blocks_changed([blocker.pk, blocked.pk])

@@ -132,3 +132,25 @@ def access_revoked(group_id: int, user_id: int) -> None:
             _send(group_name(roundtable_id), {"type": "access.revoked", "user_id": user_id})
 
     transaction.on_commit(send)
+
+
+def blocks_changed(user_ids: list[int]) -> None:
+    """A block was made or lifted between these people (accounts.blocks): their sockets in every
+    room not ended where any of them takes part read who they are kept apart from again and get
+    the room again (consumers.RoomConsumer.blocks_changed). After the surrounding commit."""
+
+    def send() -> None:
+        if get_channel_layer() is None:
+            return
+        from .models import Participant
+
+        rooms = (
+            Participant.objects.filter(user_id__in=user_ids)
+            .exclude(roundtable__status=RoomStatus.ENDED)
+            .values_list("roundtable_id", flat=True)
+            .distinct()
+        )
+        for roundtable_id in rooms:
+            _send(group_name(roundtable_id), {"type": "blocks.changed", "user_ids": list(user_ids)})
+
+    transaction.on_commit(send)

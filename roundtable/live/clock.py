@@ -232,6 +232,16 @@ def _room_names(snap: dict[str, Any]) -> list[str]:
     return names
 
 
+def without_authors(snap: dict[str, Any], authors: frozenset[int]) -> dict[str, Any]:
+    """The snapshot without the suggestions of these authors (people its viewer is kept apart
+    from: accounts.blocks); the rest is shared with the original, not copied."""
+    turn = snap.get("turn")
+    if turn is None:
+        return snap
+    kept = [s for s in turn["suggestions"] if s["author_id"] not in authors]
+    return {**snap, "turn": {**turn, "suggestions": kept}}
+
+
 def for_display(snap: dict[str, Any]) -> dict[str, Any]:
     """The snapshot a projector shows: first names (with a last initial where two share one,
     `short_names`), and nothing personal beyond them."""

@@ -163,13 +163,14 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from roundtable.accounts import blocks
 from roundtable.accounts.models import User
 from roundtable.core import dates
 from roundtable.groups import rules as group_rules
 from roundtable.groups.models import Membership
 
 from . import broadcast, clock, permissions, relay, rows, services
-from .models import Commitment, Participant, Question, QuestionStatus, Roundtable, Suggestion, Turn
+from .models import Commitment, Participant, Question, QuestionStatus, RoomStatus, Roundtable, Suggestion, Turn
 from .services import LiveError
 
 logger = logging.getLogger(__name__)
@@ -574,6 +575,7 @@ class Entry:
     in_seat: bool
     room: dict[str, Any] | None  # None: joining changed the room, and its broadcast brings the snapshot
     version: int  # the room's version when the person was let in
+    apart: frozenset[int] = frozenset()  # whom the person is kept apart from (accounts.blocks)
 
 
 @room_db
@@ -603,14 +605,24 @@ def enter(user_id: int, roundtable_id: int) -> Entry:
             # reaches this socket too (subscribed before the room was read): the snapshot is
             # not built twice.
             joined = Roundtable.objects.filter(pk=rt.pk).values_list("version", flat=True).first()
-            return Entry(can_control=permissions.can_control(user, rt), in_seat=False, room=None, version=joined or 0)
+            return Entry(
+                can_control=permissions.can_control(user, rt), in_seat=False, room=None, version=joined or 0,
+                apart=frozenset(blocks.kept_apart_from(user.pk)),
+            )  # fmt: skip
     room = clock.snapshot(rt, timezone.now())
     return Entry(
         can_control=permissions.can_control(user, rt),
         in_seat=permissions.is_in_seat(user, rt),
         room=room,
         version=int(room["version"]),
+        apart=frozenset(blocks.kept_apart_from(user.pk)),
     )
+
+
+@room_db
+def kept_apart(user_id: int) -> frozenset[int]:
+    """Whom this person is kept apart from (accounts.blocks), read again after a block changed."""
+    return frozenset(blocks.kept_apart_from(user_id))
 
 
 @room_db
@@ -674,6 +686,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
     pending: relay.Change | None = None  # the newest change not yet sent (deliver)
     sending: asyncio.Task[None] | None = None  # sending changes (deliver), while it waits
     you_json: tuple[bool, dict[str, Any] | None, str] | None = None  # (in_seat, offer, "you" JSON), reused
+    # Whom this person is kept apart from (accounts.blocks): their suggestions are left out of
+    # this socket's snapshots (relay.Change.room_text). Empty for nearly everyone, who pay nothing.
+    apart: frozenset[int] = frozenset()
+    last_change: relay.Change | None = None  # the last change sent, sent again when blocks change
+    entry_room: dict[str, Any] | None = None  # the snapshot sent on connect, until a change is sent
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """channels' consumer without a channel of its own on the channel layer: the room's
@@ -739,9 +756,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.can_control = entry.can_control
         self.entered_version = entry.version
+        self.apart = entry.apart
         if entry.room is not None:
             you = await self._you_with_offer(entry.in_seat)
-            await self._send_snapshot({"type": "snapshot", "room": entry.room, "you": you})
+            room = self.entry_room = entry.room
+            if self.apart:
+                room = clock.without_authors(room, self.apart)
+            await self._send_snapshot({"type": "snapshot", "room": room, "you": you})
         self.ready = True
         held, self.pending = self.pending, None
         if held is not None:
@@ -840,8 +861,39 @@ class RoomConsumer(AsyncWebsocketConsumer):
             if self.done or version <= self.last_version:
                 return
         self.last_version = version
-        # The snapshot was built and serialized once for the whole room; only "you" is ours.
-        await self._send_text(change.frame_head(self.display) + you_json + "}")
+        self.last_change = change
+        # The snapshot was built and serialized once for the whole room; only "you" is ours
+        # (and, for a person kept apart from an author of a suggestion, the copy without it).
+        await self._send_text(change.frame_head(self.display, self.apart) + you_json + "}")
+
+    async def blocks_changed(self) -> None:
+        """A block was made or lifted between this person and someone (relay "blocks.changed"):
+        read whom they are kept apart from, and send the last snapshot again as they may see it
+        now (the same version: the page takes it, relay.Change.room_text). Before any change
+        was sent on this socket, the room's next change brings the new view."""
+        if self.done or self.user_id is None:
+            return
+        try:
+            self.apart = await kept_apart(self.user_id)
+        except Exception:
+            logger.exception("live room %s: could not read the blocks of %s", self.roundtable_id, self.user_id)
+            return
+        change = self.last_change
+        if change is None and self.entry_room is not None:
+            # The only snapshot sent so far came from enter, not from a change of the room.
+            room = self.entry_room
+            turn = room["turn"]
+            seat = turn["user_id"] if turn is not None and room["status"] != RoomStatus.ENDED else None
+            change = relay.Change(
+                version=int(room["version"]), room_json=clock.dumps(room), seat_user_id=seat,
+                present_ids=frozenset(p["user_id"] for p in room["participants"]),
+            )  # fmt: skip
+        if change is None or self.done or not self.ready:
+            return
+        in_seat = change.seat_user_id == self.user_id
+        you_json = self._you_json(in_seat) or json.dumps(await self._you_with_offer(in_seat))
+        if not self.done:
+            await self._send_text(change.frame_head(self.display, self.apart) + you_json + "}")
 
     def _you_json(self, in_seat: bool) -> str | None:
         """This socket's "you" as JSON, made again only when it changes; None while the status

@@ -81,6 +81,10 @@ class Socket(Protocol):
     def revoke(self) -> Coroutine[Any, Any, None]:
         """Tell the socket its person lost access, and close it (4403)."""
 
+    def blocks_changed(self) -> Coroutine[Any, Any, None]:
+        """A block was made or lifted between its person and someone: read who they are kept
+        apart from again, and send the room again as they may now see it."""
+
 
 # Who among these people may still be in this room: (roundtable_id, user_ids) -> user_ids.
 AccessCheck = Callable[[int, set[int]], Awaitable[set[int]]]
@@ -99,6 +103,24 @@ class Change:
     seat_user_id: int | None
     present_ids: frozenset[int]
     _display_json: str | None = None
+    _authors: frozenset[int] | None = None
+
+    def suggestion_authors(self) -> frozenset[int]:
+        """Who wrote the suggestions of the turn in the seat: read from the JSON once per change,
+        and only when a socket whose person is kept apart from someone asks (without_authors)."""
+        if self._authors is None:
+            turn = json.loads(self.room_json).get("turn")
+            self._authors = frozenset(s["author_id"] for s in (turn or {}).get("suggestions", ()))
+        return self._authors
+
+    def room_text(self, display: bool, apart: frozenset[int]) -> str:
+        """The snapshot as JSON text for a socket: the shared text, unless the socket's person is
+        kept apart (accounts.blocks) from an author of a suggestion in it; then a copy without
+        those suggestions, made for that socket alone (the only sockets that pay for blocks)."""
+        text = self.display_json() if display else self.room_json
+        if not apart or not (self.suggestion_authors() & apart):
+            return text
+        return clock.dumps(clock.without_authors(json.loads(text), apart))
 
     @classmethod
     def of(cls, event: dict[str, Any]) -> Change:
@@ -110,9 +132,10 @@ class Change:
             present_ids=frozenset(event.get("present_ids", ())),
         )
 
-    def frame_head(self, display: bool) -> str:
-        """The snapshot frame up to its "you" part (the caller adds `<you JSON>}`)."""
-        return '{"type":"snapshot","room":' + (self.display_json() if display else self.room_json) + ',"you":'
+    def frame_head(self, display: bool, apart: frozenset[int] = frozenset()) -> str:
+        """The snapshot frame up to its "you" part (the caller adds `<you JSON>}`); `apart`: the
+        people the socket's person is kept apart from (room_text)."""
+        return '{"type":"snapshot","room":' + self.room_text(display, apart) + ',"you":'
 
     def display_json(self) -> str:
         """The snapshot as a screen for the room sees it (clock.for_display), made once per
@@ -167,6 +190,10 @@ class Relay:
             user_id = message.get("user_id")
             for socket in [s for s in self.sockets if s.user_id == user_id and not s.done]:
                 self._spawn(socket.revoke())
+        elif kind == "blocks.changed":
+            people = set(message.get("user_ids", ()))
+            for socket in [s for s in self.sockets if s.user_id in people and not s.done]:
+                self._spawn(socket.blocks_changed())
         else:
             logger.warning("live room %s: a message of an unknown type %r", self.roundtable_id, kind)
 

@@ -12,7 +12,7 @@ from itertools import permutations
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from roundtable.accounts.models import Profile, User
+from roundtable.accounts.models import Block, Profile, User
 from roundtable.accounts.permissions import Viewer, visible_fields_of_many
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group, Membership, MembershipRole, MembershipState
@@ -69,10 +69,14 @@ def _landed_at(viewer: Viewer, fields: dict[int, dict[str, str]]) -> dict[int, s
 
 
 def _blocked_between(user_id: int, others: list[int]) -> set[int]:
-    """Those of `others` who refused asks from `user_id`, or whom `user_id` refused. One query
+    """Those of `others` who refused asks from `user_id`, or whom `user_id` refused, or with a
+    block (accounts.blocks) between them and `user_id` either way. One query, a UNION of both
     (read by the one person's side: a few rows, not a list of every other as parameters)."""
-    rows = AskBlock.objects.filter(Q(blocker_id=user_id) | Q(blocked_id=user_id)).values_list(
-        "blocker_id", "blocked_id"
+    mine = Q(blocker_id=user_id) | Q(blocked_id=user_id)
+    rows = (
+        AskBlock.objects.filter(mine)
+        .values_list("blocker_id", "blocked_id")
+        .union(Block.objects.filter(mine).order_by().values_list("blocker_id", "blocked_id"))
     )
     wanted = set(others)
     return {b if a == user_id else a for a, b in rows} & wanted
@@ -173,8 +177,8 @@ def suggested_introductions(
     """Pairs of the group's active members (recommendations on, the facilitator aside) where
     one would gain from meeting the other, best first, from the same scoring as who to meet,
     using only the fields the facilitator may see. Pairs already introduced (open, accepted,
-    or declined within DECLINED_REST) and pairs where one refused the other's asks are left
-    out. Five queries whatever the group's size."""
+    or declined within DECLINED_REST) and pairs where one refused the other's asks or blocked
+    the other (accounts.blocks) are left out. Five queries whatever the group's size."""
     moment = now or timezone.now()
     members = list(
         Membership.objects.filter(
@@ -194,10 +198,14 @@ def suggested_introductions(
     landed = _landed_at(facilitator, fields)
     ids = list(profiles)
     taken = _recent_pairs(group, ids, moment)
-    blocks = {
+    blocks_ = {
         frozenset(pair)
-        for pair in AskBlock.objects.filter(blocker_id__in=ids, blocked_id__in=ids).values_list(
-            "blocker_id", "blocked_id"
+        for pair in AskBlock.objects.filter(blocker_id__in=ids, blocked_id__in=ids)
+        .values_list("blocker_id", "blocked_id")
+        .union(
+            Block.objects.filter(blocker_id__in=ids, blocked_id__in=ids)
+            .order_by()
+            .values_list("blocker_id", "blocked_id")
         )
     }
     needs = {uid: scoring.needs_of(f) for uid, f in fields.items()}
@@ -205,7 +213,7 @@ def suggested_introductions(
     best: dict[frozenset[int], PairSuggestion] = {}
     for a, b in permutations(ids, 2):
         pair = frozenset((a, b))
-        if pair in taken or pair in blocks:
+        if pair in taken or pair in blocks_:
             continue
         found = scoring.reasons(needs[a], offers[b])
         total = scoring.score(found)

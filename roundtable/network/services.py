@@ -12,7 +12,8 @@ ask that stalled because someone else left the group does not), and a facilitato
 most PROPOSALS_PER_WEEK. Two people who are already connected (an introduction between them
 was accepted) are not introduced again: 409.
 
-An ask the target or the introducer refused for good (AskBlock), or a repeat of an ask the
+An ask the target or the introducer refused for good (AskBlock), or where a block (accounts.blocks)
+stands between any two of the three, or a repeat of an ask the
 target declined within ASK_AGAIN_AFTER, is recorded but refused, telling nobody and showing
 nobody but the asker: to the asker it reads as waiting for the introducer until its
 `closed_at`, drawn between REFUSAL_DELAY's bounds ahead (a person's pace, not a machine's),
@@ -29,7 +30,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from roundtable.accounts.models import User
+from roundtable.accounts import blocks
+from roundtable.accounts.models import Block, User
 from roundtable.core.errors import ServiceError
 from roundtable.core.text import TextError, clean_text
 from roundtable.groups import permissions as group_perms
@@ -79,9 +81,21 @@ def _refused(asker: User, introducer: User, target: User, now: datetime) -> bool
     ).exists()
     if blocked:
         return True
+    # A general block (accounts.blocks) between any two of the three, either way.
+    if blocks.pairs_among((asker.pk, introducer.pk, target.pk)):
+        return True
     return Introduction.objects.filter(
         asker=asker, target=target, closed_by=ClosedBy.TARGET, closed_at__gte=now - ASK_AGAIN_AFTER
     ).exists()
+
+
+def _not_blocked_by(asker: User, other: User, *, field: str) -> None:
+    """A clear refusal when the asker blocked `other` themselves (they know of it); a block the
+    other made is refused silently instead (_refused), as the module docstring says."""
+    if Block.objects.filter(blocker=asker, blocked=other).exists():
+        raise NetworkError(
+            f"You blocked {other.display_name}: unblock them from “People you blocked” first.", field=field, status=409
+        )
 
 
 def _refusal_due(moment: datetime) -> datetime:
@@ -127,6 +141,8 @@ def introduction_ask(
     text = _note(note)
     if not text:
         raise NetworkError("Say in a line why you'd like to meet them.", field="note")
+    _not_blocked_by(asker, introducer, field="introducer")
+    _not_blocked_by(asker, target, field="target")
     week_ago = moment - timedelta(days=7)
     # Counted under a lock on the asker's row, so two asks at once cannot both pass the limit.
     User.objects.select_for_update().filter(pk=asker.pk).first()
@@ -206,7 +222,7 @@ def introduction_propose(
         introducer_ok_at=moment, created_at=moment,
     )  # fmt: skip
     refused = AskBlock.objects.filter(Q(blocker=asker, blocked=target) | Q(blocker=target, blocked=asker)).exists()
-    if refused:
+    if refused or blocks.pairs_among((asker.pk, target.pk, facilitator.pk)):
         intro.status, intro.closed_by, intro.closed_at = IntroStatus.DECLINED, ClosedBy.BLOCKED, _refusal_due(moment)
         intro.save()
         return intro

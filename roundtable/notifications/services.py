@@ -4,6 +4,7 @@ all, and a person's preferences.
 notify() is what the other apps call when something happened. Nothing is recorded until the
 caller's transaction commits (a rolled-back event tells nobody); then, in this order:
 1. the recipient's preference for the kind is read: inbox off and email never => nothing;
+   Nor when the event's actor and the recipient have a block between them (accounts.blocks);
 2. the subject is read again and the kind's may_see asked (permissions.may_see_subject):
    False => nothing;
 3. the row is written, with its email waiting as the preference says ("now": a task for the
@@ -22,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from roundtable.accounts import blocks
 from roundtable.accounts.models import User
 
 from . import kinds, live, permissions
@@ -80,6 +82,9 @@ def _record(
     kind_def = kinds.get(kind)
     recipient = User.objects.select_related("profile").filter(pk=recipient_id, is_active=True).first()
     if kind_def is None or recipient is None:
+        return None
+    # Nothing about what someone did reaches a person with a block between them (issue 12).
+    if actor_id is not None and blocks.kept_apart(recipient_id, actor_id):
         return None
     inbox, email = preference_of(recipient, kind_def)
     if not inbox and email == EmailChoice.NEVER:

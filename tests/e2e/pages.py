@@ -21,6 +21,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.accounts import blocks
 from roundtable.accounts.models import User
 from roundtable.accounts.services import api_token_create
 from roundtable.groups.models import Group, GroupVisibility, Invite, JoinPolicy, Kind, Membership, MembershipState
@@ -268,6 +269,9 @@ def build_world() -> World:
     w.confirm_key = EmailConfirmationHMAC(EmailAddress.objects.get(user=unconfirmed)).key
     w.reset_key = {"uidb36": user_pk_to_url_str(cat), "key": default_token_generator.make_token(cat)}
     w.token_id = api_token_create(user=rosa, name="My calendar sync")[0].pk
+    # Rosa blocked two people (the list, and Unblock with the longest name on a phone).
+    blocks.block_create(blocker=rosa, blocked=unconfirmed)
+    blocks.block_create(blocker=rosa, blocked=dan)
     calendar_feed_create(user=rosa)
     w.tracker = build_tracker(ann, past)
     buddies_sweep_world(ann, ben, rosa, w.groups["strategic"])
@@ -693,6 +697,16 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     ],
     "accounts:token_revoke": lambda w: [
         Visit("accounts:token_revoke", "confirm", reverse("accounts:token_revoke", args=[w.token_id]), (FACILITATOR,)),
+    ],
+    "accounts:block": lambda w: [
+        Visit("accounts:block", "confirm", _url("accounts:block", w.users["ben"]), (MEMBER,)),
+    ],
+    "accounts:unblock": lambda w: [
+        Visit("accounts:unblock", "confirm", _url("accounts:unblock", w.users["dan"]), (FACILITATOR,)),
+    ],
+    "accounts:blocked": lambda w: [
+        Visit("accounts:blocked", "empty", _url("accounts:blocked"), (MEMBER,)),
+        Visit("accounts:blocked", "full", _url("accounts:blocked"), (FACILITATOR,)),
     ],
     "accounts:profile_edit": lambda w: [
         Visit("accounts:profile_edit", "full", _url("accounts:profile_edit"), (MEMBER,)),
