@@ -862,6 +862,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 return
         self.last_version = version
         self.last_change = change
+        self.entry_room = None  # the change stands for it now (blocks_changed); its memory freed
         # The snapshot was built and serialized once for the whole room; only "you" is ours
         # (and, for a person kept apart from an author of a suggestion, the copy without it).
         await self._send_text(change.frame_head(self.display, self.apart) + you_json + "}")
