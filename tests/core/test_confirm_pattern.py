@@ -4,19 +4,13 @@ calendar link ask first on the same confirmation page (core/confirm.py)."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from roundtable.accounts.models import ApiToken
 from roundtable.accounts.services import api_token_create
 from roundtable.meetings.feed_services import calendar_feed_create
 from roundtable.meetings.models import CalendarFeed
+from tests.clients import signed_in as _as
 from tests.factories import UserFactory
-
-
-def _as(user) -> Client:  # type: ignore[no-untyped-def]
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.mark.django_db

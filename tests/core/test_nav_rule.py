@@ -15,6 +15,7 @@ from roundtable.accounts.services import api_token_create
 from roundtable.core.nav import current_items
 from roundtable.core.tokens import hash_secret
 from roundtable.groups.models import MembershipRole
+from tests.clients import signed_in as _as
 from tests.factories import GroupFactory, InviteFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory
 
 MINE = {"My groups": "true"}
@@ -29,12 +30,6 @@ def _current(html: str) -> dict[str, str]:
         for attrs, text in re.findall(r"<a ([^>]*)>([^<]+)</a>", nav)
         if (found := re.search(r'aria-current="(\w+)"', attrs))
     }
-
-
-def _as(user) -> Client:  # type: ignore[no-untyped-def]
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _check(c: Client, expected: dict[str, dict[str, str]]) -> None:

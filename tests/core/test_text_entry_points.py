@@ -29,6 +29,7 @@ from roundtable.live.models import Challenge, Commitment
 from roundtable.live.services import LiveError, phase_next, roundtable_start
 from roundtable.meetings import services as meeting_services
 from roundtable.meetings.models import Meeting
+from tests.clients import signed_in as _as
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, TalkFactory, UserFactory, facilitator_of
 from tests.live.conftest import here, make_room
 
@@ -94,12 +95,6 @@ def _api_reasons(*texts: tuple[str, bool]) -> list[str]:
 def _bearer(user: User) -> dict[str, str]:
     _token, secret = api_token_create(user=user)
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-
-def _as(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # ---------------------------------------------------------------- rows stored before the rule

@@ -18,23 +18,14 @@ from roundtable.groups.notify import RULES_CHANGED
 from roundtable.groups.services import GroupData
 from roundtable.notifications.models import Notification
 from roundtable.notifications.services import preference_set
+from tests.clients import signed_in as _as
+from tests.clients import unmask as _unmask
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, UserFactory, facilitator_of
 
 RULES = "What is said here stays here.\nOne person speaks at a time."
 NEW_RULES = "What is said here stays here.\nOne person speaks at a time.\nNo selling or recruiting."
 TICK = 'name="accept_rules"'
 BANNER = 'id="rules-banner"'
-
-
-def _as(user) -> Client:  # type: ignore[no-untyped-def]
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def _unmask(html: str) -> str:
-    html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
 def _bearer(user) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -19,13 +19,8 @@ from roundtable.groups.models import (
     MembershipRole,
     MembershipState,
 )
+from tests.clients import signed_in as _as
 from tests.factories import GroupFactory, MembershipFactory, UserFactory, facilitator_of
-
-
-def _as(user) -> Client:  # type: ignore[no-untyped-def]
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.mark.django_db

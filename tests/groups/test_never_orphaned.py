@@ -14,6 +14,7 @@ from django.utils import timezone
 from roundtable.groups import services
 from roundtable.groups.models import Group, JoinPolicy, Membership, MembershipRole, MembershipState
 from roundtable.meetings.models import Meeting, MeetingStatus, Rsvp
+from tests.clients import signed_in as _as
 from tests.factories import (
     GroupFactory,
     InviteFactory,
@@ -23,12 +24,6 @@ from tests.factories import (
     UserFactory,
     facilitator_of,
 )
-
-
-def _as(user) -> Client:  # type: ignore[no-untyped-def]
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _approval_group_with_a_request_and_a_meeting() -> tuple[Group, object, Membership, Meeting]:

@@ -7,16 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
 from roundtable.groups.models import Invite, JoinPolicy, Membership, MembershipRole, MembershipState
+from tests.clients import signed_in as _as
 from tests.factories import GroupFactory, InviteFactory, MembershipFactory, UserFactory, facilitator_of
-
-
-def _as(user) -> Client:  # type: ignore[no-untyped-def]
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.mark.django_db

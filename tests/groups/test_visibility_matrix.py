@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.test import Client
 
 from roundtable.accounts.models import User
 from roundtable.accounts.services import api_token_create
 from roundtable.groups.models import GroupVisibility, JoinPolicy, MembershipRole, MembershipState
+from tests.clients import unmask as _unmask
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
 VIEWERS = ["anonymous", "stranger", "applicant", "member", "facilitator", "banned", "ex_member"]
@@ -53,11 +52,6 @@ def _client(user: User | None) -> Client:
     if user is not None:
         c.force_login(user)
     return c
-
-
-def _unmask(html: str) -> str:
-    html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
 def _api(user: User | None) -> dict[str, str]:

@@ -18,22 +18,13 @@ from roundtable.meetings import services
 from roundtable.meetings.feed_services import calendar_feed_create, calendar_feed_revoke
 from roundtable.meetings.models import CalendarFeed
 from roundtable.meetings.services import MeetingData
+from tests.clients import signed_in as _as
+from tests.clients import unmask as _unmask
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
 from tests.queries import page_queries
 
 VIDEO = "https://meet.example.com/quiet-harbor-7731"
 ADDRESS = "12 Hidden Lane, Springfield"
-
-
-def _as(user) -> Client:  # type: ignore[no-untyped-def]
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def _unmask(html: str) -> str:
-    html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
 def _world(visibility: str) -> dict:  # type: ignore[type-arg]

@@ -41,12 +41,6 @@ def _both(body: bytes) -> tuple[icalendar.Calendar, object]:
     return first, second
 
 
-def _as(user) -> Client:  # type: ignore[no-untyped-def]
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 @pytest.mark.django_db
 def test_meeting_download_parses_twice_with_tzid_vtimezone_and_exact_instants() -> None:
     group = GroupFactory(name="Harbor Roundtable")

@@ -7,21 +7,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from roundtable.groups.models import Format
 from roundtable.meetings import services
 from roundtable.meetings.models import Meeting, Rsvp
+from tests.clients import signed_in as _as
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
 
 VIDEO = "https://video.example.org/room-42"
-
-
-def _as(user) -> Client:  # type: ignore[no-untyped-def]
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.mark.django_db

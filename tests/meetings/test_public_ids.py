@@ -16,6 +16,7 @@ from roundtable.accounts.models import User
 from roundtable.core.ids import PUBLIC_ID_ALPHABET, PUBLIC_ID_LENGTH
 from roundtable.groups.models import GroupVisibility, JoinPolicy
 from roundtable.meetings.models import Meeting
+from tests.clients import unmask as _unmask
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, UserFactory
 
 SHAPE = re.compile(f"^[{PUBLIC_ID_ALPHABET}]{{{PUBLIC_ID_LENGTH}}}$")
@@ -45,11 +46,6 @@ def _missing_id_like(pk: int) -> int:
     digits = len(str(pk))
     used = set(Meeting.objects.values_list("pk", flat=True))
     return next(n for n in range(10 ** (digits - 1), 10**digits) if n not in used and n != pk)
-
-
-def _unmask(html: str) -> str:
-    html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
 def _meeting(visibility: str, *, old: bool = True) -> Meeting:

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from roundtable.meetings.models import Meeting
+from tests.clients import signed_in as _as
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory, facilitator_of
 
 # Whatever the number of people going (a session, the user, locks, the RSVP write, the regions,
@@ -68,12 +69,6 @@ class _Region(HTMLParser):
 
 def region(html: str, element_id: str) -> str | None:
     return _Region(html, element_id).text()
-
-
-def _as(user) -> Client:  # type: ignore[no-untyped-def]
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _meeting_with_facilitator() -> tuple[Meeting, object]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -18,18 +17,13 @@ from django.utils import timezone
 from roundtable.groups.models import GroupVisibility
 from roundtable.tracker import urls as tracker_urls
 from roundtable.tracker.api import router
+from tests.clients import unmask as _unmask
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory
 from tests.tracker.helpers import Tracker, bearer, build, logged_in, snapshot
 
 pytestmark = pytest.mark.django_db
 
 MISSING = "zzzzzzzzzzzz"
-
-
-def _unmask(html: str) -> str:
-    # Each answer has its own CSRF token; nothing else may differ.
-    html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
 def _row_urls(t: Tracker, pid: str | None = None) -> dict[str, str]:
