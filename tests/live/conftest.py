@@ -71,3 +71,22 @@ def here(room: Room, *users: User) -> None:
 @pytest.fixture
 def room(db: None) -> Room:
     return make_room()
+
+
+@pytest.fixture
+def live(transactional_db: None) -> Room:
+    """A room for socket tests, its rows committed. The in-memory channel layer outlives a
+    test's event loop: each test starts with it empty."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    async_to_sync(get_channel_layer().flush)()  # type: ignore[union-attr]
+    return make_room()
+
+
+@pytest.fixture
+def heads(live: Room) -> dict[str, list[tuple[bytes, bytes]]]:
+    """The socket headers (Origin and session cookie) of the room's facilitator and members."""
+    from .test_consumers import cookie_headers  # the socket helpers live with their tests
+
+    return {name: cookie_headers(getattr(live, name)) for name in ("fac", "ann", "ben", "cat")}

@@ -7,7 +7,6 @@ import asyncio
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
@@ -102,12 +101,6 @@ def test_a_deactivated_account_leaves_every_room() -> None:
 
 
 # ---------------------------------------------------------------- sockets
-
-
-@pytest.fixture
-def live(transactional_db: None) -> Room:
-    async_to_sync(get_channel_layer().flush)()  # type: ignore[union-attr]
-    return make_room()
 
 
 async def fac_and_ann_in(live: Room) -> tuple[WebsocketCommunicator, WebsocketCommunicator]:

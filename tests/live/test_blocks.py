@@ -5,30 +5,16 @@ unblocking brings them back. Through the real ASGI application and channel layer
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 
 from roundtable.accounts import blocks
 from roundtable.accounts.models import User
 from roundtable.live import clock
 
-from .conftest import Room, make_room
-from .test_consumers import Headers, close_all, cookie_headers, enter, quiet, until
+from .conftest import Room
+from .test_consumers import Headers, close_all, enter, quiet, until
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def live(transactional_db: None) -> Room:
-    # The in-memory layer outlives a test's event loop: start each test with it empty.
-    async_to_sync(get_channel_layer().flush)()  # type: ignore[union-attr]
-    return make_room()
-
-
-@pytest.fixture
-def heads(live: Room) -> dict[str, Headers]:
-    return {name: cookie_headers(getattr(live, name)) for name in ("fac", "ann", "ben", "cat")}
 
 
 def _texts(frame: dict) -> list[str]:

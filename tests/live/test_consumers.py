@@ -44,18 +44,6 @@ def cookie_headers(user: User | None, origin: bytes = b"http://testserver") -> H
     return headers
 
 
-@pytest.fixture
-def live(transactional_db: None) -> Room:
-    # The in-memory layer outlives a test's event loop: start each test with it empty.
-    async_to_sync(get_channel_layer().flush)()  # type: ignore[union-attr]
-    return make_room()
-
-
-@pytest.fixture
-def heads(live: Room) -> dict[str, Headers]:
-    return {name: cookie_headers(getattr(live, name)) for name in ("fac", "ann", "ben", "cat")}
-
-
 async def socket_path(roundtable_id: int) -> str:
     """The room's socket address: its meeting's public identifier (a made-up one for no room)."""
     found = await database_sync_to_async(

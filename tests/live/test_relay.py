@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
@@ -31,12 +30,6 @@ from .test_consumers import (
 from .test_two_processes import redis_url
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def live(transactional_db: None) -> Room:
-    async_to_sync(get_channel_layer().flush)()  # type: ignore[union-attr]
-    return make_room()
 
 
 async def _heads(room: Room, *names: str) -> list[list[tuple[bytes, bytes]]]:

@@ -9,10 +9,9 @@ from channels.db import database_sync_to_async
 from roundtable.live.models import Challenge
 
 from .conftest import Room
-from .test_consumers import Headers, close_all, enter, heads, live, quiet, until
+from .test_consumers import Headers, close_all, enter, quiet, until
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-__all__ = ["heads", "live"]  # fixtures, used by name
 
 
 @database_sync_to_async
