@@ -12,7 +12,7 @@ from roundtable.accounts.models import User
 from roundtable.live import clock
 
 from .conftest import Room
-from .test_consumers import Headers, close_all, enter, quiet, until
+from .test_consumers import Headers, close_all, enter, in_the_brainstorm, quiet, until
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -31,23 +31,11 @@ def _unblock(blocker: User, blocked: User) -> None:
     blocks.block_delete(blocker=blocker, blocked=blocked)
 
 
-async def _brainstorm(live: Room, heads: dict[str, Headers]) -> tuple:
-    fac, _ = await enter(live.rt.pk, heads["fac"])
-    ann, _ = await enter(live.rt.pk, heads["ann"])
-    ben, _ = await enter(live.rt.pk, heads["ben"])
-    cat, _ = await enter(live.rt.pk, heads["cat"])
-    for message in ({"action": "start"}, {"action": "next_phase"}, {"action": "next_phase"}):
-        await fac.send_json_to(message)
-    await until(ben, lambda f: f["room"]["phase_key"] == "brainstorm")
-    await quiet(fac, ann, ben, cat)
-    return fac, ann, ben, cat
-
-
 @pytest.mark.parametrize("who_blocks", ["ben", "cat"])
 async def test_sockets_open_before_a_block_leave_out_each_others_suggestions(
     live: Room, heads: dict[str, Headers], who_blocks: str
 ) -> None:
-    fac, ann, ben, cat = await _brainstorm(live, heads)
+    fac, ann, ben, cat = await in_the_brainstorm(live, heads)
     await ben.send_json_to({"action": "suggestion_add", "text": "From Ben"})
     await until(cat, lambda f: _texts(f) == ["From Ben"])
     await cat.send_json_to({"action": "suggestion_add", "text": "From Cat"})

@@ -302,7 +302,11 @@ async def test_a_facilitator_action_reaches_every_member(live: Room, heads: dict
     await close_all(fac, ann, ben)
 
 
-async def test_a_suggestion_in_the_brainstorm_appears_on_every_screen(live: Room, heads: dict[str, Headers]) -> None:
+async def in_the_brainstorm(
+    live: Room, heads: dict[str, Headers]
+) -> tuple[WebsocketCommunicator, WebsocketCommunicator, WebsocketCommunicator, WebsocketCommunicator]:
+    """The facilitator's, Ann's, Ben's and Cat's sockets, the room started and moved on to the
+    brainstorm of Ann's turn, every frame so far read."""
     fac, _ = await enter(live.rt.pk, heads["fac"])
     ann, _ = await enter(live.rt.pk, heads["ann"])
     ben, _ = await enter(live.rt.pk, heads["ben"])
@@ -311,6 +315,11 @@ async def test_a_suggestion_in_the_brainstorm_appears_on_every_screen(live: Room
         await fac.send_json_to(message)
     await until(ben, lambda f: f["room"]["phase_key"] == "brainstorm")
     await quiet(fac, ann, ben, cat)
+    return fac, ann, ben, cat
+
+
+async def test_a_suggestion_in_the_brainstorm_appears_on_every_screen(live: Room, heads: dict[str, Headers]) -> None:
+    fac, ann, ben, cat = await in_the_brainstorm(live, heads)
 
     await ann.send_json_to({"action": "challenge_set", "text": "No replies from recruiters"})
     await ben.send_json_to(
