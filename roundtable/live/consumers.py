@@ -620,6 +620,13 @@ def enter(user_id: int, roundtable_id: int) -> Entry:
 
 
 @room_db
+def room_now(roundtable_id: int) -> dict[str, Any] | None:
+    """The room's snapshot as it is now (None: the room is gone)."""
+    rt = rows.room(roundtable_id)
+    return None if rt is None else clock.snapshot(rt, timezone.now())
+
+
+@room_db
 def kept_apart(user_id: int) -> frozenset[int]:
     """Whom this person is kept apart from (accounts.blocks), read again after a block changed."""
     return frozenset(blocks.kept_apart_from(user_id))
@@ -690,7 +697,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # this socket's snapshots (relay.Change.room_text). Empty for nearly everyone, who pay nothing.
     apart: frozenset[int] = frozenset()
     last_change: relay.Change | None = None  # the last change sent, sent again when blocks change
-    entry_room: dict[str, Any] | None = None  # the snapshot sent on connect, until a change is sent
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """channels' consumer without a channel of its own on the channel layer: the room's
@@ -759,7 +765,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.apart = entry.apart
         if entry.room is not None:
             you = await self._you_with_offer(entry.in_seat)
-            room = self.entry_room = entry.room
+            room = entry.room
             if self.apart:
                 room = clock.without_authors(room, self.apart)
             await self._send_snapshot({"type": "snapshot", "room": room, "you": you})
@@ -862,7 +868,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 return
         self.last_version = version
         self.last_change = change
-        self.entry_room = None  # the change stands for it now (blocks_changed); its memory freed
         # The snapshot was built and serialized once for the whole room; only "you" is ours
         # (and, for a person kept apart from an author of a suggestion, the copy without it).
         await self._send_text(change.frame_head(self.display, self.apart) + you_json + "}")
@@ -880,9 +885,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
             logger.exception("live room %s: could not read the blocks of %s", self.roundtable_id, self.user_id)
             return
         change = self.last_change
-        if change is None and self.entry_room is not None:
-            # The only snapshot sent so far came from enter, not from a change of the room.
-            room = self.entry_room
+        if change is None:
+            # The only snapshot sent so far came from enter, not from a change of the room: read
+            # the room again (blocks change rarely; keeping each socket's first snapshot for
+            # this cost every socket its memory, bench/live.py).
+            room = await room_now(self.roundtable_id)
+            if room is None:
+                return
             turn = room["turn"]
             seat = turn["user_id"] if turn is not None and room["status"] != RoomStatus.ENDED else None
             change = relay.Change(
