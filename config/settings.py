@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "roundtable.notifications",
     "roundtable.buddies",
     "roundtable.stories",
+    "roundtable.safety",
     "roundtable.home",
     "roundtable.demo",
     "roundtable.api",
@@ -388,6 +389,11 @@ if LIVE_DB_THREADS < 1:
 # Demo data: make run loads it into an empty database unless this is off. It loads only
 # under the development key (demo_data refuses otherwise): production is never a demo.
 ROUNDTABLE_DEMO_DATA = env_bool("ROUNDTABLE_DEMO_DATA", True)
+
+# Days the audit trail of sensitive actions keeps an event (roundtable/safety/audit.py).
+ROUNDTABLE_AUDIT_RETENTION_DAYS = env_int("ROUNDTABLE_AUDIT_RETENTION_DAYS", 400)
+if ROUNDTABLE_AUDIT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("ROUNDTABLE_AUDIT_RETENTION_DAYS must be 1 or more.")
 
 LOGGING = {
     "version": 1,
