@@ -171,3 +171,19 @@ def test_the_api() -> None:
     assert api.delete(f"/api/v1/me/blocks/{bea.public_id}").status_code == 204
     assert api.delete(f"/api/v1/me/blocks/{bea.public_id}").status_code == 404
     assert Block.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_operators_see_blocks_in_the_admin_read_only() -> None:
+    a, b = UserFactory(email="maker@example.com"), UserFactory(email="kept@example.com")
+    made, _ = blocks.block_create(blocker=a, blocked=b)
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    admin = _client(operator)
+    listing = admin.get("/admin/accounts/block/")
+    assert listing.status_code == 200
+    assert ("maker@example.com" in listing.text, "kept@example.com" in listing.text) == (True, True)
+    assert admin.get("/admin/accounts/block/add/").status_code == 403
+    # The change page shows the block, with no way to save it.
+    change = admin.get(f"/admin/accounts/block/{made.pk}/change/")
+    assert (change.status_code, 'name="_save"' in change.text) == (200, False)
+    assert _client(a).get("/admin/accounts/block/").status_code == 302

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 
@@ -414,6 +415,8 @@ def test_the_code_of_conduct_is_linked_from_every_kind_of_page() -> None:
         assert (path, r.status_code, link in r.text) == (path, 200, True)
     missing = anonymous.get("/no-such-page/")
     assert (missing.status_code, link in missing.text) == (404, True)
+    # The 500 page renders with no context (the fault may be in it), its footer too.
+    assert link in render_to_string("500.html")
     own = anonymous.get("/code-of-conduct/")
     assert own.status_code == 200
     assert '<a href="/code-of-conduct/" aria-current="page">Code of conduct</a>' in own.text
