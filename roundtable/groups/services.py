@@ -227,8 +227,9 @@ def group_create(*, creator: User, data: GroupData) -> Group:
 def group_update(*, group: Group, data: GroupData, by: User | None = None) -> Group:
     """Save a group's settings. When the ground rules' text really changes (rules.text_changed)
     their version goes up by one and rules_changed_at is now: `by` (the facilitator who edited)
-    accepts the new version at once, and every other active member is told (notification
-    "groups.rules_changed") and asked to accept again before they next enter a live room."""
+    accepts the new version at once, and every other active member is told by the worker
+    (notification "groups.rules_changed", groups.tasks.tell_rules_changed) and asked to accept
+    again before they next enter a live room."""
     _validate(data)
     old_rules = Group.objects.filter(pk=group.pk).values_list("ground_rules", flat=True).first() or ""
     _apply(group, data)
@@ -244,9 +245,14 @@ def group_update(*, group: Group, data: GroupData, by: User | None = None) -> Gr
             )
             group.__dict__.pop("_membership_cache", None)
         if rules.has_rules(group):
-            from .events import rules_changed
+            # One notification a member: the worker tells them, not this request (a group of
+            # thousands would otherwise hold the editor's page for as many inserts).
+            from .tasks import tell_rules_changed
 
-            rules_changed(group=group, by=by)
+            group_id, by_id, version = group.pk, by.pk if by is not None else None, group.rules_version
+            transaction.on_commit(
+                lambda: tell_rules_changed.enqueue(group_id=group_id, by_id=by_id, version=version), robust=True
+            )
     group.topics.set(topics_from_names(data.topics))
     group_reindex(group=group)
     bump_discovery_generation()

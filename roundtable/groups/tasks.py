@@ -41,3 +41,21 @@ def email_membership(*, membership_id: int, event: str) -> int:
         context = {"m": m, "group": group, "by_name": by.display_name if by else ""}
         return send_templated(template="groups/email/handed_over", to=[m.user.email], context=context)
     return 0
+
+
+@task()
+def tell_rules_changed(*, group_id: int, by_id: int | None, version: int) -> int:
+    """Tell the group's active members (but the editor, `by_id`) that its ground rules changed
+    to `version` (groups.events.rules_changed). Returns how many were told: 0 when the group is
+    gone or its rules moved on to a later version meanwhile (that version's own task tells
+    them once, rather than twice in a row)."""
+    from roundtable.accounts.models import User
+
+    from .events import rules_changed
+    from .models import Group
+
+    group = Group.objects.filter(pk=group_id, rules_version=version).first()
+    if group is None:
+        return 0
+    by = User.objects.filter(pk=by_id).first() if by_id is not None else None
+    return rules_changed(group=group, by=by)
