@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
+
 from roundtable.accounts.models import User
 
 from .models import Membership
@@ -97,3 +99,12 @@ def name_in(group_id: int, user: User) -> str:
     """The name a member goes by in the group, for words sent to other people (emails,
     notifications): the pseudonym if they have one, else their profile's name. One query."""
     return pseudonyms(group_id, [user.pk]).get(user.pk) or user.display_name
+
+
+def pseudonym_subquery(user_field: str, group_field: str) -> Subquery:
+    """The pseudonym of the row's user (`user_field`) in the row's group (`group_field`), as
+    an annotation (None or "" for none): lists name people through it with no query of their
+    own (`{% firstof row.pseudonym row.user.display_name %}`)."""
+    return Subquery(
+        Membership.objects.filter(user_id=OuterRef(user_field), group_id=OuterRef(group_field)).values("pseudonym")[:1]
+    )
