@@ -392,3 +392,59 @@ def test_lists_with_pseudonyms_keep_their_query_counts(w: World) -> None:
     grow(20)
     assert [_queries(c, u) for u in urls] == small
     assert permissions.is_member(w.mina, w.group)
+
+
+# ---------------------------------------------------------------- networking in the group
+
+
+def test_introductions_in_the_group_never_offer_a_pseudonymous_member(w: World) -> None:
+    from roundtable.network import selectors as network
+
+    people = network.people_of_group(w.group, exclude=[w.member.pk])
+    assert sorted(u.pk for u in people) == sorted([w.fac.pk])
+    assert w.mina.pk not in {u.pk for u in network.people_of_group(w.group, exclude=[])}
+
+
+def test_a_pseudonymous_member_is_kept_out_of_the_groups_buddy_pool(w: World) -> None:
+    from roundtable.buddies import services as buddies
+    from roundtable.buddies.models import PoolEntry
+    from tests.buddies.world import prefs
+
+    with pytest.raises(buddies.BuddyError) as caught:
+        buddies.pool_join(user=w.mina, group=w.group, preferences=prefs())
+    assert caught.value.message == buddies.PSEUDONYM_POOL
+    # The platform's pool is open to her.
+    assert buddies.pool_join(user=w.mina, group=None, preferences=prefs()).group is None
+    # Someone who chose a pseudonym after joining the group's pool is not paired from it.
+    buddies.pool_join(user=w.member, group=w.group, preferences=prefs())
+    assert [e.user_id for e in buddies.pool_entries(w.group)] == [w.member.pk]
+    services.membership_pseudonym_set(group=w.group, user=w.member, pseudonym="Heron")
+    assert buddies.pool_entries(w.group) == []
+    assert PoolEntry.objects.filter(user=w.member, left_at__isnull=True).count() == 1
+
+
+# ---------------------------------------------------------------- emails
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_request_email_names_the_person_by_their_pseudonym(mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    group = GroupFactory(
+        name="Quiet Harbour Circle",
+        join_policy=JoinPolicy.APPROVAL,
+        eligibility_question="What brings you here?",
+        allow_pseudonyms=True,
+    )
+    fac = facilitator_of(group)
+    person = UserFactory(name=REAL)
+    r = signed_in(person).post(f"/groups/{group.slug}/join/", {"answer": "A safe place", "pseudonym": PSEUDONYM})
+    assert r.status_code == 302
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+    assert [msg.to for msg in mailoutbox] == [[fac.email]]
+    assert mailoutbox[0].subject == f"[Roundtable] {PSEUDONYM} asked to join Quiet Harbour Circle"
+    html = mailoutbox[0].alternatives[0][0] if mailoutbox[0].alternatives else ""
+    for text in (mailoutbox[0].body, html):
+        assert REAL not in text
+        assert person.public_id not in text
+        assert person.email not in text
