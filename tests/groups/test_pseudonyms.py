@@ -448,3 +448,15 @@ def test_the_request_email_names_the_person_by_their_pseudonym(mailoutbox) -> No
         assert REAL not in text
         assert person.public_id not in text
         assert person.email not in text
+
+
+def test_goals_and_reflections_never_offer_a_pseudonymous_member_to_name(w: World) -> None:
+    from roundtable.journal import selectors as journal
+
+    meeting = MeetingFactory(group=w.group)
+    for user in (w.mina, w.member, w.fac):
+        RsvpFactory(meeting=meeting, user=user)
+    assert [c.user.pk for c in journal.goal_candidates(w.fac, meeting)] == [w.member.pk]
+    assert [c.user.pk for c in journal.reflection_candidates(w.fac, meeting)] == [w.member.pk]
+    body = signed_in(w.member).get(f"/meetings/{meeting.public_id}/").text
+    assert _leaks(body, w) == []
