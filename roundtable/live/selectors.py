@@ -33,12 +33,13 @@ def previous_turns(user_id: int, group_id: int, before_roundtable: Roundtable) -
     )
 
 
-def _author_pseudonym() -> Subquery:
-    """A suggestion's author's pseudonym in the group of its meeting ("" or None for none;
-    groups/identity.py): templates name the author `{% firstof s.author_pseudonym s.author.display_name %}`."""
+def _author_pseudonym(person: str = "author_id") -> Subquery:
+    """A suggestion's author's (or, person="starred_by_id", its starrer's) pseudonym in the group
+    of its meeting ("" or None for none; groups/identity.py): templates name the author
+    `{% firstof s.author_pseudonym s.author.display_name %}`."""
     return Subquery(
         Membership.objects.filter(
-            user_id=OuterRef("author_id"), group_id=OuterRef("turn__roundtable__meeting__group_id")
+            user_id=OuterRef(person), group_id=OuterRef("turn__roundtable__meeting__group_id")
         ).values("pseudonym")[:1]
     )
 
@@ -50,7 +51,7 @@ def _with_history(turns: QuerySet[Turn]) -> QuerySet[Turn]:
     starred = (
         Suggestion.objects.filter(starred=True)
         .select_related("author__profile", "starred_by__profile")
-        .annotate(author_pseudonym=_author_pseudonym())
+        .annotate(author_pseudonym=_author_pseudonym(), starred_by_pseudonym=_author_pseudonym("starred_by_id"))
         .order_by("created_at", "id")
     )
     return (
@@ -124,7 +125,7 @@ def turn_summary(roundtable: Roundtable, user: User) -> TurnSummary:
                 "suggestions",
                 queryset=Suggestion.objects.filter(starred=True)
                 .select_related("author__profile", "starred_by__profile")
-                .annotate(author_pseudonym=_author_pseudonym())
+                .annotate(author_pseudonym=_author_pseudonym(), starred_by_pseudonym=_author_pseudonym("starred_by_id"))
                 .order_by("created_at", "id"),
                 to_attr="starred_suggestions",
             ),

@@ -59,3 +59,20 @@ async def test_the_seat_and_a_suggestion_carry_the_pseudonym(live: Room) -> None
     text = json.dumps(snap, default=str)
     assert live.ann.public_id not in text
     assert live.ann.email not in text
+
+
+async def test_the_summary_names_a_pseudonymous_author_and_leaves_them_out_of_people_to_contact(live: Room) -> None:
+    from roundtable.live import selectors
+    from roundtable.live.models import Participant, Turn
+
+    def setup() -> selectors.TurnSummary:
+        _go_by(live, "Sparrow")
+        turn = Turn.objects.get(roundtable=live.rt, user=live.ben)
+        Suggestion.objects.create(turn=turn, author=live.ann, text="Try the alumni office.", starred=True)
+        for user in (live.ann, live.ben, live.cat):
+            Participant.objects.get_or_create(roundtable=live.rt, user=user)
+        return selectors.turn_summary(live.fresh(), live.ben)
+
+    summary = await database_sync_to_async(setup)()
+    assert [s.author_pseudonym for s in summary.starred] == ["Sparrow"]  # type: ignore[attr-defined]
+    assert sorted(p.user_id for p in summary.people) == sorted([live.cat.pk, live.fac.pk])
