@@ -4,6 +4,7 @@ from django.tasks import task
 
 from roundtable.core.email import send_templated
 
+from . import identity
 from .models import Membership, MembershipRole, MembershipState
 
 
@@ -27,7 +28,11 @@ def email_membership(*, membership_id: int, event: str) -> int:
                 group=group, state=MembershipState.ACTIVE, role=MembershipRole.FACILITATOR
             ).values_list("user__email", flat=True)
         )
-        return send_templated(template="groups/email/request_received", to=to, context={"m": m, "group": group})
+        return send_templated(
+            template="groups/email/request_received",
+            to=to,
+            context={"m": m, "group": group, "who": m.pseudonym or m.user.display_name},
+        )
     if event == "request_decided":
         if m.state not in (MembershipState.ACTIVE, MembershipState.DECLINED):
             return 0
@@ -38,7 +43,8 @@ def email_membership(*, membership_id: int, event: str) -> int:
         if m.state != MembershipState.ACTIVE or m.role != MembershipRole.FACILITATOR:
             return 0
         by = m.decided_by
-        context = {"m": m, "group": group, "by_name": by.display_name if by else ""}
+        # The facilitator who handed over, by the name they go by in the group (identity.py).
+        context = {"m": m, "group": group, "by_name": identity.name_in(group.pk, by) if by else ""}
         return send_templated(template="groups/email/handed_over", to=[m.user.email], context=context)
     return 0
 
