@@ -84,7 +84,11 @@ PAGES: dict[str, dict[str, Expect]] = {
     "account_reset_password_from_key_done": {"GET": everyone(200)},
     "account_set_password": {"GET": signed_in(302), "POST": signed_in(302)},
     "account_signup": {"GET": signed_in(302, anonymous=200), "POST": signed_in(302, anonymous=200)},
-    "accounts:block": {"GET": facilitator(404, others=200), "POST": facilitator(404, others=302)},
+    # The person blocked by the owner finds the owner missing here too, as on the profile.
+    "accounts:block": {
+        "GET": {**facilitator(404, others=200), BLOCKED: 404},
+        "POST": {**facilitator(404, others=302), BLOCKED: 404},
+    },
     "accounts:blocked": {"GET": signed_in(200)},
     "accounts:profile": {"GET": signed_in(200, anonymous=200, blocked=404)},
     "accounts:profile_edit": {"GET": signed_in(200), "POST": signed_in(400)},
