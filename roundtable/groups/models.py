@@ -156,6 +156,10 @@ class Membership(models.Model):
     # with no time (null): nobody was locked out by the change.
     rules_version_accepted = models.PositiveIntegerField(default=1)
     rules_accepted_at = models.DateTimeField(null=True, blank=True)
+    # A ban's end (safety.services.member_ban): null for a ban without end. Once it passes the
+    # person counts as an ex-member (may see an unlisted group again, and rejoin): see
+    # ban_in_force. The state stays "banned" until they rejoin, for the moderation log's sake.
+    banned_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -177,6 +181,13 @@ class Membership(models.Model):
     @property
     def is_facilitator(self) -> bool:
         return self.is_active and self.role == MembershipRole.FACILITATOR
+
+    @property
+    def ban_in_force(self) -> bool:
+        """Banned, and the ban has no end or its end has not passed."""
+        if self.state != MembershipState.BANNED:
+            return False
+        return self.banned_until is None or self.banned_until > timezone.now()
 
 
 class Invite(models.Model):

@@ -445,7 +445,10 @@ def _detail_context(
         request.user.is_authenticated
         and (
             membership is None
-            or membership.state not in (MembershipState.ACTIVE, MembershipState.PENDING, MembershipState.BANNED)
+            or (
+                membership.state not in (MembershipState.ACTIVE, MembershipState.PENDING)
+                and not membership.ban_in_force
+            )
         )
         and group.archived_at is None
         and group.join_policy in (JoinPolicy.OPEN, JoinPolicy.APPROVAL)
@@ -886,7 +889,7 @@ def invite_accept(request: HtmxRequest, token: str) -> HttpResponse:
         _next_step_set(request, group, "joined")
         return redirect("groups:detail", slug=group.slug)
     membership = permissions.membership_of(request.user, group)
-    if membership is not None and membership.state == MembershipState.BANNED:
+    if membership is not None and membership.ban_in_force:
         return render(request, "groups/invite_invalid.html", status=404)
     nav.mark_group(request, member=membership is not None and membership.state == MembershipState.ACTIVE)
     _with_schedules([group])

@@ -10,6 +10,8 @@ from django.db.models import F, Prefetch, QuerySet
 from roundtable.accounts.models import PRIVATE_FIELDS, SearchStatus, User
 from roundtable.accounts.permissions import Viewer, visible_profile_fields
 from roundtable.groups.models import Group
+from roundtable.safety.hiding import visible
+from roundtable.safety.models import ReportKind
 
 from .models import Commitment, CommitmentStatus, HistorySharing, Participant, Roundtable, Suggestion, Turn, TurnStatus
 
@@ -38,7 +40,7 @@ def _with_history(turns: QuerySet[Turn]) -> QuerySet[Turn]:
     written: use getattr(turn, "challenge", None)), `starred_suggestions` (with the profiles of
     their authors and of whoever starred them) and `commitment_list` (with review status): three queries in all."""
     starred = (
-        Suggestion.objects.filter(starred=True)
+        visible(Suggestion.objects.filter(starred=True), ReportKind.SUGGESTION)
         .select_related("author__profile", "starred_by__profile")
         .order_by("created_at", "id")
     )
@@ -111,7 +113,7 @@ def turn_summary(roundtable: Roundtable, user: User) -> TurnSummary:
         .prefetch_related(
             Prefetch(
                 "suggestions",
-                queryset=Suggestion.objects.filter(starred=True)
+                queryset=visible(Suggestion.objects.filter(starred=True), ReportKind.SUGGESTION)
                 .select_related("author__profile", "starred_by__profile")
                 .order_by("created_at", "id"),
                 to_attr="starred_suggestions",

@@ -33,6 +33,8 @@ from django.http import Http404
 from roundtable.core.ids import is_public_id
 from roundtable.groups.models import GroupVisibility, Membership, MembershipState
 from roundtable.groups.permissions import BEEN_IN_STATES, Viewer
+from roundtable.safety.hiding import visible
+from roundtable.safety.models import ReportKind
 
 from .models import Audience, Lesson, Story
 
@@ -63,7 +65,8 @@ def visible_stories(viewer: Viewer) -> QuerySet[Story]:
     """The stories the viewer may read (module rules), unordered beyond the model's newest first.
     Whether the viewer may see the name of the group a story names is selectors.story_card's
     question."""
-    return Story.objects.filter(_audience_q(viewer)).filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
+    stories = Story.objects.filter(_audience_q(viewer)).filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
+    return visible(stories, ReportKind.STORY)  # a story a moderator hid is shown to nobody (safety.hiding)
 
 
 def secret_group_member_q(viewer: Viewer) -> Q:
@@ -80,7 +83,8 @@ def secret_group_member_q(viewer: Viewer) -> Q:
 
 def visible_lessons(viewer: Viewer) -> QuerySet[Lesson]:
     """The lessons the viewer may read (module rules)."""
-    return Lesson.objects.filter(_audience_q(viewer)).filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
+    lessons = Lesson.objects.filter(_audience_q(viewer)).filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
+    return visible(lessons, ReportKind.LESSON)
 
 
 def story_for_viewer(viewer: Viewer, public_id: str) -> Story:
