@@ -5,12 +5,14 @@ only in the moderation queue, marked hidden, with an Unhide button."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Model, QuerySet
 
 from .models import Hidden, ReportKind
 
 
-def hidden_pks(kind: str) -> QuerySet[Hidden, dict[str, int]]:
+def hidden_pks(kind: str) -> QuerySet[Hidden, Any]:
     """The hidden rows of one kind, as a subquery of their primary keys."""
     return Hidden.objects.filter(kind=kind).values("object_pk")
 
