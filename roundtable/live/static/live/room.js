@@ -791,7 +791,7 @@
         li.insertBefore(el("span", { className: "star-mark", text: s.starred_for ? "★ Starred for " + who : "★ Starred" }), li.firstChild);
       }
       // Report someone else's suggestion (safety: the group's facilitators decide).
-      if (!self.display && self.reportUrl && s.author_id !== you.user_id) {
+      if (!self.display && self.reportUrl && s.author_id !== self.you.user_id) {
         li.appendChild(el("a", {
           className: "small muted report-link", href: self.reportUrl + "?kind=suggestion&ref=" + s.id,
         }, ["Report", el("span", { className: "visually-hidden", text: " the suggestion: " + s.text })]));
