@@ -18,6 +18,7 @@ from roundtable.journal.api import router as journal_router
 from roundtable.meetings.api import router as meetings_router
 from roundtable.network.api import router as network_router
 from roundtable.notifications.api import router as notifications_router
+from roundtable.safety.api import router as safety_router
 from roundtable.speakers.api import router as speakers_router
 from roundtable.stories.api import router as stories_router
 from roundtable.tracker.api import router as tracker_router
@@ -110,3 +111,4 @@ api.add_router("/", network_router)
 api.add_router("/", buddies_router)
 api.add_router("/", stories_router)
 api.add_router("/speakers", speakers_router)
+api.add_router("/", safety_router)

@@ -34,6 +34,8 @@ from roundtable.core.ids import is_public_id
 from roundtable.groups import identity
 from roundtable.groups.models import GroupVisibility, Membership, MembershipState
 from roundtable.groups.permissions import BEEN_IN_STATES, Viewer
+from roundtable.safety.hiding import visible
+from roundtable.safety.models import ReportKind
 
 from .models import Audience, Lesson, Story
 
@@ -65,12 +67,13 @@ def visible_stories(viewer: Viewer) -> QuerySet[Story]:
     Whether the viewer may see the name of the group a story names is selectors.story_card's
     question."""
     # author_pseudonym: the author's pseudonym in the story's group, for selectors.story_card
-    # (groups/identity.py; issue 12, item 4).
-    return (
+    # (groups/identity.py; issue 12, item 4). A story a moderator hid is shown to nobody (safety.hiding).
+    stories = (
         Story.objects.filter(_audience_q(viewer))
         .filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
         .annotate(author_pseudonym=identity.pseudonym_subquery("author_id", "group_id"))
     )
+    return visible(stories, ReportKind.STORY)
 
 
 def secret_group_member_q(viewer: Viewer) -> Q:
@@ -87,7 +90,8 @@ def secret_group_member_q(viewer: Viewer) -> Q:
 
 def visible_lessons(viewer: Viewer) -> QuerySet[Lesson]:
     """The lessons the viewer may read (module rules)."""
-    return Lesson.objects.filter(_audience_q(viewer)).filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
+    lessons = Lesson.objects.filter(_audience_q(viewer)).filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
+    return visible(lessons, ReportKind.LESSON)
 
 
 def story_for_viewer(viewer: Viewer, public_id: str) -> Story:

@@ -77,11 +77,14 @@ class World:
 
 
 def mute_hook(world: World) -> None:
-    """MUTE_HOOK: where the muted viewer gets muted in the group. Muting is being built in
-    roundtable/safety; until it lands the muted viewer is an ordinary member, and the matrix
-    expects exactly what a member gets. The lead wires the mute here (and adjusts MUTED's
-    expectations in matrix.py where a mute refuses something)."""
-    del world
+    """The muted viewer is muted in both groups (safety.services.member_mute): a mute limits
+    speaking in live rooms (suggestions, questions: sockets, tested in tests/safety), not what
+    a person may see or ask for over HTTP, so MUTED's expectations are a member's throughout."""
+    from roundtable.safety.services import member_mute
+
+    rosa = world.user(FACILITATOR)
+    for group in (world.group, world.secret):
+        member_mute(group=group, person=world.user(MUTED), by=rosa, reason="Kept talking over others.")
 
 
 def build_world() -> World:

@@ -280,7 +280,29 @@ def build_world() -> World:
     w.speakers = build_speakers(w)
     assert Membership.objects.filter(user=nia).count() == 0
     w.introduction = build_network(w)
+    build_safety(w)
     return w
+
+
+def build_safety(w: World) -> None:
+    """Reports for the moderation pages: Ann reports Ben's story in the strategic group (Rosa's
+    queue) and Dan (the operators'); Rosa warned Ben and hid a story of his (the logs)."""
+    from roundtable.safety import services as safety
+    from roundtable.stories import services as stories
+
+    ann, ben, dan, rosa, sam = (w.users[k] for k in ("ann", "ben", "dan", "rosa", "sam"))
+    story = stories.story_create(author=ben, data=stories.StoryData(
+        title="Landed through the group", what_worked="A member's introduction.", audience="members",
+        group=w.groups["strategic"],
+    ))  # fmt: skip
+    hidden = stories.story_create(author=ben, data=stories.StoryData(
+        title="Buy my course", what_worked="Buy it.", audience="members", group=w.groups["strategic"],
+    ))  # fmt: skip
+    safety.report_create(reporter=ann, kind="story", ref=story.public_id, reason="off_topic", details="An advert.")
+    safety.report_create(reporter=ann, kind="person", ref=dan.public_id, reason="harassment", details="Messages.")
+    safety.member_warn(group=w.groups["strategic"], person=ben, by=rosa, reason="Please keep it on topic.")
+    safety.content_hide(by=rosa, kind="story", ref=hidden.public_id, reason="An advert")
+    safety.member_warn(group=None, person=dan, by=sam, reason="Be kind in messages.")
 
 
 def build_network(w: World) -> str:
@@ -719,6 +741,49 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     "accounts:unblock": lambda w: [
         Visit("accounts:unblock", "confirm", _url("accounts:unblock", w.users["dan"]), (FACILITATOR,)),
     ],
+    "safety:report": lambda w: [
+        Visit(
+            "safety:report", "form", _url("safety:report") + f"?kind=person&ref={w.users['ben'].public_id}", (MEMBER,)
+        ),
+        Visit(
+            "safety:report",
+            "error",
+            _url("safety:report") + f"?kind=person&ref={w.users['ben'].public_id}",
+            (MEMBER,),
+            submit={"reason": "other", "details": ""},
+            status=400,
+        ),
+    ],
+    "safety:my_reports": lambda w: [
+        Visit("safety:my_reports", "full", _url("safety:my_reports"), (MEMBER,)),
+        Visit("safety:my_reports", "empty", _url("safety:my_reports"), (NEWCOMER,)),
+    ],
+    "safety:queue": lambda w: [
+        Visit("safety:queue", "full", _url("safety:queue", w.groups["strategic"]), (FACILITATOR,)),
+        Visit("safety:queue", "empty", _url("safety:queue", w.groups["speakers"]), (FACILITATOR,)),
+    ],
+    "safety:person": lambda w: [
+        Visit(
+            "safety:person", "form", _url("safety:person", w.groups["strategic"], user=w.users["ben"]), (FACILITATOR,)
+        ),
+        Visit(
+            "safety:person",
+            "error",
+            _url("safety:person", w.groups["strategic"], user=w.users["ben"]),
+            (FACILITATOR,),
+            submit={"action": "warn", "reason": ""},
+            status=400,
+        ),
+    ],
+    "safety:operators": lambda w: [Visit("safety:operators", "full", _url("safety:operators"), (STAFF,))],
+    "safety:audit": lambda w: [
+        Visit("safety:audit", "full", _url("safety:audit"), (STAFF,)),
+        Visit("safety:audit", "empty", _url("safety:audit") + "?action=nothing.here", (STAFF,)),
+        Visit("safety:audit", "error", _url("safety:audit") + "?since=someday", (STAFF,), status=400),
+    ],
+    "safety:operator_person": lambda w: [
+        Visit("safety:operator_person", "form", _url("safety:operator_person", w.users["dan"]), (STAFF,)),
+    ],
     "accounts:blocked": lambda w: [
         Visit("accounts:blocked", "empty", _url("accounts:blocked"), (MEMBER,)),
         Visit("accounts:blocked", "full", _url("accounts:blocked"), (FACILITATOR,)),
@@ -1017,6 +1082,10 @@ POST_ONLY = "POST only: answers with a redirect; its error states render pages t
 LEGACY = "an old numeric address: a redirect to the public one for listed groups' meetings, else the 404 page"
 EXCLUDED: dict[str, str] = {
     "speakers:listing": POST_ONLY,
+    "safety:decide": POST_ONLY,
+    "safety:content": POST_ONLY,
+    "safety:operator_decide": POST_ONLY,
+    "safety:operator_content": POST_ONLY,
     "speakers:accept": POST_ONLY,
     "speakers:decline": POST_ONLY,
     "admin:": "Django's own admin, for staff: its markup is Django's, not the app's (phones: PHONE_ONLY)",
