@@ -804,6 +804,12 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
         Visit("accounts:profile", "full", _url("accounts:profile", w.users["ann"]), EVERYONE),
         Visit("accounts:profile", "empty", _url("accounts:profile", w.users["nia"]), (ANONYMOUS, NEWCOMER)),
     ],
+    "accounts:security": lambda w: [Visit("accounts:security", "default", _url("accounts:security"), (MEMBER,))],
+    "usersessions_list": lambda w: [Visit("usersessions_list", "default", _url("usersessions_list"), (MEMBER,))],
+    "mfa_index": lambda w: [Visit("mfa_index", "off", _url("mfa_index"), (MEMBER,))],
+    "mfa_activate_totp": lambda w: [Visit("mfa_activate_totp", "form", _url("mfa_activate_totp"), (MEMBER,))],
+    "mfa_list_webauthn": lambda w: [Visit("mfa_list_webauthn", "empty", _url("mfa_list_webauthn"), (MEMBER,))],
+    "mfa_add_webauthn": lambda w: [Visit("mfa_add_webauthn", "form", _url("mfa_add_webauthn"), (MEMBER,))],
     "accounts:tokens": lambda w: [
         Visit("accounts:tokens", "empty", _url("accounts:tokens"), (MEMBER,)),
         Visit("accounts:tokens", "full", _url("accounts:tokens"), (FACILITATOR,)),
@@ -1080,7 +1086,19 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
 # Not pages: each with the reason. A key ending in ":" covers a whole namespace.
 POST_ONLY = "POST only: answers with a redirect; its error states render pages that are in PAGES"
 LEGACY = "an old numeric address: a redirect to the public one for listed groups' meetings, else the 404 page"
+# allauth's two-factor pages that need an account with it on: tests/accounts/test_security.py.
+NEEDS_TOTP = "needs an account with two-factor login on (tests/accounts/test_security.py)"
 EXCLUDED: dict[str, str] = {
+    "mfa_authenticate": "the code step of a half-done login, " + NEEDS_TOTP,
+    "mfa_reauthenticate": NEEDS_TOTP,
+    "mfa_deactivate_totp": NEEDS_TOTP,
+    "mfa_view_recovery_codes": NEEDS_TOTP,
+    "mfa_generate_recovery_codes": NEEDS_TOTP,
+    "mfa_download_recovery_codes": "a text file of recovery codes, not a page",
+    "mfa_reauthenticate_webauthn": "needs an account with a passkey (the browser's authenticator confirms)",
+    "mfa_remove_webauthn": "needs an account with a passkey (allauth's confirmation page)",
+    "mfa_edit_webauthn": "needs an account with a passkey (allauth's rename form)",
+    "mfa_login_webauthn": "passkey login: JSON for the login page's script, POST only",
     "speakers:listing": POST_ONLY,
     "safety:decide": POST_ONLY,
     "safety:content": POST_ONLY,
