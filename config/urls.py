@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.buddies.urls")),
     path("", include("roundtable.stories.urls")),
+    path("", include("roundtable.privacy.urls")),
 ]
 
 handler400 = "roundtable.core.views.bad_request"
