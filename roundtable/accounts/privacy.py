@@ -12,7 +12,7 @@ register(
     note="Your account is erased: you can no longer sign in, and your profile page is gone.",
 )  # fmt: skip
 register(
-    Profile, area="Account", label="Your profile", mine=("user",), deletion=Deletion.ERASE,
+    Profile, area="Account", label="Your profile", mine=("user",), deletion=Deletion.ERASE, many=("interests",),
     note="Your profile (name, headline, pitch, companies, where you are) is erased.",
 )  # fmt: skip
 register(

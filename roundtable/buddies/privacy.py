@@ -17,7 +17,7 @@ register(
 )  # fmt: skip
 register(PairMember, area="Buddies", label="Why you were matched", mine=("user",), deletion=Deletion.ERASE)
 register(
-    CheckIn, area="Buddies", label="Your check-ins", mine=("author",), deletion=Deletion.ERASE,
+    CheckIn, area="Buddies", label="Your check-ins", mine=("author",), deletion=Deletion.ERASE, many=("activities",),
     note="Your check-ins and replies are erased.",
 )  # fmt: skip
 register(CheckInReply, area="Buddies", label="Your replies to check-ins", mine=("author",), deletion=Deletion.ERASE)

@@ -14,7 +14,7 @@ register(
 register(
     Talk, area="Meetings", label="Talks you gave", mine=("speaker",), deletion=Deletion.ANONYMISE,
     fields=("meeting", "speaker_name", "title", "organisation", "bio", "abstract", "slides_url", "recording_url"),
-    scrub=("speaker_name", "bio"),
+    scrub=("speaker_name", "bio"), many=("topics",),
     note="Talks you gave stay on their meetings; your name and bio are taken off them.",
 )  # fmt: skip
 register(

@@ -12,6 +12,6 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from . import thirdparty  # noqa: F401 - django, allauth and task-framework models
-
         autodiscover_modules("privacy")
+        # After the apps' own, so that the account's area starts with the account itself.
+        from . import thirdparty  # noqa: F401 - django, allauth and task-framework models

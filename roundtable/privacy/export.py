@@ -59,7 +59,31 @@ def _rows(holding: Holding, user: User) -> list[dict[str, Any]]:
     # values() names a foreign key by its attname (group_id); the export uses the field's name.
     names = holding.exported_fields()
     attnames = {f.name: f.attname for f in holding.model._meta.concrete_fields}
-    return [{n: row[attnames[n]] for n in names} for row in qs.order_by("pk").values(*(attnames[n] for n in names))]
+    owners = [attnames[o] for o in holding.own_fields.values()]
+    found = list(qs.order_by("pk").values("pk", *{attnames[n] for n in names} | set(owners)))
+    rows = [{n: row[attnames[n]] for n in names} for row in found]
+    for name, owner in holding.own_fields.items():
+        for raw, row in zip(found, rows, strict=True):
+            if raw[attnames[owner]] != user.pk:
+                row[name] = None
+    for name in holding.many:
+        _add_many(holding, name, found, rows)
+    return rows
+
+
+def _add_many(holding: Holding, name: str, found: list[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
+    """Each row's related rows through the many-to-many field `name`, by name or id (one query)."""
+    m2m = holding.model._meta.get_field(name)
+    through = m2m.remote_field.through  # type: ignore[union-attr]
+    src, tgt = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()  # type: ignore[union-attr]
+    target = m2m.related_model
+    label = f"{tgt}__name" if any(f.name == "name" for f in target._meta.concrete_fields) else f"{tgt}_id"  # type: ignore[union-attr]
+    by_row: dict[int, list[Any]] = {}
+    pairs = through.objects.filter(**{f"{src}_id__in": [r["pk"] for r in found]}).order_by("pk")
+    for row_pk, value in pairs.values_list(f"{src}_id", label):
+        by_row.setdefault(row_pk, []).append(value)
+    for raw, row in zip(found, rows, strict=True):
+        row[name] = by_row.get(raw["pk"], [])
 
 
 def sections(user: User) -> list[Section]:

@@ -12,7 +12,8 @@ PrivacyConfig.ready), three lines:
 a row this person's: the export takes the rows matching any of them, in one query a model.
 `deletion` says what deleting the account does to those rows:
 
-- ERASE: the row goes, at once (its foreign key to the person is CASCADE, or `erase` deletes it);
+- ERASE: the row goes, at once (deleted before the account, last registered first, so an app
+  registers rows that refer to its other rows after them);
 - ANONYMISE: the row stays for others, naming nobody (the foreign key is SET_NULL, and the
   `scrub` text fields lose the person's names and email);
 - CHOICE: the person picks on the deletion page: keep anonymised, or remove
@@ -22,9 +23,10 @@ Optional: `fields` (exported, default every concrete field but `secret`), `secre
 exported: hashes, keys), `own_fields` (a field exported only when the given foreign key is the
 person: a note the other party wrote stays theirs), `linked` (SET_NULL foreign keys through
 which *other people's* rows point at the person, whose `scrub` fields are cleaned of the
-person's names on deletion), `note` (what deletion does, in plain words, for the page), `named` (foreign keys to people
-whose names the person always saw there: their own block list), `rows` (a function giving the
-export's rows where who sees what depends on each row: introductions).
+person's names on deletion), `note` (what deletion does, in plain words, for the page),
+`many` (many-to-many fields, exported as lists), `named` (foreign keys to people whose names
+the person always saw there: their own block list), `rows` (a function giving the export's rows
+where who sees what depends on each row: introductions).
 
 A model that holds nothing about a person, or whose rows go with another registered row,
 goes in EXCLUDED with its reason: `exclude("app.Model", "why")`.
@@ -59,6 +61,9 @@ class Holding:
     scrub: tuple[str, ...] = ()
     linked: tuple[str, ...] = ()
     note: str = ""
+    # Many-to-many fields exported as a list beside each row: the related rows' names where they
+    # have one (topics), else their ids. One query each, whatever the number of rows.
+    many: tuple[str, ...] = ()
     # Foreign keys to people whose names the person saw whatever the usual rule (their own
     # block list names the people they blocked).
     named: tuple[str, ...] = ()

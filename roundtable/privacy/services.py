@@ -137,7 +137,7 @@ def account_delete(*, user: User, keep_contributions: bool, request: HttpRequest
     """Delete the person's account (module docstring). `keep_contributions`: their stories and
     lessons stay, anonymised ("a former member"), rather than being removed."""
     with transaction.atomic():
-        user = User.objects.select_for_update().select_related("profile").get(pk=user.pk)
+        user = User.objects.select_for_update(of=("self",)).select_related("profile").get(pk=user.pk)
         pattern = _pattern(user)
         user_pk = user.pk
         if user.is_active:

@@ -3,6 +3,8 @@ summary) and /me/delete/ (behind allauth's reauthentication, which covers a seco
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from allauth.account.decorators import reauthentication_required
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -63,7 +65,8 @@ def summary(request: AuthedRequest) -> HttpResponse:
         areas.setdefault(holding.area, []).append(
             {"label": holding.label, "rows": rows, "columns": holding.exported_fields() if not rows else list(rows[0])}
         )
-    ctx = {"doc": doc, "person": doc["person"], "areas": areas, "you": export.YOU}
+    made = datetime.fromisoformat(doc["exported_at"])
+    ctx = {"doc": doc, "made": made, "person": doc["person"], "areas": areas, "you": export.YOU}
     response = render(request, "privacy/summary.html", ctx)
     response["Cache-Control"] = "no-store"
     return response

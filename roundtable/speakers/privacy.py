@@ -8,7 +8,7 @@ from .models import Expert, Invitation
 
 register(
     Expert, area="Speaking", label="Your speaker listing", mine=("user",), deletion=Deletion.ERASE,
-    fields=("public_id", "bio", "speaks_about", "region"),
+    fields=("public_id", "bio", "speaks_about", "region"), many=("topics",),
     note="Your speaker listing is erased, and with it the invitations you received.",
 )  # fmt: skip
 register(

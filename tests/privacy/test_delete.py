@@ -24,7 +24,10 @@ def test_after_deletion_no_row_names_the_person(keep: bool) -> None:
     w = build()
     pk, found = w.me.pk, _needles(w.me)
     assert {EMAIL, NAME, FIRST, LAST} <= set(found)
-    assert traces(pk, found) != []  # the walk does find them before
+    before = traces(pk, found)  # the walk finds them before: a row, a text, a waiting job's arguments
+    assert "accounts.User row" in before
+    assert any(t.startswith("django_tasks_database.DBTaskResult.args_kwargs") for t in before)
+    assert any(t.startswith("notifications.Notification.data") for t in before)
     account_delete(user=w.me, keep_contributions=keep)
     assert traces(pk, found) == []
 

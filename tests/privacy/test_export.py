@@ -7,11 +7,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from roundtable.groups.models import GroupVisibility
 from roundtable.privacy import export
 from roundtable.privacy.registry import HOLDINGS
 from roundtable.privacy.services import EXPORTS_PER_HOUR
 from roundtable.safety.models import AuditEvent
 from tests.clients import signed_in
+from tests.factories import GroupFactory, MembershipFactory
 
 from .world import EMAIL, NAME, build
 
@@ -41,12 +43,18 @@ def test_export_holds_every_registered_model_and_the_person() -> None:
 
 def test_export_names_other_people_only_as_the_person_could_see_them() -> None:
     w = build()
+    hidden = GroupFactory(name="The Quiet Harbour Circle", visibility=GroupVisibility.SECRET)
+    MembershipFactory(group=hidden, user=w.other)
+    w.other.profile.pitch = "Olive's private pitch"
+    w.other.profile.save()
     doc = _download(signed_in(w.me))
     text = json.dumps(doc)
     # Other people's emails, their private tracker and a group the person is not in never appear.
     assert w.other.email not in text
     assert w.third.email not in text
     assert "A person from the meetup" not in text
+    assert "The Quiet Harbour Circle" not in text
+    assert "Olive's private pitch" not in text
     suggestions = {s["text"]: s["author"] for s in doc["live.Suggestion"]}
     assert suggestions["Try the alumni association"] == export.YOU
     # `other` blocked the person: their name is hidden from them, as everywhere else.
@@ -113,8 +121,8 @@ def _export_queries(stories: int) -> int:
 
 
 def test_export_takes_a_fixed_number_of_queries() -> None:
-    """One query a registered model, whatever the number of rows, and two to name the other
-    people (their profiles, the blocks between them and the person)."""
+    """One query a registered model (and one a many-to-many field it exports), whatever the
+    number of rows, and two to name the other people (their profiles, the blocks between them and the person)."""
     small = _export_queries(1)
-    assert small == len(HOLDINGS) + 2
+    assert small == len(HOLDINGS) + sum(len(h.many) for h in HOLDINGS.values()) + 2
     assert _export_queries(5) == small

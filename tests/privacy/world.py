@@ -19,6 +19,7 @@ from roundtable.accounts.models import User
 from roundtable.accounts.services import api_token_create
 from roundtable.buddies.models import BuddyPair, CheckIn, CheckInReply, PairMember, PoolEntry
 from roundtable.groups.models import MembershipRole
+from roundtable.journal.tasks import email_landing_thanks
 from roundtable.meetings.feed_services import calendar_feed_create
 from roundtable.network.models import Introduction
 from roundtable.notifications.models import Notification
@@ -136,6 +137,7 @@ def build(*, stories: int = 1, email: str = EMAIL) -> World:
         note=f"Regards, {NAME}",
     )  # fmt: skip
     audit_record(action="account.password_changed", actor=me, subject=me)
+    email_landing_thanks.enqueue(owner_id=me.pk)  # waiting for the worker: dropped on deletion
     return World(me, other, third, group, sole_group, secret, feed_token)
 
 
