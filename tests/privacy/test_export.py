@@ -83,12 +83,14 @@ def test_anonymous_visitors_are_sent_to_sign_in() -> None:
 
 def test_api_export_needs_a_token_and_gives_the_same_document() -> None:
     w = build()
-    assert Client().get("/api/v1/me/export").status_code == 401
-    response = Client().get("/api/v1/me/export", HTTP_AUTHORIZATION=f"Bearer {w.token_secret}")
+    assert Client().get("/api/v1/me/data").status_code == 401
+    response = Client().get("/api/v1/me/data", HTTP_AUTHORIZATION=f"Bearer {w.token_secret}")
     assert response.status_code == 200
     body = response.json()
     assert body["format"] == "roundtable-export"
     assert body["person"]["email"] == EMAIL
+    assert set(HOLDINGS) <= set(body)
+    assert len(body["tracker.Contact"]) == 1
 
 
 def test_exports_are_limited_per_hour() -> None:
