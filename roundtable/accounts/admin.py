@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from roundtable.core.text import ADMIN_TEXT_RULE
 
-from .models import ApiToken, Profile, User
+from .models import ApiToken, Block, Profile, User
 
 
 @admin.register(User)
@@ -35,3 +35,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
     raw_id_fields = ("user",)
     exclude = ("token_hash",)
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    """Read-only: a block is its maker's own choice (accounts.blocks). Operators look at blocks
+    when they handle a harassment report; they never make or lift one for someone."""
+
+    list_display = ("blocker", "blocked", "created_at")
+    raw_id_fields = ("blocker", "blocked")
+    readonly_fields = ("blocker", "blocked", "created_at")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -76,7 +76,11 @@ def owners_sharing_a_group(viewer: Viewer, owner_ids: Iterable[int]) -> set[int]
     )
     shared = set(
         Membership.objects.filter(
-            user_id__in=ids, state=MembershipState.ACTIVE, admission__in=VETTED_ADMISSIONS, group_id__in=mine
+            user_id__in=ids,
+            state=MembershipState.ACTIVE,
+            admission__in=VETTED_ADMISSIONS,
+            group_id__in=mine,
+            pseudonym="",  # as shares_a_group: a pseudonymous membership does not count
         ).values_list("user_id", flat=True)
     )
     if viewer.pk in ids:

@@ -117,8 +117,11 @@ def block(request: AuthedRequest, public_id: str) -> HttpResponse:
     """GET asks (core/confirm.py), saying exactly what blocking does; POST blocks."""
     person = _blockable(request, public_id)
     mine = Block.objects.filter(blocker=request.user, blocked=person).exists()
+    # Someone who blocked the viewer is missing to them, here as on their profile: a page
+    # naming them (or a block that works) would tell the viewer they were blocked.
+    if not mine and blocks.kept_apart(request.user.pk, person.pk):
+        raise Http404("No such person.")
     if request.method == "GET":
-        # Blocking someone who blocked the viewer works as for anyone: nothing here tells of it.
         if mine:
             return redirect("accounts:blocked")
         return render_confirm(

@@ -19,6 +19,7 @@ from roundtable.accounts import blocks
 from roundtable.accounts.models import Profile, User, Visibility
 from roundtable.core.errors import ServiceError
 from roundtable.core.text import TextError, clean_text
+from roundtable.groups.identity import pseudonyms
 from roundtable.groups.models import VETTED_ADMISSIONS, Group, Membership, MembershipState
 from roundtable.tracker.models import Activity
 
@@ -47,6 +48,12 @@ MIN_TO_MATCH = 2
 NOBODY_TO_PAIR = (
     "Fewer than two members are waiting, so a run now would pair nobody. Invite members to join the pool "
     "from their buddy page."
+)
+
+
+PSEUDONYM_POOL = (
+    "You go by a pseudonym in this group, and buddies see each other's profile: join the pool open to "
+    "everyone on Roundtable instead, or appear by your profile name in this group first."
 )
 
 
@@ -115,7 +122,12 @@ def _checked(prefs: Preferences) -> Preferences:
 def pool_join(*, user: User, group: Group | None, preferences: Preferences) -> PoolEntry:
     """Put the user in a pool (the group's, or the platform's when `group` is None) with these
     preferences; already in one, this changes the pool and the preferences. The caller has
-    checked the group (permissions.group_for_pool). Raises BuddyError for a bad preference."""
+    checked the group (permissions.group_for_pool). Raises BuddyError for a bad preference, and
+    for a group's pool where the user goes by a pseudonym: buddies see each other's profile,
+    which would tie the pseudonym to them (groups/identity.py; issue 12, item 4).
+    """
+    if group is not None and pseudonyms(group.pk, [user.pk]):
+        raise BuddyError(PSEUDONYM_POOL)
     prefs = _checked(preferences)
     entry = PoolEntry.objects.select_for_update().filter(user=user, left_at__isnull=True).first()
     fields = {"group": group, "max_offset_hours": prefs.max_offset_hours, "checkin_day": prefs.checkin_day,
@@ -331,12 +343,14 @@ def person_of(
 
 def pool_entries(group: Group | None) -> list[PoolEntry]:
     """The open entries of a pool whose owners can be paired now: active accounts, without an
-    open pair, and (for a group's pool) still active members of the group."""
+    open pair, and (for a group's pool) still active members of the group who do not go by a
+    pseudonym there (pool_join: a pairing shows profiles)."""
     qs = PoolEntry.objects.filter(group=group, left_at__isnull=True, user__is_active=True).exclude(
         user__in=PairMember.objects.filter(pair__ended_at__isnull=True).values("user_id")
     )
     if group is not None:
-        qs = qs.filter(user__in=Membership.objects.filter(group=group, state=MembershipState.ACTIVE).values("user_id"))
+        members = Membership.objects.filter(group=group, state=MembershipState.ACTIVE, pseudonym="")
+        qs = qs.filter(user__in=members.values("user_id"))
     return list(qs.select_related("user__profile").order_by("user_id"))
 
 

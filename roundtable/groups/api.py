@@ -24,6 +24,7 @@ from .models import Format, Group, GroupVisibility, JoinPolicy, Kind, Membership
 from .places import resolve
 from .schedule_note import shown_note
 from .selectors import PAGE_SIZE, DiscoveryFilters, GroupResult
+from .templates_of_kind import TEMPLATES
 
 router = Router(tags=["groups"])
 
@@ -92,6 +93,14 @@ class GroupDetailOut(GroupOut):
     )
     my_state: str | None = None
     my_role: str | None = None
+    allow_pseudonyms: bool = Field(
+        default=False, description="Members may appear in this group by a name of their choosing (issue 12)."
+    )
+    my_pseudonym: str | None = Field(
+        default=None,
+        description="How the caller appears in this group when they chose a name (null: by their profile name, "
+        "or not a member). Nobody else's pseudonym is ever tied to a profile by this API.",
+    )
 
 
 class GroupPage(Schema):
@@ -135,10 +144,16 @@ class GroupIn(BodySchema):
     eligibility_question: SingleLine = Field(default="", max_length=300)
     visibility: GroupVisibility = GroupVisibility.LISTED
     topics: list[SingleLine] = Field(default=[], max_length=12)
+    allow_pseudonyms: bool | None = Field(
+        default=None, description="Members may appear by a name of their choosing; null: the kind's default."
+    )
 
 
 class JoinIn(BodySchema):
     answer: MultiLine = Field(default="", max_length=2000)
+    pseudonym: SingleLine = Field(
+        default="", max_length=40, description="How you appear in the group (groups that allow pseudonyms only)."
+    )
     accept_ground_rules: bool = Field(
         default=False,
         description="True: the person read and accepts the group's ground rules (the group's `ground_rules`). "
@@ -356,6 +371,8 @@ def get_group(request: HttpRequest, slug: SingleLine) -> dict[str, Any]:
             "my_rules_to_accept": rules.must_accept(m, group),
             "my_state": m.state if m else None,
             "my_role": m.role if m else None,
+            "allow_pseudonyms": group.allow_pseudonyms,
+            "my_pseudonym": (m.pseudonym or None) if m else None,
         }
     )
     return data
@@ -390,6 +407,9 @@ def create_group(request: HttpRequest, payload: GroupIn) -> Status:
         eligibility_question=payload.eligibility_question,
         visibility=payload.visibility,
         topics=tuple(payload.topics),
+        allow_pseudonyms=payload.allow_pseudonyms
+        if payload.allow_pseudonyms is not None
+        else TEMPLATES[payload.kind].allow_pseudonyms,
     )
     group = services.group_create(creator=request.auth, data=data)  # type: ignore[attr-defined]
     return Status(201, get_group(request, group.slug))
@@ -407,7 +427,11 @@ def join_group(request: HttpRequest, slug: SingleLine, payload: JoinIn) -> dict[
     group = _visible(viewer, slug)
     try:
         m = services.membership_join(
-            group=group, user=viewer, answer=payload.answer, accept_rules=payload.accept_ground_rules
+            group=group,
+            user=viewer,
+            answer=payload.answer,
+            accept_rules=payload.accept_ground_rules,
+            pseudonym=payload.pseudonym,
         )
     except services.GroupError as exc:
         if exc.field == "accept_rules":
@@ -452,3 +476,31 @@ def leave_group(request: HttpRequest, slug: SingleLine) -> dict[str, Any]:
     group = _visible(viewer, slug)
     m = services.membership_leave(group=group, user=viewer)
     return {"group": group.slug, "state": m.state, "role": m.role, "detail": "You left the group."}
+
+
+class PseudonymIn(BodySchema):
+    pseudonym: SingleLine = Field(
+        max_length=40, description="How you appear in this group; an empty string: by your profile name."
+    )
+
+
+class PseudonymOut(Schema):
+    group: str
+    pseudonym: str | None
+    detail: str
+
+
+@router.put(
+    "/{slug}/pseudonym",
+    response={200: PseudonymOut, 400: Error, 401: Error, 404: Error, 409: Error, 422: Error},
+    auth=token_auth,
+)
+def set_pseudonym(request: HttpRequest, slug: SingleLine, payload: PseudonymIn) -> dict[str, Any]:
+    """Choose how you appear in a group (issue 12): a pseudonym where the group allows them, or
+    "" for your profile name. 400 with the reason for a name that may not be used, 409 in a
+    group that does not offer pseudonyms, 404 for anyone not a member (as a missing group)."""
+    viewer = api_viewer(request)
+    group = _visible(viewer, slug)
+    m = services.membership_pseudonym_set(group=group, user=viewer, pseudonym=payload.pseudonym)
+    detail = f"You appear as {m.pseudonym} in this group." if m.pseudonym else "You appear by your profile name."
+    return {"group": group.slug, "pseudonym": m.pseudonym or None, "detail": detail}

@@ -10,7 +10,7 @@ from roundtable.core.zones import ZoneField, zone_choices
 from .models import Format, GroupVisibility, JoinPolicy, Kind
 from .places import KM_PER_MILE, resolve
 from .selectors import DiscoveryFilters
-from .services import GroupData
+from .services import PSEUDONYM_HELP, PSEUDONYM_MAX, GroupData
 from .templates_of_kind import TEMPLATES
 
 
@@ -222,6 +222,13 @@ class GroupForm(forms.Form):
         help_text="Approval groups ask this of everyone who wants to join.",
     )
     visibility = forms.ChoiceField(choices=GroupVisibility.choices, widget=forms.RadioSelect)
+    allow_pseudonyms = forms.BooleanField(
+        label="Members may appear by a name of their choosing",
+        required=False,
+        help_text="For groups where belonging is itself sensitive. A member who chooses a name appears by it "
+        "alone on the group's pages, meetings and live room, with no link to their profile, and their profile "
+        "does not list the group. Turning this off stops new names; members keep the ones they chose.",
+    )
     topics = SingleLineField(
         max_length=600, required=False, help_text="Comma-separated, for example: interviewing, LinkedIn."
     )
@@ -238,6 +245,7 @@ class GroupForm(forms.Form):
             "format": Format.IN_PERSON,
             "join_policy": JoinPolicy.OPEN,
             "visibility": GroupVisibility.LISTED,
+            "allow_pseudonyms": t.allow_pseudonyms,
         }
 
     def data_object(self) -> GroupData:
@@ -261,11 +269,24 @@ class GroupForm(forms.Form):
             visibility=d["visibility"],
             time_zone=d.get("time_zone") or "",
             topics=topics,
+            allow_pseudonyms=bool(d.get("allow_pseudonyms")),
         )
 
 
 class JoinRequestForm(forms.Form):
     answer = MultiLineField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PseudonymForm(OneMessagePerField):
+    """How you appear in this group (services.membership_pseudonym_set checks the rest)."""
+
+    pseudonym = SingleLineField(
+        label="Name in this group",
+        max_length=PSEUDONYM_MAX,
+        required=False,
+        help_text=PSEUDONYM_HELP,
+        error_messages={"max_length": f"Keep it to {PSEUDONYM_MAX} characters or fewer."},
+    )
 
 
 class InviteForm(OneMessagePerField):

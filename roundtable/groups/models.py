@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -81,6 +82,10 @@ class Group(models.Model):
     # takes no new members and has no meetings ahead (services.group_archive). Issue 9:
     # a group whose last facilitator goes is handed over or archived, never orphaned.
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Issue 12, item 4: members may appear by a chosen name only (Membership.pseudonym; who
+    # sees what: groups/identity.py). Turning it off stops new pseudonyms; members who chose
+    # one keep it, since showing their real names then would break what they joined under.
+    allow_pseudonyms = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -156,10 +161,19 @@ class Membership(models.Model):
     # with no time (null): nobody was locked out by the change.
     rules_version_accepted = models.PositiveIntegerField(default=1)
     rules_accepted_at = models.DateTimeField(null=True, blank=True)
+    # How this person appears in this group when they chose not to appear by their real name
+    # ("" = by their profile's name). Set only through services.membership_pseudonym_set;
+    # read only through groups/identity.py.
+    pseudonym = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["group", "user"], name="membership_one_per_person"),
+            # Case-insensitively unique within the group (the service compares casefolded names
+            # first and explains; this catches two people choosing at once).
+            models.UniqueConstraint(
+                Lower("pseudonym"), "group", condition=~Q(pseudonym=""), name="membership_pseudonym_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(role="member") | Q(state="active"),
                 name="membership_facilitator_role_valid",
@@ -177,6 +191,10 @@ class Membership(models.Model):
     @property
     def is_facilitator(self) -> bool:
         return self.is_active and self.role == MembershipRole.FACILITATOR
+
+    @property
+    def is_pseudonymous(self) -> bool:
+        return bool(self.pseudonym)
 
 
 class Invite(models.Model):

@@ -6,6 +6,8 @@ The rules:
 - unlisted groups are visible to anyone holding the link, except people banned from them;
 - secret groups are visible only to their active members.
 - member lists are visible only to active members;
+- a member who goes by a pseudonym in a group is named only as identity.py says, and the
+  group is left off their profile for everyone but them;
 - the venue of a group that is not listed is shown only to its active members, as the
   address of its meetings is (meetings.permissions): its link may travel further than
   its members would have their meeting place go.
@@ -134,8 +136,12 @@ def discoverable_parts(user: Viewer) -> tuple[QuerySet[Group], QuerySet[Group] |
 
 def visible_group_ids_for_profile(viewer: Viewer, owner: User) -> QuerySet[Membership]:
     """The owner's active memberships that the viewer may see on the owner's profile:
-    listed groups, and any group the viewer is an active member of too."""
+    listed groups, and any group the viewer is an active member of too; never one where the
+    owner goes by a pseudonym (identity.py), except to the owner themself."""
     qs = Membership.objects.filter(user=owner, state=MembershipState.ACTIVE).select_related("group")
+    if viewer.is_authenticated and viewer.pk == owner.pk:
+        return qs
+    qs = qs.filter(pseudonym="")
     if not viewer.is_authenticated:
         return qs.filter(group__visibility=GroupVisibility.LISTED)
     shared = Membership.objects.filter(user=viewer, state=MembershipState.ACTIVE).values("group_id")
@@ -157,8 +163,10 @@ def shares_a_group(viewer: Viewer, owner: User) -> bool:
     mine = Membership.objects.filter(user=viewer, state=MembershipState.ACTIVE, admission__in=VETTED_ADMISSIONS).values(
         "group_id"
     )
+    # A group where the owner goes by a pseudonym does not count: their profile showing more
+    # to its members would tell those members that the person behind the pseudonym is one of them.
     return Membership.objects.filter(
-        user=owner, state=MembershipState.ACTIVE, admission__in=VETTED_ADMISSIONS, group_id__in=mine
+        user=owner, state=MembershipState.ACTIVE, admission__in=VETTED_ADMISSIONS, group_id__in=mine, pseudonym=""
     ).exists()
 
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from roundtable.accounts.models import User
 from roundtable.core.errors import ServiceError
 from roundtable.core.markdown import render_markdown
+from roundtable.core.text import TextError, clean_text
 from roundtable.core.tokens import hash_secret, new_secret
 
 from . import notifications, rules
@@ -60,6 +61,7 @@ class GroupData:
     visibility: str = GroupVisibility.LISTED
     time_zone: str = ""
     topics: tuple[str, ...] = ()
+    allow_pseudonyms: bool = False
 
 
 SLUG_SUFFIX_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
@@ -136,6 +138,7 @@ def _apply(group: Group, data: GroupData) -> None:
     group.join_policy = data.join_policy
     group.eligibility_question = data.eligibility_question if data.join_policy == JoinPolicy.APPROVAL else ""
     group.visibility = data.visibility
+    group.allow_pseudonyms = data.allow_pseudonyms
     if data.format == Format.VIRTUAL and not data.location_text:
         group.location_text = group.location_label = ""
         group.latitude = group.longitude = None
@@ -227,8 +230,9 @@ def group_create(*, creator: User, data: GroupData) -> Group:
 def group_update(*, group: Group, data: GroupData, by: User | None = None) -> Group:
     """Save a group's settings. When the ground rules' text really changes (rules.text_changed)
     their version goes up by one and rules_changed_at is now: `by` (the facilitator who edited)
-    accepts the new version at once, and every other active member is told (notification
-    "groups.rules_changed") and asked to accept again before they next enter a live room."""
+    accepts the new version at once, and every other active member is told by the worker
+    (notification "groups.rules_changed", groups.tasks.tell_rules_changed) and asked to accept
+    again before they next enter a live room."""
     _validate(data)
     old_rules = Group.objects.filter(pk=group.pk).values_list("ground_rules", flat=True).first() or ""
     _apply(group, data)
@@ -244,9 +248,14 @@ def group_update(*, group: Group, data: GroupData, by: User | None = None) -> Gr
             )
             group.__dict__.pop("_membership_cache", None)
         if rules.has_rules(group):
-            from .events import rules_changed
+            # One notification a member: the worker tells them, not this request (a group of
+            # thousands would otherwise hold the editor's page for as many inserts).
+            from .tasks import tell_rules_changed
 
-            rules_changed(group=group, by=by)
+            group_id, by_id, version = group.pk, by.pk if by is not None else None, group.rules_version
+            transaction.on_commit(
+                lambda: tell_rules_changed.enqueue(group_id=group_id, by_id=by_id, version=version), robust=True
+            )
     group.topics.set(topics_from_names(data.topics))
     group_reindex(group=group)
     bump_discovery_generation()
@@ -273,14 +282,23 @@ def _lock_membership(group: Group, user: User) -> Membership | None:
 
 @transaction.atomic
 def membership_join(
-    *, group: Group, user: User, answer: str = "", invite: Invite | None = None, accept_rules: bool = False
+    *,
+    group: Group,
+    user: User,
+    answer: str = "",
+    invite: Invite | None = None,
+    accept_rules: bool = False,
+    pseudonym: str = "",
 ) -> Membership:
     """Join an open group, ask to join an approval group, or join through an invite.
     An invite made for a facilitator (Invite.role) makes its user a facilitator.
 
     A group with ground rules needs `accept_rules=True` (the person ticked "I accept the
     ground rules"): otherwise GroupError, field "accept_rules", status 422. The membership
-    records the version accepted and when. An active member asks nothing (returned as is)."""
+    records the version accepted and when. An active member asks nothing (returned as is).
+    `pseudonym` (groups that allow them): how the person appears in the group, checked as
+    membership_pseudonym_set does (GroupError, field "pseudonym"); someone coming back keeps
+    the one they had unless they give a new one."""
     if group.archived_at is not None:
         raise GroupError("This group is archived: it takes no new members.", status=409)
     m = _lock_membership(group, user)
@@ -305,6 +323,7 @@ def membership_join(
         raise GroupError("Keep your answer to 2,000 characters or fewer.", field="answer")
     if rules.has_rules(group) and not accept_rules:
         raise GroupError(RULES_NOT_ACCEPTED, field="accept_rules", status=422)
+    chosen = _checked_pseudonym(group, user, pseudonym)
     state = MembershipState.PENDING if needs_approval else MembershipState.ACTIVE
     # How it began (Membership.admission): membership_decide sets APPROVED when a facilitator says yes.
     admission = Admission.INVITED if invite is not None else Admission.JOINED
@@ -320,8 +339,11 @@ def membership_join(
             decided_at=None if needs_approval else now,
             rules_version_accepted=group.rules_version,
             rules_accepted_at=now,
+            pseudonym=chosen,
         )
     else:
+        if chosen:
+            m.pseudonym = chosen
         m.state = state
         m.admission = admission
         m.role = role or MembershipRole.MEMBER
@@ -339,6 +361,76 @@ def membership_join(
         transaction.on_commit(lambda: notifications.request_received(membership_id=m.pk))
     bump_discovery_generation()
     return m
+
+
+PSEUDONYM_MAX = 40
+TAKEN = "Someone in this group already goes by that name: choose another."
+PSEUDONYM_HELP = (
+    "1 to 40 characters, with at least one letter or digit. Members, facilitators and the group's pages "
+    "show only this name and never link it to your profile; the site's moderators can see who you are if "
+    "someone reports a problem. It must differ from every other name in the group (ignoring capitals) and "
+    "from your own profile name. Leave it empty to appear by your profile name."
+)
+
+
+def pseudonym_problem(*, group: Group, user: User, pseudonym: str) -> str | None:
+    """Why `pseudonym` (already cleaned by core.text) may not be this person's in the group, or None.
+
+    The rules, and why: at least one letter or digit (a name people can tell apart and say
+    aloud in a live room); unique in the group ignoring case, among everyone who has or had a
+    membership there (one name, one person, even on what people who left wrote); not the real
+    name of anyone active in the group (nobody can pass for another member) and not the
+    person's own profile name (it would not hide them)."""
+    if not any(ch.isalnum() for ch in pseudonym):
+        return "Use at least one letter or digit."
+    folded = pseudonym.casefold()
+    if folded == user.display_name.casefold():
+        return "That is your profile name: choose a name that does not identify you."
+    others = Membership.objects.filter(group=group).exclude(user=user)
+    if any(p.casefold() == folded for p in others.exclude(pseudonym="").values_list("pseudonym", flat=True)):
+        return TAKEN
+    real_names = others.filter(state=MembershipState.ACTIVE).values_list("user__profile__display_name", flat=True)
+    if any((n or "").casefold() == folded for n in real_names):
+        return "A member of this group is called that: choose a name of your own."
+    return None
+
+
+@transaction.atomic
+def membership_pseudonym_set(*, group: Group, user: User, pseudonym: str) -> Membership:
+    """Set how an active or pending member appears in the group (identity.py): `pseudonym`
+    ("" to appear by their profile name). Raises GroupError: field "pseudonym" with the reason
+    (status 400), status 404 for someone with no active or pending membership, 409 for a new
+    pseudonym in a group that does not allow them (clearing one is always allowed)."""
+    m = _lock_membership(group, user)
+    if m is None or m.state not in (MembershipState.ACTIVE, MembershipState.PENDING):
+        raise GroupError("You are not a member of this group.", status=404)
+    if pseudonym.strip() == m.pseudonym:
+        return m
+    pseudonym = _checked_pseudonym(group, user, pseudonym)
+    m.pseudonym = pseudonym
+    try:
+        with transaction.atomic():
+            m.save(update_fields=["pseudonym"])
+    except IntegrityError:
+        raise GroupError(TAKEN, field="pseudonym") from None
+    group.__dict__.pop("_membership_cache", None)
+    return m
+
+
+def _checked_pseudonym(group: Group, user: User, pseudonym: str) -> str:
+    """A pseudonym chosen on joining, cleaned and checked as membership_pseudonym_set does."""
+    try:
+        pseudonym = clean_text(pseudonym, multiline=False, max_length=PSEUDONYM_MAX).strip()
+    except TextError as exc:
+        raise GroupError(exc.reason, field="pseudonym") from None
+    if not pseudonym:
+        return ""
+    if not group.allow_pseudonyms:
+        raise GroupError("This group does not offer pseudonyms.", field="pseudonym", status=409)
+    problem = pseudonym_problem(group=group, user=user, pseudonym=pseudonym)
+    if problem:
+        raise GroupError(problem, field="pseudonym")
+    return pseudonym
 
 
 RULES_NOT_ACCEPTED = "Please read the group's ground rules and tick “I accept the ground rules” to join."

@@ -15,6 +15,9 @@ class GroupTemplate:
     repeat: str
     meeting_minutes: int
     description: str
+    # Members may appear by a chosen name only (issue 12, item 4): on by default where people
+    # come to ask for help safely.
+    allow_pseudonyms: bool = False
 
 
 TEMPLATES: dict[str, GroupTemplate] = {
@@ -60,6 +63,7 @@ TEMPLATES: dict[str, GroupTemplate] = {
         repeat="weekly",
         meeting_minutes=75,
         description="A safe, confidential space to share the ups and downs of the job search.",
+        allow_pseudonyms=True,
     ),
 }
 

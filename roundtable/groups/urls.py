@@ -12,6 +12,7 @@ urlpatterns = [
     path("groups/<slug:slug>/", views.detail, name="detail"),
     path("groups/<slug:slug>/members/", views.members, name="members"),
     path("groups/<slug:slug>/join/", views.join, name="join"),
+    path("groups/<slug:slug>/appearance/", views.appearance, name="appearance"),
     path("groups/<slug:slug>/rules/", views.ground_rules, name="rules"),
     path("groups/<slug:slug>/leave/", views.leave, name="leave"),
     path("groups/<slug:slug>/manage/", views.dashboard, name="dashboard"),

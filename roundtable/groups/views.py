@@ -34,8 +34,8 @@ from roundtable.live import selectors as live_selectors
 from roundtable.meetings.selectors import group_schedules, upcoming_for_group
 
 from . import cache as discovery_cache
-from . import permissions, rules, selectors, services
-from .forms import DiscoveryForm, GroupForm, InviteForm, JoinRequestForm
+from . import identity, permissions, rules, selectors, services
+from .forms import DiscoveryForm, GroupForm, InviteForm, JoinRequestForm, PseudonymForm
 from .models import Group, Invite, JoinPolicy, Kind, Membership, MembershipRole, MembershipState, Topic
 from .pages import Make, anonymous_page
 from .schedule_note import shown_note
@@ -435,6 +435,7 @@ def _detail_context(
     join_form: JoinRequestForm | None = None,
     join_error: str = "",
     rules_error: str = "",
+    pseudonym_error: str = "",
 ) -> dict[str, object]:
     membership = permissions.membership_of(request.user, group)
     is_member = membership is not None and membership.state == MembershipState.ACTIVE
@@ -460,9 +461,11 @@ def _detail_context(
         "is_facilitator": membership is not None and membership.is_facilitator,
         "topics": list(group.topics.all()),
         "venue": permissions.venue_for(request.user, group),
-        "facilitators": list(selectors.facilitators_of(group)) if is_member else [],
+        "facilitators": identity.dress(selectors.facilitators_of(group), request.user) if is_member else [],
         "join_form": join_form or JoinRequestForm(),
         "join_error": join_error,
+        "pseudonym_error": pseudonym_error,
+        "pseudonym_help": services.PSEUDONYM_HELP,
         "advice": KIND_ADVICE[group.kind],
         "show_count": group.visibility != "secret" or is_member,
         "upcoming": upcoming_for_group(group, request.user),
@@ -476,8 +479,51 @@ def members(request: HtmxRequest, slug: str) -> HttpResponse:
         return render(request, "groups/members_hidden.html", {"group": group}, status=403)
     nav.mark_group(request, member=permissions.is_member(request.user, group))
     ahead = [m for m in upcoming_for_group(group, request.user) if not m.is_cancelled]
-    ctx = {"group": group, "members": list(selectors.members_of(group)), "next_meeting": ahead[0] if ahead else None}
+    ctx = {
+        "group": group,
+        "members": identity.dress(selectors.members_of(group), request.user),
+        "next_meeting": ahead[0] if ahead else None,
+        "mine": permissions.membership_of(request.user, group),
+    }
     return render(request, "groups/members.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appearance(request: AuthedRequest, slug: str) -> HttpResponse:
+    """How you appear in this group: your profile name, or a pseudonym where the group allows
+    them (identity.py). Anyone without an active or pending membership gets the group's 404."""
+    group = permissions.group_for_viewer(request.user, slug)
+    membership = permissions.membership_of(request.user, group)
+    if membership is None or membership.state not in (MembershipState.ACTIVE, MembershipState.PENDING):
+        raise Http404("No such group.")
+    data = request.POST if request.method == "POST" else None
+    form = PseudonymForm(data, initial={"pseudonym": membership.pseudonym})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                chosen = form.cleaned_data["pseudonym"]
+                services.membership_pseudonym_set(group=group, user=request.user, pseudonym=chosen)
+            except services.GroupError as exc:
+                exc.add_to(form)
+                status = exc.status
+            else:
+                membership.refresh_from_db()
+                if membership.pseudonym:
+                    messages.success(request, f"You appear as {membership.pseudonym} in this group.")
+                else:
+                    messages.success(request, "You appear by your profile name in this group.")
+                return redirect("groups:appearance", slug=group.slug)
+    nav.mark_group(request, member=membership.state == MembershipState.ACTIVE)
+    ctx = {
+        "group": group,
+        "membership": membership,
+        "form": form,
+        "shown": identity.appearance(user=request.user, pseudonym=membership.pseudonym, viewer=request.user),
+    }
+    return render(request, "groups/appearance.html", ctx, status=status)
 
 
 @login_required
@@ -531,17 +577,22 @@ def join(request: AuthedRequest, slug: str) -> HttpResponse:
         # Read without the form (an open group asks no question), under the same text rule.
         answer = clean_text(request.POST.get("answer", ""), multiline=True)
         m = services.membership_join(
-            group=group, user=request.user, answer=answer, accept_rules=request.POST.get("accept_rules") == "yes"
+            group=group,
+            user=request.user,
+            answer=answer,
+            accept_rules=request.POST.get("accept_rules") == "yes",
+            pseudonym=request.POST.get("pseudonym", "") if group.allow_pseudonyms else "",
         )
     except TextError as exc:
         form.is_valid()
         ctx = _detail_context(request, group, join_form=form, join_error=exc.reason)
         return render(request, "groups/detail.html", ctx, status=400)
     except services.GroupError as exc:
-        if exc.field in ("answer", "accept_rules"):
+        if exc.field in ("answer", "accept_rules", "pseudonym"):
             # What was typed stays; the refusal goes beside its field.
             form.is_valid()
-            error = {"join_error" if exc.field == "answer" else "rules_error": exc.message}
+            key = {"answer": "join_error", "accept_rules": "rules_error", "pseudonym": "pseudonym_error"}[exc.field]
+            error = {key: exc.message}
             ctx = _detail_context(request, group, join_form=form, **error)
             return render(request, "groups/detail.html", ctx, status=400)
         messages.error(request, exc.message)
@@ -590,7 +641,9 @@ def leave(request: AuthedRequest, slug: str) -> HttpResponse:
         "group": group,
         "membership": membership,
         "sole": sole,
-        "candidates": list(selectors.members_of(group).exclude(user=request.user)) if sole else [],
+        "candidates": identity.dress(selectors.members_of(group).exclude(user=request.user), request.user)
+        if sole
+        else [],
         "upcoming_count": selectors.meetings_ahead_count(group) if sole else 0,
         "pending_count": selectors.pending_requests(group).count() if sole else 0,
         "error": error,
@@ -621,7 +674,7 @@ def hand_over(request: AuthedRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"{successor.user.display_name} now facilitates {group.name}. You are a member.")
             return redirect("groups:detail", slug=group.slug)
-    candidates = list(selectors.members_of(group).exclude(user=request.user))
+    candidates = identity.dress(selectors.members_of(group).exclude(user=request.user), request.user)
     ctx = {"group": group, "candidates": candidates, "error": error}
     return render(request, "groups/hand_over.html", ctx, status=409 if error else 200)
 
@@ -678,14 +731,15 @@ def dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 def _dashboard_context(request: AuthedRequest, group: Group, invite_form: InviteForm) -> dict[str, object]:
-    members = list(selectors.members_of(group))
+    members = identity.dress(selectors.members_of(group), request.user)
     return {
         "group": group,
-        "pending": list(selectors.pending_requests(group)),
+        "pending": identity.dress(selectors.pending_requests(group), request.user),
         "members": members,
-        # Members who let facilitators see their roundtable history get a link to it.
-        "sharing": live_selectors.sharing_history([m.user_id for m in members]),
-        "banned": list(selectors.banned_of(group)),
+        # Members who let facilitators see their roundtable history get a link to it; never
+        # one who goes by a pseudonym here (the link carries their profile's public id).
+        "sharing": live_selectors.sharing_history([m.user_id for m in members if not m.pseudonym]),
+        "banned": identity.dress(selectors.banned_of(group), request.user),
         "invites": list(Invite.objects.filter(group=group, revoked_at__isnull=True).order_by("-created_at")[:50]),
         "invite_form": invite_form,
         "new_invite_url": request.session.pop(f"new_invite_{group.pk}", None),

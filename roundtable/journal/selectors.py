@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -83,6 +84,12 @@ class Candidate:
     user: User
 
 
+def _pseudonymous(meeting: Meeting) -> QuerySet[Membership, Any]:
+    """The people who go by a pseudonym in the meeting's group (groups/identity.py): never offered
+    to name in a goal or a reflection, which address people by their profile's public id."""
+    return Membership.objects.filter(group_id=meeting.group_id).exclude(pseudonym="").values("user_id")
+
+
 def goal_candidates(viewer: Viewer, meeting: Meeting) -> list[Candidate]:
     """The others going to the meeting whom the viewer may name in a goal (journal.permissions):
     active members with active accounts, by name; nothing for a viewer who may not see the
@@ -92,6 +99,7 @@ def goal_candidates(viewer: Viewer, meeting: Meeting) -> list[Candidate]:
     rsvps = (
         Rsvp.objects.filter(meeting=meeting, status=RsvpStatus.GOING, user__is_active=True)
         .exclude(user_id=viewer.pk)
+        .exclude(user_id__in=_pseudonymous(meeting))
         .filter(_active_member())
         .select_related("user__profile")
     )
@@ -107,6 +115,7 @@ def reflection_candidates(viewer: Viewer, meeting: Meeting) -> list[Candidate]:
     rsvps = (
         Rsvp.objects.filter(went_q(), meeting=meeting, user__is_active=True)
         .exclude(user_id=viewer.pk)
+        .exclude(user_id__in=_pseudonymous(meeting))
         .select_related("user__profile")
     )
     people = [Candidate(r.user.public_id, r.user.display_name, r.user) for r in rsvps]

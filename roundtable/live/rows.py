@@ -27,7 +27,7 @@ from django.db.transaction import TransactionManagementError
 
 from roundtable.accounts.models import Profile, User
 from roundtable.core import rawrows
-from roundtable.groups.models import Group
+from roundtable.groups.models import Group, Membership
 from roundtable.journal.models import SharedStatus
 from roundtable.meetings.models import Meeting
 
@@ -54,11 +54,19 @@ QUESTION = Question._meta.db_table
 ROOM = Roundtable._meta.db_table
 MEETING = Meeting._meta.db_table
 SHARED = SharedStatus._meta.db_table
+MEMBERSHIP = Membership._meta.db_table
 
 # A person's name as User.display_name gives it: the profile's display name, else the part
 # of the email before the @.
-NAME_COLUMNS = "u.email, p.display_name"
-PEOPLE = f"LEFT JOIN {USER} u ON u.id = {{fk}} LEFT JOIN {PROFILE} p ON p.user_id = u.id"
+# Issue 12, item 4: a member who goes by a pseudonym in the room's group is named by it
+# (groups/identity.py): the membership of the room's group joins on {room}, the row's room.
+NAME_COLUMNS = "u.email, COALESCE(NULLIF(gm.pseudonym, ''), p.display_name)"
+# Only table names from the models go in; {fk} and {room} are filled with column names below.
+PEOPLE = (
+    f"LEFT JOIN {USER} u ON u.id = {{fk}} LEFT JOIN {PROFILE} p ON p.user_id = u.id "  # noqa: S608
+    f"LEFT JOIN {MEMBERSHIP} gm ON gm.user_id = u.id AND gm.group_id = "
+    f"(SELECT rm.group_id FROM {ROOM} rr JOIN {MEETING} rm ON rm.id = rr.meeting_id WHERE rr.id = {{room}})"
+)
 
 
 def display_name(email: str | None, name: str | None) -> str:
@@ -109,23 +117,24 @@ def _date(value: Any) -> str | None:
 # Only table names from the models are put into these strings; every value is a parameter.
 TURNS_SQL = (
     f"SELECT t.id, t.user_id, t.position, t.status, c.text, {NAME_COLUMNS} FROM {TURN} t "  # noqa: S608
-    f"LEFT JOIN {CHALLENGE} c ON c.turn_id = t.id {PEOPLE.format(fk='t.user_id')} "
+    f"LEFT JOIN {CHALLENGE} c ON c.turn_id = t.id {PEOPLE.format(fk='t.user_id', room='t.roundtable_id')} "
     "WHERE t.roundtable_id = %s ORDER BY t.position, t.id"
 )
 PRESENT_SQL = (
     f"SELECT pa.user_id, {NAME_COLUMNS}, pa.checked_in_by_id FROM {PARTICIPANT} pa "  # noqa: S608
-    f"{PEOPLE.format(fk='pa.user_id')} "
+    f"{PEOPLE.format(fk='pa.user_id', room='pa.roundtable_id')} "
     "WHERE pa.roundtable_id = %s AND pa.left_at IS NULL ORDER BY pa.joined_at, pa.id"
 )
 SUGGESTIONS_SQL = (
     f"SELECT s.id, s.text, s.author_id, s.contact, s.link, s.starred, {NAME_COLUMNS}, s.starred_by_id, st.user_id "  # noqa: S608
-    f"FROM {SUGGESTION} s JOIN {TURN} st ON st.id = s.turn_id {PEOPLE.format(fk='s.author_id')} "
+    f"FROM {SUGGESTION} s JOIN {TURN} st ON st.id = s.turn_id "
+    f"{PEOPLE.format(fk='s.author_id', room='st.roundtable_id')} "
     "WHERE s.turn_id = %s ORDER BY s.created_at, s.id"
 )
 COMMITMENTS_SQL = f"SELECT id, text, due_on, status FROM {COMMITMENT} WHERE turn_id = %s ORDER BY created_at, id"  # noqa: S608
 QUESTIONS_SQL = (
     f"SELECT q.id, q.user_id, q.text, q.status, {NAME_COLUMNS} FROM {QUESTION} q "  # noqa: S608
-    f"{PEOPLE.format(fk='q.user_id')} WHERE q.roundtable_id = %s AND q.status IN (%s, %s) "
+    f"{PEOPLE.format(fk='q.user_id', room='q.roundtable_id')} WHERE q.roundtable_id = %s AND q.status IN (%s, %s) "
     "ORDER BY q.created_at, q.id"
 )
 # selectors.previous_turns(...).values("id", "challenge__text").first(): the member's latest turn

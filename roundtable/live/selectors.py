@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
 from roundtable.accounts.models import PRIVATE_FIELDS, SearchStatus, User
 from roundtable.accounts.permissions import Viewer, visible_profile_fields
-from roundtable.groups.models import Group
+from roundtable.groups.models import Group, Membership
 
 from .models import Commitment, CommitmentStatus, HistorySharing, Participant, Roundtable, Suggestion, Turn, TurnStatus
 
@@ -33,6 +33,17 @@ def previous_turns(user_id: int, group_id: int, before_roundtable: Roundtable) -
     )
 
 
+def _author_pseudonym(person: str = "author_id") -> Subquery:
+    """A suggestion's author's (or, person="starred_by_id", its starrer's) pseudonym in the group
+    of its meeting ("" or None for none; groups/identity.py): templates name the author
+    `{% firstof s.author_pseudonym s.author.display_name %}`."""
+    return Subquery(
+        Membership.objects.filter(
+            user_id=OuterRef(person), group_id=OuterRef("turn__roundtable__meeting__group_id")
+        ).values("pseudonym")[:1]
+    )
+
+
 def _with_history(turns: QuerySet[Turn]) -> QuerySet[Turn]:
     """Turns taken or under way, newest first, each with `challenge` (absent when none was
     written: use getattr(turn, "challenge", None)), `starred_suggestions` (with the profiles of
@@ -40,6 +51,7 @@ def _with_history(turns: QuerySet[Turn]) -> QuerySet[Turn]:
     starred = (
         Suggestion.objects.filter(starred=True)
         .select_related("author__profile", "starred_by__profile")
+        .annotate(author_pseudonym=_author_pseudonym(), starred_by_pseudonym=_author_pseudonym("starred_by_id"))
         .order_by("created_at", "id")
     )
     return (
@@ -113,6 +125,7 @@ def turn_summary(roundtable: Roundtable, user: User) -> TurnSummary:
                 "suggestions",
                 queryset=Suggestion.objects.filter(starred=True)
                 .select_related("author__profile", "starred_by__profile")
+                .annotate(author_pseudonym=_author_pseudonym(), starred_by_pseudonym=_author_pseudonym("starred_by_id"))
                 .order_by("created_at", "id"),
                 to_attr="starred_suggestions",
             ),
@@ -129,6 +142,12 @@ def turn_summary(roundtable: Roundtable, user: User) -> TurnSummary:
         .order_by("joined_at", "id")
     )
     viewer: Viewer = user
+    # People who go by a pseudonym in the group are left out: this list links profiles.
+    others = others.exclude(
+        user_id__in=Membership.objects.filter(group_id=roundtable.meeting.group_id)
+        .exclude(pseudonym="")
+        .values("user_id")
+    )
     people = [
         PersonSeen(user_id=p.user_id, public_id=p.user.public_id, fields=visible_profile_fields(viewer, p.user.profile))
         for p in others

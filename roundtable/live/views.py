@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from roundtable.accounts.models import User
 from roundtable.core.http import AuthedRequest
+from roundtable.groups import identity, rules
 from roundtable.groups import permissions as group_perms
-from roundtable.groups import rules
 from roundtable.groups.models import Group, Membership, MembershipRole, MembershipState
 from roundtable.meetings import permissions as meeting_perms
 from roundtable.meetings.models import Meeting
@@ -62,12 +62,13 @@ def _room_context(request: AuthedRequest, rt: Roundtable, *, display: bool = Fal
     if control and not display and not rt.is_ended and rt.mode != "questions":
         inside = Participant.objects.filter(roundtable=rt, left_at__isnull=True).values("user_id")
         with_turns = Turn.objects.filter(roundtable=rt).values("user_id")
-        walk_ins = list(
+        walk_ins = identity.dress(
             Membership.objects.filter(group=meeting.group, state=MembershipState.ACTIVE, role=MembershipRole.MEMBER)
             .exclude(user_id__in=inside)
             .exclude(user_id__in=with_turns)
             .select_related("user__profile")
-            .order_by("user__profile__display_name", "id")
+            .order_by("user__profile__display_name", "id"),
+            user,
         )
     return {
         "roundtable": rt,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 from roundtable.core.ids import is_public_id
 from roundtable.core.zones import zone_name
+from roundtable.groups import identity
 from roundtable.groups.models import Format, Group, GroupVisibility, MembershipState, Topic
 from roundtable.groups.permissions import Viewer, discoverable_groups
 from roundtable.groups.places import Place
@@ -104,6 +105,7 @@ def going(meeting: Meeting) -> QuerySet[Rsvp]:
     return (
         Rsvp.objects.filter(meeting=meeting, status=RsvpStatus.GOING)
         .select_related("user__profile")
+        .annotate(pseudonym=identity.pseudonym_subquery("user_id", "meeting__group_id"))
         .order_by("created_at", "id")
     )
 
@@ -112,6 +114,7 @@ def waitlist(meeting: Meeting) -> QuerySet[Rsvp]:
     return (
         Rsvp.objects.filter(meeting=meeting, status=RsvpStatus.WAITLISTED)
         .select_related("user__profile")
+        .annotate(pseudonym=identity.pseudonym_subquery("user_id", "meeting__group_id"))
         .order_by("waitlisted_at", "id")
     )
 

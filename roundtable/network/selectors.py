@@ -98,8 +98,10 @@ def recommendations_for_meeting(
     whatever the number going; the speaker adds none."""
     if not group_perms.can_see_members(viewer, meeting.group):
         return []
+    # A member who goes by a pseudonym in the group is never offered here: a recommendation
+    # links their profile (groups/identity.py; issue 12, item 4).
     member = Membership.objects.filter(
-        user_id=OuterRef("user_id"), group_id=meeting.group_id, state=MembershipState.ACTIVE
+        user_id=OuterRef("user_id"), group_id=meeting.group_id, state=MembershipState.ACTIVE, pseudonym=""
     )
     sent_away = Membership.objects.filter(
         user_id=OuterRef("user_id"),
@@ -186,6 +188,7 @@ def suggested_introductions(
             state=MembershipState.ACTIVE,
             user__is_active=True,
             user__profile__show_in_recommendations=True,
+            pseudonym="",  # never a pseudonymous member: an introduction shares profiles
         )
         .exclude(user=facilitator)
         .select_related("user__profile")
@@ -263,9 +266,10 @@ def introductions_of(user: User, *, limit: int = 100) -> MyIntroductions:
 
 def people_of_group(group: Group, *, exclude: list[int]) -> list[User]:
     """The group's active members with active accounts (facilitators first, then by name),
-    less `exclude`: whom an ask may name as introducer or target. One query."""
+    less `exclude`: whom an ask may name as introducer or target. One query. Members who go by
+    a pseudonym in the group are left out (an introduction names and links profiles)."""
     rows = (
-        Membership.objects.filter(group=group, state=MembershipState.ACTIVE, user__is_active=True)
+        Membership.objects.filter(group=group, state=MembershipState.ACTIVE, user__is_active=True, pseudonym="")
         .exclude(user_id__in=exclude)
         .select_related("user__profile")
     )

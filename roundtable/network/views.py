@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from roundtable.accounts.blocks import kept_apart_from
 from roundtable.accounts.models import User
 from roundtable.core.http import AuthedRequest
 from roundtable.groups import permissions as group_perms
@@ -128,7 +129,10 @@ def ask(request: AuthedRequest) -> HttpResponse:
     if group is None:
         memberships = [m for m in my_groups(request.user) if m.state == "active"]
         return render(request, "network/ask.html", {"memberships": memberships, "form": None})
-    people = selectors.people_of_group(group, exclude=[request.user.pk])
+    # Nobody with a block between them and the asker is offered, as target or introducer
+    # (accounts.blocks: their profiles are already missing to each other).
+    apart = kept_apart_from(request.user.pk)
+    people = selectors.people_of_group(group, exclude=[request.user.pk, *apart])
     initial = {"target": request.GET.get("to", "")[:12]}
     form = AskForm(request.POST if request.method == "POST" else None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -32,6 +32,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from roundtable.core.ids import is_public_id
+from roundtable.groups import identity
 from roundtable.groups.models import GroupVisibility, Membership, MembershipState
 from roundtable.groups.permissions import BEEN_IN_STATES, Viewer
 
@@ -70,7 +71,13 @@ def visible_stories(viewer: Viewer) -> QuerySet[Story]:
     """The stories the viewer may read (module rules), unordered beyond the model's newest first.
     Whether the viewer may see the name of the group a story names is selectors.story_card's
     question."""
-    return Story.objects.filter(_audience_q(viewer)).filter(_author_q(viewer))
+    # author_pseudonym: the author's pseudonym in the story's group, for selectors.story_card
+    # (groups/identity.py; issue 12, item 4).
+    return (
+        Story.objects.filter(_audience_q(viewer))
+        .filter(_author_q(viewer))
+        .annotate(author_pseudonym=identity.pseudonym_subquery("author_id", "group_id"))
+    )
 
 
 def secret_group_member_q(viewer: Viewer) -> Q:

@@ -98,6 +98,12 @@ def story_card(story: Story, viewer: Viewer, mine_groups: set[int]) -> StoryCard
     author__profile and group first."""
     name, author_id, is_mine = _author(story, viewer)
     group = story.group
+    pseudonym = getattr(story, "author_pseudonym", None) or ""
+    if pseudonym and name and not is_mine:
+        # An author who goes by a pseudonym in the story's group (groups/identity.py): named by
+        # it, unlinked, to the group's members; anonymous to everyone else, so that neither
+        # the pseudonym nor the membership shows outside the group.
+        name, author_id = (pseudonym if story.group_id in mine_groups else ""), ""
     named = _names_group(group, mine_groups)
     kinds = dict(Kind.choices)
     return StoryCard(

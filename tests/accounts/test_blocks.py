@@ -171,3 +171,32 @@ def test_the_api() -> None:
     assert api.delete(f"/api/v1/me/blocks/{bea.public_id}").status_code == 204
     assert api.delete(f"/api/v1/me/blocks/{bea.public_id}").status_code == 404
     assert Block.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_operators_see_blocks_in_the_admin_read_only() -> None:
+    a, b = UserFactory(email="maker@example.com"), UserFactory(email="kept@example.com")
+    made, _ = blocks.block_create(blocker=a, blocked=b)
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    admin = _client(operator)
+    listing = admin.get("/admin/accounts/block/")
+    assert listing.status_code == 200
+    assert ("maker@example.com" in listing.text, "kept@example.com" in listing.text) == (True, True)
+    assert admin.get("/admin/accounts/block/add/").status_code == 403
+    # The change page shows the block, with no way to save it.
+    change = admin.get(f"/admin/accounts/block/{made.pk}/change/")
+    assert (change.status_code, 'name="_save"' in change.text) == (200, False)
+    assert _client(a).get("/admin/accounts/block/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_block_page_of_someone_who_blocked_you_is_missing_as_their_profile_is() -> None:
+    a, b = UserFactory(name="Ada Quiet"), UserFactory()
+    blocks.block_create(blocker=a, blocked=b)
+    c = _client(b)
+    for r in (c.get(f"/people/{a.public_id}/"), c.get(f"/people/{a.public_id}/block/")):
+        assert (r.status_code, "Ada Quiet" in r.text) == (404, False)
+    assert c.post(f"/people/{a.public_id}/block/").status_code == 404
+    assert Block.objects.filter(blocker=b).count() == 0
+    # The one who blocked still reaches the page: it sends them to their list, to unblock.
+    assert _client(a).get(f"/people/{b.public_id}/block/").status_code == 302

@@ -184,10 +184,11 @@ def build_world() -> World:
         name="Job Search Support Circle", slug="rules-changed", kind=Kind.SUPPORT,
         ground_rules="What is said here stays here.\nOne person speaks at a time.\n"
         "No selling or recruiting: this circle is for support.",
-        rules_version=2, rules_changed_at=now - timedelta(days=1),
+        rules_version=2, rules_changed_at=now - timedelta(days=1), allow_pseudonyms=True,
     )  # fmt: skip
     facilitator_of(changed, user=rosa, rules_version_accepted=2)
-    MembershipFactory(group=changed, user=ann)
+    # Ann goes by a pseudonym there (issue 12, item 4): its pages name her by it alone.
+    MembershipFactory(group=changed, user=ann, pseudonym="Kestrel")
     w.groups = {
         "strategic": strategic, "speakers": speakers, "approval": approval, "empty": empty, "changed": changed
     }  # fmt: skip
@@ -493,6 +494,20 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     "groups:members": lambda w: [
         Visit("groups:members", "full", _url("groups:members", w.groups["strategic"]), SIGNED_IN),
         Visit("groups:members", "hidden", _url("groups:members", w.groups["strategic"]), (ANONYMOUS,), status=403),
+        Visit("groups:members", "pseudonyms", _url("groups:members", w.groups["changed"]), SIGNED_IN),
+    ],
+    "groups:appearance": lambda w: [
+        Visit("groups:appearance", "pseudonym", _url("groups:appearance", w.groups["changed"]), (MEMBER,)),
+        Visit("groups:appearance", "profile-name", _url("groups:appearance", w.groups["changed"]), (FACILITATOR,)),
+        Visit("groups:appearance", "not-offered", _url("groups:appearance", w.groups["strategic"]), (MEMBER,)),
+        Visit(
+            "groups:appearance",
+            "error",
+            _url("groups:appearance", w.groups["changed"]),
+            (MEMBER,),
+            submit={"pseudonym": "!!!"},
+            status=400,
+        ),
     ],
     "groups:dashboard": lambda w: [
         Visit("groups:dashboard", "full", _url("groups:dashboard", w.groups["approval"]), (FACILITATOR,)),

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 
@@ -70,7 +71,7 @@ def test_normalised_text_ignores_line_endings_and_trailing_space() -> None:
     assert rules.text_changed("A\nB", "A B") is True
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_version_goes_up_only_when_the_text_really_changes(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     group, fac, member = _group_with_rules()
     assert (group.rules_version, group.rules_changed_at) == (1, None)
@@ -98,7 +99,9 @@ def test_the_version_goes_up_only_when_the_text_really_changes(django_capture_on
     assert (fac.rules_version_accepted, member.rules_version_accepted) == (2, 1)
     assert fac.rules_accepted_at == group.rules_changed_at
     assert (rules.must_accept(fac, group), rules.must_accept(member, group)) == (False, True)
-    # Members are told; the editor is not.
+    # Members are told, by the worker; the editor is not.
+    assert Notification.objects.filter(kind=RULES_CHANGED).count() == 0
+    _work()
     told = list(Notification.objects.filter(kind=RULES_CHANGED).values_list("recipient_id", "subject_id", "actor_id"))
     assert told == [(member.user_id, group.pk, fac.user_id)]
     with django_capture_on_commit_callbacks(execute=True):
@@ -107,7 +110,25 @@ def test_the_version_goes_up_only_when_the_text_really_changes(django_capture_on
     assert group.rules_version == 3
 
 
-@pytest.mark.django_db
+def _work() -> None:
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_quick_edits_tell_members_once_of_the_latest_rules(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    group, fac, member = _group_with_rules()
+    with django_capture_on_commit_callbacks(execute=True):
+        _change_rules(group, fac.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        _change_rules(group, fac.user, NEW_RULES + "\nBe kind.")
+    _work()
+    told = list(Notification.objects.filter(kind=RULES_CHANGED).values_list("recipient_id", "data"))
+    assert told == [(member.user_id, {"version": 3})]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_rules_emptied_ask_nobody_and_tell_nobody(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     group, fac, member = _group_with_rules()
     with django_capture_on_commit_callbacks(execute=True):
@@ -116,6 +137,7 @@ def test_rules_emptied_ask_nobody_and_tell_nobody(django_capture_on_commit_callb
     member.refresh_from_db()
     assert (group.rules_version, group.ground_rules) == (2, "")
     assert rules.must_accept(member, group) is False
+    _work()
     assert Notification.objects.filter(kind=RULES_CHANGED).count() == 0
 
 
@@ -130,13 +152,14 @@ def test_a_new_group_starts_at_version_one_accepted_by_its_founder() -> None:
     assert (group.rules_version, m.rules_version_accepted, m.rules_accepted_at is not None) == (1, 1, True)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_notification_kind_has_its_own_opt_out(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     group, fac, member = _group_with_rules()
     other = MembershipFactory(group=group)
     preference_set(person=member.user, kind=RULES_CHANGED, inbox=False, email="never")
     with django_capture_on_commit_callbacks(execute=True):
         _change_rules(group, fac.user)
+    _work()
     assert list(Notification.objects.filter(kind=RULES_CHANGED).values_list("recipient_id", flat=True)) == [
         other.user_id
     ]
@@ -281,7 +304,7 @@ def test_a_banned_person_is_refused_before_any_rules() -> None:
 # ---------------------------------------------------------------- accepting a change
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_change_shows_a_banner_on_the_group_and_meeting_pages_until_accepted(
     django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
@@ -290,6 +313,7 @@ def test_a_change_shows_a_banner_on_the_group_and_meeting_pages_until_accepted(
     assert BANNER not in _as(member.user).get(f"/groups/{group.slug}/").text
     with django_capture_on_commit_callbacks(execute=True):
         _change_rules(group, fac.user)
+    _work()
     c = _as(member.user)
     page = c.get(f"/groups/{group.slug}/")
     assert BANNER in page.text
@@ -414,6 +438,8 @@ def test_the_code_of_conduct_is_linked_from_every_kind_of_page() -> None:
         assert (path, r.status_code, link in r.text) == (path, 200, True)
     missing = anonymous.get("/no-such-page/")
     assert (missing.status_code, link in missing.text) == (404, True)
+    # The 500 page renders with no context (the fault may be in it), its footer too.
+    assert link in render_to_string("500.html")
     own = anonymous.get("/code-of-conduct/")
     assert own.status_code == 200
     assert '<a href="/code-of-conduct/" aria-current="page">Code of conduct</a>' in own.text

@@ -184,6 +184,8 @@ def test_display_mode_has_first_names_and_no_controls() -> None:
         assert last not in html
     assert "<button" not in html
     assert "data-action" not in html
+    # The code of conduct is linked from every page, a projector's included.
+    assert '<footer class="display-foot"><a href="/code-of-conduct/">Code of conduct</a></footer>' in html
     data = _data(html)
     assert data["you"]["can_control"] is False
     assert data["room"]["turn"]["name"] == "Ann"

@@ -77,3 +77,22 @@ def test_suggested_introductions_leave_out_pairs_kept_apart() -> None:
     blocks.block_create(blocker=w.people["bea"], blocked=w.ann)
     after = {frozenset((p.asker.pk, p.target.pk)) for p in suggested_introductions(w.facilitator, w.group)}
     assert after == before - {pair}
+
+
+@pytest.mark.parametrize("direction", ["ann_blocks", "bea_blocks"])
+def test_the_ask_form_offers_nobody_kept_apart_from_the_asker(direction: str) -> None:
+    from django.test import Client
+
+    w = world()
+    bea = w.people["bea"]
+    client = Client()
+    client.force_login(w.ann)
+    before = client.get(f"/network/introductions/ask/?group={w.group.slug}")
+    assert before.status_code == 200
+    assert before.text.count(f'value="{bea.public_id}"') == 2  # target and introducer
+    blocker, blocked = (w.ann, bea) if direction == "ann_blocks" else (bea, w.ann)
+    blocks.block_create(blocker=blocker, blocked=blocked)
+    after = client.get(f"/network/introductions/ask/?group={w.group.slug}")
+    assert after.status_code == 200
+    assert (f'value="{bea.public_id}"' in after.text, "Bea Baker" in after.text) == (False, False)
+    assert after.text.count(f'value="{w.people["cal"].public_id}"') == 2
