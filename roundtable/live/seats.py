@@ -74,11 +74,6 @@ def resolve_all(group_id: int, values: Iterable[object]) -> list[int]:
     return out
 
 
-def is_masked(group_id: int, user_id: int) -> bool:
-    """Whether this integer id belongs to someone who goes by a pseudonym in the group."""
-    return Membership.objects.filter(group_id=group_id, user_id=user_id).exclude(pseudonym="").exists()
-
-
 def with_handles(group_id: int, user_ids: frozenset[int]) -> frozenset[RoomId]:
     """These people under both forms (for matching ids in a snapshot: accounts.blocks' kept-apart
     sets, consumers.RoomConsumer.apart). The handles stay on the server."""

@@ -357,3 +357,25 @@ async def test_a_block_still_hides_her_suggestions_behind_her_handle(live: Room,
     late, first = await enter(live.rt.pk, heads["ben"])
     assert texts(first) == ["From Cat", "More from Cat"]
     await close_all(fac, ann, ben, cat, late)
+
+
+async def test_her_question_in_a_speakers_queue_carries_her_handle() -> None:
+    from roundtable.groups.models import Kind
+    from roundtable.live import clock, seats, services
+
+    from .conftest import at, make_room
+
+    def setup() -> tuple[Room, dict]:
+        room = make_room(kind=Kind.SPEAKERS)
+        _go_by(room, "Sparrow")
+        for user in (room.ann, room.ben):
+            services.participant_join(roundtable=room.rt, user=user, now=at(0))
+        services.roundtable_start(roundtable=room.rt, by=room.fac, now=at(0))
+        services.question_raise(roundtable=room.rt, by=room.ann, text="How long should a resume be?", now=at(1))
+        services.question_raise(roundtable=room.rt, by=room.ben, text="Cover letters?", now=at(2))
+        return room, clock.snapshot(room.fresh(), at(3))
+
+    room, snap = await database_sync_to_async(setup)()
+    handle = seats.handle(room.group.pk, room.ann.pk)
+    assert [(q["user_id"], q["name"]) for q in snap["questions"]] == [(handle, "Sparrow"), (room.ben.pk, "Ben")]
+    assert room.ann.pk not in _ids(snap)
