@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    # Two-factor sign-in (TOTP, recovery codes, passkeys) and the list of signed-in devices
+    # (issue 12, item 5; roundtable/accounts/security.py).
+    "allauth.mfa",
+    "allauth.usersessions",
     "django_htmx",
     # Before django_tasks_db: its db_worker command is ours (the worker's heartbeat and the
     # periodic tick start with it, roundtable/core/worker.py).
@@ -96,6 +100,7 @@ INSTALLED_APPS = [
     "roundtable.buddies",
     "roundtable.stories",
     "roundtable.safety",
+    "roundtable.privacy",
     "roundtable.home",
     "roundtable.demo",
     "roundtable.api",
@@ -116,6 +121,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Keeps each signed-in device's last visit for the sessions page, writing at most once
+    # every five minutes (allauth's own UserSessionsMiddleware writes on every request).
+    "roundtable.accounts.middleware.DeviceActivityMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Innermost: sees the view's bare 405 with the request's user and CSP nonce still in reach.
     "roundtable.core.middleware.MethodNotAllowedPageMiddleware",
@@ -258,7 +266,24 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/5m/key",
 }
+# Changing the email address, the password or two-factor settings, creating an API token and
+# deleting the account ask for the password (or a two-factor code, or a passkey) again when
+# the last sign-in or confirmation is older than ACCOUNT_REAUTHENTICATION_TIMEOUT seconds.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("ACCOUNT_REAUTHENTICATION_TIMEOUT", 300)
 LOGIN_REDIRECT_URL = "/"
+
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) with recovery codes, and
+# passkeys, which also sign in on their own (MFA_PASSKEY_LOGIN_ENABLED). A passkey belongs to
+# the request's host name (the relying party), and the browser's origin must be https on it,
+# or plain http on localhost (fido2's rule; an IP address such as 127.0.0.1 cannot hold
+# passkeys: open the site as http://localhost:8000 to try them locally).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Roundtable"
+# Devices signed in to the account (allauth.usersessions), with their last visit: allauth's
+# page shows it under this setting; the visit is kept by accounts.middleware, not allauth's.
+USERSESSIONS_TRACK_ACTIVITY = True
 LOGIN_URL = "/accounts/login/"
 
 # The real client address behind reverse proxies, for every limit keyed on an address

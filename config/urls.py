@@ -1,4 +1,5 @@
-from allauth.account.decorators import secure_admin_login
+from allauth.account import views as allauth_views
+from allauth.account.decorators import reauthentication_required, secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -22,6 +23,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # allauth's email page, wrapped so that Remove asks first (accounts.views.email).
     path("accounts/email/", account_views.email, name="account_email"),
+    # allauth's list of signed-in devices, with "Sign out this device" (accounts.views.sessions).
+    path("accounts/sessions/", account_views.sessions, name="usersessions_list"),
+    # allauth asks only for the old password here; behind re-authentication a person with
+    # two-factor login confirms with a code too (issue 12, item 5).
+    path(
+        "accounts/password/change/",
+        reauthentication_required(allauth_views.password_change),
+        name="account_change_password",
+    ),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("", include("roundtable.accounts.urls")),
@@ -36,6 +46,8 @@ urlpatterns = [
     path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.buddies.urls")),
     path("", include("roundtable.stories.urls")),
+    path("", include("roundtable.safety.urls")),
+    path("", include("roundtable.privacy.urls")),
 ]
 
 handler400 = "roundtable.core.views.bad_request"

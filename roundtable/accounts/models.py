@@ -194,3 +194,21 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocked {self.blocked_id}"
+
+
+class SignInDevice(models.Model):
+    """A browser and network a person has signed in from (issue 12, item 5): a sign-in from one
+    not seen within accounts.security.DEVICE_MEMORY is emailed to them. Only a keyed hash is
+    kept (accounts.security.device_key: the browser and system families and the network's
+    hash, never the address or the whole user agent), and the words shown in that email."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_devices")
+    key = models.CharField(max_length=64)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=["user", "key"], name="accounts_signin_device_unique"),)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key[:8]}"

@@ -1,4 +1,4 @@
-"""Writes to accounts: profiles and API tokens."""
+"""Writes to accounts: profiles, API tokens and signed-in devices."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from roundtable.core.errors import ServiceError
@@ -191,3 +192,27 @@ def profile_search_status_set(*, user: User, status: str) -> Profile:
     Profile.objects.filter(pk=profile.pk).update(search_status=status)
     profile.search_status = status
     return profile
+
+
+def sessions_end(*, user: User, session_ids: list[int], request: HttpRequest | None = None) -> int:
+    """Sign `user`'s devices with these UserSession ids out: each session is deleted from the
+    store, so the device's next request is anonymous. Ids of another person's sessions are
+    ignored. Recorded in the audit trail with how many. Returns how many were signed out."""
+    from allauth.usersessions.models import UserSession
+
+    from roundtable.safety.audit import audit_record
+
+    with transaction.atomic():
+        sessions = list(UserSession.objects.filter(user_id=user.pk, pk__in=session_ids))
+        for session in sessions:
+            session.end()
+        if sessions:
+            audit_record(
+                action="account.sessions_revoked",
+                actor=user,
+                subject=user,
+                object_type="sessions",
+                object_id=len(sessions),
+                request=request,
+            )
+    return len(sessions)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/<pid:public_id>/block/", views.block, name="block"),
     path("people/<pid:public_id>/unblock/", views.unblock, name="unblock"),
     path("me/blocked/", views.blocked, name="blocked"),
+    path("me/security/", views.security, name="security"),
     path("me/tokens/", views.tokens, name="tokens"),
     path("me/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from allauth.account import views as allauth_views
+from allauth.account.decorators import reauthentication_required
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -117,8 +120,11 @@ def block(request: AuthedRequest, public_id: str) -> HttpResponse:
     """GET asks (core/confirm.py), saying exactly what blocking does; POST blocks."""
     person = _blockable(request, public_id)
     mine = Block.objects.filter(blocker=request.user, blocked=person).exists()
+    # Someone who blocked the viewer is missing to them, here as on their profile: a page
+    # naming them (or a block that works) would tell the viewer they were blocked.
+    if not mine and blocks.kept_apart(request.user.pk, person.pk):
+        raise Http404("No such person.")
     if request.method == "GET":
-        # Blocking someone who blocked the viewer works as for anyone: nothing here tells of it.
         if mine:
             return redirect("accounts:blocked")
         return render_confirm(
@@ -183,6 +189,10 @@ def blocked(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+# A new token acts as its owner without a password: creating one asks for the password (or a
+# two-factor code) again when the last sign-in or confirmation is older than
+# ACCOUNT_REAUTHENTICATION_TIMEOUT. Looking at the list, or revoking, does not.
+@reauthentication_required(allow_get=True)
 def tokens(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -255,3 +265,51 @@ def email(request: AuthedRequest) -> HttpResponse:
                 back_label="Keep it",
             )
     return allauth_views.email(request)
+
+
+@login_required
+@require_GET
+def security(request: AuthedRequest) -> HttpResponse:
+    """Account security: one place that links the email, password, two-factor, passkey and
+    device pages, each with its state in a word."""
+    kinds = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
+    passkeys = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.WEBAUTHN).count()
+    ctx = {
+        "email": request.user.email,
+        "totp_on": Authenticator.Type.TOTP in kinds,
+        "passkeys": passkeys,
+        "devices": UserSession.objects.filter(user=request.user).count(),
+        "has_password": request.user.has_usable_password(),
+    }
+    return render(request, "accounts/security.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sessions(request: AuthedRequest) -> HttpResponse:
+    """The devices signed in to the account (allauth.usersessions' records), each but this one
+    with "Sign out this device", and "Sign out everywhere else". Replaces allauth's page, which
+    only had the second. A session id that is not the viewer's, or is gone, changes nothing."""
+    current_key = request.session.session_key
+    if request.method == "POST":
+        devices = selectors.sessions_of(request.user, current_key=current_key)
+        others = [d.session.pk for d in devices if not d.current]
+        if "everywhere_else" in request.POST:
+            ended = services.sessions_end(user=request.user, session_ids=others, request=request)
+            if ended:
+                messages.success(request, f"Logged out {ended} other device{'s' if ended != 1 else ''}.")
+            else:
+                messages.info(request, "No other device was logged in.")
+            return redirect("usersessions_list")
+        try:
+            wanted = int(request.POST.get("session", ""))
+        except ValueError:
+            wanted = 0
+        if wanted in others:
+            services.sessions_end(user=request.user, session_ids=[wanted], request=request)
+            messages.success(request, "That device is logged out. It will need your password to get back in.")
+        else:
+            messages.info(request, "That device was already logged out.")
+        return redirect("usersessions_list")
+    devices = selectors.sessions_of(request.user, current_key=current_key)
+    return render(request, "usersessions/usersession_list.html", {"devices": devices})

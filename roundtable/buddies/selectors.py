@@ -11,6 +11,8 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 from roundtable.accounts.permissions import visible_profile_fields
 from roundtable.groups.models import Group, MembershipRole, MembershipState
+from roundtable.safety.hiding import visible
+from roundtable.safety.models import ReportKind
 from roundtable.tracker.models import Activity
 
 from . import permissions, services
@@ -27,7 +29,10 @@ def checkins_of(pair: BuddyPair) -> QuerySet[CheckIn]:
         CheckIn.objects.filter(pair=pair)
         .select_related("author__profile")
         .prefetch_related(
-            Prefetch("replies", queryset=CheckInReply.objects.select_related("author__profile")),
+            Prefetch(
+                "replies",
+                queryset=visible(CheckInReply.objects.select_related("author__profile"), ReportKind.CHECKIN_REPLY),
+            ),
             Prefetch("activities", queryset=Activity.objects.only("public_id", "kind", "occurred_on", "note")),
         )
         .order_by("-week", "author_id")

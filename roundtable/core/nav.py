@@ -21,7 +21,8 @@ The rule, one sentence per kind of page (tester's finding 6):
   or revoking an invite under the group; revoking a token, removing an email address under
   the account).
 - **Pages about oneself light the account item** (the person's name): one's own profile,
-  email, password, API tokens and roundtable history. Someone else's profile lights nothing.
+  account security (email, password, two-factor login, passkeys, devices), API tokens and
+  roundtable history. Someone else's profile lights nothing.
 - **The agenda lights "Agenda"**, with the calendar link page.
 - **Every page of the job-search tracker lights "Job search"** (the namespace `tracker:`).
 - **Every page of the experts directory and invitations to speak lights "Talks"** (`speakers:`):
@@ -127,6 +128,19 @@ SECTIONS: dict[str, tuple[str, frozenset[str]]] = {
                 "account_set_password",
                 "account_reauthenticate",
                 "account_logout",
+                # Account security (issue 12, item 5): two-factor login, passkeys, devices.
+                "accounts:security",
+                "usersessions_list",
+                "mfa_index",
+                "mfa_reauthenticate",
+                "mfa_activate_totp",
+                "mfa_deactivate_totp",
+                "mfa_view_recovery_codes",
+                "mfa_generate_recovery_codes",
+                "mfa_list_webauthn",
+                "mfa_add_webauthn",
+                "mfa_remove_webauthn",
+                "mfa_edit_webauthn",
                 "live:my_history",
                 "live:history_sharing",
                 "journal:journal",

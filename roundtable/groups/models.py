@@ -165,6 +165,10 @@ class Membership(models.Model):
     # ("" = by their profile's name). Set only through services.membership_pseudonym_set;
     # read only through groups/identity.py.
     pseudonym = models.CharField(max_length=40, blank=True, default="")
+    # A ban's end (safety.services.member_ban): null for a ban without end. Once it passes the
+    # person counts as an ex-member (may see an unlisted group again, and rejoin): see
+    # ban_in_force. The state stays "banned" until they rejoin, for the moderation log's sake.
+    banned_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -195,6 +199,13 @@ class Membership(models.Model):
     @property
     def is_pseudonymous(self) -> bool:
         return bool(self.pseudonym)
+
+    @property
+    def ban_in_force(self) -> bool:
+        """Banned, and the ban has no end or its end has not passed."""
+        if self.state != MembershipState.BANNED:
+            return False
+        return self.banned_until is None or self.banned_until > timezone.now()
 
 
 class Invite(models.Model):

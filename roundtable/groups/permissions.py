@@ -2,8 +2,9 @@
 
 The rules:
 - listed groups are visible to everyone (a banned person too: the page is public,
-  but they can never rejoin);
+  but they cannot rejoin while the ban lasts);
 - unlisted groups are visible to anyone holding the link, except people banned from them;
+  a ban whose end (Membership.banned_until) has passed counts as having left: visible again;
 - secret groups are visible only to their active members.
 - member lists are visible only to active members;
 - a member who goes by a pseudonym in a group is named only as identity.py says, and the
@@ -48,7 +49,7 @@ def can_view_group(user: Viewer, group: Group, membership: Membership | None = N
     if group.visibility == GroupVisibility.LISTED:
         return True
     if group.visibility == GroupVisibility.UNLISTED:
-        return state != MembershipState.BANNED
+        return m is None or not m.ban_in_force
     return state == MembershipState.ACTIVE
 
 

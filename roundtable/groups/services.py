@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -304,7 +304,7 @@ def membership_join(
     m = _lock_membership(group, user)
     role = MembershipRole.FACILITATOR if invite is not None and invite.role == MembershipRole.FACILITATOR else ""
     if m is not None:
-        if m.state == MembershipState.BANNED:
+        if m.ban_in_force:
             raise GroupError("You can't join this group.", status=403)
         if m.state == MembershipState.ACTIVE:
             if role and m.role != role:
@@ -626,7 +626,11 @@ def groups_release(*, user: User) -> list[int]:
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, by: User, ban: bool) -> Membership:
+def membership_remove(
+    *, membership: Membership, by: User, ban: bool, banned_until: datetime | None = None
+) -> Membership:
+    """Remove a member, or ban them (`banned_until`: the ban's end, or None for no end).
+    Banning someone already banned only changes the end."""
     m = Membership.objects.select_for_update().get(pk=membership.pk)
     if m.user_id == by.pk:
         raise GroupError("You can't remove yourself; leave the group instead.", status=409)
@@ -635,8 +639,12 @@ def membership_remove(*, membership: Membership, by: User, ban: bool) -> Members
         # the group would be left with nobody to run it.
         raise GroupError("This is the group's only facilitator: hand the group over first.", status=409)
     if m.state == MembershipState.BANNED and ban:
+        if m.banned_until != banned_until:
+            m.banned_until = banned_until
+            m.save(update_fields=["banned_until"])
         return m
     m.state = MembershipState.BANNED if ban else MembershipState.REMOVED
+    m.banned_until = banned_until if ban else None
     m.role = MembershipRole.MEMBER
     m.decided_at = timezone.now()
     m.decided_by = by
@@ -652,6 +660,7 @@ def membership_unban(*, membership: Membership, by: User) -> Membership:
     m = Membership.objects.select_for_update().get(pk=membership.pk)
     if m.state == MembershipState.BANNED:
         m.state = MembershipState.REMOVED
+        m.banned_until = None
         m.decided_by = by
         m.decided_at = timezone.now()
         m.save()

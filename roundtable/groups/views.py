@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
 from django.core.paginator import Page
+from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponse
@@ -32,6 +33,7 @@ from roundtable.core.http import AuthedRequest, HtmxRequest
 from roundtable.core.text import TextError, clean_text
 from roundtable.live import selectors as live_selectors
 from roundtable.meetings.selectors import group_schedules, upcoming_for_group
+from roundtable.safety.audit import audit_record
 
 from . import cache as discovery_cache
 from . import identity, permissions, rules, selectors, services
@@ -446,7 +448,10 @@ def _detail_context(
         request.user.is_authenticated
         and (
             membership is None
-            or membership.state not in (MembershipState.ACTIVE, MembershipState.PENDING, MembershipState.BANNED)
+            or (
+                membership.state not in (MembershipState.ACTIVE, MembershipState.PENDING)
+                and not membership.ban_in_force
+            )
         )
         and group.archived_at is None
         and group.join_policy in (JoinPolicy.OPEN, JoinPolicy.APPROVAL)
@@ -816,6 +821,15 @@ _MEMBER_CONFIRM = {
 }
 
 
+MEMBER_AUDIT = {
+    "remove": "moderation.remove",
+    "ban": "moderation.ban",
+    "unban": "moderation.unban",
+    "make_facilitator": "groups.role_facilitator",
+    "make_member": "groups.role_member",
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_action(request: AuthedRequest, slug: str, membership_id: int) -> HttpResponse:
@@ -842,23 +856,26 @@ def member_action(request: AuthedRequest, slug: str, membership_id: int) -> Http
         )
     action = request.POST.get("action", "")
     try:
-        if action == "remove":
-            services.membership_remove(membership=m, by=request.user, ban=False)
-            messages.success(request, f"Removed {m.user.display_name}.")
-        elif action == "ban":
-            services.membership_remove(membership=m, by=request.user, ban=True)
-            messages.success(request, f"Banned {m.user.display_name}. They can't rejoin.")
-        elif action == "unban":
-            services.membership_unban(membership=m, by=request.user)
-            messages.success(request, f"Lifted the ban on {m.user.display_name}.")
-        elif action == "make_facilitator":
-            services.membership_set_role(membership=m, by=request.user, role=MembershipRole.FACILITATOR)
-            messages.success(request, f"{m.user.display_name} is now a facilitator.")
-        elif action == "make_member":
-            services.membership_set_role(membership=m, by=request.user, role=MembershipRole.MEMBER)
-            messages.success(request, f"{m.user.display_name} is now a member.")
-        else:
-            return HttpResponse("Unknown action.", status=400)
+        # The change and its line in the moderation log (safety.audit) commit together.
+        with transaction.atomic():
+            if action == "remove":
+                services.membership_remove(membership=m, by=request.user, ban=False)
+                messages.success(request, f"Removed {m.user.display_name}.")
+            elif action == "ban":
+                services.membership_remove(membership=m, by=request.user, ban=True)
+                messages.success(request, f"Banned {m.user.display_name}. They can't rejoin.")
+            elif action == "unban":
+                services.membership_unban(membership=m, by=request.user)
+                messages.success(request, f"Lifted the ban on {m.user.display_name}.")
+            elif action == "make_facilitator":
+                services.membership_set_role(membership=m, by=request.user, role=MembershipRole.FACILITATOR)
+                messages.success(request, f"{m.user.display_name} is now a facilitator.")
+            elif action == "make_member":
+                services.membership_set_role(membership=m, by=request.user, role=MembershipRole.MEMBER)
+                messages.success(request, f"{m.user.display_name} is now a member.")
+            else:
+                return HttpResponse("Unknown action.", status=400)
+            audit_record(action=MEMBER_AUDIT[action], actor=request.user, subject=m.user, group=group, request=request)
     except services.GroupError as exc:
         messages.error(request, exc.message)
     if action in ("make_member",) and m.user_id == request.user.pk:
@@ -940,7 +957,7 @@ def invite_accept(request: HtmxRequest, token: str) -> HttpResponse:
         _next_step_set(request, group, "joined")
         return redirect("groups:detail", slug=group.slug)
     membership = permissions.membership_of(request.user, group)
-    if membership is not None and membership.state == MembershipState.BANNED:
+    if membership is not None and membership.ban_in_force:
         return render(request, "groups/invite_invalid.html", status=404)
     nav.mark_group(request, member=membership is not None and membership.state == MembershipState.ACTIVE)
     _with_schedules([group])

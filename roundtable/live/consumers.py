@@ -113,6 +113,13 @@ Client -> server
         Shares (true) their "ready for the roundtable" status with the room, or takes it back
         (false); see you["status_offer"] above. A facilitator may not share it for them (403).
     question_raise      text                                    anyone here (speakers rooms)
+        suggestion_add and question_raise are refused with 403 to someone a facilitator muted in
+        the group (safety.mutes, issue 12), with the message "A facilitator has paused your
+        posting in this group's rooms until <when, in the group's time zone>." (or "until a
+        facilitator lifts the pause."). The mute is read on every such action, so it holds on
+        sockets open before it was made, and ends as soon as it is lifted or its end passes.
+        Suggestions a moderator hid (safety.hiding) are left out of every snapshot; hiding or
+        unhiding one sends every socket of its room the room again, with the next version.
     question_withdraw   question_id: int                        the asker
     question_done       question_id?: int (default: the question being answered)
                                                                 facilitator, or the asker

@@ -30,6 +30,7 @@ from roundtable.core import rawrows
 from roundtable.groups.models import Group, Membership
 from roundtable.journal.models import SharedStatus
 from roundtable.meetings.models import Meeting
+from roundtable.safety.hiding import HIDDEN_SUGGESTION_SQL
 
 from . import seats
 from .models import (
@@ -135,7 +136,7 @@ SUGGESTIONS_SQL = (
     f"SELECT s.id, s.text, s.author_id, s.contact, s.link, s.starred, {NAME_COLUMNS}, s.starred_by_id, st.user_id "  # noqa: S608
     f"FROM {SUGGESTION} s JOIN {TURN} st ON st.id = s.turn_id "
     f"{PEOPLE.format(fk='s.author_id', room='st.roundtable_id')} "
-    "WHERE s.turn_id = %s ORDER BY s.created_at, s.id"
+    f"WHERE s.turn_id = %s AND {HIDDEN_SUGGESTION_SQL} ORDER BY s.created_at, s.id"
 )
 COMMITMENTS_SQL = f"SELECT id, text, due_on, status FROM {COMMITMENT} WHERE turn_id = %s ORDER BY created_at, id"  # noqa: S608
 QUESTIONS_SQL = (

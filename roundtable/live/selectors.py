@@ -10,6 +10,8 @@ from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from roundtable.accounts.models import PRIVATE_FIELDS, SearchStatus, User
 from roundtable.accounts.permissions import Viewer, visible_profile_fields
 from roundtable.groups.models import Group, Membership
+from roundtable.safety.hiding import visible
+from roundtable.safety.models import ReportKind
 
 from .models import Commitment, CommitmentStatus, HistorySharing, Participant, Roundtable, Suggestion, Turn, TurnStatus
 
@@ -49,7 +51,7 @@ def _with_history(turns: QuerySet[Turn]) -> QuerySet[Turn]:
     written: use getattr(turn, "challenge", None)), `starred_suggestions` (with the profiles of
     their authors and of whoever starred them) and `commitment_list` (with review status): three queries in all."""
     starred = (
-        Suggestion.objects.filter(starred=True)
+        visible(Suggestion.objects.filter(starred=True), ReportKind.SUGGESTION)
         .select_related("author__profile", "starred_by__profile")
         .annotate(author_pseudonym=_author_pseudonym(), starred_by_pseudonym=_author_pseudonym("starred_by_id"))
         .order_by("created_at", "id")
@@ -123,7 +125,7 @@ def turn_summary(roundtable: Roundtable, user: User) -> TurnSummary:
         .prefetch_related(
             Prefetch(
                 "suggestions",
-                queryset=Suggestion.objects.filter(starred=True)
+                queryset=visible(Suggestion.objects.filter(starred=True), ReportKind.SUGGESTION)
                 .select_related("author__profile", "starred_by__profile")
                 .annotate(author_pseudonym=_author_pseudonym(), starred_by_pseudonym=_author_pseudonym("starred_by_id"))
                 .order_by("created_at", "id"),

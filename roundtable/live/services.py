@@ -925,6 +925,24 @@ def _require_in_room(rt: Roundtable, by: User) -> None:
         raise LiveError("You no longer have access to this room.", 403)
 
 
+def _require_not_muted(rt: Roundtable, by: User, now: datetime) -> None:
+    """A person a facilitator muted in the group (safety.mutes) may not post suggestions or
+    questions; asked on every such action, so a mute reaches sockets already open."""
+    from roundtable.safety.mutes import mute_in_force, muted_message
+
+    mute = mute_in_force(rt.meeting.group_id, by.pk, now)
+    if mute is not None:
+        raise LiveError(muted_message(mute, rt.meeting.group.time_zone), 403)
+
+
+@transaction.atomic
+def room_refresh(*, roundtable_id: int) -> None:
+    """What the room shows changed outside it (a moderator hid or unhid a suggestion:
+    safety.services): every socket gets the room again, with the next version."""
+    rt = _lock(roundtable_id)
+    _changed(rt)
+
+
 def _is_present(rt: Roundtable, user: User) -> bool:
     return Participant.objects.filter(roundtable=rt, user=user, left_at__isnull=True).exists()
 
@@ -957,6 +975,7 @@ def suggestion_add(
     if not (_is_present(rt, by) or can_control(by, rt)):
         raise LiveError("Join the room to add suggestions.", 403)
     _require_not_ended(rt)
+    _require_not_muted(rt, by, now)
     phase = rt.plan[rt.phase_index] if rt.plan and rt.phase_index < len(rt.plan) else None
     brainstorming = (
         rt.mode == Mode.TURNS
@@ -1099,6 +1118,7 @@ def question_raise(*, roundtable: Roundtable, by: User, text: str, now: datetime
     if not _is_present(rt, by):
         raise LiveError("Join the room to ask a question.", 403)
     _require_questions(rt)
+    _require_not_muted(rt, by, now)
     text = _text(text, limit=300, what="question")
     if Question.objects.filter(roundtable=rt, user=by, status=QuestionStatus.WAITING).exists():
         raise LiveError("Your hand is already up: wait for your question to be taken.", 409)

@@ -130,6 +130,11 @@ def introduction_for_viewer(viewer: Viewer, public_id: str) -> Introduction:
         )
     if intro is None:
         raise Http404(NOT_FOUND)
+    from roundtable.safety.hiding import is_hidden
+
+    if is_hidden("introduction", intro.pk):
+        # A moderator hid its notes (safety.hiding): the introduction itself stays.
+        intro.asker_note = intro.introducer_note = ""
     return intro
 
 

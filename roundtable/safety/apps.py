@@ -12,6 +12,9 @@ class SafetyConfig(AppConfig):
     def ready(self) -> None:
         from roundtable.core.worker import worker_beat
 
+        from . import notify
         from .audit import purge_on_beat
+
+        notify.register_kinds()
 
         worker_beat.connect(purge_on_beat, dispatch_uid="safety-audit-purge")

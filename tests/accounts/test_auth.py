@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 
 from roundtable.accounts.models import User
+from tests.clients import signed_in
 from tests.factories import PASSWORD, UserFactory
 
 EMAIL = "newcomer@example.com"
@@ -178,11 +179,17 @@ def test_account_pages_use_the_site_layout(path: str) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "path",
-    ["/accounts/logout/", "/accounts/email/", "/accounts/password/change/", "/accounts/reauthenticate/"],
+    [
+        "/accounts/logout/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/reauthenticate/",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/2fa/webauthn/add/",
+    ],
 )
 def test_signed_in_account_pages_use_the_site_layout(path: str) -> None:
-    client = Client()
-    client.force_login(UserFactory())
+    client = signed_in(UserFactory())  # just logged in: no re-authentication asked yet
     r = client.get(path)
     assert r.status_code == 200
     assert '<a class="skip-link" href="#main">Skip to content</a>' in r.text

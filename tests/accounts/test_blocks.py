@@ -187,3 +187,16 @@ def test_operators_see_blocks_in_the_admin_read_only() -> None:
     change = admin.get(f"/admin/accounts/block/{made.pk}/change/")
     assert (change.status_code, 'name="_save"' in change.text) == (200, False)
     assert _client(a).get("/admin/accounts/block/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_block_page_of_someone_who_blocked_you_is_missing_as_their_profile_is() -> None:
+    a, b = UserFactory(name="Ada Quiet"), UserFactory()
+    blocks.block_create(blocker=a, blocked=b)
+    c = _client(b)
+    for r in (c.get(f"/people/{a.public_id}/"), c.get(f"/people/{a.public_id}/block/")):
+        assert (r.status_code, "Ada Quiet" in r.text) == (404, False)
+    assert c.post(f"/people/{a.public_id}/block/").status_code == 404
+    assert Block.objects.filter(blocker=b).count() == 0
+    # The one who blocked still reaches the page: it sends them to their list, to unblock.
+    assert _client(a).get(f"/people/{b.public_id}/block/").status_code == 302

@@ -17,6 +17,7 @@ from pytest_django.fixtures import Settings
 
 from roundtable.accounts.models import ApiToken, User
 from roundtable.accounts.services import api_token_create
+from tests.clients import mark_reauthenticated
 from tests.factories import PASSWORD, UserFactory
 
 NEW_PASSWORD = "lantern-quiet-harbor-42"
@@ -148,6 +149,7 @@ def test_changing_the_password_revokes_api_tokens() -> None:
     api_token_create(user=other, name="theirs")
     client = Client()
     client.force_login(user)
+    mark_reauthenticated(client, user)
     r = client.post(
         "/accounts/password/change/",
         {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},

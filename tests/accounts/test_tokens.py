@@ -8,6 +8,7 @@ from django.test import Client
 
 from roundtable.accounts.models import ApiToken, User
 from roundtable.accounts.services import api_token_create
+from tests.clients import signed_in
 from tests.factories import ApiTokenFactory, UserFactory
 from tests.queries import page_queries
 
@@ -15,9 +16,7 @@ SECRET_RE = re.compile(r'id="new-token" type="text" readonly value="(rt_[A-Za-z0
 
 
 def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in(user)
 
 
 def _create(client: Client, name: str = "Calendar script") -> str:

@@ -10,6 +10,7 @@ import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.test import Client
 
+from tests.clients import signed_in
 from tests.factories import UserFactory
 
 NOT_OUR_VOICE = ("Sign in", "sign in", "Signed in", "signed in", "Signup", "Sign In", "Sign Up", "for user", "Please ")
@@ -99,8 +100,7 @@ def test_the_403_page_says_log_in() -> None:
 def test_removing_an_email_address_asks_first_on_the_sites_confirmation_page() -> None:
     user = UserFactory()
     EmailAddress.objects.create(user=user, email="old@example.com", verified=True, primary=False)
-    c = Client()
-    c.force_login(user)
+    c = signed_in(user)  # just logged in: removing an address asks for no password yet
     page = c.get("/accounts/email/").text
     assert "confirmDelete" not in page
     assert "account/js/" not in page

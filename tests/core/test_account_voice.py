@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils.translation import gettext
 
+from tests.clients import signed_in
 from tests.factories import UserFactory
 
 PO = Path(__file__).resolve().parents[2] / "roundtable/core/locale/en/LC_MESSAGES/django.po"
@@ -27,7 +28,12 @@ ANONYMOUS_PAGES = (
     "/accounts/login/", "/accounts/signup/", "/accounts/confirm-email/", "/accounts/password/reset/",
     "/accounts/password/reset/done/", "/accounts/inactive/",
 )  # fmt: skip
-SIGNED_IN_PAGES = ("/accounts/email/", "/accounts/password/change/", "/accounts/logout/", "/accounts/reauthenticate/")
+SIGNED_IN_PAGES = (
+    "/accounts/email/", "/accounts/password/change/", "/accounts/logout/", "/accounts/reauthenticate/",
+    # Account security (issue 12, item 5).
+    "/me/security/", "/accounts/sessions/", "/accounts/2fa/", "/accounts/2fa/totp/activate/",
+    "/accounts/2fa/webauthn/", "/accounts/2fa/webauthn/add/",
+)  # fmt: skip
 
 
 def _main(html: str) -> str:
@@ -49,10 +55,11 @@ def test_the_compiled_wording_matches_the_po_file() -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ANONYMOUS_PAGES + SIGNED_IN_PAGES)
 def test_account_pages_speak_in_the_sites_voice(path: str) -> None:
-    client = Client()
-    if path in SIGNED_IN_PAGES:
-        client.force_login(UserFactory())
-    main = _main(client.get(path).text)
+    # Just logged in, as through the page: no re-authentication asked yet.
+    client = signed_in(UserFactory()) if path in SIGNED_IN_PAGES else Client()
+    response = client.get(path)
+    assert response.status_code == 200
+    main = _main(response.text)
     assert [phrase for phrase in NOT_OUR_VOICE if phrase in main] == []
 
 

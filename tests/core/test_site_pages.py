@@ -8,6 +8,7 @@ import pytest
 from django.test import Client, override_settings
 
 from roundtable.core.nav import current_items
+from tests.clients import signed_in
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, UserFactory
 
 
@@ -60,8 +61,7 @@ def test_the_menu_marks_the_right_item_on_each_page() -> None:
     group = GroupFactory()
     MembershipFactory(group=group, user=user)
     meeting = MeetingFactory(group=group)
-    c = Client()
-    c.force_login(user)
+    c = signed_in(user)  # just logged in: the password page asks for no re-authentication yet
     expected = {
         "/groups/": {"Find a group": "page"},
         f"/groups/{group.slug}/": {"My groups": "true"},
@@ -79,6 +79,10 @@ def test_the_menu_marks_the_right_item_on_each_page() -> None:
         "/me/profile/": {"Ann Alvarez": "page"},
         "/accounts/email/": {"Ann Alvarez": "true"},
         "/accounts/password/change/": {"Ann Alvarez": "true"},
+        "/me/security/": {"Ann Alvarez": "true"},
+        "/accounts/sessions/": {"Ann Alvarez": "true"},
+        "/accounts/2fa/": {"Ann Alvarez": "true"},
+        "/accounts/2fa/webauthn/": {"Ann Alvarez": "true"},
         "/talks/": {"Talks": "page"},
         "/stories/": {"Stories": "page"},
         "/tracker/": {"Job search": "page"},

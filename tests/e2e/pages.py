@@ -280,7 +280,29 @@ def build_world() -> World:
     w.speakers = build_speakers(w)
     assert Membership.objects.filter(user=nia).count() == 0
     w.introduction = build_network(w)
+    build_safety(w)
     return w
+
+
+def build_safety(w: World) -> None:
+    """Reports for the moderation pages: Ann reports Ben's story in the strategic group (Rosa's
+    queue) and Dan (the operators'); Rosa warned Ben and hid a story of his (the logs)."""
+    from roundtable.safety import services as safety
+    from roundtable.stories import services as stories
+
+    ann, ben, dan, rosa, sam = (w.users[k] for k in ("ann", "ben", "dan", "rosa", "sam"))
+    story = stories.story_create(author=ben, data=stories.StoryData(
+        title="Landed through the group", what_worked="A member's introduction.", audience="members",
+        group=w.groups["strategic"],
+    ))  # fmt: skip
+    hidden = stories.story_create(author=ben, data=stories.StoryData(
+        title="Buy my course", what_worked="Buy it.", audience="members", group=w.groups["strategic"],
+    ))  # fmt: skip
+    safety.report_create(reporter=ann, kind="story", ref=story.public_id, reason="off_topic", details="An advert.")
+    safety.report_create(reporter=ann, kind="person", ref=dan.public_id, reason="harassment", details="Messages.")
+    safety.member_warn(group=w.groups["strategic"], person=ben, by=rosa, reason="Please keep it on topic.")
+    safety.content_hide(by=rosa, kind="story", ref=hidden.public_id, reason="An advert")
+    safety.member_warn(group=None, person=dan, by=sam, reason="Be kind in messages.")
 
 
 def build_network(w: World) -> str:
@@ -719,6 +741,49 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     "accounts:unblock": lambda w: [
         Visit("accounts:unblock", "confirm", _url("accounts:unblock", w.users["dan"]), (FACILITATOR,)),
     ],
+    "safety:report": lambda w: [
+        Visit(
+            "safety:report", "form", _url("safety:report") + f"?kind=person&ref={w.users['ben'].public_id}", (MEMBER,)
+        ),
+        Visit(
+            "safety:report",
+            "error",
+            _url("safety:report") + f"?kind=person&ref={w.users['ben'].public_id}",
+            (MEMBER,),
+            submit={"reason": "other", "details": ""},
+            status=400,
+        ),
+    ],
+    "safety:my_reports": lambda w: [
+        Visit("safety:my_reports", "full", _url("safety:my_reports"), (MEMBER,)),
+        Visit("safety:my_reports", "empty", _url("safety:my_reports"), (NEWCOMER,)),
+    ],
+    "safety:queue": lambda w: [
+        Visit("safety:queue", "full", _url("safety:queue", w.groups["strategic"]), (FACILITATOR,)),
+        Visit("safety:queue", "empty", _url("safety:queue", w.groups["speakers"]), (FACILITATOR,)),
+    ],
+    "safety:person": lambda w: [
+        Visit(
+            "safety:person", "form", _url("safety:person", w.groups["strategic"], user=w.users["ben"]), (FACILITATOR,)
+        ),
+        Visit(
+            "safety:person",
+            "error",
+            _url("safety:person", w.groups["strategic"], user=w.users["ben"]),
+            (FACILITATOR,),
+            submit={"action": "warn", "reason": ""},
+            status=400,
+        ),
+    ],
+    "safety:operators": lambda w: [Visit("safety:operators", "full", _url("safety:operators"), (STAFF,))],
+    "safety:audit": lambda w: [
+        Visit("safety:audit", "full", _url("safety:audit"), (STAFF,)),
+        Visit("safety:audit", "empty", _url("safety:audit") + "?action=nothing.here", (STAFF,)),
+        Visit("safety:audit", "error", _url("safety:audit") + "?since=someday", (STAFF,), status=400),
+    ],
+    "safety:operator_person": lambda w: [
+        Visit("safety:operator_person", "form", _url("safety:operator_person", w.users["dan"]), (STAFF,)),
+    ],
     "accounts:blocked": lambda w: [
         Visit("accounts:blocked", "empty", _url("accounts:blocked"), (MEMBER,)),
         Visit("accounts:blocked", "full", _url("accounts:blocked"), (FACILITATOR,)),
@@ -739,6 +804,15 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
         Visit("accounts:profile", "full", _url("accounts:profile", w.users["ann"]), EVERYONE),
         Visit("accounts:profile", "empty", _url("accounts:profile", w.users["nia"]), (ANONYMOUS, NEWCOMER)),
     ],
+    "accounts:security": lambda w: [Visit("accounts:security", "default", _url("accounts:security"), (MEMBER,))],
+    "usersessions_list": lambda w: [Visit("usersessions_list", "default", _url("usersessions_list"), (MEMBER,))],
+    "mfa_index": lambda w: [Visit("mfa_index", "off", _url("mfa_index"), (MEMBER,))],
+    "mfa_activate_totp": lambda w: [Visit("mfa_activate_totp", "form", _url("mfa_activate_totp"), (MEMBER,))],
+    "mfa_list_webauthn": lambda w: [Visit("mfa_list_webauthn", "empty", _url("mfa_list_webauthn"), (MEMBER,))],
+    "mfa_add_webauthn": lambda w: [Visit("mfa_add_webauthn", "form", _url("mfa_add_webauthn"), (MEMBER,))],
+    "privacy:data": lambda w: [Visit("privacy:data", "default", _url("privacy:data"), (MEMBER, FACILITATOR))],
+    "privacy:summary": lambda w: [Visit("privacy:summary", "full", _url("privacy:summary"), (FACILITATOR,))],
+    "privacy:deleted": lambda w: [Visit("privacy:deleted", "default", _url("privacy:deleted"), (ANONYMOUS,))],
     "accounts:tokens": lambda w: [
         Visit("accounts:tokens", "empty", _url("accounts:tokens"), (MEMBER,)),
         Visit("accounts:tokens", "full", _url("accounts:tokens"), (FACILITATOR,)),
@@ -1015,8 +1089,24 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
 # Not pages: each with the reason. A key ending in ":" covers a whole namespace.
 POST_ONLY = "POST only: answers with a redirect; its error states render pages that are in PAGES"
 LEGACY = "an old numeric address: a redirect to the public one for listed groups' meetings, else the 404 page"
+# allauth's two-factor pages that need an account with it on: tests/accounts/test_security.py.
+NEEDS_TOTP = "needs an account with two-factor login on (tests/accounts/test_security.py)"
 EXCLUDED: dict[str, str] = {
+    "mfa_authenticate": "the code step of a half-done login, " + NEEDS_TOTP,
+    "mfa_reauthenticate": NEEDS_TOTP,
+    "mfa_deactivate_totp": NEEDS_TOTP,
+    "mfa_view_recovery_codes": NEEDS_TOTP,
+    "mfa_generate_recovery_codes": NEEDS_TOTP,
+    "mfa_download_recovery_codes": "a text file of recovery codes, not a page",
+    "mfa_reauthenticate_webauthn": "needs an account with a passkey (the browser's authenticator confirms)",
+    "mfa_remove_webauthn": "needs an account with a passkey (allauth's confirmation page)",
+    "mfa_edit_webauthn": "needs an account with a passkey (allauth's rename form)",
+    "mfa_login_webauthn": "passkey login: JSON for the login page's script, POST only",
     "speakers:listing": POST_ONLY,
+    "safety:decide": POST_ONLY,
+    "safety:content": POST_ONLY,
+    "safety:operator_decide": POST_ONLY,
+    "safety:operator_content": POST_ONLY,
     "speakers:accept": POST_ONLY,
     "speakers:decline": POST_ONLY,
     "admin:": "Django's own admin, for staff: its markup is Django's, not the app's (phones: PHONE_ONLY)",
@@ -1025,6 +1115,11 @@ EXCLUDED: dict[str, str] = {
     "readyz": "a plain-text readiness answer (200 or 503, one line per check)",
     "feeds:meeting_ics": "an iCalendar file",
     "feeds:private": "an iCalendar feed",
+    "privacy:download": "a JSON file download (the same content as privacy:summary, which is in PAGES)",
+    "privacy:delete": (
+        "behind allauth's reauthentication, which the sweep's sessions have not done (it answers a redirect to "
+        "account_reauthenticate, in PAGES); its markup is checked in tests/e2e/test_data_rights_journey.py"
+    ),
     "feeds:group": "an iCalendar feed",
     "live:status": "JSON the not-open-yet page polls",
     "live:open": POST_ONLY,

@@ -36,6 +36,7 @@ from roundtable.demo.journal import journal_history
 from roundtable.demo.meetings import schedule_meetings
 from roundtable.demo.network import network_demo
 from roundtable.demo.people import create_people
+from roundtable.demo.safety import build_safety
 from roundtable.demo.speakers import build_speakers, quiet_events
 from roundtable.demo.stories import build_stories
 from roundtable.demo.tracker import build_trackers
@@ -94,6 +95,7 @@ class Command(BaseCommand):
             build_buddies(rng, loaded)
             build_stories(rng, loaded)
             experts = build_speakers(rng, loaded)
+            build_safety(rng, loaded)
             missing = set(MembershipState.values) - set(Membership.objects.values_list("state", flat=True).distinct())
             if missing:  # pragma: no cover - guarded by the tests
                 raise CommandError(f"Demo data lacks memberships in states: {sorted(missing)}")

@@ -99,6 +99,7 @@
     this.root = root;
     this.display = root.dataset.view === "display";
     this.wsPath = root.dataset.wsPath; // /ws/rooms/<meeting public id>/, from live.views
+    this.reportUrl = root.dataset.reportUrl || ""; // safety's report form, for each suggestion
     this.room = initial.room;
     this.you = initial.you;
     this.mainEndsAt = initial.main_ends_at ? Date.parse(initial.main_ends_at) : null;
@@ -788,6 +789,12 @@
       // "Starred for Ann": a facilitator starred it on Ann's behalf; it is Ann's star all the same.
       if (s.starred) {
         li.insertBefore(el("span", { className: "star-mark", text: s.starred_for ? "★ Starred for " + who : "★ Starred" }), li.firstChild);
+      }
+      // Report someone else's suggestion (safety: the group's facilitators decide).
+      if (!self.display && self.reportUrl && s.author_id !== self.you.user_id) {
+        li.appendChild(el("a", {
+          className: "small muted report-link", href: self.reportUrl + "?kind=suggestion&ref=" + s.id,
+        }, ["Report", el("span", { className: "visually-hidden", text: " the suggestion: " + s.text })]));
       }
       if ((inSeat && !self.display) || forThem) {
         li.appendChild(el("button", {
