@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from . import rows
 from .models import RoomStatus, Roundtable
+from .seats import RoomId
 
 
 class ClockState(Protocol):
@@ -129,7 +130,8 @@ def in_turn_order(turns: list[dict[str, Any]], here: set[int], live: bool) -> li
 
 def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
     """The whole room as every client sees it: the same for every viewer, so it can be
-    broadcast as is. Only display names identify people. Two to six queries whatever the
+    broadcast as is. Only display names identify people; a member who goes by a pseudonym in
+    the group is identified by a handle, never by their account's id (seats.py). Two to six queries whatever the
     room's size (rows.py), in at most two round trips on PostgreSQL (rows.read_all)."""
     rt = roundtable
     # Everything the room and its seat hold, read together (one round trip on PostgreSQL);
@@ -151,7 +153,7 @@ def snapshot(roundtable: Roundtable, now: datetime) -> dict[str, Any]:
     waiting = rt.is_live and current is None and any(t["status"] == "pending" for t in turns)
     previous = None
     if current is not None:
-        previous = rows.read_all([rows.previous_turn(current["user_id"], rt.pk, rt.meeting_id)])[0]
+        previous = rows.read_all([rows.previous_turn(current["uid"], rt.pk, rt.meeting_id)])[0]
     return {
         "id": rt.pk,
         "meeting_id": rt.meeting_id,
@@ -232,9 +234,11 @@ def _room_names(snap: dict[str, Any]) -> list[str]:
     return names
 
 
-def without_authors(snap: dict[str, Any], authors: frozenset[int]) -> dict[str, Any]:
+def without_authors(snap: dict[str, Any], authors: frozenset[RoomId]) -> dict[str, Any]:
     """The snapshot without the suggestions of these authors (people its viewer is kept apart
-    from: accounts.blocks); the rest is shared with the original, not copied."""
+    from: accounts.blocks, as the room knows them: seats.with_handles gives both forms of each,
+    since a pseudonymous author's id in the snapshot is a handle); the rest is shared with the
+    original, not copied."""
     turn = snap.get("turn")
     if turn is None:
         return snap

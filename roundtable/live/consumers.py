@@ -31,9 +31,21 @@ Connecting
     (services.participant_join; a no-op on reconnect) and gets a snapshot. Closing the
     socket does not leave the room: a reload or a dropped connection keeps one's place.
 
+Person ids (issue 12, item 4)
+    Everything the room sends or renders names a person by a <person id>: their account's id
+    (an int), or, for a member who goes by a pseudonym in the room's group, a handle scoped to
+    the group (a string, "p" and 16 hex digits: seats.py), never their account's id, which
+    someone sharing another group with them would see under their real name there. It is the
+    same in every frame and on the room's page: you.user_id, room.turns[].user_id,
+    room.participants[].user_id, room.turn.user_id, room.turn.suggestions[].author_id,
+    room.questions[].user_id, and the let-someone-in form's options. Clients treat ids as opaque
+    (compare with ===). Actions take either form back (seats.resolve_all); an unknown handle,
+    another group's, or the account id of someone who goes by a pseudonym here is answered as
+    any id of nobody in the room is. Blocks match both forms on the server (seats.with_handles).
+
 Server -> client (JSON text frames)
     {"type": "snapshot", "room": <clock.snapshot(roundtable, now)>,
-     "you": {"user_id": int, "can_control": bool, "in_seat": bool, "status_offer": dict | null}}
+     "you": {"user_id": <person id>, "can_control": bool, "in_seat": bool, "status_offer": dict | null}}
         On connect and after every change of the room. room["version"] goes up by one with
         each change; a socket is never sent a version older than one it already has.
         you["status_offer"] ("ready for the roundtable", journal/readiness.py): only on the
@@ -72,20 +84,20 @@ Client -> server
     start, pause, resume, add_minute, next_phase, next_turn,
     end, nudge, order_shuffle, order_by_arrival, plan_fit,
     question_take_next  -                                       facilitator
-    skip_turn           user_id: int                            facilitator
-    order_move          user_id: int, delta: int (-1 up, 1 down) facilitator
-    order_set           user_ids: [int] (everyone still waiting) facilitator
-    presence_set        user_id: int, present: bool             facilitator
+    skip_turn           user_id: <person id>                    facilitator
+    order_move          user_id: <person id>, delta: int (-1 up, 1 down) facilitator
+    order_set           user_ids: [<person id>] (everyone still waiting) facilitator
+    presence_set        user_id: <person id>, present: bool     facilitator
         "Mark here" (true) for a member waiting for a turn who is at the table or on the video
         call without the room open on a device; false takes back only a facilitator's own mark
         (409 for someone who joined from their device). See "Presence and turns" below.
-    bring_forward       user_id: int                            facilitator
+    bring_forward       user_id: <person id>                    facilitator
         A member waiting (or skipped) who has arrived: marked here, and their turn comes next,
         or takes the seat at once when the seat is empty because everyone waiting was away.
     plan_set            phases: [{"label", "seconds", "key"?}]  facilitator
         seconds: whole minutes only (a multiple of 60, 60 to 3600); anything else is refused
         with 400 and the reason.
-    admit               user_id: int                            facilitator (not after the end: 409)
+    admit               user_id: <person id>                    facilitator (not after the end: 409)
     challenge_set       text, turn_id?: int                     the member in the seat, facilitator
     suggestion_add      text, contact?, link?, turn_id?: int    anyone here, during the brainstorm
     suggestion_star     suggestion_id: int, starred: bool       the member whose turn it was, or a
@@ -176,7 +188,7 @@ from roundtable.core import dates
 from roundtable.groups import rules as group_rules
 from roundtable.groups.models import Membership
 
-from . import broadcast, clock, permissions, relay, rows, services
+from . import broadcast, clock, permissions, relay, rows, seats, services
 from .models import Commitment, Participant, Question, QuestionStatus, RoomStatus, Roundtable, Suggestion, Turn
 from .services import LiveError
 
@@ -254,6 +266,28 @@ def _int(params: dict[str, Any], name: str) -> int:
     return value
 
 
+MAX_HANDLE_CHARS = 40  # a handle (seats.handle) is 17 characters: anything much longer is no id
+
+
+def _person_ids(ctx: Ctx, name: str, *, many: bool = False) -> list[int]:
+    """The people a facilitator's action names (`name`: one id, or with many a list of them),
+    each an integer id or a handle (seats.py), as the account ids the services take: an unknown
+    handle, another group's, or the integer id of someone who goes by a pseudonym in the room's
+    group becomes seats.NOBODY, which the services refuse as they refuse any id of nobody here."""
+    value = ctx.params.get(name)
+    values = value if many and isinstance(value, list) else [value]
+    if (many and not isinstance(value, list)) or any(
+        isinstance(v, bool) or not isinstance(v, int | str) or (isinstance(v, str) and len(v) > MAX_HANDLE_CHARS)
+        for v in values
+    ):
+        raise _unclear(name)
+    return seats.resolve_all(ctx.rt.meeting.group_id, values)
+
+
+def _person_id(ctx: Ctx, name: str = "user_id") -> int:
+    return _person_ids(ctx, name)[0]
+
+
 def _optional_int(params: dict[str, Any], name: str) -> int | None:
     return None if params.get(name) is None else _int(params, name)
 
@@ -270,13 +304,6 @@ def _str(params: dict[str, Any], name: str, *, required: bool = True) -> str:
 def _bool(params: dict[str, Any], name: str) -> bool:
     value = params.get(name)
     if not isinstance(value, bool):
-        raise _unclear(name)
-    return value
-
-
-def _int_list(params: dict[str, Any], name: str) -> list[int]:
-    value = params.get(name)
-    if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
         raise _unclear(name)
     return value
 
@@ -338,7 +365,19 @@ def _admit(ctx: Ctx) -> object:
     # Ask about control first, so that nobody else learns which user ids exist.
     if not permissions.can_control(ctx.user, ctx.rt):
         raise LiveError("Only a facilitator of this group can do that.", 403)
-    person = User.objects.filter(pk=_int(ctx.params, "user_id")).first()
+    wanted = ctx.params.get("user_id")
+    user_id = _person_id(ctx)
+    if user_id == seats.NOBODY and isinstance(wanted, int) and not isinstance(wanted, bool):
+        # The integer id of someone who goes by a pseudonym here: answered as for anyone who is
+        # not in the group (services.participant_admit's checks), so it tells nothing.
+        hidden = User.objects.filter(pk=wanted).first()
+        if hidden is not None:
+            if ctx.rt.is_ended:
+                raise LiveError("This roundtable has ended.", 409)
+            if not hidden.is_active:
+                raise LiveError("This account is closed.", 409)
+            raise LiveError(services.ADMIT_MEMBERS_ONLY, 409)
+    person = User.objects.filter(pk=user_id).first()
     if person is None:
         raise LiveError("There is no such person.", 404)
     return services.participant_admit(roundtable=ctx.rt, user=person, by=ctx.user)
@@ -408,17 +447,17 @@ ACTIONS: dict[str, Callable[[Ctx], object]] = {
     "order_by_arrival": _room(services.order_by_arrival),
     "plan_fit": _room(services.plan_fit),
     "question_take_next": _room(services.question_take_next),
-    "skip_turn": lambda c: services.turn_skip(roundtable=c.ref, by=c.user, user_id=_int(c.params, "user_id")),
+    "skip_turn": lambda c: services.turn_skip(roundtable=c.ref, by=c.user, user_id=_person_id(c)),
     "presence_set": lambda c: services.presence_set(
-        roundtable=c.ref, by=c.user, user_id=_int(c.params, "user_id"), present=_bool(c.params, "present")
+        roundtable=c.ref, by=c.user, user_id=_person_id(c), present=_bool(c.params, "present")
     ),
-    "bring_forward": lambda c: services.turn_bring_forward(
-        roundtable=c.ref, by=c.user, user_id=_int(c.params, "user_id")
-    ),
+    "bring_forward": lambda c: services.turn_bring_forward(roundtable=c.ref, by=c.user, user_id=_person_id(c)),
     "order_move": lambda c: services.order_move(
-        roundtable=c.ref, by=c.user, user_id=_int(c.params, "user_id"), delta=_int(c.params, "delta")
+        roundtable=c.ref, by=c.user, user_id=_person_id(c), delta=_int(c.params, "delta")
     ),
-    "order_set": lambda c: services.order_set(roundtable=c.ref, by=c.user, user_ids=_int_list(c.params, "user_ids")),
+    "order_set": lambda c: services.order_set(
+        roundtable=c.ref, by=c.user, user_ids=_person_ids(c, "user_ids", many=True)
+    ),
     "plan_set": lambda c: services.plan_set(roundtable=c.ref, by=c.user, phases=c.params.get("phases")),  # type: ignore[arg-type]
     "admit": _admit,
     "challenge_set": lambda c: services.challenge_set(turn=_seat(c), by=c.user, text=_str(c.params, "text")),
@@ -582,7 +621,10 @@ class Entry:
     in_seat: bool
     room: dict[str, Any] | None  # None: joining changed the room, and its broadcast brings the snapshot
     version: int  # the room's version when the person was let in
-    apart: frozenset[int] = frozenset()  # whom the person is kept apart from (accounts.blocks)
+    rid: seats.RoomId  # the person as the room's clients know them (seats.own_id)
+    group_id: int  # the room's group
+    # whom the person is kept apart from (accounts.blocks), under both forms (seats.with_handles)
+    apart: frozenset[seats.RoomId] = frozenset()
 
 
 @room_db
@@ -598,6 +640,8 @@ def enter(user_id: int, roundtable_id: int) -> Entry:
     the group's current ground rules)."""
     user, rt = _authorize(user_id, roundtable_id)
     group = rt.meeting.group
+    rid = seats.own_id(user.pk, group.pk)
+    apart = seats.with_handles(group.pk, frozenset(blocks.kept_apart_from(user.pk)))
     if group_rules.has_rules(group):
         membership = Membership.objects.filter(group=group, user=user).first()
         if group_rules.must_accept(membership, group):
@@ -614,7 +658,7 @@ def enter(user_id: int, roundtable_id: int) -> Entry:
             joined = Roundtable.objects.filter(pk=rt.pk).values_list("version", flat=True).first()
             return Entry(
                 can_control=permissions.can_control(user, rt), in_seat=False, room=None, version=joined or 0,
-                apart=frozenset(blocks.kept_apart_from(user.pk)),
+                rid=rid, group_id=group.pk, apart=apart,
             )  # fmt: skip
     room = clock.snapshot(rt, timezone.now())
     return Entry(
@@ -622,7 +666,9 @@ def enter(user_id: int, roundtable_id: int) -> Entry:
         in_seat=permissions.is_in_seat(user, rt),
         room=room,
         version=int(room["version"]),
-        apart=frozenset(blocks.kept_apart_from(user.pk)),
+        rid=rid,
+        group_id=group.pk,
+        apart=apart,
     )
 
 
@@ -634,9 +680,10 @@ def room_now(roundtable_id: int) -> dict[str, Any] | None:
 
 
 @room_db
-def kept_apart(user_id: int) -> frozenset[int]:
-    """Whom this person is kept apart from (accounts.blocks), read again after a block changed."""
-    return frozenset(blocks.kept_apart_from(user_id))
+def kept_apart(user_id: int, group_id: int) -> frozenset[seats.RoomId]:
+    """Whom this person is kept apart from (accounts.blocks), read again after a block changed,
+    under both forms (seats.with_handles: a pseudonymous author's id in a snapshot is a handle)."""
+    return seats.with_handles(group_id, frozenset(blocks.kept_apart_from(user_id)))
 
 
 @room_db
@@ -651,11 +698,13 @@ def status_offer(user_id: int, roundtable_id: int) -> dict[str, Any] | None:
 
 
 @room_db
-def check(user_id: int, roundtable_id: int) -> None:
+def check(user_id: int, roundtable_id: int, group_id: int | None = None) -> seats.RoomId:
     """AccessDenied unless the person may still be in the room: _person's rule, in one query
-    (permissions.who_may_stay)."""
+    (permissions.who_may_stay). Their id as the room's clients know them now (seats.own_id,
+    with group_id: they may have taken or dropped a pseudonym since they came in)."""
     if user_id not in permissions.who_may_stay(roundtable_id, {user_id}):
         raise AccessDenied
+    return user_id if group_id is None else seats.own_id(user_id, group_id)
 
 
 @room_db
@@ -688,6 +737,10 @@ def leave(user_id: int, roundtable_id: int) -> None:
 class RoomConsumer(AsyncWebsocketConsumer):
     roundtable_id: int
     user_id: int | None = None
+    # The person as the room's clients know them (seats.py): user_id, or a handle for someone who
+    # goes by a pseudonym in the room's group; what snapshots' ids are compared with.
+    rid: seats.RoomId | None = None
+    group_id: int = 0
     joined: bool = False  # in its room's relay (relay.py) in this process
     ready: bool = False  # connected and sent its first snapshot: changes go out as they come
     last_version: int = 0
@@ -702,7 +755,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     you_json: tuple[bool, dict[str, Any] | None, str] | None = None  # (in_seat, offer, "you" JSON), reused
     # Whom this person is kept apart from (accounts.blocks): their suggestions are left out of
     # this socket's snapshots (relay.Change.room_text). Empty for nearly everyone, who pay nothing.
-    apart: frozenset[int] = frozenset()
+    apart: frozenset[seats.RoomId] = frozenset()
     last_change: relay.Change | None = None  # the last change sent, sent again when blocks change
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -768,6 +821,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._shut(CLOSE_SERVER_ERROR)
             return
         self.can_control = entry.can_control
+        self.rid, self.group_id = entry.rid, entry.group_id
         self.entered_version = entry.version
         self.apart = entry.apart
         if entry.room is not None:
@@ -850,7 +904,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         version = change.version
         if self.done or self.user_id is None or version <= self.last_version:
             return
-        if version > self.entered_version and self.user_id not in change.present_ids:
+        if version > self.entered_version and self.rid not in change.present_ids:
             # Not listed as here in a state newer than the check that let them in: losing
             # access (services.access_end) takes people out of the room in the same
             # transaction, so this may be someone who lost it and whose "access.revoked" is
@@ -858,7 +912,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             # predate that check: a join storm's earlier joins need no second look.) A person
             # who is allowed but not listed (looking at an ended room) is rare and passes.
             try:
-                await check(self.user_id, self.roundtable_id)
+                rid = await check(self.user_id, self.roundtable_id, self.group_id)
             except AccessDenied:
                 await self.revoke()
                 return
@@ -867,7 +921,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 return
             if self.done or version <= self.last_version:
                 return
-        in_seat = change.seat_user_id == self.user_id
+            if rid != self.rid:
+                self.rid, self.you_json = rid, None
+        in_seat = change.seat_user_id == self.rid
         you_json = self._you_json(in_seat)
         if you_json is None:  # the status offer is still to be read (a database call)
             you_json = json.dumps(await self._you_with_offer(in_seat))
@@ -887,7 +943,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.done or self.user_id is None:
             return
         try:
-            self.apart = await kept_apart(self.user_id)
+            self.apart = await kept_apart(self.user_id, self.group_id)
         except Exception:
             logger.exception("live room %s: could not read the blocks of %s", self.roundtable_id, self.user_id)
             return
@@ -907,7 +963,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )  # fmt: skip
         if change is None or self.done or not self.ready:
             return
-        in_seat = change.seat_user_id == self.user_id
+        in_seat = change.seat_user_id == self.rid
         you_json = self._you_json(in_seat) or json.dumps(await self._you_with_offer(in_seat))
         if not self.done:
             await self._send_text(change.frame_head(self.display, self.apart) + you_json + "}")
@@ -961,7 +1017,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     def _you(self, in_seat: bool) -> dict[str, Any]:
         """This socket's "you": a display screen has no controls and nobody in its seat."""
         return {
-            "user_id": self.user_id,
+            "user_id": self.rid,
             "can_control": self.can_control and not self.display,
             "in_seat": in_seat and not self.display,
         }

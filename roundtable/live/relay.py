@@ -63,6 +63,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from . import broadcast, clock
+from .seats import RoomId
 
 logger = logging.getLogger(__name__)
 
@@ -96,16 +97,18 @@ class Change:
 
     version: the room's version; room_json: the room's snapshot as JSON text (built and
     serialized once, by broadcast.room_changed); seat_user_id: who is in the seat (None: nobody,
-    or the room ended); present_ids: who is here."""
+    or the room ended); present_ids: who is here. People are named as the snapshot names them:
+    an account's id, or for a member who goes by a pseudonym in the group a handle (seats.py),
+    which is what each socket compares with its own (consumers.RoomConsumer.rid)."""
 
     version: int
     room_json: str
-    seat_user_id: int | None
-    present_ids: frozenset[int]
+    seat_user_id: RoomId | None
+    present_ids: frozenset[RoomId]
     _display_json: str | None = None
-    _authors: frozenset[int] | None = None
+    _authors: frozenset[RoomId] | None = None
 
-    def suggestion_authors(self) -> frozenset[int]:
+    def suggestion_authors(self) -> frozenset[RoomId]:
         """Who wrote the suggestions of the turn in the seat: read from the JSON once per change,
         and only when a socket whose person is kept apart from someone asks (without_authors)."""
         if self._authors is None:
@@ -113,7 +116,7 @@ class Change:
             self._authors = frozenset(s["author_id"] for s in (turn or {}).get("suggestions", ()))
         return self._authors
 
-    def room_text(self, display: bool, apart: frozenset[int]) -> str:
+    def room_text(self, display: bool, apart: frozenset[RoomId]) -> str:
         """The snapshot as JSON text for a socket: the shared text, unless the socket's person is
         kept apart (accounts.blocks) from an author of a suggestion in it; then a copy without
         those suggestions, made for that socket alone (the only sockets that pay for blocks)."""
@@ -128,11 +131,11 @@ class Change:
         return cls(
             version=int(event.get("version", 0)),
             room_json=str(event["room_json"]),
-            seat_user_id=None if seat is None else int(seat),
+            seat_user_id=None if seat is None else seat if isinstance(seat, str) else int(seat),
             present_ids=frozenset(event.get("present_ids", ())),
         )
 
-    def frame_head(self, display: bool, apart: frozenset[int] = frozenset()) -> str:
+    def frame_head(self, display: bool, apart: frozenset[RoomId] = frozenset()) -> str:
         """The snapshot frame up to its "you" part (the caller adds `<you JSON>}`); `apart`: the
         people the socket's person is kept apart from (room_text)."""
         return '{"type":"snapshot","room":' + self.room_text(display, apart) + ',"you":'

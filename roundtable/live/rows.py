@@ -32,6 +32,7 @@ from roundtable.journal.models import SharedStatus
 from roundtable.meetings.models import Meeting
 from roundtable.safety.hiding import HIDDEN_SUGGESTION_SQL
 
+from . import seats
 from .models import (
     Challenge,
     Commitment,
@@ -61,7 +62,12 @@ MEMBERSHIP = Membership._meta.db_table
 # of the email before the @.
 # Issue 12, item 4: a member who goes by a pseudonym in the room's group is named by it
 # (groups/identity.py): the membership of the room's group joins on {room}, the row's room.
-NAME_COLUMNS = "u.email, COALESCE(NULLIF(gm.pseudonym, ''), p.display_name)"
+# The third column is the group's id when the person goes by a pseudonym there, else NULL:
+# such a person is identified by a handle scoped to the group, never by their account's id
+# (seats.py; parsed with the name below).
+NAME_COLUMNS = (
+    "u.email, COALESCE(NULLIF(gm.pseudonym, ''), p.display_name), CASE WHEN gm.pseudonym <> '' THEN gm.group_id END"
+)
 # Only table names from the models go in; {fk} and {room} are filled with column names below.
 PEOPLE = (
     f"LEFT JOIN {USER} u ON u.id = {{fk}} LEFT JOIN {PROFILE} p ON p.user_id = u.id "  # noqa: S608
@@ -155,18 +161,23 @@ SHARED_SQL = f"SELECT figures FROM {SHARED} WHERE turn_id = %s"  # noqa: S608
 
 def _turns(found: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return [
-        {"id": r[0], "user_id": r[1], "position": r[2], "status": r[3], "challenge": r[4] or "",
-         "name": display_name(r[5], r[6])}
+        {"id": r[0], "user_id": seats.room_id(r[1], r[7]), "position": r[2], "status": r[3],
+         "challenge": r[4] or "", "name": display_name(r[5], r[6]), "uid": r[1]}
         for r in found
     ]  # fmt: skip
 
 
 def turns(roundtable_id: int) -> Read:
+    """The room's turns; "user_id" as the room's clients know the person (seats.room_id), "uid"
+    their account's id, for the server alone (clock.snapshot never sends it)."""
     return Read(TURNS_SQL, [roundtable_id], _turns)
 
 
 def _present(found: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    return [{"user_id": r[0], "name": display_name(r[1], r[2]), "marked": r[3] is not None} for r in found]
+    return [
+        {"user_id": seats.room_id(r[0], r[3]), "name": display_name(r[1], r[2]), "marked": r[4] is not None}
+        for r in found
+    ]
 
 
 def present(roundtable_id: int) -> Read:
@@ -176,8 +187,8 @@ def present(roundtable_id: int) -> Read:
 
 def _suggestions(found: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return [
-        {"id": r[0], "text": r[1], "author": display_name(r[6], r[7]), "author_id": r[2], "contact": r[3],
-         "link": r[4], "starred": bool(r[5]), "starred_for": bool(r[5]) and r[8] not in (None, r[9])}
+        {"id": r[0], "text": r[1], "author": display_name(r[6], r[7]), "author_id": seats.room_id(r[2], r[8]),
+         "contact": r[3], "link": r[4], "starred": bool(r[5]), "starred_for": bool(r[5]) and r[9] not in (None, r[10])}
         for r in found
     ]  # fmt: skip
 
@@ -198,7 +209,14 @@ def commitments(turn_id: int) -> Read:
 
 def _questions(found: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return [
-        {"id": r[0], "user_id": r[1], "name": display_name(r[4], r[5]), "text": r[2], "status": r[3]} for r in found
+        {
+            "id": r[0],
+            "user_id": seats.room_id(r[1], r[6]),
+            "name": display_name(r[4], r[5]),
+            "text": r[2],
+            "status": r[3],
+        }
+        for r in found
     ]
 
 

@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from roundtable.accounts.models import User
 from roundtable.core.errors import ServiceError
 from roundtable.core.text import TextError, clean_text
+from roundtable.groups import identity
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Kind, Membership, MembershipRole, MembershipState
 from roundtable.meetings.models import Meeting, Rsvp, RsvpStatus
@@ -387,6 +388,9 @@ def participant_join(*, roundtable: Roundtable, user: User, now: datetime | None
     return _arrive(rt, user, now, None)
 
 
+ADMIT_MEMBERS_ONLY = "Only members of the group can be let in: ask them to join it first."
+
+
 @transaction.atomic
 def participant_admit(*, roundtable: Roundtable, user: User, by: User, now: datetime | None = None) -> Participant:
     """A facilitator lets in a walk-in: an active member of the group who was not going.
@@ -399,7 +403,7 @@ def participant_admit(*, roundtable: Roundtable, user: User, by: User, now: date
     if not user.is_active:
         raise LiveError("This account is closed.", 409)
     if not group_perms.is_member(user, rt.meeting.group):
-        raise LiveError("Only members of the group can be let in: ask them to join it first.", 409)
+        raise LiveError(ADMIT_MEMBERS_ONLY, 409)
     return _arrive(rt, user, now, by)
 
 
@@ -481,7 +485,9 @@ def presence_set(
     if participant is None:
         return None
     if participant.checked_in_by_id is None:
-        raise LiveError(f"{turn.user.display_name} joined from their own device: skip or move their turn instead.", 409)
+        # Named as the room names them: by their pseudonym if they go by one (groups/identity.py).
+        name = identity.pseudonyms(rt.meeting.group_id, [turn.user_id]).get(turn.user_id) or turn.user.display_name
+        raise LiveError(f"{name} joined from their own device: skip or move their turn instead.", 409)
     participant.left_at, participant.checked_in_by = now, None
     participant.save(update_fields=["left_at", "checked_in_by"])
     if rt.is_live:

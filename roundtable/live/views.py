@@ -23,7 +23,7 @@ from roundtable.groups.models import Group, Membership, MembershipRole, Membersh
 from roundtable.meetings import permissions as meeting_perms
 from roundtable.meetings.models import Meeting
 
-from . import clock, permissions, selectors, services
+from . import clock, permissions, seats, selectors, services
 from .models import HistorySharing, Participant, RoomStatus, Roundtable, Turn
 
 
@@ -47,10 +47,12 @@ def _room_context(request: AuthedRequest, rt: Roundtable, *, display: bool = Fal
     snap = clock.snapshot(rt, timezone.now())
     control = permissions.can_control(user, rt)
     seat = snap["turn"]
+    # The viewer as the room's clients know them: a handle if they go by a pseudonym here (seats.py).
+    rid = seats.own_id(user.pk, rt.meeting.group_id)
     you = {
-        "user_id": user.pk,
+        "user_id": rid,
         "can_control": control and not display,
-        "in_seat": seat is not None and seat["user_id"] == user.pk and not rt.is_ended,
+        "in_seat": seat is not None and seat["user_id"] == rid and not rt.is_ended,
     }
     meeting = rt.meeting
     main_ends = meeting.ends_at - timedelta(minutes=meeting.networking_after_minutes)
@@ -70,6 +72,10 @@ def _room_context(request: AuthedRequest, rt: Roundtable, *, display: bool = Fal
             .order_by("user__profile__display_name", "id"),
             user,
         )
+        # In the order of the names shown: an order by real names would place a pseudonym.
+        walk_ins.sort(key=lambda m: (m.shown.name.casefold(), m.pk))  # type: ignore[attr-defined]
+        for m in walk_ins:  # the form names them as the room does (seats.py), never by account id
+            m.room_id = seats.room_id(m.user_id, m.group_id if m.pseudonym else None)  # type: ignore[attr-defined]
     return {
         "roundtable": rt,
         "meeting": meeting,

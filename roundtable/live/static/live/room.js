@@ -994,7 +994,7 @@
     var left = 0;
     Array.prototype.forEach.call(select.options, function (o) {
       if (!o.value) return;
-      o.hidden = o.disabled = !!taken[toInt(o.value)];
+      o.hidden = o.disabled = !!taken[toId(o.value)];
       if (!o.hidden) left += 1;
     });
     if (select.selectedOptions.length && select.selectedOptions[0].disabled) select.value = "";
@@ -1235,6 +1235,10 @@
   // ---------------------------------------------------------- input
 
   function toInt(v) { var n = parseInt(v, 10); return isNaN(n) ? null : n; }
+  // A person's id as the room sends it: a number, or a handle (a string) for someone who goes by
+  // a pseudonym in the group. Ids are opaque: data attributes come back as strings, so a string
+  // of digits is the number again and anything else stays as it is (compare ids with ===).
+  function toId(v) { return /^[0-9]+$/.test(v) ? parseInt(v, 10) : v ? String(v) : null; }
 
   Room.prototype.act = function (action, params) {
     return this.send(action, params || {});
@@ -1251,7 +1255,7 @@
       if (e.detail > 0 && btn.closest(".controls")) btn.blur();
       if (d.confirm && !window.confirm(d.confirm)) return;
       var params = {};
-      if (d.userId) params.user_id = toInt(d.userId);
+      if (d.userId) params.user_id = toId(d.userId);
       if (d.present) params.present = d.present === "true";
       if (d.delta) params.delta = toInt(d.delta);
       if (d.suggestionId) { params.suggestion_id = toInt(d.suggestionId); params.starred = d.starred === "true"; }
@@ -1268,7 +1272,7 @@
       var params = {};
       new FormData(form).forEach(function (value, key) {
         var v = String(value).trim();
-        if (key === "user_id") { params.user_id = toInt(v); return; }
+        if (key === "user_id") { params.user_id = toId(v); return; }
         if ((key === "due_on" || key === "contact" || key === "link") && !v) return;
         params[key] = v;
       });
