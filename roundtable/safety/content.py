@@ -23,6 +23,7 @@ from django.urls import reverse
 from roundtable.accounts import blocks
 from roundtable.accounts.models import Block, User
 from roundtable.core.ids import is_public_id
+from roundtable.groups import identity
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group
 
@@ -77,7 +78,8 @@ def _suggestion(viewer: Any, ref: str) -> Target | None:
     group = s.turn.roundtable.meeting.group
     if not group_perms.is_member(viewer, group):
         return None
-    name = s.author.display_name if s.author else "someone"
+    # As the author goes by in the group (a pseudonym stays one here too: groups/identity.py).
+    name = identity.appearance_in(group.pk, s.author, viewer).name if s.author else "someone"
     return Target(ReportKind.SUGGESTION, ref, s.pk, group, s.author, f"a suggestion by {name}")
 
 

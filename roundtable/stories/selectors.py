@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from roundtable.accounts.models import User
+from roundtable.groups import identity
 from roundtable.groups.models import Group, GroupVisibility, Kind, Membership, MembershipState
 from roundtable.groups.permissions import Viewer
 from roundtable.journal import health
@@ -98,7 +99,13 @@ def story_card(story: Story, viewer: Viewer, mine_groups: set[int]) -> StoryCard
     author__profile and group first."""
     name, author_id, is_mine = _author(story, viewer)
     group = story.group
-    pseudonym = getattr(story, "author_pseudonym", None) or ""
+    if hasattr(story, "author_pseudonym"):  # annotated by permissions.visible_stories
+        pseudonym = story.author_pseudonym or ""
+    elif story.group_id is not None and story.author_id is not None:
+        # A story that came another way (a notification's subject): one query.
+        pseudonym = identity.pseudonyms(story.group_id, [story.author_id]).get(story.author_id, "")
+    else:
+        pseudonym = ""
     if pseudonym and name and not is_mine:
         # An author who goes by a pseudonym in the story's group (groups/identity.py): named by
         # it, unlinked, to the group's members; anonymous to everyone else, so that neither

@@ -26,6 +26,7 @@ from tests.factories import (
     MembershipFactory,
     ParticipantFactory,
     RsvpFactory,
+    TurnFactory,
     UserFactory,
     facilitator_of,
 )
@@ -280,6 +281,43 @@ def test_a_story_in_the_group_names_its_author_by_the_pseudonym_inside_and_by_no
         assert "By a member who chose to stay anonymous" in body
     listing = signed_in(w.co_member).get("/stories/").text
     assert _leaks(listing, w) == []
+
+
+def test_the_new_story_notification_names_a_pseudonymous_author_by_nobody_outside_the_group(
+    w: World,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    from roundtable.notifications import kinds
+    from roundtable.notifications.models import Notification
+    from roundtable.stories.events import story_published
+
+    story = StoryFactory(author=w.mina, group=w.group, audience=Audience.PUBLIC, title="Landed at last")
+    with django_capture_on_commit_callbacks(execute=True):
+        story_published(story)
+    notes = list(Notification.objects.filter(subject_id=story.pk))
+    assert [n.recipient_id for n in notes] != []
+    for note in notes:
+        assert note.actor_id is None
+        kind = kinds.get(note.kind)
+        assert kind is not None
+        rendered = kind.render(note)
+        assert _leaks(f"{rendered.title} {rendered.text}", w) == []
+        assert rendered.title == f"{PSEUDONYM} of Quiet Harbour Circle landed a job and told how: Landed at last"
+
+
+def test_the_report_form_names_a_suggestions_pseudonymous_author_by_the_pseudonym(w: World) -> None:
+    meeting = MeetingFactory(group=w.group)
+    RsvpFactory(meeting=meeting, user=w.mina)
+    rt = live_services.roundtable_open(meeting=meeting, by=w.fac, now=meeting.starts_at)
+    ParticipantFactory(roundtable=rt, user=w.mina, joined_at=meeting.starts_at)
+    turn = TurnFactory(roundtable=rt, user=w.fac)
+    from roundtable.live.models import Suggestion
+
+    s = Suggestion.objects.create(turn=turn, author=w.mina, text="Try the alumni list.")
+    page = signed_in(w.member).get(f"/report/?kind=suggestion&ref={s.pk}")
+    assert page.status_code == 200
+    assert f"a suggestion by {PSEUDONYM}" in page.text
+    assert _leaks(page.text, w) == []
 
 
 # ---------------------------------------------------------------- pages and the API
