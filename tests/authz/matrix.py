@@ -61,6 +61,11 @@ def members(status: Status, *, others: Status = 404, anonymous: Status = LOGIN) 
     return {**signed_in(others, anonymous=anonymous), **dict.fromkeys(ACTIVE, status)}
 
 
+def operator(status: Status, *, others: Status = 404, anonymous: Status = LOGIN) -> Expect:
+    """`status` for the operator (staff); `others` for every other signed-in viewer."""
+    return {**signed_in(others, anonymous=anonymous), OPERATOR: status}
+
+
 def facilitator(status: Status, *, others: Status = 404, anonymous: Status = LOGIN) -> Expect:
     """`status` for the facilitator (the group's, and the owner of person-owned objects); `others`
     for every other signed-in viewer."""
@@ -242,6 +247,49 @@ PAGES: dict[str, dict[str, Expect]] = {
     "tracker:task_done": {"GET": signed_in(405), "POST": facilitator(302, others=404)},
     "tracker:task_edit": {"GET": facilitator(200, others=404), "POST": facilitator(400, others=404)},
     "tracker:tasks": {"GET": signed_in(200), "POST": signed_in(400)},
+    # ---- pseudonymous membership: how you appear, for active and pending members alone.
+    "groups:appearance": {"GET": {**members(200), PENDING: 200}, "POST": {**members(302), PENDING: 302}},
+    # ---- reports and moderation (roundtable/safety). The muted member's suggestion in the room:
+    # anyone in the group but its author may report it; the group's queue, its reports, content
+    # and people are its facilitator's; the operators' pages are the operator's, and 404 to
+    # everyone else (nothing tells a member they exist).
+    "safety:report": {
+        "GET": {**members(200), MUTED: 404},
+        "POST": {**members(302), MUTED: 404},
+    },
+    "safety:my_reports": {"GET": signed_in(200)},
+    "safety:queue": {"GET": facilitator(200)},
+    "safety:decide": {"GET": signed_in(405), "POST": facilitator(302)},
+    "safety:content": {"GET": signed_in(405), "POST": facilitator(302)},
+    "safety:person": {"GET": facilitator(200), "POST": facilitator(302)},
+    "safety:operators": {"GET": operator(200)},
+    "safety:audit": {"GET": operator(200)},
+    "safety:operator_decide": {"GET": signed_in(405), "POST": operator(302)},
+    "safety:operator_content": {"GET": signed_in(405), "POST": operator(302)},
+    "safety:operator_person": {"GET": operator(200), "POST": operator(302)},
+    # ---- account security: every page is about the signed-in person's own account. Rosa has
+    # an authenticator app, recovery codes and a passkey; nobody else has a second factor.
+    "accounts:security": {"GET": signed_in(200)},
+    "usersessions_list": {"GET": signed_in(200), "POST": signed_in(302)},
+    "mfa_index": {"GET": signed_in(200)},
+    # The second step of a sign-in: without one under way, to the sign-in page (which sends
+    # someone signed in on to the home page).
+    "mfa_authenticate": {"GET": signed_in(302), "POST": signed_in(302)},
+    # Confirming with a code or a passkey: for those who have one; the others are sent on.
+    "mfa_reauthenticate": {"GET": signed_in(302, facilitator=200), "POST": signed_in(302, facilitator=200)},
+    "mfa_activate_totp": {"GET": signed_in(200, facilitator=302), "POST": signed_in(200, facilitator=302)},
+    "mfa_deactivate_totp": {"GET": facilitator(200), "POST": facilitator(302)},
+    # Without an authenticator app the form says new codes need one first (their own account).
+    "mfa_generate_recovery_codes": {"GET": signed_in(200), "POST": signed_in(200, facilitator=302)},
+    "mfa_view_recovery_codes": {"GET": facilitator(200)},
+    "mfa_download_recovery_codes": {"GET": facilitator(200)},
+    "mfa_list_webauthn": {"GET": signed_in(200)},
+    "mfa_add_webauthn": {"GET": signed_in(200), "POST": signed_in(200)},
+    "mfa_edit_webauthn": {"GET": facilitator(200), "POST": facilitator(302)},
+    "mfa_remove_webauthn": {"GET": facilitator(200), "POST": facilitator(302)},
+    "mfa_login_webauthn": {"GET": signed_in(302), "POST": signed_in(302)},
+    # allauth sends a passkey confirmation that fails (here: none sent) to the sign-in page.
+    "mfa_reauthenticate_webauthn": {"GET": signed_in(302, facilitator=200), "POST": signed_in(302, facilitator=LOGIN)},
 }
 
 # The secret group and its meeting: everyone outside answers 404, as for a missing group,
@@ -258,6 +306,11 @@ SECRET: dict[str, Expect] = {
     "POST groups:join@secret": members(302),
     "GET /api/v1/groups/{slug}@secret": members(200, anonymous=404),
     "GET /api/v1/meetings/{public_id}@secret": members(200, anonymous=404),
+    # Someone waiting for an answer does not see a secret group yet (its page answers them 404
+    # too), so not how they would appear in it either.
+    "GET groups:appearance@secret": members(200),
+    "PUT /api/v1/groups/{slug}/pseudonym@secret": members(200, anonymous=NO_TOKEN),
+    "GET safety:queue@secret": facilitator(200),
 }
 
 # API operations, "METHOD /path" as the routers declare them.
@@ -380,6 +433,12 @@ API: dict[str, Expect] = {
     "PUT /api/v1/stories/{public_id}": signed_in(422, anonymous=NO_TOKEN),
     "GET /api/v1/stories": everyone(200),
     "POST /api/v1/stories": signed_in(422, anonymous=NO_TOKEN),
+    # Clearing one's pseudonym: active and pending members; anyone else finds no membership.
+    "PUT /api/v1/groups/{slug}/pseudonym": {**members(200, anonymous=NO_TOKEN), PENDING: 200},
+    # Reporting the muted member's suggestion: the member reported it already (200: updated),
+    # the other members report it anew (201), its author and everyone outside: 404.
+    "POST /api/v1/reports": {**members(201, anonymous=NO_TOKEN), MEMBER: 200, MUTED: 404},
+    "GET /api/v1/me/reports": signed_in(200, anonymous=NO_TOKEN),
 }
 
 # Routes the matrix does not walk, each with the reason. A key ending in ":" covers a namespace.
