@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "roundtable.buddies",
     "roundtable.stories",
     "roundtable.safety",
+    "roundtable.privacy",
     "roundtable.home",
     "roundtable.demo",
     "roundtable.api",

@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("roundtable.buddies.urls")),
     path("", include("roundtable.stories.urls")),
     path("", include("roundtable.safety.urls")),
+    path("", include("roundtable.privacy.urls")),
 ]
 
 handler400 = "roundtable.core.views.bad_request"

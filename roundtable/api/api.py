@@ -18,6 +18,7 @@ from roundtable.journal.api import router as journal_router
 from roundtable.meetings.api import router as meetings_router
 from roundtable.network.api import router as network_router
 from roundtable.notifications.api import router as notifications_router
+from roundtable.privacy.api import router as privacy_router
 from roundtable.safety.api import router as safety_router
 from roundtable.speakers.api import router as speakers_router
 from roundtable.stories.api import router as stories_router
@@ -105,6 +106,7 @@ api.add_router("/", accounts_router)
 api.add_router("/groups", groups_router)
 api.add_router("/", meetings_router)
 api.add_router("/", journal_router)
+api.add_router("/", privacy_router)
 api.add_router("/me", tracker_router)
 api.add_router("/me/notifications", notifications_router)
 api.add_router("/", network_router)

@@ -7,7 +7,7 @@ from django import forms
 
 from roundtable.core.text import MultiLineField, SingleLineField
 
-from .models import ReportReason
+from .models import ReportKind, ReportReason
 from .services import MAX_DETAILS, MAX_REASON
 
 
@@ -28,8 +28,8 @@ class DecideForm(forms.Form):
 
 
 class ContentForm(forms.Form):
-    kind = forms.CharField(max_length=16)
-    ref = forms.CharField(max_length=64)
+    kind = forms.ChoiceField(choices=ReportKind.choices)
+    ref = SingleLineField(max_length=64)
     do = forms.ChoiceField(choices=(("hide", "Hide"), ("unhide", "Unhide")))
     reason = MultiLineField(label="Why (optional)", required=False, max_length=MAX_REASON)
 

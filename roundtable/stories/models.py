@@ -47,7 +47,11 @@ class Story(models.Model):
     or None. `anonymous` hides the author from everyone but themselves, on every surface."""
 
     public_id = models.CharField(max_length=12, unique=True, default=new_public_id, editable=False)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # None once its author's account is deleted and they chose to keep it, anonymous ("a former
+    # member": services.posts_keep_anonymised).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     title = models.CharField(max_length=120)
     channel = models.CharField(max_length=16, choices=Source.choices)
     field = models.CharField(max_length=20, choices=StoryField.choices, default=StoryField.OTHER)
@@ -86,7 +90,11 @@ class Lesson(models.Model):
     """A short tip or misstep anyone signed in may share, with an audience, anonymously or not."""
 
     public_id = models.CharField(max_length=12, unique=True, default=new_public_id, editable=False)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # None once its author's account is deleted and they chose to keep it, anonymous ("a former
+    # member": services.posts_keep_anonymised).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=8, choices=LessonKind.choices, default=LessonKind.TIP)
     text = models.TextField(max_length=500)
     audience = models.CharField(max_length=8, choices=Audience.choices, default=Audience.MEMBERS)

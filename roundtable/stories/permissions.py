@@ -5,7 +5,8 @@ yours").
 The rules, for a story or a lesson (a "post"):
 - its author always sees it and alone may edit or delete it (anyone else: the same 404 as a
   missing post);
-- nobody else sees a post whose author's account is no longer active;
+- nobody else sees a post whose author's account is no longer active; a post whose author
+  deleted their account and chose to keep it (author None, anonymous) is seen by its audience;
 - audience "public": anyone, signed in or not; "members": anyone signed in with an active
   account; "groups": people who are active members of a group the author is in or has left
   (groups.permissions.BEEN_IN_STATES), so a story written after leaving still reaches the
@@ -62,6 +63,12 @@ def _audience_q(viewer: Viewer) -> Q:
     )
 
 
+def _author_q(viewer: Viewer) -> Q:
+    """An active author, a deleted one (kept anonymised), or the viewer."""
+    kept = Q(author__is_active=True) | Q(author__isnull=True)
+    return kept | Q(author_id=viewer.pk) if viewer.is_authenticated else kept
+
+
 def visible_stories(viewer: Viewer) -> QuerySet[Story]:
     """The stories the viewer may read (module rules), unordered beyond the model's newest first.
     Whether the viewer may see the name of the group a story names is selectors.story_card's
@@ -70,7 +77,7 @@ def visible_stories(viewer: Viewer) -> QuerySet[Story]:
     # (groups/identity.py; issue 12, item 4). A story a moderator hid is shown to nobody (safety.hiding).
     stories = (
         Story.objects.filter(_audience_q(viewer))
-        .filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
+        .filter(_author_q(viewer))
         .annotate(author_pseudonym=identity.pseudonym_subquery("author_id", "group_id"))
     )
     return visible(stories, ReportKind.STORY)
@@ -90,7 +97,7 @@ def secret_group_member_q(viewer: Viewer) -> Q:
 
 def visible_lessons(viewer: Viewer) -> QuerySet[Lesson]:
     """The lessons the viewer may read (module rules)."""
-    lessons = Lesson.objects.filter(_audience_q(viewer)).filter(Q(author__is_active=True) | Q(author_id=viewer.pk))
+    lessons = Lesson.objects.filter(_audience_q(viewer)).filter(_author_q(viewer))
     return visible(lessons, ReportKind.LESSON)
 
 

@@ -88,7 +88,7 @@ def _names_group(group: Group | None, mine: set[int]) -> bool:
 
 def _author(post: Story | Lesson, viewer: Viewer) -> tuple[str, str, bool]:
     mine = viewer.is_authenticated and post.author_id == viewer.pk
-    if post.anonymous and not mine:
+    if post.author is None or (post.anonymous and not mine):  # None: a deleted account's, kept anonymous
         return "", "", False
     return post.author.display_name, post.author.public_id, mine
 
@@ -205,7 +205,10 @@ def new_story_recipients(story: Story) -> list[User]:
     if story.group_id is None:
         return []
     member = Membership.objects.filter(user_id=OuterRef("pk"), group_id=story.group_id, state=MembershipState.ACTIVE)
-    return list(User.objects.filter(Exists(member), is_active=True).exclude(pk=story.author_id).order_by("pk"))
+    people = User.objects.filter(Exists(member), is_active=True)
+    if story.author_id is not None:
+        people = people.exclude(pk=story.author_id)
+    return list(people.order_by("pk"))
 
 
 # ------------------------------------------------------------------ a challenge like yours

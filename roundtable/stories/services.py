@@ -119,6 +119,8 @@ def story_create(*, author: User, data: StoryData) -> Story:
 def story_update(*, story: Story, data: StoryData) -> Story:
     """Edit a story (its author's, from permissions.story_for_author). Same refusals as create;
     the channel stays the one it was written with. No one is told of an edit."""
+    # Only its author edits a story (story_for_author), so it has one.
+    assert story.author is not None
     values = _story_values(story.author, data)
     with transaction.atomic():
         _group_pages_changed(story)  # the group it named before
@@ -221,3 +223,33 @@ def help_entry_for_challenge(*, challenge: Challenge) -> None:
 
 def help_entry_for_challenge_gone(*, turn_id: int) -> None:
     HelpEntry.objects.filter(turn_id=turn_id).delete()
+
+
+# ------------------------------------------------------------------- an account deleted
+
+
+def posts_keep_anonymised(*, author: User) -> None:
+    """The author's account is being deleted and they chose to keep their stories and lessons
+    (privacy.services.account_delete): each stays, anonymous, with no author ("a former
+    member"). Posts shared only with the author's groups go: "their groups" is read from the
+    author's memberships, which go with the account, so nobody could be shown them. Their
+    search entries go with the account (HelpEntry.owner), so nothing of theirs stays searchable."""
+    with transaction.atomic():
+        stories = Story.objects.filter(author=author)
+        if stories.exclude(group=None).exists():
+            bump_discovery_generation()
+        stories.filter(audience=Audience.GROUPS).delete()
+        stories.update(author=None, anonymous=True)
+        lessons = Lesson.objects.filter(author=author)
+        lessons.filter(audience=Audience.GROUPS).delete()
+        lessons.update(author=None, anonymous=True)
+
+
+def posts_remove(*, author: User) -> None:
+    """The author's account is being deleted and they chose to remove their stories and lessons."""
+    with transaction.atomic():
+        stories = Story.objects.filter(author=author)
+        if stories.exclude(group=None).exists():
+            bump_discovery_generation()
+        stories.delete()
+        Lesson.objects.filter(author=author).delete()

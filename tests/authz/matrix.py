@@ -99,6 +99,13 @@ PAGES: dict[str, dict[str, Expect]] = {
     "accounts:profile_edit": {"GET": signed_in(200), "POST": signed_in(400)},
     "accounts:token_revoke": {"GET": facilitator(200, others=404), "POST": facilitator(302, others=404)},
     "accounts:tokens": {"GET": signed_in(200), "POST": signed_in(400)},
+    # Owner-only by construction: each viewer gets their own data; deletion asks for the password
+    # again first (allauth's reauthentication: 302 there), which no viewer here has just given.
+    "privacy:data": {"GET": signed_in(200)},
+    "privacy:download": {"GET": signed_in(200)},
+    "privacy:summary": {"GET": signed_in(200)},
+    "privacy:delete": {"GET": signed_in(302), "POST": signed_in(302)},
+    "privacy:deleted": {"GET": everyone(200)},
     "accounts:unblock": {"GET": signed_in(404), "POST": facilitator(404, others=302)},
     "admin:index": {
         "GET": signed_in(302, anonymous=302, operator=200),
@@ -365,6 +372,7 @@ API: dict[str, Expect] = {
     "POST /api/v1/me/contacts": signed_in(422, anonymous=NO_TOKEN),
     "GET /api/v1/me/export.zip": signed_in(200, anonymous=NO_TOKEN),
     "GET /api/v1/me/export": signed_in(200, anonymous=NO_TOKEN),
+    "GET /api/v1/me/data": signed_in(200, anonymous=NO_TOKEN),
     "DELETE /api/v1/me/goals/{public_id}": facilitator(204, others=404, anonymous=NO_TOKEN),
     "GET /api/v1/me/goals/{public_id}": facilitator(200, others=404, anonymous=NO_TOKEN),
     "PUT /api/v1/me/goals/{public_id}": signed_in(422, anonymous=NO_TOKEN),

@@ -810,6 +810,9 @@ PAGES: dict[str, Callable[[World], list[Visit]]] = {
     "mfa_activate_totp": lambda w: [Visit("mfa_activate_totp", "form", _url("mfa_activate_totp"), (MEMBER,))],
     "mfa_list_webauthn": lambda w: [Visit("mfa_list_webauthn", "empty", _url("mfa_list_webauthn"), (MEMBER,))],
     "mfa_add_webauthn": lambda w: [Visit("mfa_add_webauthn", "form", _url("mfa_add_webauthn"), (MEMBER,))],
+    "privacy:data": lambda w: [Visit("privacy:data", "default", _url("privacy:data"), (MEMBER, FACILITATOR))],
+    "privacy:summary": lambda w: [Visit("privacy:summary", "full", _url("privacy:summary"), (FACILITATOR,))],
+    "privacy:deleted": lambda w: [Visit("privacy:deleted", "default", _url("privacy:deleted"), (ANONYMOUS,))],
     "accounts:tokens": lambda w: [
         Visit("accounts:tokens", "empty", _url("accounts:tokens"), (MEMBER,)),
         Visit("accounts:tokens", "full", _url("accounts:tokens"), (FACILITATOR,)),
@@ -1112,6 +1115,11 @@ EXCLUDED: dict[str, str] = {
     "readyz": "a plain-text readiness answer (200 or 503, one line per check)",
     "feeds:meeting_ics": "an iCalendar file",
     "feeds:private": "an iCalendar feed",
+    "privacy:download": "a JSON file download (the same content as privacy:summary, which is in PAGES)",
+    "privacy:delete": (
+        "behind allauth's reauthentication, which the sweep's sessions have not done (it answers a redirect to "
+        "account_reauthenticate, in PAGES); its markup is checked in tests/e2e/test_data_rights_journey.py"
+    ),
     "feeds:group": "an iCalendar feed",
     "live:status": "JSON the not-open-yet page polls",
     "live:open": POST_ONLY,
