@@ -9,14 +9,17 @@ checked for every route; POST only where the route takes it (a route that answer
 EXCLUDED (with a reason) fails tests/authz/test_matrix.py; so does an entry for a route
 that no longer exists.
 
-Statuses: an int, or LOGIN (302 to the sign-in page with ?next=). Writes are sent with an
-empty body (pages: form-encoded; API: `{}`); a refused write (LOGIN, 401, 403, 404, 405) must
-leave every table's row count and every membership as it was.
+Statuses: an int, or LOGIN (302 to the sign-in page with ?next=). Writes are sent with the
+valid body routes.py gives them (PAGE_BODIES, API_BODIES), so that a refusal is for who asks,
+or else an empty one (pages: form-encoded; API: `{}`); a refused write (LOGIN, 401, 403, 404,
+405) must leave every table's row count and every membership as it was. Every signed-in
+viewer signed in just now: allauth's re-authentication window is open.
 
 The objects each route addresses are in tests/authz/routes.py (ARGS); the relation of each
 viewer to them is in world.py: the facilitator runs the group and owns every person-owned
 object (profile, tracker, story, notification, token, feed), so "owner only" reads as
-`facilitator(...)` here. Muted viewers are members until muting lands (world.mute_hook).
+`facilitator(...)` here. The muted viewer is muted (world.mute_hook): a mute limits speaking
+in live rooms, not what one may see or ask for, so they answer as members but where noted.
 """
 
 from __future__ import annotations
@@ -99,12 +102,13 @@ PAGES: dict[str, dict[str, Expect]] = {
     "accounts:profile_edit": {"GET": signed_in(200), "POST": signed_in(400)},
     "accounts:token_revoke": {"GET": facilitator(200, others=404), "POST": facilitator(302, others=404)},
     "accounts:tokens": {"GET": signed_in(200), "POST": signed_in(400)},
-    # Owner-only by construction: each viewer gets their own data; deletion asks for the password
-    # again first (allauth's reauthentication: 302 there), which no viewer here has just given.
+    # Owner-only by construction: each viewer gets their own data. Deletion sits behind allauth's
+    # re-authentication, open here (every viewer signed in just now; tests/privacy checks the
+    # password is asked for after the window): the form, and an empty one refused (400).
     "privacy:data": {"GET": signed_in(200)},
     "privacy:download": {"GET": signed_in(200)},
     "privacy:summary": {"GET": signed_in(200)},
-    "privacy:delete": {"GET": signed_in(302), "POST": signed_in(302)},
+    "privacy:delete": {"GET": signed_in(200), "POST": signed_in(400)},
     "privacy:deleted": {"GET": everyone(200)},
     "accounts:unblock": {"GET": signed_in(404), "POST": facilitator(404, others=302)},
     "admin:index": {

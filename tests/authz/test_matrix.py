@@ -26,7 +26,7 @@ from roundtable.groups.models import Membership
 from tests.authz import matrix
 from tests.authz.routes import API_BODIES, PAGE_BODIES, api_operations, api_url, page_routes, page_url
 from tests.authz.world import ANONYMOUS, MEMBER, VIEWERS, World, build_world
-from tests.clients import signed_in
+from tests.clients import signed_in, unmask
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 REFUSED = {matrix.LOGIN, 401, 403, 404, 405}
@@ -207,3 +207,23 @@ def test_a_hidden_secret_group_answers_as_a_missing_one(viewers: Viewers) -> Non
         hidden = viewers.page(kind, "GET", reverse("groups:detail", args=[w.secret.slug]))
         missing = viewers.page(kind, "GET", reverse("groups:detail", args=["no-such-group"]))
         assert (kind, hidden.status_code, len(hidden.content)) == (kind, 404, len(missing.content))
+
+
+@pytest.mark.django_db
+def test_hidden_content_answers_its_report_as_missing_content(viewers: Viewers) -> None:
+    """A suggestion a moderator hid is left out of every surface: the report form and the API
+    answer everyone (its group's members included) as for a suggestion that does not exist."""
+    w = viewers.world
+    missing = str(int(w.suggestion) + 1000)
+    for kind in ("member", "facilitator", "blocked", "outsider"):
+        pages = [
+            unmask(viewers.page(kind, "GET", f"{reverse('safety:report')}?kind=suggestion&ref={ref}").text)
+            for ref in (w.hidden, missing)
+        ]
+        assert (kind, pages[0]) == (kind, pages[1])
+        for ref in (w.hidden, missing):
+            with transaction.atomic():
+                body = {"kind": "suggestion", "ref": ref, "reason": "spam"}
+                r = viewers.api(kind, "POST", "/api/v1/reports", body)
+                transaction.set_rollback(True)
+            assert (kind, ref, r.status_code, r.json()) == (kind, ref, 404, {"detail": "Not found."})

@@ -2,8 +2,10 @@
 
 One listed group (approval to join) and a secret group, both run by Rosa, the facilitator,
 who also owns every person-owned thing the routes address (her profile, tracker rows, story,
-expert listing, notification, calendar feed, API token). Each kind of viewer is one person,
-related the same way to both groups:
+expert listing, notification, calendar feed, API token, an authenticator app with recovery
+codes and a passkey). In the live room, the muted member made two suggestions before the
+mute: the member reported one (open in the group's moderation queue), Rosa hid the other.
+Each kind of viewer is one person, related the same way to both groups:
 
     anonymous    nobody signed in
     outsider     signed in, no relation to anything here
