@@ -4,7 +4,8 @@ A report names a thing by a kind word (models.ReportKind) and a reference: a per
 story's public id, a group's slug, a live-room suggestion's id as the room's frames carry it.
 `target_for(viewer, kind, ref)` answers the thing only when the viewer may see it, through
 the owning app's own permissions helper; otherwise None, which every surface answers as 404,
-exactly as for a thing that does not exist (a secret group's content included).
+exactly as for a thing that does not exist (a secret group's content included, and content a
+moderator hid: it is left out of every surface, this form too).
 
 Where a report goes (`Target.group`): content that belongs to a group goes to that group's
 facilitators; a person, a group itself, and content of no group (a lesson, a story that
@@ -27,6 +28,7 @@ from roundtable.groups import identity
 from roundtable.groups import permissions as group_perms
 from roundtable.groups.models import Group
 
+from .hiding import is_hidden
 from .models import ReportKind
 
 
@@ -73,7 +75,7 @@ def _suggestion(viewer: Any, ref: str) -> Target | None:
         .filter(pk=int(ref))
         .first()
     )
-    if s is None or s.author_id == viewer.pk:
+    if s is None or s.author_id == viewer.pk or is_hidden(ReportKind.SUGGESTION, s.pk):
         return None
     group = s.turn.roundtable.meeting.group
     if not group_perms.is_member(viewer, group):
@@ -116,7 +118,7 @@ def _checkin_reply(viewer: Any, ref: str) -> Target | None:
         .filter(public_id=ref, checkin__pair__members__user=viewer)
         .first()
     )
-    if reply is None or reply.author_id == viewer.pk:
+    if reply is None or reply.author_id == viewer.pk or is_hidden(ReportKind.CHECKIN_REPLY, reply.pk):
         return None
     return Target(ReportKind.CHECKIN_REPLY, ref, reply.pk, reply.checkin.pair.group, reply.author, "a check-in reply")
 

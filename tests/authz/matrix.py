@@ -9,14 +9,17 @@ checked for every route; POST only where the route takes it (a route that answer
 EXCLUDED (with a reason) fails tests/authz/test_matrix.py; so does an entry for a route
 that no longer exists.
 
-Statuses: an int, or LOGIN (302 to the sign-in page with ?next=). Writes are sent with an
-empty body (pages: form-encoded; API: `{}`); a refused write (LOGIN, 401, 403, 404, 405) must
-leave every table's row count and every membership as it was.
+Statuses: an int, or LOGIN (302 to the sign-in page with ?next=). Writes are sent with the
+valid body routes.py gives them (PAGE_BODIES, API_BODIES), so that a refusal is for who asks,
+or else an empty one (pages: form-encoded; API: `{}`); a refused write (LOGIN, 401, 403, 404,
+405) must leave every table's row count and every membership as it was. Every signed-in
+viewer signed in just now: allauth's re-authentication window is open.
 
 The objects each route addresses are in tests/authz/routes.py (ARGS); the relation of each
 viewer to them is in world.py: the facilitator runs the group and owns every person-owned
 object (profile, tracker, story, notification, token, feed), so "owner only" reads as
-`facilitator(...)` here. Muted viewers are members until muting lands (world.mute_hook).
+`facilitator(...)` here. The muted viewer is muted (world.mute_hook): a mute limits speaking
+in live rooms, not what one may see or ask for, so they answer as members but where noted.
 """
 
 from __future__ import annotations
@@ -61,6 +64,11 @@ def members(status: Status, *, others: Status = 404, anonymous: Status = LOGIN) 
     return {**signed_in(others, anonymous=anonymous), **dict.fromkeys(ACTIVE, status)}
 
 
+def operator(status: Status, *, others: Status = 404, anonymous: Status = LOGIN) -> Expect:
+    """`status` for the operator (staff); `others` for every other signed-in viewer."""
+    return {**signed_in(others, anonymous=anonymous), OPERATOR: status}
+
+
 def facilitator(status: Status, *, others: Status = 404, anonymous: Status = LOGIN) -> Expect:
     """`status` for the facilitator (the group's, and the owner of person-owned objects); `others`
     for every other signed-in viewer."""
@@ -94,12 +102,13 @@ PAGES: dict[str, dict[str, Expect]] = {
     "accounts:profile_edit": {"GET": signed_in(200), "POST": signed_in(400)},
     "accounts:token_revoke": {"GET": facilitator(200, others=404), "POST": facilitator(302, others=404)},
     "accounts:tokens": {"GET": signed_in(200), "POST": signed_in(400)},
-    # Owner-only by construction: each viewer gets their own data; deletion asks for the password
-    # again first (allauth's reauthentication: 302 there), which no viewer here has just given.
+    # Owner-only by construction: each viewer gets their own data. Deletion sits behind allauth's
+    # re-authentication, open here (every viewer signed in just now; tests/privacy checks the
+    # password is asked for after the window): the form, and an empty one refused (400).
     "privacy:data": {"GET": signed_in(200)},
     "privacy:download": {"GET": signed_in(200)},
     "privacy:summary": {"GET": signed_in(200)},
-    "privacy:delete": {"GET": signed_in(302), "POST": signed_in(302)},
+    "privacy:delete": {"GET": signed_in(200), "POST": signed_in(400)},
     "privacy:deleted": {"GET": everyone(200)},
     "accounts:unblock": {"GET": signed_in(404), "POST": facilitator(404, others=302)},
     "admin:index": {
@@ -249,6 +258,49 @@ PAGES: dict[str, dict[str, Expect]] = {
     "tracker:task_done": {"GET": signed_in(405), "POST": facilitator(302, others=404)},
     "tracker:task_edit": {"GET": facilitator(200, others=404), "POST": facilitator(400, others=404)},
     "tracker:tasks": {"GET": signed_in(200), "POST": signed_in(400)},
+    # ---- pseudonymous membership: how you appear, for active and pending members alone.
+    "groups:appearance": {"GET": {**members(200), PENDING: 200}, "POST": {**members(302), PENDING: 302}},
+    # ---- reports and moderation (roundtable/safety). The muted member's suggestion in the room:
+    # anyone in the group but its author may report it; the group's queue, its reports, content
+    # and people are its facilitator's; the operators' pages are the operator's, and 404 to
+    # everyone else (nothing tells a member they exist).
+    "safety:report": {
+        "GET": {**members(200), MUTED: 404},
+        "POST": {**members(302), MUTED: 404},
+    },
+    "safety:my_reports": {"GET": signed_in(200)},
+    "safety:queue": {"GET": facilitator(200)},
+    "safety:decide": {"GET": signed_in(405), "POST": facilitator(302)},
+    "safety:content": {"GET": signed_in(405), "POST": facilitator(302)},
+    "safety:person": {"GET": facilitator(200), "POST": facilitator(302)},
+    "safety:operators": {"GET": operator(200)},
+    "safety:audit": {"GET": operator(200)},
+    "safety:operator_decide": {"GET": signed_in(405), "POST": operator(302)},
+    "safety:operator_content": {"GET": signed_in(405), "POST": operator(302)},
+    "safety:operator_person": {"GET": operator(200), "POST": operator(302)},
+    # ---- account security: every page is about the signed-in person's own account. Rosa has
+    # an authenticator app, recovery codes and a passkey; nobody else has a second factor.
+    "accounts:security": {"GET": signed_in(200)},
+    "usersessions_list": {"GET": signed_in(200), "POST": signed_in(302)},
+    "mfa_index": {"GET": signed_in(200)},
+    # The second step of a sign-in: without one under way, to the sign-in page (which sends
+    # someone signed in on to the home page).
+    "mfa_authenticate": {"GET": signed_in(302), "POST": signed_in(302)},
+    # Confirming with a code or a passkey: for those who have one; the others are sent on.
+    "mfa_reauthenticate": {"GET": signed_in(302, facilitator=200), "POST": signed_in(302, facilitator=200)},
+    "mfa_activate_totp": {"GET": signed_in(200, facilitator=302), "POST": signed_in(200, facilitator=302)},
+    "mfa_deactivate_totp": {"GET": facilitator(200), "POST": facilitator(302)},
+    # Without an authenticator app the form says new codes need one first (their own account).
+    "mfa_generate_recovery_codes": {"GET": signed_in(200), "POST": signed_in(200, facilitator=302)},
+    "mfa_view_recovery_codes": {"GET": facilitator(200)},
+    "mfa_download_recovery_codes": {"GET": facilitator(200)},
+    "mfa_list_webauthn": {"GET": signed_in(200)},
+    "mfa_add_webauthn": {"GET": signed_in(200), "POST": signed_in(200)},
+    "mfa_edit_webauthn": {"GET": facilitator(200), "POST": facilitator(302)},
+    "mfa_remove_webauthn": {"GET": facilitator(200), "POST": facilitator(302)},
+    "mfa_login_webauthn": {"GET": signed_in(302), "POST": signed_in(302)},
+    # allauth sends a passkey confirmation that fails (here: none sent) to the sign-in page.
+    "mfa_reauthenticate_webauthn": {"GET": signed_in(302, facilitator=200), "POST": signed_in(302, facilitator=LOGIN)},
 }
 
 # The secret group and its meeting: everyone outside answers 404, as for a missing group,
@@ -265,6 +317,11 @@ SECRET: dict[str, Expect] = {
     "POST groups:join@secret": members(302),
     "GET /api/v1/groups/{slug}@secret": members(200, anonymous=404),
     "GET /api/v1/meetings/{public_id}@secret": members(200, anonymous=404),
+    # Someone waiting for an answer does not see a secret group yet (its page answers them 404
+    # too), so not how they would appear in it either.
+    "GET groups:appearance@secret": members(200),
+    "PUT /api/v1/groups/{slug}/pseudonym@secret": members(200, anonymous=NO_TOKEN),
+    "GET safety:queue@secret": facilitator(200),
 }
 
 # API operations, "METHOD /path" as the routers declare them.
@@ -388,6 +445,12 @@ API: dict[str, Expect] = {
     "PUT /api/v1/stories/{public_id}": signed_in(422, anonymous=NO_TOKEN),
     "GET /api/v1/stories": everyone(200),
     "POST /api/v1/stories": signed_in(422, anonymous=NO_TOKEN),
+    # Clearing one's pseudonym: active and pending members; anyone else finds no membership.
+    "PUT /api/v1/groups/{slug}/pseudonym": {**members(200, anonymous=NO_TOKEN), PENDING: 200},
+    # Reporting the muted member's suggestion: the member reported it already (200: updated),
+    # the other members report it anew (201), its author and everyone outside: 404.
+    "POST /api/v1/reports": {**members(201, anonymous=NO_TOKEN), MEMBER: 200, MUTED: 404},
+    "GET /api/v1/me/reports": signed_in(200, anonymous=NO_TOKEN),
 }
 
 # Routes the matrix does not walk, each with the reason. A key ending in ":" covers a namespace.

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.urls import reverse
 
 from roundtable.api.api import api
-from tests.authz.world import FACILITATOR, MEMBER, World
+from tests.authz.world import FACILITATOR, MEMBER, MUTED, World
 from tests.core.test_accessible_markup import _routes
 
 API_PREFIX = "/api/v1"
@@ -77,6 +77,10 @@ def _rosa(w: World) -> str:
 
 def _ann(w: World) -> str:
     return w.user(MEMBER).public_id
+
+
+def _muted(w: World) -> str:
+    return w.user(MUTED).public_id
 
 
 MEETING, PAST, ROOM = _meeting("meeting"), _meeting("past"), _meeting("room")
@@ -154,6 +158,36 @@ ARGS: dict[str, Callable[[World], str]] = {
     "buddies:end": _at("buddies:end", lambda w: w.pair),
     "buddies:reply": _at("buddies:reply", lambda w: w.checkin),
     **{f"stories:{n}": _story(n) for n in ("lesson_edit", "lesson_delete", "story", "story_edit", "story_delete")},
+    "groups:appearance": _at("groups:appearance", _group),
+    # The report form for the muted member's suggestion (POST names it in the body too).
+    "safety:report": lambda w: reverse("safety:report") + f"?kind=suggestion&ref={w.suggestion}",
+    "safety:queue": _at("safety:queue", _group),
+    "safety:decide": _at("safety:decide", _group, lambda w: w.report),
+    "safety:content": _at("safety:content", _group),
+    "safety:person": _at("safety:person", _group, _muted),
+    "safety:operator_decide": _at("safety:operator_decide", lambda w: w.report),
+    "safety:operator_person": _at("safety:operator_person", _muted),
+    **{f"mfa_{n}_webauthn": _at(f"mfa_{n}_webauthn", lambda w: w.passkey) for n in ("edit", "remove")},
+}
+
+# Form bodies of page writes ("POST route"): valid where cheap, so that a refused write is
+# refused for who asks, not for what was sent. Routes not here are sent an empty body.
+PAGE_BODIES: dict[str, Callable[[World], dict[str, str]]] = {
+    "POST groups:appearance": lambda w: {"pseudonym": ""},
+    "POST safety:report": lambda w: {"kind": "suggestion", "ref": w.suggestion, "reason": "spam"},
+    "POST safety:decide": lambda w: {"decision": "dismissed", "outcome": "Said in jest."},
+    "POST safety:operator_decide": lambda w: {"decision": "dismissed"},
+    "POST safety:content": lambda w: {"kind": "suggestion", "ref": w.hidden, "do": "unhide"},
+    "POST safety:operator_content": lambda w: {"kind": "suggestion", "ref": w.hidden, "do": "unhide"},
+    "POST safety:person": lambda w: {"action": "unmute", "reason": ""},
+    "POST safety:operator_person": lambda w: {"action": "warn", "reason": "Be kind."},
+    "POST mfa_edit_webauthn": lambda w: {"name": "Rosa's laptop"},
+}
+
+# JSON bodies of API writes, by operation: as PAGE_BODIES. Others are sent `{}`.
+API_BODIES: dict[str, Callable[[World], dict[str, object]]] = {
+    "PUT /api/v1/groups/{slug}/pseudonym": lambda w: {"pseudonym": ""},
+    "POST /api/v1/reports": lambda w: {"kind": "suggestion", "ref": w.suggestion, "reason": "spam"},
 }
 
 

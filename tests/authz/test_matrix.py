@@ -8,8 +8,10 @@ succeeds leaves nothing for the next request to see."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
@@ -17,13 +19,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from roundtable.groups.models import Membership
 from tests.authz import matrix
-from tests.authz.routes import api_operations, api_url, page_routes, page_url
+from tests.authz.routes import API_BODIES, PAGE_BODIES, api_operations, api_url, page_routes, page_url
 from tests.authz.world import ANONYMOUS, MEMBER, VIEWERS, World, build_world
+from tests.clients import signed_in, unmask
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 REFUSED = {matrix.LOGIN, 401, 403, 404, 405}
@@ -72,20 +75,22 @@ class Viewers:
         self.secrets = world.secrets
         for kind in VIEWERS:
             if kind != ANONYMOUS:
-                c = Client()
-                c.force_login(world.user(kind))
+                # Signed in just now, as through the sign-in page: allauth's re-authentication
+                # window is open (password, email and two-factor pages; new API tokens).
+                c = signed_in(world.user(kind))
                 self.sessions[kind] = c.cookies[settings.SESSION_COOKIE_NAME].value
         self.before = fingerprint()
 
-    def page(self, kind: str, method: str, url: str) -> HttpResponse:
+    def page(self, kind: str, method: str, url: str, body: dict[str, str] | None = None) -> HttpResponse:
         c = Client()
         if kind != ANONYMOUS:
             c.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[kind]
-        return c.generic(method, url, "", "application/x-www-form-urlencoded")
+        return c.generic(method, url, urlencode(body or {}), "application/x-www-form-urlencoded")
 
-    def api(self, kind: str, method: str, url: str) -> HttpResponse:
+    def api(self, kind: str, method: str, url: str, body: dict[str, object] | None = None) -> HttpResponse:
         auth = {} if kind == ANONYMOUS else {"HTTP_AUTHORIZATION": f"Bearer {self.secrets[kind]}"}
-        return Client().generic(method, url, "{}" if method in WRITES else "", "application/json", **auth)
+        data = json.dumps(body or {}) if method in WRITES else ""
+        return Client().generic(method, url, data, "application/json", **auth)
 
 
 def fingerprint() -> tuple[Any, ...]:
@@ -108,7 +113,9 @@ def fingerprint() -> tuple[Any, ...]:
 # the test database, and each test runs in its own savepoint inside the module's transaction.
 @pytest.fixture(scope="module")
 def viewers(django_db_setup: None, django_db_blocker: Any) -> Iterator[Viewers]:
-    with django_db_blocker.unblock(), transaction.atomic():
+    # The viewers signed in when the world was built: the whole run stays inside allauth's
+    # re-authentication window (5 minutes by default), however long it takes.
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(ACCOUNT_REAUTHENTICATION_TIMEOUT=3600):
         yield Viewers(build_world())
         transaction.set_rollback(True)
 
@@ -143,7 +150,11 @@ def test_page(viewers: Viewers, route: str) -> None:
     url = page_url(route, viewers.world)
     problems = []
     for method, expect in matrix.PAGES[route].items():
-        problems += _check(viewers, f"{method} {route}", expect, lambda kind, m=method: viewers.page(kind, m, url))
+        get_body = PAGE_BODIES.get(f"{method} {route}")
+        body = get_body(viewers.world) if get_body else None
+        problems += _check(
+            viewers, f"{method} {route}", expect, lambda kind, m=method, b=body: viewers.page(kind, m, url, b)
+        )
     if "POST" not in matrix.PAGES[route]:
         # A route listed with GET alone takes no POST.
         with transaction.atomic():
@@ -160,7 +171,9 @@ def test_api_operation(viewers: Viewers, operation: str) -> None:
     method = operation.split(" ", 1)[0]
     url = api_url(operation, viewers.world)
     expect = matrix.API[operation]
-    assert _check(viewers, operation, expect, lambda kind: viewers.api(kind, method, url)) == []
+    get_body = API_BODIES.get(operation)
+    body = get_body(viewers.world) if get_body else None
+    assert _check(viewers, operation, expect, lambda kind: viewers.api(kind, method, url, body)) == []
 
 
 def _secret_url(key: str, w: World) -> str:
@@ -179,8 +192,11 @@ def _secret_url(key: str, w: World) -> str:
 def test_secret_group(viewers: Viewers, key: str) -> None:
     method = key.split(" ", 1)[0]
     url = _secret_url(key, viewers.world)
-    send = viewers.api if "/api/" in key else viewers.page
-    assert _check(viewers, key, matrix.SECRET[key], lambda kind: send(kind, method, url)) == []
+    send: Any = viewers.api if "/api/" in key else viewers.page
+    bodies: dict[str, Any] = API_BODIES if "/api/" in key else PAGE_BODIES
+    get_body = bodies.get(key.removesuffix("@secret"))
+    body = get_body(viewers.world) if get_body else None
+    assert _check(viewers, key, matrix.SECRET[key], lambda kind: send(kind, method, url, body)) == []
 
 
 @pytest.mark.django_db
@@ -191,3 +207,23 @@ def test_a_hidden_secret_group_answers_as_a_missing_one(viewers: Viewers) -> Non
         hidden = viewers.page(kind, "GET", reverse("groups:detail", args=[w.secret.slug]))
         missing = viewers.page(kind, "GET", reverse("groups:detail", args=["no-such-group"]))
         assert (kind, hidden.status_code, len(hidden.content)) == (kind, 404, len(missing.content))
+
+
+@pytest.mark.django_db
+def test_hidden_content_answers_its_report_as_missing_content(viewers: Viewers) -> None:
+    """A suggestion a moderator hid is left out of every surface: the report form and the API
+    answer everyone (its group's members included) as for a suggestion that does not exist."""
+    w = viewers.world
+    missing = str(int(w.suggestion) + 1000)
+    for kind in ("member", "facilitator", "blocked", "outsider"):
+        pages = [
+            unmask(viewers.page(kind, "GET", f"{reverse('safety:report')}?kind=suggestion&ref={ref}").text)
+            for ref in (w.hidden, missing)
+        ]
+        assert (kind, pages[0]) == (kind, pages[1])
+        for ref in (w.hidden, missing):
+            with transaction.atomic():
+                body = {"kind": "suggestion", "ref": ref, "reason": "spam"}
+                r = viewers.api(kind, "POST", "/api/v1/reports", body)
+                transaction.set_rollback(True)
+            assert (kind, ref, r.status_code, r.json()) == (kind, ref, 404, {"detail": "Not found."})

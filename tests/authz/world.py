@@ -2,8 +2,10 @@
 
 One listed group (approval to join) and a secret group, both run by Rosa, the facilitator,
 who also owns every person-owned thing the routes address (her profile, tracker rows, story,
-expert listing, notification, calendar feed, API token). Each kind of viewer is one person,
-related the same way to both groups:
+expert listing, notification, calendar feed, API token, an authenticator app with recovery
+codes and a passkey). In the live room, the muted member made two suggestions before the
+mute: the member reported one (open in the group's moderation queue), Rosa hid the other.
+Each kind of viewer is one person, related the same way to both groups:
 
     anonymous    nobody signed in
     outsider     signed in, no relation to anything here
@@ -31,6 +33,7 @@ from roundtable.accounts.services import api_token_create
 from roundtable.groups.models import Group, GroupVisibility, Invite, JoinPolicy, Kind, Membership, MembershipState
 from roundtable.groups.services import invite_create, membership_leave, membership_remove
 from roundtable.live import services as live
+from roundtable.live.models import Roundtable
 from roundtable.meetings.feed_services import calendar_feed_create
 from roundtable.meetings.models import Meeting
 from roundtable.notifications import unsubscribe
@@ -69,6 +72,10 @@ class World:
     unsubscribe_token: str = ""
     pair: str = ""
     checkin: str = ""
+    suggestion: str = ""  # the muted member's suggestion in the room, reported by the member
+    hidden: str = ""  # another of theirs, hidden by Rosa
+    report: str = ""  # the member's report of `suggestion`, open in the group's queue
+    passkey: int = 0  # Rosa's passkey (she has an authenticator app and recovery codes too)
 
     secrets: dict[str, str] = field(default_factory=dict)  # viewer kind -> API token
 
@@ -130,7 +137,7 @@ def build_world() -> World:
     rt = live.roundtable_open(meeting=w.room, by=rosa)
     for kind in (MEMBER, BLOCKED, MUTED):
         live.participant_join(roundtable=rt, user=w.user(kind))
-    live.roundtable_start(roundtable=rt, by=rosa)
+    rt = live.roundtable_start(roundtable=rt, by=rosa)
 
     from roundtable.journal.services import goal_set, reflection_save
 
@@ -157,9 +164,67 @@ def build_world() -> World:
     assert note is not None
     w.notification = note.public_id
     w.unsubscribe_token = unsubscribe.token_for(rosa, note.kind)
+    _moderation(w, rt)
+    w.passkey = _two_factor(rosa)
     w.secrets = {kind: api_token_create(user=user, name="Matrix")[1] for kind, user in w.users.items()}
     mute_hook(w)
     return w
+
+
+def _moderation(w: World, rt: Roundtable) -> None:
+    """Two suggestions by the muted member in the room (before the mute): the member reports
+    one (open in the group's queue), Rosa hides the other."""
+    from roundtable.safety.services import content_hide, report_create
+    from tests.factories import SuggestionFactory
+
+    muted = w.user(MUTED)
+    said, hidden = (SuggestionFactory(turn=rt.current_turn, author=muted, text=t) for t in ("Just quit.", "Ugh."))
+    w.suggestion, w.hidden = str(said.pk), str(hidden.pk)
+    w.report = report_create(reporter=w.user(MEMBER), kind="suggestion", ref=w.suggestion, reason="harassment")[
+        0
+    ].public_id
+    content_hide(by=w.user(FACILITATOR), kind="suggestion", ref=w.hidden, reason="Unkind.")
+
+
+def _two_factor(rosa: User) -> int:
+    """Rosa signs in with an authenticator app (recovery codes beside it) and has a passkey."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.webauthn.internal.auth import WebAuthn
+
+    TOTP.activate(rosa, generate_totp_secret())
+    RecoveryCodes.activate(rosa)
+    return WebAuthn.add(rosa, "Rosa's phone", _passkey_registration()).instance.pk
+
+
+def _passkey_registration() -> dict[str, object]:
+    """A passkey's registration response as a browser sends it ("none" attestation, a fresh
+    P-256 key), which allauth keeps and reads back on the passkey pages."""
+    import hashlib
+    import json
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from fido2.cose import ES256
+    from fido2.utils import websafe_encode
+    from fido2.webauthn import Aaguid, AttestationObject, AttestedCredentialData, AuthenticatorData
+
+    public = ES256.from_cryptography_key(ec.generate_private_key(ec.SECP256R1()).public_key())
+    cred_id = b"rosa-phone-passkey"
+    flags = AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.UV | AuthenticatorData.FLAG.AT
+    data = AuthenticatorData.create(
+        hashlib.sha256(b"localhost").digest(), flags, 0, AttestedCredentialData.create(Aaguid.NONE, cred_id, public)
+    )
+    client = json.dumps({"type": "webauthn.create", "challenge": "AAAA", "origin": "http://localhost"}).encode()
+    return {
+        "id": websafe_encode(cred_id),
+        "rawId": websafe_encode(cred_id),
+        "type": "public-key",
+        "response": {
+            "clientDataJSON": websafe_encode(client),
+            "attestationObject": websafe_encode(bytes(AttestationObject.create("none", data, {}))),
+        },
+        "clientExtensionResults": {"credProps": {"rk": True}},
+    }
 
 
 def _speakers(w: World) -> tuple[str, str]:

@@ -3,9 +3,10 @@
 Every text a person can write is a CharField or TextField of one of our models. The world of
 the authorization matrix (tests/authz/world.py: a group, meetings, a live room under way, a
 tracker, a story, a lesson, an expert, an invitation, an introduction, a buddy pair with
-check-ins, a notification) is built once; then, for each payload, every such field of every
-row is set to it (cut to the column's length) straight in the database, as a row written
-before core.text's rule could hold it, and each surface that shows the text is read:
+check-ins, a notification, a report and a hidden suggestion) is built once; then, for each
+payload, every such field of every row is set to it (cut to the column's length) straight in
+the database, as a row written before core.text's rule could hold it, and each surface that
+shows the text is read:
 
 - pages, parsed: no attribute named on*, no href/src/action starting javascript: or data:,
   no <script> without our nonce (JSON data islands aside), no <style> element and no style
@@ -13,9 +14,9 @@ before core.text's rule could hold it, and each surface that shows the text is r
   template code evaluated;
 - emails: HTML and text parts as pages; headers hold no CR or LF;
 - iCalendar feeds: lines unfolded (RFC 5545 3.1), no property the payload tries to inject;
-- the live room's state frame and the API: valid JSON whose strings hold the payload as data.
-
-Exports (roundtable/privacy) come from another helper: EXPORTS below is their place.
+- the live room's state frame and the API: valid JSON whose strings hold the payload as data;
+- a person's data export (roundtable/privacy, EXPORTS): the readable summary as a page; the
+  JSON file and the API's copy valid, the payload only as string data.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from roundtable.groups.tasks import email_membership
 from roundtable.live import clock
 from roundtable.live.models import Roundtable
 from roundtable.meetings.tasks import email_message_going
-from tests.authz.world import FACILITATOR, MEMBER, World, build_world
+from tests.authz.world import FACILITATOR, MEMBER, MUTED, OPERATOR, World, build_world
 
 # The corpus. Each names the element or attribute it tries to make with "xss" in it, so that
 # anything the payload managed to create is found by name.
@@ -84,9 +85,13 @@ NOT_WORDS = re.compile(
 )
 # Written by the server from a person's words, not by the person: set from them below.
 DERIVED = {"description_html"}
-# Exports come from another helper (roundtable/privacy): a person's export must join
-# SURFACES here, read as the API's JSON is, once it lands.
-EXPORTS: list[str] = []
+# A person's data export (roundtable/privacy), as Rosa (who owns most of the world's rows)
+# downloads it: the JSON file, the same over the API, and the readable summary page.
+EXPORTS: list[tuple[str, str]] = [
+    ("privacy:download", "json"),
+    ("/api/v1/me/data", "json"),
+    ("privacy:summary", "html"),
+]
 
 
 def _writable_fields() -> list[tuple[type[models.Model], str, int | None]]:
@@ -120,7 +125,7 @@ class World2:
     def __init__(self, w: World) -> None:
         self.w = w
         self.clients = {}
-        for kind in (FACILITATOR, MEMBER):
+        for kind in (FACILITATOR, MEMBER, OPERATOR):
             c = Client()
             c.force_login(w.user(kind))
             self.clients[kind] = c
@@ -215,6 +220,29 @@ def _ics_problems(body: str) -> list[str]:
     return [line[:60] for line in lines if line.startswith(("X-INJECTED", "ATTENDEE", "BCC"))]
 
 
+def _json_problems(doc: Any, payload: str) -> list[str]:
+    """Keys that hold the payload (it became structure), or no string that holds it."""
+    problems: list[str] = []
+    strings: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if "xss" in k.lower() or payload[:20] in k:
+                    problems.append(f"key {k[:40]!r}")
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, str):
+            strings.append(value)
+
+    walk(doc)
+    if not any(payload[:30] in s for s in strings):
+        problems.append("the payload is nowhere in the export")
+    return problems
+
+
 PAGES = (
     ("groups:detail", "group", FACILITATOR), ("groups:members", "group", FACILITATOR),
     ("groups:dashboard", "group", FACILITATOR), ("groups:rules", "group", MEMBER),
@@ -230,12 +258,19 @@ PAGES = (
     ("network:introductions", None, MEMBER), ("buddies:home", None, MEMBER), ("notifications:inbox", None, FACILITATOR),
     ("home", None, MEMBER), ("groups:mine", None, MEMBER), ("meetings:talks", None, MEMBER),
     ("meetings:agenda", None, MEMBER), ("groups:discover", None, MEMBER),
+    # Reports and moderation: the group's queue (reports, excerpts, hidden content, mutes, its
+    # log), a person's page, the reporter's list, the operators' queue and audit log.
+    ("safety:queue", "group", FACILITATOR), ("safety:person", "group+muted", FACILITATOR),
+    ("safety:my_reports", None, MEMBER), ("safety:operators", None, OPERATOR), ("safety:audit", None, OPERATOR),
+    ("groups:appearance", "group", MEMBER),
 )  # fmt: skip
 
 
 def _arg(w: World, which: str | None) -> list[str]:
     if which is None:
         return []
+    if which == "group+muted":
+        return [*_arg(w, "group"), w.user(MUTED).public_id]
     assert w.group is not None
     return [{
         "group": lambda: w.group.slug, "meeting": lambda: w.meeting.public_id, "past": lambda: w.past.public_id,
@@ -275,6 +310,19 @@ def test_payload_is_inert_on_every_surface(world: World2, payload: str) -> None:
             r = Client().get(url, **token)
             assert (url, r.status_code, r["Content-Type"]) == (url, 200, "application/json; charset=utf-8")
             json.loads(r.content)
+        # Exports: the summary parsed as a page; the JSON valid, the payload in it only as
+        # string data (never a key, never structure), and there (the fill reached it).
+        for where, form in EXPORTS:
+            if where.startswith("/api/"):
+                r = Client().get(where, **token)
+            else:
+                r = world.clients[FACILITATOR].get(reverse(where))
+            assert (where, r.status_code) == (where, 200)
+            if form == "html":
+                problems += [f"{where}: {p}" for p in _html_problems(r.text)]
+            else:
+                assert r["Content-Type"] == "application/json; charset=utf-8"
+                problems += [f"{where}: {p}" for p in _json_problems(json.loads(r.content), payload)]
         # The live room's state frame: JSON, the text as data.
         rt = Roundtable.objects.get(meeting=w.room)
         frame = json.loads(json.dumps(clock.snapshot(rt, timezone.now())))
