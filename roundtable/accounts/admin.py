@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -45,6 +46,29 @@ class BlockAdmin(admin.ModelAdmin):
     list_display = ("blocker", "blocked", "created_at")
     raw_id_fields = ("blocker", "blocked")
     readonly_fields = ("blocker", "blocked", "created_at")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+# allauth's own admin for two-factor methods shows their `data` (a TOTP secret, recovery-code
+# seeds, a passkey's credential) in its change form: operators never need to read those. Ours
+# lists who has which method, and lets an operator delete one for a person who lost their
+# phone and their recovery codes (once sure who is asking); nothing else.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    raw_id_fields = ("user",)
+    exclude = ("data",)
+    readonly_fields = ("user", "type", "created_at", "last_used_at")
 
     def has_add_permission(self, request: object) -> bool:
         return False

@@ -306,3 +306,22 @@ def test_the_security_pages_answer_signed_out_people_with_the_login_page() -> No
 def test_generate_totp_secret_is_allauths() -> None:
     # The helpers these tests use to make codes are allauth's own (no copy of TOTP here).
     assert len(generate_totp_secret()) == 32
+
+
+@pytest.mark.django_db
+def test_operators_see_who_has_two_factor_but_never_its_secret() -> None:
+    from allauth.mfa.models import Authenticator
+
+    person = UserFactory(email="two@example.com")
+    auth = Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    admin = Client()
+    admin.force_login(operator)
+    listing = admin.get("/admin/mfa/authenticator/")
+    assert (listing.status_code, "two@example.com" in listing.text) == (200, True)
+    page = admin.get(f"/admin/mfa/authenticator/{auth.pk}/change/")
+    assert (page.status_code, "JBSWY3DPEHPK3PXP" in page.text, 'name="_save"' in page.text) == (200, False, False)
+    assert admin.get("/admin/mfa/authenticator/add/").status_code == 403
+    # Deleting one (a lost phone) is allowed.
+    assert admin.post(f"/admin/mfa/authenticator/{auth.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Authenticator.objects.filter(pk=auth.pk).exists()

@@ -146,7 +146,10 @@ def test_the_operations_doc_says_exactly_what_the_admin_holds() -> None:
     to_change, _, rest = said.partition("it holds, to look at but not change")
     read_only = rest.partition("reminder and digest records")[0]
     registry = admin.site._registry
-    names = {"api tokens": "api tokens", "groups": "groups", "rsvps": "rsvps", "task results": "task results"}
+    names = {
+        "api tokens": "api tokens", "groups": "groups", "rsvps": "rsvps", "task results": "task results",
+        "hiddens": "hidden content",
+    }  # fmt: skip
     for model, model_admin in registry.items():
         plural = str(model._meta.verbose_name_plural).lower()
         plural = names.get(plural, plural)
