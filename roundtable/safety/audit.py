@@ -28,6 +28,37 @@ from .models import AuditEvent
 
 MAX_REASON = 1000
 
+# What each action is called on the pages that list events (the log of a group's moderation,
+# the operators' audit trail); an action not named here shows as its dotted code.
+ACTION_LABELS = {
+    "account.new_device_sign_in": "Signed in from a new device",
+    "account.mfa_enabled": "Turned on two-factor sign-in",
+    "account.mfa_disabled": "Turned off two-factor sign-in",
+    "account.recovery_codes_regenerated": "Made new recovery codes",
+    "account.passkey_added": "Added a passkey",
+    "account.passkey_removed": "Removed a passkey",
+    "account.email_changed": "Changed their email address",
+    "account.password_changed": "Changed their password",
+    "account.sessions_revoked": "Signed devices out",
+    "groups.role_facilitator": "Made a facilitator",
+    "groups.role_member": "Made a member (no longer facilitator)",
+    "groups.rules_changed": "Changed the ground rules",
+    "moderation.warn": "Warned",
+    "moderation.mute": "Paused posting in live rooms",
+    "moderation.unmute": "Let post again in live rooms",
+    "moderation.hide": "Hid content",
+    "moderation.unhide": "Showed hidden content again",
+    "moderation.remove": "Removed from the group",
+    "moderation.ban": "Banned",
+    "moderation.unban": "Lifted a ban",
+    "moderation.suspend": "Suspended an account",
+    "moderation.restore": "Restored an account",
+    "moderation.report_actioned": "Decided a report: action taken",
+    "moderation.report_dismissed": "Decided a report: no breach found",
+    "privacy.export": "Downloaded their data",
+    "privacy.account_deleted": "An account was deleted",
+}
+
 
 def network_of(address: str | None) -> str:
     """A 16-hex-character keyed hash (HMAC-SHA-256 under SECRET_KEY) of the network an address

@@ -48,6 +48,13 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
 
+    @property
+    def action_label(self) -> str:
+        """The action in words (safety.audit.ACTION_LABELS), else its dotted code."""
+        from .audit import ACTION_LABELS
+
+        return ACTION_LABELS.get(self.action, self.action)
+
 
 class ReportKind(models.TextChoices):
     """What may be reported, by the word a report names it with (safety.content says how each

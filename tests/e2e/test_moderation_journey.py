@@ -94,7 +94,7 @@ def test_report_hide_mute_and_the_reporter_told(asgi_server: AsgiServer, new_pag
     queue.get_by_label(re.compile("^Reason")).fill("Selling in the brainstorm, after a warning.")
     queue.get_by_role("button", name="Do it").click()
     expect(queue.get_by_text("Muted in this group's live rooms.")).to_be_visible()
-    expect(queue.get_by_role("cell", name="moderation.mute")).to_be_visible()
+    expect(queue.get_by_role("cell", name="Paused posting in live rooms")).to_be_visible()
     _both_widths(queue, "moderation-person")
 
     # Ben's room, open all along, refuses his next suggestion and says why.
