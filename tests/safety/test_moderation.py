@@ -86,7 +86,7 @@ def test_the_queue_shows_reports_pending_members_hidden_content_and_the_log(worl
     page = signed_in(world["fac"]).get(QUEUE).text
     assert "Hidden content (1)" in page
     assert "Unhide" in page
-    assert "moderation.hide" in page
+    assert "Hid content" in page
 
 
 def _fill(world: dict, n: int) -> None:
