@@ -1040,8 +1040,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._send_text(json.dumps(payload))
 
     async def _send_text(self, text: str) -> None:
-        if not self.done:
+        if self.done:
+            return
+        try:
             await self.send(text_data=text)
+        except OSError:
+            # The browser went away mid-send (uvicorn's ClientDisconnected is an OSError): its
+            # disconnect follows and cleans up; an answer to a ping, say, needs no traceback.
+            logger.debug("live room %s: the socket closed before a frame could go", self.roundtable_id)
 
     async def _send_snapshot(self, frame: dict[str, Any]) -> None:
         version = int(frame["room"]["version"])
