@@ -134,8 +134,14 @@ def on_user_logged_in(sender: object, request: HttpRequest, user: User, **kwargs
     sign_in_note(request=request, user=user)
 
 
-def on_authenticator_added(sender: object, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
-    action = {"totp": "account.mfa_enabled", "webauthn": "account.passkey_added"}.get(authenticator.type)
+ADDED = {"totp": "account.mfa_enabled", "webauthn": "account.passkey_added"}
+REMOVED = {"totp": "account.mfa_disabled", "webauthn": "account.passkey_removed"}
+
+
+def _authenticator_event(actions: dict[str, str], request: HttpRequest, user: User, authenticator: Any) -> None:
+    """The audit event of an authenticator added or removed, by its type (none for recovery
+    codes, which come and go with the authenticator app and have their own "reset" event)."""
+    action = actions.get(authenticator.type)
     if action:
         audit_record(
             action=action,
@@ -145,21 +151,16 @@ def on_authenticator_added(sender: object, request: HttpRequest, user: User, aut
             object_id=authenticator.pk,
             request=request,
         )
+
+
+def on_authenticator_added(sender: object, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
+    _authenticator_event(ADDED, request, user, authenticator)
 
 
 def on_authenticator_removed(
     sender: object, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any
 ) -> None:
-    action = {"totp": "account.mfa_disabled", "webauthn": "account.passkey_removed"}.get(authenticator.type)
-    if action:
-        audit_record(
-            action=action,
-            actor=user,
-            subject=user,
-            object_type="authenticator",
-            object_id=authenticator.pk,
-            request=request,
-        )
+    _authenticator_event(REMOVED, request, user, authenticator)
 
 
 def on_authenticator_reset(sender: object, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
