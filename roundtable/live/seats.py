@@ -34,6 +34,9 @@ NOBODY = 0  # no account has the id 0 (ids count from 1 on both engines)
 RoomId = int | str  # a person as the room's clients know them
 
 
+HANDLE_LENGTH = 17  # "p" and 16 hex digits
+
+
 def handle(group_id: int, user_id: int) -> str:
     """The person's handle in this group's rooms."""
     message = f"live-seat:{group_id}:{user_id}".encode()

@@ -12,7 +12,8 @@ urlpatterns = [
     path("groups/<slug:slug>/moderation/", views.queue, name="queue"),
     path("groups/<slug:slug>/moderation/reports/<pid:public_id>/", views.decide, name="decide"),
     path("groups/<slug:slug>/moderation/content/", views.content_action, name="content"),
-    path("groups/<slug:slug>/moderation/people/<pid:public_id>/", views.person, name="person"),
+    # A public id, or a pseudonymous member's group-scoped handle (views._member_or_404).
+    path("groups/<slug:slug>/moderation/people/<slug:public_id>/", views.person, name="person"),
     path("operators/moderation/", views.operators, name="operators"),
     path("operators/moderation/log/", views.audit, name="audit"),
     path("operators/moderation/reports/<pid:public_id>/", views.operator_decide, name="operator_decide"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -15,8 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roundtable.accounts.models import User
 from roundtable.core.http import AuthedRequest
 from roundtable.core.ids import is_public_id
+from roundtable.groups import identity
 from roundtable.groups import selectors as group_selectors
 from roundtable.groups.models import Group
+from roundtable.live import seats
 
 from . import content, selectors, services
 from .forms import ActionForm, AuditFilterForm, ContentForm, DecideForm, ReportForm
@@ -72,17 +75,40 @@ def my_reports(request: AuthedRequest) -> HttpResponse:
 # ---------------------------------------------------------------- facilitators
 
 
+def people_in(group: Group, viewer: Any, users: Iterable[Any]) -> dict[int, tuple[str, str]]:
+    """Each of these people (None skipped) as the group's moderation pages show them: (name,
+    reference for links). A member who goes by a pseudonym in the group is named by it and
+    addressed by their group-scoped handle (live/seats.py), never by their real name or
+    profile id (groups/identity.py: facilitators see the pseudonym only). One query."""
+    found = {u.pk: u for u in users if u is not None}
+    shown = identity.appearances(group.pk, found.values(), viewer)
+    return {pk: (a.name, a.public_id if not a.pseudonymous else seats.handle(group.pk, pk)) for pk, a in shown.items()}
+
+
 def _queue_context(group: Group, request: AuthedRequest) -> dict[str, Any]:
     log = Paginator(selectors.group_log(group.pk), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    reports = selectors.open_reports(group.pk)
+    decided = selectors.recently_decided(group.pk)
+    pending = list(group_selectors.pending_requests(group))
+    hidden = selectors.hidden_content(group.pk)
+    mutes = selectors.mutes_of(group.pk)
+    users = [
+        *(u for row in (*reports, *decided) for u in (row.report.subject, row.report.reporter, row.report.decided_by)),
+        *(m.user for m in pending),
+        *(u for row in hidden for u in (row.hidden.author, row.hidden.hidden_by)),
+        *(m.user for m in mutes),
+        *(u for e in log for u in (e.actor, e.subject)),
+    ]
     return {
         "group": group,
-        "reports": selectors.open_reports(group.pk),
-        "decided": selectors.recently_decided(group.pk),
-        "pending": list(group_selectors.pending_requests(group)),
-        "hidden": selectors.hidden_content(group.pk),
-        "mutes": selectors.mutes_of(group.pk),
+        "reports": reports,
+        "decided": decided,
+        "pending": pending,
+        "hidden": hidden,
+        "mutes": mutes,
         "log": log,
         "decide_form": DecideForm(),
+        "people": people_in(group, request.user, users),
     }
 
 
@@ -166,6 +192,24 @@ def _person_or_404(public_id: str) -> User:
     return person
 
 
+def _member_or_404(group: Group, ref: str) -> User:
+    """The person a group's moderation page addresses: by the group-scoped handle for a member
+    who goes by a pseudonym there, else by public id. A pseudonymous member's public id answers
+    404 here, as a missing person: the page must not confirm who is behind a pseudonym."""
+    if len(ref) == seats.HANDLE_LENGTH and ref.startswith("p"):
+        [user_id] = seats.resolve_all(group.pk, [ref])
+        person = User.objects.select_related("profile").filter(pk=user_id).first() if user_id else None
+        if person is None:
+            raise Http404("Not found.")
+        return person
+    if not is_public_id(ref):
+        raise Http404("Not found.")
+    person = _person_or_404(ref)
+    if identity.pseudonyms(group.pk, [person.pk]):
+        raise Http404("Not found.")
+    return person
+
+
 GROUP_DONE = {
     "warn": "Warning sent.",
     "mute": "Muted in this group's live rooms.",
@@ -181,7 +225,7 @@ GROUP_DONE = {
 def person(request: AuthedRequest, slug: str, public_id: str) -> HttpResponse:
     """One person in the group, for a facilitator: their state and the actions on them."""
     group = group_for_moderator(request.user, slug)
-    who = _person_or_404(public_id)
+    who = _member_or_404(group, public_id)
     state = selectors.person_state(group.pk, who)
     if state["membership"] is None:
         raise Http404("Not found.")
@@ -209,13 +253,15 @@ def person(request: AuthedRequest, slug: str, public_id: str) -> HttpResponse:
             exc.add_to(form)
         else:
             messages.success(request, GROUP_DONE[action])
-            return redirect("safety:person", slug=group.slug, public_id=who.public_id)
+            return redirect("safety:person", slug=group.slug, public_id=public_id)
+    log = list(selectors.group_log(group.pk).filter(subject=who)[:20])
     ctx = {
         "group": group,
         "person": who,
         **state,
         "form": form,
-        "log": list(selectors.group_log(group.pk).filter(subject=who)[:20]),
+        "log": log,
+        "people": people_in(group, request.user, [who, *(e.actor for e in log)]),
     }
     return render(request, "safety/person.html", ctx, status=400 if request.method == "POST" else 200)
 
@@ -228,6 +274,7 @@ def person(request: AuthedRequest, slug: str, public_id: str) -> HttpResponse:
 def operators(request: AuthedRequest) -> HttpResponse:
     require_operator(request.user)
     ctx = {
+        "people": None,
         "reports": selectors.open_reports(None),
         "decided": selectors.recently_decided(None),
         "hidden": selectors.hidden_content(None),
@@ -275,7 +322,8 @@ def operator_person(request: AuthedRequest, public_id: str) -> HttpResponse:
             messages.success(request, SITE_DONE[d["action"]])
             return redirect("safety:operator_person", public_id=who.public_id)
     log = selectors.operator_log(selectors.LogFilters(person=who.public_id))[:20]
-    ctx = {"person": who, "form": form, "log": list(log)}
+    # people None: operators' pages name everyone by their real name (name_in, ref_in).
+    ctx = {"person": who, "form": form, "log": list(log), "people": None}
     return render(request, "safety/operator_person.html", ctx, status=400 if request.method == "POST" else 200)
 
 
@@ -291,5 +339,5 @@ def audit(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.operator_log(f), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    ctx = {"form": form, "page": page, "query": query.urlencode()}
+    ctx = {"form": form, "page": page, "query": query.urlencode(), "people": None}
     return render(request, "safety/audit.html", ctx, status=200 if form.is_valid() else 400)

@@ -320,6 +320,40 @@ def test_the_report_form_names_a_suggestions_pseudonymous_author_by_the_pseudony
     assert _leaks(page.text, w) == []
 
 
+def test_the_moderation_pages_name_and_address_a_pseudonymous_member_by_the_group_only(w: World) -> None:
+    from roundtable.live.models import Suggestion
+    from roundtable.live.seats import handle
+    from roundtable.safety import services as safety
+
+    meeting = MeetingFactory(group=w.group)
+    RsvpFactory(meeting=meeting, user=w.mina)
+    rt = live_services.roundtable_open(meeting=meeting, by=w.fac, now=meeting.starts_at)
+    turn = TurnFactory(roundtable=rt, user=w.fac)
+    said = Suggestion.objects.create(turn=turn, author=w.mina, text="Buy my course.")
+    safety.report_create(reporter=w.member, kind="suggestion", ref=str(said.pk), reason="spam")
+    safety.member_mute(group=w.group, person=w.mina, by=w.fac, reason="Selling in the brainstorm.")
+    fac = signed_in(w.fac)
+    queue = fac.get(f"/groups/{w.group.slug}/moderation/")
+    assert queue.status_code == 200
+    seat = handle(w.group.pk, w.mina.pk)
+    assert PSEUDONYM in queue.text
+    assert f"/groups/{w.group.slug}/moderation/people/{seat}/" in queue.text
+    assert _leaks(queue.text, w) == []
+    page = fac.get(f"/groups/{w.group.slug}/moderation/people/{seat}/")
+    assert page.status_code == 200
+    assert f"<h1>{PSEUDONYM} in Quiet Harbour Circle</h1>" in page.text
+    assert _leaks(page.text, w) == []
+    # Her public id does not reach the page (it would confirm who is behind the name), nor a
+    # handle of another group, nor a made-up one.
+    for ref in (w.mina.public_id, handle(w.other_group.pk, w.mina.pk), "p0123456789abcdef", "x" * 17):
+        assert fac.get(f"/groups/{w.group.slug}/moderation/people/{ref}/").status_code == 404
+    # Acting through the handle works, and comes back to the same page.
+    done = fac.post(f"/groups/{w.group.slug}/moderation/people/{seat}/", {"action": "unmute", "reason": ""})
+    assert (done.status_code, done["Location"]) == (302, f"/groups/{w.group.slug}/moderation/people/{seat}/")
+    # A named member is still addressed by public id.
+    assert fac.get(f"/groups/{w.group.slug}/moderation/people/{w.member.public_id}/").status_code == 200
+
+
 # ---------------------------------------------------------------- pages and the API
 
 
