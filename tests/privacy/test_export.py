@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -113,6 +114,11 @@ def test_pages_show_what_is_exported_and_the_readable_summary() -> None:
     assert "Everything Roundtable holds about you" in summary
     assert 'Your landed stories <span class="muted">(1)</span>' in summary
     assert "Try the alumni association" in summary
+    # Readable: groups by name, keys in words, times in words (the JSON keeps ids and ISO times).
+    assert "<dt>Group</dt><dd>Zeb&#x27;s circle</dd>" in summary
+    assert "<dt>Created at</dt>" in summary
+    assert "<dt>created_at</dt>" not in summary
+    assert re.search(r"<dd>\d{4}-\d{2}-\d{2}T\d{2}:", summary) is None
 
 
 def _export_queries(stories: int) -> int:
