@@ -326,8 +326,11 @@ def build_tracker(ann: User, met_at: Meeting) -> dict[str, str]:
     """Ann's job search: contacts, opportunities in several stages, a week of activities, a
     target, tasks (one overdue). The newcomer has none: the tracker's empty states."""
     from roundtable.tracker import services as tracker
+    from roundtable.tracker.selectors import today_for
 
-    today = timezone.localdate()
+    # Ann's today, where she lives (the tracker refuses an application dated after it): the
+    # site's date runs ahead of hers for a few hours after midnight UTC.
+    today = today_for(ann)
     dana = tracker.contact_create(owner=ann, data=tracker.ContactData(
         name="Dana Ortiz", company_name="Northwind Health", role="Director of Product", email="dana@example.com",
         how_met="Speaker at LinkedIn Speakers Night", next_touch_on=today, notes="Said to write after the launch.",

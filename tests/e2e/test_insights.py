@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from roundtable.groups.models import Kind
 from roundtable.journal.models import Reflection
 from roundtable.tracker.models import Activity, ActivityKind
+from roundtable.tracker.selectors import today_for
 from tests.e2e.conftest import shot
 from tests.e2e.test_join_journey import _login
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, RsvpFactory, UserFactory
@@ -34,7 +35,7 @@ def test_the_member_sees_the_charts_and_the_advice_change(live_server, new_page)
         m = MeetingFactory(group=plan if i % 2 else talks, starts_at=start, ends_at=start + timedelta(minutes=90))
         RsvpFactory(meeting=m, user=ann)
         Reflection.objects.create(owner=ann, meeting=m, value=2 + i % 4)
-    today = timezone.localdate()
+    today = today_for(ann)  # hers, not the site's: the two differ for hours after midnight UTC
     for i in range(10):
         Activity.objects.create(owner=ann, kind=ActivityKind.APPLICATION, occurred_on=today - timedelta(days=i))
     for i in range(9):

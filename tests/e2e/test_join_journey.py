@@ -57,7 +57,7 @@ def test_sign_up_start_a_group_and_admit_a_neighbour(live_server, new_page) -> N
     # 3. Start a strategic planning group that needs approval.
     maya.goto(f"{base}/groups/new/")
     maya.get_by_role("link", name=re.compile("Start a strategic planning group", re.I)).click()
-    maya.get_by_label("Name").fill("Cambridge Data Roundtable")
+    maya.get_by_label("Name", exact=True).fill("Cambridge Data Roundtable")
     maya.get_by_label("City or ZIP code").fill("02139")
     maya.get_by_role("radio", name=re.compile("Approval: facilitators")).check()
     maya.get_by_label("Eligibility question").fill("What kind of role are you looking for?")

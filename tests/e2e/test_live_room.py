@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from roundtable.groups.models import Kind
 from roundtable.live.models import Commitment, Roundtable, Suggestion
 from roundtable.tracker.models import Activity
+from roundtable.tracker.selectors import today_for
 from tests.e2e.conftest import shot
 from tests.e2e.live_helpers import AsgiServer, _same_clock, _timers, _watch_console
 from tests.e2e.test_join_journey import _login
@@ -46,7 +47,8 @@ def test_two_turns_live_then_follow_up_at_the_next_meeting(asgi_server: AsgiServ
         members.append(user)
     ann_user = members[0]
     for kind in ("outreach", "outreach", "conversation"):
-        Activity.objects.create(owner=ann_user, kind=kind, occurred_on=timezone.localdate())
+        # Her today where she lives: the site's (UTC) date runs ahead of it after midnight UTC.
+        Activity.objects.create(owner=ann_user, kind=kind, occurred_on=today_for(ann_user))
     problems: list[str] = []
 
     # Everyone signs in on their own device. Ann arrives before the room is open.

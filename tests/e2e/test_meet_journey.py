@@ -173,8 +173,9 @@ def test_buddies_an_introduction_and_an_anonymous_story(live_server, new_page) -
     expect(ann_page.get_by_text("Your reply is sent.")).to_be_visible()
     bo_page.reload()
     mine = bo_page.get_by_role("region", name="Your weeks together").get_by_role("article", name="You")
+    # Each reply ends with its "Report this reply" link (safety).
     expect(mine.get_by_role("list").last).to_have_text(
-        "Ann Alder: Cheering you on. The summary is the hardest part. You've got this."
+        "Ann Alder: Cheering you on. The summary is the hardest part. You've got this. Report this reply"
     )
 
     # 4. Cy asks Rosa to introduce him to Bo.

@@ -36,7 +36,13 @@ pytestmark = pytest.mark.e2e
 
 def _fits(page: Page) -> None:
     width = page.viewport_size["width"]  # type: ignore[index]
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # On failure, name the elements that stick out past the screen's right edge.
+    wide = page.evaluate(
+        "w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40))",
+        width,
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
 
 
 def _menu_link(page: Page, name: str):  # type: ignore[no-untyped-def]
