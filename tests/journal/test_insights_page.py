@@ -12,6 +12,7 @@ from django.utils import timezone
 from roundtable.groups.models import Kind
 from roundtable.journal.insights import insights_for
 from roundtable.tracker.models import Activity, ActivityKind, Company, Opportunity, Source, Task, WeeklyTarget
+from roundtable.tracker.selectors import today_for
 from tests.factories import GroupFactory, MembershipFactory
 from tests.queries import page_queries
 from tests.tracker.helpers import bearer, logged_in
@@ -31,7 +32,7 @@ def history(user, size: int) -> None:
     now = timezone.now()
     for i in range(size):
         went(user, talks if i % 2 else plan, now - timedelta(days=3 + 4 * i), 90, value=1 + i % 5)
-    today = timezone.localdate()
+    today = today_for(user)  # theirs: the site's (UTC) date runs ahead of it after midnight UTC
     for i in range(size):
         Activity.objects.create(owner=user, kind=ActivityKind.OUTREACH, occurred_on=today - timedelta(days=i))
         Activity.objects.create(owner=user, kind=ActivityKind.APPLICATION, occurred_on=today - timedelta(days=i))
