@@ -148,7 +148,7 @@ def build_world() -> World:
     w.token_id = api_token_create(user=rosa, name="Sync")[0].pk
     w.tracker = build_tracker(rosa, w.past)
     Landing.objects.create(owner=rosa, company_name="Acme", role="Coach", source="networking",
-                           landed_on=now.date())  # fmt: skip
+                           landed_on=now.date() - timedelta(days=1))  # fmt: skip
     w.stories = build_stories(rosa, rosa)
     w.expert, w.invitation = _speakers(w)
     # The ask tells Rosa after commit: her notification.

@@ -209,7 +209,7 @@ def build_world() -> World:
     RsvpFactory(meeting=past, user=cat)
     # The newcomer landed (the page after "I landed").
     Landing.objects.create(owner=nia, company_name="Acme", role="Analyst", source="networking",
-                           landed_on=now.date())  # fmt: skip
+                           landed_on=now.date() - timedelta(days=1))  # fmt: skip
     cancelled = MeetingFactory(group=strategic, title="Holiday roundtable", starts_at=now + timedelta(days=10))
     meeting_cancel(meeting=cancelled, by=rosa)
     waiting = MeetingFactory(
@@ -291,6 +291,9 @@ def build_safety(w: World) -> None:
     from roundtable.stories import services as stories
 
     ann, ben, dan, rosa, sam = (w.users[k] for k in ("ann", "ben", "dan", "rosa", "sam"))
+    # A story follows "I landed" (stories.services.story_create).
+    Landing.objects.create(owner=ben, company_name="Globex", role="Analyst", source="networking",
+                           landed_on=timezone.now().date() - timedelta(days=2))  # fmt: skip
     story = stories.story_create(author=ben, data=stories.StoryData(
         title="Landed through the group", what_worked="A member's introduction.", audience="members",
         group=w.groups["strategic"],

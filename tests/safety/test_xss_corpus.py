@@ -270,7 +270,11 @@ def _arg(w: World, which: str | None) -> list[str]:
     if which is None:
         return []
     if which == "group+muted":
-        return [*_arg(w, "group"), w.user(MUTED).public_id]
+        # As the moderation pages address her: by her handle when the corpus gave her a pseudonym.
+        from roundtable.safety.views import people_in
+
+        muted = w.user(MUTED)
+        return [*_arg(w, "group"), people_in(w.group, w.user(FACILITATOR), [muted])[muted.pk][1]]
     assert w.group is not None
     return [{
         "group": lambda: w.group.slug, "meeting": lambda: w.meeting.public_id, "past": lambda: w.past.public_id,

@@ -8,6 +8,7 @@ import pytest
 
 from roundtable.tracker import services
 from roundtable.tracker.models import Company, Contact, Task
+from roundtable.tracker.selectors import today_for
 from tests.factories import ContactFactory, MeetingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,8 @@ def test_a_member_met_twice_is_one_contact_linked_to_the_first_meeting() -> None
         first.group_id,
         "Met at Resume clinic",
     )
-    assert contact.last_touch_on == later.starts_at.date()
+    # The meeting's day where the owner lives (the UTC date differs for hours after midnight UTC).
+    assert contact.last_touch_on == today_for(owner, later.starts_at)
 
 
 def test_company_names_are_one_company_whatever_their_case() -> None:

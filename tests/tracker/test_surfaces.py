@@ -16,6 +16,7 @@ from roundtable.meetings.feed_services import calendar_feed_create
 from roundtable.meetings.tasks import send_weekly_digest
 from roundtable.tracker import selectors, services
 from roundtable.tracker.models import ActivityKind, Stage
+from roundtable.tracker.selectors import today_for
 from tests.factories import UserFactory
 from tests.queries import page_queries
 from tests.tracker.helpers import logged_in
@@ -83,12 +84,14 @@ def _feed(user) -> str:  # type: ignore[no-untyped-def]
 def test_interviews_with_a_time_are_in_the_owners_private_feed_with_stable_uids() -> None:
     ann, bob = UserFactory(), UserFactory()
     start = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+    # The interview's day where each lives (the UTC date differs for hours after midnight UTC).
+    day_ann, day_bob = today_for(ann, start), today_for(bob, start)
     opp = services.opportunity_create(owner=ann, data=services.OpportunityData(company_name="Acme", role="PM"))
     interview = services.activity_create(owner=ann, data=services.ActivityData(
-        kind="interview", occurred_on=start.date(), starts_at=start, duration_minutes=45, opportunity=opp))  # fmt: skip
-    services.activity_create(owner=ann, data=services.ActivityData(kind="interview", occurred_on=start.date()))
+        kind="interview", occurred_on=day_ann, starts_at=start, duration_minutes=45, opportunity=opp))  # fmt: skip
+    services.activity_create(owner=ann, data=services.ActivityData(kind="interview", occurred_on=day_ann))
     services.activity_create(owner=bob, data=services.ActivityData(
-        kind="interview", occurred_on=start.date(), starts_at=start, company_name="Bob's secret employer"))  # fmt: skip
+        kind="interview", occurred_on=day_bob, starts_at=start, company_name="Bob's secret employer"))  # fmt: skip
     url = _feed(ann)
     first = Client().get(url)
     events = icalendar.Calendar.from_ical(first.content).events
