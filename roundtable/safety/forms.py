@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -74,11 +75,28 @@ class ActionForm(forms.Form):
         return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(zone))
 
 
+class DayInput(forms.DateInput):
+    """<input type=date> that shows only a valid day: an invalid one typed into the address
+    (?since=someday) is refused by the form with its error, and not written back as the
+    input's value, where HTML allows only a date."""
+
+    input_type = "date"
+
+    def format_value(self, value: Any) -> str | None:
+        shown = super().format_value(value)
+        if isinstance(shown, str) and shown:
+            try:
+                date.fromisoformat(shown)
+            except ValueError:
+                return None
+        return shown
+
+
 class AuditFilterForm(forms.Form):
     action = SingleLineField(
         required=False, max_length=64, label="Action (moderation.ban, or a whole area: moderation)"
     )
     group = forms.SlugField(required=False, max_length=60, label="Group (its address name)")
     person = SingleLineField(required=False, max_length=12, label="Person (their public id)")
-    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(required=False, label="From", widget=DayInput)
+    until = forms.DateField(required=False, label="To", widget=DayInput)
