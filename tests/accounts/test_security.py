@@ -325,3 +325,12 @@ def test_operators_see_who_has_two_factor_but_never_its_secret() -> None:
     # Deleting one (a lost phone) is allowed.
     assert admin.post(f"/admin/mfa/authenticator/{auth.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not Authenticator.objects.filter(pk=auth.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_login_pages_passkey_parts_are_in_the_body_not_the_head() -> None:
+    html = Client().get("/accounts/login/").content.decode()
+    head, body = html.split("</head>", 1)
+    assert "webauthn.js" not in head
+    assert "<noscript" not in head
+    assert "webauthn.js" in body
